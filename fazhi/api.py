@@ -1,0 +1,15 @@
+"""The JSON API root: OpenAPI 3 schema at /api/schema/, browsable docs at /api/docs/, one include per domain."""
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("core/", include("fazhi.core.api")),
+    path("disputes/", include("fazhi.disputes.api")),
+    path("enforcement/", include("fazhi.enforcement.api")),
+    path("legal/", include("fazhi.legalservice.api")),
+    path("publicity/", include("fazhi.publicity.api")),
+    path("governance/", include("fazhi.governance.api")),
+    path("", include("fazhi.reports.api")),
+]

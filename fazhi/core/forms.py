@@ -1,0 +1,37 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import DeadlineRule
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码不正确。",
+        "inactive": "该账号已停用。",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+        self.fields["username"].error_messages["required"] = "请输入用户名。"
+        self.fields["password"].error_messages["required"] = "请输入密码。"
+
+
+class CalendarOverrideForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"required": "请选择日期。", "invalid": "日期格式不正确。"})
+    is_working_day = forms.TypedChoiceField(label="类型", choices=[("0", "放假"), ("1", "调休上班")], coerce=lambda v: v == "1")
+    name = forms.CharField(label="名称", max_length=50, help_text="如：春节、国庆节、调休上班", error_messages={"required": "请填写名称。"})
+
+
+class CalendarYearForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100, error_messages={"required": "请填写年份。"})
+    note = forms.CharField(label="说明", max_length=200, required=False, help_text="如：依据国办发明电〔2026〕X号")
+
+
+class DeadlineRuleForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100)
+    amount = forms.IntegerField(label="期限", min_value=1, max_value=3650)
+    unit = forms.ChoiceField(label="单位", choices=DeadlineRule.Unit.choices)
+    due_soon_days = forms.IntegerField(label="临期提醒（提前天数）", min_value=0, max_value=60)
+    legal_basis = forms.CharField(label="依据", widget=forms.Textarea, max_length=1000)

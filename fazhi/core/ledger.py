@@ -1,0 +1,359 @@
+"""Excel ledgers (台账): one mechanism every module uses.
+
+A module declares a ``Ledger`` (its Chinese columns, the scoped queryset it exports, and ``import_row`` that calls
+the module's own service) and registers it. Export writes .xlsx with Chinese headers from what the user can see.
+Import is two steps: a dry run that reports per-row, per-column errors in Chinese, then an all-or-nothing run —
+every row goes through the same service as the UI (same validation, scoping and audit); one bad row imports
+nothing.
+"""
+import datetime
+import decimal
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from . import audit
+from .errors import DomainError
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+_registry = {}
+
+
+@dataclass
+class Column:
+    key: str
+    header: str
+    kind: str = "str"  # str, int, decimal, date, datetime, bool, choice
+    required: bool = False
+    choices: dict | None = None  # {stored value: Chinese label}
+    max_length: int | None = None
+    min_value: object = None
+    max_value: object = None
+    export: object = None  # fn(obj) -> value; default getattr(obj, key)
+    width: int = 16
+    help: str = ""
+    import_only: bool = False
+    export_only: bool = False
+
+    def export_value(self, obj):
+        if self.export:
+            value = self.export(obj)
+        else:
+            value = obj
+            for part in self.key.split("__"):
+                value = getattr(value, part, None) if value is not None else None
+        if self.choices and value in self.choices:
+            value = self.choices[value]
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        if isinstance(value, datetime.datetime):
+            value = value.astimezone(datetime.timezone(datetime.timedelta(hours=8))).replace(tzinfo=None)
+        if isinstance(value, decimal.Decimal):
+            value = float(value)
+        if value is not None and not isinstance(value, (str, int, float, datetime.date, datetime.datetime)):
+            value = str(value)
+        return value
+
+    def parse(self, raw):
+        """Return (value, error message or None)."""
+        if isinstance(raw, str):
+            raw = raw.strip()
+        if raw is None or raw == "":
+            if self.required:
+                return None, "必填项为空"
+            return None, None
+        try:
+            if self.kind == "str":
+                value = str(raw).strip()
+                if isinstance(raw, float) and raw.is_integer():
+                    value = str(int(raw))
+                if self.max_length and len(value) > self.max_length:
+                    return None, f"不能超过{self.max_length}个字"
+                return value, None
+            if self.kind == "int":
+                if isinstance(raw, float) and not raw.is_integer():
+                    return None, "应为整数"
+                value = int(str(raw).replace(",", "").split(".")[0]) if isinstance(raw, str) else int(raw)
+                if isinstance(raw, str) and not str(raw).replace(",", "").lstrip("-").isdigit():
+                    return None, "应为整数"
+            elif self.kind == "decimal":
+                value = decimal.Decimal(str(raw).replace(",", ""))
+                if not value.is_finite():
+                    return None, "应为数字"
+            elif self.kind == "date":
+                if isinstance(raw, datetime.datetime):
+                    value = raw.date()
+                elif isinstance(raw, datetime.date):
+                    value = raw
+                else:
+                    value = _parse_date(str(raw))
+                    if value is None:
+                        return None, "日期格式应为 2023-05-01"
+            elif self.kind == "datetime":
+                if isinstance(raw, datetime.datetime):
+                    value = raw
+                else:
+                    value = _parse_datetime(str(raw))
+                    if value is None:
+                        return None, "时间格式应为 2023-05-01 09:30"
+            elif self.kind == "bool":
+                text = str(raw).strip()
+                if text in {"是", "1", "True", "true", "Y", "y"} or raw is True:
+                    value = True
+                elif text in {"否", "0", "False", "false", "N", "n"} or raw is False:
+                    value = False
+                else:
+                    return None, "应填“是”或“否”"
+            elif self.kind == "choice":
+                text = str(raw).strip()
+                by_label = {label: key for key, label in (self.choices or {}).items()}
+                if text in by_label:
+                    value = by_label[text]
+                elif text in (self.choices or {}):
+                    value = text
+                else:
+                    return None, "应为以下之一：" + "、".join((self.choices or {}).values())
+            else:
+                value = raw
+        except (ValueError, TypeError, decimal.InvalidOperation):
+            return None, {"int": "应为整数", "decimal": "应为数字"}.get(self.kind, "格式不正确")
+        if self.min_value is not None and value < self.min_value:
+            return None, f"不能小于{self.min_value}"
+        if self.max_value is not None and value > self.max_value:
+            return None, f"不能大于{self.max_value}"
+        return value, None
+
+
+def _parse_date(text):
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return datetime.datetime.strptime(text.split(" ")[0] if fmt != "%Y年%m月%d日" else text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_datetime(text):
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+class Ledger:
+    """Subclass per ledger; register with ``@register``."""
+
+    key = ""
+    title = ""
+    view_perm = ""
+    import_perm = ""  # empty: export only
+    columns: list = []
+
+    def queryset(self, user, params):
+        """The rows the user can see, filtered like the list page (must go through the app's selector)."""
+        raise NotImplementedError
+
+    def import_row(self, values, *, actor, row_number):
+        """Create one record through the module's service. Raise DomainError with field_errors keyed by column key."""
+        raise NotImplementedError
+
+    def export_columns(self):
+        return [c for c in self.columns if not c.import_only]
+
+    def import_columns(self):
+        return [c for c in self.columns if not c.export_only]
+
+    def can_import(self, user):
+        from . import policy
+
+        return bool(self.import_perm) and policy.has_perm(user, self.import_perm)
+
+    def can_export(self, user):
+        from . import policy
+
+        return policy.has_perm(user, self.view_perm)
+
+
+def register(cls):
+    instance = cls()
+    if instance.key in _registry:
+        raise RuntimeError(f"ledger {instance.key} registered twice")
+    _registry[instance.key] = instance
+    return cls
+
+
+def get(key):
+    return _registry.get(key)
+
+
+def all_ledgers():
+    return list(_registry.values())
+
+
+def export_xlsx(ledger, rows, *, template_only=False):
+    """Bytes of an .xlsx with the ledger's Chinese headers and ``rows`` (an iterable of model instances)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    columns = ledger.import_columns() if template_only else ledger.export_columns()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = ledger.title[:31]
+    ws.append([c.header + ("*" if template_only and c.required else "") for c in columns])
+    for i, column in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(i)].width = column.width
+    ws.freeze_panes = "A2"
+    if not template_only:
+        for obj in rows:
+            ws.append([c.export_value(obj) for c in columns])
+        for row in ws.iter_rows(min_row=2):
+            for cell, column in zip(row, columns):
+                if column.kind == "date" and cell.value is not None:
+                    cell.number_format = "yyyy-mm-dd"
+                elif column.kind == "datetime" and cell.value is not None:
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+    else:
+        notes = wb.create_sheet("填写说明")
+        notes.append(["列名", "是否必填", "格式", "说明"])
+        for c in columns:
+            fmt = {"str": "文字", "int": "整数", "decimal": "数字", "date": "日期 2023-05-01", "datetime": "时间 2023-05-01 09:30",
+                   "bool": "是/否", "choice": "、".join((c.choices or {}).values())}.get(c.kind, "")
+            notes.append([c.header, "必填" if c.required else "选填", fmt, c.help])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class RowError:
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self):
+        where = f"第{self.row}行" if self.row else "文件"
+        return f"{where}{('“' + self.column + '”列') if self.column else ''}：{self.message}"
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    total: int = 0
+    imported: int = 0
+    dry_run: bool = True
+    errors: list = field(default_factory=list)
+    preview: list = field(default_factory=list)  # first rows as {header: value}
+
+    def as_dict(self):
+        return {"ok": self.ok, "total": self.total, "imported": self.imported, "dry_run": self.dry_run,
+                "errors": [{"row": e.row, "column": e.column, "message": e.message, "text": str(e)} for e in self.errors]}
+
+
+def read_rows(ledger, data):
+    """Parse ``data`` (bytes) into [(row_number, {key: value})] plus errors. Never raises for a bad file."""
+    errors = []
+    max_bytes = settings.FAZHI["LEDGER_MAX_BYTES"]
+    if len(data) == 0:
+        return [], [RowError(None, "", "文件为空。")]
+    if len(data) > max_bytes:
+        return [], [RowError(None, "", f"文件大小 {len(data) // 1024 // 1024}MB 超过上限 {max_bytes // 1024 // 1024}MB，请拆分后分批导入。")]
+    if not data.startswith(b"PK\x03\x04"):
+        return [], [RowError(None, "", "不是有效的 Excel 文件（.xlsx）。请在 Excel 或 WPS 中“另存为 .xlsx”后再上传。")]
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
+                return [], [RowError(None, "", "文件解压后过大，请拆分后分批导入。")]
+    except zipfile.BadZipFile:
+        return [], [RowError(None, "", "不是有效的 Excel 文件（.xlsx），文件已损坏。")]
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for malformed files
+        return [], [RowError(None, "", "无法读取该 Excel 文件，请确认是 .xlsx 格式且未加密。")]
+    ws = wb.worksheets[0]
+    rows_iter = ws.iter_rows(values_only=True)
+    try:
+        header = next(rows_iter)
+    except StopIteration:
+        return [], [RowError(None, "", "工作表是空的，第一行应为列名。")]
+    header = [str(h).strip().rstrip("*") if h is not None else "" for h in header]
+    by_header = {c.header: c for c in ledger.import_columns()}
+    unknown = [h for h in header if h and h not in by_header]
+    missing = [c.header for c in ledger.import_columns() if c.required and c.header not in header]
+    if unknown:
+        errors.append(RowError(None, "", "无法识别的列：" + "、".join(unknown) + "。请使用本台账的导入模板。"))
+    if missing:
+        errors.append(RowError(None, "", "缺少必填列：" + "、".join(missing) + "。"))
+    if errors:
+        return [], errors
+    positions = [(i, by_header[h]) for i, h in enumerate(header) if h in by_header]
+    rows = []
+    max_rows = settings.FAZHI["LEDGER_MAX_ROWS"]
+    for number, raw in enumerate(rows_iter, start=2):
+        if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            continue
+        if len(rows) >= max_rows:
+            return [], [RowError(None, "", f"行数超过上限 {max_rows} 行，请拆分后分批导入。")]
+        values = {}
+        for i, column in positions:
+            value, problem = column.parse(raw[i] if i < len(raw) else None)
+            if problem:
+                errors.append(RowError(number, column.header, problem))
+            values[column.key] = value
+        rows.append((number, values))
+    wb.close()
+    if not rows and not errors:
+        errors.append(RowError(None, "", "表中没有数据行。"))
+    return rows, errors
+
+
+def run_import(ledger, data, *, actor, dry_run=True):
+    """Dry run or all-or-nothing import. Every row goes through ``ledger.import_row`` (the module's service)."""
+    from . import policy
+
+    if not ledger.can_import(actor):
+        return ImportResult(ok=False, dry_run=dry_run, errors=[RowError(None, "", "您没有导入此台账的权限。")])
+    rows, errors = read_rows(ledger, data)
+    result = ImportResult(ok=False, total=len(rows), dry_run=dry_run, errors=list(errors))
+    headers = {c.key: c.header for c in ledger.import_columns()}
+    result.preview = [{headers[k]: v for k, v in values.items()} for _, values in rows[:20]]
+    if errors and not rows:
+        return result
+    failed_rows = {e.row for e in errors}
+    with transaction.atomic():
+        imported = 0
+        for number, values in rows:
+            if number in failed_rows:
+                continue
+            try:
+                with transaction.atomic():
+                    ledger.import_row(values, actor=actor, row_number=number)
+                imported += 1
+            except DomainError as exc:
+                if exc.field_errors:
+                    for key, message in exc.field_errors.items():
+                        result.errors.append(RowError(number, headers.get(key, ""), message))
+                else:
+                    result.errors.append(RowError(number, "", exc.message))
+        result.errors.sort(key=lambda e: (e.row or 0))
+        if result.errors or dry_run:
+            transaction.set_rollback(True)
+            result.imported = 0
+        else:
+            audit.record(actor=actor, action="import", node=policy.user_home_node(actor), object_type="core.ledger",
+                         object_id=ledger.key, object_repr=ledger.title, changes={"rows": imported},
+                         action_label=f"导入{ledger.title} {imported} 行")
+            result.imported = imported
+    result.ok = not result.errors
+    return result

@@ -1,0 +1,65 @@
+"""Roles from DOMAIN.md and what each may do.
+
+A role is held on a node (Membership) and covers that node and everything below it. What a role may do is a set
+of permission strings ("<app>.<verb>"). Core grants its own; each domain app declares its grants in
+``<app>/permissions.py`` as ``GRANTS = {Role.X: {"app.verb", ...}}`` and they are merged here, so there is still
+one answer to "what may this role do". Residents have no account: they use the public site.
+"""
+from functools import lru_cache
+from importlib import import_module
+
+from django.apps import apps
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "系统管理员"
+    LEADER = "leader", "党政主要负责人"
+    CLERK = "clerk", "矛调中心工作人员"
+    MEDIATOR = "mediator", "村干部/人民调解员"
+    GRID_WORKER = "grid_worker", "网格员"
+    ROOM_HOST = "room_host", "调解室负责人"
+    LEGAL_ADVISOR = "legal_advisor", "法律顾问"
+    JUDICIAL_STAFF = "judicial_staff", "司法所工作人员"
+    ENFORCEMENT_OFFICER = "enforcement_officer", "执法人员"
+    ENFORCEMENT_HEAD = "enforcement_head", "执法办负责人"
+    LEGAL_REVIEWER = "legal_reviewer", "法制审核人员"
+    SUPERVISOR = "supervisor", "执法监督人员"
+    DISCLOSURE_OFFICER = "disclosure_officer", "信息公开工作人员"
+    OFFICE_STAFF = "office_staff", "党政办工作人员"
+
+
+# Core's own grants. "core.view" = may open the workbench and see the org tree inside their node.
+CORE_GRANTS = {
+    Role.ADMIN: {"core.view", "core.manage_org", "core.manage_users", "core.manage_calendar", "core.view_audit",
+                 "core.import_ledger"},
+    Role.LEADER: {"core.view", "core.view_audit"},
+}
+ALL_ROLES_CORE = {"core.view"}
+
+
+@lru_cache(maxsize=1)
+def role_permissions():
+    """{role: frozenset(perms)} merged from core and every app's permissions.GRANTS."""
+    merged = {role: set(ALL_ROLES_CORE) for role in Role.values}
+    for role, perms in CORE_GRANTS.items():
+        merged[role] |= perms
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fazhi.") or config.name == "fazhi.core":
+            continue
+        try:
+            module = import_module(f"{config.name}.permissions")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.permissions":
+                raise
+            continue
+        for role, perms in getattr(module, "GRANTS", {}).items():
+            merged[str(role)] |= set(perms)
+    # The administrator may do everything any role may do, within their node.
+    everything = set().union(*merged.values())
+    merged[Role.ADMIN] = everything
+    return {role: frozenset(perms) for role, perms in merged.items()}
+
+
+def perms_for_role(role):
+    return role_permissions().get(role, frozenset())

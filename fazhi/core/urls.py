@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.auth_views.LogoutView.as_view(), name="logout"),
+    path("core/org/", views.org_tree, name="org_tree"),
+    path("core/org/<int:pk>/", views.node_detail, name="node_detail"),
+    path("core/calendar/", views.calendar_view, name="calendar"),
+    path("core/calendar/override/", views.calendar_override, name="calendar_override"),
+    path("core/calendar/override/delete/", views.calendar_override_delete, name="calendar_override_delete"),
+    path("core/calendar/year/", views.calendar_year, name="calendar_year"),
+    path("core/deadlines/", views.deadline_rules, name="deadline_rules"),
+    path("core/deadlines/<int:pk>/", views.deadline_rule_edit, name="deadline_rule_edit"),
+    path("core/audit/", views.audit_log, name="audit_log"),
+    path("ledgers/", views.ledgers, name="ledgers"),
+    path("ledgers/<str:key>/export/", views.ledger_export, name="ledger_export"),
+    path("ledgers/<str:key>/template/", views.ledger_template, name="ledger_template"),
+    path("ledgers/<str:key>/import/", views.ledger_import, name="ledger_import"),
+]

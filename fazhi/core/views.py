@@ -1,0 +1,286 @@
+import datetime
+import secrets
+from pathlib import Path
+
+import chinese_calendar
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import audit, clock, files, ledger, policy, selectors, services, ui, workdays
+from .errors import DomainError
+from .forms import CalendarOverrideForm, CalendarYearForm, DeadlineRuleForm, LoginForm
+from .models import CalendarOverride, CalendarYear, DeadlineRule, Membership, StoredFile
+from .todos import todos_for
+
+WEEKDAYS = "一二三四五六日"
+
+
+def require_perm(user, perm):
+    """Workbench pages: a module the user has no role for at all is a 403 page (a module is not a secret)."""
+    if not policy.has_perm(user, perm):
+        raise PermissionDenied("您的岗位角色不包含此功能。")
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    memberships = Membership.objects.filter(user=request.user, is_active=True).select_related("node")
+    return render(request, "core/home.html", {"todos": todos_for(request.user), "memberships": memberships})
+
+
+@login_required
+def org_tree(request):
+    require_perm(request.user, "core.view")
+    nodes = list(selectors.org_tree_for_user(request.user))
+    base = min((n.depth for n in nodes), default=0)
+    for n in nodes:
+        n.indent = 0.5 + (n.depth - base) * 1.5
+    return render(request, "core/org_tree.html", {"nodes": nodes, "units": selectors.units_for_user(request.user)})
+
+
+@login_required
+def node_detail(request, pk):
+    node = selectors.node_get_for_user(request.user, pk)
+    return render(request, "core/node_detail.html", {
+        "node": node, "members": selectors.members_of(request.user, node), "timeline": audit.timeline(node)})
+
+
+def _calendar_context(request, override_form=None, year_form=None):
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else clock.today().year
+    first, last = workdays.package_years()
+    overrides = {o.date: o for o in CalendarOverride.objects.filter(date__year=year)}
+    days = {}
+    if first <= year <= last:
+        for d, name in chinese_calendar.holidays.items():
+            if d.year == year and d.weekday() < 5:
+                days[d] = {"date": d, "name": workdays.HOLIDAY_NAMES.get(name, name), "is_working": False, "source": "国务院安排（内置）"}
+        for d, name in chinese_calendar.workdays.items():
+            if d.year == year and d.weekday() >= 5:
+                days[d] = {"date": d, "name": f"{workdays.HOLIDAY_NAMES.get(name, name)}调休上班", "is_working": True, "source": "国务院安排（内置）"}
+    for d, o in overrides.items():
+        days[d] = {"date": d, "name": o.name, "is_working": o.is_working_day, "source": "管理员调整", "override": True}
+    rows = sorted(days.values(), key=lambda r: r["date"])
+    for r in rows:
+        r["weekday"] = "周" + WEEKDAYS[r["date"].weekday()]
+    cal = workdays.Calendar()
+    return {
+        "year": year, "days": rows, "year_known": cal.knows_year(year), "package_first": first, "package_last": last,
+        "defined_years": CalendarYear.objects.all(),
+        "override_form": override_form or CalendarOverrideForm(), "year_form": year_form or CalendarYearForm(initial={"year": year}),
+    }
+
+
+@login_required
+def calendar_view(request):
+    require_perm(request.user, "core.manage_calendar")
+    return render(request, "core/calendar.html", _calendar_context(request))
+
+
+def _report_recompute(request, changed):
+    total = sum(v for v in (changed or {}).values() if isinstance(v, int))
+    messages.success(request, f"已保存。未办结事项的期限已重新计算（{total} 项期限发生变化）。")
+
+
+@login_required
+@require_POST
+def calendar_override(request):
+    require_perm(request.user, "core.manage_calendar")
+    form = CalendarOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            _, changed = services.calendar_override_set(actor=request.user, **form.cleaned_data)
+            _report_recompute(request, changed)
+            return redirect(f"{reverse('core:calendar')}?year={form.cleaned_data['date'].year}")
+        except DomainError as exc:
+            ui.apply_error(form, exc)
+    return render(request, "core/calendar.html", _calendar_context(request, override_form=form), status=400)
+
+
+@login_required
+@require_POST
+def calendar_override_delete(request):
+    require_perm(request.user, "core.manage_calendar")
+    day = ui.parse_date(request.POST.get("date"))
+    if day is None:
+        messages.error(request, "日期格式不正确。")
+        return redirect("core:calendar")
+    try:
+        changed = services.calendar_override_delete(actor=request.user, date=day)
+        _report_recompute(request, changed)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('core:calendar')}?year={day.year}")
+
+
+@login_required
+@require_POST
+def calendar_year(request):
+    require_perm(request.user, "core.manage_calendar")
+    form = CalendarYearForm(request.POST)
+    if form.is_valid():
+        try:
+            _, changed = services.calendar_year_define(actor=request.user, **form.cleaned_data)
+            _report_recompute(request, changed)
+            return redirect(f"{reverse('core:calendar')}?year={form.cleaned_data['year']}")
+        except DomainError as exc:
+            ui.apply_error(form, exc)
+    return render(request, "core/calendar.html", _calendar_context(request, year_form=form), status=400)
+
+
+@login_required
+def deadline_rules(request):
+    require_perm(request.user, "core.manage_calendar")
+    return render(request, "core/deadline_rules.html", {"rules": DeadlineRule.objects.all()})
+
+
+@login_required
+def deadline_rule_edit(request, pk):
+    require_perm(request.user, "core.manage_calendar")
+    rule = get_object_or_404(DeadlineRule, pk=pk)
+    if request.method == "POST":
+        form = DeadlineRuleForm(request.POST)
+        if form.is_valid():
+            try:
+                _, changed = services.deadline_rule_update(actor=request.user, rule=rule, **form.cleaned_data)
+                _report_recompute(request, changed)
+                return redirect("core:deadline_rules")
+            except DomainError as exc:
+                ui.apply_error(form, exc)
+    else:
+        form = DeadlineRuleForm(initial={"name": rule.name, "amount": rule.amount, "unit": rule.unit,
+                                         "legal_basis": rule.legal_basis, "due_soon_days": rule.due_soon_days})
+    return render(request, "core/deadline_rule_edit.html", {"form": form, "rule": rule, "timeline": audit.timeline(rule)})
+
+
+@login_required
+def audit_log(request):
+    require_perm(request.user, "core.view_audit")
+    filters = {k: request.GET.get(k, "").strip() for k in ("q", "actor", "object_type")}
+    qs = selectors.audit_events_for_user(request.user, filters=filters)
+    return render(request, "core/audit_log.html", {"filters": filters, **ui.paginate(request, qs, 50)})
+
+
+# ---- ledgers ---------------------------------------------------------------------------------------------------
+
+@login_required
+def ledgers(request):
+    items = [{"key": l.key, "title": l.title, "importable": l.can_import(request.user)}
+             for l in ledger.all_ledgers() if l.can_export(request.user)]
+    return render(request, "core/ledgers.html", {"ledgers": items})
+
+
+def _ledger_or_404(user, key):
+    item = ledger.get(key)
+    if item is None or not item.can_export(user):
+        raise Http404("台账不存在。")
+    return item
+
+
+@login_required
+def ledger_export(request, key):
+    item = _ledger_or_404(request.user, key)
+    rows = item.queryset(request.user, request.GET)
+    content = ledger.export_xlsx(item, rows)
+    return ui.file_response(content, f"{item.title}-{clock.today():%Y%m%d}.xlsx", ui.XLSX)
+
+
+@login_required
+def ledger_template(request, key):
+    item = _ledger_or_404(request.user, key)
+    return ui.file_response(ledger.export_xlsx(item, [], template_only=True), f"{item.title}-导入模板.xlsx", ui.XLSX)
+
+
+def _import_dir():
+    path = Path(settings.VAR_DIR) / "tmp" / "ledger-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def ledger_import(request, key):
+    item = _ledger_or_404(request.user, key)
+    if not item.can_import(request.user):
+        raise PermissionDenied("您没有导入此台账的权限。")
+    context = {"ledger": item, "max_mb": settings.FAZHI["LEDGER_MAX_BYTES"] // 1024 // 1024}
+    if request.method == "POST":
+        files.limit_uploads(request, settings.FAZHI["LEDGER_MAX_BYTES"])
+        if request.POST.get("confirm"):
+            token = request.POST.get("token", "")
+            stash = request.session.get("ledger_imports", {})
+            if token not in stash or stash[token] != key:
+                messages.error(request, "导入会话已失效，请重新上传文件。")
+                return redirect("core:ledger_import", key=key)
+            path = _import_dir() / token
+            data = path.read_bytes() if path.exists() else b""
+            result = ledger.run_import(item, data, actor=request.user, dry_run=False)
+            if result.ok:
+                path.unlink(missing_ok=True)
+                stash.pop(token, None)
+                request.session["ledger_imports"] = stash
+        else:
+            upload = request.FILES.get("file")
+            if getattr(request, "upload_too_large", False):
+                result = ledger.ImportResult(ok=False, errors=[ledger.RowError(None, "", f"文件超过 {context['max_mb']}MB 上限，请拆分后分批导入。")])
+            elif upload is None:
+                result = ledger.ImportResult(ok=False, errors=[ledger.RowError(None, "", "请选择要导入的 Excel 文件。")])
+            else:
+                data = upload.read(settings.FAZHI["LEDGER_MAX_BYTES"] + 1)
+                result = ledger.run_import(item, data, actor=request.user, dry_run=True)
+                if result.ok:
+                    token = secrets.token_urlsafe(16)
+                    (_import_dir() / token).write_bytes(data)
+                    stash = request.session.get("ledger_imports", {})
+                    stash[token] = key
+                    request.session["ledger_imports"] = stash
+                    context["token"] = token
+        headers = [c.header for c in item.import_columns()]
+        context.update(result=result, headers=headers,
+                       preview_rows=[[row.get(h) for h in headers] for row in result.preview])
+        return render(request, "core/ledger_import.html", context, status=200 if result.ok else 400)
+    return render(request, "core/ledger_import.html", context)
+
+
+# ---- files & health ----------------------------------------------------------------------------------------------
+
+def file_download(request, uuid):
+    """The only way to read an uploaded file: the owner's scope applies; out of scope is a 404."""
+    stored = StoredFile.objects.filter(uuid=uuid).select_related("node").first()
+    if stored is None or not files.may_download(request.user, stored):
+        raise Http404("文件不存在或不在您的管辖范围内。")
+    path = files.blob_path(stored.sha256)
+    if not path.exists():
+        raise Http404("文件已丢失，请联系系统管理员。")
+    files.on_download(request.user, stored)
+    inline = stored.is_image or stored.content_type == "application/pdf"
+    response = FileResponse(open(path, "rb"), content_type=stored.content_type, as_attachment=not inline,
+                            filename=stored.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store" if not stored.is_public else "public, max-age=3600"
+    return response
+
+
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        db = "ok"
+    except Exception as exc:  # report, never crash
+        db = f"error: {exc.__class__.__name__}"
+    status = 200 if db == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", "database": db, "vendor": connection.vendor,
+                         "time": clock.now().isoformat()}, status=status)

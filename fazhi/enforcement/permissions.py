@@ -1,0 +1,4 @@
+"""What each role may do in this module (merged into core.roles). Permission strings: "enforcement.<verb>"."""
+from fazhi.core.roles import Role  # noqa: F401
+
+GRANTS = {}
