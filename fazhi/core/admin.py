@@ -2,7 +2,9 @@
 audit events are read-only here: no add, change or delete."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 
+from . import audit, policy
 from .models import AuditEvent, Membership, User
 
 admin.site.site_header = "法治政府建设工作平台 · 系统管理"
@@ -21,6 +23,29 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "full_name", "phone", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + (("联系方式", {"fields": ("full_name", "phone")}),)
+
+    # Account and role changes made here are written to the audit chain like every other change.
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changed = {k: "（已修改）" if k == "password" else form.cleaned_data.get(k) for k in form.changed_data}
+            audit.record(actor=request.user, action="update" if change else "create", obj=obj, node=None,
+                         changes=changed, action_label="修改账号" if change else "创建账号")
+
+    def save_formset(self, request, form, formset, change):
+        with transaction.atomic():
+            instances = formset.save(commit=False)
+            for membership in formset.deleted_objects:
+                audit.record(actor=request.user, action="update", obj=membership, node=membership.node,
+                             changes={"deleted": True}, action_label=f"删除岗位角色：{membership.get_role_display()}")
+                membership.delete()
+            for membership in instances:
+                membership.save()
+                audit.record(actor=request.user, action="update", obj=membership, node=membership.node,
+                             changes={"role": membership.role, "node": membership.node_id, "is_active": membership.is_active},
+                             action_label=f"设置岗位角色：{membership.get_role_display()}")
+            formset.save_m2m()
+            policy.forget(form.instance)
 
 
 @admin.register(AuditEvent)

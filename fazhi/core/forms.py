@@ -35,3 +35,8 @@ class DeadlineRuleForm(forms.Form):
     unit = forms.ChoiceField(label="单位", choices=DeadlineRule.Unit.choices)
     due_soon_days = forms.IntegerField(label="临期提醒（提前天数）", min_value=0, max_value=60)
     legal_basis = forms.CharField(label="依据", widget=forms.Textarea, max_length=1000)
+
+
+class ChildNodeForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100, error_messages={"required": "请填写名称。"})
+    code = forms.CharField(label="编码", max_length=40, required=False)

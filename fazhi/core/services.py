@@ -34,7 +34,7 @@ def org_node_create(*, actor, parent, name, kind=None, code="", short_name="", s
     if check_scope and parent is not None:
         policy.require(actor, "core.manage_org", parent, view_perm="core.view")
     if OrgNode.objects.filter(parent=parent, name=name).exists():
-        raise DomainError(f"“{parent.name if parent else '顶层'}”下已有名为“{name}”的节点。", field_errors={"name": "名称重复。"})
+        raise DomainError(f"“{parent.name if parent else '顶层'}”下已有名为“{name}”的节点。", field_errors={"name": f"“{parent.name if parent else '顶层'}”下已有同名节点。"})
     path = _next_path(parent)
     node = OrgNode.objects.create(name=name, kind=kind, parent=parent, path=path, depth=path.count(".") - 1,
                                   code=code or "", short_name=short_name or "", sort_order=sort_order)

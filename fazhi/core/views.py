@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit, clock, files, ledger, policy, selectors, services, ui, workdays
 from .errors import DomainError
-from .forms import CalendarOverrideForm, CalendarYearForm, DeadlineRuleForm, LoginForm
+from .forms import CalendarOverrideForm, CalendarYearForm, ChildNodeForm, DeadlineRuleForm, LoginForm
 from .models import CalendarOverride, CalendarYear, DeadlineRule, Membership, StoredFile
 from .todos import todos_for
 
@@ -54,8 +54,23 @@ def org_tree(request):
 @login_required
 def node_detail(request, pk):
     node = selectors.node_get_for_user(request.user, pk)
+    can_add = node.kind != node.Kind.GRID and policy.has_perm(request.user, "core.manage_org", node)
+    form = ChildNodeForm(request.POST or None) if can_add else None
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied("您没有维护组织架构的权限。")
+        if form.is_valid():
+            try:
+                child = services.org_node_create(actor=request.user, parent=node, **form.cleaned_data)
+                messages.success(request, f"已新增“{child.name}”。")
+                return redirect("core:node_detail", pk=node.pk)
+            except DomainError as exc:
+                ui.apply_error(form, exc)
+    children = node.children.order_by("sort_order", "path")
     return render(request, "core/node_detail.html", {
-        "node": node, "members": selectors.members_of(request.user, node), "timeline": audit.timeline(node)})
+        "node": node, "members": selectors.members_of(request.user, node), "timeline": audit.timeline(node),
+        "children": children, "form": form, "child_kind": services.CHILD_KIND.get(node.kind)},
+        status=400 if form is not None and form.is_bound and form.errors else 200)
 
 
 def _calendar_context(request, override_form=None, year_form=None):

@@ -52,3 +52,18 @@ def test_inactive_membership_grants_nothing(users, tree):
     users.grid.memberships.update(is_active=False)
     policy.forget(users.grid)
     assert not policy.has_perm(users.grid, "core.view", tree.liu1)
+
+
+def test_admin_adds_a_grid_from_the_workbench_and_it_is_audited(users, tree, client_for):
+    from fazhi.core.models import AuditEvent
+
+    c = client_for(users.sub_admin)
+    response = c.post(f"/work/core/org/{tree.liu.pk}/", {"name": "刘家村第三网格", "code": "G3"}, follow=True)
+    assert "已新增“刘家村第三网格”" in response.content.decode()
+    grid = OrgNode.objects.get(name="刘家村第三网格")
+    assert grid.kind == "grid" and grid.path.startswith(tree.liu.path)
+    assert AuditEvent.objects.filter(object_type="core.orgnode", object_id=str(grid.pk), actor_id=users.sub_admin.pk).exists()
+    duplicate = c.post(f"/work/core/org/{tree.liu.pk}/", {"name": "刘家村第三网格"})
+    assert duplicate.status_code == 400 and "已有同名节点" in duplicate.content.decode()
+    assert client_for(users.grid).post(f"/work/core/org/{tree.liu1.pk}/", {"name": "x"}).status_code == 403
+    assert client_for(users.other_admin).post(f"/work/core/org/{tree.liu.pk}/", {"name": "x"}).status_code == 404
