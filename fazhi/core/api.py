@@ -65,6 +65,12 @@ def audit_events(request):
     return paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
 
 
+@extend_schema(summary="组织节点详情（管辖范围外返回 404）", responses=OrgNodeSerializer)
+@api_view(["GET"])
+def node_detail(request, pk):
+    return Response(OrgNodeSerializer(selectors.node_get_for_user(request.user, pk)).data)
+
+
 def _ledger(user, key):
     item = ledger.get(key)
     if item is None or not item.can_export(user):
@@ -97,6 +103,7 @@ def ledger_import(request, key):
 urlpatterns = [
     path("me/", me, name="api_me"),
     path("nodes/", nodes, name="api_nodes"),
+    path("nodes/<int:pk>/", node_detail, name="api_node_detail"),
     path("audit/", audit_events, name="api_audit"),
     path("ledgers/<str:key>/export/", ledger_export, name="api_ledger_export"),
     path("ledgers/<str:key>/import/", ledger_import, name="api_ledger_import"),

@@ -23,7 +23,8 @@ def _nav(user):
 def _public_nav():
     items = []
     for config in apps.get_app_configs():
-        for label, url_name in getattr(config, "public_nav", []):
+        for entry in getattr(config, "public_nav", []):
+            label, url_name = entry[0], entry[1]
             try:
                 items.append({"label": label, "url": reverse(url_name)})
             except NoReverseMatch:

@@ -67,3 +67,26 @@ def test_admin_adds_a_grid_from_the_workbench_and_it_is_audited(users, tree, cli
     assert duplicate.status_code == 400 and "已有同名节点" in duplicate.content.decode()
     assert client_for(users.grid).post(f"/work/core/org/{tree.liu1.pk}/", {"name": "x"}).status_code == 403
     assert client_for(users.other_admin).post(f"/work/core/org/{tree.liu.pk}/", {"name": "x"}).status_code == 404
+
+
+def test_grid_worker_of_another_village_gets_404_in_page_api_export_and_download(users, tree, client_for, api_for):
+    """The scoping rule end to end for core records: page, API, export and download."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+    from openpyxl import load_workbook
+
+    from fazhi.core import files
+    from fazhi.core.tests.test_views import PNG
+
+    with transaction.atomic():
+        stored = files.store_upload(SimpleUploadedFile("a.png", PNG), owner=tree.liu1, node=tree.liu1, actor=users.grid, allowed_kinds=("image",))
+    outsider = users.grid_yang
+    assert client_for(outsider).get(f"/work/core/org/{tree.liu1.pk}/").status_code == 404
+    assert api_for(outsider).get(f"/api/core/nodes/{tree.liu1.pk}/").status_code == 404
+    assert api_for(users.grid).get(f"/api/core/nodes/{tree.liu1.pk}/").status_code == 200
+    sheet = load_workbook(io.BytesIO(client_for(outsider).get("/work/ledgers/core.grids/export/").content)).active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["大杨村第一网格"]
+    assert client_for(outsider).get(f"/files/{stored.uuid}/").status_code == 404
+    assert client_for(users.grid).get(f"/files/{stored.uuid}/").status_code == 200
