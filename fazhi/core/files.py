@@ -207,6 +207,28 @@ class SizeLimitUploadHandler(FileUploadHandler):
         return None
 
 
+def upload_limit_for_path(path):
+    """The upload size limit for a URL (evidence and ledgers have their own; everything else the general one)."""
+    limits = settings.FAZHI
+    for prefix, key in (("/work/enforcement/", "EVIDENCE_MAX_BYTES"), ("/api/enforcement/", "EVIDENCE_MAX_BYTES"),
+                        ("/work/ledgers/", "LEDGER_MAX_BYTES"), ("/api/core/ledgers/", "LEDGER_MAX_BYTES")):
+        if path.startswith(prefix):
+            return limits[key]
+    return limits["UPLOAD_MAX_BYTES"]
+
+
 def limit_uploads(request, max_bytes=None):
-    """Call at the top of a view, before touching request.POST/FILES."""
-    request.upload_handlers.insert(0, SizeLimitUploadHandler(request, max_bytes))
+    """Make sure a size-limited handler reads this request's upload. ``UploadLimitMiddleware`` already installs one
+    before CSRF checking reads the body; a view may call this to tighten the limit. Never raises: once the body has
+    been read the handlers are fixed and the middleware's limit applies."""
+    request = getattr(request, "_request", request)  # DRF Request → Django HttpRequest
+    handlers = request.upload_handlers
+    existing = next((h for h in handlers if isinstance(h, SizeLimitUploadHandler)), None)
+    if existing is not None:
+        if max_bytes and existing.received == 0:
+            existing.max_bytes = max_bytes
+        return
+    try:
+        handlers.insert(0, SizeLimitUploadHandler(request, max_bytes))
+    except AttributeError:
+        pass  # upload already processed

@@ -289,7 +289,8 @@ def read_rows(ledger, data):
         return [], [RowError(None, "", "工作表是空的，第一行应为列名。")]
     header = [str(h).strip().rstrip("*") if h is not None else "" for h in header]
     by_header = {c.header: c for c in ledger.import_columns()}
-    unknown = [h for h in header if h and h not in by_header]
+    export_only = {c.header for c in ledger.columns if c.export_only}  # an exported sheet re-imports as it is
+    unknown = [h for h in header if h and h not in by_header and h not in export_only]
     missing = [c.header for c in ledger.import_columns() if c.required and c.header not in header]
     if unknown:
         errors.append(RowError(None, "", "无法识别的列：" + "、".join(unknown) + "。请使用本台账的导入模板。"))

@@ -23,3 +23,19 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             request_ip.reset(token)
+
+
+class UploadLimitMiddleware:
+    """Installs the size-limited upload handler before anything (the CSRF check) reads a multipart body, so an
+    oversized upload stops streaming at the limit instead of filling the disk. Views see
+    ``request.upload_too_large`` when it happened."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type == "multipart/form-data":
+            from .files import SizeLimitUploadHandler, upload_limit_for_path
+
+            request.upload_handlers.insert(0, SizeLimitUploadHandler(request, upload_limit_for_path(request.path)))
+        return self.get_response(request)

@@ -103,3 +103,21 @@ def test_api_import_dry_run_and_commit(users, tree, api_for):
     real = c.post("/api/core/ledgers/core.grids/import/?dry_run=0", {"file": sheet([("刘家村第九网格", "刘家村", "")])}, format="multipart")
     assert real.status_code == 200 and real.json()["imported"] == 1
     assert "刘家村第九网格" in grids()
+
+
+def test_upload_with_csrf_checks_on_like_a_browser_and_oversize_is_refused(users, tree, settings):
+    """A browser form goes through the CSRF middleware, which reads the body before the view: the size limit must
+    already be in place then (no 500), and an oversized file gets a clear message."""
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(users.sub_admin)
+    page = c.get("/work/ledgers/core.grids/import/")
+    token = page.cookies["csrftoken"].value
+    ok = c.post("/work/ledgers/core.grids/import/", {"csrfmiddlewaretoken": token, "file": sheet([("刘家村第五网格", "刘家村", "")])})
+    assert ok.status_code == 200 and "预检通过" in ok.content.decode()
+    settings.FAZHI = {**settings.FAZHI, "LEDGER_MAX_BYTES": 2000}
+    big = io.BytesIO(b"PK\x03\x04" + b"0" * 50000)
+    big.name = "big.xlsx"
+    refused = c.post("/work/ledgers/core.grids/import/", {"csrfmiddlewaretoken": token, "file": big})
+    assert refused.status_code == 400 and "上限" in refused.content.decode()
