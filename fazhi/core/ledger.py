@@ -9,6 +9,7 @@ nothing.
 import datetime
 import decimal
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -204,7 +205,7 @@ def export_xlsx(ledger, rows, *, template_only=False):
     columns = ledger.import_columns() if template_only else ledger.export_columns()
     wb = Workbook()
     ws = wb.active
-    ws.title = ledger.title[:31]
+    ws.title = re.sub(r"[\\/*?:\[\]]", "_", ledger.title)[:31] or "台账"  # characters Excel forbids in sheet names
     ws.append([c.header + ("*" if template_only and c.required else "") for c in columns])
     for i, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=i)
