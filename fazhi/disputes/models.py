@@ -1,1 +1,353 @@
-from django.db import models  # noqa: F401
+"""One-stop dispute resolution (矛盾纠纷多元化解): cases, parties, rooms, roster, sessions, agreements, follow-ups.
+
+Rules of the workflow live in ``workflow.py``; every write is in ``services.py``; every read in ``selectors.py``.
+"""
+from django.conf import settings
+from django.db import models
+
+from fazhi.core.models import OrgNode, Unit
+
+
+class DisputeKind(models.Model):
+    """A kind of dispute (婚姻家庭, 邻里 ...). Data, so a site can add kinds and its own time limit per kind."""
+
+    code = models.CharField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    deadline_rule_code = models.CharField("办结期限规则", max_length=80, default="disputes.conclude",
+                                          help_text="期限规则代码，默认“disputes.conclude”（一个月）")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "纠纷类型"
+        verbose_name_plural = "纠纷类型"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Mediator(models.Model):
+    """A mediator on the roster (调解员名册); may sit on the administrative mediation committee (a core Unit)."""
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", "人民调解员"
+        ADMINISTRATIVE = "administrative", "行政调解员"
+        JUDICIAL = "judicial", "特邀调解员（司法）"
+
+    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="系统账号", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="mediator_profiles")
+    name = models.CharField("姓名", max_length=50)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.PEOPLE)
+    organisation = models.CharField("工作单位/职务", max_length=100, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    specialities = models.ManyToManyField(DisputeKind, verbose_name="擅长领域", blank=True, related_name="+")
+    committee = models.ForeignKey(Unit, verbose_name="所属调解委员会", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="mediators")
+    committee_position = models.CharField("委员会职务", max_length=30, blank=True, help_text="如主任、副主任、委员")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("在册", default=True)
+
+    class Meta:
+        verbose_name = "调解员"
+        verbose_name_plural = "调解员名册"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class MediationRoom(models.Model):
+    """A branded room of the mediation supermarket (群众诉求超市), e.g. 老赵劳动调解室."""
+
+    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("名称", max_length=50)
+    host_name = models.CharField("负责人", max_length=50)
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="负责人账号", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="hosted_rooms")
+    specialities = models.ManyToManyField(DisputeKind, verbose_name="擅长领域", blank=True, related_name="rooms")
+    opening_hours = models.CharField("开放时间", max_length=100, blank=True)
+    location = models.CharField("地点", max_length=100, blank=True)
+    introduction = models.TextField("简介", blank=True)
+    photo = models.ForeignKey("core.StoredFile", verbose_name="照片", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("开放", default=True)
+
+    class Meta:
+        verbose_name = "调解室"
+        verbose_name_plural = "调解室"
+        ordering = ["sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["node", "name"], name="disputes_room_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class RiskWord(models.Model):
+    """A word that suggests violence (民转刑) or a group dispute (群体性) in a case's text. Configurable."""
+
+    class Category(models.TextChoices):
+        VIOLENCE = "violence", "暴力倾向"
+        GROUP = "group", "群体性"
+
+    word = models.CharField("词语", max_length=30, unique=True)
+    category = models.CharField("类别", max_length=20, choices=Category.choices)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "风险词"
+        verbose_name_plural = "风险词库"
+        ordering = ["category", "word"]
+
+    def __str__(self):
+        return self.word
+
+
+class Dispute(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", "已登记"
+        ACCEPTED = "accepted", "已受理"
+        DECLINED = "declined", "不予受理"
+        ASSIGNED = "assigned", "已分派"
+        IN_MEDIATION = "in_mediation", "调解中"
+        AGREED = "agreed", "调解成功"
+        FAILED = "failed", "调解不成"
+        CLOSED = "closed", "已结案"
+
+    OPEN_STATUSES = ("registered", "accepted", "assigned", "in_mediation")
+    TERMINAL_STATUSES = ("declined", "closed")
+
+    class Level(models.TextChoices):
+        GRID = "grid", "网格"
+        VILLAGE = "village", "村（社区）"
+        SUBDISTRICT = "subdistrict", "街道"
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", "群众网上提交"
+        WALK_IN = "walk_in", "窗口来访"
+        PATROL = "patrol", "网格排查"
+        REFERRAL = "referral", "部门移送"
+
+    class ReferralSource(models.TextChoices):
+        NONE = "", "—"
+        POLICE = "police", "公安派出所"
+        COURT = "court", "人民法院"
+        PETITION = "petition", "信访部门"
+        OTHER = "other", "其他部门"
+
+    class MediationType(models.TextChoices):
+        PEOPLE = "people", "人民调解"
+        ADMINISTRATIVE = "administrative", "行政调解"
+        JUDICIAL = "judicial", "司法调解"
+
+    class JudicialOutcome(models.TextChoices):
+        NONE = "", "—"
+        NOT_APPLIED = "not_applied", "未申请"
+        APPLIED = "applied", "已申请，待裁定"
+        CONFIRMED = "confirmed", "裁定有效"
+        REJECTED = "rejected", "裁定驳回"
+
+    node = models.ForeignKey(OrgNode, verbose_name="当前办理单位", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(OrgNode, verbose_name="发生地（村/社区）", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(OrgNode, verbose_name="发生地（网格）", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    tracking_code = models.CharField("查询码", max_length=16, unique=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    level = models.CharField("办理层级", max_length=20, choices=Level.choices, default=Level.SUBDISTRICT)
+    kind = models.ForeignKey(DisputeKind, verbose_name="纠纷类型", on_delete=models.PROTECT, related_name="disputes")
+    channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
+    referral_source = models.CharField("移送单位", max_length=20, choices=ReferralSource.choices, blank=True, default="")
+    referral_note = models.CharField("移送说明", max_length=200, blank=True)
+    mediation_type = models.CharField("调解类型", max_length=20, choices=MediationType.choices, default=MediationType.PEOPLE)
+    title = models.CharField("事由", max_length=100)
+    description = models.TextField("纠纷简要情况")
+    place = models.CharField("发生地点", max_length=200, blank=True)
+    amount = models.DecimalField("涉及金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    requested_room = models.ForeignKey(MediationRoom, verbose_name="群众点单调解室", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+    room = models.ForeignKey(MediationRoom, verbose_name="调解室", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="disputes")
+    centre_body = models.ForeignKey(Unit, verbose_name="承办机构", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    mediators = models.ManyToManyField(Mediator, verbose_name="调解员", blank=True, related_name="disputes")
+    advisors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="参与调解的法律顾问", blank=True,
+                                      related_name="joined_disputes")
+    # Contact of whoever submitted (for the public tracking lookup); digits only.
+    contact_phone = models.CharField("联系电话", max_length=20)
+    received_on = models.DateField("登记日期", db_index=True)
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    concluded_on = models.DateField("调解终结日期", null=True, blank=True)
+    resolved_on = models.DateField("化解日期", null=True, blank=True, db_index=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    due_date = models.DateField("办结期限", null=True, blank=True, db_index=True)
+    deadline_unknown = models.BooleanField("期限无法计算", default=False)
+    is_flagged = models.BooleanField("风险标记", default=False, db_index=True)
+    risk_reasons = models.JSONField("风险原因", default=list, blank=True)
+    failure_routes = models.TextField("其他救济途径告知", blank=True)
+    search_text = models.TextField("检索文本", blank=True, editable=False)
+    submission_key = models.CharField("提交指纹", max_length=64, blank=True, db_index=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("登记时间")
+    updated_at = models.DateTimeField("更新时间")
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "矛盾纠纷"
+        verbose_name_plural = "矛盾纠纷"
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="disputes_status_due_idx"),
+            models.Index(fields=["node", "status"], name="disputes_node_status_idx"),
+            models.Index(fields=["kind", "resolved_on"], name="disputes_kind_resolved_idx"),
+            models.Index(fields=["channel"], name="disputes_channel_idx"),
+            models.Index(fields=["level"], name="disputes_level_idx"),
+            models.Index(fields=["contact_phone"], name="disputes_phone_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.title}"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+
+class Party(models.Model):
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", "申请人"
+        RESPONDENT = "respondent", "被申请人"
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "自然人"
+        ORGANISATION = "organisation", "单位"
+
+    dispute = models.ForeignKey(Dispute, verbose_name="纠纷", on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField("身份", max_length=20, choices=Role.choices)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField("姓名/名称", max_length=100)
+    id_number = models.CharField("身份证号/统一社会信用代码", max_length=18, blank=True, db_index=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
+    address = models.CharField("住址", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "当事人"
+        verbose_name_plural = "当事人"
+        ordering = ["role", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class MediationSession(models.Model):
+    dispute = models.ForeignKey(Dispute, verbose_name="纠纷", on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField("调解日期")
+    place = models.CharField("调解地点", max_length=100)
+    participants = models.CharField("参加人员", max_length=300)
+    record = models.TextField("调解记录")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "调解记录"
+        verbose_name_plural = "调解记录"
+        ordering = ["held_on", "id"]
+
+
+class Agreement(models.Model):
+    """人民调解协议书: parties, facts and issues, agreed terms, how and by when they are performed."""
+
+    dispute = models.OneToOneField(Dispute, verbose_name="纠纷", on_delete=models.CASCADE, related_name="agreement")
+    number = models.CharField("协议书编号", max_length=40, blank=True)
+    facts = models.TextField("纠纷主要事实、争议事项")
+    terms = models.TextField("达成协议内容")
+    performance_method = models.CharField("履行方式", max_length=200)
+    performance_deadline = models.DateField("履行期限")
+    signed_on = models.DateField("签订日期")
+    judicial_deadline = models.DateField("司法确认申请截止日", null=True, blank=True, db_index=True)
+    judicial_outcome = models.CharField("司法确认", max_length=20, choices=Dispute.JudicialOutcome.choices,
+                                        blank=True, default="")
+    judicial_applied_on = models.DateField("申请司法确认日期", null=True, blank=True)
+    judicial_decided_on = models.DateField("法院裁定日期", null=True, blank=True)
+    judicial_court = models.CharField("受理法院", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "人民调解协议书"
+        verbose_name_plural = "人民调解协议书"
+
+
+class FollowUp(models.Model):
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", "满意"
+        BASIC = "basic", "基本满意"
+        UNSATISFIED = "unsatisfied", "不满意"
+
+    dispute = models.ForeignKey(Dispute, verbose_name="纠纷", on_delete=models.CASCADE, related_name="followups")
+    visited_on = models.DateField("回访日期", db_index=True)
+    performed = models.BooleanField("协议是否履行")
+    satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices)
+    note = models.TextField("回访情况", blank=True)
+    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "回访记录"
+        verbose_name_plural = "回访记录"
+        ordering = ["visited_on", "id"]
+
+
+class Notice(models.Model):
+    """A message to the resident, shown on the public tracking page: who decided, why, where to go next."""
+
+    dispute = models.ForeignKey(Dispute, verbose_name="纠纷", on_delete=models.CASCADE, related_name="notices")
+    at = models.DateTimeField("时间")
+    title = models.CharField("标题", max_length=100)
+    decided_by = models.CharField("决定单位/人员", max_length=100)
+    reason = models.TextField("理由", blank=True)
+    next_steps = models.TextField("下一步", blank=True)
+
+    class Meta:
+        verbose_name = "告知"
+        verbose_name_plural = "告知"
+        ordering = ["at", "id"]
+
+
+class StateSpan(models.Model):
+    """How long a case stayed in one state (left_at null: still there). For the "time per state" report."""
+
+    dispute = models.ForeignKey(Dispute, verbose_name="纠纷", on_delete=models.CASCADE, related_name="spans")
+    status = models.CharField("状态", max_length=20, choices=Dispute.Status.choices)
+    entered_at = models.DateTimeField("进入时间")
+    left_at = models.DateTimeField("离开时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "状态停留"
+        verbose_name_plural = "状态停留"
+        ordering = ["entered_at", "id"]
+        indexes = [models.Index(fields=["status", "entered_at"], name="disputes_span_idx")]
+
+
+class Transfer(models.Model):
+    """An escalation (level change) or a hand-over to another centre body, with its reason."""
+
+    class Kind(models.TextChoices):
+        ESCALATE = "escalate", "上报"
+        TRANSFER = "transfer", "移交"
+
+    dispute = models.ForeignKey(Dispute, verbose_name="纠纷", on_delete=models.CASCADE, related_name="transfers")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    at = models.DateTimeField("时间")
+    from_label = models.CharField("原承办", max_length=100)
+    to_label = models.CharField("新承办", max_length=100)
+    to_body = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField("理由")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acknowledged = models.BooleanField("已接收", default=False, db_index=True)
+
+    class Meta:
+        verbose_name = "上报/移交"
+        verbose_name_plural = "上报/移交"
+        ordering = ["at", "id"]

@@ -6,5 +6,16 @@ class EnforcementConfig(AppConfig):
     label = "enforcement"
     verbose_name = "行政执法"
     # Workbench navigation: (label, url name, permission). Public site navigation: (label, url name).
-    nav = []
-    public_nav = []
+    nav = [
+        ("执法案件", "enforcement:case_list", "enforcement.view"),
+        ("期限提醒", "enforcement:deadlines", "enforcement.view"),
+        ("法制审核", "enforcement:review_queue", "enforcement.view"),
+        ("执法公示", "enforcement:publications", "enforcement.view"),
+        ("执法人员", "enforcement:officer_list", "enforcement.view"),
+        ("权责清单", "enforcement:power_list", "enforcement.view"),
+        ("执法监督", "enforcement:supervision", "enforcement.view"),
+    ]
+    public_nav = [("执法公示", "enforcement_public:home")]
+
+    def ready(self):
+        from . import services  # noqa: F401  (registers the evidence download hook and deadline recompute)

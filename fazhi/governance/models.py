@@ -1,1 +1,367 @@
-from django.db import models  # noqa: F401
+"""Government affairs (政务公开与依法决策): proactive disclosure, disclosure requests, normative documents, major
+administrative decisions and Party Working Committee meetings. Rules live in workflow.py and services.py."""
+from django.conf import settings
+from django.db import models
+
+from fazhi.core.models import OrgNode
+
+
+class DisclosureCategory(models.Model):
+    """The proactive-disclosure catalogue (主动公开目录). Data: seeded by a data migration, editable in admin."""
+
+    code = models.CharField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=60)
+    description = models.CharField("说明", max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "公开目录类别"
+        verbose_name_plural = "公开目录类别"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class DisclosureItem(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "已公开"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    node = models.ForeignKey(OrgNode, verbose_name="公开主体", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(DisclosureCategory, verbose_name="目录类别", on_delete=models.PROTECT, related_name="items")
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文", blank=True)
+    formed_on = models.DateField("信息形成（变更）日期")
+    publisher = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    publisher_name = models.CharField("发布机构", max_length=100, blank=True)
+    published_at = models.DateTimeField("发布时间")
+    published_on = models.DateField("发布日期", db_index=True)
+    due_date = models.DateField("应公开期限", null=True, blank=True)
+    is_timely = models.BooleanField("按时公开", null=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdraw_reason = models.TextField("撤回理由", blank=True)
+    search_text = models.TextField(blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "主动公开信息"
+        verbose_name_plural = "主动公开信息"
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["node", "published_on"]), models.Index(fields=["category", "published_on"]),
+                   models.Index(fields=["status", "published_on"])]
+
+    def __str__(self):
+        return self.title
+
+
+class DisclosureRequest(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", "办理中"
+        CORRECTING = "correcting", "待补正"
+        EXTENSION_PENDING = "extension_pending", "延期待批"
+        ANSWERED = "answered", "已答复"
+
+    class ApplicantType(models.TextChoices):
+        PERSON = "person", "公民"
+        ORGANISATION = "organisation", "法人或其他组织"
+
+    class Reply(models.TextChoices):
+        DISCLOSED = "disclosed", "予以公开"
+        PARTIAL = "partial", "部分公开"
+        NOT_DISCLOSED = "not_disclosed", "不予公开"
+        NOT_EXIST = "not_exist", "本机关不掌握相关政府信息（信息不存在）"
+        NOT_RESPONSIBLE = "not_responsible", "非本机关负责公开（告知机关）"
+        ALREADY_PUBLIC = "already_public", "已主动公开（告知获取方式）"
+        NOT_PROCESSED = "not_processed", "不予处理"
+        WITHDRAWN = "withdrawn", "申请人撤回申请"
+
+    node = models.ForeignKey(OrgNode, verbose_name="受理机关", on_delete=models.PROTECT, related_name="+")
+    tracking_code = models.CharField("查询码", max_length=20, unique=True)
+    applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices, default=ApplicantType.PERSON)
+    applicant_name = models.CharField("申请人", max_length=100)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    email = models.CharField("电子邮箱", max_length=100, blank=True)
+    address = models.CharField("通信地址", max_length=200, blank=True)
+    content = models.TextField("所需信息的名称、文号或描述")
+    purpose = models.CharField("用途", max_length=200, blank=True)
+    channel = models.CharField("申请渠道", max_length=20, default="online")
+    received_on = models.DateField("收到申请日期", db_index=True)
+    clock_start = models.DateField("期限起算日")
+    correction_requested_on = models.DateField("通知补正日期", null=True, blank=True)
+    correction_note = models.TextField("补正要求", blank=True)
+    corrected_on = models.DateField("补正完成日期", null=True, blank=True)
+    waiting_days = models.PositiveIntegerField("补正等待天数", default=0)
+    extended = models.BooleanField("已延期", default=False)
+    extension_reason = models.TextField("延期理由", blank=True)
+    extension_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延期批准人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField("答复期限", null=True, blank=True, db_index=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True)
+    reply_type = models.CharField("答复类型", max_length=20, choices=Reply.choices, blank=True)
+    reply_text = models.TextField("答复内容", blank=True)
+    reply_reason = models.TextField("理由及依据", blank=True)
+    referred_body = models.CharField("告知的负责机关", max_length=100, blank=True)
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField("登记时间")
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "依申请公开"
+        verbose_name_plural = "依申请公开"
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["node", "received_on"]), models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return f"{self.tracking_code}（{self.content[:20]}）"
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "待召开"
+        HELD = "held", "已召开"
+
+    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("会议名称", max_length=120)
+    held_on = models.DateField("会议日期", db_index=True)
+    place = models.CharField("地点", max_length=100, blank=True)
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="主持人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    minutes = models.TextField("会议纪要", blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "党工委会议"
+        verbose_name_plural = "党工委会议"
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["node", "held_on"])]
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingAttendee(models.Model):
+    meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="attendees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="党工委成员", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("姓名", max_length=50)
+    is_voting = models.BooleanField("有表决权", default=True)
+    village = models.ForeignKey(OrgNode, verbose_name="所在村（社区）", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    role_label = models.CharField("身份", max_length=50, blank=True, help_text="如“村党支部书记”")
+
+    class Meta:
+        verbose_name = "参会人员"
+        verbose_name_plural = "参会人员"
+        ordering = ["-is_voting", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class AgendaItem(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "待议"
+        APPROVED = "approved", "审议通过"
+        REJECTED = "rejected", "未通过"
+        DEFERRED = "deferred", "暂缓审议"
+
+    meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="items")
+    seq = models.PositiveIntegerField("议题序号")
+    title = models.CharField("议题", max_length=200)
+    outcome = models.CharField("集体决定", max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    decision_text = models.TextField("决定内容", blank=True)
+
+    class Meta:
+        verbose_name = "会议议题"
+        verbose_name_plural = "会议议题"
+        ordering = ["meeting", "seq"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "seq"], name="gov_agenda_seq_unique")]
+
+    def __str__(self):
+        return f"{self.meeting.title} 议题{self.seq}：{self.title}"
+
+
+class NormativeDocument(models.Model):
+    class Status(models.TextChoices):
+        DRAFTING = "drafting", "起草中"
+        COMMENTING = "commenting", "征求意见中"
+        COMMENT_CLOSED = "comment_closed", "征求意见结束"
+        IN_REVIEW = "in_review", "合法性审核中"
+        REVIEWED = "reviewed", "审核通过"
+        DECIDED = "decided", "集体审议通过"
+        REGISTERED = "registered", "已登记编号"
+        PUBLISHED = "published", "已公布"
+        FILED = "filed", "已备案"
+        REPEALED = "repealed", "已废止/失效"
+
+    node = models.ForeignKey(OrgNode, verbose_name="制定机关", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("文件名称", max_length=200)
+    body = models.TextField("文件内容（草案）")
+    drafting_unit = models.CharField("起草单位", max_length=100, blank=True)
+    created_on = models.DateField("起草登记日期")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFTING, db_index=True)
+    comment_start = models.DateField("征求意见开始", null=True, blank=True)
+    comment_end = models.DateField("征求意见截止", null=True, blank=True)
+    comment_days = models.PositiveIntegerField("征求意见期（工作日）", null=True, blank=True)
+    review_opinion = models.TextField("合法性审核意见", blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_on = models.DateField("审核日期", null=True, blank=True)
+    agenda_item = models.ForeignKey(AgendaItem, verbose_name="审议议题", null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
+    decided_on = models.DateField("审议日期", null=True, blank=True)
+    number_year = models.PositiveIntegerField("文号年份", null=True, blank=True)
+    number_seq = models.PositiveIntegerField("文号序号", null=True, blank=True)
+    doc_number = models.CharField("文号", max_length=40, blank=True)
+    registered_on = models.DateField("登记日期", null=True, blank=True)
+    published_on = models.DateField("公布日期", null=True, blank=True)
+    disclosure_item = models.ForeignKey(DisclosureItem, verbose_name="公开信息", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    filed_on = models.DateField("报备日期", null=True, blank=True)
+    filing_body = models.CharField("备案机关", max_length=100, blank=True)
+    filing_receipt = models.CharField("备案回执号", max_length=100, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True, db_index=True)
+    review_due = models.DateField("评估清理提醒日", null=True, blank=True, db_index=True)
+    repealed_on = models.DateField("废止日期", null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "行政规范性文件"
+        verbose_name_plural = "行政规范性文件"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["node", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "number_year", "number_seq"], name="gov_normdoc_number_unique",
+                                    condition=models.Q(number_seq__isnull=False)),
+        ]
+
+    def __str__(self):
+        return f"{self.doc_number} {self.title}".strip()
+
+
+class MajorDecision(models.Model):
+    class Status(models.TextChoices):
+        CATALOGUED = "catalogued", "列入目录"
+        IN_PROCEDURE = "in_procedure", "履行程序中"
+        DECIDED = "decided", "已决策"
+        PUBLISHED = "published", "已公布"
+        IMPLEMENTING = "implementing", "执行中"
+        EVALUATED = "evaluated", "已评估"
+
+    node = models.ForeignKey(OrgNode, verbose_name="决策机关", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField("目录年度", db_index=True)
+    title = models.CharField("决策事项", max_length=200)
+    description = models.TextField("事项说明", blank=True)
+    sponsor_unit = models.CharField("承办单位", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.CATALOGUED, db_index=True)
+    comment_start = models.DateField("公开征求意见开始", null=True, blank=True)
+    comment_end = models.DateField("公开征求意见截止", null=True, blank=True)
+    agenda_item = models.ForeignKey(AgendaItem, verbose_name="审议议题", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
+    decided_on = models.DateField("决策日期", null=True, blank=True)
+    decision_text = models.TextField("决策内容", blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "重大行政决策"
+        verbose_name_plural = "重大行政决策"
+        ordering = ["-year", "id"]
+        indexes = [models.Index(fields=["node", "year"])]
+
+    def __str__(self):
+        return self.title
+
+
+class DecisionStep(models.Model):
+    class Kind(models.TextChoices):
+        PUBLIC_PARTICIPATION = "public_participation", "公众参与（公开征求意见）"
+        HEARING = "hearing", "听证"
+        EXPERT = "expert", "专家论证"
+        RISK = "risk", "风险评估"
+        LEGALITY = "legality", "合法性审查"
+        COLLECTIVE = "collective", "集体讨论决定"
+        PUBLICATION = "publication", "决策公布"
+        IMPLEMENTATION = "implementation", "决策执行"
+        EVALUATION = "evaluation", "决策后评估"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "未完成"
+        DONE = "done", "已完成"
+        WAIVED = "waived", "依法不适用"
+
+    decision = models.ForeignKey(MajorDecision, verbose_name="决策", on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField("程序环节", max_length=30, choices=Kind.choices)
+    seq = models.PositiveIntegerField("顺序")
+    required = models.BooleanField("必经程序", default=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    evidence = models.TextField("过程材料说明", blank=True)
+    done_on = models.DateField("完成日期", null=True, blank=True)
+    waived_reason = models.TextField("不适用理由", blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "决策程序环节"
+        verbose_name_plural = "决策程序环节"
+        ordering = ["decision", "seq"]
+        constraints = [models.UniqueConstraint(fields=["decision", "kind"], name="gov_step_kind_unique")]
+
+    def __str__(self):
+        return f"{self.decision.title}·{self.get_kind_display()}"
+
+    @property
+    def node(self):
+        return self.decision.node
+
+
+class Hearing(models.Model):
+    decision = models.ForeignKey(MajorDecision, verbose_name="决策", on_delete=models.CASCADE, related_name="hearings")
+    notice_on = models.DateField("听证公告日期")
+    notice_text = models.TextField("听证公告")
+    held_on = models.DateField("听证日期")
+    place = models.CharField("地点", max_length=100)
+    participants = models.TextField("听证参加人")
+    record = models.TextField("听证笔录摘要")
+
+    class Meta:
+        verbose_name = "听证"
+        verbose_name_plural = "听证"
+        ordering = ["held_on", "id"]
+
+    @property
+    def node(self):
+        return self.decision.node
+
+    def __str__(self):
+        return f"{self.decision.title}听证会（{self.held_on}）"
+
+
+class PublicComment(models.Model):
+    """A comment from the public on a draft normative document or a major decision; moderated before shown."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已采纳展示"
+        REJECTED = "rejected", "不予展示"
+
+    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(NormativeDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    decision = models.ForeignKey(MajorDecision, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    author_name = models.CharField("署名", max_length=50, blank=True)
+    contact = models.CharField("联系方式（不公开）", max_length=100, blank=True)
+    body = models.TextField("意见内容")
+    status = models.CharField("审核状态", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reply = models.TextField("答复", blank=True)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    ip = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField("提交时间")
+
+    class Meta:
+        verbose_name = "公众意见"
+        verbose_name_plural = "公众意见"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["node", "status"])]
+
+    def __str__(self):
+        return f"意见#{self.pk}"
+
+    @property
+    def target(self):
+        return self.document or self.decision

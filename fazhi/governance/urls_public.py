@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_public as views
 
 app_name = "governance_public"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("items/<int:pk>/", views.item, name="item"),
+    path("feed.atom", views.feed, name="feed"),
+    path("apply/", views.apply, name="apply"),
+    path("track/", views.track, name="track"),
+    path("documents/", views.documents, name="documents"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("decisions/<int:pk>/", views.decision, name="decision"),
+]

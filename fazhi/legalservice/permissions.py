@@ -1,4 +1,16 @@
-"""What each role may do in this module (merged into core.roles). Permission strings: "legalservice.<verb>"."""
-from fazhi.core.roles import Role  # noqa: F401
+"""What each role may do in this module (merged into core.roles). Permission strings: "legalservice.<verb>".
 
-GRANTS = {}
+- LEGAL_ADVISOR (held on their village): see their villages' records, answer consultations, record services and
+  office hours.
+- JUDICIAL_STAFF (held on the subdistrict): manage the roster, stations and demonstration villages, everything an
+  advisor may do, publish cleaned Q&A, import ledgers.
+- LEADER: view.
+"""
+from fazhi.core.roles import Role
+
+ADVISOR = {"legalservice.view", "legalservice.answer", "legalservice.record_service", "legalservice.record_office_hour"}
+GRANTS = {
+    Role.LEGAL_ADVISOR: ADVISOR,
+    Role.JUDICIAL_STAFF: ADVISOR | {"legalservice.manage", "legalservice.publish", "legalservice.import"},
+    Role.LEADER: {"legalservice.view"},
+}

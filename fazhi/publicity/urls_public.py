@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "publicity_public"
-urlpatterns = []
+urlpatterns = [
+    path("", views.public_events, name="events"),
+]

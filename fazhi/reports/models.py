@@ -1,1 +1,193 @@
-from django.db import models  # noqa: F401
+"""The annual rule-of-law report (法治政府建设年度报告), its targets, next year's plan items and background jobs.
+
+A ``ReportTemplate`` is the report of one node for one year: editable sections whose narrative text carries live
+figure tokens (``{{disputes.resolved}}``). Finalising freezes the rendered text into a ``ReportVersion`` (its
+SHA-256 goes into the audit log); exports always use the latest finalised version, so a colleague editing a
+reopened draft never changes what is exported or published.
+"""
+from django.conf import settings
+from django.db import models
+
+from fazhi.core.models import OrgNode
+
+
+class ReportTemplate(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "起草中"
+        REVIEW = "review", "待审核"
+        FINAL = "final", "已定稿"
+        PUBLISHED = "published", "已公开"
+
+    node = models.ForeignKey(OrgNode, verbose_name="组织", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField("报告年度")
+    title = models.CharField("标题", max_length=200)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(default=0)
+    reported_on = models.DateField("报送上级日期", null=True, blank=True)
+    published_on = models.DateField("公开日期", null=True, blank=True)
+    disclosure_ref = models.CharField("公开记录编号", max_length=64, blank=True)
+    created_at = models.DateTimeField("创建时间")
+    updated_at = models.DateTimeField("修改时间")
+
+    class Meta:
+        verbose_name = "年度报告"
+        verbose_name_plural = "年度报告"
+        ordering = ["-year", "node__path"]
+        constraints = [models.UniqueConstraint(fields=["node", "year"], name="reports_one_report_per_node_year")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_locked(self):
+        return self.status in (self.Status.FINAL, self.Status.PUBLISHED)
+
+
+class ReportSection(models.Model):
+    """One sub-section (（一）（二）…) of one part (一、二、三、四) — or the preamble (part 0)."""
+
+    PART_TITLES = {
+        0: "",
+        1: "推进法治政府建设的主要举措和成效",
+        2: "党政主要负责人履行推进法治建设第一责任人职责情况",
+        3: "推进法治政府建设存在的不足和原因",
+        4: "{next_year}年推进法治政府建设的主要计划安排",
+    }
+
+    report = models.ForeignKey(ReportTemplate, verbose_name="报告", on_delete=models.CASCADE, related_name="sections")
+    part = models.PositiveSmallIntegerField("部分", choices=[(0, "导语"), (1, "一"), (2, "二"), (3, "三"), (4, "四")])
+    order = models.PositiveIntegerField("顺序", default=0)
+    heading = models.CharField("小标题", max_length=200, blank=True)
+    body = models.TextField("正文", blank=True, help_text="可插入指标，如 {{disputes.resolved}}、{{disputes.resolved|change}}、{{legalservice.residents_served|approx}}")
+    target = models.ForeignKey("ReportTarget", verbose_name="来源目标", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField("修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "报告段落"
+        verbose_name_plural = "报告段落"
+        ordering = ["report", "part", "order", "pk"]
+
+    def __str__(self):
+        return self.heading or f"第{self.part}部分"
+
+
+class ReportVersion(models.Model):
+    """A finalised, frozen text of a report. The newest one is what is exported and published."""
+
+    report = models.ForeignKey(ReportTemplate, verbose_name="报告", on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("定稿版本")
+    blocks = models.JSONField("正文结构")
+    markdown = models.TextField("正文")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    finalised_at = models.DateTimeField("定稿时间")
+
+    class Meta:
+        verbose_name = "定稿版本"
+        verbose_name_plural = "定稿版本"
+        ordering = ["report", "-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="reports_version_unique")]
+
+
+class ReportTarget(models.Model):
+    """A configurable target a figure is measured against; a miss suggests a shortcoming for section 三."""
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "min", "不低于"
+        AT_MOST = "max", "不高于"
+
+    code = models.CharField("代码", max_length=60, unique=True)
+    label = models.CharField("目标", max_length=100)
+    figure_key = models.CharField("指标", max_length=100)
+    comparison = models.CharField("比较", max_length=10, choices=Comparison.choices)
+    threshold = models.FloatField("目标值", help_text="比率填 0～1 之间的小数")
+    heading = models.CharField("不足标题", max_length=100)
+    text = models.TextField("不足表述", help_text="可用 {value}（实际值）、{target}（目标值）")
+    basis = models.CharField("依据", max_length=200, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "报告目标"
+        verbose_name_plural = "报告目标"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.label
+
+
+class PlanItem(models.Model):
+    """A task of next year's plan (section 四), tracked during that year."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "未开始"
+        IN_PROGRESS = "in_progress", "推进中"
+        DONE = "done", "已完成"
+        DROPPED = "dropped", "已取消"
+
+    node = models.ForeignKey(OrgNode, verbose_name="组织", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField("计划年度", db_index=True)
+    heading = models.CharField("所属方面", max_length=100, help_text="如“深入推进依法行政”")
+    title = models.CharField("任务", max_length=300)
+    owner = models.CharField("责任人/责任部门", max_length=100)
+    due_date = models.DateField("完成时限", db_index=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True)
+    done_on = models.DateField("完成日期", null=True, blank=True)
+    note = models.TextField("落实情况", blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "计划事项"
+        verbose_name_plural = "计划事项"
+        ordering = ["year", "heading", "due_date", "pk"]
+        indexes = [models.Index(fields=["node", "year"])]
+
+    def __str__(self):
+        return self.title
+
+
+class ReportJob(models.Model):
+    """A long job run by the task queue; its progress survives a page reload."""
+
+    class Kind(models.TextChoices):
+        DISTRICT_DRAFTS = "district_drafts", "全区年度报告批量起草"
+        FIGURE_EXPORT = "figure_export", "指标批量导出"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("任务", max_length=30, choices=Kind.choices)
+    node = models.ForeignKey(OrgNode, verbose_name="组织", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField("年度")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField("已完成", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    message = models.CharField("说明", max_length=300, blank=True)
+    result = models.BinaryField("结果文件", null=True, blank=True, editable=False)
+    result_name = models.CharField("文件名", max_length=200, blank=True)
+    result_type = models.CharField("文件类型", max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间")
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}（{self.node}，{self.year}年）"
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -89,7 +89,7 @@ def test_admin_cannot_change_or_delete_events(users, tree, client_for):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_refuses_update_and_delete_on_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL 专项：SQLite 运行时跳过，PostgreSQL 运行时执行")
@@ -107,7 +107,7 @@ def test_database_refuses_update_and_delete_on_postgres():
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_writers_leave_a_chain_that_verifies():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL 专项：SQLite 运行时跳过，PostgreSQL 运行时执行")

@@ -4,7 +4,7 @@ from conftest import browser_login
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_login_workbench_and_large_text_mode(browser_page, users):
     page = browser_page
     browser_login(page, "admin")

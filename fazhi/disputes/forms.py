@@ -1,0 +1,157 @@
+"""Forms only parse and show fields; every rule is checked again in services (one place)."""
+from django import forms
+
+from fazhi.core.models import OrgNode
+
+from . import selectors
+from .models import Dispute, FollowUp, Mediator, Party, RiskWord
+
+MAXLEN = {"maxlength": 5000}
+
+
+def _village_choices(qs):
+    return [("", "请选择")] + [(v.pk, v.name) for v in qs]
+
+
+class PublicSubmitForm(forms.Form):
+    """A resident's online submission (no account). Mobile-first, a few plain questions."""
+
+    name = forms.CharField(label="您的姓名", max_length=50)
+    phone = forms.CharField(label="手机号码", max_length=20, help_text="用于查询进度和工作人员联系您，不会公开。",
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    id_number = forms.CharField(label="身份证号（选填）", max_length=18, required=False)
+    village = forms.TypedChoiceField(label="纠纷发生在哪个村（社区）", coerce=int)
+    kind = forms.TypedChoiceField(label="纠纷类型", coerce=int)
+    title = forms.CharField(label="一句话说明事由", max_length=100, help_text="如：邻居排水沟堵塞引发争执")
+    description = forms.CharField(label="事情经过", widget=forms.Textarea(attrs={"rows": 6, **MAXLEN}),
+                                  help_text="请写明时间、地点、经过和您的诉求（5000字以内）。")
+    other_name = forms.CharField(label="对方姓名或单位名称", max_length=100)
+    other_phone = forms.CharField(label="对方电话（选填）", max_length=20, required=False)
+    place = forms.CharField(label="具体地点（选填）", max_length=200, required=False)
+    room = forms.TypedChoiceField(label="想找的调解室（选填）", coerce=int, required=False, empty_value=None,
+                                  help_text="不选则由矛调中心为您安排。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = OrgNode.objects.filter(kind=OrgNode.Kind.VILLAGE, is_active=True).select_related("parent").order_by("path")
+        self.fields["village"].choices = [("", "请选择")] + [(v.pk, f"{v.parent.name} {v.name}") for v in villages]
+        self.fields["kind"].choices = [("", "请选择")] + [(k.pk, k.name) for k in selectors.kinds()]
+        self.fields["room"].choices = [("", "由中心安排")] + [(r.pk, f"{r.name}（{r.host_name}）") for r in selectors.rooms_public()]
+
+
+class IntakeForm(forms.Form):
+    """A clerk's walk-in registration, a grid worker's patrol report or a referral."""
+
+    channel = forms.ChoiceField(label="来源渠道", choices=[c for c in Dispute.Channel.choices if c[0] != "online"])
+    referral_source = forms.ChoiceField(label="移送单位", choices=Dispute.ReferralSource.choices, required=False)
+    referral_note = forms.CharField(label="移送说明（文号等）", max_length=200, required=False)
+    village = forms.TypedChoiceField(label="村（社区）", coerce=int)
+    grid = forms.TypedChoiceField(label="网格", coerce=int, required=False, empty_value=None)
+    level = forms.ChoiceField(label="办理层级", choices=[("", "按渠道默认")] + list(Dispute.Level.choices), required=False,
+                              help_text="网格排查默认在网格办理，其他渠道默认在街道矛调中心。")
+    kind = forms.TypedChoiceField(label="纠纷类型", coerce=int)
+    mediation_type = forms.ChoiceField(label="调解类型", choices=Dispute.MediationType.choices)
+    title = forms.CharField(label="事由", max_length=100)
+    description = forms.CharField(label="纠纷简要情况", widget=forms.Textarea(attrs={"rows": 6, **MAXLEN}))
+    place = forms.CharField(label="发生地点", max_length=200, required=False)
+    amount = forms.CharField(label="涉及金额（元）", required=False, max_length=20)
+    contact_phone = forms.CharField(label="联系电话（用于群众查询进度）", max_length=20)
+    applicant_kind = forms.ChoiceField(label="申请人类别", choices=Party.Kind.choices)
+    applicant_name = forms.CharField(label="申请人姓名/名称", max_length=100)
+    applicant_id_number = forms.CharField(label="申请人身份证号/信用代码", max_length=18, required=False)
+    applicant_phone = forms.CharField(label="申请人电话", max_length=20, required=False)
+    applicant_address = forms.CharField(label="申请人住址", max_length=200, required=False)
+    respondent_kind = forms.ChoiceField(label="被申请人类别", choices=Party.Kind.choices)
+    respondent_name = forms.CharField(label="被申请人姓名/名称", max_length=100, required=False)
+    respondent_id_number = forms.CharField(label="被申请人身份证号/信用代码", max_length=18, required=False)
+    respondent_phone = forms.CharField(label="被申请人电话", max_length=20, required=False)
+    respondent_address = forms.CharField(label="被申请人住址", max_length=200, required=False)
+    requested_room = forms.TypedChoiceField(label="群众点单调解室", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = _village_choices(selectors.villages_for(user, "disputes.intake")
+                                                          or selectors.villages_for(user))
+        if not self.fields["village"].choices[1:]:
+            grids = selectors.grids_for(user, "disputes.intake")
+            self.fields["village"].choices = [("", "请选择")] + sorted({(g.parent_id, g.parent.name) for g in grids})
+        self.fields["grid"].choices = [("", "—")] + [(g.pk, f"{g.parent.name} {g.name}") for g in
+                                                     selectors.grids_for(user, "disputes.view")]
+        self.fields["kind"].choices = [("", "请选择")] + [(k.pk, k.name) for k in selectors.kinds()]
+        self.fields["requested_room"].choices = [("", "—")] + [(r.pk, r.name) for r in selectors.rooms_for(user)]
+
+    def parties(self):
+        c = self.cleaned_data
+        out = [dict(role="applicant", kind=c["applicant_kind"], name=c["applicant_name"],
+                    id_number=c["applicant_id_number"], phone=c["applicant_phone"], address=c["applicant_address"])]
+        if c.get("respondent_name"):
+            out.append(dict(role="respondent", kind=c["respondent_kind"], name=c["respondent_name"],
+                            id_number=c["respondent_id_number"], phone=c["respondent_phone"],
+                            address=c["respondent_address"]))
+        return out
+
+
+class PartyForm(forms.Form):
+    role = forms.ChoiceField(label="身份", choices=Party.Role.choices)
+    kind = forms.ChoiceField(label="类别", choices=Party.Kind.choices)
+    name = forms.CharField(label="姓名/名称", max_length=100)
+    id_number = forms.CharField(label="身份证号/信用代码", max_length=18, required=False)
+    phone = forms.CharField(label="电话", max_length=20, required=False)
+    address = forms.CharField(label="住址", max_length=200, required=False)
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label="查询码", max_length=16, help_text="登记成功时显示的查询码，如 MT7K3P9Q2A")
+    phone = forms.CharField(label="登记时留的手机号码", max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+
+
+class RoomForm(forms.Form):
+    node = forms.TypedChoiceField(label="所属街道", coerce=int)
+    name = forms.CharField(label="调解室名称", max_length=50)
+    host_name = forms.CharField(label="负责人", max_length=50)
+    specialities = forms.TypedMultipleChoiceField(label="擅长领域", coerce=int, required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+    opening_hours = forms.CharField(label="开放时间", max_length=100, required=False)
+    location = forms.CharField(label="地点", max_length=100, required=False)
+    introduction = forms.CharField(label="简介", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False)
+    photo = forms.FileField(label="照片", required=False, help_text="JPG/PNG 图片。")
+    is_active = forms.BooleanField(label="开放", required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from fazhi.core import policy
+
+        self.fields["node"].choices = [(n.pk, n.name) for n in policy.scoped_nodes(user, "disputes.manage",
+                                                                                  kinds=[OrgNode.Kind.SUBDISTRICT])]
+        self.fields["specialities"].choices = [(k.pk, k.name) for k in selectors.kinds()]
+
+
+class MediatorForm(forms.Form):
+    node = forms.TypedChoiceField(label="所属组织", coerce=int)
+    name = forms.CharField(label="姓名", max_length=50)
+    kind = forms.ChoiceField(label="类别", choices=Mediator.Kind.choices)
+    organisation = forms.CharField(label="工作单位/职务", max_length=100, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    specialities = forms.TypedMultipleChoiceField(label="擅长领域", coerce=int, required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+    committee = forms.TypedChoiceField(label="行政调解委员会", coerce=int, required=False, empty_value=None)
+    committee_position = forms.CharField(label="委员会职务", max_length=30, required=False, help_text="主任、副主任、委员")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from fazhi.core import policy
+
+        self.fields["node"].choices = [(n.pk, n.full_name) for n in policy.scoped_nodes(
+            user, "disputes.manage", kinds=[OrgNode.Kind.SUBDISTRICT, OrgNode.Kind.VILLAGE])]
+        self.fields["specialities"].choices = [(k.pk, k.name) for k in selectors.kinds()]
+        self.fields["committee"].choices = [("", "不在委员会")] + [(u.pk, f"{u.node.name}{u.name}") for u in
+                                                                selectors.committees_for(user).select_related("node")]
+
+
+class RiskWordForm(forms.Form):
+    word = forms.CharField(label="风险词", max_length=30)
+    category = forms.ChoiceField(label="类别", choices=RiskWord.Category.choices)
+
+
+SATISFACTION = FollowUp.Satisfaction.choices

@@ -1,0 +1,849 @@
+"""Every write of the dispute module. Keyword-only arguments, atomic, audited. The workbench, the public site, the
+API, the ledger import and the demo loader all call these functions."""
+import datetime
+import decimal
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.db.models import Q
+
+from fazhi.core import audit, clock, files, policy, workdays
+from fazhi.core.errors import DomainError, NotAllowed, NotFound
+from fazhi.core.models import OrgNode, Unit
+from fazhi.core.validators import clean_text, id_number_error, phone_error
+from fazhi.core.workflow import lock
+
+from .models import (Agreement, Dispute, DisputeKind, FollowUp, MediationRoom, MediationSession, Mediator, Notice,
+                     Party, RiskWord, StateSpan, Transfer)
+from .workflow import dispute_workflow
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: a resident reads it out on the phone
+DESCRIPTION_MAX = 5000
+DEFAULT_ROUTES = ("您可以通过以下途径继续解决：1. 属于劳动争议的，向劳动人事争议仲裁委员会申请仲裁；"
+                  "2. 属于行政机关职权范围的，向有关行政机关申请处理或申请行政调解；"
+                  "3. 向人民法院提起诉讼。调解不成不影响您依法通过仲裁、行政、司法等途径维护自己的权利。")
+RESIDENT = "群众（网上提交）"
+DISPUTE_FIELDS = ("status", "level", "node", "kind", "room", "centre_body", "title", "description", "place", "amount",
+                  "due_date", "is_flagged", "mediation_type")
+
+S = Dispute.Status
+
+
+# ---- helpers -----------------------------------------------------------------------------------------------------
+
+def _text(value, field, label, max_length, required=True):
+    if value is not None and not isinstance(value, str):
+        raise DomainError(f"{label}应为文字。", field_errors={field: "应为文字。"})
+    return clean_text(value, field=field, label=label, max_length=max_length, required=required)
+
+
+def _new_tracking_code():
+    for _ in range(20):
+        code = "MT" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if not Dispute.objects.filter(tracking_code=code).exists():
+            return code
+    raise DomainError("查询码生成失败，请重试。")  # pragma: no cover
+
+
+def _amount(value):
+    if value in (None, ""):
+        return None
+    try:
+        amount = decimal.Decimal(str(value).replace(",", "").strip())
+    except (decimal.InvalidOperation, ValueError):
+        raise DomainError("涉及金额应为数字。", field_errors={"amount": "应为数字（元）。"})
+    if not amount.is_finite() or amount < 0 or amount > decimal.Decimal("999999999999"):
+        raise DomainError("涉及金额应在 0 到 9999 亿元之间。", field_errors={"amount": "金额不合理。"})
+    return amount.quantize(decimal.Decimal("0.01"))
+
+
+def _date(value, field, label):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise DomainError(f"请填写正确的{label}（如 2024-05-01）。", field_errors={field: "日期格式不正确。"})
+
+
+def _kind(kind):
+    if isinstance(kind, DisputeKind):
+        return kind
+    found = DisputeKind.objects.filter(is_active=True).filter(
+        Q(pk=kind) if str(kind).isdigit() else Q(code=kind) | Q(name=kind)).first() if kind not in (None, "") else None
+    if found is None:
+        raise DomainError("请选择纠纷类型。", field_errors={"kind": "请选择纠纷类型。"})
+    return found
+
+
+def _village_and_grid(village, grid):
+    if grid is not None and not isinstance(grid, OrgNode):
+        grid = OrgNode.objects.filter(pk=grid, kind=OrgNode.Kind.GRID, is_active=True).first() if str(grid).isdigit() else None
+        if grid is None:
+            raise DomainError("所选网格不存在。", field_errors={"grid": "网格不存在。"})
+    if village is not None and not isinstance(village, OrgNode):
+        village = (OrgNode.objects.filter(pk=village, kind=OrgNode.Kind.VILLAGE, is_active=True).first()
+                   if str(village).isdigit() else None)
+    if village is None and grid is not None:
+        village = grid.parent
+    if village is None or village.kind != OrgNode.Kind.VILLAGE:
+        raise DomainError("请选择纠纷发生的村（社区）。", field_errors={"village": "请选择村（社区）。"})
+    if grid is not None and grid.parent_id != village.pk:
+        raise DomainError("所选网格不属于该村（社区）。", field_errors={"grid": "网格与村（社区）不一致。"})
+    return village, grid
+
+
+def _node_for_level(level, village, grid):
+    if level == Dispute.Level.GRID:
+        if grid is None:
+            raise DomainError("网格层级办理需要先确定纠纷所在网格。", field_errors={"grid": "请选择网格。", "level": "缺少网格。"})
+        return grid
+    if level == Dispute.Level.VILLAGE:
+        return village
+    if level == Dispute.Level.SUBDISTRICT:
+        return village.subdistrict
+    raise DomainError("办理层级应为网格、村（社区）或街道。", field_errors={"level": "层级不正确。"})
+
+
+def clean_party(raw, i=1):
+    """Validate one party dict (name, role, kind, GB 11643 ID number, phone)."""
+    role = raw.get("role") or Party.Role.APPLICANT
+    if role not in Party.Role.values:
+        raise DomainError(f"第{i}位当事人的身份应为申请人或被申请人。", field_errors={"parties": "身份不正确。"})
+    kind = raw.get("kind") or Party.Kind.PERSON
+    if kind not in Party.Kind.values:
+        raise DomainError(f"第{i}位当事人的类别应为自然人或单位。", field_errors={"parties": "类别不正确。"})
+    prefix = f"第{i}位当事人（{Party.Role(role).label}）"
+    name = (raw.get("name") or "").strip()
+    if not name:
+        raise DomainError(f"请填写{prefix}的姓名或名称。", field_errors={f"{role}_name": "请填写姓名。", "parties": "缺少姓名。"})
+    if len(name) > 100:
+        raise DomainError(f"{prefix}的姓名不能超过100个字。", field_errors={f"{role}_name": "姓名过长。", "parties": "姓名过长。"})
+    id_number = (raw.get("id_number") or "").strip().upper()
+    if id_number:
+        if kind == Party.Kind.PERSON:
+            error = id_number_error(id_number)
+        else:
+            error = None if len(id_number) == 18 and id_number.isalnum() else "统一社会信用代码应为18位字母或数字。"
+        if error:
+            raise DomainError(f"{prefix}：{error}", field_errors={f"{role}_id_number": error, "parties": error})
+    phone = (raw.get("phone") or "").strip().replace(" ", "")
+    if phone:
+        error = phone_error(phone)
+        if error:
+            raise DomainError(f"{prefix}：{error}", field_errors={f"{role}_phone": error, "parties": error})
+    address = (raw.get("address") or "").strip()
+    if len(address) > 200:
+        raise DomainError(f"{prefix}的住址不能超过200个字。", field_errors={"parties": "住址过长。"})
+    return dict(role=role, kind=kind, name=name, id_number=id_number, phone=phone, address=address)
+
+
+def clean_parties(parties):
+    """Validate a list of party dicts; return clean dicts. Errors name the party (第2位当事人) and the field."""
+    if not parties:
+        raise DomainError("请至少填写一位申请人。", field_errors={"parties": "请填写申请人。"})
+    if len(parties) > 30:
+        raise DomainError("当事人不能超过30位，群体性纠纷请登记代表人。", field_errors={"parties": "当事人过多。"})
+    cleaned = [clean_party(raw, i) for i, raw in enumerate(parties, start=1)]
+    if not any(p["role"] == Party.Role.APPLICANT for p in cleaned):
+        raise DomainError("请至少填写一位申请人。", field_errors={"parties": "请填写申请人。"})
+    return cleaned
+
+
+def _search_text(dispute, parties=None):
+    from fazhi.core.search import search_text
+
+    names = [p["name"] if isinstance(p, dict) else p.name for p in (parties if parties is not None else dispute.parties.all())]
+    return search_text(dispute.tracking_code, dispute.title, dispute.description, dispute.place, *names)
+
+
+def _deadline(dispute, start=None):
+    try:
+        d = workdays.compute_deadline(dispute.kind.deadline_rule_code or "disputes.conclude",
+                                      start or dispute.accepted_on or dispute.received_on)
+    except DomainError:
+        d = workdays.compute_deadline("disputes.conclude", start or dispute.accepted_on or dispute.received_on)
+    return d
+
+
+def _set_due(dispute):
+    d = _deadline(dispute)
+    dispute.due_date = d.due
+    dispute.deadline_unknown = d.due is None
+
+
+def _decider(actor, dispute):
+    """Who decided, in words a resident understands: the body (or the node) and the person."""
+    if actor is None or isinstance(actor, str):
+        return actor or "系统"
+    if not hasattr(actor, "_disputes_unit_name"):  # cached on the user object like policy.memberships
+        unit_ids = [u for _, _, _, u in policy.memberships(actor) if u]
+        unit = Unit.objects.filter(pk__in=unit_ids).first() if unit_ids else None
+        actor._disputes_unit_name = unit.name if unit else ""
+    where = actor._disputes_unit_name if actor._disputes_unit_name else (dispute.node.name if dispute.node.kind != OrgNode.Kind.SUBDISTRICT
+                                     else f"{dispute.node.name}矛调中心")
+    return f"{where} {actor.display_name}"[:100]
+
+
+def _notice(dispute, *, title, decided_by, reason="", next_steps=""):
+    return Notice.objects.create(dispute=dispute, at=clock.now(), title=title, decided_by=decided_by,
+                                 reason=reason, next_steps=next_steps)
+
+
+def _enter_state(dispute, status):
+    now = clock.now()
+    StateSpan.objects.filter(dispute=dispute, left_at__isnull=True).update(left_at=now)
+    StateSpan.objects.create(dispute=dispute, status=status, entered_at=now)
+
+
+def _refresh_risk(dispute, *, actor):
+    """Recompute the risk flags (repeat parties within 12 months; risk words in the text, segmented with jieba)."""
+    reasons = []
+    parties = list(dispute.parties.all())
+    ids = {p.id_number for p in parties if p.id_number}
+    phones = {p.phone for p in parties if p.phone}
+    if ids or phones:
+        since = dispute.received_on - datetime.timedelta(days=365)
+        match = Q()
+        if ids:
+            match |= Q(id_number__in=ids)
+        if phones:
+            match |= Q(phone__in=phones)
+        earlier = (Party.objects.filter(match, dispute__received_on__gte=since, dispute__received_on__lte=dispute.received_on,
+                                        dispute__village__parent_id=dispute.village.parent_id)  # same subdistrict only
+                   .exclude(dispute=dispute).values_list("dispute__tracking_code", flat=True).distinct()[:5])
+        earlier = sorted(set(earlier))
+        if earlier:
+            reasons.append(f"重复纠纷：同一当事人12个月内另有纠纷（{'、'.join(earlier)}）")
+    found = risk_words_in(f"{dispute.title}\n{dispute.description}")
+    for category, words in found.items():
+        reasons.append(f"{RiskWord.Category(category).label}：{'、'.join(words)}")
+    flagged = bool(reasons)
+    if flagged != dispute.is_flagged or reasons != dispute.risk_reasons:
+        was = dispute.is_flagged
+        dispute.is_flagged, dispute.risk_reasons = flagged, reasons
+        Dispute.objects.filter(pk=dispute.pk).update(is_flagged=flagged, risk_reasons=reasons)
+        if flagged and not was:
+            audit.record(actor=actor, action="flag", action_label="风险预警", obj=dispute, changes={"risk": reasons})
+    return reasons
+
+
+_JIEBA_WORDS = set()
+
+
+def risk_words_in(text):
+    """{category: [words]} of the active risk words found in ``text`` (jieba segmentation, words added to its
+    dictionary so "同归于尽" stays one word)."""
+    from fazhi.core.search import _get_jieba
+
+    jieba = _get_jieba()
+    words = dict(RiskWord.objects.filter(is_active=True).values_list("word", "category"))
+    if not words:
+        return {}
+    for w in words.keys() - _JIEBA_WORDS:
+        jieba.add_word(w, freq=20000)
+        _JIEBA_WORDS.add(w)
+    tokens = set(jieba.cut_for_search(text or ""))
+    found = {}
+    for w, category in words.items():
+        if w in tokens:
+            found.setdefault(category, []).append(w)
+    return found
+
+
+def _submission_key(*, channel, village, kind, contact_phone, description, parties):
+    names = ",".join(sorted(p["name"] for p in parties))
+    raw = "|".join([channel, str(village.pk), str(kind.pk), contact_phone, " ".join(description.split()), names])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+# ---- intake ------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def dispute_create(*, actor, channel, village, kind, title, description, parties, contact_phone, grid=None, level=None,
+                   place="", amount=None, requested_room=None, referral_source="", referral_note="", received_on=None,
+                   mediation_type=Dispute.MediationType.PEOPLE):
+    """Register a dispute from any channel. ``actor`` None = a resident on the public site (channel "online").
+
+    Submitting the same form twice (same channel, village, kind, phone, text and parties within a day) returns
+    the first case instead of creating a second one; the returned object has ``duplicate = True``.
+    """
+    is_public = actor is None
+    if channel not in Dispute.Channel.values:
+        raise DomainError("来源渠道不正确。", field_errors={"channel": "来源渠道不正确。"})
+    if is_public and channel != Dispute.Channel.ONLINE:
+        raise NotAllowed("群众只能通过网上提交登记纠纷。")
+    if not is_public and channel == Dispute.Channel.ONLINE:
+        raise DomainError("工作人员代为登记请选择“窗口来访”。", field_errors={"channel": "请选择窗口来访、网格排查或部门移送。"})
+    village, grid = _village_and_grid(village, grid)
+    kind = _kind(kind)
+    title = _text(title, "title", "事由", 100)
+    description = _text(description, "description", "纠纷简要情况", DESCRIPTION_MAX)
+    place = _text(place, "place", "发生地点", 200, required=False)
+    error = phone_error(contact_phone)
+    if error:
+        raise DomainError(error, field_errors={"contact_phone": error, "phone": error})
+    contact_phone = contact_phone.strip().replace(" ", "")
+    parties = clean_parties(parties)
+    amount = _amount(amount)
+    if referral_source and referral_source not in Dispute.ReferralSource.values:
+        raise DomainError("移送单位不正确。", field_errors={"referral_source": "移送单位不正确。"})
+    if channel == Dispute.Channel.REFERRAL and not referral_source:
+        raise DomainError("部门移送的纠纷请选择移送单位。", field_errors={"referral_source": "请选择移送单位。"})
+    referral_note = _text(referral_note, "referral_note", "移送说明", 200, required=False)
+    if mediation_type not in Dispute.MediationType.values:
+        raise DomainError("调解类型不正确。", field_errors={"mediation_type": "调解类型不正确。"})
+    room = None
+    if requested_room not in (None, ""):
+        room = requested_room if isinstance(requested_room, MediationRoom) else (
+            MediationRoom.objects.filter(pk=requested_room, is_active=True).first() if str(requested_room).isdigit() else None)
+        if room is None or not village.path.startswith(room.node.path):
+            raise DomainError("所选调解室不存在或不在本街道。", field_errors={"requested_room": "调解室不可选。"})
+    if level is None:
+        level = Dispute.Level.GRID if channel == Dispute.Channel.PATROL else Dispute.Level.SUBDISTRICT
+    if channel == Dispute.Channel.PATROL and grid is None:
+        raise DomainError("网格排查上报请选择网格。", field_errors={"grid": "请选择网格。"})
+    node = _node_for_level(level, village, grid)
+    if not is_public:
+        policy.require(actor, "disputes.intake", node, view_perm="disputes.view",
+                       message="您没有在该村（网格）登记纠纷的权限。")
+    now = clock.now()
+    key = _submission_key(channel=channel, village=village, kind=kind, contact_phone=contact_phone,
+                          description=description, parties=parties)
+    existing = Dispute.objects.filter(submission_key=key, created_at__gte=now - datetime.timedelta(days=1)).first()
+    if existing is not None:
+        existing.duplicate = True
+        return existing
+    dispute = Dispute(
+        node=node, village=village, grid=grid, tracking_code=_new_tracking_code(), status=S.REGISTERED, level=level,
+        kind=kind, channel=channel, referral_source=referral_source or "", referral_note=referral_note,
+        mediation_type=mediation_type, title=title, description=description, place=place, amount=amount,
+        requested_room=room, contact_phone=contact_phone, received_on=received_on or clock.today(),
+        submission_key=key, created_by=None if is_public else actor, created_at=now, updated_at=now)
+    _set_due(dispute)
+    dispute.search_text = _search_text(dispute, parties)
+    dispute.save()
+    Party.objects.bulk_create([Party(dispute=dispute, **p) for p in parties])
+    StateSpan.objects.create(dispute=dispute, status=S.REGISTERED, entered_at=now)
+    label = {"online": "群众网上提交", "walk_in": "窗口登记", "patrol": "网格排查上报", "referral": "部门移送登记"}[channel]
+    audit.record(actor=RESIDENT if is_public else actor, action="create", action_label=label, obj=dispute,
+                 changes={"channel": channel, "kind": kind.name, "level": level, "room": room.name if room else ""},
+                 is_public=True)
+    _notice(dispute, title="已登记", decided_by=dispute.node.name if dispute.node.kind != OrgNode.Kind.SUBDISTRICT
+            else f"{dispute.node.name}矛调中心",
+            next_steps=f"我们已收到您的纠纷登记，将在受理后安排调解。{_deadline(dispute).explain()}")
+    _refresh_risk(dispute, actor=actor or RESIDENT)
+    dispute.duplicate = False
+    return dispute
+
+
+@transaction.atomic
+def dispute_update(*, actor, dispute, version, title=None, description=None, place=None, amount=None, kind=None):
+    d = lock(Dispute, dispute.pk, _version(version))
+    policy.require(actor, "disputes.intake", d.node, view_perm="disputes.view")
+    if d.status not in Dispute.OPEN_STATUSES:
+        raise DomainError("已办结的纠纷不能修改基本情况。")
+    before = audit.snapshot(d, DISPUTE_FIELDS)
+    if title is not None:
+        d.title = _text(title, "title", "事由", 100)
+    if description is not None:
+        d.description = _text(description, "description", "纠纷简要情况", DESCRIPTION_MAX)
+    if place is not None:
+        d.place = _text(place, "place", "发生地点", 200, required=False)
+    if amount is not None:
+        d.amount = _amount(amount)
+    if kind is not None:
+        d.kind = _kind(kind)
+        _set_due(d)
+    d.search_text = _search_text(d)
+    d.version += 1
+    d.updated_at = clock.now()
+    d.save()
+    audit.record(actor=actor, action="update", action_label="修改基本情况", obj=d,
+                 changes=audit.diff(before, audit.snapshot(d, DISPUTE_FIELDS)))
+    _refresh_risk(d, actor=actor)
+    return d
+
+
+@transaction.atomic
+def party_add(*, actor, dispute, version, role, name, kind=Party.Kind.PERSON, id_number="", phone="", address=""):
+    d = lock(Dispute, dispute.pk, _version(version))
+    policy.require(actor, "disputes.intake", d.node, view_perm="disputes.view")
+    if d.status not in Dispute.OPEN_STATUSES:
+        raise DomainError("已办结的纠纷不能再添加当事人。")
+    p = clean_party(dict(role=role, name=name, kind=kind, id_number=id_number, phone=phone, address=address),
+                    d.parties.count() + 1)
+    party = Party.objects.create(dispute=d, **p)
+    d.version += 1
+    d.updated_at = clock.now()
+    d.search_text = _search_text(d)
+    d.save(update_fields=["version", "updated_at", "search_text"])
+    audit.record(actor=actor, action="update", action_label="添加当事人", obj=d,
+                 changes={"party": f"{party.get_role_display()} {party.name}"})
+    _refresh_risk(d, actor=actor)
+    return party
+
+
+@transaction.atomic
+def advisor_join(*, actor, dispute, advisor):
+    """A legal advisor joins a mediation; from then on the advisor can see this case (and only cases they join)."""
+    d = lock(Dispute, dispute.pk)
+    policy.require(actor, "disputes.assign", d.node, view_perm="disputes.view")
+    from fazhi.core.roles import Role
+
+    if not policy.has_role(advisor, Role.LEGAL_ADVISOR):
+        raise DomainError("所选人员不是法律顾问。", field_errors={"advisor": "不是法律顾问。"})
+    d.advisors.add(advisor)
+    audit.record(actor=actor, action="update", action_label="法律顾问参与调解", obj=d, changes={"advisor": advisor.display_name})
+    return d
+
+
+@transaction.atomic
+def attachment_add(*, actor, dispute, upload):
+    """Attach evidence (photo or PDF) to a case; served only through core's scoped file download."""
+    d = lock(Dispute, dispute.pk)
+    policy.require(actor, "disputes.mediate", d.node, view_perm="disputes.view",
+                   message="您没有为该纠纷上传附件的权限。")
+    if upload is None:
+        raise DomainError("请选择要上传的文件。", field_errors={"file": "请选择文件。"})
+    stored = files.store_upload(upload, owner=d, node=d.node, actor=actor, allowed_kinds=("image", "pdf"),
+                                purpose="evidence")
+    audit.record(actor=actor, action="upload", action_label="上传附件", obj=d, changes={"file": stored.original_name})
+    return stored
+
+
+# ---- the workflow ------------------------------------------------------------------------------------------------
+
+def _version(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise DomainError("缺少或无效的版本号（version），请刷新页面后重试。", field_errors={"version": "无效。"})
+
+
+def _bump(d, status=None):
+    if status is not None and status != d.status:
+        d.status = status
+        _enter_state(d, status)
+    d.version += 1
+    d.updated_at = clock.now()
+    d.save()
+
+
+@transaction.atomic
+def dispute_transition(*, actor, dispute, name, version, reason="", **data):
+    """Run one transition of the workflow. Refuses (TransitionNotAllowed, 400) what the table does not allow now;
+    refuses (Conflict, 409) if someone changed the case since ``version``."""
+    d = lock(Dispute, dispute.pk, _version(version))
+    if not policy.has_perm(actor, "disputes.view", d.node):
+        raise NotFound()
+    if name == "follow_up" and data.get("satisfaction") == FollowUp.Satisfaction.UNSATISFIED:
+        # An unsatisfied answer at the follow-up visit reopens the case; its reason is the visit note.
+        name, reason = "reopen", (reason or data.get("note") or "").strip()
+        if not reason:
+            raise DomainError("当事人不满意时，请在回访情况中写明原因，案件将重新调解。",
+                              field_errors={"note": "请写明不满意的原因。"})
+    t = dispute_workflow.check(d, actor, name, reason=reason)
+    reason = (reason or "").strip()
+    if len(reason) > 2000:
+        raise DomainError("理由不能超过2000个字。", field_errors={"reason": "理由过长。"})
+    before = audit.snapshot(d, DISPUTE_FIELDS)
+    handler = _HANDLERS[name]
+    extra = handler(d, actor, reason, data) or {}
+    changes = audit.diff(before, audit.snapshot(d, DISPUTE_FIELDS))
+    changes.update(extra)
+    audit.record(actor=actor, action="transition", action_label=t.label, obj=d, changes=changes, reason=reason,
+                 is_public=name not in {"session", "judicial"})
+    return d
+
+
+def _accept(d, actor, reason, data):
+    d.accepted_on = clock.today()
+    _set_due(d)
+    _bump(d, S.ACCEPTED)
+    _notice(d, title="已受理", decided_by=_decider(actor, d), reason=reason,
+            next_steps=f"您的纠纷已受理，将安排调解员或调解室与您联系。{_deadline(d).explain()}")
+
+
+def _decline(d, actor, reason, data):
+    next_steps = _text(data.get("next_steps") or "", "next_steps", "下一步建议", 1000, required=False) or (
+        "本纠纷不属于人民调解受理范围。" + DEFAULT_ROUTES)
+    d.concluded_on = clock.today()
+    _bump(d, S.DECLINED)
+    _notice(d, title="不予受理", decided_by=_decider(actor, d), reason=reason, next_steps=next_steps)
+
+
+def _assign(d, actor, reason, data):
+    level = data.get("level") or d.level
+    if level not in Dispute.Level.values:
+        raise DomainError("办理层级应为网格、村（社区）或街道。", field_errors={"level": "层级不正确。"})
+    node = _node_for_level(level, d.village, d.grid)
+    if not policy.has_perm(actor, "disputes.assign", node):
+        raise DomainError("不能分派到您管辖范围以外的层级；需要上级办理的，请使用“上报上一级”并写明理由。",
+                          field_errors={"level": "超出管辖范围。"})
+    sub = d.village.subdistrict
+    body = data.get("centre_body")
+    if body not in (None, ""):
+        body_id = body.pk if isinstance(body, Unit) else body
+        body = Unit.objects.filter(pk=body_id, kind=Unit.Kind.CENTRE_BODY, is_active=True, node=sub).first() \
+            if str(body_id).isdigit() else None
+        if body is None:
+            raise DomainError("所选承办机构不存在或不属于本街道矛调中心。", field_errors={"centre_body": "机构不可选。"})
+    else:
+        body = None
+    room = data.get("room")
+    if room not in (None, ""):
+        room_id = room.pk if isinstance(room, MediationRoom) else room
+        room = MediationRoom.objects.filter(pk=room_id, is_active=True, node=sub).first() if str(room_id).isdigit() else None
+        if room is None:
+            raise DomainError("所选调解室不存在或未开放。", field_errors={"room": "调解室不可选。"})
+    else:
+        room = None
+    mediator_ids = [m.pk if isinstance(m, Mediator) else m for m in (data.get("mediators") or [])]
+    mediators = []
+    if mediator_ids:
+        if not all(str(m).isdigit() for m in mediator_ids):
+            raise DomainError("所选调解员不正确。", field_errors={"mediators": "调解员不正确。"})
+        mediators = list(Mediator.objects.filter(pk__in=mediator_ids, is_active=True, node__path__startswith=sub.path))
+        if len(mediators) != len(set(mediator_ids)):
+            raise DomainError("所选调解员不在本街道调解员名册中。", field_errors={"mediators": "调解员不在名册中。"})
+    if body is None and room is None and not mediators and level == Dispute.Level.SUBDISTRICT:
+        raise DomainError("请至少指定承办机构、调解室或调解员之一。", field_errors={"room": "请指定调解室或调解员。"})
+    mediation_type = data.get("mediation_type") or d.mediation_type
+    if mediation_type not in Dispute.MediationType.values:
+        raise DomainError("调解类型不正确。", field_errors={"mediation_type": "调解类型不正确。"})
+    d.level, d.node, d.centre_body, d.room, d.mediation_type = level, node, body, room, mediation_type
+    _bump(d, S.ASSIGNED)
+    d.mediators.set(mediators)
+    where = room.name if room else (body.name if body else node.name)
+    _notice(d, title="已安排调解", decided_by=_decider(actor, d), reason=reason,
+            next_steps=f"您的纠纷由{where}负责调解{('，调解员：' + '、'.join(m.name for m in mediators)) if mediators else ''}，"
+                       f"{('开放时间：' + room.opening_hours + '。') if room and room.opening_hours else ''}工作人员将与您约定调解时间。")
+    return {"mediators": [m.name for m in mediators]}
+
+
+def _start(d, actor, reason, data):
+    _bump(d, S.IN_MEDIATION)
+
+
+def _session(d, actor, reason, data):
+    held_on = _date(data.get("held_on") or clock.today(), "held_on", "调解日期")
+    if held_on > clock.today():
+        raise DomainError("调解日期不能晚于今天。", field_errors={"held_on": "不能是将来的日期。"})
+    if held_on < d.received_on:
+        raise DomainError("调解日期不能早于登记日期。", field_errors={"held_on": "早于登记日期。"})
+    s = MediationSession.objects.create(
+        dispute=d, held_on=held_on,
+        place=_text(data.get("place") or (d.room.name if d.room else ""), "place", "调解地点", 100),
+        participants=_text(data.get("participants"), "participants", "参加人员", 300),
+        record=_text(data.get("record"), "record", "调解记录", DESCRIPTION_MAX),
+        recorded_by=actor)
+    _bump(d)
+    return {"session": f"{s.held_on} {s.place}"}
+
+
+def _agree(d, actor, reason, data):
+    today = clock.today()
+    facts = _text(data.get("facts") or d.description, "facts", "纠纷事实及争议事项", DESCRIPTION_MAX)
+    terms = _text(data.get("terms"), "terms", "协议内容", DESCRIPTION_MAX)
+    method = _text(data.get("performance_method"), "performance_method", "履行方式", 200)
+    deadline = _date(data.get("performance_deadline"), "performance_deadline", "履行期限")
+    if deadline < today:
+        raise DomainError("履行期限不能早于签订日期。", field_errors={"performance_deadline": "早于签订日期。"})
+    jc = workdays.compute_deadline("disputes.judicial_confirmation", today)
+    seq = Agreement.objects.filter(signed_on__year=today.year, dispute__village__parent=d.village.parent).count() + 1
+    number = f"（{today.year}）{(d.village.subdistrict.short_name or d.village.subdistrict.name[:2])}调字第{seq}号"
+    Agreement.objects.update_or_create(dispute=d, defaults=dict(
+        number=number, facts=facts, terms=terms, performance_method=method, performance_deadline=deadline,
+        signed_on=today, judicial_deadline=jc.due, judicial_outcome="", judicial_applied_on=None,
+        judicial_decided_on=None, judicial_court=""))
+    d.resolved_on = d.concluded_on = today
+    _bump(d, S.AGREED)
+    _notice(d, title="调解成功", decided_by=_decider(actor, d),
+            next_steps=f"双方已签订人民调解协议书（{number}），请按约定履行。双方认为有必要的，可自协议生效之日起30日内"
+                       f"（截止{jc.due:%Y年%m月%d日}）共同向人民法院申请司法确认。我们将进行回访。")
+    return {"agreement": number}
+
+
+def _fail(d, actor, reason, data):
+    routes = _text(data.get("routes") or DEFAULT_ROUTES, "routes", "其他救济途径", 2000)
+    d.failure_routes = routes
+    d.concluded_on = clock.today()
+    d.resolved_on = None
+    _bump(d, S.FAILED)
+    _notice(d, title="调解不成", decided_by=_decider(actor, d), reason=reason, next_steps=routes)
+
+
+def _follow_up(d, actor, reason, data):
+    performed = data.get("performed")
+    if isinstance(performed, str):
+        performed = performed in {"1", "true", "True", "yes", "是", "on"}
+    if performed is None:
+        raise DomainError("请选择协议是否履行。", field_errors={"performed": "请选择。"})
+    satisfaction = data.get("satisfaction")
+    if satisfaction not in FollowUp.Satisfaction.values:
+        raise DomainError("请选择当事人满意度。", field_errors={"satisfaction": "请选择满意度。"})
+    note = _text(data.get("note") or "", "note", "回访情况", 2000, required=False)
+    FollowUp.objects.create(dispute=d, visited_on=clock.today(), performed=bool(performed), satisfaction=satisfaction,
+                            note=note, visited_by=actor)
+    d.closed_on = clock.today()
+    _bump(d, S.CLOSED)
+    _notice(d, title="已结案", decided_by=_decider(actor, d),
+            next_steps="经回访，本纠纷已办结。如协议未履行，您可以申请司法确认后向人民法院申请强制执行，或再次联系我们。")
+    return {"performed": bool(performed), "satisfaction": satisfaction}
+
+
+def _reopen(d, actor, reason, data):
+    satisfaction = data.get("satisfaction") or FollowUp.Satisfaction.UNSATISFIED
+    if satisfaction not in FollowUp.Satisfaction.values:
+        satisfaction = FollowUp.Satisfaction.UNSATISFIED
+    performed = data.get("performed")
+    if isinstance(performed, str):
+        performed = performed in {"1", "true", "True", "yes", "是", "on"}
+    FollowUp.objects.create(dispute=d, visited_on=clock.today(), performed=bool(performed), satisfaction=satisfaction,
+                            note=reason, visited_by=actor)
+    d.resolved_on = d.concluded_on = d.closed_on = None
+    d.accepted_on = d.accepted_on or clock.today()
+    _set_due_from_today(d)
+    _bump(d, S.IN_MEDIATION)
+    _notice(d, title="重新调解", decided_by=_decider(actor, d), reason=reason,
+            next_steps="根据回访情况，您的纠纷已重新进入调解，调解员将与您联系。")
+
+
+def _set_due_from_today(d):
+    dl = _deadline(d, start=clock.today())
+    d.due_date, d.deadline_unknown = dl.due, dl.due is None
+
+
+def _escalate(d, actor, reason, data):
+    before = d.node.name
+    if d.level == Dispute.Level.GRID:
+        d.level, d.node = Dispute.Level.VILLAGE, d.village
+    else:
+        d.level, d.node = Dispute.Level.SUBDISTRICT, d.village.subdistrict
+    after = d.node.name if d.level != Dispute.Level.SUBDISTRICT else f"{d.node.name}矛调中心"
+    if d.status == S.ASSIGNED or d.status == S.IN_MEDIATION:
+        d.status = S.ACCEPTED if d.accepted_on else S.REGISTERED
+        _enter_state(d, d.status)
+    _bump(d)
+    Transfer.objects.create(dispute=d, kind=Transfer.Kind.ESCALATE, at=clock.now(), from_label=before, to_label=after,
+                            reason=reason, by=actor)
+    _notice(d, title="上报上一级办理", decided_by=_decider(actor, d), reason=reason,
+            next_steps=f"您的纠纷已由{before}上报至{after}办理，后续由{after}与您联系。")
+    return {"from": before, "to": after}
+
+
+def _transfer(d, actor, reason, data):
+    body = data.get("centre_body")
+    body_id = body.pk if isinstance(body, Unit) else body
+    sub = d.village.subdistrict
+    body = Unit.objects.filter(pk=body_id, kind=Unit.Kind.CENTRE_BODY, is_active=True, node=sub).first() \
+        if body_id not in (None, "") and str(body_id).isdigit() else None
+    if body is None:
+        raise DomainError("请选择接收的矛调中心入驻机构。", field_errors={"centre_body": "请选择机构。"})
+    if body.pk == d.centre_body_id:
+        raise DomainError("本案已由该机构承办，无需移交。", field_errors={"centre_body": "与当前承办机构相同。"})
+    before = d.centre_body.name if d.centre_body else (d.room.name if d.room else d.node.name)
+    d.centre_body = body
+    if d.level != Dispute.Level.SUBDISTRICT:
+        d.level, d.node = Dispute.Level.SUBDISTRICT, sub
+    _bump(d)
+    Transfer.objects.create(dispute=d, kind=Transfer.Kind.TRANSFER, at=clock.now(), from_label=before,
+                            to_label=body.name, to_body=body, reason=reason, by=actor)
+    _notice(d, title=f"移交{body.name}办理", decided_by=_decider(actor, d), reason=reason,
+            next_steps=f"您的纠纷已移交{body.name}办理，请留意{body.name}工作人员的联系；如有疑问可到街道矛调中心窗口咨询。")
+    return {"to_body": body.name}
+
+
+def _judicial(d, actor, reason, data):
+    a = d.agreement
+    outcome = data.get("judicial_outcome")
+    if not isinstance(outcome, str) or outcome not in {"not_applied", "applied", "confirmed", "rejected"}:
+        raise DomainError("请选择司法确认情况。", field_errors={"judicial_outcome": "请选择。"})
+    applied_on = data.get("judicial_applied_on")
+    decided_on = data.get("judicial_decided_on")
+    applied_on = _date(applied_on, "judicial_applied_on", "申请日期") if applied_on else None
+    decided_on = _date(decided_on, "judicial_decided_on", "裁定日期") if decided_on else None
+    if outcome in {"applied", "confirmed", "rejected"}:
+        if applied_on is None:
+            raise DomainError("请填写申请司法确认的日期。", field_errors={"judicial_applied_on": "请填写日期。"})
+        if applied_on < a.signed_on:
+            raise DomainError("申请日期不能早于协议签订日期。", field_errors={"judicial_applied_on": "早于签订日期。"})
+        if a.judicial_deadline and applied_on > a.judicial_deadline:
+            raise DomainError(f"申请日期已超过30日申请期限（截止{a.judicial_deadline:%Y-%m-%d}）。",
+                              field_errors={"judicial_applied_on": "超过申请期限。"})
+    if outcome in {"confirmed", "rejected"}:
+        if decided_on is None:
+            raise DomainError("请填写法院裁定日期。", field_errors={"judicial_decided_on": "请填写日期。"})
+        if decided_on < applied_on:
+            raise DomainError("裁定日期不能早于申请日期。", field_errors={"judicial_decided_on": "早于申请日期。"})
+    a.judicial_outcome = outcome
+    a.judicial_applied_on = applied_on
+    a.judicial_decided_on = decided_on if outcome in {"confirmed", "rejected"} else None
+    a.judicial_court = _text(data.get("judicial_court") or "", "judicial_court", "受理法院", 100, required=False)
+    a.save()
+    _bump(d)
+    return {"judicial_outcome": outcome}
+
+
+_HANDLERS = {"accept": _accept, "decline": _decline, "assign": _assign, "start": _start, "session": _session,
+             "agree": _agree, "fail": _fail, "follow_up": _follow_up, "reopen": _reopen, "escalate": _escalate,
+             "transfer": _transfer, "judicial": _judicial}
+
+
+@transaction.atomic
+def transfer_acknowledge(*, actor, transfer):
+    t = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    policy.require(actor, "disputes.view", t.dispute.node)
+    if not t.acknowledged:
+        t.acknowledged = True
+        t.save(update_fields=["acknowledged"])
+        audit.record(actor=actor, action="update", action_label="接收移交", obj=t.dispute, changes={"to": t.to_label})
+    return t
+
+
+# ---- rooms, roster, committee, risk words ------------------------------------------------------------------------
+
+def _sub_node(actor, node):
+    if node is None or node.kind != OrgNode.Kind.SUBDISTRICT:
+        raise DomainError("请选择所属街道。", field_errors={"node": "请选择街道。"})
+    policy.require(actor, "disputes.manage", node, view_perm="disputes.view")
+    return node
+
+
+ROOM_FIELDS = ("name", "host_name", "host", "opening_hours", "location", "introduction", "sort_order", "is_active")
+
+
+@transaction.atomic
+def room_save(*, actor, node=None, room=None, name, host_name, specialities=(), opening_hours="", location="",
+              introduction="", host=None, sort_order=0, is_active=True, photo=None):
+    """Create (room None) or change a mediation room. ``photo`` an uploaded image (optional)."""
+    if room is None:
+        node = _sub_node(actor, node)
+        room = MediationRoom(node=node)
+        before = {}
+    else:
+        room = MediationRoom.objects.select_for_update().get(pk=room.pk)
+        policy.require(actor, "disputes.manage", room.node, view_perm="disputes.view")
+        before = audit.snapshot(room, ROOM_FIELDS)
+    room.name = _text(name, "name", "调解室名称", 50)
+    room.host_name = _text(host_name, "host_name", "负责人", 50)
+    room.opening_hours = _text(opening_hours, "opening_hours", "开放时间", 100, required=False)
+    room.location = _text(location, "location", "地点", 100, required=False)
+    room.introduction = _text(introduction, "introduction", "简介", 2000, required=False)
+    room.host, room.sort_order, room.is_active = host, int(sort_order or 0), bool(is_active)
+    if MediationRoom.objects.filter(node=room.node, name=room.name).exclude(pk=room.pk).exists():
+        raise DomainError("已有同名调解室。", field_errors={"name": "名称重复。"})
+    room.save()
+    room.specialities.set([_kind(k) for k in specialities])
+    if photo is not None:
+        stored = files.store_upload(photo, owner=room, node=room.node, actor=actor, allowed_kinds=("image",),
+                                    purpose="photo", is_public=True)
+        room.photo = stored
+        room.save(update_fields=["photo"])
+    audit.record(actor=actor, action="update" if before else "create", obj=room,
+                 changes=audit.diff(before, audit.snapshot(room, ROOM_FIELDS)))
+    return room
+
+
+MEDIATOR_FIELDS = ("name", "kind", "organisation", "phone", "committee", "committee_position", "is_active", "user")
+
+
+@transaction.atomic
+def mediator_save(*, actor, node=None, mediator=None, name, kind=Mediator.Kind.PEOPLE, organisation="", phone="",
+                  specialities=(), committee=None, committee_position="", user=None, is_active=True, sort_order=0):
+    if mediator is None:
+        if node is None:
+            raise DomainError("请选择所属组织。", field_errors={"node": "请选择。"})
+        policy.require(actor, "disputes.manage", node, view_perm="disputes.view")
+        mediator = Mediator(node=node)
+        before = {}
+    else:
+        mediator = Mediator.objects.select_for_update().get(pk=mediator.pk)
+        policy.require(actor, "disputes.manage", mediator.node, view_perm="disputes.view")
+        before = audit.snapshot(mediator, MEDIATOR_FIELDS)
+    if kind not in Mediator.Kind.values:
+        raise DomainError("调解员类别不正确。", field_errors={"kind": "类别不正确。"})
+    mediator.name = _text(name, "name", "姓名", 50)
+    mediator.kind = kind
+    mediator.organisation = _text(organisation, "organisation", "工作单位/职务", 100, required=False)
+    phone = (phone or "").strip()
+    if phone and phone_error(phone):
+        raise DomainError(phone_error(phone), field_errors={"phone": phone_error(phone)})
+    mediator.phone = phone
+    if committee is not None:
+        if committee.kind != Unit.Kind.COMMITTEE or not mediator.node.path.startswith(committee.node.path) and \
+                not committee.node.path.startswith(mediator.node.path):
+            raise DomainError("所选调解委员会不正确。", field_errors={"committee": "委员会不正确。"})
+    mediator.committee = committee
+    mediator.committee_position = _text(committee_position, "committee_position", "委员会职务", 30, required=False)
+    mediator.user, mediator.is_active, mediator.sort_order = user, bool(is_active), int(sort_order or 0)
+    mediator.save()
+    mediator.specialities.set([_kind(k) for k in specialities])
+    audit.record(actor=actor, action="update" if before else "create", obj=mediator, node=mediator.node,
+                 changes=audit.diff(before, audit.snapshot(mediator, MEDIATOR_FIELDS)))
+    return mediator
+
+
+@transaction.atomic
+def committee_ensure(*, actor, node, name="行政调解委员会", description=""):
+    """The subdistrict's administrative mediation committee (行政调解委员会), kept as a core Unit (kind committee)."""
+    node = _sub_node(actor, node)
+    unit = Unit.objects.filter(node=node, kind=Unit.Kind.COMMITTEE, name=name).first()
+    if unit is None:
+        from fazhi.core import services as core_services
+
+        unit = core_services.unit_create(actor=actor, node=node, kind=Unit.Kind.COMMITTEE, name=name,
+                                         description=description)
+    return unit
+
+
+@transaction.atomic
+def risk_word_add(*, actor, word, category):
+    if not policy.has_perm(actor, "disputes.manage"):
+        raise NotAllowed()
+    word = _text(word, "word", "风险词", 30)
+    if category not in RiskWord.Category.values:
+        raise DomainError("请选择风险类别。", field_errors={"category": "请选择类别。"})
+    rw, _ = RiskWord.objects.update_or_create(word=word, defaults={"category": category, "is_active": True})
+    audit.record(actor=actor, action="create", action_label="添加风险词", obj=rw, node=policy.user_home_node(actor),
+                 changes={"word": word, "category": category})
+    return rw
+
+
+@transaction.atomic
+def risk_word_remove(*, actor, word):
+    if not policy.has_perm(actor, "disputes.manage"):
+        raise NotAllowed()
+    rw = RiskWord.objects.filter(pk=word.pk).first()
+    if rw:
+        rw.is_active = False
+        rw.save(update_fields=["is_active"])
+        audit.record(actor=actor, action="update", action_label="停用风险词", obj=rw, node=policy.user_home_node(actor),
+                     changes={"word": rw.word})
+    return rw
+
+
+# ---- deadlines recompute -----------------------------------------------------------------------------------------
+
+@workdays.register_recompute
+def recompute(actor):
+    """A calendar or rule change recomputes the stored due date of every open case."""
+    changed = 0
+    cal = workdays.Calendar()
+    rules = {}
+    from fazhi.core.models import DeadlineRule
+
+    for r in DeadlineRule.objects.filter(code__startswith="disputes."):
+        rules[r.code] = r
+    with transaction.atomic():
+        for d in Dispute.objects.filter(status__in=Dispute.OPEN_STATUSES).select_related("kind"):
+            r = rules.get(d.kind.deadline_rule_code) or rules.get("disputes.conclude")
+            if r is None:
+                continue
+            dl = workdays.compute_deadline(r.code, d.accepted_on or d.received_on, cal=cal, rule_obj=r)
+            if dl.due != d.due_date:
+                Dispute.objects.filter(pk=d.pk).update(due_date=dl.due, deadline_unknown=dl.due is None)
+                changed += 1
+    return changed

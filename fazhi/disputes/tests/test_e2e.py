@@ -1,0 +1,82 @@
+"""One real-browser run of the main flow: a resident submits on the public site (phone-sized) and tracks the case;
+the clerk accepts, assigns it to a room, records a session and the agreement; the follow-up visit closes it."""
+import datetime
+
+import pytest
+
+from conftest import browser_login
+from fazhi.disputes.models import Dispute
+
+from . import factories as f
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_resident_submits_clerk_mediates_follow_up_closes(browser_page, tree, users):
+    from django.core.cache import cache
+
+    cache.clear()
+    room = f.room(users.judicial, tree)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base_url + "/mediation/rooms/")
+    page.get_by_role("link", name="点单，请老赵劳动调解室调解").click()
+    page.get_by_label("您的姓名").fill("张三")
+    page.get_by_label("手机号码").fill("13900001234")
+    page.get_by_label("纠纷发生在哪个村（社区）").select_option(label="稷下街道 刘家村")
+    page.get_by_label("纠纷类型").select_option(label="劳动争议")
+    page.get_by_label("一句话说明事由").fill("工地拖欠工资")
+    page.get_by_label("事情经过").fill("我在工地干了三个月，包工头一直拖欠工资。")
+    page.get_by_label("对方姓名或单位名称").fill("李四")
+    page.get_by_role("button", name="提交").click()
+    code = page.locator("[data-code]").inner_text().strip()
+    d = Dispute.objects.get(tracking_code=code)
+    assert d.requested_room == room and d.channel == "online"
+
+    page.goto(page.base_url + "/mediation/track/")
+    page.get_by_label("查询码").fill(code)
+    page.get_by_label("登记时留的手机号码").fill("13900001234")
+    page.get_by_role("button", name="查询").click()
+    assert page.get_by_text("已登记").first.is_visible()
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    browser_login(page, "clerk")
+    page.goto(page.base_url + f"/work/disputes/?q={code}")
+    page.get_by_role("link", name=code).click()
+
+    def act(label, fill=None):
+        page.locator("summary", has_text=label).first.click()
+        form = page.locator(f"form[data-action]", has=page.get_by_role("button", name=f"确认{label}"))
+        if fill:
+            fill(form)
+        form.get_by_role("button", name=f"确认{label}").click()
+        page.get_by_text(f"已完成：{label}").wait_for()
+
+    act("受理")
+    act("分派", lambda form: form.get_by_label("调解室").select_option(str(room.pk)))
+    act("开始调解")
+
+    def session(form):
+        form.get_by_label("参加人员").fill("张三、李四、赵德胜")
+        form.get_by_label("调解记录").fill("双方陈述事实，调解员释法析理。")
+    act("登记调解记录", session)
+
+    def agreement(form):
+        form.get_by_label("达成协议内容").fill("李四于十日内支付张三工资18000元。")
+        form.get_by_label("履行方式").fill("银行转账")
+        form.get_by_label("履行期限").fill((datetime.date.today() + datetime.timedelta(days=10)).isoformat())
+    act("调解成功（签订协议）", agreement)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="人民调解协议书（.docx）").click()
+    assert download.value.suggested_filename.endswith(".docx")
+
+    act("回访", lambda form: form.get_by_label("回访情况").fill("工资已到账"))
+    d.refresh_from_db()
+    assert d.status == "closed" and d.room == room and d.resolved_on is not None
+    assert page.get_by_text("审计").count() >= 0
+
+    page.goto(page.base_url + "/mediation/track/")
+    page.get_by_label("查询码").fill(code)
+    page.get_by_label("登记时留的手机号码").fill("13900001234")
+    page.get_by_role("button", name="查询").click()
+    assert page.get_by_text("已结案").first.is_visible()

@@ -1,0 +1,44 @@
+"""Workbench to-dos of the dispute module: overdue and due-soon cases, cases to accept, follow-ups, judicial
+confirmation windows, transfers to my body, and (for the leader) risk-flagged cases."""
+from django.urls import reverse
+
+from fazhi.core import policy
+from fazhi.core.todos import Todo
+
+from . import selectors
+
+
+def todos(user):
+    if not (policy.has_perm(user, "disputes.view") or policy.has_perm(user, "disputes.view_joined")):
+        return []
+    items = []
+    base = reverse("disputes:list")
+    n = selectors.overdue(user).count()
+    if n:
+        items.append(Todo(label="超期未办结的矛盾纠纷", url=f"{base}?overdue=1&sort=due", count=n, level="danger",
+                          detail="已超过办结期限（默认一个月），请尽快办结或上报。"))
+    n = selectors.due_soon(user).count()
+    if n:
+        items.append(Todo(label="即将到期的矛盾纠纷", url=f"{base}?due_soon=1&sort=due", count=n, level="warning"))
+    if policy.has_perm(user, "disputes.accept"):
+        n = selectors.dispute_qs(user).filter(status="registered").count()
+        if n:
+            items.append(Todo(label="待受理的矛盾纠纷", url=f"{base}?status=registered", count=n, level="warning"))
+    if policy.has_perm(user, "disputes.follow_up"):
+        n = selectors.followups_due(user).count()
+        if n:
+            items.append(Todo(label="待回访的矛盾纠纷", url=f"{base}?status=agreed", count=n, level="info"))
+    if policy.has_perm(user, "disputes.judicial"):
+        n = selectors.judicial_window_open(user).count()
+        if n:
+            items.append(Todo(label="司法确认申请期内的调解协议", url=f"{base}?judicial=&status=agreed", count=n, level="info",
+                              detail="协议生效30日内可共同申请司法确认，请登记申请情况。"))
+    n = selectors.transfers_to_my_body(user).count()
+    if n:
+        items.append(Todo(label="移交本机构办理的矛盾纠纷", url=reverse("disputes:transfers"), count=n, level="warning"))
+    if policy.has_perm(user, "disputes.oversee"):
+        n = selectors.flagged_open(user).count()
+        if n:
+            items.append(Todo(label="风险预警纠纷（重复、暴力倾向、群体性）", url=f"{base}?flagged=1&status=open", count=n,
+                              level="danger"))
+    return items

@@ -1,0 +1,202 @@
+"""Forms: parse and show input only. Every rule lives in services.py."""
+from django import forms
+
+from fazhi.core import clock, policy
+from fazhi.core.models import OrgNode, User
+
+from .models import (EVALUATION_CHECKLIST, EVIDENCE_STEP_KINDS, REVIEW_CHECKLIST, Case, LegalReview, Officer, PowerType,
+                     Result, StepKind)
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _msgs(label):
+    return {"required": f"请填写{label}。", "invalid": f"{label}格式不正确。", "invalid_choice": f"请选择{label}。",
+            "max_length": f"{label}过长。"}
+
+
+class _Chinese(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            for k, v in _msgs(f.label).items():
+                f.error_messages.setdefault(k, v)
+                if k in ("required", "invalid", "invalid_choice"):
+                    f.error_messages[k] = v
+
+
+def officer_choices(subject, on=None):
+    on = on or clock.today()
+    out = []
+    for o in Officer.objects.filter(subject=subject).order_by("name"):
+        problem = o.certificate_problem(on)
+        out.append((o.pk, f"{o.name}（{o.certificate_number}）" + (f" — {problem}" if problem else "")))
+    return out
+
+
+class CaseForm(_Chinese):
+    power = forms.ChoiceField(label="执法事项（权责清单）")
+    node = forms.ChoiceField(label="发生地（村/社区）")
+    title = forms.CharField(label="案由", max_length=200)
+    party_kind = forms.ChoiceField(label="当事人类型", choices=Case.PartyKind.choices)
+    party_name = forms.CharField(label="当事人姓名/名称", max_length=100)
+    party_id_number = forms.CharField(label="身份证号/统一社会信用代码", max_length=30, required=False, help_text="不会出现在任何公开页面。")
+    party_phone = forms.CharField(label="联系电话", max_length=20, required=False, help_text="不会出现在任何公开页面。")
+    party_address = forms.CharField(label="住址/地址", max_length=200, required=False, help_text="公示时只显示到村（社区）。")
+    facts = forms.CharField(label="案件事实", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    officers = forms.MultipleChoiceField(label="承办执法人员（不少于2名持证人员）", widget=forms.CheckboxSelectMultiple)
+    involves_public_interest = forms.BooleanField(label="涉及重大公共利益", required=False)
+    is_complex = forms.BooleanField(label="案情疑难复杂、涉及多个法律关系", required=False)
+
+    def __init__(self, *args, subject, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Power
+
+        self.fields["power"].choices = [("", "请选择")] + [(p.pk, f"{p.code} {p.name}（{p.get_power_type_display()}）")
+                                                          for p in Power.objects.filter(subject=subject, is_active=True).order_by("code")]
+        nodes = policy.scoped_nodes(user, "enforcement.handle", kinds=[OrgNode.Kind.SUBDISTRICT, OrgNode.Kind.VILLAGE]).filter(
+            path__startswith=subject.node.path).order_by("path")
+        self.fields["node"].choices = [(n.pk, n.name) for n in nodes]
+        self.fields["officers"].choices = officer_choices(subject)
+
+
+class StepForm(_Chinese):
+    kind = forms.ChoiceField(label="环节", choices=[(k, StepKind(k).label) for k in EVIDENCE_STEP_KINDS])
+    occurred_at = forms.DateTimeField(label="时间", widget=DT, required=False, help_text="不填为当前时间。")
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+    documents = forms.CharField(label="文书", max_length=300, required=False, help_text="如：现场检查笔录、询问笔录")
+    officers = forms.MultipleChoiceField(label="执法人员", widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].choices = officer_choices(subject)
+
+
+class TransitionForm(_Chinese):
+    """Fields come from the Transition declaration (workflow.py), so the form asks exactly what the step needs."""
+
+    ALL = {
+        "occurred_at": lambda: forms.DateTimeField(label="时间", widget=DT, required=False, help_text="不填为当前时间。"),
+        "place": lambda: forms.CharField(label="地点", max_length=200, required=False),
+        "officers": lambda: forms.MultipleChoiceField(label="执法人员（须持有效执法证）", widget=forms.CheckboxSelectMultiple, required=False),
+        "content": lambda: forms.CharField(label="内容/说明", widget=forms.Textarea(attrs={"rows": 2}), max_length=10000, required=False),
+        "heavy_penalty": lambda: forms.BooleanField(label="拟作较重处罚（告知听证权）", required=False),
+        "proposed_fine": lambda: forms.DecimalField(label="拟罚款金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2),
+        "result": lambda: forms.ChoiceField(label="处理结果", choices=[("", "请选择")] + list(Result.choices)),
+        "fine_amount": lambda: forms.DecimalField(label="罚款金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2),
+        "decision_text": lambda: forms.CharField(label="决定内容", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000),
+        "decision_basis": lambda: forms.CharField(label="法律依据", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False,
+                                                  help_text="不填则使用权责清单所列依据。"),
+        "discretion_applied": lambda: forms.CharField(label="裁量情况（适用的裁量基准）", widget=forms.Textarea(attrs={"rows": 2}), max_length=3000, required=False),
+        "extra_days": lambda: forms.IntegerField(label="延长天数", min_value=1, max_value=90),
+    }
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, transition, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in transition.fields:
+            self.fields[name] = self.ALL[name]()
+            if name == "officers":
+                self.fields[name].choices = officer_choices(case.subject)
+        if transition.requires_reason:
+            self.fields["reason"] = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+        for f in self.fields.values():
+            f.error_messages["required"] = f"请填写{f.label}。"
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="证据文件（照片、录音、录像、扫描件）", error_messages={"required": "请选择文件。", "empty": "文件是空的。"})
+
+
+class CorrectionForm(_Chinese):
+    content = forms.CharField(label="更正内容", widget=forms.Textarea(attrs={"rows": 2}), max_length=10000)
+    reason = forms.CharField(label="更正理由", max_length=1000)
+
+
+class ReviewForm(_Chinese):
+    opinion = forms.ChoiceField(label="审核意见", choices=LegalReview.Opinion.choices, widget=forms.RadioSelect)
+    reasons = forms.CharField(label="意见说明（退回时必填）", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in REVIEW_CHECKLIST:
+            self.fields[f"check_{key}"] = forms.BooleanField(label=label, required=False)
+
+    def checklist(self):
+        return {key: bool(self.cleaned_data.get(f"check_{key}")) for key, _ in REVIEW_CHECKLIST}
+
+
+class EvaluationForm(_Chinese):
+    findings = forms.CharField(label="评查意见（发现的问题与整改要求）", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label, maximum in EVALUATION_CHECKLIST:
+            self.fields[f"score_{key}"] = forms.IntegerField(label=f"{label}（满分{maximum}）", min_value=0, max_value=maximum)
+            self.fields[f"score_{key}"].error_messages.update({"required": f"请为“{label}”打分。", "max_value": f"不能超过{maximum}分。",
+                                                               "min_value": "不能为负数。", "invalid": "请填写整数。"})
+        self.order_fields([f"score_{k}" for k, _, _ in EVALUATION_CHECKLIST] + ["findings"])
+
+    def scores(self):
+        return {key: self.cleaned_data.get(f"score_{key}") for key, _, _ in EVALUATION_CHECKLIST}
+
+
+class OfficerForm(_Chinese):
+    user = forms.ChoiceField(label="账号")
+    certificate_number = forms.CharField(label="执法证号", max_length=40, required=False)
+    issuing_authority = forms.CharField(label="发证机关", max_length=100, required=False)
+    valid_from = forms.DateField(label="有效期起", widget=DATE, required=False)
+    valid_until = forms.DateField(label="有效期至", widget=DATE, required=False)
+    status = forms.ChoiceField(label="状态", choices=Officer.Status.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, subject, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["user"]
+        else:
+            taken = Officer.objects.values("user_id")
+            qs = User.objects.filter(memberships__node__path__startswith=subject.node.path, memberships__is_active=True,
+                                     is_active=True).exclude(pk__in=taken).distinct().order_by("username")
+            self.fields["user"].choices = [("", "请选择")] + [(u.pk, f"{u.display_name}（{u.username}）") for u in qs]
+
+
+class PowerForm(_Chinese):
+    code = forms.CharField(label="事项编码", max_length=40)
+    name = forms.CharField(label="事项名称", max_length=200)
+    power_type = forms.ChoiceField(label="权力类型", choices=PowerType.choices)
+    legal_basis = forms.CharField(label="法律依据", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    discretion = forms.CharField(label="裁量基准（每行一档）", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+    is_active = forms.BooleanField(label="有效", required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SubjectForm(_Chinese):
+    legal_status = forms.CharField(label="主体资格", max_length=200)
+    address = forms.CharField(label="办公地址", max_length=200, required=False)
+    office_phone = forms.CharField(label="办公电话（公开）", max_length=40, required=False)
+    procedures = forms.CharField(label="执法程序说明", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    remedies = forms.CharField(label="救济途径", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    complaints = forms.CharField(label="投诉举报方式", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class WithdrawForm(_Chinese):
+    reason = forms.CharField(label="撤回理由", max_length=1000)
+    revoked_on = forms.DateField(label="原决定被撤销/变更的日期", widget=DATE, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RevokedForm(_Chinese):
+    revoked_on = forms.DateField(label="原决定被撤销/变更的日期", widget=DATE)
+    reason = forms.CharField(label="撤销/变更情况", max_length=1000, help_text="如：经行政复议被撤销（复议决定书文号）")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AccountabilityForm(_Chinese):
+    measure = forms.CharField(label="处理方式", max_length=100, help_text="如：批评教育、暂扣执法证、诫勉谈话")
+    description = forms.CharField(label="事实与理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    decided_on = forms.DateField(label="处理日期", widget=DATE, required=False)
+    case = forms.CharField(label="关联案件编号（可选）", max_length=20, required=False, help_text="填写案件详情页地址中的编号")

@@ -1,0 +1,693 @@
+"""Every write of the enforcement module. Keyword-only, atomic, audited. The UI, the API, ledger import and the
+demo call these same functions."""
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from fazhi.core import audit, clock, files, masking, policy, workdays
+from fazhi.core.errors import DomainError
+from fazhi.core.models import OrgNode
+from fazhi.core.search import search_text
+from fazhi.core.validators import clean_text, validate_id_number, validate_phone
+from fazhi.core.workflow import lock
+
+from .models import (EVALUATION_CHECKLIST, EVIDENCE_STEP_KINDS, REVIEW_CHECKLIST, STEP_RULES, Accountability, Case,
+                     CaseStatus, CaseStep, CustodyEvent, Evaluation, LegalReview, MajorCaseRule, Officer, Power,
+                     PowerType, Publication, Result, StepKind, Subject)
+from .workflow import EVIDENCE_STATES, case_workflow, review_workflow
+
+EVIDENCE_KINDS = ("image", "pdf", "audio", "video")
+DECISION_RULE = "enforcement.decision"
+SERVICE_RULE = "enforcement.service"
+PUBLISH_PENALTY_RULE = "enforcement.publish_penalty"
+PUBLISH_OTHER_RULE = "enforcement.publish_other"
+WITHDRAW_RULE = "enforcement.withdraw"
+
+
+def _require(actor, perm, node, message=None):
+    policy.require(actor, perm, node, view_perm="enforcement.view", message=message)
+
+
+def _decimal(value, field, label, *, required=False):
+    if value in (None, ""):
+        if required:
+            raise DomainError(f"请填写{label}。", field_errors={field: f"请填写{label}。"})
+        return None
+    try:
+        d = Decimal(str(value).replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{label}应为数字。", field_errors={field: "应为数字。"})
+    if not d.is_finite() or d < 0 or d >= Decimal("10000000000"):
+        raise DomainError(f"{label}不在合理范围内。", field_errors={field: "金额不在合理范围内。"})
+    return d.quantize(Decimal("0.01"))
+
+
+def _date(value, field, label, *, required=False):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if value in (None, ""):
+        if required:
+            raise DomainError(f"请填写{label}。", field_errors={field: f"请填写{label}。"})
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise DomainError(f"{label}格式应为 2023-05-01。", field_errors={field: "日期格式应为 2023-05-01。"})
+
+
+def _datetime(value, field="occurred_at"):
+    if value in (None, ""):
+        return clock.now()
+    if isinstance(value, datetime.datetime):
+        dt = value
+    else:
+        try:
+            dt = datetime.datetime.fromisoformat(str(value))
+        except ValueError:
+            raise DomainError("时间格式应为 2023-05-01 09:30。", field_errors={field: "时间格式应为 2023-05-01 09:30。"})
+    if dt.tzinfo is None:
+        from django.utils import timezone
+
+        dt = timezone.make_aware(dt)
+    if dt > clock.now() + datetime.timedelta(minutes=5):
+        raise DomainError("环节时间不能晚于现在。", field_errors={field: "时间不能晚于现在。"})
+    return dt
+
+
+# ---- subject, powers, officers -----------------------------------------------------------------------------
+
+@transaction.atomic
+def subject_save(*, actor, unit, legal_status, address="", office_phone="", procedures="", remedies="", complaints=""):
+    """Create or update the enforcement subject of a unit (the comprehensive enforcement office)."""
+    node = unit.node
+    _require(actor, "enforcement.manage", node)
+    values = dict(
+        legal_status=clean_text(legal_status, field="legal_status", label="主体资格", max_length=200),
+        address=clean_text(address, field="address", label="办公地址", max_length=200, required=False),
+        office_phone=clean_text(office_phone, field="office_phone", label="办公电话", max_length=40, required=False),
+        procedures=clean_text(procedures, field="procedures", label="执法程序说明", max_length=5000, required=False),
+        remedies=clean_text(remedies, field="remedies", label="救济途径", max_length=3000, required=False),
+        complaints=clean_text(complaints, field="complaints", label="投诉举报方式", max_length=3000, required=False),
+    )
+    subject = Subject.objects.filter(unit=unit).first()
+    if subject is None:
+        subject = Subject.objects.create(node=node, unit=unit, **values)
+        audit.record(actor=actor, action="create", obj=subject, node=node, changes=values, action_label="登记执法主体", is_public=True)
+    else:
+        before = audit.snapshot(subject, list(values))
+        for k, v in values.items():
+            setattr(subject, k, v)
+        subject.save()
+        audit.record(actor=actor, action="update", obj=subject, node=node, changes=audit.diff(before, values), action_label="修改执法主体信息")
+    return subject
+
+
+def _power_values(code, name, power_type, legal_basis, discretion):
+    if power_type not in PowerType.values:
+        raise DomainError("权力类型应为行政处罚、行政检查或行政强制。", field_errors={"power_type": "请选择权力类型。"})
+    return dict(
+        code=clean_text(code, field="code", label="事项编码", max_length=40),
+        name=clean_text(name, field="name", label="事项名称", max_length=200),
+        power_type=power_type,
+        legal_basis=clean_text(legal_basis, field="legal_basis", label="法律依据", max_length=5000),
+        discretion=clean_text(discretion, field="discretion", label="裁量基准", max_length=5000, required=False),
+    )
+
+
+@transaction.atomic
+def power_create(*, actor, subject, code, name, power_type, legal_basis, discretion=""):
+    _require(actor, "enforcement.manage", subject.node)
+    values = _power_values(code, name, power_type, legal_basis, discretion)
+    if Power.objects.filter(subject=subject, code=values["code"]).exists():
+        raise DomainError(f"事项编码“{values['code']}”已存在。", field_errors={"code": "编码已存在。"})
+    power = Power.objects.create(node=subject.node, subject=subject, **values)
+    audit.record(actor=actor, action="create", obj=power, changes=values, action_label="新增权责清单事项", is_public=True)
+    return power
+
+
+@transaction.atomic
+def power_update(*, actor, power, version, code, name, power_type, legal_basis, discretion="", is_active=True):
+    _require(actor, "enforcement.manage", power.node)
+    power = lock(Power, power.pk, version)
+    values = _power_values(code, name, power_type, legal_basis, discretion) | {"is_active": bool(is_active)}
+    if Power.objects.filter(subject=power.subject, code=values["code"]).exclude(pk=power.pk).exists():
+        raise DomainError(f"事项编码“{values['code']}”已存在。", field_errors={"code": "编码已存在。"})
+    before = audit.snapshot(power, list(values))
+    for k, v in values.items():
+        setattr(power, k, v)
+    power.version += 1
+    power.save()
+    audit.record(actor=actor, action="update", obj=power, changes=audit.diff(before, values), action_label="修改权责清单事项", is_public=True)
+    return power
+
+
+def _officer_values(certificate_number, issuing_authority, valid_from, valid_until, status):
+    values = dict(
+        certificate_number=clean_text(certificate_number, field="certificate_number", label="执法证号", max_length=40, required=False),
+        issuing_authority=clean_text(issuing_authority, field="issuing_authority", label="发证机关", max_length=100, required=False),
+        valid_from=_date(valid_from, "valid_from", "有效期起"),
+        valid_until=_date(valid_until, "valid_until", "有效期至"),
+        status=status or Officer.Status.ACTIVE,
+    )
+    if values["status"] not in Officer.Status.values:
+        raise DomainError("执法证状态不正确。", field_errors={"status": "请选择状态。"})
+    if values["certificate_number"] and not values["valid_until"]:
+        raise DomainError("请填写执法证有效期至。", field_errors={"valid_until": "请填写有效期。"})
+    if values["valid_from"] and values["valid_until"] and values["valid_until"] < values["valid_from"]:
+        raise DomainError("有效期至不能早于有效期起。", field_errors={"valid_until": "有效期至不能早于有效期起。"})
+    return values
+
+
+@transaction.atomic
+def officer_create(*, actor, subject, user, certificate_number="", issuing_authority="", valid_from=None, valid_until=None,
+                   status=Officer.Status.ACTIVE):
+    _require(actor, "enforcement.manage", subject.node)
+    if user is None:
+        raise DomainError("请选择执法人员的账号。", field_errors={"user": "请选择账号。"})
+    if Officer.objects.filter(user=user).exists():
+        raise DomainError(f"{user.display_name}已登记为执法人员。", field_errors={"user": "该账号已登记。"})
+    values = _officer_values(certificate_number, issuing_authority, valid_from, valid_until, status)
+    officer = Officer.objects.create(node=subject.node, subject=subject, user=user, name=user.display_name, **values)
+    audit.record(actor=actor, action="create", obj=officer, changes=values | {"user": user.username}, action_label="登记执法人员", is_public=True)
+    return officer
+
+
+@transaction.atomic
+def officer_update(*, actor, officer, version, certificate_number="", issuing_authority="", valid_from=None, valid_until=None,
+                   status=Officer.Status.ACTIVE):
+    _require(actor, "enforcement.manage", officer.node)
+    officer = lock(Officer, officer.pk, version)
+    values = _officer_values(certificate_number, issuing_authority, valid_from, valid_until, status)
+    before = audit.snapshot(officer, list(values))
+    for k, v in values.items():
+        setattr(officer, k, v)
+    officer.version += 1
+    officer.save()
+    audit.record(actor=actor, action="update", obj=officer, changes=audit.diff(before, values), action_label="修改执法证信息")
+    return officer
+
+
+# ---- cases ---------------------------------------------------------------------------------------------------
+
+def _officers_for(subject, officer_ids, on, *, minimum, field="officers"):
+    """Resolve officer ids of ``subject``; each must hold a valid certificate on ``on``."""
+    ids = []
+    for raw in officer_ids or []:
+        try:
+            ids.append(int(getattr(raw, "pk", raw)))
+        except (TypeError, ValueError):
+            raise DomainError("执法人员选择不正确。", field_errors={field: "执法人员选择不正确。"})
+    officers = list(Officer.objects.filter(subject=subject, pk__in=set(ids)))
+    if len(officers) != len(set(ids)):
+        raise DomainError("所选执法人员不存在或不属于本执法主体。", field_errors={field: "执法人员不存在。"})
+    problems = [p for p in (o.certificate_problem(on) for o in officers) if p]
+    if problems:
+        message = "；".join(problems) + "，不能参与执法。"
+        raise DomainError(message, field_errors={field: message})
+    if len(officers) < minimum:
+        message = f"本环节须由不少于{minimum}名持有有效执法证的执法人员进行（行政处罚法第四十二条），当前{len(officers)}名。"
+        raise DomainError(message, field_errors={field: message})
+    return officers
+
+
+def _party(party_kind, party_name, party_id_number, party_phone, party_address):
+    if party_kind not in Case.PartyKind.values:
+        raise DomainError("请选择当事人类型。", field_errors={"party_kind": "请选择当事人类型。"})
+    values = dict(
+        party_kind=party_kind,
+        party_name=clean_text(party_name, field="party_name", label="当事人", max_length=100),
+        party_id_number="",
+        party_phone="",
+        party_address=clean_text(party_address, field="party_address", label="地址", max_length=200, required=False),
+    )
+    if party_id_number:
+        if party_kind == Case.PartyKind.PERSON:
+            values["party_id_number"] = validate_id_number(party_id_number, field="party_id_number")
+        else:
+            values["party_id_number"] = clean_text(party_id_number, field="party_id_number", label="统一社会信用代码", max_length=30)
+    if party_phone:
+        values["party_phone"] = validate_phone(party_phone, field="party_phone")
+    return values
+
+
+@transaction.atomic
+def case_create(*, actor, subject, power, node, title, party_kind, party_name, facts, officers, party_id_number="",
+                party_phone="", party_address="", involves_public_interest=False, is_complex=False):
+    """Register a case awaiting filing approval (待立案审批), with its two handling officers."""
+    if node is None or not node.path.startswith(subject.node.path):
+        raise DomainError("案件发生地应在执法主体所在街道范围内。", field_errors={"node": "发生地不在本街道。"})
+    _require(actor, "enforcement.handle", node)
+    if power is None or power.subject_id != subject.pk or not power.is_active:
+        raise DomainError("请选择本执法主体权责清单内的有效事项。", field_errors={"power": "请选择执法事项。"})
+    values = dict(
+        title=clean_text(title, field="title", label="案由", max_length=200),
+        facts=clean_text(facts, field="facts", label="案件事实", max_length=10000),
+        involves_public_interest=bool(involves_public_interest), is_complex=bool(is_complex),
+    ) | _party(party_kind, party_name, party_id_number, party_phone, party_address)
+    handlers = _officers_for(subject, officers, clock.today(), minimum=2)
+    case = Case.objects.create(node=node, subject=subject, power=power, created_at=clock.now(), created_by=actor, **values)
+    case.officers.set(handlers)
+    case.search_text = search_text(case.title, case.party_name, case.facts, power.name)
+    case.save(update_fields=["search_text"])
+    audit.record(actor=actor, action="create", obj=case, changes={k: v for k, v in values.items() if k not in {"party_id_number", "party_phone"}}
+                 | {"officers": [o.name for o in handlers]}, action_label="登记案件（待立案审批）")
+    return case
+
+
+def major_reasons(case, *, fine=None):
+    """The major-case rules (重大执法决定情形) this case meets."""
+    fine = fine if fine is not None else (case.fine_amount if case.fine_amount is not None else case.proposed_fine)
+    reasons = []
+    for rule in MajorCaseRule.objects.filter(is_active=True):
+        K = MajorCaseRule.Kind
+        hit = (
+            (rule.kind == K.FINE_OVER and fine is not None and rule.threshold is not None and fine >= rule.threshold)
+            or (rule.kind == K.HEARING_HELD and case.hearing_held)
+            or (rule.kind == K.PUBLIC_INTEREST and case.involves_public_interest)
+            or (rule.kind == K.COMPLEX and case.is_complex)
+            or (rule.kind == K.POWER_TYPE and rule.power_type and case.power.power_type == rule.power_type)
+        )
+        if hit:
+            reasons.append(rule.name)
+    return reasons
+
+
+def _refresh_major(case, *, fine=None):
+    reasons = major_reasons(case, fine=fine)
+    case.major_reasons = reasons
+    case.is_major = bool(reasons)
+
+
+def decision_deadline(case):
+    if not case.filed_on:
+        return None
+    return workdays.compute_deadline(DECISION_RULE, case.filed_on, extra=case.decision_extension_days)
+
+
+def _step(case, *, actor, kind, content, occurred_at=None, place="", documents="", officers=(), corrects=None):
+    step = CaseStep.objects.create(
+        case=case, node=case.node, kind=kind, occurred_at=occurred_at or clock.now(), place=place, content=content,
+        documents=documents, av_required=STEP_RULES[kind][1], corrects=corrects, recorded_by=actor, recorded_at=clock.now())
+    if officers:
+        step.officers.set(officers)
+    return step
+
+
+def _step_values(case, kind, *, occurred_at, place, content, documents, officers, default_content=""):
+    when = _datetime(occurred_at)
+    if case.filed_on and when.date() < case.filed_on and kind != StepKind.FILING:
+        raise DomainError("环节时间不能早于立案日期。", field_errors={"occurred_at": "时间早于立案日期。"})
+    minimum, _ = STEP_RULES[kind]
+    people = _officers_for(case.subject, officers, when.date(), minimum=minimum) if (minimum or officers) else []
+    return dict(
+        occurred_at=when,
+        place=clean_text(place, field="place", label="地点", max_length=200, required=minimum > 0),
+        content=clean_text(content or default_content, field="content", label="内容", max_length=10000),
+        documents=clean_text(documents, field="documents", label="文书", max_length=300, required=False),
+        officers=people,
+    )
+
+
+@transaction.atomic
+def step_record(*, actor, case, kind, content, occurred_at=None, place="", documents="", officers=()):
+    """Record an investigation step (现场检查、询问调查、调查取证) on a case being investigated."""
+    if kind not in EVIDENCE_STEP_KINDS:
+        raise DomainError("此处只能记录现场检查、询问调查或调查取证；其他环节请使用对应的办理操作。", field_errors={"kind": "环节类型不正确。"})
+    case = lock(Case, case.pk)
+    _require(actor, "enforcement.handle", case.node)
+    if case.status not in EVIDENCE_STATES:
+        raise DomainError(f"案件当前状态为“{case.get_status_display()}”，不能记录{StepKind(kind).label}。请在立案后、告知前调查取证。")
+    values = _step_values(case, kind, occurred_at=occurred_at, place=place, content=content, documents=documents,
+                          officers=officers, default_content="")
+    step = _step(case, actor=actor, kind=kind, **values)
+    audit.record(actor=actor, action="step", obj=case, changes={"step": step.pk, "kind": kind, "place": values["place"],
+                 "officers": [o.name for o in values["officers"]]}, action_label=f"记录{step.get_kind_display()}")
+    return step
+
+
+@transaction.atomic
+def step_correct(*, actor, step, content, reason):
+    """A recorded step is never changed: a correction is a new record pointing at the old one."""
+    case = lock(Case, step.case_id)
+    _require(actor, "enforcement.handle", case.node)
+    if case.status == CaseStatus.CLOSED:
+        raise DomainError("案件已结案，不能再更正记录。")
+    reason = clean_text(reason, field="reason", label="更正理由", max_length=1000)
+    content = clean_text(content, field="content", label="更正内容", max_length=10000)
+    correction = _step(case, actor=actor, kind=StepKind.CORRECTION, content=content, corrects=step,
+                       documents=f"更正理由：{reason}"[:300])
+    audit.record(actor=actor, action="correct", obj=case, changes={"corrects": step.pk, "step": correction.pk}, reason=reason,
+                 action_label=f"更正{step.get_kind_display()}记录")
+    return correction
+
+
+def step_update(*, actor, step, **changes):
+    """Recorded steps are immutable; this exists so every caller gets the same clear refusal."""
+    raise DomainError("执法环节记录一经记录不能修改或删除；如需更正，请新增一条“更正记录”并说明理由。", code="immutable")
+
+
+@transaction.atomic
+def evidence_upload(*, actor, step, upload):
+    """Attach an evidence file (photo, audio, video, scan) to a step: streamed, hashed, type-checked, audited."""
+    case = lock(Case, step.case_id)
+    _require(actor, "enforcement.handle", case.node)
+    if case.status in (CaseStatus.CLOSED, CaseStatus.NOT_FILED):
+        raise DomainError("案件已结案，不能再上传证据。")
+    if upload is None:
+        raise DomainError("请选择要上传的文件。", field_errors={"file": "请选择文件。"})
+    stored = files.store_upload(upload, owner=step, node=case.node, actor=actor, allowed_kinds=EVIDENCE_KINDS,
+                                max_bytes=settings.FAZHI["EVIDENCE_MAX_BYTES"], purpose="evidence")
+    CustodyEvent.objects.create(stored_file=stored, step=step, node=case.node, action=CustodyEvent.Action.UPLOADED,
+                                user=actor, at=clock.now(), note=f"SHA-256 {stored.sha256[:16]}…")
+    audit.record(actor=actor, action="upload", obj=case, changes={"step": step.pk, "file": stored.original_name, "sha256": stored.sha256,
+                 "size": stored.size, "type": stored.content_type}, action_label=f"上传证据“{stored.original_name}”")
+    return stored
+
+
+def custody_record(user, stored, action=None, note=""):
+    """Download hook: every time an evidence file is read, who and when is kept (called inside a transaction).
+    Photos and PDFs open in the browser (viewed); audio and video are downloaded."""
+    step = CaseStep.objects.filter(pk=stored.owner_id).first()
+    if step is None:
+        return
+    if action is None:
+        inline = stored.content_type.startswith("image/") or stored.content_type == "application/pdf"
+        action = CustodyEvent.Action.VIEWED if inline else CustodyEvent.Action.DOWNLOADED
+    CustodyEvent.objects.create(stored_file=stored, step=step, node=stored.node, action=action,
+                                user=user if getattr(user, "pk", None) else None, at=clock.now(), note=note)
+
+
+files.register_download_hook("enforcement.casestep", custody_record)
+
+
+def _decision_fields(case, data):
+    result = data.get("result") or ""
+    if result not in Result.values:
+        raise DomainError("请选择处理结果。", field_errors={"result": "请选择处理结果。"})
+    fine = _decimal(data.get("fine_amount"), "fine_amount", "罚款金额")
+    if result == Result.PENALTY and fine is None and "罚款" in (data.get("decision_text") or ""):
+        raise DomainError("决定内容包含罚款，请填写罚款金额。", field_errors={"fine_amount": "请填写罚款金额。"})
+    return dict(
+        result=result,
+        fine_amount=fine,
+        decision_text=clean_text(data.get("decision_text"), field="decision_text", label="决定内容", max_length=10000),
+        decision_basis=clean_text(data.get("decision_basis") or case.power.legal_basis, field="decision_basis", label="法律依据", max_length=5000),
+        discretion_applied=clean_text(data.get("discretion_applied"), field="discretion_applied", label="裁量情况", max_length=3000,
+                                      required=result == Result.PENALTY),
+    )
+
+
+@transaction.atomic
+def case_transition(*, actor, case, name, version=None, reason="", **data):
+    """Move a case one step along the workflow, recording the step. Refuses out-of-order or wrong-person steps."""
+    case = lock(Case, case.pk, version)
+    policy.require(actor, "enforcement.view", case.node, view_perm="enforcement.view")
+    before_status = case.status
+    changes = {}
+    if name == "decide":
+        # The decided fine may itself make the case major (e.g. a large fine) — know that before the gate.
+        decision = _decision_fields(case, data)
+        if not case.is_major:
+            _refresh_major(case, fine=decision["fine_amount"])
+            if case.is_major:
+                Case.objects.filter(pk=case.pk).update(is_major=True, major_reasons=case.major_reasons)
+    t = case_workflow.check(case, actor, name, reason=reason)
+    today = clock.today()
+    step_kind = {"approve_filing": StepKind.FILING, "reject_filing": StepKind.FILING, "notify": StepKind.NOTICE,
+                 "request_hearing": StepKind.HEARING_REQUEST, "hold_hearing": StepKind.HEARING,
+                 "submit_review": StepKind.REVIEW_SUBMIT, "decide": StepKind.DECISION, "serve": StepKind.SERVICE,
+                 "execute": StepKind.EXECUTION, "close": StepKind.CLOSURE, "extend": StepKind.EXTENSION}[name]
+    default = {"approve_filing": "经审批，同意立案。", "reject_filing": f"不予立案：{reason}", "submit_review": "提请法制审核。",
+               "close": "执法决定已履行完毕，予以结案。", "request_hearing": "当事人提出听证申请。",
+               "decide": "", "extend": f"经批准延长办案期限：{reason}",
+               "notify": "告知当事人拟作出的行政处罚内容及事实、理由、依据，并告知其依法享有陈述、申辩的权利"
+                         + ("，以及在五日内要求听证的权利。" if data.get("heavy_penalty") else "。"),
+               "hold_hearing": "依法举行听证。", "serve": "送达执法决定书。", "execute": "执法决定执行完毕。"}.get(name, "")
+    step_values = _step_values(case, step_kind, occurred_at=data.get("occurred_at"), place=data.get("place", ""),
+                               content=data.get("content") or default or (data.get("decision_text") if name == "decide" else ""),
+                               documents=data.get("documents", ""), officers=data.get("officers") or ())
+    if name == "approve_filing":
+        case.filed_on = step_values["occurred_at"].date()
+        case.filing_approved_by = actor
+        year = case.filed_on.year
+        seq = Case.objects.filter(subject=case.subject, filed_on__year=year).exclude(pk=case.pk).count() + 1
+        prefix = case.subject.node.short_name or case.subject.node.name[:2]
+        letter = {PowerType.PENALTY: "罚", PowerType.INSPECTION: "检", PowerType.COMPULSORY: "强"}[case.power.power_type]
+        seq = Case.objects.filter(subject=case.subject, filed_on__year=year, power__power_type=case.power.power_type).exclude(pk=case.pk).count() + 1
+        case.number = f"{prefix}综执{letter}立〔{year}〕{seq}号"
+        d = decision_deadline(case)
+        case.decision_due = d.due if d else None
+        changes = {"number": case.number, "filed_on": case.filed_on, "decision_due": case.decision_due}
+    elif name == "notify":
+        case.notified_on = step_values["occurred_at"].date()
+        case.heavy_penalty = bool(data.get("heavy_penalty"))
+        case.proposed_fine = _decimal(data.get("proposed_fine"), "proposed_fine", "拟罚款金额")
+        _refresh_major(case)
+        changes = {"heavy_penalty": case.heavy_penalty, "proposed_fine": case.proposed_fine, "is_major": case.is_major}
+    elif name == "request_hearing":
+        case.hearing_requested = True
+    elif name == "hold_hearing":
+        case.hearing_held = True
+        _refresh_major(case)
+        changes = {"hearing_held": True, "is_major": case.is_major}
+    elif name == "decide":
+        for k, v in decision.items():
+            setattr(case, k, v)
+        case.decided_on = step_values["occurred_at"].date()
+        case.decided_by = actor
+        same_kind = Q(result=Result.PENALTY) if case.result == Result.PENALTY else ~Q(result=Result.PENALTY)
+        seq = Case.objects.filter(same_kind, subject=case.subject, decided_on__year=case.decided_on.year).exclude(pk=case.pk).count() + 1
+        prefix = case.subject.node.short_name or case.subject.node.name[:2]
+        kind = "综执罚决" if case.result == Result.PENALTY else "综执决"
+        case.decision_number = f"{prefix}{kind}〔{case.decided_on.year}〕{seq}号"
+        case.service_due = workdays.compute_deadline(SERVICE_RULE, case.decided_on).due
+        changes = {k: v for k, v in decision.items()} | {"decision_number": case.decision_number, "service_due": case.service_due}
+    elif name == "serve":
+        case.served_on = step_values["occurred_at"].date()
+        changes = {"served_on": case.served_on}
+    elif name == "execute":
+        case.executed_on = step_values["occurred_at"].date()
+    elif name == "close":
+        case.closed_on = step_values["occurred_at"].date()
+    elif name == "extend":
+        try:
+            extra = int(data.get("extra_days") or 0)
+        except (TypeError, ValueError):
+            extra = 0
+        if not 1 <= extra <= 90:
+            raise DomainError("延长天数应为1至90日。", field_errors={"extra_days": "延长天数应为1至90日。"})
+        case.decision_extension_days += extra
+        d = decision_deadline(case)
+        case.decision_due = d.due if d else None
+        changes = {"extension_days": case.decision_extension_days, "decision_due": case.decision_due}
+    step = _step(case, actor=actor, kind=step_kind, **step_values)
+    if t.target:
+        case.status = t.target
+    case.version += 1
+    case.save()
+    audit.record(actor=actor, action="transition", obj=case, changes=changes | {"from": before_status, "to": case.status, "step": step.pk},
+                 reason=reason, action_label=t.label)
+    return case
+
+
+@transaction.atomic
+def legal_review_record(*, actor, case, opinion, checklist, reasons="", version=None):
+    """A legal reviewer's opinion on a major case, against the review checklist. Approve → may be decided;
+    reject → back to investigation with the reasons."""
+    case = lock(Case, case.pk, version)
+    policy.require(actor, "enforcement.view", case.node, view_perm="enforcement.view")
+    if opinion not in LegalReview.Opinion.values:
+        raise DomainError("请选择审核意见。", field_errors={"opinion": "请选择审核意见。"})
+    name = "approve_review" if opinion == LegalReview.Opinion.APPROVE else "reject_review"
+    t = review_workflow.check(case, actor, name, reason=reasons)
+    checklist = {key: bool((checklist or {}).get(key)) for key, _ in REVIEW_CHECKLIST}
+    if opinion == LegalReview.Opinion.APPROVE:
+        missing = [label for key, label in REVIEW_CHECKLIST if not checklist[key]]
+        if missing:
+            raise DomainError("同意前须逐项审核：" + "；".join(missing) + "。如有问题请选择“退回补正”。",
+                              field_errors={"checklist": "请逐项确认审核要点。"})
+    reasons = clean_text(reasons, field="reasons", label="意见说明", max_length=5000, required=opinion == LegalReview.Opinion.REJECT)
+    review = LegalReview.objects.create(case=case, node=case.node, reviewer=actor, checklist=checklist, opinion=opinion,
+                                        reasons=reasons, reviewed_at=clock.now())
+    before = case.status
+    case.status = t.target
+    case.version += 1
+    case.save()
+    _step(case, actor=actor, kind=StepKind.LEGAL_REVIEW, content=f"{review.get_opinion_display()}。{reasons}".strip())
+    audit.record(actor=actor, action="review", obj=case, changes={"opinion": opinion, "checklist": checklist, "from": before, "to": case.status},
+                 reason=reasons, action_label=f"法制审核{review.get_opinion_display()}")
+    return review
+
+
+# ---- publicity -----------------------------------------------------------------------------------------------
+
+def publication_kind(case):
+    return Publication.Kind.PENALTY if case.result == Result.PENALTY else Publication.Kind.OTHER
+
+
+def publication_deadline(case):
+    if not case.decided_on:
+        return None
+    rule = PUBLISH_PENALTY_RULE if publication_kind(case) == Publication.Kind.PENALTY else PUBLISH_OTHER_RULE
+    return workdays.compute_deadline(rule, case.decided_on)
+
+
+def publication_preview(case):
+    """(party_display, address_display, body) as they would appear on the public page, and the leaks found."""
+    person = case.party_is_person
+    party = masking.mask_name(case.party_name, is_organisation=not person)
+    village = case.node.village.name if case.node.kind in (OrgNode.Kind.VILLAGE, OrgNode.Kind.GRID) else case.node.name
+    parts = [
+        f"案号：{case.number}；决定书文号：{case.decision_number}",
+        f"当事人：{party}",
+        f"违法行为发生地：{case.subject.node.name}{village if village != case.subject.node.name else ''}",
+        f"案由：{case.title}",
+        f"执法事项：{case.power.name}（{case.power.get_power_type_display()}）",
+        f"决定内容：{case.decision_text}",
+        f"法律依据：{case.decision_basis}",
+        f"处理结果：{case.get_result_display()}" + (f"，罚款{case.fine_amount}元" if case.fine_amount else ""),
+        f"执法主体：{case.subject.unit.name}；决定日期：{case.decided_on:%Y年%m月%d日}",
+    ]
+    body = "\n".join(parts)
+    if person:
+        body = masking.mask_names_in_text(body, [case.party_name])
+    if case.party_address and len(case.party_address) > 4:
+        body = body.replace(case.party_address, village)
+    return party, village, body
+
+
+@transaction.atomic
+def publication_publish(*, actor, case, scrub=False):
+    """Publish a decision on the public site (执法决定公示), masked by rule. A text that would show an ID or phone
+    number is refused, unless ``scrub`` asks to remove those numbers (and says so)."""
+    case = lock(Case, case.pk)
+    _require(actor, "enforcement.publish", case.node)
+    if case.status not in (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTED, CaseStatus.CLOSED) or not case.decided_on:
+        raise DomainError("案件尚未作出决定，不能公示。")
+    if case.publications.filter(status=Publication.Status.PUBLISHED).exists():
+        raise DomainError("该决定已公示，无需重复公示。")
+    party, village, body = publication_preview(case)
+    scrubbed = False
+    if masking.contains_personal_numbers(body) or (case.party_id_number and case.party_id_number in body):
+        if not scrub:
+            raise DomainError("公示内容中含有身份证号或电话号码，不能公示。请修改决定内容，或选择“自动隐去证件号和电话后公示”。",
+                              field_errors={"scrub": "公示内容含有个人证件号码或电话。"}, code="personal_data")
+        body = masking.scrub_text(body)
+        if case.party_id_number:
+            body = body.replace(case.party_id_number, masking.ID_PLACEHOLDER)
+        scrubbed = True
+    d = publication_deadline(case)
+    today = clock.today()
+    pub = Publication.objects.create(case=case, node=case.node, kind=publication_kind(case), title=f"{case.subject.unit.name}{case.title}处理决定",
+                                     party_display=party, address_display=village, body=body, published_on=today,
+                                     due_date=d.due if d else None, on_time=bool(d and d.due and today <= d.due),
+                                     published_by=actor)
+    audit.record(actor=actor, action="publish", obj=pub, changes={"case": case.number, "due": pub.due_date, "on_time": pub.on_time, "scrubbed": scrubbed},
+                 action_label="公示执法决定", is_public=True)
+    audit.record(actor=actor, action="publish", obj=case, changes={"publication": pub.pk}, action_label="执法决定已公示")
+    pub.scrubbed = scrubbed
+    return pub
+
+
+@transaction.atomic
+def publication_mark_revoked(*, actor, publication, revoked_on, reason, version=None):
+    """Record that a published decision was revoked or changed (e.g. by administrative reconsideration): the
+    withdrawal deadline (3 working days) starts and the publication appears on the due-soon/overdue lists."""
+    pub = lock(Publication, publication.pk, version)
+    _require(actor, "enforcement.publish", pub.node)
+    if pub.status == Publication.Status.WITHDRAWN:
+        raise DomainError("该公示已撤回。")
+    reason = clean_text(reason, field="reason", label="撤销/变更情况", max_length=1000)
+    revoked = _date(revoked_on, "revoked_on", "原决定撤销/变更日期", required=True)
+    if revoked > clock.today():
+        raise DomainError("撤销/变更日期不能晚于今天。", field_errors={"revoked_on": "日期不能晚于今天。"})
+    pub.revoked_on = revoked
+    pub.withdraw_due = workdays.compute_deadline(WITHDRAW_RULE, revoked).due
+    pub.version += 1
+    pub.save()
+    audit.record(actor=actor, action="update", obj=pub, changes={"revoked_on": revoked, "withdraw_due": pub.withdraw_due},
+                 reason=reason, action_label="登记原决定被撤销/变更")
+    return pub
+
+
+@transaction.atomic
+def publication_withdraw(*, actor, publication, reason, revoked_on=None, version=None):
+    """Withdraw a published decision that was revoked or changed (within 3 working days of the revocation)."""
+    pub = lock(Publication, publication.pk, version)
+    _require(actor, "enforcement.publish", pub.node)
+    if pub.status == Publication.Status.WITHDRAWN:
+        raise DomainError("该公示已撤回。")
+    reason = clean_text(reason, field="reason", label="撤回理由", max_length=1000)
+    revoked = _date(revoked_on, "revoked_on", "原决定撤销/变更日期") or pub.revoked_on or clock.today()
+    if revoked > clock.today():
+        raise DomainError("撤销/变更日期不能晚于今天。", field_errors={"revoked_on": "日期不能晚于今天。"})
+    pub.revoked_on = revoked
+    pub.withdraw_due = workdays.compute_deadline(WITHDRAW_RULE, revoked).due
+    pub.withdrawn_on = clock.today()
+    pub.withdraw_reason = reason
+    pub.status = Publication.Status.WITHDRAWN
+    pub.version += 1
+    pub.save()
+    audit.record(actor=actor, action="withdraw", obj=pub, changes={"revoked_on": revoked, "withdraw_due": pub.withdraw_due},
+                 reason=reason, action_label="撤回执法决定公示", is_public=True)
+    return pub
+
+
+# ---- supervision ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def evaluation_record(*, actor, case, scores, findings):
+    """案卷评查 of a closed case against the scoring checklist."""
+    case = lock(Case, case.pk)
+    _require(actor, "enforcement.supervise", case.node)
+    if case.status != CaseStatus.CLOSED:
+        raise DomainError("只能对已结案的案卷进行评查。")
+    clean = {}
+    for key, label, maximum in EVALUATION_CHECKLIST:
+        raw = (scores or {}).get(key)
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise DomainError(f"请为“{label}”打分（0-{maximum}）。", field_errors={f"score_{key}": f"请填写0-{maximum}的整数。"})
+        if not 0 <= value <= maximum:
+            raise DomainError(f"“{label}”的得分应在0至{maximum}之间。", field_errors={f"score_{key}": f"应在0-{maximum}之间。"})
+        clean[key] = value
+    findings = clean_text(findings, field="findings", label="评查意见", max_length=5000)
+    ev = Evaluation.objects.create(case=case, node=case.node, evaluator=actor, scores=clean, total=sum(clean.values()),
+                                   findings=findings, evaluated_on=clock.today())
+    audit.record(actor=actor, action="evaluate", obj=case, changes={"scores": clean, "total": ev.total}, action_label=f"案卷评查（{ev.total}分）")
+    return ev
+
+
+@transaction.atomic
+def accountability_record(*, actor, officer, measure, description, decided_on=None, case=None):
+    _require(actor, "enforcement.supervise", officer.node)
+    if case is not None and case.subject_id != officer.subject_id:
+        raise DomainError("关联案件不属于该执法人员所在的执法主体。", field_errors={"case": "关联案件不正确。"})
+    rec = Accountability.objects.create(
+        node=officer.node, officer=officer, case=case,
+        measure=clean_text(measure, field="measure", label="处理方式", max_length=100),
+        description=clean_text(description, field="description", label="事实与理由", max_length=5000),
+        decided_on=_date(decided_on, "decided_on", "处理日期") or clock.today(), recorded_by=actor)
+    audit.record(actor=actor, action="create", obj=rec, changes={"officer": officer.name, "measure": rec.measure,
+                 "case": case.number if case else ""}, action_label="登记责任追究")
+    audit.record(actor=actor, action="accountability", obj=officer, changes={"measure": rec.measure}, action_label="责任追究")
+    return rec
+
+
+@workdays.register_recompute
+def recompute(actor):
+    """A calendar change: recompute decision deadlines of open cases."""
+    changed = 0
+    for case in Case.objects.filter(status__in=[s for s in CaseStatus.values if s not in ("closed", "not_filed", "draft")], filed_on__isnull=False):
+        d = decision_deadline(case)
+        due = d.due if d else None
+        if due != case.decision_due:
+            Case.objects.filter(pk=case.pk).update(decision_due=due)
+            changed += 1
+    return changed

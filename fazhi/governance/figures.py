@@ -1,0 +1,147 @@
+"""Figures of government affairs, computed from records for a node and a period (dates inclusive).
+
+Choices, stated once:
+- disclosure_published counts items published in the period, withdrawn ones included (they were published; the
+  withdrawal is a later event and is itself on record).
+- disclosure_timeliness: share of the items published in the period that were published within the statutory
+  20 working days of being formed (items whose deadline cannot be computed are left out); None with no items.
+- requests_on_time_rate: share of the requests answered in the period answered by their deadline (with an approved
+  extension, and counted from the corrected application after a correction); None with none answered.
+- normative_docs_by_stage: current stage of the documents registered for drafting on or before the period's end.
+- decisions: items of the yearly catalogues of the period's years. decision_procedure_completeness: over decisions
+  already decided, the share of their required pre-decision steps and collective decision that are done or waived
+  with a recorded reason.
+- meetings_with_guests: meetings held in the period with at least one village (community) guest attending.
+"""
+from collections import OrderedDict
+
+from django.db.models import Count, F, Q
+
+from fazhi.core.figures import figure, within
+
+from .models import (AgendaItem, DecisionStep, DisclosureCategory, DisclosureItem, DisclosureRequest, MajorDecision,
+                     Meeting, NormativeDocument)
+from .workflow import PRE_DECISION_STEPS
+
+
+def _items(node, start, end):
+    return within(DisclosureItem.objects.all(), node).filter(published_on__range=(start, end))
+
+
+@figure("governance.disclosure_published", "主动公开政府信息", unit="条", records="governance:items")
+def disclosure_published(node, start, end):
+    return _items(node, start, end).count()
+
+
+@figure("governance.disclosure_by_category", "主动公开信息（按目录类别）", unit="条", kind="breakdown", records="governance:items")
+def disclosure_by_category(node, start, end):
+    counts = dict(_items(node, start, end).values_list("category_id").annotate(n=Count("id")).values_list("category_id", "n"))
+    return OrderedDict((c.name, counts[c.pk]) for c in DisclosureCategory.objects.all() if counts.get(c.pk))
+
+
+@figure("governance.disclosure_by_month", "主动公开信息（按月）", unit="条", kind="breakdown", records="governance:items")
+def disclosure_by_month(node, start, end):
+    out = OrderedDict()
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out[f"{y}年{m}月"] = 0
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    for day in _items(node, start, end).values_list("published_on", flat=True):
+        out[f"{day.year}年{day.month}月"] += 1
+    return out
+
+
+@figure("governance.disclosure_timeliness", "主动公开及时率（20个工作日内）", kind="rate", records="governance:items")
+def disclosure_timeliness(node, start, end):
+    qs = _items(node, start, end).exclude(is_timely__isnull=True)
+    total = qs.count()
+    return qs.filter(is_timely=True).count() / total if total else None
+
+
+def _requests(node):
+    return within(DisclosureRequest.objects.all(), node)
+
+
+@figure("governance.requests_received", "收到政府信息公开申请", unit="件", records="governance:requests")
+def requests_received(node, start, end):
+    return _requests(node).filter(received_on__range=(start, end)).count()
+
+
+@figure("governance.requests_answered", "答复政府信息公开申请", unit="件", records="governance:requests")
+def requests_answered(node, start, end):
+    return _requests(node).filter(answered_on__range=(start, end)).count()
+
+
+@figure("governance.requests_by_reply", "申请答复（按答复类型）", unit="件", kind="breakdown", records="governance:requests")
+def requests_by_reply(node, start, end):
+    counts = dict(_requests(node).filter(answered_on__range=(start, end)).values_list("reply_type").annotate(n=Count("id"))
+                  .values_list("reply_type", "n"))
+    return OrderedDict((label, counts[key]) for key, label in DisclosureRequest.Reply.choices if counts.get(key))
+
+
+@figure("governance.requests_on_time_rate", "申请按期答复率", kind="rate", records="governance:requests")
+def requests_on_time_rate(node, start, end):
+    qs = _requests(node).filter(answered_on__range=(start, end), due_date__isnull=False)
+    total = qs.count()
+    return qs.filter(answered_on__lte=F("due_date")).count() / total if total else None
+
+
+def _docs(node):
+    return within(NormativeDocument.objects.all(), node)
+
+
+@figure("governance.normative_docs_by_stage", "行政规范性文件（按阶段）", unit="件", kind="breakdown", records="governance:documents")
+def normative_docs_by_stage(node, start, end):
+    counts = dict(_docs(node).filter(created_on__lte=end).values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return OrderedDict((label, counts[key]) for key, label in NormativeDocument.Status.choices if counts.get(key))
+
+
+@figure("governance.normative_docs_reviewed", "规范性文件合法性审核", unit="件", records="governance:documents")
+def normative_docs_reviewed(node, start, end):
+    return _docs(node).filter(reviewed_on__range=(start, end)).count()
+
+
+@figure("governance.normative_docs_published", "公布行政规范性文件", unit="件", records="governance:documents")
+def normative_docs_published(node, start, end):
+    return _docs(node).filter(published_on__range=(start, end)).count()
+
+
+@figure("governance.normative_docs_filed", "规范性文件报备", unit="件", records="governance:documents")
+def normative_docs_filed(node, start, end):
+    return _docs(node).filter(filed_on__range=(start, end)).count()
+
+
+def _decisions(node, start, end):
+    return within(MajorDecision.objects.all(), node).filter(year__gte=start.year, year__lte=end.year)
+
+
+@figure("governance.decisions", "重大行政决策事项", unit="项", records="governance:decisions")
+def decisions(node, start, end):
+    return _decisions(node, start, end).count()
+
+
+@figure("governance.decision_procedure_completeness", "重大行政决策程序完整率", kind="rate", records="governance:decisions")
+def decision_procedure_completeness(node, start, end):
+    decided = _decisions(node, start, end).exclude(status__in=(MajorDecision.Status.CATALOGUED, MajorDecision.Status.IN_PROCEDURE))
+    steps = DecisionStep.objects.filter(decision__in=decided, required=True, kind__in=PRE_DECISION_STEPS + ("collective",))
+    total = steps.count()
+    return steps.exclude(status=DecisionStep.Status.PENDING).count() / total if total else None
+
+
+def _meetings(node, start, end):
+    return within(Meeting.objects.all(), node).filter(held_on__range=(start, end))
+
+
+@figure("governance.meetings", "召开党工委会议", unit="次", records="governance:meetings")
+def meetings(node, start, end):
+    return _meetings(node, start, end).count()
+
+
+@figure("governance.meeting_items_decided", "党工委会议集体决定议题", unit="项", records="governance:meetings")
+def meeting_items_decided(node, start, end):
+    return AgendaItem.objects.filter(meeting__in=_meetings(node, start, end)).exclude(outcome=AgendaItem.Outcome.PENDING).count()
+
+
+@figure("governance.meetings_with_guests", "邀请村党支部书记列席的党工委会议", unit="次", records="governance:meetings")
+def meetings_with_guests(node, start, end):
+    return _meetings(node, start, end).filter(Q(attendees__is_voting=False, attendees__village__isnull=False)).distinct().count()

@@ -1,0 +1,59 @@
+"""In a real browser: a resident applies for information and tracks the reply; a resident comments on a draft
+normative document and sees it after moderation."""
+
+import pytest
+
+from conftest import browser_login
+from fazhi.governance import services
+from fazhi.governance.models import DisclosureRequest
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_request_and_comment_flows(browser_page, users, tree):
+    page = browser_page
+    # 1. a resident applies online, without a phone first (refused), then properly
+    page.goto(page.base_url + "/open/apply/")
+    page.get_by_label("姓名或单位名称").fill("张三")
+    page.get_by_label("所需政府信息的名称、文号或描述").fill("申请公开2023年稷下街道低保资金发放情况")
+    page.get_by_role("button", name="提交申请").click()
+    assert page.get_by_text("请填写联系电话").first.is_visible()
+    page.get_by_label("联系电话").fill("13905331234")
+    page.get_by_role("button", name="提交申请").click()
+    code = page.locator("#tracking-code").inner_text().strip()
+    assert code.startswith("GK")
+    # 2. the disclosure officer answers in the workbench
+    browser_login(page, "disclosure")
+    req = DisclosureRequest.objects.get(tracking_code=code)
+    page.goto(page.base_url + f"/work/governance/requests/{req.pk}/")
+    page.locator("summary", has_text="答复").click()
+    page.get_by_label("答复类型").select_option("disclosed")
+    page.get_by_label("答复内容").fill("经查，现予以公开，详见附件。")
+    page.get_by_role("button", name="确认答复").click()
+    assert page.get_by_text("下载答复书").is_visible()
+    # 3. the resident tracks it with code + phone
+    page.context.clear_cookies()
+    page.goto(page.base_url + "/open/track/")
+    page.get_by_label("查询码").fill(code)
+    page.get_by_label("申请时填写的联系电话").fill("13905331234")
+    page.get_by_role("button", name="查询").click()
+    assert page.get_by_text("经查，现予以公开").is_visible()
+    assert "13905331234" not in page.content()
+
+    # 4. public comment on a draft normative document
+    doc = services.document_create(actor=users.office, node=tree.sub, title="稷下街道居民公约示范文本", body="第一条 ……")
+    services.document_transition(actor=users.office, document_id=doc.pk, name="open_comment")
+    page.goto(page.base_url + "/open/documents/")
+    page.get_by_role("link", name="稷下街道居民公约示范文本").click()
+    page.get_by_label("您的意见").fill("<script>alert(1)</script>建议增加养犬管理条款")
+    page.get_by_role("button", name="提交意见").click()
+    assert page.get_by_text("意见经审核后将在本页展示").is_visible()
+    browser_login(page, "office")
+    page.goto(page.base_url + "/work/governance/comments/?status=pending")
+    page.get_by_label("审核结果").select_option("approved")
+    page.get_by_label("答复").fill("已采纳，增加第八条。")
+    page.get_by_role("button", name="提交审核").click()
+    page.context.clear_cookies()
+    page.goto(page.base_url + f"/open/documents/{doc.pk}/")
+    assert page.get_by_text("<script>alert(1)</script>建议增加养犬管理条款").is_visible()
+    assert page.get_by_text("已采纳，增加第八条。").is_visible()

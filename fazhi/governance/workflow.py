@@ -1,0 +1,96 @@
+"""The transition tables of the module — the one place that says what may happen, by whom, and when."""
+from fazhi.core import clock
+from fazhi.core.workflow import Transition, Workflow
+
+from .models import DisclosureRequest as R
+from .models import MajorDecision as D
+from .models import NormativeDocument as N
+
+# ---- 依申请公开 -------------------------------------------------------------------------------------------------
+
+def _not_yet_extended(obj, user):
+    if obj.extended:
+        return "该申请已延长过一次答复期限，依法不得再次延长。"
+    return None
+
+
+REQUEST = Workflow([
+    Transition("request_correction", "通知补正", (R.Status.REGISTERED,), R.Status.CORRECTING, "governance.requests",
+               requires_reason=True, style="secondary", fields=("reason",)),
+    Transition("submit_correction", "补正完成", (R.Status.CORRECTING,), R.Status.REGISTERED, "governance.requests",
+               fields=("corrected_on", "correction_text")),
+    Transition("request_extension", "申请延期", (R.Status.REGISTERED,), R.Status.EXTENSION_PENDING, "governance.requests",
+               guard=_not_yet_extended, requires_reason=True, style="secondary", fields=("reason",)),
+    Transition("approve_extension", "批准延期", (R.Status.EXTENSION_PENDING,), R.Status.REGISTERED,
+               "governance.approve_extension", guard=_not_yet_extended),
+    Transition("reject_extension", "不批准延期", (R.Status.EXTENSION_PENDING,), R.Status.REGISTERED,
+               "governance.approve_extension", requires_reason=True, style="secondary", fields=("reason",)),
+    Transition("answer", "答复", (R.Status.REGISTERED,), R.Status.ANSWERED, "governance.requests",
+               fields=("reply_type", "reply_text", "reply_reason", "referred_body")),
+], state_labels=dict(R.Status.choices))
+
+# ---- 行政规范性文件 ---------------------------------------------------------------------------------------------
+
+def _comment_period_over(obj, user):
+    if obj.comment_end and clock.today() <= obj.comment_end:
+        return f"征求意见期至{obj.comment_end:%Y年%m月%d日}，期满后方可结束征求意见。"
+    return None
+
+
+def _has_pending_comments(obj, user):
+    if obj.comments.filter(status="pending").exists():
+        return "尚有公众意见未审核，请先审核全部意见。"
+    return _comment_period_over(obj, user)
+
+
+def _review_due(obj, user):
+    if not obj.review_due or clock.today() < obj.review_due:
+        return "尚未到评估清理期，不能办理续期。"
+    return None
+
+
+DOCUMENT = Workflow([
+    Transition("open_comment", "公开征求意见", (N.Status.DRAFTING,), N.Status.COMMENTING, "governance.documents",
+               fields=("comment_days",)),
+    Transition("close_comment", "结束征求意见", (N.Status.COMMENTING,), N.Status.COMMENT_CLOSED, "governance.documents",
+               guard=_has_pending_comments),
+    Transition("submit_review", "提交合法性审核", (N.Status.COMMENT_CLOSED,), N.Status.IN_REVIEW, "governance.documents"),
+    Transition("approve_review", "审核通过", (N.Status.IN_REVIEW,), N.Status.REVIEWED, "governance.legal_review",
+               fields=("opinion",)),
+    Transition("return_review", "审核不通过（退回修改）", (N.Status.IN_REVIEW,), N.Status.DRAFTING, "governance.legal_review",
+               style="secondary", fields=("opinion",)),
+    Transition("decide", "集体审议通过", (N.Status.REVIEWED,), N.Status.DECIDED, "governance.decide",
+               fields=("agenda_item",)),
+    Transition("register", "登记编号", (N.Status.DECIDED,), N.Status.REGISTERED, "governance.documents",
+               fields=("number_seq", "valid_years")),
+    Transition("publish", "公布", (N.Status.REGISTERED,), N.Status.PUBLISHED, "governance.documents"),
+    Transition("file", "报备", (N.Status.PUBLISHED,), N.Status.FILED, "governance.documents",
+               fields=("filed_on", "filing_body", "filing_receipt")),
+    Transition("renew", "评估后继续施行", (N.Status.PUBLISHED, N.Status.FILED), None, "governance.documents",
+               guard=_review_due, requires_reason=True, style="secondary", fields=("valid_years", "reason")),
+    Transition("repeal", "废止/宣布失效", (N.Status.PUBLISHED, N.Status.FILED), N.Status.REPEALED, "governance.decide",
+               requires_reason=True, style="danger", fields=("reason",)),
+], state_labels=dict(N.Status.choices))
+
+# ---- 重大行政决策 -----------------------------------------------------------------------------------------------
+
+PRE_DECISION_STEPS = ("public_participation", "hearing", "expert", "risk", "legality")
+
+
+def _steps_complete(obj, user):
+    missing = [s.get_kind_display() for s in obj.steps.all()
+               if s.kind in PRE_DECISION_STEPS and s.required and s.status == "pending"]
+    if missing:
+        return "以下必经程序尚未完成或未说明不适用理由，不能作出决策：" + "、".join(missing) + "。"
+    return None
+
+
+DECISION = Workflow([
+    Transition("start", "启动决策程序", (D.Status.CATALOGUED,), D.Status.IN_PROCEDURE, "governance.decisions"),
+    Transition("decide", "集体讨论决定", (D.Status.IN_PROCEDURE,), D.Status.DECIDED, "governance.decide",
+               guard=_steps_complete, fields=("agenda_item", "decision_text")),
+    Transition("publish", "公布决策", (D.Status.DECIDED,), D.Status.PUBLISHED, "governance.decisions"),
+    Transition("implement", "开始执行", (D.Status.PUBLISHED,), D.Status.IMPLEMENTING, "governance.decisions"),
+    Transition("evaluate", "完成决策后评估", (D.Status.IMPLEMENTING,), D.Status.EVALUATED, "governance.decisions",
+               fields=("evidence",)),
+], state_labels=dict(D.Status.choices))

@@ -1,0 +1,273 @@
+"""Every read of this module, already scoped to the user through fazhi.core.policy.
+
+Public-site reads (no login) are separate functions whose names start with ``public_`` and return only what may
+be shown to anyone (no residents' data, advisors' published office phone only).
+"""
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from fazhi.core import clock, policy
+from fazhi.core.models import OrgNode
+
+from .models import (Advisor, Booking, Consultation, DemonstrationVillage, OfficeHour, OfficeHourRule, ServiceRecord,
+                     Station)
+
+VIEW = "legalservice.view"
+
+
+def _within(qs, filters, field="node"):
+    """Optional ?node= filter (a node inside the user's scope) and ?start=/?end= date filters."""
+    node_id = (filters or {}).get("node")
+    if node_id and str(node_id).isdigit():
+        node = OrgNode.objects.filter(pk=node_id).first()
+        if node:
+            qs = qs.filter(**{f"{field}__path__startswith": node.path})
+    return qs
+
+
+def _dates(qs, filters, field):
+    from fazhi.core.ui import parse_date
+
+    start = parse_date((filters or {}).get("start"))
+    end = parse_date((filters or {}).get("end"))
+    year = (filters or {}).get("year")
+    if year and str(year).isdigit():
+        qs = qs.filter(**{f"{field}__year": int(year)})
+    if start:
+        qs = qs.filter(**{f"{field}__gte": start})
+    if end:
+        qs = qs.filter(**{f"{field}__lte": end})
+    return qs
+
+
+# ---- advisors ------------------------------------------------------------------------------------------------
+
+def advisor_list(*, user, filters=None):
+    filters = filters or {}
+    qs = policy.scope(Advisor.objects.all(), user, VIEW).select_related("node", "photo").prefetch_related("villages")
+    qs = _within(qs, filters)
+    if filters.get("kind") in Advisor.Kind.values:
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("active", "1") == "1":
+        qs = qs.filter(is_active=True)
+    if filters.get("q"):
+        q = filters["q"].strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(law_firm__icontains=q) | Q(licence_number__icontains=q))
+    return qs.order_by("kind", "node__path", "name", "id")
+
+
+def advisor_get_for_user(*, user, pk):
+    return policy.get_for_user(Advisor.objects.select_related("node", "photo", "user"), user, VIEW, pk=pk)
+
+
+def advisors_for_user_account(user):
+    """The advisor profiles linked to this platform account (for "my bookings", "my questions")."""
+    return Advisor.objects.filter(user=user, is_active=True) if getattr(user, "pk", None) else Advisor.objects.none()
+
+
+def village_coverage(*, user, node=None):
+    """[(village, [active village advisors])] of every village in scope — villages with [] are gaps."""
+    villages = policy.scoped_nodes(user, VIEW, kinds=[OrgNode.Kind.VILLAGE]).order_by("path")
+    if node is not None:
+        villages = villages.filter(path__startswith=node.path)
+    villages = list(villages)
+    by_village = {v.pk: [] for v in villages}
+    links = Advisor.villages.through.objects.filter(
+        orgnode_id__in=by_village.keys(), advisor__is_active=True, advisor__kind=Advisor.Kind.VILLAGE
+    ).select_related("advisor")
+    for link in links:
+        by_village[link.orgnode_id].append(link.advisor)
+    return [(v, by_village[v.pk]) for v in villages]
+
+
+def villages_without_advisor_qs(villages_qs):
+    served = Advisor.villages.through.objects.filter(
+        orgnode_id=OuterRef("pk"), advisor__is_active=True, advisor__kind=Advisor.Kind.VILLAGE)
+    return villages_qs.filter(kind=OrgNode.Kind.VILLAGE, is_active=True).exclude(Exists(served))
+
+
+def villages_without_advisor(*, user):
+    return villages_without_advisor_qs(policy.scoped_nodes(user, "legalservice.manage")).order_by("path")
+
+
+# ---- office hours & bookings ------------------------------------------------------------------------------------
+
+def office_hour_rule_list(*, user):
+    return policy.scope(OfficeHourRule.objects.all(), user, VIEW).select_related("node", "advisor")
+
+
+def office_hour_list(*, user, filters=None):
+    filters = filters or {}
+    qs = policy.scope(OfficeHour.objects.all(), user, VIEW).select_related("node", "advisor")
+    qs = _within(qs, filters)
+    qs = _dates(qs, filters, "date")
+    if filters.get("status") in OfficeHour.Status.values:
+        qs = qs.filter(status=filters["status"])
+    if filters.get("upcoming") == "1":
+        qs = qs.filter(date__gte=clock.today())
+    if filters.get("mine") == "1":
+        qs = qs.filter(advisor__user=user)
+    return qs.annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED))).order_by("date", "start_time", "id")
+
+
+def office_hour_get_for_user(*, user, pk):
+    return policy.get_for_user(OfficeHour.objects.select_related("node", "advisor"), user, VIEW, pk=pk)
+
+
+def booking_list(*, user, filters=None):
+    filters = filters or {}
+    qs = policy.scope(Booking.objects.all(), user, VIEW).select_related("node", "office_hour", "office_hour__advisor")
+    qs = _within(qs, filters)
+    qs = _dates(qs, filters, "office_hour__date")
+    if filters.get("upcoming") == "1":
+        qs = qs.filter(office_hour__date__gte=clock.today(), status=Booking.Status.BOOKED)
+    if filters.get("mine") == "1":
+        qs = qs.filter(office_hour__advisor__user=user)
+    return qs.order_by("office_hour__date", "office_hour__start_time", "id")
+
+
+def bookings_for_day(*, user, day):
+    return booking_list(user=user).filter(office_hour__date=day, status=Booking.Status.BOOKED)
+
+
+# ---- consultations ----------------------------------------------------------------------------------------------
+
+def consultation_list(*, user, filters=None):
+    filters = filters or {}
+    qs = policy.scope(Consultation.objects.all(), user, VIEW).select_related("node", "advisor")
+    qs = _within(qs, filters)
+    qs = _dates(qs, filters, "asked_at__date")
+    if filters.get("status") in Consultation.Status.values:
+        qs = qs.filter(status=filters["status"])
+    if filters.get("due") == "overdue":
+        qs = qs.filter(status=Consultation.Status.PENDING, due_date__lt=clock.today())
+    elif filters.get("due") == "soon":
+        today = clock.today()
+        qs = qs.filter(status=Consultation.Status.PENDING, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=3))
+    if filters.get("published") == "1":
+        qs = qs.filter(is_published=True)
+    if filters.get("q"):
+        qs = qs.filter(Q(title__icontains=filters["q"]) | Q(question__icontains=filters["q"]))
+    return qs
+
+
+def consultation_get_for_user(*, user, pk):
+    return policy.get_for_user(Consultation.objects.select_related("node", "advisor", "answered_by"), user, VIEW, pk=pk)
+
+
+def pending_consultations_for(user):
+    """Unanswered consultations the user may answer."""
+    return policy.scope(Consultation.objects.filter(status=Consultation.Status.PENDING), user, "legalservice.answer")
+
+
+# ---- service records, stations, demonstration villages ---------------------------------------------------------
+
+def service_record_list(*, user, filters=None):
+    filters = filters or {}
+    qs = policy.scope(ServiceRecord.objects.all(), user, VIEW).select_related("node", "advisor")
+    qs = _within(qs, filters)
+    qs = _dates(qs, filters, "date")
+    if filters.get("kind") in ServiceRecord.Kind.values:
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("advisor") and str(filters["advisor"]).isdigit():
+        qs = qs.filter(advisor_id=int(filters["advisor"]))
+    return qs.order_by("-date", "-id")
+
+
+def service_record_get_for_user(*, user, pk):
+    return policy.get_for_user(ServiceRecord.objects.select_related("node", "advisor", "created_by"), user, VIEW, pk=pk)
+
+
+def station_list(*, user, filters=None):
+    return _within(policy.scope(Station.objects.all(), user, VIEW).select_related("node"), filters).order_by("node__path")
+
+
+def station_get_for_user(*, user, pk):
+    return policy.get_for_user(Station.objects.select_related("node"), user, VIEW, pk=pk)
+
+
+def demonstration_village_list(*, user, filters=None):
+    return _within(policy.scope(DemonstrationVillage.objects.all(), user, VIEW).select_related("node"), filters)
+
+
+def demonstration_village_get_for_user(*, user, pk):
+    return policy.get_for_user(DemonstrationVillage.objects.select_related("node"), user, VIEW, pk=pk)
+
+
+def disputes_for(user):
+    """Dispute cases an advisor may link a mediation service to (inside the user's scope)."""
+    from fazhi.disputes.models import Dispute
+
+    return policy.scope(Dispute.objects.all(), user, VIEW).order_by("-id")
+
+
+def villages_for(user, perm):
+    return policy.scoped_nodes(user, perm, kinds=[OrgNode.Kind.VILLAGE]).order_by("path")
+
+
+def advisors_for(user, perm):
+    return policy.scope(Advisor.objects.filter(is_active=True), user, perm).order_by("kind", "name")
+
+
+# ---- public site (no login): only what may be shown to anyone ------------------------------------------------------
+
+def public_villages():
+    return OrgNode.objects.filter(kind=OrgNode.Kind.VILLAGE, is_active=True).select_related("parent").order_by("path")
+
+
+def public_village(pk):
+    return OrgNode.objects.filter(kind=OrgNode.Kind.VILLAGE, is_active=True, pk=pk).select_related("parent").first()
+
+
+def public_advisors_of(village):
+    """Village advisors serving ``village`` plus the full-time advisors of its subdistrict."""
+    village_advisors = list(Advisor.objects.filter(villages=village, is_active=True, kind=Advisor.Kind.VILLAGE).select_related("photo"))
+    fulltime = list(Advisor.objects.filter(is_active=True, kind=Advisor.Kind.FULLTIME, node_id=village.parent_id).select_related("photo"))
+    return village_advisors, fulltime
+
+
+def public_upcoming_office_hours(village, limit=8):
+    now = clock.now()
+    today = clock.today()
+    local_time = now.astimezone(datetime.timezone(datetime.timedelta(hours=8))).time() if now.tzinfo else now.time()
+    qs = OfficeHour.objects.filter(node=village, status=OfficeHour.Status.PLANNED, date__gte=today).exclude(
+        date=today, start_time__lte=local_time)
+    return qs.annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED))).select_related("advisor").order_by("date", "start_time")[:limit]
+
+
+def public_office_hour(pk):
+    return OfficeHour.objects.filter(pk=pk).select_related("node", "advisor").first()
+
+
+def public_rules_of(village):
+    return OfficeHourRule.objects.filter(node=village, is_active=True).select_related("advisor")
+
+
+def public_station_of(village):
+    return Station.objects.filter(node=village, is_active=True).first()
+
+
+def public_demonstration_of(village):
+    return DemonstrationVillage.objects.filter(node=village).order_by("-year")
+
+
+def public_examples(filters=None):
+    qs = Consultation.objects.filter(is_published=True).select_related("node").order_by("-published_at", "-id")
+    if (filters or {}).get("q"):
+        term = filters["q"].strip()[:50]
+        qs = qs.filter(Q(title__icontains=term) | Q(public_question__icontains=term) | Q(public_answer__icontains=term))
+    return qs
+
+
+def public_example(pk):
+    return Consultation.objects.filter(is_published=True, pk=pk).select_related("node").first()
+
+
+def public_consultation_by_code(code, phone):
+    """The resident's own consultation, only when the code and the phone number both match."""
+    code = (code or "").strip().upper()
+    phone = (phone or "").strip().replace(" ", "")
+    if not code or not phone or len(code) > 16:
+        return None
+    return Consultation.objects.filter(code=code, phone=phone).select_related("node").first()

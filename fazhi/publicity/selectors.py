@@ -1,0 +1,279 @@
+"""Every read of the publicity module, already scoped to the user through fazhi.core.policy."""
+import datetime
+import decimal
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from fazhi.core import clock, policy
+from fazhi.core.models import OrgNode, Unit, User
+
+from .models import AudienceGroup, Campaign, Event, EventReach, KeyDate, Leader, LeaderTraining, Site, StaffAttendance, \
+    StaffTraining, StudySession
+
+VIEW = "publicity.view"
+
+
+def _reached_subquery():
+    return Coalesce(Subquery(
+        EventReach.objects.filter(event=OuterRef("pk")).values("event").annotate(total=Sum("people")).values("total")[:1],
+        output_field=IntegerField()), Value(0))
+
+
+def _period(qs, filters, field="date"):
+    from fazhi.core.ui import parse_date
+
+    filters = filters or {}
+    year = str(filters.get("year") or "")
+    if year.isdigit() and 2000 <= int(year) <= 2100:
+        qs = qs.filter(**{f"{field}__year": int(year)})
+    start, end = parse_date(filters.get("start")), parse_date(filters.get("end"))
+    if start:
+        qs = qs.filter(**{f"{field}__gte": start})
+    if end:
+        qs = qs.filter(**{f"{field}__lte": end})
+    node = filters.get("node")
+    if node and str(node).isdigit():
+        inside = OrgNode.objects.filter(pk=int(node)).values_list("path", flat=True).first()
+        if inside:
+            qs = qs.filter(node__path__startswith=inside)
+    return qs
+
+
+# ---- events ---------------------------------------------------------------------------------------------------
+
+def event_list(*, user, filters=None):
+    filters = filters or {}
+    qs = policy.scope(Event.objects.all(), user, VIEW)
+    qs = _period(qs, filters)
+    if filters.get("target"):
+        qs = qs.filter(target=filters["target"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("due") == "overdue":
+        qs = qs.filter(status=Event.Status.PLANNED, record_due__lt=clock.today())
+    if str(filters.get("key_date") or "").isdigit():
+        qs = qs.filter(key_date_id=int(filters["key_date"]))
+    if str(filters.get("group") or "").isdigit():
+        qs = qs.filter(reach__group_id=int(filters["group"]))
+    if filters.get("q"):
+        words = str(filters["q"]).strip()[:50]
+        qs = qs.filter(Q(title__contains=words) | Q(place__contains=words) | Q(content__contains=words))
+    return qs.annotate(reached=_reached_subquery()).select_related("node", "key_date", "organiser_unit", "campaign").order_by("-date", "-id")
+
+
+def event_get_for_user(user, pk):
+    return policy.get_for_user(
+        Event.objects.annotate(reached=_reached_subquery()).select_related("node", "key_date", "organiser_unit", "campaign"),
+        user, VIEW, pk=pk)
+
+
+def event_reach(event):
+    return list(event.reach.select_related("group").order_by("group__sort_order"))
+
+
+def public_event_list(filters=None):
+    """Held events for the public site: what, when, where (village), target, reach — no personal data."""
+    qs = Event.objects.filter(status=Event.Status.HELD, date__lte=clock.today())
+    qs = _period(qs, filters)
+    return qs.annotate(reached=_reached_subquery()).select_related("node", "key_date").order_by("-date", "-id")
+
+
+def due_events(user, *, today=None):
+    """Planned events whose results are not recorded yet, by record-by date (for to-dos and the list filter)."""
+    return policy.scope(Event.objects.filter(status=Event.Status.PLANNED, record_due__isnull=False), user, VIEW).order_by("record_due")
+
+
+# ---- calendar -------------------------------------------------------------------------------------------------
+
+@dataclass
+class Occurrence:
+    key_date: KeyDate
+    start: datetime.date
+    end: datetime.date
+    events: list = field(default_factory=list)
+    campaigns: list = field(default_factory=list)
+
+    @property
+    def days_until(self):
+        return (self.start - clock.today()).days
+
+    @property
+    def is_ongoing(self):
+        return self.start <= clock.today() <= self.end
+
+    @property
+    def has_event(self):
+        return any(e.status != Event.Status.CANCELLED for e in self.events)
+
+
+def key_date_occurrences(start, end):
+    """Every key date falling in [start, end] (a month-long one counts while it runs), in date order."""
+    result, missing = [], []
+    for kd in KeyDate.objects.filter(is_active=True):
+        for year in range(start.year - 1, end.year + 1):
+            s = kd.start_in(year)
+            if s is None:
+                if kd.calendar == KeyDate.Calendar.LUNAR and start.year <= year <= end.year:
+                    missing.append((kd, year))
+                continue
+            e = kd.end_in(year)
+            if e >= start and s <= end:
+                result.append(Occurrence(kd, s, e))
+    return sorted(result, key=lambda o: (o.start, o.key_date.sort_order)), missing
+
+
+def calendar_for_user(user, *, today=None, ahead=60, behind=365):
+    """Coming key dates (next ``ahead`` days, incl. running ones), past ones, with the user's events and campaigns."""
+    today = today or clock.today()
+    occurrences, missing = key_date_occurrences(today - datetime.timedelta(days=behind), today + datetime.timedelta(days=ahead))
+    if occurrences:
+        lo = min(o.start for o in occurrences) - datetime.timedelta(days=31)
+        hi = max(o.end for o in occurrences) + datetime.timedelta(days=31)
+        events = list(policy.scope(Event.objects.filter(key_date__isnull=False, date__range=(lo, hi)), user, VIEW)
+                      .annotate(reached=_reached_subquery()).select_related("node").order_by("date"))
+        campaigns = list(policy.scope(Campaign.objects.filter(key_date__isnull=False, start_date__lte=hi, end_date__gte=lo), user, VIEW)
+                         .select_related("node"))
+        for o in occurrences:
+            window = (o.start - datetime.timedelta(days=31), o.end + datetime.timedelta(days=31))
+            o.events = [e for e in events if e.key_date_id == o.key_date.pk and window[0] <= e.date <= window[1]]
+            o.campaigns = [c for c in campaigns if c.key_date_id == o.key_date.pk and c.start_date <= o.end and c.end_date >= o.start - datetime.timedelta(days=31)]
+    coming = [o for o in occurrences if o.end >= today]
+    past = sorted([o for o in occurrences if o.end < today], key=lambda o: o.start, reverse=True)
+    return {"coming": coming, "past": past, "missing_lunar": missing, "today": today, "ahead": ahead}
+
+
+def key_dates_without_event(user, *, today=None, lead_days=14):
+    """Key dates starting within ``lead_days`` (or running now) with no planned or held event in the user's scope."""
+    today = today or clock.today()
+    occurrences, _ = key_date_occurrences(today, today + datetime.timedelta(days=lead_days))
+    if not occurrences:
+        return []
+    lo = min(o.start for o in occurrences) - datetime.timedelta(days=31)
+    hi = max(o.end for o in occurrences) + datetime.timedelta(days=31)
+    linked = set(policy.scope(Event.objects.filter(key_date__isnull=False, date__range=(lo, hi)).exclude(status=Event.Status.CANCELLED),
+                              user, VIEW).values_list("key_date_id", flat=True))
+    return [o for o in occurrences if o.key_date.pk not in linked]
+
+
+def key_dates():
+    return KeyDate.objects.filter(is_active=True)
+
+
+def audience_groups():
+    return AudienceGroup.objects.filter(is_active=True)
+
+
+def campaign_list(*, user, filters=None):
+    return _period(policy.scope(Campaign.objects.all(), user, VIEW), filters, field="start_date").select_related("node", "key_date")
+
+
+def campaigns_for_node(user, node=None):
+    return policy.scope(Campaign.objects.all(), user, VIEW).select_related("key_date").order_by("-start_date")[:100]
+
+
+# ---- sites, registry, trainings, study --------------------------------------------------------------------------
+
+def site_list(*, user, filters=None):
+    return _period(policy.scope(Site.objects.all(), user, VIEW), filters, field="established_on").select_related("node")
+
+
+def site_get_for_user(user, pk):
+    return policy.get_for_user(Site.objects.select_related("node"), user, VIEW, pk=pk)
+
+
+def public_site_list():
+    return Site.objects.select_related("node").order_by("-established_on")
+
+
+def leader_list(*, user, filters=None):
+    filters = filters or {}
+    qs = policy.scope(Leader.objects.all(), user, VIEW)
+    qs = _period(qs, {"node": filters.get("node")})
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("q"):
+        qs = qs.filter(name__contains=str(filters["q"]).strip()[:30])
+    if str(filters.get("trained_year") or "").isdigit():
+        qs = qs.filter(trainings__date__year=int(filters["trained_year"])).distinct()
+    return qs.annotate(training_count=Count("trainings", distinct=True)).select_related("node").order_by("node__path", "name", "id")
+
+
+def leader_get_for_user(user, pk):
+    return policy.get_for_user(Leader.objects.select_related("node"), user, VIEW, pk=pk)
+
+
+def leaders_for_training(user, node):
+    """The registered people a training in ``node`` may list as attendees."""
+    return policy.scope(Leader.objects.filter(is_active=True, node__path__startswith=node.path), user, "publicity.manage").select_related("node").order_by("node__path", "name")
+
+
+def leader_training_list(*, user, filters=None):
+    return (_period(policy.scope(LeaderTraining.objects.all(), user, VIEW), filters).select_related("node")
+            .annotate(attendee_count=Count("attendees", distinct=True)).order_by("-date", "-id"))
+
+
+def leader_training_get_for_user(user, pk):
+    return policy.get_for_user(LeaderTraining.objects.select_related("node"), user, VIEW, pk=pk)
+
+
+def study_session_list(*, user, filters=None):
+    filters = filters or {}
+    qs = _period(policy.scope(StudySession.objects.all(), user, VIEW), filters)
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    return qs.select_related("node").annotate(user_count=Count("attendees", distinct=True)).order_by("-date", "-id")
+
+
+def study_session_get_for_user(user, pk):
+    return policy.get_for_user(StudySession.objects.select_related("node"), user, VIEW, pk=pk)
+
+
+def staff_training_list(*, user, filters=None):
+    filters = filters or {}
+    qs = _period(policy.scope(StaffTraining.objects.all(), user, VIEW), filters)
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    return qs.select_related("node").annotate(attendee_count=Count("attendance"), total_hours=Sum("attendance__hours")).order_by("-date", "-id")
+
+
+def staff_training_get_for_user(user, pk):
+    return policy.get_for_user(StaffTraining.objects.select_related("node"), user, VIEW, pk=pk)
+
+
+def staff_training_same(user, *, node, kind, date, title):
+    """An existing training with the same date, kind and name in ``node`` (ledger rows of one training)."""
+    return policy.scope(StaffTraining.objects.filter(node=node, kind=kind, date=date, title=(title or "").strip()), user, VIEW).first()
+
+
+def staff_for_node(user, node, perm="publicity.manage_staff_training"):
+    """Platform users holding a role inside ``node``'s subdistrict (attendee choices)."""
+    sub = node.subdistrict or node
+    return User.objects.filter(memberships__is_active=True, memberships__node__path__startswith=sub.path).distinct().order_by("full_name", "username")
+
+
+def units_for_node(node):
+    sub = node.subdistrict if node.kind != OrgNode.Kind.DISTRICT else None
+    return Unit.objects.filter(node=sub, is_active=True) if sub else Unit.objects.none()
+
+
+def nodes_for(user, perm, kinds=None):
+    return policy.scoped_nodes(user, perm, kinds=kinds or [OrgNode.Kind.SUBDISTRICT, OrgNode.Kind.VILLAGE, OrgNode.Kind.GRID]).order_by("path")
+
+
+# ---- for other modules ----------------------------------------------------------------------------------------
+
+def training_hours_by_user(user_ids, start, end) -> dict:
+    """Hours of staff legal training (not exams) attended by each user in [start, end] (dates inclusive).
+
+    Used by the enforcement module for officers' annual training hours. Every requested id is in the answer
+    (Decimal("0") when the user attended nothing)."""
+    ids = [int(i) for i in user_ids]
+    result = {i: decimal.Decimal("0") for i in ids}
+    rows = (StaffAttendance.objects.filter(user_id__in=ids, training__kind=StaffTraining.Kind.TRAINING,
+                                           training__date__range=(start, end))
+            .values("user_id").annotate(total=Sum("hours")))
+    for row in rows:
+        result[row["user_id"]] = decimal.Decimal(row["total"] or 0)
+    return result

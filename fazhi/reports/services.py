@@ -1,0 +1,342 @@
+"""Every write of the reports module (keyword-only, atomic, audited)."""
+import datetime
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+
+from fazhi.core import audit, clock, figures, policy, workdays
+from fazhi.core.errors import DomainError
+from fazhi.core.validators import clean_text
+from fazhi.core.workflow import lock
+
+from . import defaults, render
+from .models import PlanItem, ReportJob, ReportSection, ReportTarget, ReportTemplate, ReportVersion
+from .workflow import report_workflow
+
+S = ReportTemplate.Status
+SECTION_FIELDS = ["heading", "body", "part", "order"]
+PLAN_FIELDS = ["heading", "title", "owner", "due_date", "status", "done_on", "note"]
+
+
+def _require(actor, perm, node):
+    policy.require(actor, perm, node, view_perm="reports.view")
+
+
+def _check_year(year):
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise DomainError("请填写正确的年度。", field_errors={"year": "请填写四位数年度，如 2023。"})
+    if not 2000 <= year <= clock.today().year:
+        raise DomainError(f"年度应在 2000 至 {clock.today().year} 之间。", field_errors={"year": "年度超出范围。"})
+    return year
+
+
+def report_token_errors(report):
+    problems = []
+    for s in report.sections.all():
+        for p in render.token_errors(s.heading) + render.token_errors(s.body):
+            problems.append(f"{s.heading or '导语'}：{p}")
+    return problems
+
+
+@transaction.atomic
+def report_create(*, actor, node, year, title=""):
+    """Draft the report of ``node`` for ``year``: last year's text when there is one, else the default template."""
+    _require(actor, "reports.edit", node)
+    year = _check_year(year)
+    if node.kind not in ("district", "subdistrict", "village"):
+        raise DomainError("年度报告只能为区、街道或村（社区）起草。")
+    if ReportTemplate.objects.filter(node=node, year=year).exists():
+        raise DomainError(f"{node.name}{year}年的年度报告已存在，请直接打开修改。", code="exists")
+    now = clock.now()
+    title = clean_text(title, field="title", label="标题", max_length=200, required=False) if title else \
+        f"{node.name}{year}年法治政府建设年度报告"
+    report = ReportTemplate.objects.create(node=node, year=year, title=title, created_at=now, updated_at=now)
+    previous = ReportTemplate.objects.filter(node=node, year=year - 1).first()
+    if previous is not None:
+        rows = [ReportSection(report=report, part=s.part, order=s.order, heading=s.heading,
+                              body=s.body.replace(f"{year - 1}年", f"{year}年"), target=s.target, updated_at=now)
+                for s in previous.sections.exclude(part=3)]
+    else:
+        short = node.short_name or node.name.removesuffix("街道").removesuffix("村")
+        fmt = {"node": node.name, "short": short, "year": year}
+        rows = [ReportSection(report=report, part=0, order=0, body=defaults.PREAMBLE.format(**fmt), updated_at=now)]
+        rows += [ReportSection(report=report, part=part, order=i, heading=heading,
+                               body=body.replace("{year}", str(year)), updated_at=now)
+                 for i, (part, heading, body) in enumerate(defaults.SECTIONS, 1)]
+    ReportSection.objects.bulk_create(rows)
+    audit.record(actor=actor, action="create", obj=report, node=node,
+                 changes={"year": year, "sections": len(rows), "from_previous": previous is not None})
+    return report
+
+
+def _editable(report):
+    if report.status != S.DRAFT:
+        raise DomainError(f"报告当前为“{report.get_status_display()}”，不能修改；请先“重新打开修改”或“退回修改”。",
+                          code="locked")
+
+
+def _clean_section(heading, body):
+    heading = clean_text(heading or "", field="heading", label="小标题", max_length=200, required=False)
+    body = (body or "").strip()
+    if len(body) > 20000:
+        raise DomainError("正文过长（最多 20000 字）。", field_errors={"body": "正文过长。"})
+    problems = render.token_errors(heading) + render.token_errors(body)
+    if problems:
+        raise DomainError("正文中有无法识别的指标，未保存：" + "；".join(problems), field_errors={"body": "；".join(problems)},
+                          code="unknown_token")
+    return heading, body
+
+
+def _touch(report):
+    report.updated_at = clock.now()
+    report.version += 1
+    report.save(update_fields=["updated_at", "version"])
+
+
+@transaction.atomic
+def section_update(*, actor, section, heading, body, expected_version):
+    _require(actor, "reports.edit", section.report.node)
+    section = lock(ReportSection, section.pk, expected_version)
+    report = ReportTemplate.objects.select_for_update().get(pk=section.report_id)
+    _editable(report)
+    heading, body = _clean_section(heading, body)
+    before = audit.snapshot(section, SECTION_FIELDS)
+    section.heading, section.body = heading, body
+    section.version += 1
+    section.updated_at = clock.now()
+    section.save()
+    _touch(report)
+    changes = audit.diff(before, audit.snapshot(section, SECTION_FIELDS))
+    audit.record(actor=actor, action="update", obj=report, node=report.node, action_label="修改段落",
+                 changes={"section": section.pk, **changes})
+    return section
+
+
+@transaction.atomic
+def section_add(*, actor, report, part, heading, body, target=None):
+    _require(actor, "reports.edit", report.node)
+    report = ReportTemplate.objects.select_for_update().get(pk=report.pk)
+    _editable(report)
+    try:
+        part = int(part)
+    except (TypeError, ValueError):
+        part = -1
+    if part not in (1, 2, 3, 4):
+        raise DomainError("请选择段落所属的部分（一至四）。", field_errors={"part": "请选择部分。"})
+    heading, body = _clean_section(heading, body)
+    if not heading:
+        raise DomainError("请填写小标题。", field_errors={"heading": "请填写小标题。"})
+    last = report.sections.filter(part=part).order_by("-order").first()
+    section = ReportSection.objects.create(report=report, part=part, order=(last.order + 1) if last else 1,
+                                           heading=heading, body=body, target=target, updated_at=clock.now())
+    _touch(report)
+    audit.record(actor=actor, action="update", obj=report, node=report.node, action_label="新增段落",
+                 changes={"section": section.pk, "part": part, "heading": heading,
+                          "target": target.code if target else ""})
+    return section
+
+
+@transaction.atomic
+def section_delete(*, actor, section, expected_version):
+    _require(actor, "reports.edit", section.report.node)
+    section = lock(ReportSection, section.pk, expected_version)
+    report = ReportTemplate.objects.select_for_update().get(pk=section.report_id)
+    _editable(report)
+    if section.part == 0:
+        raise DomainError("导语不能删除，可以修改。")
+    audit.record(actor=actor, action="update", obj=report, node=report.node, action_label="删除段落",
+                 changes={"section": section.pk, "heading": section.heading, "body": section.body[:500]})
+    section.delete()
+    _touch(report)
+
+
+def shortcoming_suggestions(report):
+    """Section 三 suggestions: each active target whose figure misses it, with its numbers."""
+    ctx = render.FigureContext(node=report.node, year=report.year)
+    kept = set(report.sections.filter(part=3, target__isnull=False).values_list("target_id", flat=True))
+    out = []
+    for target in ReportTarget.objects.filter(is_active=True):
+        fig = figures.get(target.figure_key)
+        if fig is None:
+            out.append({"target": target, "missing": True, "kept": target.pk in kept,
+                        "text": f"指标“{target.figure_key}”尚未提供，暂无法衡量“{target.label}”。"})
+            continue
+        value = ctx.value(target.figure_key)
+        if not isinstance(value, (int, float)):
+            continue
+        missed = value < target.threshold if target.comparison == "min" else value > target.threshold
+        if not missed:
+            continue
+        shown = render.plain(fig, value)
+        goal = f"{target.threshold * 100:.0f}%" if fig.kind == "rate" else render.plain(fig, target.threshold)
+        out.append({"target": target, "missing": False, "kept": target.pk in kept, "value": shown, "goal": goal,
+                    "heading": target.heading, "text": target.text.format(value=shown, target=goal),
+                    "records_url": ctx.records_url(target.figure_key)})
+    return out
+
+
+@transaction.atomic
+def shortcoming_keep(*, actor, report, target, heading, text):
+    """Keep a suggestion (as suggested or edited) as a sub-section of section 三."""
+    if report.sections.filter(part=3, target=target).exists():
+        raise DomainError("该不足已加入报告第三部分。", code="exists")
+    return section_add(actor=actor, report=report, part=3, heading=heading or target.heading, body=text, target=target)
+
+
+@transaction.atomic
+def report_transition(*, actor, report, name, expected_version=None, reason=""):
+    report = lock(ReportTemplate, report.pk, expected_version)
+    t = report_workflow.check(report, actor, name, reason=reason)
+    before = report.status
+    extra = {}
+    if name == "finalise":
+        version = _freeze(report, actor)
+        extra = {"version": version.number, "sha256": version.sha256}
+    elif name == "report_up":
+        report.reported_on = clock.today()
+        extra = {"reported_on": report.reported_on}
+    elif name == "publish":
+        extra = _publish(report, actor)
+    if t.target:
+        report.status = t.target
+    report.version += 1
+    report.updated_at = clock.now()
+    report.save()
+    audit.record(actor=actor, action="transition", obj=report, node=report.node, action_label=t.label, reason=reason,
+                 changes={"status": [before, report.status], **extra}, is_public=name == "publish")
+    return report
+
+
+def _freeze(report, actor):
+    from .documents import docx_bytes
+
+    blocks, _ = render.build_blocks(report)
+    markdown = render.to_markdown(blocks)
+    last = ReportVersion.objects.filter(report=report).order_by("-number").first()
+    digest = hashlib.sha256(markdown.encode("utf-8")).hexdigest()
+    docx_bytes(blocks)  # proves the frozen text exports before it is locked
+    return ReportVersion.objects.create(report=report, number=(last.number + 1) if last else 1, blocks=blocks,
+                                        markdown=markdown, sha256=digest, finalised_by=actor, finalised_at=clock.now())
+
+
+def _publish(report, actor):
+    try:
+        from fazhi.governance.services import disclosure_publish
+    except ImportError:
+        raise DomainError("政务公开模块尚未提供发布服务，暂时无法向社会公开；报告已定稿，可先导出。", code="unavailable")
+    from .documents import docx_bytes, pdf_bytes
+
+    version = ReportVersion.objects.filter(report=report).order_by("-number").first()
+    item = disclosure_publish(actor=actor, node=report.node, category_code="annual_report", title=report.title,
+                              body=render.plain_text(version.blocks), formed_on=timezone.localdate(version.finalised_at),
+                              attachments=((f"{report.title}.docx", docx_bytes(version.blocks)),
+                                           (f"{report.title}.pdf", pdf_bytes(version.blocks))))
+    report.published_on = clock.today()
+    report.disclosure_ref = str(getattr(item, "pk", "") or "")
+    return {"published_on": report.published_on, "disclosure": report.disclosure_ref, "sha256": version.sha256}
+
+
+def report_deadlines(report):
+    """(submit, publish) Deadlines: to the level above by 1 March, to the public before 1 April."""
+    start = datetime.date(report.year + 1, 1, 1)
+    out = []
+    for code, done_on in (("reports.submit", report.reported_on), ("reports.publish", report.published_on)):
+        try:
+            d = workdays.compute_deadline(code, start)
+        except Exception:  # noqa: BLE001 - a site may have deleted the rule; show nothing rather than fail
+            continue
+        out.append({"deadline": d, "status": d.status(clock.today(), done_on), "done_on": done_on})
+    return out
+
+
+# ---- plan items (section 四, tracked in the next year) ----------------------------------------------------------
+
+def _clean_plan(heading, title, owner, due_date):
+    heading = clean_text(heading or "", field="heading", label="所属方面", max_length=100, required=False)
+    title = clean_text(title or "", field="title", label="任务", max_length=300, required=False)
+    owner = clean_text(owner or "", field="owner", label="责任人/责任部门", max_length=100, required=False)
+    errors = {}
+    if not title:
+        errors["title"] = "请填写任务内容。"
+    if not owner:
+        errors["owner"] = "请填写责任人或责任部门。"
+    if not isinstance(due_date, datetime.date):
+        errors["due_date"] = "请填写完成时限。"
+    if errors:
+        raise DomainError("计划事项填写不完整：" + "；".join(errors.values()), field_errors=errors)
+    return heading or "其他", title, owner
+
+
+@transaction.atomic
+def plan_item_create(*, actor, node, year, heading, title, owner, due_date):
+    _require(actor, "reports.edit", node)
+    year = int(year)
+    heading, title, owner = _clean_plan(heading, title, owner, due_date)
+    if due_date.year != year:
+        raise DomainError(f"完成时限应在计划年度（{year}年）之内。", field_errors={"due_date": f"请填写{year}年内的日期。"})
+    item = PlanItem.objects.create(node=node, year=year, heading=heading, title=title, owner=owner, due_date=due_date)
+    audit.record(actor=actor, action="create", obj=item, node=node)
+    return item
+
+
+@transaction.atomic
+def plan_item_update(*, actor, item, expected_version, status, note="", done_on=None):
+    _require(actor, "reports.edit", item.node)
+    item = lock(PlanItem, item.pk, expected_version)
+    if status not in PlanItem.Status.values:
+        raise DomainError("请选择正确的状态。", field_errors={"status": "状态无效。"})
+    note = clean_text(note or "", field="note", label="落实情况", max_length=2000, required=False)
+    if status == PlanItem.Status.DONE:
+        done_on = done_on or clock.today()
+        if not note:
+            raise DomainError("标记完成时请填写落实情况。", field_errors={"note": "请填写落实情况。"})
+    else:
+        done_on = None
+    before = audit.snapshot(item, PLAN_FIELDS)
+    item.status, item.note, item.done_on = status, note, done_on
+    item.version += 1
+    item.save()
+    audit.record(actor=actor, action="update", obj=item, node=item.node,
+                 changes=audit.diff(before, audit.snapshot(item, PLAN_FIELDS)))
+    return item
+
+
+# ---- background jobs --------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def job_start(*, actor, kind, node, year):
+    perm = "reports.edit" if kind == ReportJob.Kind.DISTRICT_DRAFTS else "reports.dashboard"
+    _require(actor, perm, node)
+    year = _check_year(year)
+    if kind not in ReportJob.Kind.values:
+        raise DomainError("未知的任务类型。")
+    if kind == ReportJob.Kind.DISTRICT_DRAFTS and node.kind != "district":
+        raise DomainError("批量起草只能对区一级发起（为其下每个街道起草报告）。")
+    job = ReportJob.objects.create(kind=kind, node=node, year=year, created_by=actor, created_at=clock.now(),
+                                   message="已排队，等待后台执行")
+    audit.record(actor=actor, action="create", obj=job, node=node, changes={"kind": kind, "year": year})
+    from .tasks import run_report_job
+
+    transaction.on_commit(lambda: run_report_job.enqueue(job.pk))
+    return job
+
+
+def job_progress(job_id, *, done=None, total=None, message=None, status=None, result=None):
+    """Progress updates from the task (bookkeeping of the job row itself, not a business change)."""
+    fields = {}
+    if done is not None:
+        fields["done"] = done
+    if total is not None:
+        fields["total"] = total
+    if message is not None:
+        fields["message"] = message[:300]
+    if status is not None:
+        fields["status"] = status
+        if status in (ReportJob.Status.DONE, ReportJob.Status.FAILED):
+            fields["finished_at"] = clock.now()
+    if result is not None:
+        fields["result"], fields["result_name"], fields["result_type"] = result
+    ReportJob.objects.filter(pk=job_id).update(**fields)
