@@ -1,12 +1,10 @@
 """Workbench pages (staff). Thin: parse → service/selector → render."""
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from fazhi.core import audit, clock, files, policy, ui
@@ -16,22 +14,6 @@ from . import documents, forms, selectors, services
 from . import workflow as wf
 
 VIEW = "governance.view"
-
-
-def limited_upload(view):
-    """Install the upload size limit before anything reads the body. The CSRF middleware reads request.POST for a
-    browser form, so the view is exempted there and the same CSRF check runs here, after the limit (the pattern from
-    Django's upload-handler documentation)."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method == "POST":
-            files.limit_uploads(request)
-        return protected(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _need(request, perm=VIEW):
@@ -97,7 +79,6 @@ def items(request):
 
 
 @login_required
-@limited_upload
 def item_create(request):
     _need(request, "governance.disclosure")
     form = forms.ItemForm(request.POST or None, request.FILES or None, categories=selectors.categories())
@@ -128,7 +109,6 @@ def item_detail(request, pk):
 
 @login_required
 @require_POST
-@limited_upload
 def item_attach(request, pk):
     item = selectors.item_get_for_user(request.user, pk)
     uploads = request.FILES.getlist("file")
@@ -204,7 +184,6 @@ def request_detail(request, pk):
 
 @login_required
 @require_POST
-@limited_upload
 def request_act(request, pk, name):
     req = selectors.request_get_for_user(request.user, pk)
     return _run_transition(request, wf.REQUEST, req, name, services.request_transition, "request_id",
@@ -266,7 +245,6 @@ def document_detail(request, pk):
 
 @login_required
 @require_POST
-@limited_upload
 def document_act(request, pk, name):
     doc = selectors.document_get_for_user(request.user, pk)
     return _run_transition(request, wf.DOCUMENT, doc, name, services.document_transition, "document_id",
@@ -363,7 +341,6 @@ def decision_comment_open(request, pk):
 
 @login_required
 @require_POST
-@limited_upload
 def decision_step(request, pk, kind):
     decision = selectors.decision_get_for_user(request.user, pk)
     form = forms.StepForm(request.POST, request.FILES)

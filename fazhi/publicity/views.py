@@ -1,6 +1,5 @@
 """Workbench views: parse → service/selector → render. No business rule lives here."""
 import datetime
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from fazhi.core import audit, clock, figures, files, policy, ui
@@ -19,21 +17,6 @@ from .models import Event, KeyDate, Leader, StaffTraining, StudySession, Target
 from .workflow import EVENT_WORKFLOW
 
 VIEW = "publicity.view"
-
-
-def upload_view(fn):
-    """Install the upload size limit before anything reads the body. CsrfViewMiddleware reads request.POST in
-    process_view, after which upload handlers can no longer change, so the CSRF check runs inside (Django's
-    documented csrf_exempt + csrf_protect pattern for custom upload handlers)."""
-    inner = csrf_protect(fn)
-
-    @wraps(fn)
-    @csrf_exempt
-    def view(request, *args, **kwargs):
-        files.limit_uploads(request)
-        return inner(request, *args, **kwargs)
-
-    return view
 
 
 def _need(user, perm):
@@ -107,7 +90,6 @@ def _event_kwargs(form):
                 **form.results())
 
 
-@upload_view
 @login_required
 def event_create(request):
     _need(request.user, "publicity.record_event")
@@ -196,7 +178,6 @@ def event_transition(request, pk, name):
     return redirect("publicity:event_detail", pk=event.pk)
 
 
-@upload_view
 @login_required
 @require_POST
 def event_photo(request, pk):
