@@ -320,8 +320,24 @@ def read_rows(ledger, data):
     return rows, errors
 
 
-def run_import(ledger, data, *, actor, dry_run=True):
-    """Dry run or all-or-nothing import. Every row goes through ``ledger.import_row`` (the module's service)."""
+PROGRESS_EVERY = 50
+
+
+def import_dir():
+    """Where a confirmed-later upload waits between the dry run and the import (one file per session token)."""
+    from pathlib import Path
+
+    path = Path(settings.VAR_DIR) / "tmp" / "ledger-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def run_import(ledger, data, *, actor, dry_run=True, progress=None):
+    """Dry run or all-or-nothing import. Every row goes through ``ledger.import_row`` (the module's service).
+
+    ``progress(done, total)``, if given, is called before the first row, every ``PROGRESS_EVERY`` rows and after the
+    last one. It runs inside the import's transaction: report through something that does not roll back (the cache).
+    """
     from . import policy
 
     if not ledger.can_import(actor):
@@ -333,9 +349,13 @@ def run_import(ledger, data, *, actor, dry_run=True):
     if errors and not rows:
         return result
     failed_rows = {e.row for e in errors}
+    if progress:
+        progress(0, len(rows))
     with transaction.atomic():
         imported = 0
-        for number, values in rows:
+        for done, (number, values) in enumerate(rows):  # ``done`` rows are behind us
+            if progress and done and done % PROGRESS_EVERY == 0:
+                progress(done, len(rows))
             if number in failed_rows:
                 continue
             try:
@@ -348,6 +368,8 @@ def run_import(ledger, data, *, actor, dry_run=True):
                         result.errors.append(RowError(number, headers.get(key, ""), message))
                 else:
                     result.errors.append(RowError(number, "", exc.message))
+        if progress:
+            progress(len(rows), len(rows))
         result.errors.sort(key=lambda e: (e.row or 0))
         if result.errors or dry_run:
             transaction.set_rollback(True)

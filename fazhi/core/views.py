@@ -1,6 +1,5 @@
 import datetime
 import secrets
-from pathlib import Path
 
 import chinese_calendar
 from django.conf import settings
@@ -220,9 +219,15 @@ def ledger_template(request, key):
 
 
 def _import_dir():
-    path = Path(settings.VAR_DIR) / "tmp" / "ledger-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return ledger.import_dir()
+
+
+def _forget_import(request, token):
+    """The upload behind ``token`` is spent (imported, or handed to a background job)."""
+    for name in ("ledger_imports", "ledger_import_rows"):
+        stash = request.session.get(name, {})
+        stash.pop(token, None)
+        request.session[name] = stash
 
 
 @login_required
@@ -240,12 +245,20 @@ def ledger_import(request, key):
                 messages.error(request, "导入会话已失效，请重新上传文件。")
                 return redirect("core:ledger_import", key=key)
             path = _import_dir() / token
+            rows = request.session.get("ledger_import_rows", {}).get(token, 0)
+            node = policy.user_home_node(request.user)
+            if rows > settings.FAZHI.get("LEDGER_BACKGROUND_ROWS", 500) and node is not None and path.exists():
+                # a large sheet: a background job (the task queue) with a progress bar that survives a reload
+                from fazhi.reports.tasks import start_ledger_import
+
+                job = start_ledger_import(actor=request.user, ledger=item, token=token, total=rows, node=node)
+                _forget_import(request, token)
+                return redirect("reports:job_detail", pk=job.pk)
             data = path.read_bytes() if path.exists() else b""
             result = ledger.run_import(item, data, actor=request.user, dry_run=False)
             if result.ok:
                 path.unlink(missing_ok=True)
-                stash.pop(token, None)
-                request.session["ledger_imports"] = stash
+                _forget_import(request, token)
         else:
             upload = request.FILES.get("file")
             if getattr(request, "upload_too_large", False):
@@ -261,7 +274,11 @@ def ledger_import(request, key):
                     stash = request.session.get("ledger_imports", {})
                     stash[token] = key
                     request.session["ledger_imports"] = stash
+                    counts = request.session.get("ledger_import_rows", {})
+                    counts[token] = result.total
+                    request.session["ledger_import_rows"] = counts
                     context["token"] = token
+                    context["background"] = result.total > settings.FAZHI.get("LEDGER_BACKGROUND_ROWS", 500)
         headers = [c.header for c in item.import_columns()]
         context.update(result=result, headers=headers,
                        preview_rows=[[row.get(h) for h in headers] for row in result.preview])

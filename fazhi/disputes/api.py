@@ -14,13 +14,17 @@ from fazhi.core import audit, policy, ratelimit
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.masking import mask_name
 
-from . import selectors, services, views_public
+from . import paging, selectors, services, views_public
 from .models import Agreement, Dispute, MediationRoom, MediationSession, Mediator, Notice, Party
 from .workflow import dispute_workflow
 
 
+class _Pagination(PageNumberPagination):
+    django_paginator_class = paging.IdFirstPaginator
+
+
 def _page(request, qs, serializer):
-    paginator = PageNumberPagination()
+    paginator = _Pagination()
     page = paginator.paginate_queryset(qs, request)
     return paginator.get_paginated_response(serializer(page, many=True).data)
 

@@ -206,6 +206,8 @@ class Dispute(models.Model):
             models.Index(fields=["channel"], name="disputes_channel_idx"),
             models.Index(fields=["level"], name="disputes_level_idx"),
             models.Index(fields=["contact_phone"], name="disputes_phone_idx"),
+            # the list's default order inside a scope: the page's ids come from this index alone (see paging.py)
+            models.Index(fields=["node", "-received_on", "-id"], name="disputes_node_recv_idx"),
         ]
 
     def __str__(self):

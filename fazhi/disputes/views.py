@@ -10,7 +10,7 @@ from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError
 from fazhi.core.models import Unit
 
-from . import documents, selectors, services
+from . import documents, paging, selectors, services
 from .forms import IntakeForm, MediatorForm, PartyForm, RiskWordForm, RoomForm, SATISFACTION
 from .models import Dispute, Mediator, RiskWord
 from .workflow import dispute_workflow
@@ -43,7 +43,7 @@ def _filter_context(user, params):
 def dispute_list(request):
     _require_view(request.user)
     qs = selectors.dispute_list(user=request.user, filters=request.GET)
-    ctx = {**ui.paginate(request, qs), **_filter_context(request.user, request.GET),
+    ctx = {**paging.paginate(request, qs), **_filter_context(request.user, request.GET),
            "can_intake": policy.has_perm(request.user, "disputes.intake"),
            "export_query": request.GET.urlencode()}
     if request.htmx:

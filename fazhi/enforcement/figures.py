@@ -3,13 +3,14 @@ inclusive. "records" points at the list page behind each figure."""
 import datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
+from django.db.models.lookups import Exact
 
-from fazhi.core import clock, workdays
+from fazhi.core import clock
 from fazhi.core.figures import figure, within
 from fazhi.core.models import StoredFile
 
-from .models import Case, CaseStep, Evaluation, LegalReview, Officer, PowerType, Result
+from .models import Case, CaseStep, Evaluation, LegalReview, Officer, PowerType, Publication, Result
 
 CASES = "enforcement:case_list"
 
@@ -86,23 +87,17 @@ def legal_review_rejection_rate(node, start, end):
 @figure("enforcement.publication_timeliness", "执法决定按期公示率", kind="rate", records="enforcement:publications",
         description="期间内作出的执法决定中，在期限内（处罚决定7个工作日、其他决定20个工作日）公示的比例；尚未到期且未公示的不计入。")
 def publication_timeliness(node, start, end):
-    from .services import publication_deadline
-
-    today = clock.today()
-    cal = workdays.Calendar()
-    timely = counted = 0
-    cases = _cases(node).filter(decided_on__range=(start, end)).prefetch_related("publications")
-    for case in cases:
-        pubs = sorted(case.publications.all(), key=lambda p: p.published_on)
-        if pubs:
-            counted += 1
-            timely += 1 if pubs[0].on_time else 0
-            continue
-        kind_rule = "enforcement.publish_penalty" if case.result == Result.PENALTY else "enforcement.publish_other"
-        due = workdays.compute_deadline(kind_rule, case.decided_on, cal=cal).due
-        if due and due < min(today, end if end >= case.decided_on else today):
-            counted += 1  # overdue and unpublished
-    return timely / counted if counted else None
+    # A published decision counts by its first publication's on_time (fixed when it was published); an unpublished
+    # one only once its stored deadline (Case.publication_due, computed with the working-day calendar when the
+    # decision was made and recomputed on calendar changes) has passed before min(today, end). One query.
+    cutoff = min(clock.today(), end)
+    pubs = Publication.objects.filter(case=OuterRef("pk"))
+    first_on_time = Subquery(pubs.order_by("published_on", "-id").values("on_time")[:1])
+    row = _cases(node).filter(decided_on__range=(start, end)).aggregate(
+        counted=Count("pk", filter=Q(Exists(pubs)) | Q(publication_due__lt=cutoff)),
+        timely=Count("pk", filter=Q(Exact(first_on_time, True))),
+    )
+    return row["timely"] / row["counted"] if row["counted"] else None
 
 
 def _av_steps(node, start, end):
@@ -141,10 +136,11 @@ def officers_total(node, start, end):
 @figure("enforcement.officers_valid_cert_rate", "执法人员持有效执法证比例", kind="rate", records="enforcement:officer_list",
         description="期末日执法证在有效期内且未暂扣、注销的人员比例。")
 def officers_valid_cert_rate(node, start, end):
-    officers = list(_officers(node).exclude(status=Officer.Status.REVOKED))
-    if not officers:
-        return None
-    return sum(1 for o in officers if o.cert_valid(end)) / len(officers)
+    # Officer.cert_valid(end) as a database condition: a certificate number, active, valid_from (if any) ≤ end ≤ valid_until.
+    valid = (Q(status=Officer.Status.ACTIVE, valid_until__gte=end) & ~Q(certificate_number="")
+             & (Q(valid_from__isnull=True) | Q(valid_from__lte=end)))
+    row = _officers(node).exclude(status=Officer.Status.REVOKED).aggregate(total=Count("pk"), valid=Count("pk", filter=valid))
+    return row["valid"] / row["total"] if row["total"] else None
 
 
 @figure("enforcement.training_hours", "执法人员参加法律培训", unit="学时", kind="amount", records="enforcement:officer_list",

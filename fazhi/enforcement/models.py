@@ -214,6 +214,8 @@ class Case(models.Model):
     discretion_applied = models.TextField("裁量情况", blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True, db_index=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    publication_due = models.DateField("应公示期限", null=True, blank=True, db_index=True,
+                                       help_text="作出决定时按工作日计算（处罚决定7个工作日、其他决定20个工作日）；工作日历或期限规则变更时对尚未公示的决定重算。")
     service_due = models.DateField("送达期限", null=True, blank=True)
     served_on = models.DateField("送达日期", null=True, blank=True)
     executed_on = models.DateField("执行日期", null=True, blank=True)

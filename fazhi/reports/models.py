@@ -153,6 +153,7 @@ class ReportJob(models.Model):
     class Kind(models.TextChoices):
         DISTRICT_DRAFTS = "district_drafts", "全区年度报告批量起草"
         FIGURE_EXPORT = "figure_export", "指标批量导出"
+        LEDGER_IMPORT = "ledger_import", "台账导入"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -167,6 +168,7 @@ class ReportJob(models.Model):
     done = models.PositiveIntegerField("已完成", default=0)
     total = models.PositiveIntegerField("总数", default=0)
     message = models.CharField("说明", max_length=300, blank=True)
+    ledger_key = models.CharField("台账", max_length=60, blank=True)  # LEDGER_IMPORT only
     result = models.BinaryField("结果文件", null=True, blank=True, editable=False)
     result_name = models.CharField("文件名", max_length=200, blank=True)
     result_type = models.CharField("文件类型", max_length=100, blank=True)
@@ -180,6 +182,11 @@ class ReportJob(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
+        if self.kind == self.Kind.LEDGER_IMPORT:
+            from fazhi.core import ledger
+
+            item = ledger.get(self.ledger_key)
+            return f"导入{item.title if item else self.ledger_key}（{self.node}）"
         return f"{self.get_kind_display()}（{self.node}，{self.year}年）"
 
     @property

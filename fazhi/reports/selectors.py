@@ -80,11 +80,20 @@ def targets():
 
 
 def jobs_for_user(*, user):
-    return policy.scope(ReportJob.objects.select_related("node"), user, "reports.view").defer("result")
+    """The report jobs in the user's scope (a ledger import is its owner's alone: see ``job_get_for_user``)."""
+    return policy.scope(ReportJob.objects.select_related("node").exclude(kind=ReportJob.Kind.LEDGER_IMPORT),
+                        user, "reports.view").defer("result")
 
 
 def job_get_for_user(*, user, pk):
-    return policy.get_for_user(ReportJob.objects.select_related("node"), user, "reports.view", pk=pk)
+    """A report job in the user's ``reports.view`` scope, or the user's own ledger import (whatever their roles)."""
+    own = ReportJob.objects.select_related("node").filter(kind=ReportJob.Kind.LEDGER_IMPORT, created_by=user)
+    try:
+        return own.get(pk=pk)
+    except (ReportJob.DoesNotExist, ValueError, TypeError):
+        pass
+    return policy.get_for_user(ReportJob.objects.select_related("node").exclude(kind=ReportJob.Kind.LEDGER_IMPORT),
+                               user, "reports.view", pk=pk)
 
 
 def child_villages(node):

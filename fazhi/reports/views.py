@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from fazhi.core import audit, clock, figures, policy, ui
 from fazhi.core.errors import DomainError
 
-from . import dashboard, documents, render as rr, selectors, services
+from . import dashboard, documents, render as rr, selectors, services, tasks
 from .forms import PlanItemForm, PlanStatusForm, ReportCreateForm, SectionAddForm, SectionForm
 from .models import PlanItem, ReportJob, ReportTemplate
 from .workflow import report_workflow
@@ -299,13 +299,13 @@ def job_start(request):
 
 @login_required
 def job_detail(request, pk):
-    job = selectors.job_get_for_user(user=request.user, pk=pk)
+    job = tasks.ledger_live_progress(selectors.job_get_for_user(user=request.user, pk=pk))
     return render(request, "reports/job_detail.html", {"job": job})
 
 
 @login_required
 def job_progress(request, pk):
-    job = selectors.job_get_for_user(user=request.user, pk=pk)
+    job = tasks.ledger_live_progress(selectors.job_get_for_user(user=request.user, pk=pk))
     return render(request, "reports/partials/job_progress.html", {"job": job})
 
 

@@ -92,3 +92,42 @@ def test_training_hours_without_publicity_module_is_zero(enf, tree):
 
     with mock.patch.dict(sys.modules, {"fazhi.publicity.selectors": None}):
         assert fig("enforcement.training_hours", tree.sub) == 0.0
+
+
+def test_publication_due_stored_on_decision_and_recomputed_on_calendar_change(enf, users, tree, make_case):
+    from fazhi.core import services as core_services
+
+    case = advance(make_case(), users, enf, to="decided")  # penalty decided Thu 2023-06-01: 7 working days
+    assert case.publication_due == services.publication_deadline(case).due == datetime.date(2023, 6, 12)
+    june = (datetime.date(2023, 6, 1), datetime.date(2023, 6, 30))
+    with clock.frozen(clock.at_local(datetime.date(2023, 6, 12), 10)):
+        assert fig("enforcement.publication_timeliness", tree.sub, *june) is None  # due today: not yet counted
+    with clock.frozen(clock.at_local(datetime.date(2023, 6, 13), 10)):
+        assert fig("enforcement.publication_timeliness", tree.sub, *june) == 0.0  # overdue and unpublished
+        assert fig("enforcement.publication_timeliness", tree.sub, june[0], datetime.date(2023, 6, 12)) is None  # period end caps it
+    _, changed = core_services.calendar_override_set(actor=users.admin, date=datetime.date(2023, 6, 5), is_working_day=False, name="测试假日")
+    assert changed["fazhi.enforcement.services.recompute_publication_due"] == 1
+    case.refresh_from_db()
+    assert case.publication_due == datetime.date(2023, 6, 13)
+    with clock.frozen(clock.at_local(datetime.date(2023, 6, 13), 10)):
+        assert fig("enforcement.publication_timeliness", tree.sub, *june) is None
+        services.publication_publish(actor=users.disclosure, case=case)
+        assert fig("enforcement.publication_timeliness", tree.sub, *june) == 1.0
+    # published: the publication's own on-time judgement counts, the stored date is no longer recomputed
+    _, changed = core_services.calendar_override_set(actor=users.admin, date=datetime.date(2023, 6, 6), is_working_day=False, name="测试假日")
+    assert changed["fazhi.enforcement.services.recompute_publication_due"] == 0
+
+
+def test_valid_cert_rate_matches_cert_valid(enf, tree):
+    from fazhi.enforcement.models import Officer
+
+    Officer.objects.filter(pk=enf.o1.pk).update(status=Officer.Status.SUSPENDED)
+    Officer.objects.filter(pk=enf.o2.pk).update(valid_from=datetime.date(2023, 7, 1))
+    Officer.objects.filter(pk=enf.oh.pk).update(certificate_number="", valid_from=None)
+    for day in (datetime.date(2023, 6, 30), datetime.date(2023, 7, 1), datetime.date(2025, 12, 31), datetime.date(2026, 1, 1)):
+        officers = list(Officer.objects.exclude(status=Officer.Status.REVOKED))
+        expected = sum(o.cert_valid(day) for o in officers) / len(officers)
+        assert fig("enforcement.officers_valid_cert_rate", tree.sub, Y0, day) == expected
+    Officer.objects.filter(pk=enf.oh.pk).update(certificate_number="37030003")
+    assert fig("enforcement.officers_valid_cert_rate", tree.sub, Y0, datetime.date(2023, 7, 1)) == 2 / 3
+    assert fig("enforcement.officers_valid_cert_rate", tree.other) is None

@@ -192,6 +192,31 @@ def _model(app, name):
         return None
 
 
+def _publication_due_fn(Case):
+    """Case.publication_due as the enforcement service stores it when a decision is made (cached per day and rule),
+    or None if the model has no such field."""
+    try:
+        Case._meta.get_field("publication_due")
+        from fazhi.core import workdays
+        from fazhi.core.errors import DomainError
+        from fazhi.enforcement.services import CachedCalendar, publication_rule
+    except Exception:  # noqa: BLE001 - a model that changed shape: leave the field to the filler
+        return None
+    cal, rules, cache = CachedCalendar(), {}, {}
+
+    def due(day, result=""):
+        code = publication_rule(result)
+        if (day, code) not in cache:
+            try:
+                if code not in rules:
+                    rules[code] = workdays.rule(code)
+                cache[day, code] = workdays.compute_deadline(code, day, cal=cal, rule_obj=rules[code]).due
+            except DomainError:
+                cache[day, code] = None
+        return cache[day, code]
+    return due
+
+
 def build(*, label, sizes, repeat):
     sync_schema()
     from fazhi.core import audit, search
@@ -236,16 +261,18 @@ def build(*, label, sizes, repeat):
     if Case is not None:
         try:
             n = need("cases", Case)
+            publication_due = _publication_due_fn(Case)
             rows = []
             for i in range(n):
                 t = TITLES[i % len(TITLES)]
                 filed = _rand_date(rng)
                 decided = filed + datetime.timedelta(days=rng.randrange(60)) if i % 2 else None
+                extra = {"publication_due": publication_due(decided)} if publication_due and decided else {}
                 rows.append(filler.build(Case, dict(
                     node=villages[i % len(villages)], number=f"基准执法〔{filed.year}〕{i}号", title=t,
                     party_kind="organisation", party_name=f"基准公司{i}", facts="违法事实", status="closed" if decided else "filed",
                     created_at=_aware(filed, rng), created_by=user, filed_on=filed, decided_on=decided,
-                    closed_on=decided, search_text=texts[t]), i))
+                    closed_on=decided, search_text=texts[t], **extra), i))
             _bulk(Case, rows)
         except Exception as exc:  # noqa: BLE001
             notes["enforcement"] = f"生成失败：{exc}"[:200]
