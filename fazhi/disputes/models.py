@@ -208,6 +208,9 @@ class Dispute(models.Model):
             models.Index(fields=["contact_phone"], name="disputes_phone_idx"),
             # the list's default order inside a scope: the page's ids come from this index alone (see paging.py)
             models.Index(fields=["node", "-received_on", "-id"], name="disputes_node_recv_idx"),
+            # figures count by the village where a case arose (dashboard: one count per village)
+            models.Index(fields=["village", "received_on"], name="disputes_village_recv_idx"),
+            models.Index(fields=["village", "resolved_on"], name="disputes_village_resolved_idx"),
         ]
 
     def __str__(self):
