@@ -3,12 +3,11 @@ API, the ledger import and the demo loader all call these functions."""
 import datetime
 import decimal
 import hashlib
-import secrets
 
 from django.db import transaction
 from django.db.models import Q
 
-from fazhi.core import audit, clock, files, policy, workdays
+from fazhi.core import audit, clock, codes, files, policy, workdays
 from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.models import OrgNode, Unit
 from fazhi.core.validators import clean_text, id_number_error, phone_error
@@ -18,7 +17,6 @@ from .models import (Agreement, Dispute, DisputeKind, FollowUp, MediationRoom, M
                      Party, RiskWord, StateSpan, Transfer)
 from .workflow import dispute_workflow
 
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: a resident reads it out on the phone
 DESCRIPTION_MAX = 5000
 DEFAULT_ROUTES = ("您可以通过以下途径继续解决：1. 属于劳动争议的，向劳动人事争议仲裁委员会申请仲裁；"
                   "2. 属于行政机关职权范围的，向有关行政机关申请处理或申请行政调解；"
@@ -39,11 +37,7 @@ def _text(value, field, label, max_length, required=True):
 
 
 def _new_tracking_code():
-    for _ in range(20):
-        code = "MT" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-        if not Dispute.objects.filter(tracking_code=code).exists():
-            return code
-    raise DomainError("查询码生成失败，请重试。")  # pragma: no cover
+    return codes.tracking_code(Dispute.objects.all(), "tracking_code", prefix="MT", length=8)
 
 
 def _amount(value):

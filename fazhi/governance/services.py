@@ -4,13 +4,12 @@ The workbench, the public site, the JSON API, ledger import and the demo loader 
 """
 import datetime
 import re
-import secrets
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fazhi.core import audit, clock, files, policy, workdays
+from fazhi.core import audit, clock, codes, files, policy, workdays
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import OrgNode
 from fazhi.core.search import search_text
@@ -155,14 +154,8 @@ def disclosure_attach(*, actor, item_id, uploads):
 
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
 
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
 def _tracking_code():
-    while True:
-        code = "GK" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
-        if not DisclosureRequest.objects.filter(tracking_code=code).exists():
-            return code
+    return codes.tracking_code(DisclosureRequest.objects.all(), "tracking_code", prefix="GK", length=10)
 
 
 def request_deadline(req):

@@ -5,7 +5,7 @@ Each runs in one transaction and writes an audit event for every create / change
 Layout: advisors.py (roster), office_hours.py (monthly rules, slots, bookings), consultations.py (online questions,
 answer deadline, published examples), records.py (service records, stations, demonstration villages).
 """
-from ._common import ANSWER_RULE, CODE_ALPHABET, MAX_ANSWER, MAX_HOURS_PER_RECORD, MAX_PEOPLE_PER_RECORD, MAX_QUESTION  # noqa: F401
+from ._common import ANSWER_RULE, MAX_ANSWER, MAX_HOURS_PER_RECORD, MAX_PEOPLE_PER_RECORD, MAX_QUESTION  # noqa: F401
 from .advisors import advisor_create, advisor_update  # noqa: F401
 from .consultations import (answer_deadline, cleaned_public_text, consultation_answer, consultation_create,  # noqa: F401
                             consultation_publish, consultation_unpublish, recompute, route_advisor)

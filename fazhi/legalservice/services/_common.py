@@ -10,7 +10,6 @@ MAX_PEOPLE_PER_RECORD = 5000
 MAX_HOURS_PER_RECORD = decimal.Decimal("200")
 MAX_QUESTION = 2000
 MAX_ANSWER = 5000
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 ADVISOR_FIELDS = ["node", "kind", "name", "law_firm", "licence_number", "phone", "public_phone", "user", "how_to_ask", "is_active",
                   "appointed_on"]

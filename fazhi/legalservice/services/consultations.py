@@ -1,10 +1,9 @@
 """Legal-services writes: consultations."""
 import datetime
-import secrets
 
 from django.db import transaction
 
-from fazhi.core import audit, clock, workdays
+from fazhi.core import audit, clock, codes, workdays
 from fazhi.core.errors import DomainError
 from fazhi.core.masking import contains_personal_numbers, mask_names_in_text, scrub_text
 from fazhi.core.models import OrgNode
@@ -13,16 +12,13 @@ from fazhi.core.workflow import lock
 
 from ..models import Advisor, Consultation
 from ..workflow import consultation_workflow
-from ._common import ANSWER_RULE, CODE_ALPHABET, MAX_ANSWER, MAX_QUESTION
+from ._common import ANSWER_RULE, MAX_ANSWER, MAX_QUESTION
 
 
 # ---- consultations ----------------------------------------------------------------------------------------------
 
 def _new_code():
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
-        if not Consultation.objects.filter(code=code).exists():
-            return code
+    return codes.tracking_code(Consultation.objects.all(), "code", length=10)
 
 
 def route_advisor(village):
