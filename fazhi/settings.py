@@ -202,7 +202,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "fazhi.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "fazhi.core.endpoints.exception_handler",
     "DEFAULT_FILTER_BACKENDS": [],
 }
 

@@ -14,19 +14,9 @@ class CoreConfig(AppConfig):
     ]
 
     def ready(self):
-        from importlib import import_module
+        from . import checks, org_ledger, orgkinds, signals  # noqa: F401
 
-        from django.apps import apps
+        orgkinds._connect()
+        from .domain import discover
 
-        from . import checks, org_ledger, signals  # noqa: F401
-        from .figures import autodiscover
-
-        autodiscover()
-        # Each domain app registers its ledgers in <app>/ledger.py.
-        for config in apps.get_app_configs():
-            if config.name.startswith("fazhi.") and config.name != "fazhi.core":
-                try:
-                    import_module(f"{config.name}.ledger")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.ledger":
-                        raise
+        discover()

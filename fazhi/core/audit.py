@@ -16,7 +16,7 @@ from functools import lru_cache
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 
-from . import clock
+from . import clock, orgkinds
 from .middleware import request_ip
 
 ROOT_CHAIN = "root"
@@ -76,7 +76,7 @@ _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",",
 def _chain_for_path(path):
     from .models import OrgNode
 
-    sub = OrgNode.objects.filter(path__in=_prefixes(path), kind=OrgNode.Kind.SUBDISTRICT).values_list("path", flat=True).first()
+    sub = OrgNode.objects.filter(path__in=_prefixes(path), kind__in=orgkinds.codes(is_tenant=True)).values_list("path", flat=True).first()
     return sub or ROOT_CHAIN
 
 

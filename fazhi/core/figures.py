@@ -11,9 +11,7 @@ and a period [start, end] (dates, inclusive). It returns a number, or — for a 
 {label: number}. The report, the dashboard, the API (/api/figures/) and exports all read this registry.
 """
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
@@ -70,13 +68,9 @@ def figure(key, label, *, unit="", description="", records="", records_params=No
 
 
 def autodiscover():
-    for config in apps.get_app_configs():
-        if config.name.startswith("fazhi.") and config.name != "fazhi.core":
-            try:
-                import_module(f"{config.name}.figures")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.figures":
-                    raise
+    from .domain import providers
+
+    providers("figures")
 
 
 def get(key):

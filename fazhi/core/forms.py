@@ -27,6 +27,8 @@ class CalendarOverrideForm(forms.Form):
 class CalendarYearForm(forms.Form):
     year = forms.IntegerField(label="年份", min_value=2000, max_value=2100, error_messages={"required": "请填写年份。"})
     note = forms.CharField(label="说明", max_length=200, required=False, help_text="如：依据国办发明电〔2026〕X号")
+    is_complete = forms.BooleanField(label="该年全部节假日和调休已录入完整", required=False,
+                                     help_text="未标记完整前，跨入该年的期限均为暂定；已录入的年份再次提交并勾选即标记完整")
 
 
 class DeadlineRuleForm(forms.Form):
@@ -38,5 +40,20 @@ class DeadlineRuleForm(forms.Form):
 
 
 class ChildNodeForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=())
     name = forms.CharField(label="名称", max_length=100, error_messages={"required": "请填写名称。"})
+    short_name = forms.CharField(label="简称", max_length=20, required=False,
+                                 help_text="街道（乡镇）填写，用于文号，如“稷下”")
     code = forms.CharField(label="编码", max_length=40, required=False)
+
+    def __init__(self, *args, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from . import orgkinds
+
+        codes = orgkinds.child_codes(parent.kind if parent else None)
+        self.fields["kind"].choices = [(c, orgkinds.get(c).label) for c in codes]
+        if len(codes) == 1:
+            self.fields["kind"].initial = codes[0]
+            self.fields["kind"].required = False
+        if not any(orgkinds.get(c).is_tenant for c in codes):
+            del self.fields["short_name"]

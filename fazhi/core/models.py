@@ -7,23 +7,91 @@ from django.db import models
 from .roles import Role
 
 
+class OrgNodeQuerySet(models.QuerySet):
+    """Tree queries that ask the kinds table, so a new kind (乡镇, 社区) needs no code change."""
+
+    def tenants(self):
+        from . import orgkinds
+
+        return self.filter(kind__in=orgkinds.codes(is_tenant=True))
+
+    def at_level(self, level):
+        from . import orgkinds
+
+        return self.filter(kind__in=orgkinds.codes(level=level))
+
+    def villages(self):
+        return self.at_level(OrgKind.Level.VILLAGE)
+
+    def grids(self):
+        return self.at_level(OrgKind.Level.GRID)
+
+    def report_hosts(self):
+        from . import orgkinds
+
+        return self.filter(kind__in=orgkinds.codes(hosts_reports=True))
+
+    def inside(self, node):
+        return self.filter(path__startswith=node.path)
+
+
+class OrgKind(models.Model):
+    """A kind of node in the organisation tree, as data: 区, 街道, 乡镇, 村, 社区, 网格…
+
+    Code never compares kind strings; it asks a node's kind what it is: its ``level`` (1 district, 2 tenant such as
+    街道/乡镇, 3 village such as 村/社区, 4 grid), whether it is a tenant (its own audit chain, document prefix,
+    one-stop centre, annual report), whether it hosts reports, and which dispute level it maps to.
+    """
+
+    class Level(models.IntegerChoices):
+        DISTRICT = 1, "区（县）级"
+        TENANT = 2, "街道（乡镇）级"
+        VILLAGE = 3, "村（社区）级"
+        GRID = 4, "网格级"
+
+    class DisputeLevel(models.TextChoices):
+        NONE = "", "不办理纠纷"
+        SUBDISTRICT = "subdistrict", "街道"
+        VILLAGE = "village", "村（社区）"
+        GRID = "grid", "网格"
+
+    code = models.CharField("代码", max_length=20, unique=True)
+    label = models.CharField("名称", max_length=20)
+    level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
+    is_tenant = models.BooleanField("独立租户", default=False,
+                                    help_text="街道、乡镇一类：自有审计链、文号简称、矛调中心和年度报告")
+    hosts_reports = models.BooleanField("编制年度报告", default=False)
+    dispute_level = models.CharField("对应纠纷办理层级", max_length=20, choices=DisputeLevel.choices, blank=True)
+    is_default = models.BooleanField("本层级默认类型", default=False)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "组织节点类型"
+        verbose_name_plural = "组织节点类型"
+        ordering = ["level", "sort_order", "id"]
+
+    def __str__(self):
+        return self.label
+
+
 class OrgNode(models.Model):
-    """A node of the organisation tree: district → subdistrict → village/community → grid.
+    """A node of the organisation tree: district → subdistrict (township) → village/community → grid.
 
     ``path`` is a materialized path ("0001.0003.0012.") so "everything inside this node" is one indexed prefix
-    query (``path__startswith``) instead of a recursive walk.
+    query (``path__startswith``) instead of a recursive walk. ``kind`` is the code of an ``OrgKind`` row; ask
+    ``node.level``, ``node.is_tenant``, ``node.tenant()``, ``node.kind_info`` — never compare the code.
     """
 
     class Kind(models.TextChoices):
+        """The kinds seeded by the core migration (a deployment may add more as OrgKind rows)."""
+
         DISTRICT = "district", "区"
         SUBDISTRICT = "subdistrict", "街道"
         VILLAGE = "village", "村（社区）"
         GRID = "grid", "网格"
 
-    KIND_ORDER = [Kind.DISTRICT, Kind.SUBDISTRICT, Kind.VILLAGE, Kind.GRID]
-
     name = models.CharField("名称", max_length=100)
-    kind = models.CharField("层级", max_length=20, choices=Kind.choices)
+    kind = models.CharField("类型", max_length=20)
     parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     path = models.CharField("路径", max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField("深度", editable=False, default=0)
@@ -31,6 +99,8 @@ class OrgNode(models.Model):
     short_name = models.CharField("简称", max_length=20, blank=True, help_text="用于文号，如“稷下发”")
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
+
+    objects = OrgNodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "组织节点"
@@ -42,9 +112,52 @@ class OrgNode(models.Model):
     def __str__(self):
         return self.name
 
+    # ---- what the node's kind says (data in OrgKind, cached per process) ------------------------------------
+    @property
+    def kind_info(self):
+        from . import orgkinds
+
+        return orgkinds.get(self.kind)
+
+    @property
+    def level(self) -> int:
+        return self.kind_info.level
+
+    @property
+    def is_tenant(self) -> bool:
+        return self.kind_info.is_tenant
+
+    @property
+    def is_district(self) -> bool:
+        return self.level == OrgKind.Level.DISTRICT
+
+    @property
+    def is_village(self) -> bool:
+        return self.level == OrgKind.Level.VILLAGE
+
+    @property
+    def is_grid(self) -> bool:
+        return self.level == OrgKind.Level.GRID
+
     @property
     def is_subdistrict(self):
-        return self.kind == self.Kind.SUBDISTRICT
+        """Kept for templates: a tenant node (街道 or 乡镇)."""
+        return self.is_tenant
+
+    @property
+    def hosts_reports(self) -> bool:
+        return self.kind_info.hosts_reports
+
+    @property
+    def dispute_level(self) -> str:
+        return self.kind_info.dispute_level
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind_info.label
+
+    def get_kind_display(self):
+        return self.kind_label
 
     def ancestor_paths(self):
         """Paths of this node and every ancestor, nearest last."""
@@ -66,26 +179,38 @@ class OrgNode(models.Model):
     def is_within(self, other):
         return self.path.startswith(other.path)
 
+    def tenant(self):
+        """The tenant (街道/乡镇) this node belongs to (itself if it is one); None above the tenants."""
+        if self.is_tenant:
+            return self
+        if self.level < OrgKind.Level.TENANT:
+            return None
+        cache = self.__dict__.get("_tenant_cache")
+        if cache is None:
+            from . import orgkinds
+
+            cache = OrgNode.objects.filter(path__in=self.ancestor_paths(),
+                                           kind__in=orgkinds.codes(is_tenant=True)).first()
+            self.__dict__["_tenant_cache"] = cache
+        return cache
+
     @property
     def subdistrict(self):
-        """The subdistrict this node belongs to (itself if it is one); None for a district."""
-        if self.kind == self.Kind.SUBDISTRICT:
-            return self
-        if self.kind == self.Kind.DISTRICT:
-            return None
-        return OrgNode.objects.filter(path__in=self.ancestor_paths(), kind=self.Kind.SUBDISTRICT).first()
+        """The tenant this node belongs to (itself if it is one); None for a district."""
+        return self.tenant()
 
     @property
     def village(self):
-        if self.kind == self.Kind.VILLAGE:
+        """The village-level node (村/社区) this node is or lies in; None above that level."""
+        if self.is_village:
             return self
-        if self.kind == self.Kind.GRID:
+        if self.is_grid:
             return self.parent
         return None
 
     @property
     def full_name(self):
-        return " / ".join(n.name for n in self.ancestors() if n.kind != self.Kind.DISTRICT)
+        return " / ".join(n.name for n in self.ancestors() if not n.is_district)
 
 
 class Unit(models.Model):
@@ -203,6 +328,8 @@ class CalendarYear(models.Model):
 
     year = models.PositiveIntegerField("年份", primary_key=True)
     note = models.CharField("说明", max_length=200, blank=True)
+    is_complete = models.BooleanField("已录入完整", default=False,
+                                      help_text="录入该年全部节假日和调休后再标记完整；之前按该年计算的期限均为暂定")
     defined_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     defined_at = models.DateTimeField("定义时间", auto_now_add=True)
 
@@ -241,6 +368,10 @@ class DeadlineRule(models.Model):
     amount = models.PositiveIntegerField("期限")
     unit = models.CharField("单位", max_length=20, choices=Unit.choices)
     legal_basis = models.TextField("依据")
+    rolls_over_rest_day = models.BooleanField(
+        "期满日遇休假日顺延", default=False,
+        help_text="期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期满日（如民事诉讼法第八十五条第三款）")
+    rollover_basis = models.CharField("顺延依据", max_length=200, blank=True)
     due_soon_days = models.PositiveIntegerField("临期提醒（天）", default=3)
 
     class Meta:

@@ -1,13 +1,13 @@
 """Core's own ledger: the grids of each village (网格台账)."""
-from . import ledger, policy, services
+from . import ledger, orgkinds, policy, services
 from .errors import DomainError
 from .models import OrgNode
 
 
-def resolve_node(user, name, *, perm, kinds, field):
+def resolve_node(user, name, *, perm, field, kinds=None, level=None):
     """Find a node by name inside the user's scope (ledger imports name villages and grids in Chinese)."""
     name = (name or "").strip()
-    matches = list(policy.scoped_nodes(user, perm, kinds=kinds).filter(name=name)[:2])
+    matches = list(policy.scoped_nodes(user, perm, kinds=kinds, level=level).filter(name=name)[:2])
     if not matches:
         raise DomainError(f"“{name}”不存在或不在您的管辖范围内。", field_errors={field: f"“{name}”不存在或不在您的管辖范围内"})
     if len(matches) > 1:
@@ -28,8 +28,8 @@ class GridLedger(ledger.Ledger):
     ]
 
     def queryset(self, user, params):
-        return policy.scoped_nodes(user, "core.view", kinds=[OrgNode.Kind.GRID]).select_related("parent").order_by("path")
+        return policy.scoped_nodes(user, "core.view", level=orgkinds.GRID).select_related("parent").order_by("path")
 
     def import_row(self, values, *, actor, row_number):
-        village = resolve_node(actor, values["parent__name"], perm="core.manage_org", kinds=[OrgNode.Kind.VILLAGE], field="parent__name")
-        return services.org_node_create(actor=actor, parent=village, name=values["name"], kind=OrgNode.Kind.GRID, code=values.get("code") or "")
+        village = resolve_node(actor, values["parent__name"], perm="core.manage_org", level=orgkinds.VILLAGE, field="parent__name")
+        return services.org_node_create(actor=actor, parent=village, name=values["name"], code=values.get("code") or "")

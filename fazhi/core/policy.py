@@ -76,12 +76,17 @@ def nodes_q(user, perm):
     return reduce(or_, (Q(path__startswith=p) for p in paths))
 
 
-def scoped_nodes(user, perm, kinds=None):
+def scoped_nodes(user, perm, kinds=None, *, level=None, tenants=False):
+    """Active nodes inside the user's scope for ``perm``; narrowed by kind codes, by level, or to tenants."""
     from .models import OrgNode
 
     qs = OrgNode.objects.filter(nodes_q(user, perm), is_active=True)
     if kinds:
         qs = qs.filter(kind__in=kinds)
+    if level is not None:
+        qs = qs.at_level(level)
+    if tenants:
+        qs = qs.tenants()
     return qs
 
 

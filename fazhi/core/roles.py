@@ -2,13 +2,10 @@
 
 A role is held on a node (Membership) and covers that node and everything below it. What a role may do is a set
 of permission strings ("<app>.<verb>"). Core grants its own; each domain app declares its grants in
-``<app>/permissions.py`` as ``GRANTS = {Role.X: {"app.verb", ...}}`` and they are merged here, so there is still
+``<app>/permissions.py`` (declared in its ``DomainApp.provides``) as ``GRANTS = {Role.X: {"app.verb", ...}}`` and they are merged here, so there is still
 one answer to "what may this role do". Residents have no account: they use the public site.
 """
 from functools import lru_cache
-from importlib import import_module
-
-from django.apps import apps
 from django.db import models
 
 
@@ -44,15 +41,9 @@ def role_permissions():
     merged = {role: set(ALL_ROLES_CORE) for role in Role.values}
     for role, perms in CORE_GRANTS.items():
         merged[role] |= perms
-    for config in apps.get_app_configs():
-        if not config.name.startswith("fazhi.") or config.name == "fazhi.core":
-            continue
-        try:
-            module = import_module(f"{config.name}.permissions")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.permissions":
-                raise
-            continue
+    from .domain import providers
+
+    for _config, module in providers("permissions"):
         for role, perms in getattr(module, "GRANTS", {}).items():
             merged[str(role)] |= set(perms)
     # The administrator may do everything any role may do, within their node.

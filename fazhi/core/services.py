@@ -1,18 +1,11 @@
 """Every write of core data. Keyword-only arguments; each runs in one transaction and writes its audit event."""
 from django.db import IntegrityError, transaction
 
-from . import audit, policy, workdays
+from . import audit, orgkinds, policy, workdays
 from .errors import DomainError
 from .models import CalendarOverride, CalendarYear, DeadlineRule, Membership, OrgNode, Unit, User
 from .roles import Role
 from .validators import clean_text
-
-CHILD_KIND = {
-    None: OrgNode.Kind.DISTRICT,
-    OrgNode.Kind.DISTRICT: OrgNode.Kind.SUBDISTRICT,
-    OrgNode.Kind.SUBDISTRICT: OrgNode.Kind.VILLAGE,
-    OrgNode.Kind.VILLAGE: OrgNode.Kind.GRID,
-}
 
 
 def _next_path(parent):
@@ -25,12 +18,14 @@ def _next_path(parent):
 @transaction.atomic
 def org_node_create(*, actor, parent, name, kind=None, code="", short_name="", sort_order=0, check_scope=True):
     name = clean_text(name, field="name", label="名称", max_length=100)
-    expected = CHILD_KIND.get(parent.kind if parent else None)
-    kind = kind or expected
-    if parent is None and kind not in (OrgNode.Kind.DISTRICT, OrgNode.Kind.SUBDISTRICT):
-        raise DomainError("顶层节点只能是区或街道。", field_errors={"kind": "层级不正确。"})
-    if parent is not None and kind != expected:
-        raise DomainError(f"“{parent.name}”下只能建立{OrgNode.Kind(expected).label}。", field_errors={"kind": "层级不正确。"})
+    allowed = orgkinds.child_codes(parent.kind if parent else None)
+    if not allowed:
+        raise DomainError(f"“{parent.name}”下不能再建立下级节点。", field_errors={"kind": "层级不正确。"})
+    kind = kind or (orgkinds.default_code(parent.level + 1) if parent else allowed[0])
+    if kind not in allowed:
+        labels = "、".join(orgkinds.get(c).label for c in allowed)
+        where = f"“{parent.name}”下" if parent else "顶层"
+        raise DomainError(f"{where}只能建立{labels}。", field_errors={"kind": "层级不正确。"})
     if check_scope and parent is not None:
         policy.require(actor, "core.manage_org", parent, view_perm="core.view")
     if OrgNode.objects.filter(parent=parent, name=name).exists():
@@ -45,8 +40,8 @@ def org_node_create(*, actor, parent, name, kind=None, code="", short_name="", s
 
 @transaction.atomic
 def unit_create(*, actor, node, kind, name, code="", description="", sort_order=0):
-    if node.kind != OrgNode.Kind.SUBDISTRICT:
-        raise DomainError("机构只能建立在街道下。")
+    if not node.is_tenant:
+        raise DomainError("机构只能建立在街道（乡镇）下。")
     name = clean_text(name, field="name", label="机构名称", max_length=100)
     try:
         with transaction.atomic():
@@ -124,15 +119,27 @@ def calendar_override_delete(*, actor, date):
 
 
 @transaction.atomic
-def calendar_year_define(*, actor, year, note=""):
+def calendar_year_define(*, actor, year, note="", is_complete=False):
+    """Enter a year the package does not know (Mon–Fri plus the overrides). Until ``is_complete`` is set — once all
+    its holidays and make-up days are entered — deadlines that run into it are provisional and say so. Calling it
+    again for an entered year with ``is_complete`` marks the year complete."""
     policy.require(actor, "core.manage_calendar", policy.user_home_node(actor) or OrgNode.objects.first())
     if not 2000 <= int(year) <= 2100:
         raise DomainError("年份应在2000至2100之间。", field_errors={"year": "年份不正确。"})
-    cal_year, created = CalendarYear.objects.get_or_create(year=year, defaults={"note": note, "defined_by": actor if getattr(actor, "pk", None) else None})
+    note = clean_text(note, field="note", label="说明", max_length=200, required=False)
+    cal_year, created = CalendarYear.objects.get_or_create(year=year, defaults={
+        "note": note, "is_complete": bool(is_complete), "defined_by": actor if getattr(actor, "pk", None) else None})
     if not created:
-        raise DomainError(f"{year}年已经定义过。")
+        if cal_year.is_complete or not is_complete:
+            raise DomainError(f"{year}年已经录入过" + ("，并已标记完整。" if cal_year.is_complete else "；录入全部节假日后请勾选“已录入完整”。"))
+        cal_year.is_complete = True
+        cal_year.save(update_fields=["is_complete"])
+        audit.record(actor=actor, action="update", obj=cal_year, node=None, object_repr=f"{year}年工作日历",
+                     changes={"is_complete": [False, True]}, action_label=f"标记{year}年工作日历已录入完整")
+        return cal_year, _recompute(actor)
     audit.record(actor=actor, action="create", obj=cal_year, node=None, object_repr=f"{year}年工作日历",
-                 changes={"year": year, "note": note}, action_label=f"定义{year}年工作日历（周一至周五为工作日，节假日按调整表）")
+                 changes={"year": year, "note": note, "is_complete": bool(is_complete)},
+                 action_label=f"录入{year}年工作日历（周一至周五为工作日，节假日按调整表）")
     changed = _recompute(actor)
     return cal_year, changed
 

@@ -1,8 +1,6 @@
-"""To-dos on the workbench home. Each app may provide ``<app>/todos.py`` with ``todos(user) -> [Todo]``."""
+"""To-dos on the workbench home. A domain app declares ``"todos"`` in ``provides``: ``<app>/todos.py`` with
+``todos(user) -> [Todo]``."""
 from dataclasses import dataclass
-from importlib import import_module
-
-from django.apps import apps
 
 
 @dataclass
@@ -16,17 +14,11 @@ class Todo:
 
 
 def _providers():
-    for config in apps.get_app_configs():
-        if config.name == "fazhi.core":
-            yield config.verbose_name, core_todos
-        elif config.name.startswith("fazhi."):
-            try:
-                module = import_module(f"{config.name}.todos")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.todos":
-                    raise
-                continue
-            yield getattr(config, "verbose_name", config.label), module.todos
+    from .domain import providers
+
+    yield "平台基础", core_todos
+    for config, module in providers("todos"):
+        yield config.verbose_name, module.todos
 
 
 def todos_for(user):

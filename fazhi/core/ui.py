@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 
 from .errors import DomainError
@@ -11,8 +12,30 @@ from .errors import DomainError
 PAGE_SIZE = 25
 
 
+class IdFirstPaginator(Paginator):
+    """Pages in two steps, in one SQL statement: the page's ids are picked by an inner query that sorts only narrow
+    index entries, then the outer query loads the full rows (and select_related joins) for just those ids. Sorting
+    thousands of wide rows per page view was the cost at district scale."""
+
+    def page(self, number):
+        qs = self.object_list
+        if not isinstance(qs, QuerySet) or not qs.query.order_by or qs.query.distinct or qs.query.annotations:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = qs.values("pk")[bottom:top]
+        rows = qs.model._default_manager.filter(pk__in=ids).order_by(*qs.query.order_by)
+        rows.query.select_related = qs.query.select_related
+        rows._prefetch_related_lookups = qs._prefetch_related_lookups
+        return self._get_page(rows, number, self)
+
+
 def paginate(request, queryset, per_page=PAGE_SIZE):
-    paginator = Paginator(queryset, per_page)
+    """Context for ``core/partials/pagination.html``: the page (id-first) and the query string without ``page``."""
+    paginator = IdFirstPaginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import audit, clock, files, ledger, policy, selectors, services, ui, workdays
+from . import audit, clock, files, ledger, orgkinds, policy, selectors, services, ui, workdays
 from .errors import DomainError
 from .forms import CalendarOverrideForm, CalendarYearForm, ChildNodeForm, DeadlineRuleForm, LoginForm
 from .models import CalendarOverride, CalendarYear, DeadlineRule, Membership, StoredFile
@@ -53,14 +53,15 @@ def org_tree(request):
 @login_required
 def node_detail(request, pk):
     node = selectors.node_get_for_user(request.user, pk)
-    can_add = node.kind != node.Kind.GRID and policy.has_perm(request.user, "core.manage_org", node)
-    form = ChildNodeForm(request.POST or None) if can_add else None
+    can_add = bool(orgkinds.child_codes(node.kind)) and policy.has_perm(request.user, "core.manage_org", node)
+    form = ChildNodeForm(request.POST or None, parent=node) if can_add else None
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied("您没有维护组织架构的权限。")
         if form.is_valid():
             try:
-                child = services.org_node_create(actor=request.user, parent=node, **form.cleaned_data)
+                data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+                child = services.org_node_create(actor=request.user, parent=node, **data)
                 messages.success(request, f"已新增“{child.name}”。")
                 return redirect("core:node_detail", pk=node.pk)
             except DomainError as exc:
@@ -68,7 +69,7 @@ def node_detail(request, pk):
     children = node.children.order_by("sort_order", "path")
     return render(request, "core/node_detail.html", {
         "node": node, "members": selectors.members_of(request.user, node), "timeline": audit.timeline(node),
-        "children": children, "form": form, "child_kind": services.CHILD_KIND.get(node.kind)},
+        "children": children, "form": form, "child_kinds": [orgkinds.get(c) for c in orgkinds.child_codes(node.kind)]},
         status=400 if form is not None and form.is_bound and form.errors else 200)
 
 

@@ -1,9 +1,13 @@
 """Working days on the State Council's holiday schedule, including make-up working weekends (调休).
 
 Sources, in order: an administrator's override for that date; the ``chinesecalendar`` package for the years it
-knows; Monday–Friday for a year an administrator has marked as defined (after entering its holidays as
-overrides). A date in a year nobody has defined raises ``UnknownCalendarYear`` — a deadline there says so
-instead of guessing.
+knows; Monday–Friday plus overrides for a year an administrator has entered. Such a year counts as defined only
+once the administrator marks it complete; until then a deadline that runs into it is computed but says it is
+provisional. A date in a year nobody has entered raises ``UnknownCalendarYear`` — a deadline there says so instead
+of guessing.
+
+A rule may say that a last day falling on a rest day moves to the first working day after it
+(``DeadlineRule.rolls_over_rest_day``, e.g. 民事诉讼法 第八十五条第三款); the explanation then names the move.
 """
 import calendar as _calendar
 from dataclasses import dataclass, field
@@ -43,10 +47,16 @@ class Calendar:
 
         self.overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
         self.override_names = dict(CalendarOverride.objects.values_list("date", "name"))
-        self.defined_years = set(CalendarYear.objects.values_list("year", flat=True))
+        years = dict(CalendarYear.objects.values_list("year", "is_complete"))
+        self.defined_years = {y for y, complete in years.items() if complete}
+        self.partial_years = {y for y, complete in years.items() if not complete}
+        self.provisional_used = set()
 
     def knows_year(self, year):
         return year in self.defined_years or _package_knows(year)
+
+    def is_provisional(self, year):
+        return not self.knows_year(year) and year in self.partial_years
 
     def is_working_day(self, day):
         if day in self.overrides:
@@ -54,6 +64,9 @@ class Calendar:
         if _package_knows(day.year):
             return chinese_calendar.is_workday(day)
         if day.year in self.defined_years:
+            return day.weekday() < 5
+        if day.year in self.partial_years:
+            self.provisional_used.add(day.year)
             return day.weekday() < 5
         raise UnknownCalendarYear(day.year)
 
@@ -130,6 +143,14 @@ class Deadline:
     unknown_year: int | None = None
     extra_days: int = 0
     due_soon_days: int = 3
+    provisional_years: tuple = ()  # years entered but not marked complete that the count ran into
+    rolled_from: date | None = None  # the last day by count, when it fell on a rest day and moved
+    rolled_reason: str = ""
+    rollover_basis: str = ""
+
+    @property
+    def is_provisional(self):
+        return bool(self.provisional_years)
 
     @property
     def is_known(self):
@@ -154,13 +175,20 @@ class Deadline:
             rule += f"（含延长{self.extra_days}{self.unit_label}）"
         if self.due is None:
             return f"{rule}。{self.unknown_year}年节假日安排未录入，无法确定截止日期。依据：{self.legal_basis}"
-        text = f"{rule}，截止{self.due:%Y年%m月%d日}。依据：{self.legal_basis}"
+        text = f"{rule}，截止{self.due:%Y年%m月%d日}"
+        if self.rolled_from is not None:
+            text += (f"（按期计算的最后一日{self.rolled_from:%Y年%m月%d日}为{self.rolled_reason}，顺延至其后第一个工作日"
+                     + (f"，依据{self.rollover_basis}" if self.rollover_basis else "") + "）")
+        text += f"。依据：{self.legal_basis}"
         holidays = [f"{d:%m月%d日}（{n}）" for d, n in self.skipped if n not in {"周末"}]
         if holidays:
             text += f"。期间跳过节假日 {len(holidays)} 天：" + "、".join(holidays[:12]) + ("等" if len(holidays) > 12 else "")
         weekend_count = sum(1 for _, n in self.skipped if n == "周末")
         if weekend_count:
             text += f"；周末 {weekend_count} 天"
+        if self.provisional_years:
+            years = "、".join(f"{y}年" for y in self.provisional_years)
+            text += f"。注意：{years}节假日安排尚未录入完整，此截止日期为暂定，录入完整后将自动重算"
         return text
 
     def as_dict(self):
@@ -172,6 +200,8 @@ class Deadline:
             "legal_basis": self.legal_basis,
             "explanation": self.explain(),
             "unknown_year": self.unknown_year,
+            "provisional": self.is_provisional,
+            "rolled_from": self.rolled_from.isoformat() if self.rolled_from else None,
         }
 
 
@@ -191,22 +221,32 @@ def compute_deadline(rule_code, start, *, extra=0, cal=None, rule_obj=None):
                   unit_label=r.get_unit_display(), legal_basis=r.legal_basis, due=None, extra_days=extra,
                   due_soon_days=r.due_soon_days)
     total = r.amount + extra
-    if r.unit == r.Unit.MONTHS:
-        return Deadline(**kwargs | {"due": add_months(start, total)})
-    if r.unit == r.Unit.CALENDAR_DAYS:
-        return Deadline(**kwargs | {"due": start + timedelta(days=total)})
     cal = cal or Calendar()
-    skipped, current, remaining = [], start, total
+    cal.provisional_used = set()
+    skipped = []
     try:
-        while remaining > 0:
-            current += timedelta(days=1)
-            if cal.is_working_day(current):
-                remaining -= 1
-            else:
-                skipped.append((current, cal.holiday_name(current)))
+        if r.unit == r.Unit.MONTHS:
+            current = add_months(start, total)
+        elif r.unit == r.Unit.CALENDAR_DAYS:
+            current = start + timedelta(days=total)
+        else:
+            current, remaining = start, total
+            while remaining > 0:
+                current += timedelta(days=1)
+                if cal.is_working_day(current):
+                    remaining -= 1
+                else:
+                    skipped.append((current, cal.holiday_name(current)))
+        rolled_from, rolled_reason = None, ""
+        if getattr(r, "rolls_over_rest_day", False) and not cal.is_working_day(current):
+            rolled_from, rolled_reason = current, cal.holiday_name(current)
+            while not cal.is_working_day(current):
+                current += timedelta(days=1)
     except UnknownCalendarYear as exc:
         return Deadline(**kwargs | {"unknown_year": exc.year, "skipped": skipped})
-    return Deadline(**kwargs | {"due": current, "skipped": skipped})
+    return Deadline(**kwargs | {"due": current, "skipped": skipped, "rolled_from": rolled_from,
+                                "rolled_reason": rolled_reason, "rollover_basis": getattr(r, "rollover_basis", ""),
+                                "provisional_years": tuple(sorted(cal.provisional_used))})
 
 
 # Apps whose records store a computed due date register a function here; a calendar change calls them all.

@@ -1,13 +1,19 @@
-"""A small declarative transition table shared by every domain's workflow.py.
+"""A small declarative transition table shared by every domain's workflow.py, and the one transition runner.
 
-Each domain declares its ``Transition``s once; the transition service calls ``workflow.check`` (which refuses with
-a clear Chinese message) and the UI lists ``workflow.available`` — so a button never offers what the service would
-refuse.
+Each domain declares its ``Transition``s once; its transition service calls ``workflow.run(...)``, which locks the
+row, checks the table (state, permission, guard, reason, required fields), applies the row's target, lets the
+domain's handler set side fields only, bumps the version and writes the audit event with before/after. The UI lists
+``workflow.available`` — so a button never offers what the runner would refuse. UI buttons, API actions, ledger
+imports and the demo all reach a state through ``run``; no service assigns the state field itself (a test checks).
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from . import policy
-from .errors import Conflict, TransitionNotAllowed
+from django.db import transaction
+
+from . import audit, clock, policy
+from .errors import Conflict, DomainError, NotFound, TransitionNotAllowed
 
 
 @dataclass(frozen=True)
@@ -21,14 +27,30 @@ class Transition:
     requires_reason: bool = False
     style: str = "primary"
     fields: tuple = field(default_factory=tuple)  # form fields the UI asks for
+    required: tuple = field(default_factory=tuple)  # fields that must be filled (names, labels from ``labels``)
+    is_public: bool = True  # shown on the resident's timeline
 
 
 class Workflow:
-    def __init__(self, transitions, *, state_field="status", state_labels=None, node_field="node"):
+    def __init__(self, transitions, *, state_field="status", state_labels=None, node_field="node",
+                 view_perm=None, audit_fields=(), field_labels=None, on_enter=None):
         self.transitions = {t.name: t for t in transitions}
         self.state_field = state_field
         self.state_labels = state_labels or {}
         self.node_field = node_field
+        self.view_perm = view_perm  # who may see the row at all (refusal outside it is 404)
+        self.audit_fields = tuple(audit_fields)  # fields whose before/after the audit event records
+        self.field_labels = field_labels or {}
+        self.on_enter = on_enter  # fn(obj, old_state, new_state): e.g. time-in-state spans
+
+    @property
+    def states(self):
+        out = set()
+        for t in self.transitions.values():
+            out.update(t.sources)
+            if t.target is not None:
+                out.add(t.target)
+        return out
 
     def get(self, name):
         try:
@@ -65,6 +87,58 @@ class Workflow:
 
     def available(self, obj, user):
         return [t for name, t in self.transitions.items() if self.why_not(obj, user, name) is None]
+
+    def run(self, obj, *, actor, name, version=None, reason: str = "", data: dict | None = None,
+            handler: Callable[..., Any] | None = None, at=None, imported: bool = False):
+        """Run transition ``name`` on ``obj`` and return the locked, saved row.
+
+        Locks the row (refusing with 409 if it changed since ``version``), refuses out-of-scope (404) and what the
+        table does not allow now (400, with the table's reason), applies the row's target, then calls
+        ``handler(obj, actor=, reason=, data=, transition=)`` for side fields only (a handler that changes the
+        state is a programming error), bumps ``version``, saves and writes one audit event with before/after.
+        ``imported`` marks history brought in from a ledger (audited as such).
+        """
+        from .validators import clean_text
+
+        data = dict(data or {})
+        with transaction.atomic():
+            locked = lock(type(obj), obj.pk, version)
+            node = getattr(locked, self.node_field)
+            if self.view_perm and not policy.has_perm(actor, self.view_perm, node) and \
+                    not policy.has_perm(actor, self.get(name).perm, node):
+                raise NotFound()
+            t = self.check(locked, actor, name, reason=reason)
+            reason = clean_text(reason, field="reason", label="理由", max_length=2000, required=False)
+            missing = [f for f in t.required if data.get(f) in (None, "", [], ())]
+            if missing:
+                labels = "、".join(self.field_labels.get(f, f) for f in missing)
+                raise DomainError(f"“{t.label}”需要填写：{labels}。",
+                                  field_errors={f: "请填写。" for f in missing})
+            fields = self.audit_fields or (self.state_field,)
+            before = audit.snapshot(locked, fields)
+            old = getattr(locked, self.state_field)
+            target = old if t.target is None else t.target
+            setattr(locked, self.state_field, target)
+            extra = handler(locked, actor=actor, reason=reason, data=data, transition=t) if handler else None
+            if getattr(locked, self.state_field) != target:
+                raise RuntimeError(f"handler of {name!r} changed the state; the table's target decides it")
+            if target != old and self.on_enter:
+                self.on_enter(locked, old, target)
+            if hasattr(locked, "version"):
+                locked.version += 1
+            if hasattr(locked, "updated_at"):
+                locked.updated_at = clock.now()
+            locked.save()
+            changes = audit.diff(before, audit.snapshot(locked, fields))
+            changes.update(extra or {})
+            if imported:
+                changes["imported_history"] = True
+            if at is not None:
+                changes["business_date"] = audit.normalize(at)
+            audit.record(actor=actor, action="import" if imported else "transition",
+                         action_label=("导入历史：" if imported else "") + t.label, obj=locked, changes=changes,
+                         reason=reason, is_public=t.is_public and not imported)
+            return locked
 
 
 def lock(model, pk, expected_version=None):

@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from fazhi.core import domain
 
 
-class DisputesConfig(AppConfig):
+class DisputesConfig(domain.DomainApp):
     name = "fazhi.disputes"
     label = "disputes"
     verbose_name = "矛盾纠纷多元化解"
@@ -19,7 +19,4 @@ class DisputesConfig(AppConfig):
         ("调解进度查询", "disputes_public:track"),
         ("群众诉求超市", "disputes_public:rooms"),
     ]
-
-    def ready(self):
-        from . import ledger, services  # noqa: F401  (register the ledger and the deadline recompute hook)
-
+    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays")

@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from fazhi.core import domain
 
 
-class EnforcementConfig(AppConfig):
+class EnforcementConfig(domain.DomainApp):
     name = "fazhi.enforcement"
     label = "enforcement"
     verbose_name = "行政执法"
@@ -16,6 +16,4 @@ class EnforcementConfig(AppConfig):
         ("执法监督", "enforcement:supervision", "enforcement.view"),
     ]
     public_nav = [("执法公示", "enforcement_public:home")]
-
-    def ready(self):
-        from . import services  # noqa: F401  (registers the evidence download hook and deadline recompute)
+    provides = ("permissions", "figures", "ledger", "todos", "workdays")

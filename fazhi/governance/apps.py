@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from fazhi.core import domain
 
 
-class GovernanceConfig(AppConfig):
+class GovernanceConfig(domain.DomainApp):
     name = "fazhi.governance"
     label = "governance"
     verbose_name = "政务公开与依法决策"
@@ -16,6 +16,4 @@ class GovernanceConfig(AppConfig):
     ]
     public_nav = [("政务公开", "governance_public:index"), ("依申请公开", "governance_public:apply"),
                   ("征求意见", "governance_public:documents")]
-
-    def ready(self):
-        from . import services  # noqa: F401  (registers the deadline recompute hook)
+    provides = ("permissions", "figures", "ledger", "todos", "workdays")

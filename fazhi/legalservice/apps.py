@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from fazhi.core import domain
 
 
-class LegalserviceConfig(AppConfig):
+class LegalserviceConfig(domain.DomainApp):
     name = "fazhi.legalservice"
     label = "legalservice"
     verbose_name = "法律顾问与公共法律服务"
@@ -19,3 +19,4 @@ class LegalserviceConfig(AppConfig):
         ("法律顾问", "legalservice_public:index"),
         ("在线法律咨询", "legalservice_public:ask"),
     ]
+    provides = ("permissions", "figures", "ledger", "todos", "workdays")

@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from fazhi.core import domain
 
 
-class PublicityConfig(AppConfig):
+class PublicityConfig(domain.DomainApp):
     name = "fazhi.publicity"
     label = "publicity"
     verbose_name = "普法与学法"
@@ -18,6 +18,4 @@ class PublicityConfig(AppConfig):
         ("宣传节点维护", "publicity:key_dates", "core.manage_calendar"),
     ]
     public_nav = [("普法活动", "publicity_public:events")]
-
-    def ready(self):
-        from . import services  # noqa: F401  (registers the deadline recompute hook)
+    provides = ("permissions", "figures", "ledger", "todos", "workdays")

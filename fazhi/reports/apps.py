@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from fazhi.core import domain
 
 
-class ReportsConfig(AppConfig):
+class ReportsConfig(domain.DomainApp):
     name = "fazhi.reports"
     label = "reports"
     verbose_name = "年度报告与驾驶舱"
@@ -10,3 +10,4 @@ class ReportsConfig(AppConfig):
            ("法治政府建设年度报告", "reports:list", "reports.view"),
            ("年度计划事项", "reports:plan_list", "reports.view")]
     public_nav = [("法治政府建设年度报告", "reports_public:list", "已公开的年度报告")]
+    provides = ("permissions", "figures", "todos")

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from fazhi.core import services, workdays
+from fazhi.core.errors import DomainError
 from fazhi.core.models import DeadlineRule
 
 D = dt.date
@@ -74,7 +75,7 @@ def test_admin_defines_an_unknown_year_and_deadlines_recompute(users):
 
     try:
         services.calendar_override_set(actor=users.admin, date=D(year, 1, 1), is_working_day=False, name="元旦")
-        services.calendar_year_define(actor=users.admin, year=year, note="测试")
+        services.calendar_year_define(actor=users.admin, year=year, note="测试", is_complete=True)
     finally:
         workdays._recompute_hooks.remove(hook)
     assert len(calls) == 2
@@ -100,3 +101,44 @@ def test_calendar_page_lets_an_admin_add_an_override(users, client_for):
 def test_calendar_is_admin_only(users, client_for):
     assert client_for(users.grid).get("/work/core/calendar/").status_code == 403
     assert client_for(users.grid).post("/work/core/calendar/override/", {"date": "2024-05-06", "is_working_day": "0", "name": "x"}).status_code == 403
+
+
+def _rule(code, amount, unit, *, rolls=False):
+    from fazhi.core.models import DeadlineRule
+
+    return DeadlineRule.objects.update_or_create(code=code, defaults=dict(
+        name="测试期限", amount=amount, unit=unit, legal_basis="测试依据", rolls_over_rest_day=rolls,
+        rollover_basis="《中华人民共和国民事诉讼法》第八十五条第三款" if rolls else ""))[0]
+
+
+@pytest.mark.django_db
+def test_a_partially_entered_year_gives_provisional_deadlines_until_marked_complete(users):
+    first, last = workdays.package_years()
+    year = last + 1
+    services.calendar_override_set(actor=users.admin, date=D(year, 1, 1), is_working_day=False, name="元旦")
+    services.calendar_year_define(actor=users.admin, year=year, note="只录入了元旦")
+    _rule("test.wd", 20, "working_days")
+    d = workdays.compute_deadline("test.wd", D(year, 1, 20))
+    assert d.due is not None and d.is_provisional
+    assert f"{year}年节假日安排尚未录入完整" in d.explain() and "暂定" in d.explain()
+    services.calendar_year_define(actor=users.admin, year=year, is_complete=True)
+    d = workdays.compute_deadline("test.wd", D(year, 1, 20))
+    assert not d.is_provisional and "暂定" not in d.explain()
+    with pytest.raises(DomainError):
+        services.calendar_year_define(actor=users.admin, year=year, is_complete=True)
+
+
+@pytest.mark.django_db
+def test_a_last_day_on_a_holiday_moves_to_the_next_working_day_only_where_the_rule_says_so(users):
+    # 2023-03-06 + 30 days = 2023-04-05, 清明节: 民事诉讼法第八十五条第三款 moves it to 2023-04-06.
+    _rule("test.roll", 30, "calendar_days", rolls=True)
+    d = workdays.compute_deadline("test.roll", D(2023, 3, 6))
+    assert d.due == D(2023, 4, 6) and d.rolled_from == D(2023, 4, 5)
+    assert "顺延" in d.explain() and "清明" in d.explain() and "第八十五条第三款" in d.explain()
+    _rule("test.plain", 30, "calendar_days")
+    assert workdays.compute_deadline("test.plain", D(2023, 3, 6)).due == D(2023, 4, 5)
+    # A last day on a working day does not move.
+    assert workdays.compute_deadline("test.roll", D(2023, 3, 7)).due == D(2023, 4, 6)
+    # Across National Day 2024: 2024-09-01 + 1 month = 2024-10-01 (holiday) → 2024-10-08.
+    _rule("test.month", 1, "months", rolls=True)
+    assert workdays.compute_deadline("test.month", D(2024, 9, 1)).due == D(2024, 10, 8)

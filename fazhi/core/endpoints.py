@@ -1,0 +1,186 @@
+"""The one gate between an API request and the services (Sentry's organization endpoints, HackSoft's APIs).
+
+An app's API is a set of ``Endpoint`` subclasses. Each declares:
+
+- ``perms``: the permission each HTTP method needs somewhere in the user's part of the tree (``"GET":
+  "disputes.view"``; a tuple means any of them). Without it anywhere the answer is 403, before any work.
+- ``access``: the model's ``AccessPolicy``; ``self.get_object(pk, action)`` fetches and authorises together
+  (missing or outside scope → 404, visible but not allowed → 403).
+- input serializers, validated by ``self.validated(SerializerClass)``: a body that is not a JSON object, wrong types
+  or shapes → 400 with a Chinese message per field, and nothing reaches the service.
+- ``self.page(queryset, Serializer)``: the one paging (``?page=``, 50 a page).
+
+Domain errors (``fazhi.core.errors``) become responses in one place, ``exception_handler``: 400 invalid, 403 not
+allowed, 404 not found or out of scope, 409 conflict, 413 too large, 429 too many. Nothing becomes a 500.
+
+``PublicEndpoint`` is the same for residents (no account), with a rate limit per client address.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import policy, ratelimit, ui
+from .access import AccessPolicy
+from .errors import DomainError, NotAllowed, NotFound
+
+NOT_FOUND = "记录不存在或不在您的管辖范围内。"
+ROLE_LACKS = "您的岗位角色不包含此功能。"
+
+_DRF_MESSAGES = {
+    drf_exceptions.NotAuthenticated: (401, "请先登录。"),
+    drf_exceptions.AuthenticationFailed: (401, "用户名或密码不正确。"),
+    drf_exceptions.PermissionDenied: (403, "您没有权限执行此操作。"),
+    drf_exceptions.MethodNotAllowed: (405, "不支持该请求方法。"),
+    drf_exceptions.NotAcceptable: (406, "无法以请求的格式返回。"),
+    drf_exceptions.UnsupportedMediaType: (415, "不支持的内容类型，请以 JSON 或表单提交。"),
+    drf_exceptions.Throttled: (429, "请求过于频繁，请稍后再试。"),
+    drf_exceptions.ParseError: (400, "请求内容无法解析，请以合法的 JSON 提交。"),
+}
+
+
+def exception_handler(exc, context):
+    """Every error of the API in one place: a Chinese message, a code and per-field errors; never a 500 for input."""
+    if isinstance(exc, DomainError):
+        return Response({"detail": exc.message, "code": exc.code, "errors": exc.field_errors}, status=exc.status_code)
+    if isinstance(exc, (Http404, drf_exceptions.NotFound)):
+        return Response({"detail": NOT_FOUND, "code": "not_found"}, status=404)
+    if isinstance(exc, drf_exceptions.ValidationError):
+        errors = field_errors(exc.detail)
+        return Response({"detail": "请检查填写的内容：" + "；".join(f"{k}：{v}" for k, v in errors.items()),
+                         "code": "invalid", "errors": errors}, status=400)
+    for cls, (status, message) in _DRF_MESSAGES.items():
+        if isinstance(exc, cls):
+            response = Response({"detail": message, "code": cls.default_code}, status=status)
+            if isinstance(exc, drf_exceptions.NotAuthenticated):
+                response["WWW-Authenticate"] = 'Basic realm="api"'
+            return response
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+    if isinstance(exc, DjangoPermissionDenied):
+        return Response({"detail": str(exc) or "您没有权限执行此操作。", "code": "not_allowed"}, status=403)
+    if isinstance(exc, drf_exceptions.APIException):
+        return Response({"detail": "请求未能完成。", "code": exc.default_code}, status=exc.status_code)
+    return None
+
+
+def field_errors(detail: Any, prefix: str = "") -> dict[str, str]:
+    """DRF's nested error detail flattened to {"parties.0.name": "该字段是必填项。"} with Chinese text."""
+    out: dict[str, str] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = "请求" if key == "non_field_errors" and not prefix else f"{prefix}{key}"
+            out.update(field_errors(value, f"{name}."))
+    elif isinstance(detail, list):
+        if all(not isinstance(x, (dict, list)) for x in detail):
+            out[prefix.rstrip(".") or "请求"] = "；".join(str(x) for x in detail)
+        else:
+            for i, value in enumerate(detail):
+                if value:
+                    out.update(field_errors(value, f"{prefix}{i}."))
+    else:
+        out[prefix.rstrip(".") or "请求"] = str(detail)
+    return out
+
+
+class Pagination(PageNumberPagination):
+    django_paginator_class = ui.IdFirstPaginator
+    page_size = 50
+    page_size_query_param = None
+
+    def get_page_number(self, request, paginator):
+        """A page number that is not a small whole number is page 1, never an error."""
+        value = request.query_params.get(self.page_query_param, 1)
+        text = str(value)
+        if text == "last":
+            return text
+        return text if text.isdigit() and 0 < len(text) < 7 else 1
+
+
+class Endpoint(APIView):
+    """A staff API endpoint: permission per HTTP method, object lookup through the model's policy."""
+
+    permission_classes = [IsAuthenticated]
+    perms: ClassVar[dict[str, str | tuple[str, ...]]] = {}
+    access: ClassVar[AccessPolicy | None] = None
+    pagination_class: ClassVar[type[PageNumberPagination]] = Pagination
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+        required = self.perms.get(method)
+        if required is None:
+            return
+        names = (required,) if isinstance(required, str) else tuple(required)
+        if not any(self._may_anywhere(request.user, perm) for perm in names):
+            raise NotAllowed(ROLE_LACKS)
+
+    def _may_anywhere(self, user, perm: str) -> bool:
+        if policy.has_perm(user, perm):
+            return True
+        access = self.access
+        if access is not None:
+            action = next((a for a, p in access.actions.items() if p == perm), None)
+            return action is not None and access.may_anywhere(user, action)
+        return False
+
+    # ---- objects ----------------------------------------------------------------------------------------------
+    def get_object(self, pk: Any, action: str = "view", *, access: AccessPolicy | None = None, **lookup):
+        access = access or self.access
+        if access is None:
+            raise NotFound()
+        return access.get_for_user(self.request.user, action, pk, **lookup)
+
+    # ---- input ------------------------------------------------------------------------------------------------
+    def validated(self, serializer_class: type[serializers.Serializer], data: Any = None, **kwargs) -> dict:
+        """The body checked by an input serializer; 400 (nothing stored) if it is not an object of that shape."""
+        data = self.request.data if data is None else data
+        if not hasattr(data, "get") or isinstance(data, (str, bytes)):
+            raise DomainError("请求内容应为一个 JSON 对象。", field_errors={"请求": "应为 JSON 对象。"})
+        serializer = serializer_class(data=data, **kwargs)
+        if not serializer.is_valid():
+            errors = field_errors(serializer.errors)
+            raise DomainError("请检查填写的内容：" + "；".join(f"{k}：{v}" for k, v in errors.items()),
+                              field_errors=errors)
+        return dict(serializer.validated_data)
+
+    # ---- output -----------------------------------------------------------------------------------------------
+    def page(self, queryset, serializer_class, **serializer_kwargs) -> Response:
+        paginator = self.pagination_class()
+        rows = paginator.paginate_queryset(queryset, self.request, view=self)
+        return paginator.get_paginated_response(serializer_class(rows, many=True, **serializer_kwargs).data)
+
+
+class PublicEndpoint(Endpoint):
+    """An endpoint for residents (no account). ``rate_limit = ("scope", limit, window_seconds)`` per client."""
+
+    permission_classes = [AllowAny]
+    rate_limit: ClassVar[tuple[str, int, int] | None] = None
+    rate_limit_methods: ClassVar[tuple[str, ...]] = ("POST",)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.rate_limit and request.method in self.rate_limit_methods:
+            scope, limit, window = self.rate_limit
+            if not ratelimit.allow_request(request._request, scope, limit=limit, window=window):
+                raise TooMany(ratelimit.MESSAGE)
+
+
+class TooMany(DomainError):
+    status_code = 429
+
+    def __init__(self, message: str = "请求过于频繁，请稍后再试。", **kwargs):
+        super().__init__(message, code="rate_limited", **kwargs)
+
+
+class OkSerializer(serializers.Serializer):
+    """Schema for answers that only confirm."""
+
+    ok = serializers.BooleanField()

@@ -1,0 +1,192 @@
+"""The workbench twin of ``fazhi.core.endpoints``: the one gate between a staff page and the services.
+
+A page declares ``perms`` per HTTP method (without the permission anywhere: 403 page) and the ``access`` policy of
+its model; ``self.get_object(pk, action)`` answers 404 for missing or out-of-scope rows and 403 for visible rows
+the user may not act on. Domain errors raised while handling become 404/403 pages, or a form error / flash message.
+
+- ``ListPage``: selector + filters + id-first paging (+ htmx partial for the rows).
+- ``FormPage``: a Django form → one service call → redirect; failed input re-renders with status 400 and every
+  error on its field.
+- ``ActionPage``: POST-only (a button): object lookup → one service call → flash → redirect back to the record.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from . import policy, ui
+from .access import AccessPolicy
+from .errors import DomainError, NotAllowed, NotFound
+
+ROLE_LACKS = "您的岗位角色不包含此功能。"
+
+
+class Page(View):
+    perms: ClassVar[dict[str, str | tuple[str, ...]]] = {}
+    access: ClassVar[AccessPolicy | None] = None
+    template_name: ClassVar[str] = ""
+    partial_template: ClassVar[str | None] = None  # rendered for htmx requests
+    login_required: ClassVar[bool] = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.login_required and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
+        required = self.perms.get(method)
+        if required is not None:
+            names = (required,) if isinstance(required, str) else tuple(required)
+            if not any(self._may_anywhere(request.user, perm) for perm in names):
+                raise PermissionDenied(ROLE_LACKS)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except NotFound:
+            raise Http404("记录不存在或不在您的管辖范围内。") from None
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from None
+
+    def _may_anywhere(self, user, perm: str) -> bool:
+        if policy.has_perm(user, perm):
+            return True
+        if self.access is not None:
+            action = next((a for a, p in self.access.actions.items() if p == perm), None)
+            return action is not None and self.access.may_anywhere(user, action)
+        return False
+
+    def get_object(self, pk: Any, action: str = "view", *, access: AccessPolicy | None = None, **lookup):
+        access = access or self.access
+        if access is None:
+            raise NotFound()
+        return access.get_for_user(self.request.user, action, pk, **lookup)
+
+    def render(self, context: dict, *, status: int = 200, template: str | None = None):
+        if template is None:
+            template = self.partial_template if (self.partial_template and getattr(self.request, "htmx", False)) \
+                else self.template_name
+        return render(self.request, template, context, status=status)
+
+    def back(self, default: str):
+        """Redirect to ?next= when it is a local address, else to ``default``."""
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()},
+                                                      require_https=self.request.is_secure()):
+            return HttpResponseRedirect(target)
+        return HttpResponseRedirect(default)
+
+
+class ListPage(Page):
+    """GET: the scoped list (``get_queryset``) with its filters, paged id-first; ``extra_context`` adds the rest."""
+
+    per_page: ClassVar[int] = ui.PAGE_SIZE
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def extra_context(self) -> dict:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        context = {**ui.paginate(request, self.get_queryset(), self.per_page), "filters": request.GET,
+                   **self.extra_context()}
+        return self.render(context)
+
+
+class FormPage(Page):
+    """GET shows the form; POST validates it, calls ``perform(form)`` (one service) and redirects to
+    ``success_url(result)``. Errors stay on the form (status 400); nothing is half-written."""
+
+    form_class: ClassVar[Any] = None
+    title: ClassVar[str] = ""
+    success_message: ClassVar[str] = "已保存。"
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        files = self.request.FILES if self.request.method == "POST" else None
+        kwargs = self.get_form_kwargs()
+        if files is not None and _takes_files(self.form_class):
+            kwargs["files"] = files
+        return self.form_class(data, **kwargs)
+
+    def extra_context(self) -> dict:
+        return {}
+
+    def context(self, form) -> dict:
+        return {"form": form, "title": self.title, **self.extra_context()}
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def success_url(self, result) -> str:
+        raise NotImplementedError
+
+    def get_success_message(self, result) -> str:
+        return self.success_message
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.context(self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if getattr(request, "upload_too_large", False):
+            form.is_valid()
+            form.add_error(None, "上传的文件过大。")
+            return self.render(self.context(form), status=413)
+        if form.is_valid():
+            try:
+                result = self.perform(form)
+            except (NotFound, NotAllowed):
+                raise
+            except DomainError as exc:
+                ui.apply_error(form, exc)
+            else:
+                message = self.get_success_message(result)
+                if message:
+                    messages.success(request, message)
+                return HttpResponseRedirect(self.success_url(result))
+        return self.render(self.context(form), status=400)
+
+
+class ActionPage(Page):
+    """POST only: ``perform()`` runs one service; a domain error is flashed; then back to ``redirect_url()``."""
+
+    http_method_names = ["post"]
+    success_message: ClassVar[str] = "已完成。"
+
+    def perform(self):
+        raise NotImplementedError
+
+    def redirect_url(self) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        try:
+            result = self.perform()
+        except (NotFound, NotAllowed):
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            message = result if isinstance(result, str) else self.success_message
+            if message:
+                messages.success(request, message)
+        return self.back(self.redirect_url())
+
+
+def _takes_files(form_class) -> bool:
+    import inspect
+
+    try:
+        return "files" in inspect.signature(form_class.__init__).parameters or bool(
+            getattr(form_class, "base_fields", None) and any(
+                getattr(f.widget, "needs_multipart_form", False) for f in form_class.base_fields.values()))
+    except (TypeError, ValueError):
+        return False
