@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from fazhi.core import services
-from fazhi.core.models import OrgNode, Unit
+from fazhi.core.models import Unit
 from fazhi.core.roles import Role
 
 PASSWORD = "test-pass-123"

@@ -7,6 +7,12 @@ export FAZHI_TESTING=1
 PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/fazhi}
 WORKERS=${TEST_WORKERS:-2}
 
+echo "== 代码检查（ruff）=="
+if ! "$BIN/ruff" check fazhi conftest.py; then
+  echo "ruff 检查未通过。" >&2
+  exit 1
+fi
+
 echo "== 测试（SQLite）=="
 env -u DATABASE_URL "$BIN/python" -m pytest -q -n "$WORKERS" "$@"
 sqlite_rc=$?

@@ -127,7 +127,7 @@ class AccessPolicy:
         """The reverse query: active users who may do ``action`` on ``node`` (a membership on it or an ancestor
         whose role grants the permission). Extra grants are per row and are not included."""
         from .models import Membership, User
-        from .roles import perms_for_role, Role
+        from .roles import Role, perms_for_role
 
         perm = self.perm(action)
         roles = [r for r in Role.values if perm in perms_for_role(r)]

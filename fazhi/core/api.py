@@ -7,12 +7,10 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import endpoints, ledger, policy, selectors, ui
 from .errors import DomainError
 from .models import AuditEvent, OrgNode
-
 
 exception_handler = endpoints.exception_handler  # kept for imports; the one mapping lives in endpoints
 

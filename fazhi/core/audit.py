@@ -44,7 +44,7 @@ def normalize(value):
     if isinstance(value, (list, tuple, set, frozenset)):
         return [normalize(v) for v in value]
     if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.timezone.utc).isoformat()
+        return value.astimezone(datetime.UTC).isoformat()
     if isinstance(value, (datetime.date, datetime.time, decimal.Decimal, float, uuid.UUID)):
         return str(value)
     if isinstance(value, Model):
@@ -54,7 +54,7 @@ def normalize(value):
 
 HASH_FIELDS = ("chain", "seq", "at", "actor_id", "actor_label", "ip", "action", "action_label", "object_type",
                "object_id", "object_repr", "node_id", "changes", "reason", "is_public", "prev_hash")
-_UTC = datetime.timezone.utc
+_UTC = datetime.UTC
 
 
 def compute_hash(*, chain, seq, at, actor_id, actor_label, ip, action, action_label, object_type, object_id,

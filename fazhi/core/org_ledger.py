@@ -1,7 +1,6 @@
 """Core's own ledger: the grids of each village (网格台账)."""
 from . import ledger, orgkinds, policy, services
 from .errors import DomainError
-from .models import OrgNode
 
 
 def resolve_node(user, name, *, perm, field, kinds=None, level=None):

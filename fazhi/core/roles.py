@@ -6,6 +6,7 @@ of permission strings ("<app>.<verb>"). Core grants its own; each domain app dec
 one answer to "what may this role do". Residents have no account: they use the public site.
 """
 from functools import lru_cache
+
 from django.db import models
 
 

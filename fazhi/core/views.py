@@ -1,4 +1,3 @@
-import datetime
 import secrets
 
 import chinese_calendar
@@ -193,8 +192,8 @@ def audit_log(request):
 
 @login_required
 def ledgers(request):
-    items = [{"key": l.key, "title": l.title, "importable": l.can_import(request.user)}
-             for l in ledger.all_ledgers() if l.can_export(request.user)]
+    items = [{"key": item.key, "title": item.title, "importable": item.can_import(request.user)}
+             for item in ledger.all_ledgers() if item.can_export(request.user)]
     return render(request, "core/ledgers.html", {"ledgers": items})
 
 

@@ -66,7 +66,7 @@ def load(ctx):
                 services.advisor_create(actor=other_actor, kind=Advisor.Kind.VILLAGE, name="钱守信", law_firm="淄博临淄法正律师事务所",
                                         licence_number="13703201200000001", public_phone="0533-7190001",
                                         villages=[ctx.villages["白兔丘村"]])
-            for i, village in enumerate(jixia_villages):
+            for village in jixia_villages:
                 services.station_create(actor=judicial, node=village, name=f"{village.name}公共法律服务站",
                                         address=f"{village.name}党群服务中心一楼", opening_hours="工作日 8:30–17:00",
                                         opened_on=datetime.date(2021, 6, 1))

@@ -7,7 +7,7 @@ import random
 
 from fazhi.core import clock
 from fazhi.publicity import services
-from fazhi.publicity.models import AudienceGroup, KeyDate, Leader, LeaderTraining, StudySession, Target
+from fazhi.publicity.models import KeyDate, Leader, LeaderTraining, StudySession, Target
 
 D = datetime.date
 TOTAL_MATERIALS = 1036
@@ -79,7 +79,6 @@ def load(ctx):
     judicial, office = ctx.users["judicial"], ctx.users["office"]
     village_names = [n for n in ctx.villages if ctx.villages[n].path.startswith(sub.path)]
     key_dates = {k.code: k for k in KeyDate.objects.all()}
-    groups = {g.code: g for g in AudienceGroup.objects.all()}
     judicial_office = ctx.units.get("司法所")
 
     # ---- 52 events held in 2023 -----------------------------------------------------------------------------

@@ -13,8 +13,20 @@ from fazhi.core.models import OrgNode, Unit
 from fazhi.core.validators import clean_text, id_number_error, phone_error
 from fazhi.core.workflow import lock
 
-from .models import (Agreement, Dispute, DisputeKind, FollowUp, MediationRoom, MediationSession, Mediator, Notice,
-                     Party, RiskWord, StateSpan, Transfer)
+from .models import (
+    Agreement,
+    Dispute,
+    DisputeKind,
+    FollowUp,
+    MediationRoom,
+    MediationSession,
+    Mediator,
+    Notice,
+    Party,
+    RiskWord,
+    StateSpan,
+    Transfer,
+)
 from .workflow import dispute_workflow
 
 DESCRIPTION_MAX = 5000

@@ -11,7 +11,7 @@ from fazhi.core.errors import DomainError
 from fazhi.core.models import Unit
 
 from . import documents, paging, selectors, services
-from .forms import IntakeForm, MediatorForm, PartyForm, RiskWordForm, RoomForm, SATISFACTION
+from .forms import SATISFACTION, IntakeForm, MediatorForm, PartyForm, RiskWordForm, RoomForm
 from .models import Dispute, Mediator, RiskWord
 from .workflow import dispute_workflow
 

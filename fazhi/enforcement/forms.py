@@ -4,8 +4,17 @@ from django import forms
 from fazhi.core import clock, policy
 from fazhi.core.models import OrgNode, User
 
-from .models import (EVALUATION_CHECKLIST, EVIDENCE_STEP_KINDS, REVIEW_CHECKLIST, Case, LegalReview, Officer, PowerType,
-                     Result, StepKind)
+from .models import (
+    EVALUATION_CHECKLIST,
+    EVIDENCE_STEP_KINDS,
+    REVIEW_CHECKLIST,
+    Case,
+    LegalReview,
+    Officer,
+    PowerType,
+    Result,
+    StepKind,
+)
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

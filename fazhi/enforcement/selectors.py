@@ -7,8 +7,20 @@ from fazhi.core import clock, policy
 from fazhi.core.models import StoredFile
 from fazhi.core.search import search_q
 
-from .models import (OPEN_STATUSES, Accountability, Case, CaseStatus, CaseStep, CustodyEvent, Evaluation,
-                     MajorCaseRule, Officer, Power, Publication, Subject)
+from .models import (
+    OPEN_STATUSES,
+    Accountability,
+    Case,
+    CaseStatus,
+    CaseStep,
+    CustodyEvent,
+    Evaluation,
+    MajorCaseRule,
+    Officer,
+    Power,
+    Publication,
+    Subject,
+)
 
 VIEW = "enforcement.view"
 STEP_OWNER = "enforcement.casestep"

@@ -14,9 +14,27 @@ from fazhi.core.search import search_text
 from fazhi.core.validators import clean_text, validate_id_number, validate_phone
 from fazhi.core.workflow import lock
 
-from .models import (EVALUATION_CHECKLIST, EVIDENCE_STEP_KINDS, REVIEW_CHECKLIST, STEP_RULES, Accountability, Case,
-                     CaseStatus, CaseStep, CustodyEvent, Evaluation, LegalReview, MajorCaseRule, Officer, Power,
-                     PowerType, Publication, Result, StepKind, Subject)
+from .models import (
+    EVALUATION_CHECKLIST,
+    EVIDENCE_STEP_KINDS,
+    REVIEW_CHECKLIST,
+    STEP_RULES,
+    Accountability,
+    Case,
+    CaseStatus,
+    CaseStep,
+    CustodyEvent,
+    Evaluation,
+    LegalReview,
+    MajorCaseRule,
+    Officer,
+    Power,
+    PowerType,
+    Publication,
+    Result,
+    StepKind,
+    Subject,
+)
 from .workflow import EVIDENCE_STATES, case_workflow, review_workflow
 
 EVIDENCE_KINDS = ("image", "pdf", "audio", "video")
@@ -417,7 +435,6 @@ def case_transition(*, actor, case, name, version=None, reason="", **data):
             if case.is_major:
                 Case.objects.filter(pk=case.pk).update(is_major=True, major_reasons=case.major_reasons)
     t = case_workflow.check(case, actor, name, reason=reason)
-    today = clock.today()
     step_kind = {"approve_filing": StepKind.FILING, "reject_filing": StepKind.FILING, "notify": StepKind.NOTICE,
                  "request_hearing": StepKind.HEARING_REQUEST, "hold_hearing": StepKind.HEARING,
                  "submit_review": StepKind.REVIEW_SUBMIT, "decide": StepKind.DECISION, "serve": StepKind.SERVICE,

@@ -13,10 +13,22 @@ from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgNode, User
 
 from . import documents, selectors, services
-from .forms import (AccountabilityForm, CaseForm, CorrectionForm, EvaluationForm, EvidenceForm, OfficerForm, PowerForm,
-                    ReviewForm, RevokedForm, StepForm, SubjectForm, TransitionForm, WithdrawForm)
-from .models import (EVALUATION_CHECKLIST, OPEN_STATUSES, REVIEW_CHECKLIST, CaseStatus, PowerType, Publication,
-                     Result)
+from .forms import (
+    AccountabilityForm,
+    CaseForm,
+    CorrectionForm,
+    EvaluationForm,
+    EvidenceForm,
+    OfficerForm,
+    PowerForm,
+    ReviewForm,
+    RevokedForm,
+    StepForm,
+    SubjectForm,
+    TransitionForm,
+    WithdrawForm,
+)
+from .models import EVALUATION_CHECKLIST, OPEN_STATUSES, REVIEW_CHECKLIST, CaseStatus, PowerType, Publication, Result
 from .workflow import case_workflow, review_workflow
 
 

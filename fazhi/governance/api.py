@@ -12,8 +12,18 @@ from fazhi.core.errors import DomainError, NotAllowed
 
 from . import documents, selectors, services
 from . import workflow as wf
-from .models import (DecisionStep, DisclosureItem, DisclosureRequest, Hearing, MajorDecision, Meeting, MeetingAttendee,
-                     AgendaItem, NormativeDocument, PublicComment)
+from .models import (
+    AgendaItem,
+    DecisionStep,
+    DisclosureItem,
+    DisclosureRequest,
+    Hearing,
+    MajorDecision,
+    Meeting,
+    MeetingAttendee,
+    NormativeDocument,
+    PublicComment,
+)
 
 
 def _need(user, perm="governance.view"):

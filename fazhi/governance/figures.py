@@ -19,8 +19,16 @@ from django.db.models import Count, F, Q
 
 from fazhi.core.figures import figure, within
 
-from .models import (AgendaItem, DecisionStep, DisclosureCategory, DisclosureItem, DisclosureRequest, MajorDecision,
-                     Meeting, NormativeDocument)
+from .models import (
+    AgendaItem,
+    DecisionStep,
+    DisclosureCategory,
+    DisclosureItem,
+    DisclosureRequest,
+    MajorDecision,
+    Meeting,
+    NormativeDocument,
+)
 from .workflow import PRE_DECISION_STEPS
 
 

@@ -7,8 +7,16 @@ from fazhi.core import clock, policy
 from fazhi.core.models import OrgNode
 from fazhi.core.search import search_q
 
-from .models import (AgendaItem, DisclosureCategory, DisclosureItem, DisclosureRequest, MajorDecision, Meeting,
-                     NormativeDocument, PublicComment)
+from .models import (
+    AgendaItem,
+    DisclosureCategory,
+    DisclosureItem,
+    DisclosureRequest,
+    MajorDecision,
+    Meeting,
+    NormativeDocument,
+    PublicComment,
+)
 
 VIEW = "governance.view"
 

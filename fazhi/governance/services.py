@@ -17,8 +17,19 @@ from fazhi.core.validators import clean_text, validate_phone
 from fazhi.core.workflow import lock as _core_lock
 
 from . import workflow as wf
-from .models import (AgendaItem, DecisionStep, DisclosureCategory, DisclosureItem, DisclosureRequest, Hearing, MajorDecision,
-                     Meeting, MeetingAttendee, NormativeDocument, PublicComment)
+from .models import (
+    AgendaItem,
+    DecisionStep,
+    DisclosureCategory,
+    DisclosureItem,
+    DisclosureRequest,
+    Hearing,
+    MajorDecision,
+    Meeting,
+    MeetingAttendee,
+    NormativeDocument,
+    PublicComment,
+)
 
 ATTACHMENT_KINDS = ("pdf", "image", "office")
 PUBLISH_PERMS = ("governance.disclosure", "governance.documents", "governance.decisions", "reports.publish")

@@ -1,7 +1,7 @@
 """The public disclosure portal /open/ (no login, mobile-first). Personal data never shown."""
 from django.conf import settings
-from django.core import signing
 from django.contrib import messages
+from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,6 @@ from fazhi.core.masking import mask_name, mask_phone, scrub_text
 from fazhi.core.middleware import client_ip
 
 from . import forms, selectors, services
-
 
 TRACK_SALT = "governance.track"
 

@@ -4,7 +4,7 @@ from django import forms
 from fazhi.core.models import OrgNode
 
 from . import selectors
-from .models import WEEKDAY_LABELS, ORDINAL_LABELS, Advisor, DemonstrationVillage, ServiceRecord
+from .models import ORDINAL_LABELS, WEEKDAY_LABELS, Advisor, DemonstrationVillage, ServiceRecord
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

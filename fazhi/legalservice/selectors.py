@@ -10,8 +10,16 @@ from django.db.models import Count, Exists, OuterRef, Q
 from fazhi.core import clock, policy
 from fazhi.core.models import OrgNode
 
-from .models import (Advisor, Booking, Consultation, DemonstrationVillage, OfficeHour, OfficeHourRule, ServiceRecord,
-                     Station)
+from .models import (
+    Advisor,
+    Booking,
+    Consultation,
+    DemonstrationVillage,
+    OfficeHour,
+    OfficeHourRule,
+    ServiceRecord,
+    Station,
+)
 
 VIEW = "legalservice.view"
 

@@ -12,8 +12,14 @@ from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError
 
 from . import selectors, services
-from .forms import (AdvisorForm, DemonstrationVillageForm, OfficeHourForm, OfficeHourRuleForm, ServiceRecordForm,
-                    StationForm)
+from .forms import (
+    AdvisorForm,
+    DemonstrationVillageForm,
+    OfficeHourForm,
+    OfficeHourRuleForm,
+    ServiceRecordForm,
+    StationForm,
+)
 from .models import Advisor, Consultation, OfficeHour, ServiceRecord
 from .workflow import consultation_workflow, office_hour_workflow
 

@@ -19,7 +19,6 @@ from . import selectors, services
 from .models import KeyDate
 from .workflow import EVENT_WORKFLOW
 
-
 # ---- output shapes ---------------------------------------------------------------------------------------------
 
 class EventSerializer(serializers.Serializer):
@@ -245,10 +244,10 @@ def site_detail(request, pk):
 
 # ---- 法治带头人/法律明白人 and their trainings -------------------------------------------------------------------
 
-def _leader(l):
-    return {"id": l.pk, "name": l.name, "kind": l.kind, "kind_label": l.get_kind_display(), "node": l.node_id,
-            "node_name": l.node.name, "gender": l.gender, "position": l.position, "phone": l.phone, "registered_on": l.registered_on,
-            "is_active": l.is_active, "removed_on": l.removed_on}
+def _leader(leader):
+    return {"id": leader.pk, "name": leader.name, "kind": leader.kind, "kind_label": leader.get_kind_display(), "node": leader.node_id,
+            "node_name": leader.node.name, "gender": leader.gender, "position": leader.position, "phone": leader.phone, "registered_on": leader.registered_on,
+            "is_active": leader.is_active, "removed_on": leader.removed_on}
 
 
 @extend_schema(summary="法治带头人、法律明白人名册：列表与登记", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)

@@ -9,7 +9,18 @@ from django.db.models import Count, Q, Sum
 
 from fazhi.core.figures import figure, within
 
-from .models import AudienceGroup, Event, EventReach, KeyDate, Leader, Site, StaffAttendance, StaffTraining, StudySession, Target
+from .models import (
+    AudienceGroup,
+    Event,
+    EventReach,
+    KeyDate,
+    Leader,
+    Site,
+    StaffAttendance,
+    StaffTraining,
+    StudySession,
+    Target,
+)
 
 
 def _whole(value):

@@ -4,7 +4,7 @@ from django import forms
 from fazhi.core.models import OrgNode, Unit, User
 
 from . import selectors
-from .models import Event, LeaderTraining, Leader, StaffAttendance, StaffTraining, StudySession, Target
+from .models import Event, Leader, LeaderTraining, StaffAttendance, StaffTraining, StudySession, Target
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ERR = {"required": "此项必填。", "invalid": "格式不正确。"}

@@ -9,8 +9,19 @@ from django.db.models.functions import Coalesce
 from fazhi.core import clock, policy
 from fazhi.core.models import OrgNode, Unit, User
 
-from .models import AudienceGroup, Campaign, Event, EventReach, KeyDate, Leader, LeaderTraining, Site, StaffAttendance, \
-    StaffTraining, StudySession
+from .models import (
+    AudienceGroup,
+    Campaign,
+    Event,
+    EventReach,
+    KeyDate,
+    Leader,
+    LeaderTraining,
+    Site,
+    StaffAttendance,
+    StaffTraining,
+    StudySession,
+)
 
 VIEW = "publicity.view"
 

@@ -109,6 +109,8 @@ def _drop_border(style):
 
 
 def pdf_bytes(blocks):
+    from xml.sax.saxutils import escape
+
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -116,7 +118,6 @@ def pdf_bytes(blocks):
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-    from xml.sax.saxutils import escape
 
     try:
         pdfmetrics.getFont("STSong-Light")

@@ -26,10 +26,11 @@ def run_report_job(job_id):
 
 def _district_drafts(job):
     """Draft (or refresh the draft of) every subdistrict's report for the year; one .zip of .docx files."""
+    from fazhi.core.models import OrgNode
+
     from . import render, services
     from .documents import docx_bytes
     from .models import ReportTemplate
-    from fazhi.core.models import OrgNode
 
     subs = list(OrgNode.objects.filter(path__startswith=job.node.path, kind="subdistrict", is_active=True).order_by("path"))
     services.job_progress(job.pk, total=len(subs), done=0)

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from fazhi.core import audit, clock, figures, policy, ui
 from fazhi.core.errors import DomainError
 
-from . import dashboard, documents, render as rr, selectors, services, tasks
+from . import dashboard, documents, selectors, services, tasks
+from . import render as rr
 from .forms import PlanItemForm, PlanStatusForm, ReportCreateForm, SectionAddForm, SectionForm
 from .models import PlanItem, ReportJob, ReportTemplate
 from .workflow import report_workflow

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from fazhi.core import audit, services
-from fazhi.core.models import AuditChainHead, AuditEvent, OrgNode
+from fazhi.core.models import AuditChainHead, AuditEvent
 
 
 def run_verify():

@@ -1,4 +1,3 @@
-import io
 import re
 from pathlib import Path
 
@@ -6,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from fazhi.core import files, services
+from fazhi.core import files
 from fazhi.core.errors import DomainError
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

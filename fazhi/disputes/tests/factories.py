@@ -6,7 +6,7 @@ from fazhi.core import clock
 from fazhi.core.validators import make_id_number
 
 from .. import services
-from ..models import Dispute, DisputeKind, MediationRoom, Mediator
+from ..models import Dispute, DisputeKind
 
 _seq = itertools.count(1)
 

@@ -46,7 +46,7 @@ def test_resident_submits_clerk_mediates_follow_up_closes(browser_page, tree, us
 
     def act(label, fill=None):
         page.locator("summary", has_text=label).first.click()
-        form = page.locator(f"form[data-action]", has=page.get_by_role("button", name=f"确认{label}"))
+        form = page.locator("form[data-action]", has=page.get_by_role("button", name=f"确认{label}"))
         if fill:
             fill(form)
         form.get_by_role("button", name=f"确认{label}").click()

@@ -3,7 +3,6 @@ import datetime
 import pytest
 
 from fazhi.core import clock, figures
-from fazhi.disputes.models import Dispute
 
 from . import factories as f
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from fazhi.core import clock, workdays
-from fazhi.disputes.models import Dispute, Mediator, MediationRoom
+from fazhi.disputes.models import Dispute, MediationRoom, Mediator
 
 from . import factories as f
 

@@ -94,8 +94,8 @@ def test_transfer_between_bodies_notice_and_todo(users, tree):
     d.refresh_from_db()
     assert d.centre_body == tree.centre_body2
     assert d.notices.last().title == "移交人社所办理"
-    from fazhi.core.roles import Role
     from conftest import make_user
+    from fazhi.core.roles import Role
     from fazhi.disputes import todos
 
     rs = make_user("rs", tree.sub, Role.CLERK, tree.centre_body2)

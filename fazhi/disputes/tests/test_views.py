@@ -113,8 +113,9 @@ def test_scoping_other_village_and_subdistrict_get_404(users, tree, client_for, 
     assert api_for(users.grid).get("/api/disputes/").json()["count"] == 1
     assert api_for(users.clerk).get("/api/disputes/").json()["count"] == 2
     export = client_for(users.other_clerk).get("/api/core/ledgers/disputes.mediation/export/")
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert len(rows) == 1  # headers only
@@ -163,8 +164,9 @@ def test_ledger_export_and_import_round_trip(users, tree, client_for):
     lg = ledger.get("disputes.mediation")
     result = ledger.run_import(lg, r.content, actor=users.clerk, dry_run=False)
     assert result.ok and Dispute.objects.filter(title="借款纠纷").count() == 1  # same rows again: no duplicates
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(r.content))
     ws = wb.active

@@ -5,7 +5,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from fazhi.core import clock, services as core_services
+from fazhi.core import clock
+from fazhi.core import services as core_services
 from fazhi.core.models import Unit
 from fazhi.core.validators import make_id_number
 from fazhi.enforcement import services

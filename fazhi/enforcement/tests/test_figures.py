@@ -3,8 +3,6 @@ import datetime
 from decimal import Decimal
 from unittest import mock
 
-
-
 from fazhi.core import clock, figures
 from fazhi.enforcement import services
 from fazhi.enforcement.models import StepKind

@@ -45,7 +45,7 @@ def test_company_name_shown(make_case, users, enf):
 def test_publication_leaking_id_number_refused_or_scrubbed(make_case, users, enf, client):
     case = advance(make_case(), users, enf, to="investigating")
     from fazhi.enforcement.models import StepKind
-    from .conftest import MP4, upload
+
 
     services.step_record(actor=users.officer, case=case, kind=StepKind.INSPECTION, content="检查", place="刘家村", officers=[enf.o1.pk, enf.o2.pk])
     case = services.case_transition(actor=users.officer, case=case, name="notify", place="执法办", officers=[enf.o1.pk, enf.o2.pk], proposed_fine="500")

@@ -129,7 +129,7 @@ def test_reviewer_who_is_case_officer_refused(make_case, users, enf, tree):
 
 def test_hearing_request_within_five_days(make_case, users, enf):
     case = advance(make_case(), users, enf, to="investigating")
-    step = services.step_record(actor=users.officer, case=case, kind=StepKind.EVIDENCE, content="调取照片", place="刘家村",
+    services.step_record(actor=users.officer, case=case, kind=StepKind.EVIDENCE, content="调取照片", place="刘家村",
                                 officers=[enf.o1.pk, enf.o2.pk])
     case = services.case_transition(actor=users.officer, case=case, name="notify", officers=[enf.o1.pk, enf.o2.pk], place="执法办",
                                     heavy_penalty=True, proposed_fine="5000")

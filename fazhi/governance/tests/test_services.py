@@ -203,6 +203,7 @@ def test_recompute_hook_registered():
 
 def test_filing_receipt_file_and_renewal_reminder(users, tree):
     from django.core.files.uploadedfile import SimpleUploadedFile
+
     from fazhi.governance.todos import todos
 
     m = f.meeting(users, tree, day=datetime.date(2023, 2, 20))

@@ -75,6 +75,7 @@ def test_request_answer_and_letter_through_workbench(client_for, users, tree):
     r = c.get(f"/work/governance/requests/{req.pk}/letter.docx")
     assert r.status_code == 200
     import io
+
     from docx import Document
     text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
     assert "政府信息公开申请答复书" in text and "部分公开" in text and "行政复议" in text
@@ -101,8 +102,9 @@ def test_scoping_pages_exports_and_downloads(client_for, api_for, users, tree):
     for key in ("governance_disclosure", "governance_requests", "governance_documents", "governance_meetings"):
         r = api_for(users.other_admin).get(f"/api/core/ledgers/{key}/export/")
         assert r.status_code == 200
-        from openpyxl import load_workbook
         import io
+
+        from openpyxl import load_workbook
         assert load_workbook(io.BytesIO(r.content)).active.max_row == 1, key  # header only: nothing of 稷下
         r = api_for(users.leader).get(f"/api/core/ledgers/{key}/export/")
         assert load_workbook(io.BytesIO(r.content)).active.max_row >= 2, key
@@ -122,8 +124,9 @@ def test_list_queries_bounded(client_for, users, tree, django_assert_max_num_que
 
 
 def test_ledger_import_disclosure(api_for, users, tree):
-    from openpyxl import Workbook
     import io
+
+    from openpyxl import Workbook
     wb = Workbook()
     wb.active.append(["目录类别", "标题", "正文", "形成（变更）日期"])
     wb.active.append(["工作动态", "导入的信息", "正文", "2023-03-01"])

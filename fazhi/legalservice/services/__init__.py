@@ -7,9 +7,29 @@ answer deadline, published examples), records.py (service records, stations, dem
 """
 from ._common import ANSWER_RULE, MAX_ANSWER, MAX_HOURS_PER_RECORD, MAX_PEOPLE_PER_RECORD, MAX_QUESTION  # noqa: F401
 from .advisors import advisor_create, advisor_update  # noqa: F401
-from .consultations import (answer_deadline, cleaned_public_text, consultation_answer, consultation_create,  # noqa: F401
-                            consultation_publish, consultation_unpublish, recompute, route_advisor)
-from .office_hours import (booking_cancel, booking_create, nth_weekday, office_hour_create, office_hour_rule_create,  # noqa: F401
-                           office_hour_transition, office_hours_generate)
-from .records import (demonstration_village_create, service_record_add_photo, service_record_create,  # noqa: F401
-                      service_record_update, station_create)
+from .consultations import (  # noqa: F401
+                            answer_deadline,
+                            cleaned_public_text,
+                            consultation_answer,
+                            consultation_create,
+                            consultation_publish,
+                            consultation_unpublish,
+                            recompute,
+                            route_advisor,
+)
+from .office_hours import (  # noqa: F401
+                            booking_cancel,
+                            booking_create,
+                            nth_weekday,
+                            office_hour_create,
+                            office_hour_rule_create,
+                            office_hour_transition,
+                            office_hours_generate,
+)
+from .records import (  # noqa: F401
+                            demonstration_village_create,
+                            service_record_add_photo,
+                            service_record_create,
+                            service_record_update,
+                            station_create,
+)

@@ -11,7 +11,6 @@ from fazhi.core.workflow import lock
 from ..models import Advisor
 from ._common import ADVISOR_FIELDS, _optional_phone, _village
 
-
 # ---- advisors --------------------------------------------------------------------------------------------------
 
 def _advisor_values(*, actor, kind, name, law_firm, licence_number, phone, public_phone, villages, node, user, how_to_ask,

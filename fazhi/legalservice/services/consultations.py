@@ -14,7 +14,6 @@ from ..models import Advisor, Consultation
 from ..workflow import consultation_workflow
 from ._common import ANSWER_RULE, MAX_ANSWER, MAX_QUESTION
 
-
 # ---- consultations ----------------------------------------------------------------------------------------------
 
 def _new_code():

@@ -13,7 +13,6 @@ from ..models import Booking, OfficeHour, OfficeHourRule
 from ..workflow import office_hour_workflow
 from ._common import MAX_PEOPLE_PER_RECORD, _int, _village
 
-
 # ---- office hours ------------------------------------------------------------------------------------------------
 
 def nth_weekday(year, month, weekday, week_of_month):

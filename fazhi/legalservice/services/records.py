@@ -10,7 +10,6 @@ from fazhi.core.workflow import lock
 from ..models import DemonstrationVillage, ServiceRecord, Station
 from ._common import MAX_HOURS_PER_RECORD, MAX_PEOPLE_PER_RECORD, RECORD_FIELDS, _decimal, _int, _village
 
-
 # ---- service records -------------------------------------------------------------------------------------------
 
 def _record_values(*, actor, node, advisor, kind, date, title, people_served, hours, notes):

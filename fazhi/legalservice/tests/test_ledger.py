@@ -4,7 +4,8 @@ import io
 
 import pytest
 
-from fazhi.core import clock, figures, ledger, services as core_services
+from fazhi.core import clock, figures, ledger
+from fazhi.core import services as core_services
 from fazhi.core.roles import Role
 from fazhi.legalservice import services
 from fazhi.legalservice.models import Advisor, ServiceRecord

@@ -228,8 +228,9 @@ def test_scoping_everywhere(client_for, api_for, tree, users, legal):
                     "legalservice.stations", "legalservice.demonstration_villages"):
             export = api.get(f"/api/core/ledgers/{key}/export/")
             if export.status_code == 200:
-                from openpyxl import load_workbook
                 import io
+
+                from openpyxl import load_workbook
 
                 rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
                 text = repr(rows)

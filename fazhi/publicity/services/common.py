@@ -8,7 +8,6 @@ from fazhi.core.models import OrgNode
 
 from ..models import AudienceGroup
 
-
 # Limits beyond which a number is a typing error, not a fact of a village publicity event.
 MAX_PEOPLE_PER_GROUP = 100_000
 MAX_MATERIALS = 100_000

@@ -7,9 +7,20 @@ from fazhi.core.validators import clean_text
 
 from ..models import Campaign, Event, EventReach, Target
 from ..workflow import EVENT_WORKFLOW
-from .common import EVENT_FIELDS, EVENT_RECORD_RULE, MAX_MATERIALS, MAX_ONLINE_REACH, MAX_SLOGANS, _check_unit, _choice, \
-    _not_too_far, _reach_rows, _record_due, _require, a_date, count
-
+from .common import (
+    EVENT_FIELDS,
+    MAX_MATERIALS,
+    MAX_ONLINE_REACH,
+    MAX_SLOGANS,
+    _check_unit,
+    _choice,
+    _not_too_far,
+    _reach_rows,
+    _record_due,
+    _require,
+    a_date,
+    count,
+)
 
 # ---- events ---------------------------------------------------------------------------------------------------
 

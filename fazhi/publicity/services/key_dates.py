@@ -10,7 +10,6 @@ from fazhi.core.validators import clean_text
 from ..models import KeyDate, Target
 from .common import _choice, a_date, count
 
-
 # ---- key dates (data; administrators keep them current) ---------------------------------------------------------
 
 KEY_DATE_FIELDS = ["name", "theme", "calendar", "month", "day", "duration_days", "suggested_target", "basis", "is_active"]

@@ -9,7 +9,6 @@ from fazhi.core.validators import clean_text, validate_phone
 from ..models import KeyDate, Leader, LeaderTraining, Site, StaffAttendance, StaffTraining, StudySession
 from .common import MAX_HOURS, MAX_INVESTMENT, MAX_POPULATION, _choice, _require, _subdistrict_of, a_date, amount, count
 
-
 # ---- sites ----------------------------------------------------------------------------------------------------
 
 SITE_FIELDS = ["name", "kind", "theme", "address", "investment", "established_on", "population_served", "description"]

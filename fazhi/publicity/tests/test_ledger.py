@@ -65,8 +65,9 @@ def test_round_trip_into_an_empty_subdistrict_gives_the_same_figures(users, tree
 
 
 def test_import_errors_are_per_row_chinese_and_import_nothing(users, tree):
-    from openpyxl import Workbook
     import io
+
+    from openpyxl import Workbook
 
     item = ledger.get("publicity.events")
     wb = Workbook()

@@ -3,6 +3,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from fazhi.core.errors import DomainError
 from fazhi.publicity import services
 from fazhi.publicity.models import Event, Leader, Target
 
@@ -71,7 +72,6 @@ def test_script_tags_are_shown_as_text(client_for, users, tree, make_event):
 
 
 def test_out_of_scope_event_is_404_on_page_api_export_and_photo(client_for, api_for, users, tree, make_event):
-    from fazhi.core import files
 
     event = make_event(node=tree.liu, title="刘家村活动")
     stored = services.event_add_photo(actor=users.judicial, event=event, upload=SimpleUploadedFile("a.png", png_bytes(), "image/png"))
@@ -173,7 +173,7 @@ def test_todos_for_key_dates_and_overdue_records(users, tree, make_event):
 
     with clock.frozen(D(2024, 3, 1)):
         labels = [t.label for t in todos_for(users.judicial)]
-        assert any("宣传节点尚无活动计划" in l for l in labels)
+        assert any("宣传节点尚无活动计划" in label for label in labels)
         make_event(date=D(2024, 3, 8), reach={}, materials=0, slogans=0, key_date=__import__("fazhi.publicity.models", fromlist=["KeyDate"]).KeyDate.objects.get(code="womens_day"))
         make_event(date=D(2024, 3, 15), reach={}, materials=0, slogans=0, key_date=__import__("fazhi.publicity.models", fromlist=["KeyDate"]).KeyDate.objects.get(code="consumer_day"))
         make_event(date=D(2024, 3, 5), reach={}, materials=0, slogans=0, key_date=__import__("fazhi.publicity.models", fromlist=["KeyDate"]).KeyDate.objects.get(code="lei_feng"))
@@ -238,7 +238,7 @@ def test_key_dates_are_data_kept_by_administrators(client_for, users):
     admin.post(reverse("publicity:key_date_lunar", args=[spring.pk]), {"year": "2029", "date": "2029-02-13"})
     spring.refresh_from_db()
     assert spring.start_in(2029) == D(2029, 2, 13)
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError):
         services.key_date_set_lunar(actor=users.judicial, key_date=spring, year=2030, date="2030-02-03")
 
 

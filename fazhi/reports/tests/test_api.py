@@ -110,7 +110,7 @@ def test_report_create_and_jobs_through_api(users, tree, api_for, django_capture
     assert r.json()["status"] == "done" and r.json()["percent"] == 100 and r.json()["download"]
     r = api.post("/api/reports/jobs/", {"kind": "bogus", "node": tree.sub.pk, "year": 2022}, format="json")
     assert r.status_code == 400 and "未知的任务类型" in r.json()["detail"]
-    assert api_for(users.other_admin).get(f"/api/reports/jobs/1/").status_code == 404
+    assert api_for(users.other_admin).get("/api/reports/jobs/1/").status_code == 404
 
 
 def test_workbench_home_shows_report_todo(users, tree, client_for):

@@ -40,5 +40,5 @@ class Command(BaseCommand):
             self.stdout.write(f"演示数据载入完成，用时 {time.monotonic() - started:.1f} 秒。")
         if not quiet:
             self.stdout.write("\n演示账号（密码均为 %s）：" % org.DEMO_PASSWORD)
-            for username, full_name, role, node_key, _ in org.USERS:
+            for username, full_name, role, _node, _ in org.USERS:
                 self.stdout.write(f"  {username:<18} {full_name}（{role.label}）")
