@@ -34,7 +34,7 @@ ExtraGrant = Callable[[Any, str], Q | None]
 class AccessPolicy:
     model: type[Model]
     actions: dict[str, str]  # action -> permission string ("view" is required)
-    node_field: str = "node"
+    node_field: str = "node"  # the FK to OrgNode ("self" for OrgNode itself)
     extra_grants: list[ExtraGrant] = field(default_factory=list)
     base: Callable[[QuerySet], QuerySet] | None = None  # e.g. select_related for every read
 
@@ -67,6 +67,8 @@ class AccessPolicy:
         return False
 
     def node_of(self, obj: Model):
+        if self.node_field == "self":
+            return obj
         node = obj
         for part in self.node_field.split("__"):
             node = getattr(node, part, None)
@@ -86,7 +88,8 @@ class AccessPolicy:
         perm = self.perm(action)
         q = Q(pk__in=[])
         if policy.scope_paths(user, perm):
-            q = Q(**{f"{self.node_field}__in": OrgNode.objects.filter(policy.nodes_q(user, perm)).values("pk")})
+            field = "pk" if self.node_field == "self" else self.node_field
+            q = Q(**{f"{field}__in": OrgNode.objects.filter(policy.nodes_q(user, perm)).values("pk")})
         for grant in self.extra_grants:
             extra = grant(user, action)
             if extra is not None:

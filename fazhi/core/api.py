@@ -1,16 +1,20 @@
-"""Core JSON API: who am I, the org tree in scope, audit events, ledgers. Thin: selectors and services only."""
+"""Core JSON API: who am I, the org tree (create/edit nodes), units, accounts and role grants, the onboarding
+checklist, audit events, ledgers. Built on the core endpoint layer; selectors and services only."""
 from django.conf import settings
 from django.http import Http404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from . import endpoints, ledger, policy, selectors, ui
+from . import endpoints, ledger, onboarding, policy, selectors, services, ui
 from .errors import DomainError
-from .models import AuditEvent, OrgNode
+from .models import AuditEvent, Membership, OrgNode, Unit, User
+from .policies import membership_policy, node_policy, unit_policy
+from .roles import Role
 
 exception_handler = endpoints.exception_handler  # kept for imports; the one mapping lives in endpoints
 
@@ -30,37 +34,238 @@ class AuditEventSerializer(serializers.ModelSerializer):
                   "object_repr", "changes", "reason", "prev_hash", "hash"]
 
 
-@extend_schema(summary="当前用户及其岗位角色")
-@api_view(["GET"])
-def me(request):
-    rows = policy.memberships(request.user)
-    return Response({"username": request.user.username, "name": request.user.display_name,
-                     "memberships": [{"node_id": n, "role": r} for _, r, n, _ in rows]})
+class NodeIn(serializers.Serializer):
+    parent = serializers.IntegerField(min_value=1)
+    name = serializers.CharField(max_length=100)
+    kind = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    short_name = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
-@extend_schema(summary="管辖范围内的组织节点", responses=OrgNodeSerializer(many=True))
-@api_view(["GET"])
-def nodes(request):
-    return Response(OrgNodeSerializer(selectors.org_tree_for_user(request.user), many=True).data)
+class NodeUpdateIn(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    short_name = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    code = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
-@extend_schema(summary="审计事件（管辖范围内）", responses=AuditEventSerializer(many=True))
-@api_view(["GET"])
-def audit_events(request):
-    if not policy.has_perm(request.user, "core.view_audit"):
-        raise DomainError("您没有查看审计日志的权限。", code="not_allowed")
-    qs = selectors.audit_events_for_user(request.user, filters={k: request.GET.get(k, "") for k in ("q", "actor", "object_type")})
-    from rest_framework.pagination import PageNumberPagination
+class UnitSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(qs, request)
-    return paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
+    class Meta:
+        model = Unit
+        fields = ["id", "node", "kind", "kind_label", "name", "code", "description", "is_active"]
 
 
-@extend_schema(summary="组织节点详情（管辖范围外返回 404）", responses=OrgNodeSerializer)
-@api_view(["GET"])
-def node_detail(request, pk):
-    return Response(OrgNodeSerializer(selectors.node_get_for_user(request.user, pk)).data)
+class UnitIn(serializers.Serializer):
+    node = serializers.IntegerField(min_value=1)
+    kind = serializers.ChoiceField(choices=Unit.Kind.choices)
+    name = serializers.CharField(max_length=100)
+    code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class UnitUpdateIn(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    node_name = serializers.CharField(source="node.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "node", "node_name", "role", "role_label", "unit", "is_active"]
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    memberships = MembershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "is_active", "memberships"]
+
+
+class GrantIn(serializers.Serializer):
+    node = serializers.IntegerField(min_value=1)
+    role = serializers.ChoiceField(choices=Role.choices)
+    unit = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+
+
+class AccountIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    full_name = serializers.CharField(max_length=50)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    password = serializers.CharField(max_length=128, write_only=True)
+    memberships = GrantIn(many=True, allow_empty=False)
+
+
+class ActiveIn(serializers.Serializer):
+    is_active = serializers.BooleanField()
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CheckSerializer(serializers.Serializer):
+    module = serializers.CharField()
+    label = serializers.CharField()
+    ok = serializers.BooleanField()
+    required = serializers.BooleanField()
+    detail = serializers.CharField()
+    url = serializers.CharField()
+
+
+class Me(endpoints.Endpoint):
+    @extend_schema(summary="当前用户及其岗位角色", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        rows = policy.memberships(request.user)
+        return Response({"username": request.user.username, "name": request.user.display_name,
+                         "memberships": [{"node_id": n, "role": r} for _, r, n, _ in rows]})
+
+
+class Nodes(endpoints.Endpoint):
+    perms = {"GET": "core.view", "POST": "core.manage_org"}
+
+    @extend_schema(summary="管辖范围内的组织节点", responses=OrgNodeSerializer(many=True))
+    def get(self, request):
+        return Response(OrgNodeSerializer(selectors.org_tree_for_user(request.user), many=True).data)
+
+    @extend_schema(summary="新增下级组织节点（区下街道/乡镇，街道下村/社区，村下网格；街道须填简称）",
+                   request=NodeIn, responses=OrgNodeSerializer)
+    def post(self, request):
+        data = self.validated(NodeIn)
+        parent = self.get_object(data.pop("parent"), "manage", access=node_policy)
+        node = services.org_node_create(actor=request.user, parent=parent, kind=data.pop("kind") or None, **data)
+        return Response(OrgNodeSerializer(node).data, status=201)
+
+
+class NodeDetail(endpoints.Endpoint):
+    perms = {"GET": "core.view", "PATCH": "core.manage_org"}
+    access = node_policy
+
+    @extend_schema(summary="组织节点详情（管辖范围外返回 404）", responses=OrgNodeSerializer)
+    def get(self, request, pk):
+        return Response(OrgNodeSerializer(self.get_object(pk)).data)
+
+    @extend_schema(summary="修改组织节点名称、简称、编码", request=NodeUpdateIn, responses=OrgNodeSerializer)
+    def patch(self, request, pk):
+        node = self.get_object(pk)
+        data = self.validated(NodeUpdateIn)
+        return Response(OrgNodeSerializer(services.org_node_update(actor=request.user, node=node, **data)).data)
+
+
+class Units(endpoints.Endpoint):
+    perms = {"GET": "core.view", "POST": "core.manage_org"}
+
+    @extend_schema(summary="机构与矛调中心入驻机构（?node= 街道）", responses=UnitSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.units_list(request.user, filters=request.GET), UnitSerializer)
+
+    @extend_schema(summary="新增机构（内设机构、矛调中心入驻机构、委员会）", request=UnitIn, responses=UnitSerializer)
+    def post(self, request):
+        data = self.validated(UnitIn)
+        node = self.get_object(data.pop("node"), "manage", access=node_policy)
+        return Response(UnitSerializer(services.unit_create(actor=request.user, node=node, **data)).data, status=201)
+
+
+class UnitDetail(endpoints.Endpoint):
+    perms = {"GET": "core.view", "PATCH": "core.manage_org"}
+    access = unit_policy
+
+    @extend_schema(summary="机构详情", responses=UnitSerializer)
+    def get(self, request, pk):
+        return Response(UnitSerializer(self.get_object(pk)).data)
+
+    @extend_schema(summary="修改、停用或启用机构", request=UnitUpdateIn, responses=UnitSerializer)
+    def patch(self, request, pk):
+        unit = self.get_object(pk)
+        data = self.validated(UnitUpdateIn)
+        return Response(UnitSerializer(services.unit_update(actor=request.user, unit=unit, **data)).data)
+
+
+def _grant_args(endpoint, grant):
+    node = endpoint.get_object(grant["node"], "view", access=node_policy)
+    unit = endpoint.get_object(grant["unit"], "view", access=unit_policy) if grant.get("unit") else None
+    return node, grant["role"], unit
+
+
+class Accounts(endpoints.Endpoint):
+    perms = {"GET": "core.manage_users", "POST": "core.manage_users"}
+
+    @extend_schema(summary="账号（管辖范围内任职的人员；?q= 姓名或用户名，?node=）", responses=AccountSerializer(many=True))
+    def get(self, request):
+        qs = selectors.users_managed_by(request.user, filters=request.GET).prefetch_related("memberships__node")
+        return self.page(qs, AccountSerializer)
+
+    @extend_schema(summary="新增账号并授予岗位角色", request=AccountIn, responses=AccountSerializer)
+    def post(self, request):
+        data = self.validated(AccountIn)
+        grants = [_grant_args(self, g) for g in data.pop("memberships")]
+        user = services.user_create(actor=request.user, memberships=grants, **data)
+        return Response(AccountSerializer(user).data, status=201)
+
+
+class AccountDetail(endpoints.Endpoint):
+    perms = {"GET": "core.manage_users", "PATCH": "core.manage_users"}
+    census_model = User
+
+    @extend_schema(summary="账号详情与岗位角色", responses=AccountSerializer)
+    def get(self, request, pk):
+        return Response(AccountSerializer(selectors.user_get_managed(request.user, pk)).data)
+
+    @extend_schema(summary="停用或启用账号", request=ActiveIn, responses=AccountSerializer)
+    def patch(self, request, pk):
+        account = selectors.user_get_managed(request.user, pk)
+        data = self.validated(ActiveIn)
+        services.user_set_active(actor=request.user, user=account, **data)
+        return Response(AccountSerializer(account).data)
+
+
+class AccountGrants(endpoints.Endpoint):
+    perms = {"POST": "core.manage_users"}
+    census_model = User
+
+    @extend_schema(summary="授予岗位角色", request=GrantIn, responses=MembershipSerializer)
+    def post(self, request, pk):
+        account = selectors.user_get_managed(request.user, pk)
+        node, role, unit = _grant_args(self, self.validated(GrantIn))
+        m = services.membership_grant(actor=request.user, user=account, node=node, role=role, unit=unit)
+        return Response(MembershipSerializer(m).data, status=201)
+
+
+class MembershipDetail(endpoints.Endpoint):
+    perms = {"DELETE": "core.manage_users"}
+    access = membership_policy
+
+    @extend_schema(summary="撤销岗位角色", responses=MembershipSerializer)
+    def delete(self, request, pk):
+        m = self.get_object(pk, "manage")
+        reason = request.query_params.get("reason", "")
+        return Response(MembershipSerializer(services.membership_revoke(actor=request.user, membership=m,
+                                                                        reason=reason)).data)
+
+
+class Onboarding(endpoints.Endpoint):
+    perms = {"GET": "core.manage_org"}
+    access = node_policy
+
+    @extend_schema(summary="新街道开通清单：开展工作前还缺什么", responses=CheckSerializer(many=True))
+    def get(self, request, pk):
+        tenant = self.get_object(pk, "manage")
+        if not tenant.is_tenant:
+            raise DomainError("开通清单针对街道（乡镇）。", field_errors={"node": "请选择街道（乡镇）。"})
+        items = onboarding.checklist(tenant)
+        return Response({"node": tenant.pk, "ready": onboarding.is_ready(items),
+                         "items": CheckSerializer(items, many=True).data})
+
+
+class AuditEvents(endpoints.Endpoint):
+    perms = {"GET": "core.view_audit"}
+
+    @extend_schema(summary="审计事件（管辖范围内）", responses=AuditEventSerializer(many=True))
+    def get(self, request):
+        filters = {k: request.GET.get(k, "") for k in ("q", "actor", "object_type")}
+        return self.page(selectors.audit_events_for_user(request.user, filters=filters), AuditEventSerializer)
 
 
 def _ledger(user, key):
@@ -93,10 +298,17 @@ def ledger_import(request, key):
 
 
 urlpatterns = [
-    path("me/", me, name="api_me"),
-    path("nodes/", nodes, name="api_nodes"),
-    path("nodes/<int:pk>/", node_detail, name="api_node_detail"),
-    path("audit/", audit_events, name="api_audit"),
+    path("me/", Me.as_view(), name="api_me"),
+    path("nodes/", Nodes.as_view(), name="api_nodes"),
+    path("nodes/<int:pk>/", NodeDetail.as_view(), name="api_node_detail"),
+    path("nodes/<int:pk>/onboarding/", Onboarding.as_view(), name="api_onboarding"),
+    path("units/", Units.as_view(), name="api_units"),
+    path("units/<int:pk>/", UnitDetail.as_view(), name="api_unit_detail"),
+    path("accounts/", Accounts.as_view(), name="api_accounts"),
+    path("accounts/<int:pk>/", AccountDetail.as_view(), name="api_account_detail"),
+    path("accounts/<int:pk>/memberships/", AccountGrants.as_view(), name="api_account_grants"),
+    path("memberships/<int:pk>/", MembershipDetail.as_view(), name="api_membership_detail"),
+    path("audit/", AuditEvents.as_view(), name="api_audit"),
     path("ledgers/<str:key>/export/", ledger_export, name="api_ledger_export"),
     path("ledgers/<str:key>/import/", ledger_import, name="api_ledger_import"),
 ]

@@ -7,6 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
     nav = [
         ("组织与人员", "core:org_tree", "core.view"),
+        ("机构与入驻单位", "core:units", "core.view"),
+        ("账号与岗位角色", "core:accounts", "core.manage_users"),
+        ("新街道开通清单", "core:onboarding", "core.manage_org"),
         ("工作日历", "core:calendar", "core.manage_calendar"),
         ("期限规则", "core:deadline_rules", "core.manage_calendar"),
         ("审计日志", "core:audit_log", "core.view_audit"),
@@ -14,7 +17,7 @@ class CoreConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import checks, org_ledger, orgkinds, signals  # noqa: F401
+        from . import checks, org_ledger, orgkinds, policies, signals  # noqa: F401
 
         orgkinds._connect()
         from .domain import discover

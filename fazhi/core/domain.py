@@ -19,6 +19,7 @@ start-up, by ``discover()`` — a missing module that is declared is an error at
 - ``todos``: ``def todos(user) -> list[Todo]`` for the workbench home.
 - ``workdays``: ``@workdays.register_recompute`` hooks (deadlines stored on rows, recomputed on calendar change).
 - ``jobs``: background work registered with ``fazhi.core.jobs``.
+- ``onboarding``: ``def checks(tenant) -> list[onboarding.Check]`` — what a new subdistrict still lacks in this module.
 
 The core imports no domain app by name.
 """
@@ -29,7 +30,7 @@ from types import ModuleType
 
 from django.apps import AppConfig, apps
 
-KNOWN = ("permissions", "policies", "figures", "ledger", "todos", "workdays", "jobs")
+KNOWN = ("permissions", "policies", "figures", "ledger", "todos", "workdays", "jobs", "onboarding")
 
 
 class DomainApp(AppConfig):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from .errors import NotAllowed, NotFound
-from .roles import perms_for_role
+from .roles import INSTALLATION_PERMS, perms_for_role
 
 _CACHE_ATTR = "_fazhi_memberships"
 
@@ -51,8 +51,12 @@ def has_role(user, role, node=None):
 
 
 def scope_paths(user, perm):
-    """The minimal list of node paths under which the user holds ``perm``."""
-    paths = sorted({p for p, role, _, _ in memberships(user) if perm in perms_for_role(role)})
+    """The minimal list of node paths under which the user holds ``perm``.
+
+    Installation-wide permissions (``roles.INSTALLATION_PERMS``) count only memberships on a top-level node."""
+    top_only = perm in INSTALLATION_PERMS
+    paths = sorted({p for p, role, _, _ in memberships(user)
+                    if perm in perms_for_role(role) and (not top_only or p.count(".") == 1)})
     minimal = []
     for path in paths:
         if not any(path.startswith(kept) for kept in minimal):

@@ -35,6 +35,11 @@ CORE_GRANTS = {
 }
 ALL_ROLES_CORE = {"core.view"}
 
+# Permissions over installation-wide data (the working-day calendar, deadline rules, risk words, publicity key dates):
+# a change there changes every subdistrict, so only a role held on a top-level node (the district, or the whole
+# installation) grants them — a subdistrict administrator cannot edit what other subdistricts run on.
+INSTALLATION_PERMS = frozenset({"core.manage_calendar", "core.manage_installation"})
+
 
 @lru_cache(maxsize=1)
 def role_permissions():

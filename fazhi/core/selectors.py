@@ -52,3 +52,96 @@ def audit_events_for_user(user, *, filters=None):
 
 def nodes_by_kind(user, kind, perm="core.view"):
     return policy.scoped_nodes(user, perm, kinds=[kind]).order_by("path")
+
+
+def tenants_for(user, perm="core.view"):
+    """The tenants (街道/乡镇) inside the user's scope for ``perm``."""
+    return policy.scoped_nodes(user, perm, tenants=True).order_by("path")
+
+
+def units_list(user, *, filters=None):
+    from .policies import unit_policy
+
+    qs = unit_policy.instances_for(user).select_related("node").order_by("node__path", "kind", "sort_order", "id")
+    node = (filters or {}).get("node")
+    if node and str(node).isdigit() and len(str(node)) < 12:
+        qs = qs.filter(node_id=int(node))
+    return qs
+
+
+def users_managed_by(user, *, filters=None):
+    """Accounts holding (or having held) a role inside the nodes where ``user`` manages users."""
+    from .models import User
+
+    nodes = OrgNode.objects.filter(policy.nodes_q(user, "core.manage_users"))
+    qs = User.objects.filter(pk__in=Membership.objects.filter(node__in=nodes.values("pk")).values("user_id"))
+    f = filters or {}
+    node = f.get("node")
+    if node and str(node).isdigit() and len(str(node)) < 12:
+        target = OrgNode.objects.filter(pk=int(node)).first()
+        if target is not None:
+            qs = qs.filter(pk__in=Membership.objects.filter(node__path__startswith=target.path).values("user_id"))
+    q = (f.get("q") or "").strip()[:50]
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    return qs.order_by("username")
+
+
+def user_get_managed(user, pk):
+    """An account ``user`` may manage; 404 otherwise (missing and out of scope look the same)."""
+    from .errors import NotFound
+
+    if not (isinstance(pk, int) or (isinstance(pk, str) and pk.isdigit() and len(pk) < 12)):
+        raise NotFound()
+    found = users_managed_by(user).filter(pk=int(pk)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def memberships_of(account):
+    return Membership.objects.filter(user=account).select_related("node", "unit").order_by("-is_active", "node__path")
+
+
+def own_memberships(user):
+    return Membership.objects.filter(user=user, is_active=True).select_related("node")
+
+
+def calendar_overrides(year):
+    from .models import CalendarOverride
+
+    return CalendarOverride.objects.filter(date__year=year)
+
+
+def calendar_years():
+    from .models import CalendarYear
+
+    return CalendarYear.objects.all()
+
+
+def deadline_rules():
+    from .models import DeadlineRule
+
+    return DeadlineRule.objects.all()
+
+
+def deadline_rule(pk):
+    from django.http import Http404
+
+    from .models import DeadlineRule
+
+    rule = DeadlineRule.objects.filter(pk=pk).first() if str(pk).isdigit() and len(str(pk)) < 12 else None
+    if rule is None:
+        raise Http404("期限规则不存在。")
+    return rule
+
+
+def stored_file(uuid):
+    """The stored file with this uuid (whether the user may read it is files.may_download's answer)."""
+    from .models import StoredFile
+
+    return StoredFile.objects.filter(uuid=uuid).select_related("node").first()
+
+
+def top_nodes():
+    return OrgNode.objects.filter(parent=None)

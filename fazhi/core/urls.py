@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_admin
 
 app_name = "core"
 
@@ -16,6 +16,16 @@ urlpatterns = [
     path("core/calendar/year/", views.calendar_year, name="calendar_year"),
     path("core/deadlines/", views.deadline_rules, name="deadline_rules"),
     path("core/deadlines/<int:pk>/", views.deadline_rule_edit, name="deadline_rule_edit"),
+    path("core/org/<int:pk>/edit/", views_admin.NodeEdit.as_view(), name="node_edit"),
+    path("core/units/", views_admin.Units.as_view(), name="units"),
+    path("core/units/new/", views_admin.UnitNew.as_view(), name="unit_new"),
+    path("core/units/<int:pk>/toggle/", views_admin.UnitToggle.as_view(), name="unit_toggle"),
+    path("core/accounts/", views_admin.Accounts.as_view(), name="accounts"),
+    path("core/accounts/new/", views_admin.AccountNew.as_view(), name="account_new"),
+    path("core/accounts/<int:pk>/", views_admin.AccountDetail.as_view(), name="account_detail"),
+    path("core/accounts/<int:pk>/active/", views_admin.AccountActive.as_view(), name="account_active"),
+    path("core/memberships/<int:pk>/revoke/", views_admin.MembershipRevoke.as_view(), name="membership_revoke"),
+    path("core/onboarding/", views_admin.Onboarding.as_view(), name="onboarding"),
     path("core/audit/", views.audit_log, name="audit_log"),
     path("ledgers/", views.ledgers, name="ledgers"),
     path("ledgers/<str:key>/export/", views.ledger_export, name="ledger_export"),

@@ -8,14 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import audit, clock, files, ledger, orgkinds, policy, selectors, services, ui, workdays
 from .errors import DomainError
 from .forms import CalendarOverrideForm, CalendarYearForm, ChildNodeForm, DeadlineRuleForm, LoginForm
-from .models import CalendarOverride, CalendarYear, DeadlineRule, Membership, StoredFile
+from .models import OrgNode, StoredFile
 from .todos import todos_for
 
 WEEKDAYS = "一二三四五六日"
@@ -35,7 +35,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    memberships = Membership.objects.filter(user=request.user, is_active=True).select_related("node")
+    memberships = selectors.own_memberships(request.user)
     return render(request, "core/home.html", {"todos": todos_for(request.user), "memberships": memberships})
 
 
@@ -68,15 +68,20 @@ def node_detail(request, pk):
     children = node.children.order_by("sort_order", "path")
     return render(request, "core/node_detail.html", {
         "node": node, "members": selectors.members_of(request.user, node), "timeline": audit.timeline(node),
-        "children": children, "form": form, "child_kinds": [orgkinds.get(c) for c in orgkinds.child_codes(node.kind)]},
+        "children": children, "form": form, "child_kinds": [orgkinds.get(c) for c in orgkinds.child_codes(node.kind)],
+        "can_edit": policy.has_perm(request.user, "core.manage_org", node),
+        "can_manage_users": policy.has_perm(request.user, "core.manage_users", node)},
         status=400 if form is not None and form.is_bound and form.errors else 200)
+
+
+node_detail.census_model = OrgNode
 
 
 def _calendar_context(request, override_form=None, year_form=None):
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else clock.today().year
     first, last = workdays.package_years()
-    overrides = {o.date: o for o in CalendarOverride.objects.filter(date__year=year)}
+    overrides = {o.date: o for o in selectors.calendar_overrides(year)}
     days = {}
     if first <= year <= last:
         for d, name in chinese_calendar.holidays.items():
@@ -93,7 +98,7 @@ def _calendar_context(request, override_form=None, year_form=None):
     cal = workdays.Calendar()
     return {
         "year": year, "days": rows, "year_known": cal.knows_year(year), "package_first": first, "package_last": last,
-        "defined_years": CalendarYear.objects.all(),
+        "defined_years": selectors.calendar_years(),
         "override_form": override_form or CalendarOverrideForm(), "year_form": year_form or CalendarYearForm(initial={"year": year}),
     }
 
@@ -158,13 +163,13 @@ def calendar_year(request):
 @login_required
 def deadline_rules(request):
     require_perm(request.user, "core.manage_calendar")
-    return render(request, "core/deadline_rules.html", {"rules": DeadlineRule.objects.all()})
+    return render(request, "core/deadline_rules.html", {"rules": selectors.deadline_rules()})
 
 
 @login_required
 def deadline_rule_edit(request, pk):
     require_perm(request.user, "core.manage_calendar")
-    rule = get_object_or_404(DeadlineRule, pk=pk)
+    rule = selectors.deadline_rule(pk)
     if request.method == "POST":
         form = DeadlineRuleForm(request.POST)
         if form.is_valid():
@@ -178,6 +183,9 @@ def deadline_rule_edit(request, pk):
         form = DeadlineRuleForm(initial={"name": rule.name, "amount": rule.amount, "unit": rule.unit,
                                          "legal_basis": rule.legal_basis, "due_soon_days": rule.due_soon_days})
     return render(request, "core/deadline_rule_edit.html", {"form": form, "rule": rule, "timeline": audit.timeline(rule)})
+
+
+deadline_rule_edit.census_skip = "期限规则为全区共用数据（区级管理员维护），不属于某个街道"
 
 
 @login_required
@@ -290,7 +298,7 @@ def ledger_import(request, key):
 
 def file_download(request, uuid):
     """The only way to read an uploaded file: the owner's scope applies; out of scope is a 404."""
-    stored = StoredFile.objects.filter(uuid=uuid).select_related("node").first()
+    stored = selectors.stored_file(uuid)
     if stored is None or not files.may_download(request.user, stored):
         raise Http404("文件不存在或不在您的管辖范围内。")
     path = files.blob_path(stored.sha256)
@@ -303,6 +311,9 @@ def file_download(request, uuid):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store" if not stored.is_public else "public, max-age=3600"
     return response
+
+
+file_download.census_model = StoredFile
 
 
 def healthz(request):

@@ -801,7 +801,7 @@ def committee_ensure(*, actor, node, name="行政调解委员会", description="
         from fazhi.core import services as core_services
 
         unit = core_services.unit_create(actor=actor, node=node, kind=Unit.Kind.COMMITTEE, name=name,
-                                         description=description)
+                                         description=description, check_scope=False)
     return unit
 
 

@@ -105,7 +105,7 @@ def test_every_object_route_is_covered():
 
 def _url(route, pattern, obj):
     kwargs = dict(_view_attr(pattern, "census_kwargs", {}) or {})
-    for name, converter in pattern.pattern.converters.items():
+    for name in pattern.pattern.converters:
         if name in kwargs:
             continue
         if name == "uuid":
@@ -120,7 +120,7 @@ def _url(route, pattern, obj):
 
 
 def _full_name(pattern, route):
-    for name, (candidates) in _names().items():
+    for name, candidates in _names().items():
         if pattern in candidates:
             return name
     raise AssertionError(f"{route}: the route needs a name")
