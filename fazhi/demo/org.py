@@ -56,7 +56,7 @@ class DemoContext:
 
 def load(ctx: DemoContext):
     system = "演示数据"
-    ctx.district = services.org_node_create(actor=system, parent=None, name="临淄区", kind=OrgNode.Kind.DISTRICT, code="370305", check_scope=False)
+    ctx.district = services.org_node_create(actor=system, parent=None, name="临淄区", code="370305", check_scope=False)
     ctx.subdistrict = services.org_node_create(actor=system, parent=ctx.district, name="稷下街道", code="370305005", short_name="稷下", check_scope=False)
     for i, (name, grid_count) in enumerate(VILLAGES, start=1):
         village = services.org_node_create(actor=system, parent=ctx.subdistrict, name=name, code=f"370305005{i:03d}", sort_order=i, check_scope=False)
