@@ -494,11 +494,13 @@ def verify_records(chunk_size=5000):
               .values_list("object_id", "at", "chain", "seq", "object_repr", "state"))
         with transaction.atomic():
             cursor_rows = qs.iterator(chunk_size=chunk_size) if connection.vendor != "sqlite" else qs.iterator()
+            # Within a chain ``seq`` is the order of sealing, i.e. of the snapshots (``at`` may be back-dated, e.g.
+            # by the demo loader's clock); across chains (a record moved subdistrict) the later ``at`` wins.
             for object_id, at, chain, seq, object_repr, state in cursor_rows:
-                key = (at, chain, seq)
                 have = last.get(object_id)
-                if have is None or key > have[0]:
-                    last[object_id] = (key, object_repr, state)
+                if (have is None or (chain == have[0][1] and seq > have[0][2])
+                        or (chain != have[0][1] and at > have[0][0])):
+                    last[object_id] = ((at, chain, seq), object_repr, state)
         ids = [i for i, (_k, _r, state) in last.items() if state is not None]
         for k in range(0, len(ids), chunk_size):
             part = ids[k:k + chunk_size]
