@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install test test-sqlite test-postgres browser bench migrate demo clean
+.PHONY: run install test test-sqlite test-postgres browser bench migrate demo clean prod-check
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) sh scripts/serve.sh
+	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bash scripts/serve.sh
 
 browser:
 	@sh scripts/ensure_browser.sh
@@ -35,6 +35,11 @@ test: install browser
 
 test-sqlite: install
 	FAZHI_TESTING=1 $(BIN)/python -m pytest -q -n 2
+
+# The production layout on a throw-away PostgreSQL database: owner/app roles, DEBUG off, check --deploy, gunicorn,
+# smoke tests; everything is removed afterwards. PG_ADMIN_URL points at a role that may create databases and roles.
+prod-check: install
+	@BIN=$(BIN) bash scripts/prod_check.sh
 
 bench: install
 	$(BIN)/python manage.py bench

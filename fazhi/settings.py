@@ -134,6 +134,9 @@ else:
             },
         }
     }
+# A connection kept between requests (CONN_MAX_AGE) is checked before reuse, so the first requests after a
+# database restart reconnect instead of answering 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -187,6 +190,8 @@ elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
+# With Redis, sessions are read from the cache and written through to the database (a Redis restart logs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if os.environ.get("REDIS_URL") else "django.contrib.sessions.backends.db"
 
 TASKS = {
     "default": {

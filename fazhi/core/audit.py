@@ -2,18 +2,60 @@
 
 Every service that creates, changes or moves a business record calls ``audit.record(...)`` inside its
 transaction. Events form one hash chain per subdistrict (district-level events use the "root" chain): each
-stores ``prev_hash`` and ``hash = sha256(canonical content)``. Appending locks the chain head row, so concurrent
-writers (several processes on PostgreSQL) queue instead of forking the chain. On PostgreSQL a trigger installed by
-a migration refuses UPDATE and DELETE on events; there is no edit or delete path in the UI, API or admin.
+stores ``seq``, ``prev_hash`` and ``hash = sha256(canonical content)``.
+
+Appending without making writers wait (the choice, and why)
+    Until 2026 ``record`` locked the chain head row and kept it locked until the service's transaction ended, so a
+    5,000-row ledger import held the whole subdistrict's chain for a minute and every other clerk's write queued
+    behind it. Sharding the chain per module would only move the queue (two imports in one module, or an import and
+    an edit of the same ledger, still wait). Instead an event is written in two steps:
+
+    1. ``record`` inserts the event *pending* (``seq`` null, no hash) inside the service's transaction — a plain
+       INSERT that takes no shared lock, so it is all-or-nothing with the business change and nobody waits on it.
+    2. Right after the transaction commits (``transaction.on_commit``) ``seal`` locks the chain head for a short
+       transaction of at most ``SEAL_BATCH`` events, gives the pending events of that chain their ``seq`` in commit
+       order, links and hashes them, fills their record snapshot and moves the head. The head lock is held for
+       milliseconds, never for a business transaction.
+
+    Completeness is still proved the same way: a sealed chain has contiguous ``seq`` 1..head.last_seq and each
+    event's hash covers its predecessor's. Events that committed but whose sealing was interrupted (the process
+    died between commit and seal) stay pending and are sealed by the next append to their chain,
+    ``verify_audit``, ``anchor_audit`` or ``backup`` — all call ``seal_all`` first. On PostgreSQL the append-only
+    trigger lets exactly one UPDATE through: sealing a pending event with its content unchanged.
+
+Records, not only the log
+    When ``obj`` is given, sealing stores in ``state`` a per-field SHA-256 digest (16 hex) of the record's committed
+    row as read back from the database (so the verifier's read of the same row normalises identically).
+    ``verify_records`` compares every audited record's current row with the state in its last event, so a row
+    edited by raw SQL is reported. Digests, not values: the audit table does not become a second copy of names, ID
+    numbers and phone numbers. Snapshotted: every concrete column except the primary key, ``auto_now`` columns,
+    binary columns and ``SNAPSHOT_EXCLUDE`` (derived or self-maintained columns such as ``search_text``,
+    ``last_login``, ``password``, ``updated_at``) and what a model lists in ``audit_snapshot_exclude``.
+
+Anchors outside the database
+    ``anchor`` seals, then appends one HMAC-SHA256-signed line per chain head (chain, seq, hash) to an append-only
+    file (``FAZHI_ANCHOR_LOG``, default var/audit-anchors.log) with a key that is not in the database
+    (``FAZHI_ANCHOR_KEY`` or var/anchor.key, mode 0600). ``verify_anchors`` checks every signed line against the
+    database, so truncating both audit tables or rewriting events with recomputed hashes is reported. It runs on
+    a schedule (``manage.py anchor_audit``) and whenever a report is finalised.
 """
+import base64
 import datetime
 import decimal
+import functools
 import hashlib
+import hmac
 import json
+import logging
+import os
+import secrets
 import uuid
 from functools import lru_cache
+from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.apps import apps
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
 from django.db.models import Model
 
 from . import clock, orgkinds
@@ -21,6 +63,11 @@ from .middleware import request_ip
 
 ROOT_CHAIN = "root"
 GENESIS_HASH = "0" * 64
+SEAL_BATCH = 500
+PENDING_STATE = {}  # the marker ``record`` leaves for ``seal`` to fill with the record's snapshot
+MISSING = {"_missing": True}  # the record no longer existed when its event was sealed
+SNAPSHOT_EXCLUDE = {"search_text", "last_login", "password", "updated_at", "modified_at"}
+log = logging.getLogger("fazhi.audit")
 
 ACTION_LABELS = {
     "create": "创建",
@@ -53,20 +100,22 @@ def normalize(value):
 
 
 HASH_FIELDS = ("chain", "seq", "at", "actor_id", "actor_label", "ip", "action", "action_label", "object_type",
-               "object_id", "object_repr", "node_id", "changes", "reason", "is_public", "prev_hash")
+               "object_id", "object_repr", "node_id", "changes", "reason", "is_public", "prev_hash", "state")
 _UTC = datetime.UTC
 
 
 def compute_hash(*, chain, seq, at, actor_id, actor_label, ip, action, action_label, object_type, object_id,
-                 object_repr, node_id, changes, reason, is_public, prev_hash):
+                 object_repr, node_id, changes, reason, is_public, prev_hash, state=None):
     """SHA-256 of the event's canonical content: a JSON array in HASH_FIELDS order (``changes`` already normalized,
-    its keys sorted). A fixed order keeps hashing cheap enough to verify a million events in seconds."""
+    its keys sorted). A fixed order keeps hashing cheap enough to verify a million events in seconds. ``state`` is
+    appended only when present, so events sealed before snapshots existed keep their hashes."""
     if isinstance(at, datetime.datetime):
         at = (at.replace(tzinfo=_UTC) if at.tzinfo is None else at.astimezone(_UTC)).isoformat()
-    content = _ENCODER.encode(
-        [chain, seq, at, actor_id, actor_label, ip, action, action_label, object_type, str(object_id), object_repr,
-         node_id, changes, reason, bool(is_public), prev_hash])
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    items = [chain, seq, at, actor_id, actor_label, ip, action, action_label, object_type, str(object_id), object_repr,
+             node_id, changes, reason, bool(is_public), prev_hash]
+    if state is not None:
+        items.append(state)
+    return hashlib.sha256(_ENCODER.encode(items).encode("utf-8")).hexdigest()
 
 
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -127,25 +176,31 @@ def _lock_head(chain):
 
 def record(*, actor, action, obj=None, node=None, changes=None, reason="", action_label="", is_public=False,
            object_type=None, object_id=None, object_repr=None, ip=None):
-    """Append one event to the chain of ``node``'s subdistrict. Must run inside the service's transaction."""
+    """Append one event to the chain of ``node``'s subdistrict. Must run inside the service's transaction.
+
+    The event is inserted pending and sealed into the chain right after the transaction commits (see the module
+    docstring): no lock is taken here, so a long transaction never makes other writers wait."""
     from .models import AuditEvent
 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the service's transaction")
+    state = None
     if obj is not None:
-        object_type = object_type or object_type_of(obj)
+        own_type = object_type_of(obj)
+        if (object_type or own_type) == own_type and obj.pk is not None:
+            state = dict(PENDING_STATE)
+        object_type = object_type or own_type
         object_id = object_id if object_id is not None else obj.pk
         object_repr = object_repr if object_repr is not None else str(obj)[:255]
         if node is None:
             node = getattr(obj, "node", None)
     chain = chain_for_node(node)
-    head = _lock_head(chain)
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     actor_label = (getattr(actor, "display_name", None) or str(actor))[:100] if actor_id else (
         actor if isinstance(actor, str) else "系统")
-    fields = dict(
+    event = AuditEvent.objects.create(
         chain=chain,
-        seq=head.last_seq + 1,
+        seq=None,
         at=clock.now(),
         actor_id=actor_id,
         actor_label=actor_label,
@@ -159,14 +214,127 @@ def record(*, actor, action, obj=None, node=None, changes=None, reason="", actio
         changes=normalize(changes or {}),
         reason=reason or "",
         is_public=bool(is_public),
-        prev_hash=head.last_hash,
+        state=state,
+        prev_hash="",
+        hash="",
     )
-    fields["hash"] = compute_hash(**fields)
-    event = AuditEvent.objects.create(**fields)
-    head.last_seq = event.seq
-    head.last_hash = event.hash
-    head.save(update_fields=["last_seq", "last_hash"])
+    _seal_on_commit(chain)
     return event
+
+
+def _seal_on_commit(chain):
+    """Register one seal of ``chain`` for when the current transaction commits (once per chain and transaction)."""
+    connection = transaction.get_connection()
+    for _sids, func, _robust in connection.run_on_commit:
+        if getattr(func, "audit_chain", None) == chain:
+            return
+    callback = functools.partial(_seal_quietly, chain)
+    callback.audit_chain = chain
+    transaction.on_commit(callback, robust=True)
+
+
+def _seal_quietly(chain):
+    try:
+        seal(chain)
+    except Exception:  # noqa: BLE001 - the business change is committed; a later seal picks the events up
+        log.exception("审计事件入链失败（链 %s），将在下次写入或校验时补入", chain)
+
+
+def _snapshot_fields(model):
+    exclude = SNAPSHOT_EXCLUDE | set(getattr(model, "audit_snapshot_exclude", ()))
+    fields = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.name in exclude or isinstance(f, models.BinaryField) or getattr(f, "auto_now", False):
+            continue
+        fields.append(f)
+    return fields
+
+
+def _digest(value):
+    return hashlib.sha256(_ENCODER.encode(normalize(value)).encode("utf-8")).hexdigest()[:16]
+
+
+def _model_for(object_type):
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def current_states(object_type, object_ids):
+    """{object_id (str): {field: digest}} of the rows as they are now in the database (absent rows left out)."""
+    model = _model_for(object_type)
+    if model is None:
+        return None
+    fields = _snapshot_fields(model)
+    names = [f.attname for f in fields]
+    out = {}
+    ids = list(object_ids)
+    for k in range(0, len(ids), 1000):
+        for row in model._base_manager.filter(pk__in=ids[k:k + 1000]).values("pk", *names):
+            out[str(row["pk"])] = {f.name: _digest(row[f.attname]) for f in fields}
+    return out
+
+
+def _chain_head_for_update(chain):
+    return _lock_head(chain)
+
+
+def seal(chain, batch=SEAL_BATCH):
+    """Seal the committed pending events of ``chain`` in short transactions of at most ``batch`` events.
+    Returns how many were sealed."""
+    from .models import AuditEvent
+
+    sealed, anchor_reasons = 0, []
+    while True:
+        with transaction.atomic():
+            head = _chain_head_for_update(chain)
+            pending = list(AuditEvent.objects.filter(chain=chain, seq__isnull=True).order_by("id")[:batch])
+            if not pending:
+                break
+            wanted = {}
+            for ev in pending:
+                if ev.state == PENDING_STATE:
+                    wanted.setdefault(ev.object_type, set()).add(ev.object_id)
+            states = {t: current_states(t, ids) for t, ids in wanted.items()}
+            seq, prev = head.last_seq, head.last_hash
+            for ev in pending:
+                if ev.state == PENDING_STATE:
+                    found = states.get(ev.object_type)
+                    ev.state = None if found is None else found.get(ev.object_id, MISSING)
+                seq += 1
+                ev.seq, ev.prev_hash = seq, prev
+                ev.hash = prev = compute_hash(**{f: getattr(ev, f) for f in HASH_FIELDS})
+                if _finalises_report(ev):
+                    anchor_reasons.append(f"报告定稿：{ev.object_repr}")
+            AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash", "state"], batch_size=batch)
+            head.last_seq, head.last_hash = seq, prev
+            head.save(update_fields=["last_seq", "last_hash"])
+            sealed += len(pending)
+        if len(pending) < batch:
+            break
+    for reason in anchor_reasons[:1]:
+        try:
+            anchor(reason=reason)
+        except Exception:  # noqa: BLE001 - the scheduled anchor will still sign the head
+            log.exception("报告定稿后锚定审计链失败")
+    return sealed
+
+
+def _finalises_report(ev):
+    status = ev.changes.get("status") if isinstance(ev.changes, dict) else None
+    return ev.object_type.startswith("reports.") and isinstance(status, list) and status and status[-1] == "final"
+
+
+def pending_chains():
+    from .models import AuditEvent
+
+    return sorted(set(AuditEvent.objects.filter(seq__isnull=True).values_list("chain", flat=True)))
+
+
+def seal_all():
+    """Seal every chain's pending events (run before verifying, anchoring or backing up)."""
+    return sum(seal(chain) for chain in pending_chains())
 
 
 def timeline(obj=None, *, object_type=None, object_id=None, public_only=False):
@@ -196,8 +364,8 @@ class BrokenChain:
 
 
 _SELECT = ("SELECT id, chain, seq, {at}, actor_id, actor_label, ip, action, action_label, object_type, object_id, "
-           "object_repr, node_id, changes, reason, is_public, prev_hash, hash FROM core_auditevent "
-           "WHERE chain = %s ORDER BY seq")
+           "object_repr, node_id, changes, reason, is_public, prev_hash, hash, state FROM core_auditevent "
+           "WHERE chain = %s AND seq IS NOT NULL ORDER BY seq")
 
 
 def _verify_chain(chain, last_seq, last_hash, chunk_size, progress=None, offset=0):
@@ -215,7 +383,7 @@ def _verify_chain(chain, last_seq, last_hash, chunk_size, progress=None, offset=
             if not rows:
                 break
             for (event_id, ch, seq, at, actor_id, actor_label, ip, action, action_label, object_type, object_id,
-                 object_repr, node_id, changes, reason, is_public, prev_hash, stored_hash) in rows:
+                 object_repr, node_id, changes, reason, is_public, prev_hash, stored_hash, state) in rows:
                 if seq != expected_seq:
                     return checked, BrokenChain(event_id, chain, seq, f"序号不连续，应为 {expected_seq}（有事件被删除或插入）")
                 if prev_hash != prev:
@@ -226,8 +394,11 @@ def _verify_chain(chain, last_seq, last_hash, chunk_size, progress=None, offset=
                     at = at.replace(" ", "T") + "+00:00" if len(at) <= 26 else datetime.datetime.fromisoformat(at).astimezone(utc).isoformat()
                 else:
                     at = (at.replace(tzinfo=utc) if at.tzinfo is None else at.astimezone(utc)).isoformat()
-                content = encode([ch, seq, at, actor_id, actor_label, ip, action, action_label, object_type,
-                                  str(object_id), object_repr, node_id, changes, reason, bool(is_public), prev_hash])
+                items = [ch, seq, at, actor_id, actor_label, ip, action, action_label, object_type,
+                         str(object_id), object_repr, node_id, changes, reason, bool(is_public), prev_hash]
+                if state is not None:
+                    items.append(loads(state) if isinstance(state, (str, bytes)) else state)
+                content = encode(items)
                 if sha256(content.encode("utf-8")).hexdigest() != stored_hash:
                     return checked, BrokenChain(event_id, chain, seq, "内容与哈希不符（事件内容被改动）")
                 prev = stored_hash
@@ -285,3 +456,197 @@ def verify(chunk_size=5000, progress=None, workers=1):
         if broken:
             return checked, broken
     return checked, None
+
+
+# ---- records: is each audited row still what its last event says? -------------------------------------------------
+
+class RecordProblem:
+    def __init__(self, object_type, object_id, object_repr, chain, seq, fields=(), missing=False, reappeared=False):
+        self.object_type, self.object_id, self.object_repr = object_type, object_id, object_repr
+        self.chain, self.seq, self.fields, self.missing, self.reappeared = chain, seq, list(fields), missing, reappeared
+
+    def __str__(self):
+        what = f"{self.object_type} #{self.object_id}（{self.object_repr}）"
+        where = f"最后一条审计事件：链 {self.chain} 第 {self.seq} 号"
+        if self.missing:
+            return f"{what} 已从数据库中消失，但没有经平台删除的记录（{where}）"
+        if self.reappeared:
+            return f"{what} 在审计记录中已不存在，数据库中却有这一行（{where}）"
+        return f"{what} 的字段 {'、'.join(self.fields)} 在平台之外被改动（{where}）"
+
+
+def verify_records(chunk_size=5000):
+    """Compare every audited record's current row with the snapshot in its last sealed event. Returns
+    (records_checked, [RecordProblem]). Records whose last event has no snapshot (older events, events about
+    another object) are not checked."""
+    from django.db import connection
+
+    from .models import AuditEvent
+
+    checked, problems = 0, []
+    types = list(AuditEvent.objects.filter(state__isnull=False, seq__isnull=False).order_by()
+                 .values_list("object_type", flat=True).distinct())
+    for object_type in sorted(types):
+        if _model_for(object_type) is None:
+            continue
+        last = {}  # object_id -> (at, chain, seq, repr, state)
+        qs = (AuditEvent.objects.filter(object_type=object_type, seq__isnull=False).order_by()
+              .values_list("object_id", "at", "chain", "seq", "object_repr", "state"))
+        with transaction.atomic():
+            cursor_rows = qs.iterator(chunk_size=chunk_size) if connection.vendor != "sqlite" else qs.iterator()
+            # Within a chain ``seq`` is the order of sealing, i.e. of the snapshots (``at`` may be back-dated, e.g.
+            # by the demo loader's clock); across chains (a record moved subdistrict) the later ``at`` wins.
+            for object_id, at, chain, seq, object_repr, state in cursor_rows:
+                have = last.get(object_id)
+                if (have is None or (chain == have[0][1] and seq > have[0][2])
+                        or (chain != have[0][1] and at > have[0][0])):
+                    last[object_id] = ((at, chain, seq), object_repr, state)
+        ids = [i for i, (_k, _r, state) in last.items() if state is not None]
+        for k in range(0, len(ids), chunk_size):
+            part = ids[k:k + chunk_size]
+            now = current_states(object_type, part)
+            for object_id in part:
+                (at, chain, seq), object_repr, state = last[object_id]
+                checked += 1
+                row = now.get(object_id)
+                if state == MISSING:
+                    if row is not None:
+                        problems.append(RecordProblem(object_type, object_id, object_repr, chain, seq, reappeared=True))
+                    continue
+                if row is None:
+                    problems.append(RecordProblem(object_type, object_id, object_repr, chain, seq, missing=True))
+                    continue
+                changed = sorted(f for f in set(state) | set(row) if state.get(f) != row.get(f))
+                if changed:
+                    problems.append(RecordProblem(object_type, object_id, object_repr, chain, seq, fields=changed))
+    return checked, problems
+
+
+# ---- anchors: signed chain heads in an append-only file outside the database ----------------------------------
+
+def anchor_log_path():
+    """Where anchors are appended: ``settings.FAZHI_ANCHOR_LOG`` or env ``FAZHI_ANCHOR_LOG``, else
+    var/audit-anchors.log. Under tests nothing is anchored unless a test configures a path."""
+    configured = getattr(settings, "FAZHI_ANCHOR_LOG", None) or os.environ.get("FAZHI_ANCHOR_LOG")
+    if configured:
+        return Path(configured)
+    if getattr(settings, "TESTING", False):
+        return None
+    return Path(settings.VAR_DIR) / "audit-anchors.log"
+
+
+def anchor_key():
+    """The HMAC key: env ``FAZHI_ANCHOR_KEY`` (base64 or text), else var/anchor.key (created once, mode 0600).
+    Never stored in the database."""
+    raw = getattr(settings, "FAZHI_ANCHOR_KEY", None) or os.environ.get("FAZHI_ANCHOR_KEY")
+    if raw:
+        try:
+            return base64.b64decode(raw, validate=True)
+        except ValueError:
+            return raw.encode("utf-8")
+    path = Path(getattr(settings, "FAZHI_ANCHOR_KEY_FILE", None) or Path(settings.VAR_DIR) / "anchor.key")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_text().strip().encode("utf-8")
+
+
+def _mac(key, entry):
+    body = {k: v for k, v in entry.items() if k != "mac"}
+    return hmac.new(key, _ENCODER.encode(body).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _append(path, entries, key):
+    lines = []
+    for entry in entries:
+        entry["mac"] = _mac(key, entry)
+        lines.append(_ENCODER.encode(entry) + "\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(fd, "".join(lines).encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def heads():
+    from .models import AuditChainHead
+
+    return list(AuditChainHead.objects.order_by("chain").values_list("chain", "last_seq", "last_hash"))
+
+
+def anchor(reason="定时锚定", kind="head"):
+    """Seal, then append one signed line per chain head. Returns the entries written ([] when anchoring is off)."""
+    path = anchor_log_path()
+    if path is None:
+        return []
+    seal_all()
+    key = anchor_key()
+    at = clock.now().astimezone(_UTC).isoformat()
+    entries = [{"v": 1, "kind": kind, "at": at, "reason": reason, "chain": c, "seq": s, "hash": h}
+               for c, s, h in heads()]
+    if not entries:
+        entries = [{"v": 1, "kind": kind, "at": at, "reason": reason, "chain": None, "seq": 0, "hash": GENESIS_HASH}]
+    _append(path, entries, key)
+    return entries
+
+
+class AnchorProblem:
+    def __init__(self, line, problem):
+        self.line, self.problem = line, problem
+
+    def __str__(self):
+        return f"锚点文件第 {self.line} 行：{self.problem}"
+
+
+def verify_anchors():
+    """Check every signed line of the anchor log against the database. Returns (anchors_checked, [AnchorProblem],
+    notes). A line with a bad signature, or whose (chain, seq) is missing or has another hash, is a problem; anchors
+    older than a restore beyond the restored heads are listed in ``notes`` (data lost by the restore, on record)."""
+    from .models import AuditEvent
+
+    path = anchor_log_path()
+    if path is None or not path.exists():
+        return 0, [], ["尚无审计锚点文件（运行 manage.py anchor_audit 建立）"]
+    key = anchor_key()
+    problems, notes, wanted = [], [], {}
+    with open(path, encoding="utf-8") as lines:
+        for number, text in enumerate(lines, 1):
+            text = text.strip()
+            if not text:
+                continue
+            try:
+                entry = json.loads(text)
+            except ValueError:
+                problems.append(AnchorProblem(number, "不是有效的锚点记录"))
+                continue
+            if not isinstance(entry, dict) or not hmac.compare_digest(str(entry.get("mac", "")), _mac(key, entry)):
+                problems.append(AnchorProblem(number, "签名无效（锚点被伪造或密钥不符）"))
+                continue
+            if entry.get("kind") == "restore":
+                # The database was restored from a backup: earlier anchors beyond the restored head are history.
+                floor = entry.get("seq", 0)
+                for (chain, seq), (line, _h) in list(wanted.items()):
+                    if chain == entry.get("chain") and seq > floor:
+                        notes.append(f"第 {line} 行锚定的链 {chain} 第 {seq} 号在第 {number} 行记录的恢复中丢失")
+                        del wanted[chain, seq]
+            if entry.get("chain") is None or not entry.get("seq"):
+                continue
+            wanted[entry["chain"], entry["seq"]] = (number, entry["hash"])
+    by_chain = {}
+    for (chain, seq), value in wanted.items():
+        by_chain.setdefault(chain, {})[seq] = value
+    for chain, seqs in by_chain.items():
+        found = {}
+        keys = list(seqs)
+        for k in range(0, len(keys), 1000):
+            found.update(AuditEvent.objects.filter(chain=chain, seq__in=keys[k:k + 1000]).values_list("seq", "hash"))
+        for seq, (line, expected) in sorted(seqs.items()):
+            if seq not in found:
+                problems.append(AnchorProblem(line, f"链 {chain} 第 {seq} 号事件已不在数据库中（审计表被清空或截断）"))
+            elif found[seq] != expected:
+                problems.append(AnchorProblem(line, f"链 {chain} 第 {seq} 号事件的哈希与锚点不符（审计链被重算）"))
+    return len(wanted), problems, notes

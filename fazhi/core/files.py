@@ -1,6 +1,7 @@
 """Uploaded files: streamed to disk, stored once by SHA-256, type checked from content, served only through
 ``core:file_download`` after the owner's scope check. Never under /static, never a public MEDIA_URL."""
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -34,6 +35,7 @@ EXTENSION_KIND = {
     ".mp4": "video", ".mov": "video", ".avi": "video", ".webm": "video", ".mkv": "video", ".flv": "video", ".3gp": "video", ".mpg": "video",
     ".docx": "office", ".xlsx": "office",
 }
+log = logging.getLogger("fazhi.security")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*\\/]+")
 
 
@@ -169,6 +171,38 @@ def may_download(user, stored):
         return bool(rule(user, stored))
     app_label = stored.owner_type.split(".")[0]
     return policy.has_perm(user, f"{app_label}.view", stored.node)
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as src:
+        for chunk in iter(lambda: src.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def integrity_refusal(request, stored):
+    """Re-hash the blob about to be served. ``None`` when it matches its registered SHA-256; otherwise the mismatch
+    is logged as an error, written to the audit log (an alert on the owner record), and a 409 page is returned —
+    a tampered or corrupted file is never served."""
+    from django.shortcuts import render
+
+    path = blob_path(stored.sha256)
+    actual = file_sha256(path)
+    if actual == stored.sha256:
+        return None
+    log.error("文件完整性告警：%s（%s #%s）登记 SHA-256 %s，实际 %s", stored.original_name, stored.owner_type,
+              stored.owner_id, stored.sha256, actual)
+    user = getattr(request, "user", None)
+    actor = user if getattr(user, "is_authenticated", False) else "匿名访问"
+    with transaction.atomic():
+        audit.record(actor=actor, action="integrity_alert", object_type=stored.owner_type, object_id=stored.owner_id,
+                     object_repr=stored.original_name[:255], node=stored.node,
+                     changes={"file": stored.original_name, "uuid": str(stored.uuid), "sha256": stored.sha256,
+                              "actual_sha256": actual},
+                     action_label="文件完整性告警：内容与登记的 SHA-256 不符，已拒绝下载")
+    return render(request, "core/file_refused.html", {"name": stored.original_name, "expected": stored.sha256},
+                  status=409)
 
 
 def on_download(user, stored):

@@ -294,7 +294,7 @@ class AuditEvent(models.Model):
     """An append-only, hash-chained record of a create, change or transition of a business record."""
 
     chain = models.CharField("链", max_length=64)
-    seq = models.BigIntegerField("序号")
+    seq = models.BigIntegerField("序号", null=True, blank=True)  # null while pending (see audit.seal)
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(User, verbose_name="操作人", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     actor_label = models.CharField("操作人名称", max_length=100, blank=True)
@@ -308,15 +308,17 @@ class AuditEvent(models.Model):
     changes = models.JSONField("变更内容", default=dict, blank=True)
     reason = models.TextField("理由", blank=True)
     is_public = models.BooleanField("公开", default=False)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    state = models.JSONField("记录快照", null=True, blank=True)  # per-field digests of the record (audit.seal)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
         ordering = ["chain", "seq"]
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx")]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
+                   models.Index(fields=["chain", "id"], name="audit_pending_idx", condition=models.Q(seq__isnull=True))]
 
     def __str__(self):
         return f"{self.chain}#{self.seq} {self.action_label or self.action} {self.object_repr}"

@@ -304,6 +304,9 @@ def file_download(request, uuid):
     path = files.blob_path(stored.sha256)
     if not path.exists():
         raise Http404("文件已丢失，请联系系统管理员。")
+    refused = files.integrity_refusal(request, stored)
+    if refused is not None:
+        return refused
     files.on_download(request.user, stored)
     inline = stored.is_image or stored.content_type == "application/pdf"
     response = FileResponse(open(path, "rb"), content_type=stored.content_type, as_attachment=not inline,

@@ -20,6 +20,7 @@ def run_verify():
 
 
 def test_every_write_leaves_a_chained_event_with_who_and_what(users, tree):
+    audit.seal_all()  # under the test transaction nothing commits, so seal as the on-commit hook would
     events = list(AuditEvent.objects.filter(chain=tree.sub.path).order_by("seq"))
     assert events, "creating the subdistrict's nodes writes events in its chain"
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
@@ -51,6 +52,7 @@ def _tamper(sql, params):
 
 
 def test_verify_names_exactly_the_changed_event(tree):
+    audit.seal_all()
     target = AuditEvent.objects.get(object_type="core.orgnode", object_id=str(tree.yang.pk))
     _tamper("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["篡改后的名称", target.pk])
     code, out = run_verify()
@@ -61,6 +63,7 @@ def test_verify_names_exactly_the_changed_event(tree):
 
 
 def test_verify_detects_a_deleted_event(tree):
+    audit.seal_all()
     target = AuditEvent.objects.filter(chain=tree.sub.path).order_by("seq")[1]
     _tamper("DELETE FROM core_auditevent WHERE id = %s", [target.pk])
     code, out = run_verify()
@@ -69,6 +72,7 @@ def test_verify_detects_a_deleted_event(tree):
 
 
 def test_verify_detects_a_truncated_tail(tree):
+    audit.seal_all()
     last = AuditEvent.objects.filter(chain=tree.sub.path).order_by("-seq").first()
     _tamper("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
     code, out = run_verify()

@@ -445,7 +445,126 @@ def verify(*, label, sizes, repeat):
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     note = (f"{checked} 条，{kwargs.get('workers', 1)} 进程，主进程内存增长 {grown:.0f}MB"
             + (f"，子进程峰值 {child:.0f}MB" if child else "") + ("，链断裂！" if broken else ""))
-    return {"rows": [{"name": "审计链校验 verify_audit", "kind": "verify", "p50": elapsed, "p95": elapsed, "note": note}]}
+    rows = [{"name": "审计链校验 verify_audit", "kind": "verify", "p50": elapsed, "p95": elapsed, "note": note}]
+    # The verify phase also measures throughput: both exercise the whole stack rather than one page.
+    rows.append(throughput())
+    return {"rows": rows}
+
+
+def _fetch_n(port, url, cookie, n):
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for _ in range(n):
+        try:
+            conn.request("GET", url, headers={"Cookie": cookie})
+            conn.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+
+THROUGHPUT_CLIENTS = 8
+THROUGHPUT_SECONDS = 10.0
+THROUGHPUT_MAX_REQUESTS = 4000
+
+
+def throughput(clients=THROUGHPUT_CLIENTS, seconds=THROUGHPUT_SECONDS, max_requests=THROUGHPUT_MAX_REQUESTS):
+    """Requests/s of a 20-row list page under ``clients`` concurrent keep-alive clients against gunicorn
+    (deploy/gunicorn.conf.py) on a loopback port, for at most ``seconds`` and ``max_requests``; then stop it."""
+    import http.client
+    import os
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    from django.conf import settings
+    from django.test import Client
+
+    from fazhi.core.models import User
+
+    name = f"吞吐量：纠纷列表（{clients} 并发，gunicorn）"
+    url = _first_url(SECTIONS[0][4]) or "/"
+    user = User.objects.get(username="bench")
+    client = Client()
+    client.force_login(user)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("FAZHI_TESTING",)}
+    env.update(DEBUG="0", GUNICORN_ACCESS_LOG="/dev/null", GUNICORN_LOG_LEVEL="warning")
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    if not os.path.exists(gunicorn):
+        return {"name": name, "kind": "skip", "note": "未安装 gunicorn"}
+    server = subprocess.Popen([gunicorn, "-c", str(settings.BASE_DIR / "deploy" / "gunicorn.conf.py"), "--bind",
+                               f"127.0.0.1:{port}", "fazhi.wsgi:application"], cwd=settings.BASE_DIR, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                return {"name": name, "kind": "skip", "note": "gunicorn 未能启动"}
+            time.sleep(0.3)
+        # Warm-up (not timed): every worker process imports lazily loaded modules and compiles templates once.
+        warm = [threading.Thread(target=_fetch_n, args=(port, url, cookie, 3)) for _ in range(clients)]
+        for t in warm:
+            t.start()
+        for t in warm:
+            t.join(120)
+        latencies, failures, lock = [], [], threading.Lock()
+        budget = {"left": max_requests}
+        stop_at = time.monotonic() + seconds
+
+        def worker():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            while time.monotonic() < stop_at:
+                with lock:
+                    if budget["left"] <= 0:
+                        return
+                    budget["left"] -= 1
+                t0 = time.perf_counter()
+                try:
+                    conn.request("GET", url, headers={"Cookie": cookie})
+                    response = conn.getresponse()
+                    response.read()
+                    ok = response.status == 200
+                except (OSError, http.client.HTTPException):
+                    ok = False
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                with lock:
+                    (latencies if ok else failures).append(time.perf_counter() - t0)
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=worker) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(seconds + 60)
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    if not latencies:
+        return {"name": name, "kind": "skip", "note": f"没有成功的请求（失败 {len(failures)} 次）"}
+    latencies.sort()
+    p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
+    return {"name": name, "kind": "throughput", "rps": len(latencies) / elapsed, "p50": statistics.median(latencies),
+            "p95": p95, "note": f"{len(latencies)} 次成功、{len(failures)} 次失败，{elapsed:.1f} 秒；{url}"}
+
+
+def fmt_ms(v):
+    return f"{v * 1000:.0f}ms"
 
 
 def table(results, targets):
@@ -469,6 +588,12 @@ def table(results, targets):
             lines.append(f"| {name} | — | — | — | — | — | — | 跳过 | {row.get('note', '')} |")
             continue
         kind = row["kind"]
+        if kind == "throughput":
+            s_rps = f"{s['rps']:.0f}/s" if s and "rps" in s else "—"
+            f_rps = f"{f['rps']:.0f}/s" if f and "rps" in f else "—"
+            lines.append(f"| {name} | {s_rps} | {fmt_ms(s['p95']) if s else '—'} | {f_rps} | "
+                         f"{fmt_ms(f['p95']) if f else '—'} | — | 记录 | — | {(f or s).get('note', '')} |")
+            continue
         target = targets[kind]
         ratio = (f["p95"] / s["p95"]) if f and s and s.get("p95") else None
         ok = (f or s)["p95"] <= target
