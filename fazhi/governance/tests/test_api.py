@@ -191,7 +191,7 @@ def test_malformed_input_never_500(api_for, users, tree):
     assert office.post(f"{API}/meetings/{m.pk}/attendees/", {"user": "abc"}, format="json").status_code == 400
     assert office.post(f"{API}/meetings/{m.pk}/attendees/", {"name": "某书记", "village": "abc"}, format="json").status_code == 400
     assert office.post(f"{API}/meetings/", {"title": "会", "held_on": "2023-01-01", "agenda": 5}, format="json").status_code == 400
-    assert office.post(f"{API}/meetings/{m.pk}/items/999/decide/", {"outcome": "approved"}, format="json").status_code == 400
+    assert office.post(f"{API}/meetings/{m.pk}/items/999/decide/", {"outcome": "approved"}, format="json").status_code == 404
     assert office.post(f"{API}/meetings/{m.pk}/items/{m.items.first().pk}/decide/", {"outcome": "maybe"}, format="json").status_code == 400
     assert office.post(f"{API}/decisions/", {"year": "明年", "title": "x"}, format="json").status_code == 400
     doc = office.post(f"{API}/documents/", {"title": "x", "body": "y"}, format="json").json()
