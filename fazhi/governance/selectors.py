@@ -154,7 +154,8 @@ def request_list(*, user, filters=None):
         qs = qs.filter(reply_type=filters["reply_type"])
     today = clock.today()
     due = filters.get("due")
-    open_q = ~Q(status=DisclosureRequest.Status.ANSWERED)
+    # waiting for the applicant's correction or a third party's opinion, the clock is paused: never "overdue"
+    open_q = Q(status__in=(DisclosureRequest.Status.REGISTERED, DisclosureRequest.Status.EXTENSION_PENDING))
     if due == "overdue":
         qs = qs.filter(open_q, due_date__lt=today)
     elif due == "soon":

@@ -4,6 +4,7 @@ The workbench, the public site, the JSON API, ledger import and the demo loader 
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from typing import Any
@@ -42,6 +43,10 @@ RULE_EXTENSION = "governance.request_extension"
 RULE_NORMATIVE_COMMENT = "governance.normative_comment"
 RULE_DECISION_COMMENT = "governance.decision_comment"
 RULE_NORMATIVE_VALIDITY = "governance.normative_validity"
+RULE_CORRECTION = "governance.correction_notice"
+RULE_THIRD_PARTY = "governance.third_party"
+RULE_RECONSIDERATION = "governance.reconsideration"
+RULE_LAWSUIT = "governance.lawsuit"
 VIEW = "governance.view"
 
 
@@ -151,9 +156,41 @@ def _tracking_code():
     return codes.tracking_code(DisclosureRequest.objects.all(), "tracking_code", prefix="GK", length=10)
 
 
-def request_deadline(req):
-    extra = workdays.rule(RULE_EXTENSION).amount if req.extended else 0
-    return workdays.compute_deadline(RULE_REQUEST, req.clock_start, extra=extra)
+@dataclasses.dataclass
+class RequestDeadline(workdays.Deadline):
+    """The reply deadline, saying how long a third-party consultation paused the clock (第三十三条第三款)."""
+
+    paused_days: int = 0
+    pause_text: str = ""
+
+    def explain(self):
+        text = super().explain()
+        if self.paused_days:
+            text += f"。{self.pause_text}"
+        return text
+
+
+def request_deadline(req: DisclosureRequest) -> RequestDeadline:
+    extension = workdays.rule(RULE_EXTENSION).amount if req.extended else 0
+    base = workdays.compute_deadline(RULE_REQUEST, req.clock_start, extra=extension + req.paused_days)
+    values = {f.name: getattr(base, f.name) for f in dataclasses.fields(workdays.Deadline)}
+    values["extra_days"] = extension
+    pause = ""
+    if req.paused_days:
+        pause = (f"征求第三方（{req.consultation_party}）意见自{req.consultation_started_on:%Y年%m月%d日}至"
+                 f"{req.consultation_ended_on:%Y年%m月%d日}，{req.paused_days}个工作日不计入答复期限"
+                 f"（《政府信息公开条例》第三十二条、第三十三条第三款），截止日相应顺延")
+    return RequestDeadline(**values, paused_days=req.paused_days, pause_text=pause)
+
+
+def correction_deadline(req: DisclosureRequest) -> workdays.Deadline:
+    """第三十条: the correction notice is due within 7 working days of receipt."""
+    return workdays.compute_deadline(RULE_CORRECTION, req.received_on)
+
+
+def consultation_deadline(req: DisclosureRequest) -> workdays.Deadline:
+    """第三十二条: the third party answers within 15 working days of receiving the request for its opinion."""
+    return workdays.compute_deadline(RULE_THIRD_PARTY, req.consultation_started_on)
 
 
 def _set_due(req):
@@ -223,12 +260,28 @@ def _correction_received(req: DisclosureRequest, corrected_on: datetime.date, te
 @transaction.atomic
 def request_transition(*, actor, request_id: int, name: str, version: Any = None, reason: str = "",
                        corrected_on=None, correction_text: str = "", reply_type: str = "", reply_text: str = "",
-                       reply_reason: str = "", referred_body: str = "", attachments=()) -> DisclosureRequest:
+                       reply_reason: str = "", referred_body: str = "", consultation_party: str = "",
+                       consultation_opinion: str = "", ended_on=None, attachments=()) -> DisclosureRequest:
     def handle(req, *, reason, **_):
         today = clock.today()
         if name == "request_correction":
             req.correction_requested_on = today
             req.correction_note = clean_text(reason, field="reason", label="补正要求", max_length=2000)
+            due = correction_deadline(req).due
+            req.correction_late = due is not None and today > due
+        elif name == "start_consultation":
+            req.consultation_party = clean_text(consultation_party, field="consultation_party", label="第三方名称",
+                                                max_length=200)
+            req.consultation_started_on = today
+        elif name == "end_consultation":
+            day = clean_date(ended_on, field="ended_on", label="收到意见日期", required=False, not_future=True) or today
+            if day < req.consultation_started_on:
+                raise DomainError("收到意见日期不能早于征求意见日期。", field_errors={"ended_on": "日期有误。"})
+            req.consultation_ended_on = day
+            req.consultation_opinion = clean_text(consultation_opinion, field="consultation_opinion",
+                                                  label="第三方意见", max_length=5000, required=False)
+            limit = workdays.rule(RULE_THIRD_PARTY).amount
+            req.paused_days = min(workdays.working_days_between(req.consultation_started_on, day), limit)
         elif name == "submit_correction":
             day = clean_date(corrected_on, field="corrected_on", label="补正完成日期", required=False) or today
             if day < req.correction_requested_on:
@@ -260,7 +313,8 @@ def _answer(req: DisclosureRequest, *, reply_type: str, reply_text: str, reply_r
     if reply_type not in DisclosureRequest.Reply.values:
         raise DomainError("请选择法定答复类型。", field_errors={"reply_type": "请选择答复类型。"})
     reply_text = clean_text(reply_text, field="reply_text", label="答复内容", max_length=10000)
-    needs_reason = reply_type in {"partial", "not_disclosed", "not_processed", "not_exist"}
+    needs_reason = reply_type in {"partial", "not_disclosed", "not_processed", "not_exist", "no_identity", "repeat",
+                                  "other_law"}
     reply_reason = clean_text(reply_reason, field="reply_reason", label="理由及法律依据", max_length=5000,
                               required=needs_reason)
     if reply_type == "not_responsible":
@@ -272,6 +326,52 @@ def _answer(req: DisclosureRequest, *, reply_type: str, reply_text: str, reply_r
     req.reply_type, req.reply_text, req.reply_reason = reply_type, reply_text, reply_reason
     req.referred_body = referred_body
     req.answered_on = today
+    _number_reply(req, today)
+
+
+def _number_reply(req: DisclosureRequest, today: datetime.date) -> None:
+    """The reply letter's document number: 〔year〕N号 per year and 街道, e.g. 稷下〔2024〕3号 (never reused)."""
+    tenant = _tenant(req.node)
+    last = (DisclosureRequest.objects.filter(node=req.node, reply_year=today.year, reply_seq__isnull=False)
+            .order_by("-reply_seq").values_list("reply_seq", flat=True).first())
+    req.reply_year, req.reply_seq = today.year, (last or 0) + 1
+    req.reply_number = f"{tenant.short_name or tenant.name}〔{today.year}〕{req.reply_seq}号"
+
+
+#: The remedy each reply form must state. 行政复议法（2023）第二十三条第一款第（四）项 and 第二款: where information is
+#: refused (不予公开 — also the refused part of a partial reply), reconsideration comes first and the reply says so.
+RECONSIDERATION_FIRST = {"not_disclosed", "partial"}
+
+
+def remedy_text(req: DisclosureRequest) -> str:
+    """The lawful remedy clause of a reply, by reply form, with its periods from the rule table."""
+    body = req.node.tenant() or req.node
+    above = body.parent.name + "人民政府" if body.parent_id else "上一级行政机关"
+    days = workdays.rule(RULE_RECONSIDERATION).amount
+    months = workdays.rule(RULE_LAWSUIT).amount
+    if req.reply_type in RECONSIDERATION_FIRST:
+        return (f"如对本答复中不予公开的决定不服，应当先自收到本答复之日起{days}日内向{above}申请行政复议；"
+                f"对行政复议决定不服的，可以再依法向人民法院提起行政诉讼（《中华人民共和国行政复议法》第二十条、"
+                f"第二十三条第一款第（四）项及第二款）。")
+    if req.reply_type == "withdrawn":
+        return ""
+    return (f"如对本答复不服，可以自收到本答复之日起{days}日内向{above}申请行政复议（《中华人民共和国行政复议法》"
+            f"第二十条），或者自知道或者应当知道之日起{months}个月内依法向人民法院提起行政诉讼（《中华人民共和国行政"
+            f"诉讼法》第四十六条）。")
+
+
+#: The legal basis each reply form rests on (shown in the letter), from 政府信息公开条例.
+REPLY_BASIS = {
+    "disclosed": "《中华人民共和国政府信息公开条例》第三十六条第（二）项",
+    "partial": "《中华人民共和国政府信息公开条例》第三十七条",
+    "not_disclosed": "《中华人民共和国政府信息公开条例》第三十六条第（三）项",
+    "not_exist": "《中华人民共和国政府信息公开条例》第三十六条第（四）项",
+    "not_responsible": "《中华人民共和国政府信息公开条例》第三十六条第（五）项",
+    "already_public": "《中华人民共和国政府信息公开条例》第三十六条第（一）项",
+    "no_identity": "《中华人民共和国政府信息公开条例》第二十九条第二款第（一）项（申请应当包括申请人的身份证明）",
+    "repeat": "《中华人民共和国政府信息公开条例》第三十六条第（六）项",
+    "other_law": "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
+}
 
 
 @transaction.atomic

@@ -42,15 +42,36 @@ ITEM = Workflow([
 def _not_yet_extended(obj, user):
     if obj.extended:
         return "该申请已延长过一次答复期限，依法不得再次延长。"
+    if obj.due_date and clock.today() > obj.due_date:
+        return (f"原答复期限已于{obj.due_date:%Y年%m月%d日}届满：延长答复期限应当在原期限内经负责人同意并告知申请人"
+                "（《政府信息公开条例》第三十三条第二款），期满后不能再延期。")
+    return None
+
+
+def _correction_not_yet_asked(obj, user):
+    if obj.correction_requested_on:
+        return (f"已于{obj.correction_requested_on:%Y年%m月%d日}告知补正：补正应当一次性告知"
+                "（《政府信息公开条例》第三十条），不能再次要求补正。")
+    return None
+
+
+def _not_yet_consulted(obj, user):
+    if obj.consultation_started_on:
+        return "已征求过第三方意见。"
     return None
 
 
 REQUEST = GovernanceWorkflow([
-    Transition("request_correction", "通知补正", (R.Status.REGISTERED,), R.Status.CORRECTING, "governance.requests",
-               requires_reason=True, style="secondary", fields=("reason",)),
+    Transition("request_correction", "一次性告知补正", (R.Status.REGISTERED,), R.Status.CORRECTING, "governance.requests",
+               guard=_correction_not_yet_asked, requires_reason=True, style="secondary", fields=("reason",)),
     Transition("submit_correction", "补正完成", (R.Status.CORRECTING,), R.Status.REGISTERED, "governance.requests",
                fields=("corrected_on", "correction_text")),
     Transition("applicant_correction", "申请人提交补正", (R.Status.CORRECTING,), R.Status.REGISTERED, APPLICANT),
+    Transition("start_consultation", "书面征求第三方意见", (R.Status.REGISTERED,), R.Status.CONSULTING,
+               "governance.requests", guard=_not_yet_consulted, requires_reason=True, style="secondary",
+               fields=("consultation_party", "reason")),
+    Transition("end_consultation", "第三方意见已收到/期满", (R.Status.CONSULTING,), R.Status.REGISTERED,
+               "governance.requests", fields=("consultation_opinion", "ended_on")),
     Transition("request_extension", "申请延期", (R.Status.REGISTERED,), R.Status.EXTENSION_PENDING, "governance.requests",
                guard=_not_yet_extended, requires_reason=True, style="secondary", fields=("reason",)),
     Transition("approve_extension", "批准延期", (R.Status.EXTENSION_PENDING,), R.Status.REGISTERED,
