@@ -14,7 +14,7 @@ from fazhi.core.masking import mask_name, mask_phone, scrub_text
 from fazhi.core.middleware import client_ip
 from fazhi.core.pages import Page
 
-from . import forms, selectors, services
+from . import documents, forms, selectors, services
 
 TRACK_SALT = "governance.track"
 
@@ -148,6 +148,22 @@ class Track(PublicPage):
                            events=audit.timeline(req),
                            token=signing.dumps({"c": req.tracking_code, "p": req.phone}, salt=TRACK_SALT))
         return self.render(context)
+
+
+class TrackLetter(Track):
+    """The applicant downloads the reply letter (.docx) of their own answered request (signed code + phone)."""
+
+    def get(self, request):
+        return HttpResponseRedirect(reverse("governance_public:track"))
+
+    def post(self, request):
+        ident = self.identity()
+        req = selectors.request_track(ident["c"], ident["p"]) if ident else None
+        if req is None or req.status != "answered":
+            messages.error(request, "页面已过期或尚未答复，请重新查询。")
+            return HttpResponseRedirect(reverse("governance_public:track"))
+        return ui.file_response(documents.reply_letter(req), f"答复书-{req.reply_number or req.tracking_code}.docx",
+                                ui.DOCX)
 
 
 class Documents(PublicPage):

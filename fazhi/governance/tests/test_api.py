@@ -46,7 +46,7 @@ def test_request_lifecycle_with_correction_extension_and_letter(api_for, users, 
     assert r.status_code == 201, r.content
     req = r.json()
     pk = req["id"]
-    assert req["actions"] == ["request_correction", "request_extension", "answer"]
+    assert req["actions"] == ["request_correction", "start_consultation", "request_extension", "answer"]
     with clock.frozen(datetime.date(2023, 3, 2)):
         r = api.post(f"{API}/requests/{pk}/transition/", {"action": "answer", "reply_type": "disclosed", "reply_text": "x",
                                                           "version": 0}, format="json")

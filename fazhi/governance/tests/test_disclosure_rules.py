@@ -113,3 +113,17 @@ def test_records_link_lists_exactly_the_figures_records(users, tree, client_for)
     assert [i.title for i in page.context["page_obj"]] == ["五月信息"]
     page = client_for(users.admin).get(fig.records_url(tree.other, start, end))
     assert fig.value(tree.other, start, end) == 0 and list(page.context["page_obj"]) == []
+
+
+def test_applicant_downloads_the_reply_letter_from_the_tracking_page(users, tree, client):
+    req = f.request(tree, day=RECEIVED)
+    r = client.post("/open/track/", {"code": req.tracking_code, "phone": "13905331234"})
+    token = r.context["token"]
+    assert client.post("/open/track/letter/", {"token": token}).status_code == 302  # not answered yet
+    _act(req, users.disclosure, "answer", datetime.date(2024, 3, 5), reply_type="disclosed", reply_text="公开")
+    r = client.post("/open/track/", {"code": req.tracking_code, "phone": "13905331234"})
+    assert "稷下〔2024〕1号" in r.content.decode()
+    r = client.post("/open/track/letter/", {"token": r.context["token"]})
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "政府信息公开申请答复书" in "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
+    assert client.post("/open/track/letter/", {"token": "forged"}).status_code == 302
