@@ -1,14 +1,13 @@
-"""JSON API /api/governance/: thin, the same selectors and services as the workbench."""
+"""JSON API /api/governance/: thin Endpoint classes over the same selectors and services as the workbench."""
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from fazhi.core import policy, ui
-from fazhi.core.errors import DomainError, NotAllowed
+from fazhi.core import ui
+from fazhi.core.endpoints import Endpoint
+from fazhi.core.errors import DomainError
 
 from . import documents, selectors, services
 from . import workflow as wf
@@ -24,40 +23,128 @@ from .models import (
     NormativeDocument,
     PublicComment,
 )
+from .policies import comment_policy, decision_policy, document_policy, item_policy, meeting_policy, request_policy
+
+VIEW = "governance.view"
 
 
-def _need(user, perm="governance.view"):
-    if not policy.has_perm(user, perm):
-        raise NotAllowed("您的岗位角色不包含此功能。")
+def _text(**kwargs):
+    return serializers.CharField(required=False, allow_blank=True, **kwargs)
 
 
-def _node(user, perm, node_id=None):
-    nodes = list(policy.scoped_nodes(user, perm, kinds=["subdistrict"]).order_by("path"))
-    if not nodes:
-        raise NotAllowed("您的岗位角色不包含此功能。")
-    if node_id not in (None, ""):
-        node = next((n for n in nodes if str(n.pk) == str(node_id)), None)
-        if node is None:
-            raise DomainError("机关不存在或不在您的管辖范围内。", field_errors={"node": "不在管辖范围内。"})
-        return node
-    return nodes[0]
+class ItemIn(serializers.Serializer):
+    node = serializers.IntegerField(required=False, allow_null=True)
+    category = _text()
+    title = _text()
+    body = _text()
+    formed_on = _text(allow_null=True)
 
 
-def _page(request, qs, serializer):
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(qs, request)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+class ReasonIn(serializers.Serializer):
+    reason = _text()
+    version = serializers.JSONField(required=False, allow_null=True)
 
 
-def _data(request, keys):
-    return {k: request.data.get(k) for k in keys if k in request.data}
+class RequestIn(serializers.Serializer):
+    node = serializers.IntegerField(required=False, allow_null=True)
+    channel = _text()
+    applicant_type = _text()
+    applicant_name = _text()
+    phone = _text()
+    email = _text()
+    address = _text()
+    content = _text()
+    purpose = _text()
+    received_on = _text(allow_null=True)
 
 
-def _transition_kwargs(workflow, request):
-    name = request.data.get("action") or ""
-    t = workflow.get(name)
-    keys = set(t.fields) | {"reason"}
-    return name, {k: request.data.get(k) for k in keys if k in request.data}, request.data.get("version")
+class DocumentIn(serializers.Serializer):
+    node = serializers.IntegerField(required=False, allow_null=True)
+    title = _text()
+    body = _text()
+    drafting_unit = _text()
+
+
+class ModerateIn(serializers.Serializer):
+    status = _text()
+    reply = _text()
+
+
+class DecisionIn(serializers.Serializer):
+    node = serializers.IntegerField(required=False, allow_null=True)
+    year = serializers.IntegerField(required=False, allow_null=True)
+    title = _text()
+    description = _text()
+    sponsor_unit = _text()
+    hearing_required = serializers.BooleanField(required=False)
+
+
+class DaysIn(serializers.Serializer):
+    days = serializers.IntegerField(required=False, allow_null=True)
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
+class StepIn(serializers.Serializer):
+    action = _text()
+    evidence = _text()
+    done_on = _text(allow_null=True)
+    reason = _text()
+
+
+class HearingIn(serializers.Serializer):
+    notice_on = _text(allow_null=True)
+    notice_text = _text()
+    held_on = _text(allow_null=True)
+    place = _text()
+    participants = _text()
+    record = _text()
+
+
+class MeetingIn(serializers.Serializer):
+    node = serializers.IntegerField(required=False, allow_null=True)
+    title = _text()
+    held_on = _text(allow_null=True)
+    place = _text()
+    agenda = serializers.JSONField(required=False)
+
+    def validate_agenda(self, value):
+        if value in (None, ""):
+            return []
+        if isinstance(value, str):
+            return [line for line in value.splitlines() if line.strip()]
+        if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+            raise serializers.ValidationError("议题应为列表，每项一个议题。")
+        return value
+
+
+class AttendeeIn(serializers.Serializer):
+    user = serializers.IntegerField(required=False, allow_null=True)
+    name = _text()
+    village = serializers.IntegerField(required=False, allow_null=True)
+    role_label = _text()
+
+
+class TitleIn(serializers.Serializer):
+    title = _text()
+
+
+class OutcomeIn(serializers.Serializer):
+    outcome = _text()
+    decision_text = _text()
+
+
+class MinutesIn(serializers.Serializer):
+    minutes = _text()
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
+def transition_input(workflow, name: str):
+    """The input serializer of a workflow's transitions: action, version, reason and every field a row asks for."""
+    names = {"reason"} | {f for t in workflow.transitions.values() for f in t.fields}
+    fields = {name: _text(allow_null=True) for name in sorted(names)}
+    fields["action"] = serializers.CharField()
+    fields["version"] = serializers.JSONField(required=False, allow_null=True)
+    return type(name, (serializers.Serializer,), fields)
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -170,296 +257,400 @@ class MeetingListSerializer(serializers.ModelSerializer):
         fields = ["id", "node", "title", "held_on", "place", "status", "version"]
 
 
+
+class TransitionEndpoint(Endpoint):
+    """POST {"action": name, "version": n, ...the row's fields}: one workflow transition through its service."""
+
+    workflow = None
+    service = None
+    id_kw = ""
+    out = None
+
+    def post(self, request, pk):
+        obj = self.get_object(pk)
+        data = self.validated(self.input_class)
+        name = data.pop("action")
+        fields = set(self.workflow.get(name).fields) | {"reason"}
+        kwargs = {k: v for k, v in data.items() if k in fields and v is not None}
+        obj = type(self).service(actor=request.user, name=name, version=data.get("version"),
+                                 **{self.id_kw: obj.pk}, **self.attachments(request), **kwargs)
+        return Response(self.out(obj, context={"user": request.user}).data)
+
+    def attachments(self, request) -> dict:
+        uploads = request.FILES.getlist("files")
+        return {"attachments": uploads} if uploads else {}
+
+
 # ---- 主动公开 -----------------------------------------------------------------------------------------------------
 
-@extend_schema(summary="主动公开信息：列表 / 发布", request=OpenApiTypes.OBJECT, responses=ItemSerializer)
-@api_view(["GET", "POST"])
-def items(request):
-    if request.method == "GET":
-        _need(request.user)
-        return _page(request, selectors.item_list(user=request.user, filters=request.GET.dict()), ItemSerializer)
-    node = _node(request.user, "governance.disclosure", request.data.get("node"))
-    item = services.disclosure_publish(actor=request.user, node=node, category_code=request.data.get("category", ""),
-                                       title=request.data.get("title", ""), body=request.data.get("body", ""),
-                                       formed_on=request.data.get("formed_on"), attachments=request.FILES.getlist("attachments"))
-    return Response(ItemSerializer(item).data, status=201)
+class Items(Endpoint):
+    perms = {"GET": VIEW, "POST": "governance.disclosure"}
+
+    @extend_schema(summary="主动公开信息列表", responses=ItemSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.item_list(user=request.user, filters=request.GET.dict()), ItemSerializer)
+
+    @extend_schema(summary="发布主动公开信息（迟于法定期限须填写 late_reason）", request=ItemIn, responses=ItemSerializer)
+    def post(self, request):
+        d = self.validated(ItemIn)
+        node = selectors.tenant_for_new_record(request.user, "governance.disclosure", d.get("node"))
+        item = services.disclosure_publish(actor=request.user, node=node, category_code=d.get("category", ""),
+                                           title=d.get("title", ""), body=d.get("body", ""),
+                                           formed_on=d.get("formed_on"),
+                                           attachments=request.FILES.getlist("attachments"))
+        return Response(ItemSerializer(item).data, status=201)
 
 
-@extend_schema(summary="主动公开信息详情", responses=ItemSerializer)
-@api_view(["GET"])
-def item_detail(request, pk):
-    return Response(ItemSerializer(selectors.item_get_for_user(request.user, pk)).data)
+class ItemDetail(Endpoint):
+    perms = {"GET": VIEW}
+    access = item_policy
+
+    @extend_schema(summary="主动公开信息详情", responses=ItemSerializer)
+    def get(self, request, pk):
+        return Response(ItemSerializer(self.get_object(pk)).data)
 
 
-@extend_schema(summary="撤回主动公开信息（记录理由，不删除）", request=OpenApiTypes.OBJECT, responses=ItemSerializer)
-@api_view(["POST"])
-def item_withdraw(request, pk):
-    item = selectors.item_get_for_user(request.user, pk)
-    item = services.disclosure_withdraw(actor=request.user, item_id=item.pk, reason=request.data.get("reason", ""),
-                                        version=request.data.get("version"))
-    return Response(ItemSerializer(item).data)
+class ItemWithdraw(Endpoint):
+    perms = {"POST": "governance.disclosure"}
+    access = item_policy
+
+    @extend_schema(summary="撤回主动公开信息（记录理由，不删除）", request=ReasonIn, responses=ItemSerializer)
+    def post(self, request, pk):
+        item = self.get_object(pk, "disclosure")
+        d = self.validated(ReasonIn)
+        item = services.disclosure_withdraw(actor=request.user, item_id=item.pk, reason=d.get("reason", ""),
+                                            version=d.get("version"))
+        return Response(ItemSerializer(item).data)
 
 
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
 
-@extend_schema(summary="依申请公开：列表 / 登记", request=OpenApiTypes.OBJECT, responses=RequestSerializer)
-@api_view(["GET", "POST"])
-def requests_(request):
-    ctx = {"user": request.user}
-    if request.method == "GET":
-        _need(request.user)
+class Requests(Endpoint):
+    perms = {"GET": VIEW, "POST": "governance.requests"}
+
+    @extend_schema(summary="依申请公开列表", responses=RequestSerializer(many=True))
+    def get(self, request):
         qs = selectors.request_list(user=request.user, filters=request.GET.dict())
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(qs, request)
-        return paginator.get_paginated_response(RequestSerializer(page, many=True, context=ctx).data)
-    node = _node(request.user, "governance.requests", request.data.get("node"))
-    req = services.request_submit(actor=request.user, node=node, channel=request.data.get("channel") or "counter",
-                                  **_data(request, ["applicant_type", "applicant_name", "phone", "email", "address",
-                                                    "content", "purpose", "received_on"]))
-    return Response(RequestSerializer(req, context=ctx).data, status=201)
+        return self.page(qs, RequestSerializer, context={"user": request.user})
+
+    @extend_schema(summary="登记依申请公开（窗口、信函）", request=RequestIn, responses=RequestSerializer)
+    def post(self, request):
+        d = self.validated(RequestIn)
+        node = selectors.tenant_for_new_record(request.user, "governance.requests", d.pop("node", None))
+        d["channel"] = d.get("channel") or "counter"
+        req = services.request_submit(actor=request.user, node=node, **d)
+        return Response(RequestSerializer(req, context={"user": request.user}).data, status=201)
 
 
-@extend_schema(summary="依申请公开详情", responses=RequestSerializer)
-@api_view(["GET"])
-def request_detail(request, pk):
-    return Response(RequestSerializer(selectors.request_get_for_user(request.user, pk), context={"user": request.user}).data)
+class RequestDetail(Endpoint):
+    perms = {"GET": VIEW}
+    access = request_policy
+
+    @extend_schema(summary="依申请公开详情", responses=RequestSerializer)
+    def get(self, request, pk):
+        return Response(RequestSerializer(self.get_object(pk), context={"user": request.user}).data)
 
 
-@extend_schema(summary="依申请公开办理操作：action = request_correction / submit_correction / request_extension / approve_extension / reject_extension / answer", request=OpenApiTypes.OBJECT, responses=RequestSerializer)
-@api_view(["POST"])
-def request_transition(request, pk):
-    req = selectors.request_get_for_user(request.user, pk)
-    name, kwargs, version = _transition_kwargs(wf.REQUEST, request)
-    req = services.request_transition(actor=request.user, request_id=req.pk, name=name, version=version,
-                                      attachments=request.FILES.getlist("files"), **kwargs)
-    return Response(RequestSerializer(req, context={"user": request.user}).data)
+class RequestTransition(TransitionEndpoint):
+    perms = {"POST": VIEW}
+    access = request_policy
+    workflow = wf.REQUEST
+    service = services.request_transition
+    id_kw = "request_id"
+    out = RequestSerializer
+    input_class = transition_input(wf.REQUEST, "RequestTransitionIn")
+
+    @extend_schema(summary="依申请公开办理操作：action = " + " / ".join(wf.REQUEST.transitions),
+                   request=input_class, responses=RequestSerializer)
+    def post(self, request, pk):
+        return super().post(request, pk)
 
 
-@extend_schema(summary="答复书（.docx）", responses={(200, ui.DOCX): bytes})
-@api_view(["GET"])
-def request_letter(request, pk):
-    req = selectors.request_get_for_user(request.user, pk)
-    if req.status != "answered":
-        raise DomainError("尚未答复，不能生成答复书。")
-    return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
+class RequestLetter(Endpoint):
+    perms = {"GET": VIEW}
+    access = request_policy
+
+    @extend_schema(summary="答复书（.docx）", responses={(200, ui.DOCX): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        req = self.get_object(pk)
+        if req.status != "answered":
+            raise DomainError("尚未答复，不能生成答复书。")
+        return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
 
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
 
-@extend_schema(summary="行政规范性文件：列表 / 起草", request=OpenApiTypes.OBJECT, responses=DocumentSerializer)
-@api_view(["GET", "POST"])
-def documents_(request):
-    ctx = {"user": request.user}
-    if request.method == "GET":
-        _need(request.user)
+class Documents(Endpoint):
+    perms = {"GET": VIEW, "POST": "governance.documents"}
+
+    @extend_schema(summary="行政规范性文件列表", responses=DocumentSerializer(many=True))
+    def get(self, request):
         qs = selectors.document_list(user=request.user, filters=request.GET.dict())
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(qs, request)
-        return paginator.get_paginated_response(DocumentSerializer(page, many=True, context=ctx).data)
-    node = _node(request.user, "governance.documents", request.data.get("node"))
-    doc = services.document_create(actor=request.user, node=node, title=request.data.get("title", ""),
-                                   body=request.data.get("body", ""), drafting_unit=request.data.get("drafting_unit", ""))
-    return Response(DocumentSerializer(doc, context=ctx).data, status=201)
+        return self.page(qs, DocumentSerializer, context={"user": request.user})
+
+    @extend_schema(summary="起草行政规范性文件", request=DocumentIn, responses=DocumentSerializer)
+    def post(self, request):
+        d = self.validated(DocumentIn)
+        node = selectors.tenant_for_new_record(request.user, "governance.documents", d.pop("node", None))
+        doc = services.document_create(actor=request.user, node=node, title=d.get("title", ""), body=d.get("body", ""),
+                                       drafting_unit=d.get("drafting_unit", ""))
+        return Response(DocumentSerializer(doc, context={"user": request.user}).data, status=201)
 
 
-@extend_schema(summary="规范性文件详情", responses=DocumentSerializer)
-@api_view(["GET"])
-def document_detail(request, pk):
-    doc = selectors.document_get_for_user(request.user, pk)
-    data = DocumentSerializer(doc, context={"user": request.user}).data
-    data["comments"] = CommentSerializer(doc.comments.all(), many=True).data
-    return Response(data)
+class DocumentDetail(Endpoint):
+    perms = {"GET": VIEW}
+    access = document_policy
+
+    @extend_schema(summary="规范性文件详情（含公众意见）", responses=DocumentSerializer)
+    def get(self, request, pk):
+        doc = self.get_object(pk)
+        data = DocumentSerializer(doc, context={"user": request.user}).data
+        data["comments"] = CommentSerializer(doc.comments.all(), many=True).data
+        return Response(data)
 
 
-@extend_schema(summary="规范性文件流程操作：action = open_comment / close_comment / submit_review / approve_review / return_review / decide / register / publish / file / repeal", request=OpenApiTypes.OBJECT, responses=DocumentSerializer)
-@api_view(["POST"])
-def document_transition(request, pk):
-    doc = selectors.document_get_for_user(request.user, pk)
-    name, kwargs, version = _transition_kwargs(wf.DOCUMENT, request)
-    doc = services.document_transition(actor=request.user, document_id=doc.pk, name=name, version=version,
-                                       attachments=request.FILES.getlist("files"), **kwargs)
-    return Response(DocumentSerializer(doc, context={"user": request.user}).data)
+class DocumentTransition(TransitionEndpoint):
+    perms = {"POST": VIEW}
+    access = document_policy
+    workflow = wf.DOCUMENT
+    service = services.document_transition
+    id_kw = "document_id"
+    out = DocumentSerializer
+    input_class = transition_input(wf.DOCUMENT, "DocumentTransitionIn")
+
+    @extend_schema(summary="规范性文件流程操作：action = " + " / ".join(wf.DOCUMENT.transitions),
+                   request=input_class, responses=DocumentSerializer)
+    def post(self, request, pk):
+        return super().post(request, pk)
 
 
-@extend_schema(summary="公众意见列表（审核）", responses=CommentSerializer)
-@api_view(["GET"])
-def comments(request):
-    _need(request.user)
-    return _page(request, selectors.comment_list(user=request.user, filters=request.GET.dict()), CommentSerializer)
+class Comments(Endpoint):
+    perms = {"GET": VIEW}
+
+    @extend_schema(summary="公众意见列表（审核）", responses=CommentSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.comment_list(user=request.user, filters=request.GET.dict()), CommentSerializer)
 
 
-@extend_schema(summary="审核公众意见：status = approved / rejected，reply 答复", request=OpenApiTypes.OBJECT, responses=CommentSerializer)
-@api_view(["POST"])
-def comment_moderate(request, pk):
-    comment = selectors.comment_get_for_user(request.user, pk)
-    comment = services.comment_moderate(actor=request.user, comment_id=comment.pk, status=request.data.get("status", ""),
-                                        reply=request.data.get("reply", ""))
-    return Response(CommentSerializer(comment).data)
+class CommentModerate(Endpoint):
+    perms = {"POST": "governance.moderate"}
+    access = comment_policy
+
+    @extend_schema(summary="审核公众意见：status = approved / rejected，reply 答复", request=ModerateIn,
+                   responses=CommentSerializer)
+    def post(self, request, pk):
+        comment = self.get_object(pk, "moderate")
+        d = self.validated(ModerateIn)
+        comment = services.comment_moderate(actor=request.user, comment_id=comment.pk, status=d.get("status", ""),
+                                            reply=d.get("reply", ""))
+        return Response(CommentSerializer(comment).data)
 
 
 # ---- 重大决策 -----------------------------------------------------------------------------------------------------
 
-@extend_schema(summary="重大行政决策目录：列表 / 列入", request=OpenApiTypes.OBJECT, responses=DecisionSerializer)
-@api_view(["GET", "POST"])
-def decisions(request):
-    if request.method == "GET":
-        _need(request.user)
-        return _page(request, selectors.decision_list(user=request.user, filters=request.GET.dict()), DecisionListSerializer)
-    node = _node(request.user, "governance.decisions", request.data.get("node"))
-    decision = services.decision_create(actor=request.user, node=node, **_data(request, ["year", "title", "description", "sponsor_unit",
-                                                                                          "hearing_required"]))
-    return Response(DecisionSerializer(decision, context={"user": request.user}).data, status=201)
+class Decisions(Endpoint):
+    perms = {"GET": VIEW, "POST": "governance.decisions"}
+
+    @extend_schema(summary="重大行政决策目录", responses=DecisionListSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.decision_list(user=request.user, filters=request.GET.dict()), DecisionListSerializer)
+
+    @extend_schema(summary="列入重大行政决策目录", request=DecisionIn, responses=DecisionSerializer)
+    def post(self, request):
+        d = self.validated(DecisionIn)
+        node = selectors.tenant_for_new_record(request.user, "governance.decisions", d.pop("node", None))
+        decision = services.decision_create(actor=request.user, node=node, **d)
+        return Response(DecisionSerializer(decision, context={"user": request.user}).data, status=201)
 
 
-@extend_schema(summary="重大行政决策详情（含程序环节）", responses=DecisionSerializer)
-@api_view(["GET"])
-def decision_detail(request, pk):
-    return Response(DecisionSerializer(selectors.decision_get_for_user(request.user, pk), context={"user": request.user}).data)
+class DecisionDetail(Endpoint):
+    perms = {"GET": VIEW}
+    access = decision_policy
+
+    @extend_schema(summary="重大行政决策详情（含程序环节）", responses=DecisionSerializer)
+    def get(self, request, pk):
+        return Response(DecisionSerializer(self.get_object(pk), context={"user": request.user}).data)
 
 
-@extend_schema(summary="决策流程操作：action = start / decide / publish / implement / evaluate", request=OpenApiTypes.OBJECT, responses=DecisionSerializer)
-@api_view(["POST"])
-def decision_transition(request, pk):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    name, kwargs, version = _transition_kwargs(wf.DECISION, request)
-    decision = services.decision_transition(actor=request.user, decision_id=decision.pk, name=name, version=version, **kwargs)
-    return Response(DecisionSerializer(decision, context={"user": request.user}).data)
+class DecisionTransition(TransitionEndpoint):
+    perms = {"POST": VIEW}
+    access = decision_policy
+    workflow = wf.DECISION
+    service = services.decision_transition
+    id_kw = "decision_id"
+    out = DecisionSerializer
+    input_class = transition_input(wf.DECISION, "DecisionTransitionIn")
+
+    def attachments(self, request) -> dict:
+        return {}
+
+    @extend_schema(summary="决策流程操作：action = " + " / ".join(wf.DECISION.transitions),
+                   request=input_class, responses=DecisionSerializer)
+    def post(self, request, pk):
+        return super().post(request, pk)
 
 
-@extend_schema(summary="公开征求意见（days，默认30日）", request=OpenApiTypes.OBJECT, responses=DecisionSerializer)
-@api_view(["POST"])
-def decision_comment_open(request, pk):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    decision = services.decision_open_comment(actor=request.user, decision_id=decision.pk, days=request.data.get("days"),
-                                              version=request.data.get("version"))
-    return Response(DecisionSerializer(decision, context={"user": request.user}).data)
+class DecisionCommentOpen(Endpoint):
+    perms = {"POST": "governance.decisions"}
+    access = decision_policy
+
+    @extend_schema(summary="公开征求意见（days，默认30日）", request=DaysIn, responses=DecisionSerializer)
+    def post(self, request, pk):
+        decision = self.get_object(pk, "decisions")
+        d = self.validated(DaysIn)
+        decision = services.decision_open_comment(actor=request.user, decision_id=decision.pk, days=d.get("days"),
+                                                  version=d.get("version"))
+        return Response(DecisionSerializer(decision, context={"user": request.user}).data)
 
 
-@extend_schema(summary="记录程序环节：action = record（evidence, done_on, files）/ waive（reason）", request=OpenApiTypes.OBJECT, responses=DecisionSerializer)
-@api_view(["POST"])
-def decision_step(request, pk, kind):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    if request.data.get("action") == "waive":
-        services.decision_step_waive(actor=request.user, decision_id=decision.pk, kind=kind, reason=request.data.get("reason", ""))
-    else:
-        services.decision_step_record(actor=request.user, decision_id=decision.pk, kind=kind, evidence=request.data.get("evidence", ""),
-                                      done_on=request.data.get("done_on"), attachments=request.FILES.getlist("files"))
-    decision.refresh_from_db()
-    return Response(DecisionSerializer(decision, context={"user": request.user}).data)
+class DecisionStepRecord(Endpoint):
+    perms = {"POST": "governance.decisions"}
+    access = decision_policy
+    census_kwargs = {"kind": "expert"}
+
+    @extend_schema(summary="记录程序环节：action = record（evidence, done_on, files）/ waive（reason）", request=StepIn,
+                   responses=DecisionSerializer)
+    def post(self, request, pk, kind):
+        decision = self.get_object(pk, "decisions")
+        d = self.validated(StepIn)
+        if d.get("action") == "waive":
+            services.decision_step_waive(actor=request.user, decision_id=decision.pk, kind=kind, reason=d.get("reason", ""))
+        else:
+            services.decision_step_record(actor=request.user, decision_id=decision.pk, kind=kind,
+                                          evidence=d.get("evidence", ""), done_on=d.get("done_on"),
+                                          attachments=request.FILES.getlist("files"))
+        decision.refresh_from_db()
+        return Response(DecisionSerializer(decision, context={"user": request.user}).data)
 
 
-@extend_schema(summary="登记听证会", request=OpenApiTypes.OBJECT, responses=HearingSerializer)
-@api_view(["POST"])
-def decision_hearing(request, pk):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    hearing = services.hearing_create(actor=request.user, decision_id=decision.pk,
-                                      **{k: request.data.get(k, "") for k in ("notice_on", "notice_text", "held_on", "place",
-                                                                              "participants", "record")})
-    return Response(HearingSerializer(hearing).data, status=201)
+class DecisionHearing(Endpoint):
+    perms = {"POST": "governance.decisions"}
+    access = decision_policy
+
+    @extend_schema(summary="登记听证会", request=HearingIn, responses=HearingSerializer)
+    def post(self, request, pk):
+        decision = self.get_object(pk, "decisions")
+        hearing = services.hearing_create(actor=request.user, decision_id=decision.pk, **self.validated(HearingIn))
+        return Response(HearingSerializer(hearing).data, status=201)
 
 
-@extend_schema(summary="决策档案（.zip：.docx 摘要 + 各环节附件）", responses={(200, "application/zip"): bytes})
-@api_view(["GET"])
-def decision_bundle(request, pk):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    return ui.file_response(documents.decision_bundle(decision), f"决策档案-{decision.pk}.zip", "application/zip")
+class DecisionBundle(Endpoint):
+    perms = {"GET": VIEW}
+    access = decision_policy
+
+    @extend_schema(summary="决策档案（.zip：.docx 摘要 + 各环节附件）", responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        decision = self.get_object(pk)
+        return ui.file_response(documents.decision_bundle(decision), f"决策档案-{decision.pk}.zip", "application/zip")
 
 
 # ---- 会议 ---------------------------------------------------------------------------------------------------------
 
-@extend_schema(summary="党工委会议：列表 / 登记（agenda: [议题]）", request=OpenApiTypes.OBJECT, responses=MeetingSerializer)
-@api_view(["GET", "POST"])
-def meetings(request):
-    if request.method == "GET":
-        _need(request.user)
-        return _page(request, selectors.meeting_list(user=request.user, filters=request.GET.dict()), MeetingListSerializer)
-    node = _node(request.user, "governance.meetings", request.data.get("node"))
-    agenda = request.data.get("agenda") or []
-    if isinstance(agenda, str):
-        agenda = [line for line in agenda.splitlines() if line.strip()]
-    elif not isinstance(agenda, (list, tuple)):
-        raise DomainError("议题应为列表，每项一个议题。", field_errors={"agenda": "应为列表。"})
-    agenda = [str(a) for a in agenda]
-    meeting = services.meeting_create(actor=request.user, node=node, title=request.data.get("title", ""),
-                                      held_on=request.data.get("held_on"), place=request.data.get("place", ""), agenda=agenda)
-    return Response(MeetingSerializer(meeting).data, status=201)
+class Meetings(Endpoint):
+    perms = {"GET": VIEW, "POST": "governance.meetings"}
+
+    @extend_schema(summary="党工委会议列表", responses=MeetingListSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.meeting_list(user=request.user, filters=request.GET.dict()), MeetingListSerializer)
+
+    @extend_schema(summary="登记党工委会议（agenda: [议题]）", request=MeetingIn, responses=MeetingSerializer)
+    def post(self, request):
+        d = self.validated(MeetingIn)
+        node = selectors.tenant_for_new_record(request.user, "governance.meetings", d.get("node"))
+        meeting = services.meeting_create(actor=request.user, node=node, title=d.get("title", ""),
+                                          held_on=d.get("held_on"), place=d.get("place", ""),
+                                          agenda=d.get("agenda") or [])
+        return Response(MeetingSerializer(meeting).data, status=201)
 
 
-@extend_schema(summary="党工委会议详情", responses=MeetingSerializer)
-@api_view(["GET"])
-def meeting_detail(request, pk):
-    return Response(MeetingSerializer(selectors.meeting_get_for_user(request.user, pk)).data)
+class MeetingDetail(Endpoint):
+    perms = {"GET": VIEW}
+    access = meeting_policy
+
+    @extend_schema(summary="党工委会议详情", responses=MeetingSerializer)
+    def get(self, request, pk):
+        return Response(MeetingSerializer(self.get_object(pk)).data)
 
 
-@extend_schema(summary="登记参会人员：user（党工委成员）或 name + village（列席）", request=OpenApiTypes.OBJECT, responses=AttendeeSerializer)
-@api_view(["POST"])
-def meeting_attendee(request, pk):
-    meeting = selectors.meeting_get_for_user(request.user, pk)
-    if request.data.get("user"):
-        user_id = str(request.data.get("user"))
-        user = selectors.voting_candidates(meeting.node).filter(pk=int(user_id)).first() if user_id.isdigit() else None
-        if user is None:
-            raise DomainError("请选择本街道的党工委成员。", field_errors={"user": "不在本街道。"})
-        attendee = services.meeting_add_attendee(actor=request.user, meeting_id=meeting.pk, user=user)
-    else:
-        attendee = services.meeting_add_attendee(actor=request.user, meeting_id=meeting.pk, name=request.data.get("name", ""),
-                                                 village=request.data.get("village"), role_label=request.data.get("role_label", ""))
-    return Response(AttendeeSerializer(attendee).data, status=201)
+class MeetingAttendeeAdd(Endpoint):
+    perms = {"POST": "governance.meetings"}
+    access = meeting_policy
+
+    @extend_schema(summary="登记参会人员：user（党工委成员）或 name + village（列席）", request=AttendeeIn,
+                   responses=AttendeeSerializer)
+    def post(self, request, pk):
+        meeting = self.get_object(pk, "meetings")
+        d = self.validated(AttendeeIn)
+        attendee = services.meeting_add_attendee(actor=request.user, meeting_id=meeting.pk,
+                                                 **selectors.attendee_input(meeting, d))
+        return Response(AttendeeSerializer(attendee).data, status=201)
 
 
-@extend_schema(summary="增加议题", request=OpenApiTypes.OBJECT, responses=AgendaSerializer)
-@api_view(["POST"])
-def meeting_item(request, pk):
-    meeting = selectors.meeting_get_for_user(request.user, pk)
-    item = services.meeting_add_item(actor=request.user, meeting_id=meeting.pk, title=request.data.get("title", ""))
-    return Response(AgendaSerializer(item).data, status=201)
+class MeetingItemAdd(Endpoint):
+    perms = {"POST": "governance.meetings"}
+    access = meeting_policy
+
+    @extend_schema(summary="增加议题", request=TitleIn, responses=AgendaSerializer)
+    def post(self, request, pk):
+        meeting = self.get_object(pk, "meetings")
+        item = services.meeting_add_item(actor=request.user, meeting_id=meeting.pk,
+                                         title=self.validated(TitleIn).get("title", ""))
+        return Response(AgendaSerializer(item).data, status=201)
 
 
-@extend_schema(summary="记录议题的集体决定：outcome = approved / rejected / deferred", request=OpenApiTypes.OBJECT, responses=AgendaSerializer)
-@api_view(["POST"])
-def agenda_decide(request, pk, item_id):
-    meeting = selectors.meeting_get_for_user(request.user, pk)
-    item = meeting.items.filter(pk=item_id).first()
-    if item is None:
-        raise DomainError("议题不存在。", code="not_found")
-    item = services.agenda_item_decide(actor=request.user, item_id=item.pk, outcome=request.data.get("outcome", ""),
-                                       decision_text=request.data.get("decision_text", ""))
-    return Response(AgendaSerializer(item).data)
+class AgendaDecide(Endpoint):
+    perms = {"POST": "governance.meetings"}
+    access = meeting_policy
+    census_kwargs = {"item_id": 1}
+
+    @extend_schema(summary="记录议题的集体决定：outcome = approved / rejected / deferred", request=OutcomeIn,
+                   responses=AgendaSerializer)
+    def post(self, request, pk, item_id):
+        meeting = self.get_object(pk, "meetings")
+        item = selectors.agenda_item_of(meeting, item_id)
+        d = self.validated(OutcomeIn)
+        item = services.agenda_item_decide(actor=request.user, item_id=item.pk, outcome=d.get("outcome", ""),
+                                           decision_text=d.get("decision_text", ""))
+        return Response(AgendaSerializer(item).data)
 
 
-@extend_schema(summary="录入会议纪要", request=OpenApiTypes.OBJECT, responses=MeetingSerializer)
-@api_view(["POST"])
-def meeting_minutes(request, pk):
-    meeting = selectors.meeting_get_for_user(request.user, pk)
-    meeting = services.meeting_record_minutes(actor=request.user, meeting_id=meeting.pk, minutes=request.data.get("minutes", ""),
-                                              version=request.data.get("version"))
-    return Response(MeetingSerializer(meeting).data)
+class MeetingMinutes(Endpoint):
+    perms = {"POST": "governance.meetings"}
+    access = meeting_policy
+
+    @extend_schema(summary="录入会议纪要", request=MinutesIn, responses=MeetingSerializer)
+    def post(self, request, pk):
+        meeting = self.get_object(pk, "meetings")
+        d = self.validated(MinutesIn)
+        meeting = services.meeting_record_minutes(actor=request.user, meeting_id=meeting.pk,
+                                                  minutes=d.get("minutes", ""), version=d.get("version"))
+        return Response(MeetingSerializer(meeting).data)
 
 
 urlpatterns = [
-    path("items/", items, name="api_governance_items"),
-    path("items/<int:pk>/", item_detail, name="api_governance_item"),
-    path("items/<int:pk>/withdraw/", item_withdraw, name="api_governance_item_withdraw"),
-    path("requests/", requests_, name="api_governance_requests"),
-    path("requests/<int:pk>/", request_detail, name="api_governance_request"),
-    path("requests/<int:pk>/transition/", request_transition, name="api_governance_request_transition"),
-    path("requests/<int:pk>/letter/", request_letter, name="api_governance_request_letter"),
-    path("documents/", documents_, name="api_governance_documents"),
-    path("documents/<int:pk>/", document_detail, name="api_governance_document"),
-    path("documents/<int:pk>/transition/", document_transition, name="api_governance_document_transition"),
-    path("comments/", comments, name="api_governance_comments"),
-    path("comments/<int:pk>/moderate/", comment_moderate, name="api_governance_comment_moderate"),
-    path("decisions/", decisions, name="api_governance_decisions"),
-    path("decisions/<int:pk>/", decision_detail, name="api_governance_decision"),
-    path("decisions/<int:pk>/transition/", decision_transition, name="api_governance_decision_transition"),
-    path("decisions/<int:pk>/comment-period/", decision_comment_open, name="api_governance_decision_comment"),
-    path("decisions/<int:pk>/steps/<str:kind>/", decision_step, name="api_governance_decision_step"),
-    path("decisions/<int:pk>/hearings/", decision_hearing, name="api_governance_decision_hearing"),
-    path("decisions/<int:pk>/bundle/", decision_bundle, name="api_governance_decision_bundle"),
-    path("meetings/", meetings, name="api_governance_meetings"),
-    path("meetings/<int:pk>/", meeting_detail, name="api_governance_meeting"),
-    path("meetings/<int:pk>/attendees/", meeting_attendee, name="api_governance_meeting_attendee"),
-    path("meetings/<int:pk>/items/", meeting_item, name="api_governance_meeting_item"),
-    path("meetings/<int:pk>/items/<int:item_id>/decide/", agenda_decide, name="api_governance_agenda_decide"),
-    path("meetings/<int:pk>/minutes/", meeting_minutes, name="api_governance_meeting_minutes"),
+    path("items/", Items.as_view(), name="api_governance_items"),
+    path("items/<int:pk>/", ItemDetail.as_view(), name="api_governance_item"),
+    path("items/<int:pk>/withdraw/", ItemWithdraw.as_view(), name="api_governance_item_withdraw"),
+    path("requests/", Requests.as_view(), name="api_governance_requests"),
+    path("requests/<int:pk>/", RequestDetail.as_view(), name="api_governance_request"),
+    path("requests/<int:pk>/transition/", RequestTransition.as_view(), name="api_governance_request_transition"),
+    path("requests/<int:pk>/letter/", RequestLetter.as_view(), name="api_governance_request_letter"),
+    path("documents/", Documents.as_view(), name="api_governance_documents"),
+    path("documents/<int:pk>/", DocumentDetail.as_view(), name="api_governance_document"),
+    path("documents/<int:pk>/transition/", DocumentTransition.as_view(), name="api_governance_document_transition"),
+    path("comments/", Comments.as_view(), name="api_governance_comments"),
+    path("comments/<int:pk>/moderate/", CommentModerate.as_view(), name="api_governance_comment_moderate"),
+    path("decisions/", Decisions.as_view(), name="api_governance_decisions"),
+    path("decisions/<int:pk>/", DecisionDetail.as_view(), name="api_governance_decision"),
+    path("decisions/<int:pk>/transition/", DecisionTransition.as_view(), name="api_governance_decision_transition"),
+    path("decisions/<int:pk>/comment-period/", DecisionCommentOpen.as_view(), name="api_governance_decision_comment"),
+    path("decisions/<int:pk>/steps/<str:kind>/", DecisionStepRecord.as_view(), name="api_governance_decision_step"),
+    path("decisions/<int:pk>/hearings/", DecisionHearing.as_view(), name="api_governance_decision_hearing"),
+    path("decisions/<int:pk>/bundle/", DecisionBundle.as_view(), name="api_governance_decision_bundle"),
+    path("meetings/", Meetings.as_view(), name="api_governance_meetings"),
+    path("meetings/<int:pk>/", MeetingDetail.as_view(), name="api_governance_meeting"),
+    path("meetings/<int:pk>/attendees/", MeetingAttendeeAdd.as_view(), name="api_governance_meeting_attendee"),
+    path("meetings/<int:pk>/items/", MeetingItemAdd.as_view(), name="api_governance_meeting_item"),
+    path("meetings/<int:pk>/items/<int:item_id>/decide/", AgendaDecide.as_view(), name="api_governance_agenda_decide"),
+    path("meetings/<int:pk>/minutes/", MeetingMinutes.as_view(), name="api_governance_meeting_minutes"),
 ]

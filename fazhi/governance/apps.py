@@ -16,4 +16,4 @@ class GovernanceConfig(domain.DomainApp):
     ]
     public_nav = [("政务公开", "governance_public:index"), ("依申请公开", "governance_public:apply"),
                   ("征求意见", "governance_public:documents")]
-    provides = ("permissions", "figures", "ledger", "todos", "workdays")
+    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays")

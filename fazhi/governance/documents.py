@@ -60,21 +60,29 @@ def reply_letter(req):
     doc = _new_document()
     sub = req.node
     _title(doc, f"{sub.name}政府信息公开申请答复书")
-    _para(doc, f"{sub.short_name or sub.name}依申复〔{req.answered_on.year if req.answered_on else ''}〕{req.tracking_code}号", indent=False, align="right")
+    from .services import REPLY_BASIS, remedy_text
+
+    _para(doc, req.reply_number or "", indent=False, align="right")
     _para(doc, f"{req.applicant_name}：", indent=False)
     _para(doc, f"本机关于{req.received_on:%Y年%m月%d日}收到您（单位）提出的政府信息公开申请，申请获取：{req.content}")
     if req.corrected_on:
         _para(doc, f"本机关于{req.correction_requested_on:%Y年%m月%d日}通知补正，您于{req.corrected_on:%Y年%m月%d日}补正，"
                    f"答复期限自收到补正申请之日起计算（《中华人民共和国政府信息公开条例》第三十条）。")
+    if req.paused_days:
+        _para(doc, f"因申请公开的信息可能损害第三方合法权益，本机关于{req.consultation_started_on:%Y年%m月%d日}书面征求第三方意见，"
+                   f"所需时间（{req.paused_days}个工作日）不计算在答复期限内（《中华人民共和国政府信息公开条例》第三十二条、第三十三条第三款）。")
     if req.extended:
         _para(doc, "因情况复杂，经政府信息公开工作机构负责人同意，答复期限延长20个工作日，并已告知您。")
-    _para(doc, f"经审查，答复如下：{req.get_reply_type_display()}。")
+    basis = REPLY_BASIS.get(req.reply_type)
+    _para(doc, f"经审查，答复如下：{req.get_reply_type_display()}" + (f"（依据{basis}）。" if basis else "。"))
     _para(doc, req.reply_text)
     if req.reply_reason:
         _para(doc, f"理由及依据：{req.reply_reason}")
     if req.referred_body:
         _para(doc, f"该政府信息由{req.referred_body}负责公开，请向该机关申请。")
-    _para(doc, "如对本答复不服，可以自收到本答复之日起60日内依法申请行政复议，或者在6个月内依法提起行政诉讼。")
+    remedy = remedy_text(req)
+    if remedy:
+        _para(doc, remedy)
     doc.add_paragraph()
     _para(doc, sub.name, indent=False, align="right")
     _para(doc, f"{req.answered_on:%Y年%m月%d日}" if req.answered_on else "", indent=False, align="right")

@@ -75,19 +75,22 @@ def requests_received(node, start, end):
     return _requests(node).filter(received_on__range=(start, end)).count()
 
 
-@figure("governance.requests_answered", "答复政府信息公开申请", unit="件", records="governance:requests")
+@figure("governance.requests_answered", "答复政府信息公开申请", unit="件", records="governance:requests",
+        records_params=lambda node, start, end: {"by": "answered"})
 def requests_answered(node, start, end):
     return _requests(node).filter(answered_on__range=(start, end)).count()
 
 
-@figure("governance.requests_by_reply", "申请答复（按答复类型）", unit="件", kind="breakdown", records="governance:requests")
+@figure("governance.requests_by_reply", "申请答复（按答复类型）", unit="件", kind="breakdown", records="governance:requests",
+        records_params=lambda node, start, end: {"by": "answered"})
 def requests_by_reply(node, start, end):
     counts = dict(_requests(node).filter(answered_on__range=(start, end)).values_list("reply_type").annotate(n=Count("id"))
                   .values_list("reply_type", "n"))
     return OrderedDict((label, counts[key]) for key, label in DisclosureRequest.Reply.choices if counts.get(key))
 
 
-@figure("governance.requests_on_time_rate", "申请按期答复率", kind="rate", records="governance:requests")
+@figure("governance.requests_on_time_rate", "申请按期答复率", kind="rate", records="governance:requests",
+        records_params=lambda node, start, end: {"by": "answered"})
 def requests_on_time_rate(node, start, end):
     qs = _requests(node).filter(answered_on__range=(start, end), due_date__isnull=False)
     total = qs.count()
@@ -104,17 +107,20 @@ def normative_docs_by_stage(node, start, end):
     return OrderedDict((label, counts[key]) for key, label in NormativeDocument.Status.choices if counts.get(key))
 
 
-@figure("governance.normative_docs_reviewed", "规范性文件合法性审核", unit="件", records="governance:documents")
+@figure("governance.normative_docs_reviewed", "规范性文件合法性审核", unit="件", records="governance:documents",
+        records_params=lambda node, start, end: {"by": "reviewed_on"})
 def normative_docs_reviewed(node, start, end):
     return _docs(node).filter(reviewed_on__range=(start, end)).count()
 
 
-@figure("governance.normative_docs_published", "公布行政规范性文件", unit="件", records="governance:documents")
+@figure("governance.normative_docs_published", "公布行政规范性文件", unit="件", records="governance:documents",
+        records_params=lambda node, start, end: {"by": "published_on"})
 def normative_docs_published(node, start, end):
     return _docs(node).filter(published_on__range=(start, end)).count()
 
 
-@figure("governance.normative_docs_filed", "规范性文件报备", unit="件", records="governance:documents")
+@figure("governance.normative_docs_filed", "规范性文件报备", unit="件", records="governance:documents",
+        records_params=lambda node, start, end: {"by": "filed_on"})
 def normative_docs_filed(node, start, end):
     return _docs(node).filter(filed_on__range=(start, end)).count()
 

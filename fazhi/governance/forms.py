@@ -159,6 +159,15 @@ def _field(name, context):
         return forms.CharField(label="理由及法律依据（不予公开、部分公开等须填写）", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     if name == "referred_body":
         return forms.CharField(label="负责公开的机关（非本机关负责时填写）", required=False)
+    if name == "consultation_party":
+        return forms.CharField(label="第三方（名称）", max_length=200, required=False)
+    if name == "consultation_opinion":
+        return forms.CharField(label="第三方意见（逾期未提出的写明）", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    if name == "ended_on":
+        return forms.DateField(label="收到意见（或期满）日期", widget=DATE, required=False)
+    if name == "late_reason":
+        return forms.CharField(label="逾期公开理由（超过20个工作日时必填）", widget=forms.Textarea(attrs={"rows": 2}),
+                               required=False)
     if name in ("decision_text", "evidence"):
         return forms.CharField(label={"decision_text": "决策内容", "evidence": "评估报告摘要"}[name], widget=forms.Textarea(attrs={"rows": 3}), required=False)
     raise KeyError(name)

@@ -26,6 +26,7 @@ class DisclosureCategory(models.Model):
 
 class DisclosureItem(models.Model):
     class Status(models.TextChoices):
+        DRAFT = "draft", "待确认发布"
         PUBLISHED = "published", "已公开"
         WITHDRAWN = "withdrawn", "已撤回"
 
@@ -36,10 +37,11 @@ class DisclosureItem(models.Model):
     formed_on = models.DateField("信息形成（变更）日期")
     publisher = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     publisher_name = models.CharField("发布机构", max_length=100, blank=True)
-    published_at = models.DateTimeField("发布时间")
-    published_on = models.DateField("发布日期", db_index=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_on = models.DateField("发布日期", null=True, blank=True, db_index=True)
     due_date = models.DateField("应公开期限", null=True, blank=True)
     is_timely = models.BooleanField("按时公开", null=True)
+    late_reason = models.TextField("逾期公开理由", blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdraw_reason = models.TextField("撤回理由", blank=True)
@@ -61,6 +63,7 @@ class DisclosureRequest(models.Model):
     class Status(models.TextChoices):
         REGISTERED = "registered", "办理中"
         CORRECTING = "correcting", "待补正"
+        CONSULTING = "consulting", "征求第三方意见中"
         EXTENSION_PENDING = "extension_pending", "延期待批"
         ANSWERED = "answered", "已答复"
 
@@ -76,6 +79,9 @@ class DisclosureRequest(models.Model):
         NOT_RESPONSIBLE = "not_responsible", "非本机关负责公开（告知机关）"
         ALREADY_PUBLIC = "already_public", "已主动公开（告知获取方式）"
         NOT_PROCESSED = "not_processed", "不予处理"
+        NO_IDENTITY = "no_identity", "未提供身份证明（告知补充后申请）"
+        REPEAT = "repeat", "重复申请，不予重复处理"
+        OTHER_LAW = "other_law", "依照有关法律、行政法规的规定办理"
         WITHDRAWN = "withdrawn", "申请人撤回申请"
 
     node = models.ForeignKey(OrgNode, verbose_name="受理机关", on_delete=models.PROTECT, related_name="+")
@@ -92,8 +98,14 @@ class DisclosureRequest(models.Model):
     clock_start = models.DateField("期限起算日")
     correction_requested_on = models.DateField("通知补正日期", null=True, blank=True)
     correction_note = models.TextField("补正要求", blank=True)
+    correction_late = models.BooleanField("补正告知超过7个工作日", default=False)
     corrected_on = models.DateField("补正完成日期", null=True, blank=True)
     waiting_days = models.PositiveIntegerField("补正等待天数", default=0)
+    consultation_party = models.CharField("征求意见的第三方", max_length=200, blank=True)
+    consultation_started_on = models.DateField("书面征求第三方意见日期", null=True, blank=True)
+    consultation_ended_on = models.DateField("第三方意见结束日期", null=True, blank=True)
+    consultation_opinion = models.TextField("第三方意见", blank=True)
+    paused_days = models.PositiveIntegerField("不计入答复期限的工作日", default=0)
     extended = models.BooleanField("已延期", default=False)
     extension_reason = models.TextField("延期理由", blank=True)
     extension_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延期批准人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -104,6 +116,9 @@ class DisclosureRequest(models.Model):
     reply_reason = models.TextField("理由及依据", blank=True)
     referred_body = models.CharField("告知的负责机关", max_length=100, blank=True)
     answered_on = models.DateField("答复日期", null=True, blank=True)
+    reply_year = models.PositiveIntegerField("答复书文号年份", null=True, blank=True)
+    reply_seq = models.PositiveIntegerField("答复书文号序号", null=True, blank=True)
+    reply_number = models.CharField("答复书文号", max_length=40, blank=True)
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField("登记时间")
     version = models.PositiveIntegerField(default=0)
@@ -113,6 +128,8 @@ class DisclosureRequest(models.Model):
         verbose_name_plural = "依申请公开"
         ordering = ["-received_on", "-id"]
         indexes = [models.Index(fields=["node", "received_on"]), models.Index(fields=["status", "due_date"])]
+        constraints = [models.UniqueConstraint(fields=["node", "reply_year", "reply_seq"], name="gov_reply_number_unique",
+                                               condition=models.Q(reply_seq__isnull=False))]
 
     def __str__(self):
         return f"{self.tracking_code}（{self.content[:20]}）"

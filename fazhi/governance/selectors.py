@@ -1,11 +1,21 @@
-"""Every read of the module, scoped through fazhi.core.policy. Public selectors show only what is published."""
+"""Every read of the module, scoped through the module's access policies (policies.py). Public selectors show only
+what is published.
+
+Workbench lists filter by ``node`` (a node id inside the user's scope: the node and everything below it) and by a
+date range ``start``/``end`` (inclusive, on the date the figure of the list counts), as well as ``year``: a figure's
+"records" link carries exactly these, so the list shows exactly the figure's records.
+"""
+from __future__ import annotations
+
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from fazhi.core import clock, policy
+from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgNode
 from fazhi.core.search import search_q
+from fazhi.core.validators import clean_date
 
 from .models import (
     AgendaItem,
@@ -17,6 +27,15 @@ from .models import (
     NormativeDocument,
     PublicComment,
 )
+from .policies import (
+    agenda_policy,
+    comment_policy,
+    decision_policy,
+    document_policy,
+    item_policy,
+    meeting_policy,
+    request_policy,
+)
 
 VIEW = "governance.view"
 
@@ -26,6 +45,34 @@ def _year(value):
         year = int(value)
         return year if 2000 <= year <= 2100 else None
     except (TypeError, ValueError):
+        return None
+
+
+def _within(qs, user, filters, *, date_field, node_field="node"):
+    """The figure filters: ?node= (inside the user's scope, else nothing), ?start=&end= or ?year= on ``date_field``."""
+    node_id = str(filters.get("node") or "")
+    if node_id:
+        node = policy.scoped_nodes(user, VIEW).filter(pk=int(node_id)).first() if node_id.isdigit() and len(node_id) < 12 else None
+        if node is None:
+            return qs.none()
+        qs = qs.filter(**{f"{node_field}__path__startswith": node.path})
+    year = _year(filters.get("year"))
+    if year:
+        qs = qs.filter(**{f"{date_field}__year": year})
+    for key, lookup in (("start", "gte"), ("end", "lte")):
+        try:
+            day = clean_date(filters.get(key), field=key, label=key, required=False)
+        except DomainError:
+            day = None
+        if day:
+            qs = qs.filter(**{f"{date_field}__{lookup}": day})
+    return qs
+
+
+def _day(value):
+    try:
+        return clean_date(value, field="date", label="日期", required=False)
+    except DomainError:
         return None
 
 
@@ -40,13 +87,16 @@ def categories():
     return DisclosureCategory.objects.filter(is_active=True)
 
 
-def _filter_items(qs, filters):
+def _filter_items(qs, filters, user=None):
     filters = filters or {}
     if filters.get("category"):
         qs = qs.filter(category__code=filters["category"])
-    year = _year(filters.get("year"))
-    if year:
-        qs = qs.filter(published_on__year=year)
+    if user is not None:
+        qs = _within(qs, user, filters, date_field="published_on")
+    else:
+        year = _year(filters.get("year"))
+        if year:
+            qs = qs.filter(published_on__year=year)
     if filters.get("status") in DisclosureItem.Status.values:
         qs = qs.filter(status=filters["status"])
     if filters.get("timely") in ("1", "0"):
@@ -54,13 +104,12 @@ def _filter_items(qs, filters):
     return _q(qs, filters.get("q"))
 
 
-def item_list(*, user, filters=None):
-    qs = policy.scope(DisclosureItem.objects.select_related("category", "node"), user, VIEW)
-    return _filter_items(qs, filters)
+def item_list(*, user, filters: dict | None = None) -> QuerySet:
+    return _filter_items(item_policy.instances_for(user), filters, user)
 
 
-def item_get_for_user(user, pk):
-    return policy.get_for_user(DisclosureItem.objects.select_related("category", "node", "publisher"), user, VIEW, pk=pk)
+def item_get_for_user(user, pk, action: str = "view") -> DisclosureItem:
+    return item_policy.get_for_user(user, action, pk)
 
 
 def public_items(filters=None, *, include_withdrawn=False):
@@ -96,15 +145,17 @@ def public_years():
 
 def request_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(DisclosureRequest.objects.select_related("node"), user, VIEW)
+    qs = request_policy.instances_for(user)
     if filters.get("status") in DisclosureRequest.Status.values:
         qs = qs.filter(status=filters["status"])
-    year = _year(filters.get("year"))
-    if year:
-        qs = qs.filter(received_on__year=year)
+    date_field = "answered_on" if filters.get("by") == "answered" else "received_on"
+    qs = _within(qs, user, filters, date_field=date_field)
+    if filters.get("reply_type") in DisclosureRequest.Reply.values:
+        qs = qs.filter(reply_type=filters["reply_type"])
     today = clock.today()
     due = filters.get("due")
-    open_q = ~Q(status=DisclosureRequest.Status.ANSWERED)
+    # waiting for the applicant's correction or a third party's opinion, the clock is paused: never "overdue"
+    open_q = Q(status__in=(DisclosureRequest.Status.REGISTERED, DisclosureRequest.Status.EXTENSION_PENDING))
     if due == "overdue":
         qs = qs.filter(open_q, due_date__lt=today)
     elif due == "soon":
@@ -112,8 +163,8 @@ def request_list(*, user, filters=None):
     return _q(qs, filters.get("q"))
 
 
-def request_get_for_user(user, pk):
-    return policy.get_for_user(DisclosureRequest.objects.select_related("node", "extension_approved_by"), user, VIEW, pk=pk)
+def request_get_for_user(user, pk, action: str = "view") -> DisclosureRequest:
+    return request_policy.get_for_user(user, action, pk)
 
 
 def request_track(code, phone):
@@ -124,15 +175,18 @@ def request_track(code, phone):
     return DisclosureRequest.objects.filter(tracking_code=code, phone=phone).first()
 
 
-def subdistricts_public():
-    return OrgNode.objects.filter(kind=OrgNode.Kind.SUBDISTRICT, is_active=True).order_by("path")
+def subdistricts_public() -> QuerySet:
+    return OrgNode.objects.tenants().filter(is_active=True).order_by("path")
 
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
 
 def document_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(NormativeDocument.objects.select_related("node"), user, VIEW)
+    qs = document_policy.instances_for(user)
+    date_field = filters.get("by") if filters.get("by") in ("reviewed_on", "published_on", "filed_on", "created_on") \
+        else "created_on"
+    qs = _within(qs, user, filters, date_field=date_field)
     if filters.get("status") in NormativeDocument.Status.values:
         qs = qs.filter(status=filters["status"])
     if filters.get("due") == "review":
@@ -142,9 +196,8 @@ def document_list(*, user, filters=None):
     return qs
 
 
-def document_get_for_user(user, pk):
-    return policy.get_for_user(NormativeDocument.objects.select_related("node", "reviewer", "agenda_item__meeting", "disclosure_item"),
-                               user, VIEW, pk=pk)
+def document_get_for_user(user, pk, action: str = "view") -> NormativeDocument:
+    return document_policy.get_for_user(user, action, pk)
 
 
 PUBLIC_DOC_STATES = ("commenting", "comment_closed", "in_review", "reviewed", "decided", "registered", "published", "filed", "repealed")
@@ -187,63 +240,100 @@ def approved_comments(target):
 
 def comment_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(PublicComment.objects.select_related("document", "decision"), user, VIEW)
+    qs = _within(comment_policy.instances_for(user), user, filters, date_field="created_at__date")
     if filters.get("status") in PublicComment.Status.values:
         qs = qs.filter(status=filters["status"])
     return qs.order_by("-created_at")
 
 
-def comment_get_for_user(user, pk):
-    return policy.get_for_user(PublicComment.objects.all(), user, VIEW, pk=pk)
+def comment_get_for_user(user, pk, action: str = "view") -> PublicComment:
+    return comment_policy.get_for_user(user, action, pk)
 
 
 # ---- 重大决策 -----------------------------------------------------------------------------------------------------
 
 def decision_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(MajorDecision.objects.select_related("node"), user, VIEW)
+    qs = decision_policy.instances_for(user)
     year = _year(filters.get("year"))
     if year:
         qs = qs.filter(year=year)
+    qs = _within(qs, user, {"node": filters.get("node")}, date_field="decided_on")
+    for key, lookup in (("start", "gte"), ("end", "lte")):  # catalogue years overlapping the period
+        day = _day(filters.get(key))
+        if day:
+            qs = qs.filter(**{f"year__{lookup}": day.year})
     if filters.get("status") in MajorDecision.Status.values:
         qs = qs.filter(status=filters["status"])
     return qs
 
 
-def decision_get_for_user(user, pk):
-    return policy.get_for_user(MajorDecision.objects.select_related("node", "agenda_item__meeting"), user, VIEW, pk=pk)
+def decision_get_for_user(user, pk, action: str = "view") -> MajorDecision:
+    return decision_policy.get_for_user(user, action, pk)
 
 
 # ---- 会议 ---------------------------------------------------------------------------------------------------------
 
 def meeting_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(Meeting.objects.select_related("node", "chair"), user, VIEW)
-    year = _year(filters.get("year"))
-    if year:
-        qs = qs.filter(held_on__year=year)
+    qs = _within(meeting_policy.instances_for(user), user, filters, date_field="held_on")
     return qs.order_by("-held_on", "-id").annotate(item_count=Count("items", distinct=True),
                        guest_count=Count("attendees", filter=Q(attendees__is_voting=False), distinct=True))
 
 
-def meeting_get_for_user(user, pk):
-    return policy.get_for_user(Meeting.objects.select_related("node", "chair"), user, VIEW, pk=pk)
+def meeting_get_for_user(user, pk, action: str = "view") -> Meeting:
+    return meeting_policy.get_for_user(user, action, pk)
 
 
 def approved_agenda_items(user, node):
     """Agenda items that may be linked as the collective decision of a document/decision in ``node``."""
-    sub = node.subdistrict or node
-    qs = policy.scope(AgendaItem.objects.select_related("meeting"), user, VIEW, field="meeting__node")
+    sub = node.tenant() or node
+    qs = agenda_policy.instances_for(user)
     return qs.filter(outcome=AgendaItem.Outcome.APPROVED, meeting__node__path__startswith=sub.path).order_by("-meeting__held_on", "seq")
 
 
-def villages_of(node):
-    return OrgNode.objects.filter(kind=OrgNode.Kind.VILLAGE, path__startswith=node.path, is_active=True).order_by("sort_order", "path")
+def villages_of(node) -> QuerySet:
+    return OrgNode.objects.villages().filter(path__startswith=node.path, is_active=True).order_by("sort_order", "path")
 
 
 def voting_candidates(node):
     from fazhi.core.models import User
 
     """Subdistrict-level staff (党工委成员 hold their roles on the subdistrict itself, not on a village)."""
-    return User.objects.filter(memberships__node=(node.subdistrict or node), memberships__is_active=True,
+    return User.objects.filter(memberships__node=(node.tenant() or node), memberships__is_active=True,
                                is_active=True).distinct().order_by("username")
+
+
+def tenant_for_new_record(user, perm: str, value=None) -> OrgNode:
+    """The 街道 a new record belongs to: the one chosen (inside the user's scope for ``perm``), else the user's first."""
+    from fazhi.core.errors import NotAllowed
+    from fazhi.core.validators import clean_node
+
+    if value not in (None, ""):
+        return clean_node(user, value, perm=perm, field="node", label="机关", tenants=True)
+    node = policy.scoped_nodes(user, perm, tenants=True).order_by("path").first()
+    if node is None:
+        raise NotAllowed("您的岗位角色不包含此功能。")
+    return node
+
+
+def agenda_item_of(meeting: Meeting, item_id) -> AgendaItem:
+    """An agenda item of a meeting the user already reached (its id in the URL): another meeting's item is 404."""
+    from fazhi.core.errors import NotFound
+
+    item = meeting.items.filter(pk=item_id).first() if str(item_id).isdigit() else None
+    if item is None:
+        raise NotFound("议题不存在。")
+    return item
+
+
+def attendee_input(meeting: Meeting, data: dict) -> dict:
+    """meeting_add_attendee's arguments from a form or API body: a voting member of this 街道, or a guest."""
+    user_id = data.get("user")
+    if user_id not in (None, ""):
+        user = voting_candidates(meeting.node).filter(pk=user_id).first() if str(user_id).isdigit() else None
+        if user is None:
+            raise DomainError("请选择本街道的党工委成员。", field_errors={"user": "不在本街道。"})
+        return {"user": user}
+    return {"name": data.get("name") or "", "village": data.get("village") or None,
+            "role_label": data.get("role_label") or ""}

@@ -2,19 +2,23 @@
 
 The workbench, the public site, the JSON API, ledger import and the demo loader all call these functions.
 """
+from __future__ import annotations
+
+import dataclasses
 import datetime
 import re
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fazhi.core import audit, clock, codes, files, policy, workdays
-from fazhi.core.errors import DomainError, NotAllowed
+from fazhi.core import audit, clock, codes, files, orgkinds, policy, workdays
+from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.models import OrgNode
 from fazhi.core.search import search_text
-from fazhi.core.validators import clean_text, validate_phone
-from fazhi.core.workflow import lock as _core_lock
+from fazhi.core.validators import clean_date, clean_int, clean_node, clean_text, validate_phone
+from fazhi.core.workflow import lock as workflow_lock
 
 from . import workflow as wf
 from .models import (
@@ -39,49 +43,35 @@ RULE_EXTENSION = "governance.request_extension"
 RULE_NORMATIVE_COMMENT = "governance.normative_comment"
 RULE_DECISION_COMMENT = "governance.decision_comment"
 RULE_NORMATIVE_VALIDITY = "governance.normative_validity"
+RULE_CORRECTION = "governance.correction_notice"
+RULE_THIRD_PARTY = "governance.third_party"
+RULE_RECONSIDERATION = "governance.reconsideration"
+RULE_LAWSUIT = "governance.lawsuit"
+VIEW = "governance.view"
 
 
-def lock(model, pk, version=None):
-    """core.workflow.lock, refusing a malformed version number with a message instead of an error page."""
-    if version in ("", None):
-        version = None
-    else:
-        try:
-            version = int(version)
-        except (TypeError, ValueError):
-            raise DomainError("版本号格式不正确，请刷新页面后重试。", field_errors={"version": "应为整数。"})
-    return _core_lock(model, pk, version)
+def _version(value) -> int | None:
+    """The version a form or API client last saw (None: do not check)."""
+    return clean_int(value, field="version", label="版本号", required=False)
 
 
-def _require_any(actor, perms, node, message="您没有权限执行此操作。"):
-    if not any(policy.has_perm(actor, p, node) for p in perms):
-        raise NotAllowed(message)
+def _get(model, pk):
+    """The row a service was given by id (the caller already authorised it through the policy); missing → 404."""
+    obj = model._default_manager.filter(pk=pk).first() if str(pk).isdigit() else None
+    if obj is None:
+        raise NotFound()
+    return obj
 
 
-def _require(actor, perm, node):
-    policy.require(actor, perm, node, view_perm="governance.view")
+def _require(actor, perm: str, node) -> None:
+    policy.require(actor, perm, node, view_perm=VIEW)
 
 
-def _subdistrict(node):
-    sub = node.subdistrict if node is not None else None
-    if sub is None:
+def _tenant(node: OrgNode) -> OrgNode:
+    tenant = node.tenant() if node is not None else None
+    if tenant is None:
         raise DomainError("请选择街道一级的机关。", field_errors={"node": "应为街道。"})
-    return sub
-
-
-def _date(value, *, field, label, required=True):
-    if value in (None, ""):
-        if required:
-            raise DomainError(f"请填写{label}。", field_errors={field: f"请填写{label}。"})
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise DomainError(f"{label}格式应为 2023-05-01。", field_errors={field: "日期格式应为 2023-05-01。"})
+    return tenant
 
 
 def _as_upload(att):
@@ -112,20 +102,21 @@ def _apply_timeliness(item):
 def disclosure_publish(*, actor, node, category_code, title, body, formed_on, attachments=(), publisher_name=""):
     """Publish one proactive-disclosure item now (used by the workbench, the API, normative documents and the
     reports app for the annual report — category_code "annual_report")."""
-    _require_any(actor, PUBLISH_PERMS, node, "您没有发布政府信息的权限。")
+    if not any(policy.has_perm(actor, p, node) for p in PUBLISH_PERMS):
+        raise NotAllowed("您没有发布政府信息的权限。")
     category = DisclosureCategory.objects.filter(code=category_code, is_active=True).first()
     if category is None:
         raise DomainError("请选择有效的公开目录类别。", field_errors={"category": "类别不存在或已停用。"})
     title = clean_text(title, field="title", label="标题", max_length=200)
     body = clean_text(body, field="body", label="正文", max_length=200000, required=False)
-    formed_on = _date(formed_on, field="formed_on", label="信息形成（变更）日期")
+    formed_on = clean_date(formed_on, field="formed_on", label="信息形成（变更）日期")
     now = clock.now()
     today = timezone.localdate(now)
     if formed_on > today:
         raise DomainError("信息形成日期不能晚于发布日期。", field_errors={"formed_on": "不能晚于今天。"})
     item = DisclosureItem(node=node, category=category, title=title, body=body, formed_on=formed_on,
                           publisher=actor if getattr(actor, "pk", None) else None,
-                          publisher_name=publisher_name or (_subdistrict(node).name if node.kind != OrgNode.Kind.DISTRICT else node.name),
+                          publisher_name=publisher_name or (node.name if node.is_district else _tenant(node).name),
                           published_at=now, published_on=today)
     _apply_timeliness(item)
     item.search_text = search_text(title, body, category.name)
@@ -137,26 +128,22 @@ def disclosure_publish(*, actor, node, category_code, title, body, formed_on, at
 
 
 @transaction.atomic
-def disclosure_withdraw(*, actor, item_id, reason, version=None):
-    item = lock(DisclosureItem, item_id, version)
-    _require(actor, "governance.disclosure", item.node)
-    if item.status == DisclosureItem.Status.WITHDRAWN:
-        raise DomainError("该信息已撤回。")
+def disclosure_withdraw(*, actor, item_id: int, reason: str, version: Any = None) -> DisclosureItem:
     reason = clean_text(reason, field="reason", label="撤回理由", max_length=1000)
-    item.status = DisclosureItem.Status.WITHDRAWN
-    item.withdrawn_at = clock.now()
-    item.withdraw_reason = reason
-    item.version += 1
-    item.save()
+
+    def withdraw(item, **_):
+        item.withdrawn_at = clock.now()
+        item.withdraw_reason = reason
+
+    item = wf.ITEM.run(_get(DisclosureItem, item_id), actor=actor, name="withdraw", version=_version(version),
+                       reason=reason, handler=withdraw)
     files.files_of(item).update(is_public=False)
-    audit.record(actor=actor, action="withdraw", obj=item, reason=reason, is_public=True, action_label="撤回公开",
-                 changes={"status": ["published", "withdrawn"]})
     return item
 
 
 @transaction.atomic
 def disclosure_attach(*, actor, item_id, uploads):
-    item = DisclosureItem.objects.select_for_update().get(pk=item_id)
+    item = _get(DisclosureItem, item_id)
     _require(actor, "governance.disclosure", item.node)
     if item.status != DisclosureItem.Status.PUBLISHED:
         raise DomainError("已撤回的信息不能再添加附件。")
@@ -169,9 +156,41 @@ def _tracking_code():
     return codes.tracking_code(DisclosureRequest.objects.all(), "tracking_code", prefix="GK", length=10)
 
 
-def request_deadline(req):
-    extra = workdays.rule(RULE_EXTENSION).amount if req.extended else 0
-    return workdays.compute_deadline(RULE_REQUEST, req.clock_start, extra=extra)
+@dataclasses.dataclass
+class RequestDeadline(workdays.Deadline):
+    """The reply deadline, saying how long a third-party consultation paused the clock (第三十三条第三款)."""
+
+    paused_days: int = 0
+    pause_text: str = ""
+
+    def explain(self):
+        text = super().explain()
+        if self.paused_days:
+            text += f"。{self.pause_text}"
+        return text
+
+
+def request_deadline(req: DisclosureRequest) -> RequestDeadline:
+    extension = workdays.rule(RULE_EXTENSION).amount if req.extended else 0
+    base = workdays.compute_deadline(RULE_REQUEST, req.clock_start, extra=extension + req.paused_days)
+    values = {f.name: getattr(base, f.name) for f in dataclasses.fields(workdays.Deadline)}
+    values["extra_days"] = extension
+    pause = ""
+    if req.paused_days:
+        pause = (f"征求第三方（{req.consultation_party}）意见自{req.consultation_started_on:%Y年%m月%d日}至"
+                 f"{req.consultation_ended_on:%Y年%m月%d日}，{req.paused_days}个工作日不计入答复期限"
+                 f"（《政府信息公开条例》第三十二条、第三十三条第三款），截止日相应顺延")
+    return RequestDeadline(**values, paused_days=req.paused_days, pause_text=pause)
+
+
+def correction_deadline(req: DisclosureRequest) -> workdays.Deadline:
+    """第三十条: the correction notice is due within 7 working days of receipt."""
+    return workdays.compute_deadline(RULE_CORRECTION, req.received_on)
+
+
+def consultation_deadline(req: DisclosureRequest) -> workdays.Deadline:
+    """第三十二条: the third party answers within 15 working days of receiving the request for its opinion."""
+    return workdays.compute_deadline(RULE_THIRD_PARTY, req.consultation_started_on)
 
 
 def _set_due(req):
@@ -182,7 +201,7 @@ def _set_due(req):
 def request_submit(*, node, applicant_name="", phone="", content="", applicant_type="person", email="", address="", purpose="",
                    actor=None, channel="online", received_on=None):
     """Register a request for disclosure (from the public site, or by staff for a walk-in/letter)."""
-    if node is None or node.kind != OrgNode.Kind.SUBDISTRICT or not node.is_active:
+    if node is None or not node.is_tenant or not node.is_active:
         raise DomainError("请选择受理申请的街道。", field_errors={"node": "请选择街道。"})
     if actor is not None and getattr(actor, "pk", None):
         _require(actor, "governance.requests", node)
@@ -214,7 +233,8 @@ def request_submit(*, node, applicant_name="", phone="", content="", applicant_t
         errors["email"] = "电子邮箱格式不正确。"
     if errors:
         raise DomainError("申请未提交：" + "；".join(errors.values()), field_errors=errors)
-    received_on = _date(received_on, field="received_on", label="收到日期", required=False) or clock.today()
+    received_on = clean_date(received_on, field="received_on", label="收到日期", required=False,
+                             not_future=True) or clock.today()
     req = DisclosureRequest(node=node, tracking_code=_tracking_code(), applicant_type=applicant_type,
                             applicant_name=applicant_name, phone=phone, email=(email or "").strip(),
                             address=(address or "").strip(), content=content, purpose=(purpose or "").strip(),
@@ -228,80 +248,149 @@ def request_submit(*, node, applicant_name="", phone="", content="", applicant_t
     return req
 
 
+def _correction_received(req: DisclosureRequest, corrected_on: datetime.date, text: str) -> None:
+    """第三十条: the reply period runs again from the day the corrected application is received."""
+    req.corrected_on = corrected_on
+    req.waiting_days += (corrected_on - req.correction_requested_on).days
+    req.clock_start = corrected_on
+    if text:
+        req.content = req.content + "\n【补正内容】" + text
+
+
 @transaction.atomic
-def request_transition(*, actor, request_id, name, version=None, reason="", corrected_on=None, correction_text="",
-                       reply_type="", reply_text="", reply_reason="", referred_body="", attachments=()):
-    req = lock(DisclosureRequest, request_id, version)
-    t = wf.REQUEST.check(req, actor, name, reason=reason)
-    before = audit.snapshot(req, ["status", "clock_start", "due_date", "extended", "reply_type"])
-    today = clock.today()
-    if name == "request_correction":
-        req.correction_requested_on = today
-        req.correction_note = clean_text(reason, field="reason", label="补正要求", max_length=2000)
-    elif name == "submit_correction":
-        corrected_on = _date(corrected_on, field="corrected_on", label="补正完成日期", required=False) or today
-        if corrected_on < req.correction_requested_on:
-            raise DomainError("补正完成日期不能早于通知补正日期。", field_errors={"corrected_on": "日期有误。"})
-        if corrected_on > today:
-            raise DomainError("补正完成日期不能晚于今天。", field_errors={"corrected_on": "日期有误。"})
-        req.corrected_on = corrected_on
-        req.waiting_days += (corrected_on - req.correction_requested_on).days
-        req.clock_start = corrected_on  # 第三十条：答复期限自收到补正的申请之日起计算
-        if correction_text:
-            req.content = req.content + "\n【补正内容】" + clean_text(correction_text, field="correction_text", label="补正内容", max_length=3000)
-    elif name == "request_extension":
-        req.extension_reason = clean_text(reason, field="reason", label="延期理由", max_length=1000)
-    elif name == "approve_extension":
-        req.extended = True
-        req.extension_approved_by = actor
-    elif name == "answer":
-        if reply_type not in DisclosureRequest.Reply.values:
-            raise DomainError("请选择法定答复类型。", field_errors={"reply_type": "请选择答复类型。"})
-        reply_text = clean_text(reply_text, field="reply_text", label="答复内容", max_length=10000)
-        needs_reason = reply_type in {"partial", "not_disclosed", "not_processed", "not_exist"}
-        reply_reason = clean_text(reply_reason, field="reply_reason", label="理由及法律依据", max_length=5000,
-                                  required=needs_reason)
-        if reply_type == "not_responsible":
-            referred_body = clean_text(referred_body, field="referred_body", label="负责公开的机关名称及联系方式", max_length=100)
-        req.reply_type, req.reply_text, req.reply_reason = reply_type, reply_text, reply_reason
-        req.referred_body = (referred_body or "").strip()
-        req.answered_on = today
-    req.status = t.target or req.status
-    _set_due(req)
-    req.version += 1
-    req.save()
-    audit.record(actor=actor, action="transition", obj=req, action_label=t.label, reason=reason,
-                 changes=audit.diff(before, audit.snapshot(req, ["status", "clock_start", "due_date", "extended", "reply_type"])))
+def request_transition(*, actor, request_id: int, name: str, version: Any = None, reason: str = "",
+                       corrected_on=None, correction_text: str = "", reply_type: str = "", reply_text: str = "",
+                       reply_reason: str = "", referred_body: str = "", consultation_party: str = "",
+                       consultation_opinion: str = "", ended_on=None, attachments=()) -> DisclosureRequest:
+    def handle(req, *, reason, **_):
+        today = clock.today()
+        if name == "request_correction":
+            req.correction_requested_on = today
+            req.correction_note = clean_text(reason, field="reason", label="补正要求", max_length=2000)
+            due = correction_deadline(req).due
+            req.correction_late = due is not None and today > due
+        elif name == "start_consultation":
+            req.consultation_party = clean_text(consultation_party, field="consultation_party", label="第三方名称",
+                                                max_length=200)
+            req.consultation_started_on = today
+        elif name == "end_consultation":
+            day = clean_date(ended_on, field="ended_on", label="收到意见日期", required=False, not_future=True) or today
+            if day < req.consultation_started_on:
+                raise DomainError("收到意见日期不能早于征求意见日期。", field_errors={"ended_on": "日期有误。"})
+            req.consultation_ended_on = day
+            req.consultation_opinion = clean_text(consultation_opinion, field="consultation_opinion",
+                                                  label="第三方意见", max_length=5000, required=False)
+            limit = workdays.rule(RULE_THIRD_PARTY).amount
+            req.paused_days = min(workdays.working_days_between(req.consultation_started_on, day), limit)
+        elif name == "submit_correction":
+            day = clean_date(corrected_on, field="corrected_on", label="补正完成日期", required=False) or today
+            if day < req.correction_requested_on:
+                raise DomainError("补正完成日期不能早于通知补正日期。", field_errors={"corrected_on": "日期有误。"})
+            if day > today:
+                raise DomainError("补正完成日期不能晚于今天。", field_errors={"corrected_on": "日期有误。"})
+            text = clean_text(correction_text, field="correction_text", label="补正内容", max_length=3000,
+                              required=False)
+            _correction_received(req, day, text)
+        elif name == "request_extension":
+            req.extension_reason = clean_text(reason, field="reason", label="延期理由", max_length=1000)
+        elif name == "approve_extension":
+            req.extended = True
+            req.extension_approved_by = actor
+        elif name == "answer":
+            _answer(req, reply_type=reply_type, reply_text=reply_text, reply_reason=reply_reason,
+                    referred_body=referred_body, today=today)
+        _set_due(req)
+
+    req = wf.REQUEST.run(_get(DisclosureRequest, request_id), actor=actor, name=name, version=_version(version),
+                         reason=reason, handler=handle)
     if attachments:
         _store(attachments, owner=req, node=req.node, actor=actor, purpose="reply")
     return req
 
 
+def _answer(req: DisclosureRequest, *, reply_type: str, reply_text: str, reply_reason: str, referred_body: str,
+            today: datetime.date) -> None:
+    if reply_type not in DisclosureRequest.Reply.values:
+        raise DomainError("请选择法定答复类型。", field_errors={"reply_type": "请选择答复类型。"})
+    reply_text = clean_text(reply_text, field="reply_text", label="答复内容", max_length=10000)
+    needs_reason = reply_type in {"partial", "not_disclosed", "not_processed", "not_exist", "no_identity", "repeat",
+                                  "other_law"}
+    reply_reason = clean_text(reply_reason, field="reply_reason", label="理由及法律依据", max_length=5000,
+                              required=needs_reason)
+    if reply_type == "not_responsible":
+        referred_body = clean_text(referred_body, field="referred_body", label="负责公开的机关名称及联系方式",
+                                   max_length=100)
+    else:
+        referred_body = clean_text(referred_body, field="referred_body", label="告知的机关", max_length=100,
+                                   required=False)
+    req.reply_type, req.reply_text, req.reply_reason = reply_type, reply_text, reply_reason
+    req.referred_body = referred_body
+    req.answered_on = today
+    _number_reply(req, today)
+
+
+def _number_reply(req: DisclosureRequest, today: datetime.date) -> None:
+    """The reply letter's document number: 〔year〕N号 per year and 街道, e.g. 稷下〔2024〕3号 (never reused)."""
+    tenant = _tenant(req.node)
+    last = (DisclosureRequest.objects.filter(node=req.node, reply_year=today.year, reply_seq__isnull=False)
+            .order_by("-reply_seq").values_list("reply_seq", flat=True).first())
+    req.reply_year, req.reply_seq = today.year, (last or 0) + 1
+    req.reply_number = f"{tenant.short_name or tenant.name}〔{today.year}〕{req.reply_seq}号"
+
+
+#: The remedy each reply form must state. 行政复议法（2023）第二十三条第一款第（四）项 and 第二款: where information is
+#: refused (不予公开 — also the refused part of a partial reply), reconsideration comes first and the reply says so.
+RECONSIDERATION_FIRST = {"not_disclosed", "partial"}
+
+
+def remedy_text(req: DisclosureRequest) -> str:
+    """The lawful remedy clause of a reply, by reply form, with its periods from the rule table."""
+    body = req.node.tenant() or req.node
+    above = body.parent.name + "人民政府" if body.parent_id else "上一级行政机关"
+    days = workdays.rule(RULE_RECONSIDERATION).amount
+    months = workdays.rule(RULE_LAWSUIT).amount
+    if req.reply_type in RECONSIDERATION_FIRST:
+        return (f"如对本答复中不予公开的决定不服，应当先自收到本答复之日起{days}日内向{above}申请行政复议；"
+                f"对行政复议决定不服的，可以再依法向人民法院提起行政诉讼（《中华人民共和国行政复议法》第二十条、"
+                f"第二十三条第一款第（四）项及第二款）。")
+    if req.reply_type == "withdrawn":
+        return ""
+    return (f"如对本答复不服，可以自收到本答复之日起{days}日内向{above}申请行政复议（《中华人民共和国行政复议法》"
+            f"第二十条），或者自知道或者应当知道之日起{months}个月内依法向人民法院提起行政诉讼（《中华人民共和国行政"
+            f"诉讼法》第四十六条）。")
+
+
+#: The legal basis each reply form rests on (shown in the letter), from 政府信息公开条例.
+REPLY_BASIS = {
+    "disclosed": "《中华人民共和国政府信息公开条例》第三十六条第（二）项",
+    "partial": "《中华人民共和国政府信息公开条例》第三十七条",
+    "not_disclosed": "《中华人民共和国政府信息公开条例》第三十六条第（三）项",
+    "not_exist": "《中华人民共和国政府信息公开条例》第三十六条第（四）项",
+    "not_responsible": "《中华人民共和国政府信息公开条例》第三十六条第（五）项",
+    "already_public": "《中华人民共和国政府信息公开条例》第三十六条第（一）项",
+    "no_identity": "《中华人民共和国政府信息公开条例》第二十九条第二款第（一）项（申请应当包括申请人的身份证明）",
+    "repeat": "《中华人民共和国政府信息公开条例》第三十六条第（六）项",
+    "other_law": "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
+}
+
+
 @transaction.atomic
-def request_correct_by_applicant(*, code, phone, correction_text):
+def request_correct_by_applicant(*, code: str, phone: str, correction_text: str) -> DisclosureRequest:
     """The applicant submits the correction online (found by tracking code + phone); the clock restarts today."""
     from .selectors import request_track
 
     found = request_track(code, phone)
     if found is None:
         raise DomainError("查询码或联系电话不正确。")
-    req = lock(DisclosureRequest, found.pk)
-    if req.status != DisclosureRequest.Status.CORRECTING:
+    if found.status != DisclosureRequest.Status.CORRECTING:
         raise DomainError("该申请当前不需要补正。")
     text = clean_text(correction_text, field="correction_text", label="补正内容", max_length=3000, min_length=4)
-    before = audit.snapshot(req, ["status", "clock_start", "due_date"])
-    today = clock.today()
-    req.corrected_on = today
-    req.waiting_days += (today - req.correction_requested_on).days
-    req.clock_start = today
-    req.content = req.content + "\n【补正内容】" + text
-    req.status = DisclosureRequest.Status.REGISTERED
-    _set_due(req)
-    req.version += 1
-    req.save()
-    audit.record(actor="申请人（网上补正）", action="transition", obj=req, action_label="申请人提交补正",
-                 changes=audit.diff(before, audit.snapshot(req, ["status", "clock_start", "due_date"])))
-    return req
+
+    def handle(req, **_):
+        _correction_received(req, clock.today(), text)
+        _set_due(req)
+
+    return wf.REQUEST.run(found, actor="申请人（网上补正）", name="applicant_correction", handler=handle)
 
 
 # ---- 公众意见（规范性文件、重大决策） ----------------------------------------------------------------------------
@@ -340,26 +429,27 @@ def comment_submit(*, target, body, author_name="", contact="", ip=""):
     return comment
 
 
+MODERATION = {PublicComment.Status.APPROVED: "approve", PublicComment.Status.REJECTED: "reject"}
+
+
 @transaction.atomic
-def comment_moderate(*, actor, comment_id, status, reply=""):
-    comment = PublicComment.objects.select_for_update().get(pk=comment_id)
+def comment_moderate(*, actor, comment_id: int, status: str, reply: str = "") -> PublicComment:
+    comment = _get(PublicComment, comment_id)
     _require(actor, "governance.moderate", comment.node)
-    if status not in (PublicComment.Status.APPROVED, PublicComment.Status.REJECTED):
+    if status not in MODERATION:
         raise DomainError("请选择审核结果（展示或不予展示）。", field_errors={"status": "请选择。"})
     reply = clean_text(reply, field="reply", label="答复", max_length=3000, required=False)
-    before = audit.snapshot(comment, ["status", "reply"])
-    comment.status, comment.reply = status, reply
-    comment.moderated_by, comment.moderated_at = actor, clock.now()
-    comment.save()
-    audit.record(actor=actor, action="update", obj=comment, action_label="审核公众意见",
-                 changes=audit.diff(before, audit.snapshot(comment, ["status", "reply"])))
-    return comment
+
+    def moderate(c, **_):
+        c.reply, c.moderated_by, c.moderated_at = reply, actor, clock.now()
+
+    return wf.COMMENT.run(comment, actor=actor, name=MODERATION[status], handler=moderate)
 
 
 # ---- 行政规范性文件 ---------------------------------------------------------------------------------------------
 
 def doc_prefix(node):
-    sub = _subdistrict(node)
+    sub = _tenant(node)
     return f"{sub.short_name or sub.name}发"
 
 
@@ -376,7 +466,7 @@ def next_number_seq(node, year):
 @transaction.atomic
 def document_create(*, actor, node, title, body, drafting_unit=""):
     _require(actor, "governance.documents", node)
-    _subdistrict(node)
+    _tenant(node)
     doc = NormativeDocument.objects.create(
         node=node, title=clean_text(title, field="title", label="文件名称", max_length=200),
         body=clean_text(body, field="body", label="文件内容", max_length=100000),
@@ -388,7 +478,7 @@ def document_create(*, actor, node, title, body, drafting_unit=""):
 
 @transaction.atomic
 def document_update(*, actor, document_id, version=None, title, body, drafting_unit=""):
-    doc = lock(NormativeDocument, document_id, version)
+    doc = workflow_lock(NormativeDocument, _get(NormativeDocument, document_id).pk, _version(version))
     _require(actor, "governance.documents", doc.node)
     if doc.status != NormativeDocument.Status.DRAFTING:
         raise DomainError("只有起草中的文件可以修改内容。")
@@ -406,102 +496,88 @@ def _agenda_item_for(actor, agenda_item, node):
     if agenda_item in (None, ""):
         raise DomainError("请选择作出集体决定的党工委会议议题。", field_errors={"agenda_item": "请选择会议议题。"})
     item_id = agenda_item.pk if isinstance(agenda_item, AgendaItem) else agenda_item
-    try:
-        item = AgendaItem.objects.select_related("meeting", "meeting__node").get(pk=int(item_id))
-    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+    item_id = clean_int(item_id, field="agenda_item", label="会议议题", min_value=1, max_value=2**62)
+    item = AgendaItem.objects.select_related("meeting", "meeting__node").filter(pk=item_id).first()
+    if item is None:
         raise DomainError("会议议题不存在。", field_errors={"agenda_item": "议题不存在。"})
-    if not item.meeting.node.path.startswith(_subdistrict(node).path) and not node.path.startswith(item.meeting.node.path):
+    if not item.meeting.node.path.startswith(_tenant(node).path) and not node.path.startswith(item.meeting.node.path):
         raise DomainError("会议议题不存在。", field_errors={"agenda_item": "议题不存在。"})
     if item.outcome != AgendaItem.Outcome.APPROVED:
         raise DomainError(f"议题“{item.title}”在会议上未获审议通过，不能据此作出决定。", field_errors={"agenda_item": "议题未通过。"})
     return item
 
 
-@transaction.atomic
-def document_transition(*, actor, document_id, name, version=None, reason="", comment_days=None, opinion="",
-                        agenda_item=None, number_seq=None, valid_years=None, filed_on=None, filing_body="",
-                        filing_receipt="", attachments=()):
-    doc = lock(NormativeDocument, document_id, version)
-    t = wf.DOCUMENT.check(doc, actor, name, reason=reason)
-    fields = ["status", "comment_end", "doc_number", "filed_on", "valid_until"]
-    before = audit.snapshot(doc, fields)
-    today = clock.today()
-    public = False
-    if name == "open_comment":
-        default = workdays.rule(RULE_NORMATIVE_COMMENT).amount
-        try:
-            days = int(comment_days) if comment_days not in (None, "") else default
-        except (TypeError, ValueError):
-            raise DomainError("征求意见期应为整数（工作日）。", field_errors={"comment_days": "应为整数。"})
-        if days < default or days > 120:
-            raise DomainError(f"征求意见期应在{default}至120个工作日之间。", field_errors={"comment_days": f"不少于{default}个工作日。"})
-        doc.comment_days = days
-        doc.comment_start = today
-        doc.comment_end = workdays.add_working_days(today, days)
-        public = True
-    elif name in ("approve_review", "return_review"):
-        opinion = clean_text(opinion, field="opinion", label="书面审核意见", max_length=10000, min_length=10)
-        doc.review_opinion, doc.reviewer, doc.reviewed_on = opinion, actor, today
-        reason = reason or opinion[:200]
-    elif name == "decide":
-        item = _agenda_item_for(actor, agenda_item, doc.node)
-        doc.agenda_item, doc.decided_on = item, item.meeting.held_on
-    elif name == "register":
-        year = today.year
-        try:
-            seq = int(number_seq) if number_seq not in (None, "") else next_number_seq(doc.node, year)
-        except (TypeError, ValueError):
-            raise DomainError("文号序号应为正整数。", field_errors={"number_seq": "应为正整数。"})
-        if seq < 1:
-            raise DomainError("文号序号应为正整数。", field_errors={"number_seq": "应为正整数。"})
-        number = format_number(doc.node, year, seq)
-        taken = NormativeDocument.objects.filter(node=doc.node, number_year=year, number_seq=seq).exclude(pk=doc.pk)
-        if taken.exists():
-            raise DomainError(f"文号“{number}”已被《{taken.first().title}》使用，同一年度文号不得重复。",
-                              field_errors={"number_seq": f"已被使用，下一个可用序号为{next_number_seq(doc.node, year)}。"})
-        try:
-            years = int(valid_years) if valid_years not in (None, "") else workdays.rule(RULE_NORMATIVE_VALIDITY).amount // 12
-        except (TypeError, ValueError):
-            raise DomainError("有效期应为整数（年）。", field_errors={"valid_years": "应为整数。"})
-        if not 1 <= years <= 5:
-            raise DomainError("规范性文件有效期应为1至5年。", field_errors={"valid_years": "应为1至5年。"})
-        doc.number_year, doc.number_seq, doc.doc_number, doc.registered_on = year, seq, number, today
-        doc.valid_until = workdays.add_months(today, 12 * years)
-        doc.review_due = workdays.add_months(doc.valid_until, -6)
-    elif name == "publish":
-        item = disclosure_publish(actor=actor, node=doc.node, category_code="normative", title=f"{doc.title}（{doc.doc_number}）",
-                                  body=doc.body, formed_on=doc.registered_on)
-        doc.disclosure_item, doc.published_on = item, today
-        public = True
-    elif name == "file":
-        doc.filed_on = _date(filed_on, field="filed_on", label="报备日期", required=False) or today
-        if doc.filed_on > today or doc.filed_on < doc.published_on:
-            raise DomainError("报备日期应在公布日期与今天之间。", field_errors={"filed_on": "日期有误。"})
-        doc.filing_body = clean_text(filing_body, field="filing_body", label="备案机关", max_length=100)
-        doc.filing_receipt = clean_text(filing_receipt, field="filing_receipt", label="备案回执号", max_length=100)
-    elif name == "renew":
-        try:
-            years = int(valid_years) if valid_years not in (None, "") else workdays.rule(RULE_NORMATIVE_VALIDITY).amount // 12
-        except (TypeError, ValueError):
-            raise DomainError("有效期应为整数（年）。", field_errors={"valid_years": "应为整数。"})
-        if not 1 <= years <= 5:
-            raise DomainError("规范性文件有效期应为1至5年。", field_errors={"valid_years": "应为1至5年。"})
-        doc.valid_until = workdays.add_months(today, 12 * years)
-        doc.review_due = workdays.add_months(doc.valid_until, -6)
-    elif name == "repeal":
-        doc.repealed_on = today
-    doc.status = t.target or doc.status
-    doc.version += 1
+def _valid_years(value) -> int:
+    default = workdays.rule(RULE_NORMATIVE_VALIDITY).amount // 12
+    years = clean_int(value, field="valid_years", label="有效期（年）", min_value=1, max_value=5, required=False)
+    return default if years is None else years
+
+
+def document_transition(*, actor, document_id: int, name: str, version: Any = None, reason: str = "",
+                        comment_days=None, opinion: str = "", agenda_item=None, number_seq=None, valid_years=None,
+                        filed_on=None, filing_body: str = "", filing_receipt: str = "",
+                        attachments=()) -> NormativeDocument:
+    def handle(doc, *, reason, **_):
+        today = clock.today()
+        if name == "open_comment":
+            default = workdays.rule(RULE_NORMATIVE_COMMENT).amount
+            days = clean_int(comment_days, field="comment_days", label="征求意见期（工作日）", min_value=default,
+                             max_value=120, required=False)
+            doc.comment_days = default if days is None else days
+            doc.comment_start = today
+            doc.comment_end = workdays.add_working_days(today, doc.comment_days)
+        elif name in ("approve_review", "return_review"):
+            text = clean_text(opinion, field="opinion", label="书面审核意见", max_length=10000, min_length=10)
+            doc.review_opinion, doc.reviewer, doc.reviewed_on = text, actor, today
+        elif name == "decide":
+            item = _agenda_item_for(actor, agenda_item, doc.node)
+            doc.agenda_item, doc.decided_on = item, item.meeting.held_on
+        elif name == "register":
+            _register_number(doc, number_seq=number_seq, today=today)
+            doc.valid_until = workdays.add_months(today, 12 * _valid_years(valid_years))
+            doc.review_due = workdays.add_months(doc.valid_until, -6)
+        elif name == "publish":
+            item = disclosure_publish(actor=actor, node=doc.node, category_code="normative",
+                                      title=f"{doc.title}（{doc.doc_number}）", body=doc.body,
+                                      formed_on=doc.registered_on)
+            doc.disclosure_item, doc.published_on = item, today
+        elif name == "file":
+            doc.filed_on = clean_date(filed_on, field="filed_on", label="报备日期", required=False) or today
+            if doc.filed_on > today or doc.filed_on < doc.published_on:
+                raise DomainError("报备日期应在公布日期与今天之间。", field_errors={"filed_on": "日期有误。"})
+            doc.filing_body = clean_text(filing_body, field="filing_body", label="备案机关", max_length=100)
+            doc.filing_receipt = clean_text(filing_receipt, field="filing_receipt", label="备案回执号", max_length=100)
+        elif name == "renew":
+            doc.valid_until = workdays.add_months(today, 12 * _valid_years(valid_years))
+            doc.review_due = workdays.add_months(doc.valid_until, -6)
+        elif name == "repeal":
+            doc.repealed_on = today
+
+    if name in ("approve_review", "return_review") and not (reason or "").strip():
+        reason = (opinion or "")[:200] if isinstance(opinion, str) else ""
     try:
         with transaction.atomic():
-            doc.save()
+            doc = wf.DOCUMENT.run(_get(NormativeDocument, document_id), actor=actor, name=name,
+                                  version=_version(version), reason=reason, handler=handle)
+            if attachments:
+                _store(attachments, owner=doc, node=doc.node, actor=actor, purpose=name)
     except IntegrityError:
-        raise DomainError("文号已被使用，请刷新后重试。", field_errors={"number_seq": "已被使用。"})
-    audit.record(actor=actor, action="transition", obj=doc, action_label=t.label, reason=reason, is_public=public,
-                 changes=audit.diff(before, audit.snapshot(doc, fields)))
-    if attachments:
-        _store(attachments, owner=doc, node=doc.node, actor=actor, purpose=name)
+        raise DomainError("文号已被使用，请刷新后重试。", field_errors={"number_seq": "已被使用。"}) from None
     return doc
+
+
+def _register_number(doc: NormativeDocument, *, number_seq, today: datetime.date) -> None:
+    """统一登记、统一编号: one number per year and tenant, never reused."""
+    year = today.year
+    seq = clean_int(number_seq, field="number_seq", label="文号序号", min_value=1, max_value=99999, required=False)
+    if seq is None:
+        seq = next_number_seq(doc.node, year)
+    number = format_number(doc.node, year, seq)
+    taken = NormativeDocument.objects.filter(node=doc.node, number_year=year, number_seq=seq).exclude(pk=doc.pk)
+    if taken.exists():
+        raise DomainError(f"文号“{number}”已被《{taken.first().title}》使用，同一年度文号不得重复。",
+                          field_errors={"number_seq": f"已被使用，下一个可用序号为{next_number_seq(doc.node, year)}。"})
+    doc.number_year, doc.number_seq, doc.doc_number, doc.registered_on = year, seq, number, today
 
 
 # ---- 重大行政决策 -----------------------------------------------------------------------------------------------
@@ -512,13 +588,8 @@ STEP_ORDER = [k for k, _ in DecisionStep.Kind.choices]
 @transaction.atomic
 def decision_create(*, actor, node, year=None, title="", description="", sponsor_unit="", hearing_required=False):
     _require(actor, "governance.decisions", node)
-    _subdistrict(node)
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise DomainError("请填写目录年度。", field_errors={"year": "应为年份。"})
-    if not 2000 <= year <= 2100:
-        raise DomainError("目录年度不正确。", field_errors={"year": "应为年份。"})
+    _tenant(node)
+    year = clean_int(year, field="year", label="目录年度", min_value=2000, max_value=2100)
     decision = MajorDecision.objects.create(
         node=node, year=year, title=clean_text(title, field="title", label="决策事项", max_length=200),
         description=clean_text(description, field="description", label="事项说明", max_length=10000, required=False),
@@ -530,14 +601,14 @@ def decision_create(*, actor, node, year=None, title="", description="", sponsor
     return decision
 
 
-def _step(decision, kind):
-    try:
-        return decision.steps.select_for_update().get(kind=kind)
-    except DecisionStep.DoesNotExist:
+def _step(decision: MajorDecision, kind: str) -> DecisionStep:
+    step = decision.steps.filter(kind=kind).first() if isinstance(kind, str) else None
+    if step is None:
         raise DomainError("程序环节不存在。", field_errors={"kind": "不存在。"})
+    return step
 
 
-def _editable_step(actor, decision, kind):
+def _editable_step(actor, decision: MajorDecision, kind: str) -> DecisionStep:
     _require(actor, "governance.decisions", decision.node)
     if kind not in wf.PRE_DECISION_STEPS:
         raise DomainError("该环节随决策的“决定、公布、执行、评估”操作自动记录。", field_errors={"kind": "不可单独记录。"})
@@ -546,19 +617,28 @@ def _editable_step(actor, decision, kind):
     return _step(decision, kind)
 
 
+def _step_run(step: DecisionStep, *, actor, name: str, evidence: str = "", done_on=None, reason: str = ""):
+    def handle(s, **_):
+        s.actor = actor if getattr(actor, "pk", None) else None
+        if name == "waive":
+            s.waived_reason, s.done_on = reason, clock.today()
+        else:
+            s.evidence, s.done_on, s.waived_reason = evidence, done_on, ""
+
+    return wf.STEP.run(step, actor=actor, name=name, reason=reason, handler=handle)
+
+
 @transaction.atomic
-def decision_open_comment(*, actor, decision_id, days=None, version=None):
-    decision = lock(MajorDecision, decision_id, version)
+def decision_open_comment(*, actor, decision_id: int, days=None, version: Any = None) -> MajorDecision:
+    decision = workflow_lock(MajorDecision, _get(MajorDecision, decision_id).pk, _version(version))
     _require(actor, "governance.decisions", decision.node)
     if decision.status != MajorDecision.Status.IN_PROCEDURE:
         raise DomainError("请先启动决策程序，再公开征求意见。")
     if decision.comment_start:
         raise DomainError("已公开征求过意见。")
     rule = workdays.rule(RULE_DECISION_COMMENT)
-    try:
-        days = int(days) if days not in (None, "") else rule.amount
-    except (TypeError, ValueError):
-        raise DomainError("征求意见期应为整数（日）。", field_errors={"days": "应为整数。"})
+    days = clean_int(days, field="days", label="征求意见期（日）", min_value=0, max_value=365, required=False)
+    days = rule.amount if days is None else days
     if days < rule.amount:
         raise DomainError(f"征求意见期一般不少于{rule.amount}日（{rule.legal_basis}）。", field_errors={"days": f"不少于{rule.amount}日。"})
     today = clock.today()
@@ -571,19 +651,17 @@ def decision_open_comment(*, actor, decision_id, days=None, version=None):
 
 
 @transaction.atomic
-def decision_step_record(*, actor, decision_id, kind, evidence, done_on=None, attachments=()):
-    decision = MajorDecision.objects.select_for_update().get(pk=decision_id)
+def decision_step_record(*, actor, decision_id: int, kind: str, evidence: str, done_on=None,
+                         attachments=()) -> DecisionStep:
+    decision = workflow_lock(MajorDecision, _get(MajorDecision, decision_id).pk)
     step = _editable_step(actor, decision, kind)
     evidence = clean_text(evidence, field="evidence", label="过程材料说明", max_length=20000, min_length=4)
-    done_on = _date(done_on, field="done_on", label="完成日期", required=False) or clock.today()
-    if done_on > clock.today():
-        raise DomainError("完成日期不能晚于今天。", field_errors={"done_on": "日期有误。"})
+    done_on = clean_date(done_on, field="done_on", label="完成日期", required=False, not_future=True) or clock.today()
     if kind == "public_participation" and decision.comment_end and done_on < decision.comment_end and clock.today() <= decision.comment_end:
         raise DomainError(f"公开征求意见期至{decision.comment_end:%Y年%m月%d日}，期满后方可完成公众参与环节。")
     if kind == "hearing" and not decision.hearings.exists():
         raise DomainError("请先登记听证会（公告、参加人、笔录），再完成听证环节。")
-    step.status, step.evidence, step.done_on, step.actor, step.waived_reason = DecisionStep.Status.DONE, evidence, done_on, actor, ""
-    step.save()
+    step = _step_run(step, actor=actor, name="record", evidence=evidence, done_on=done_on)
     audit.record(actor=actor, action="update", obj=decision, action_label=f"完成程序：{step.get_kind_display()}",
                  changes={"step": kind, "done_on": done_on})
     _store(attachments, owner=step, node=decision.node, actor=actor, purpose=kind)
@@ -591,14 +669,13 @@ def decision_step_record(*, actor, decision_id, kind, evidence, done_on=None, at
 
 
 @transaction.atomic
-def decision_step_waive(*, actor, decision_id, kind, reason):
-    decision = MajorDecision.objects.select_for_update().get(pk=decision_id)
+def decision_step_waive(*, actor, decision_id: int, kind: str, reason: str) -> DecisionStep:
+    decision = workflow_lock(MajorDecision, _get(MajorDecision, decision_id).pk)
     step = _editable_step(actor, decision, kind)
     reason = clean_text(reason, field="reason", label="不适用理由", max_length=2000, min_length=4)
     if kind == "legality":
         raise DomainError("合法性审查是重大行政决策的必经程序，不能免除。", field_errors={"kind": "不可免除。"})
-    step.status, step.waived_reason, step.actor, step.done_on = DecisionStep.Status.WAIVED, reason, actor, clock.today()
-    step.save()
+    step = _step_run(step, actor=actor, name="waive", reason=reason)
     audit.record(actor=actor, action="update", obj=decision, action_label=f"程序不适用：{step.get_kind_display()}", reason=reason,
                  changes={"step": kind})
     return step
@@ -606,12 +683,12 @@ def decision_step_waive(*, actor, decision_id, kind, reason):
 
 @transaction.atomic
 def hearing_create(*, actor, decision_id, notice_on=None, notice_text="", held_on=None, place="", participants="", record=""):
-    decision = MajorDecision.objects.select_for_update().get(pk=decision_id)
+    decision = workflow_lock(MajorDecision, _get(MajorDecision, decision_id).pk)
     _require(actor, "governance.decisions", decision.node)
     if decision.status != MajorDecision.Status.IN_PROCEDURE:
         raise DomainError("只有“履行程序中”的决策可以登记听证。")
-    notice_on = _date(notice_on, field="notice_on", label="听证公告日期")
-    held_on = _date(held_on, field="held_on", label="听证日期")
+    notice_on = clean_date(notice_on, field="notice_on", label="听证公告日期")
+    held_on = clean_date(held_on, field="held_on", label="听证日期")
     if held_on < notice_on:
         raise DomainError("听证日期不能早于公告日期。", field_errors={"held_on": "应不早于公告日期。"})
     hearing = Hearing.objects.create(
@@ -625,39 +702,38 @@ def hearing_create(*, actor, decision_id, notice_on=None, notice_text="", held_o
     return hearing
 
 
+AUTO_STEPS = {"decide": "collective", "publish": "publication", "implement": "implementation", "evaluate": "evaluation"}
+
+
 @transaction.atomic
-def decision_transition(*, actor, decision_id, name, version=None, reason="", agenda_item=None, decision_text="",
-                        evidence=""):
-    decision = lock(MajorDecision, decision_id, version)
-    t = wf.DECISION.check(decision, actor, name, reason=reason)
-    before = audit.snapshot(decision, ["status", "decided_on"])
-    today = clock.today()
-    auto_step = {"decide": "collective", "publish": "publication", "implement": "implementation", "evaluate": "evaluation"}.get(name)
-    step_evidence = ""
-    if name == "decide":
-        item = _agenda_item_for(actor, agenda_item, decision.node)
-        decision.agenda_item, decision.decided_on = item, item.meeting.held_on
-        decision.decision_text = clean_text(decision_text, field="decision_text", label="决策内容", max_length=10000)
-        step_evidence = f"{item.meeting.title}（{item.meeting.held_on:%Y年%m月%d日}）议题{item.seq}“{item.title}”：{item.get_outcome_display()}。{item.decision_text}"
-    elif name == "publish":
-        item = disclosure_publish(actor=actor, node=decision.node, category_code="major_decisions",
-                                  title=f"关于{decision.title}的决策公告", body=decision.decision_text or decision.title,
-                                  formed_on=decision.decided_on or today)
-        step_evidence = f"{today:%Y年%m月%d日}在政务公开网站公布决策（信息编号{item.pk}）。"
-    elif name == "implement":
-        step_evidence = f"{today:%Y年%m月%d日}起组织实施。"
-    elif name == "evaluate":
-        step_evidence = clean_text(evidence, field="evidence", label="评估报告摘要", max_length=20000, min_length=4)
-    if auto_step:
-        step = _step(decision, auto_step)
-        step.status, step.evidence, step.done_on, step.actor = DecisionStep.Status.DONE, step_evidence, today if name != "decide" else decision.decided_on, actor
-        step.save()
-    decision.status = t.target
-    decision.version += 1
-    decision.save()
-    audit.record(actor=actor, action="transition", obj=decision, action_label=t.label, reason=reason,
-                 is_public=name in ("decide", "publish"), changes=audit.diff(before, audit.snapshot(decision, ["status", "decided_on"])))
-    return decision
+def decision_transition(*, actor, decision_id: int, name: str, version: Any = None, reason: str = "",
+                        agenda_item=None, decision_text: str = "", evidence: str = "") -> MajorDecision:
+    def handle(decision, **_):
+        today = clock.today()
+        done_on = today
+        if name == "decide":
+            item = _agenda_item_for(actor, agenda_item, decision.node)
+            decision.agenda_item, decision.decided_on = item, item.meeting.held_on
+            decision.decision_text = clean_text(decision_text, field="decision_text", label="决策内容", max_length=10000)
+            step_evidence = (f"{item.meeting.title}（{item.meeting.held_on:%Y年%m月%d日}）议题{item.seq}“{item.title}”："
+                             f"{item.get_outcome_display()}。{item.decision_text}")
+            done_on = decision.decided_on
+        elif name == "publish":
+            item = disclosure_publish(actor=actor, node=decision.node, category_code="major_decisions",
+                                      title=f"关于{decision.title}的决策公告", body=decision.decision_text or decision.title,
+                                      formed_on=decision.decided_on or today)
+            step_evidence = f"{today:%Y年%m月%d日}在政务公开网站公布决策（信息编号{item.pk}）。"
+        elif name == "implement":
+            step_evidence = f"{today:%Y年%m月%d日}起组织实施。"
+        elif name == "evaluate":
+            step_evidence = clean_text(evidence, field="evidence", label="评估报告摘要", max_length=20000, min_length=4)
+        else:
+            return
+        _step_run(_step(decision, AUTO_STEPS[name]), actor=actor,
+                  name="record_collective" if name == "decide" else "record", evidence=step_evidence, done_on=done_on)
+
+    return wf.DECISION.run(_get(MajorDecision, decision_id), actor=actor, name=name, version=_version(version),
+                           reason=reason, handler=handle)
 
 
 # ---- 党工委会议 ---------------------------------------------------------------------------------------------------
@@ -666,11 +742,11 @@ def decision_transition(*, actor, decision_id, name, version=None, reason="", ag
 def meeting_create(*, actor, node, title, held_on, place="", chair=None, members=(), guests=(), agenda=()):
     """members: core Users (voting); guests: [(name, village node, role label)] (non-voting); agenda: [title]."""
     _require(actor, "governance.meetings", node)
-    if node.kind != OrgNode.Kind.SUBDISTRICT:
+    if not node.is_tenant:
         raise DomainError("党工委会议应登记在街道。", field_errors={"node": "应为街道。"})
     meeting = Meeting.objects.create(
         node=node, title=clean_text(title, field="title", label="会议名称", max_length=120),
-        held_on=_date(held_on, field="held_on", label="会议日期"),
+        held_on=clean_date(held_on, field="held_on", label="会议日期"),
         place=clean_text(place, field="place", label="地点", max_length=100, required=False), chair=chair)
     for user in members:
         meeting_add_attendee(actor=actor, meeting_id=meeting.pk, user=user)
@@ -685,7 +761,7 @@ def meeting_create(*, actor, node, title, held_on, place="", chair=None, members
 
 @transaction.atomic
 def meeting_add_attendee(*, actor, meeting_id, user=None, name="", village=None, role_label=""):
-    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    meeting = workflow_lock(Meeting, _get(Meeting, meeting_id).pk)
     _require(actor, "governance.meetings", meeting.node)
     if user is not None:
         if meeting.attendees.filter(user=user).exists():
@@ -694,9 +770,9 @@ def meeting_add_attendee(*, actor, meeting_id, user=None, name="", village=None,
                                                   role_label="党工委成员")
     else:
         name = clean_text(name, field="name", label="列席人员姓名", max_length=50)
-        if not isinstance(village, OrgNode):
-            village = OrgNode.objects.filter(pk=int(village)).first() if str(village or "").isdigit() else None
-        if village is None or village.kind != OrgNode.Kind.VILLAGE or not village.path.startswith(meeting.node.path):
+        village = clean_node(actor, village if village not in (None, "") else "", perm="governance.meetings",
+                             field="village", label="村（社区）", level=orgkinds.VILLAGE)
+        if not village.is_within(meeting.node):
             raise DomainError("请选择本街道的村（社区）。", field_errors={"village": "请选择村（社区）。"})
         attendee = MeetingAttendee.objects.create(meeting=meeting, name=name, is_voting=False, village=village,
                                                   role_label=clean_text(role_label or "村党支部书记", field="role_label", label="身份", max_length=50))
@@ -707,7 +783,7 @@ def meeting_add_attendee(*, actor, meeting_id, user=None, name="", village=None,
 
 @transaction.atomic
 def meeting_add_item(*, actor, meeting_id, title):
-    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    meeting = workflow_lock(Meeting, _get(Meeting, meeting_id).pk)
     _require(actor, "governance.meetings", meeting.node)
     title = clean_text(title, field="title", label="议题", max_length=200)
     seq = (meeting.items.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
@@ -718,7 +794,7 @@ def meeting_add_item(*, actor, meeting_id, title):
 
 @transaction.atomic
 def agenda_item_decide(*, actor, item_id, outcome, decision_text=""):
-    item = AgendaItem.objects.select_related("meeting").select_for_update().get(pk=item_id)
+    item = workflow_lock(AgendaItem, _get(AgendaItem, item_id).pk)
     meeting = item.meeting
     _require(actor, "governance.meetings", meeting.node)
     if outcome not in (AgendaItem.Outcome.APPROVED, AgendaItem.Outcome.REJECTED, AgendaItem.Outcome.DEFERRED):
@@ -736,18 +812,14 @@ def agenda_item_decide(*, actor, item_id, outcome, decision_text=""):
     return item
 
 
-@transaction.atomic
-def meeting_record_minutes(*, actor, meeting_id, minutes, version=None):
-    meeting = lock(Meeting, meeting_id, version)
-    _require(actor, "governance.meetings", meeting.node)
-    if meeting.held_on > clock.today():
-        raise DomainError("会议尚未召开，不能录入纪要。")
-    meeting.minutes = clean_text(minutes, field="minutes", label="会议纪要", max_length=50000, min_length=4)
-    meeting.status = Meeting.Status.HELD
-    meeting.version += 1
-    meeting.save()
-    audit.record(actor=actor, action="update", obj=meeting, action_label="录入会议纪要")
-    return meeting
+def meeting_record_minutes(*, actor, meeting_id: int, minutes: str, version: Any = None) -> Meeting:
+    def handle(meeting, **_):
+        if meeting.held_on > clock.today():
+            raise DomainError("会议尚未召开，不能录入纪要。")
+        meeting.minutes = clean_text(minutes, field="minutes", label="会议纪要", max_length=50000, min_length=4)
+
+    return wf.MEETING.run(_get(Meeting, meeting_id), actor=actor, name="record_minutes", version=_version(version),
+                          handler=handle)
 
 
 # ---- 日历变化后重新计算 -----------------------------------------------------------------------------------------

@@ -4,12 +4,13 @@ from . import views_public as views
 
 app_name = "governance_public"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("items/<int:pk>/", views.item, name="item"),
-    path("feed.atom", views.feed, name="feed"),
-    path("apply/", views.apply, name="apply"),
-    path("track/", views.track, name="track"),
-    path("documents/", views.documents, name="documents"),
-    path("documents/<int:pk>/", views.document, name="document"),
-    path("decisions/<int:pk>/", views.decision, name="decision"),
+    path("", views.Index.as_view(), name="index"),
+    path("items/<int:pk>/", views.Item.as_view(), name="item"),
+    path("feed.atom", views.Feed.as_view(), name="feed"),
+    path("apply/", views.Apply.as_view(), name="apply"),
+    path("track/", views.Track.as_view(), name="track"),
+    path("track/letter/", views.TrackLetter.as_view(), name="track_letter"),
+    path("documents/", views.Documents.as_view(), name="documents"),
+    path("documents/<int:pk>/", views.Document.as_view(), name="document"),
+    path("decisions/<int:pk>/", views.Decision.as_view(), name="decision"),
 ]

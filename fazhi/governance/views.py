@@ -1,33 +1,22 @@
-"""Workbench pages (staff). Thin: parse → service/selector → render."""
+"""Workbench pages (staff): Page / ListPage / FormPage / ActionPage classes over the module's selectors and services.
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+Every page declares its permission per method and its model's policy; lookups answer 404 outside scope and 403 for
+a visible row the user may not act on (fazhi.core.pages). No rule lives here.
+"""
+from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError
+from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
 from . import documents, forms, selectors, services
 from . import workflow as wf
+from .models import DisclosureRequest, NormativeDocument
+from .policies import comment_policy, decision_policy, document_policy, item_policy, meeting_policy, request_policy
 
 VIEW = "governance.view"
-
-
-def _need(request, perm=VIEW):
-    if not policy.has_perm(request.user, perm):
-        raise PermissionDenied("您的岗位角色不包含此功能。")
-
-
-def _node(request, perm):
-    """The node a new record belongs to: the user's home subdistrict where they hold ``perm``."""
-    nodes = list(policy.scoped_nodes(request.user, perm, kinds=["subdistrict"]).order_by("path"))
-    if not nodes:
-        raise PermissionDenied("您的岗位角色不包含此功能。")
-    wanted = request.POST.get("node") or request.GET.get("node")
-    return next((n for n in nodes if str(n.pk) == str(wanted)), nodes[0])
+ATTACH_ACTIONS = ("answer", "file", "approve_review", "return_review")
 
 
 def _actions(workflow, obj, user, context=None):
@@ -35,451 +24,517 @@ def _actions(workflow, obj, user, context=None):
             for t in workflow.available(obj, user)]
 
 
-ATTACH_ACTIONS = ("answer", "file", "approve_review", "return_review")
+class Index(Page):
+    perms = {"GET": VIEW}
+    census_skip = "no object"
+
+    def get(self, request):
+        return HttpResponseRedirect(reverse("governance:items"))
 
 
-def _run_transition(request, workflow, obj, name, service, id_kw, detail_url, context=None):
-    try:
-        t = workflow.get(name)
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-        return redirect(detail_url)
-    form = forms.transition_form(t, request.POST, context)
-    form.is_valid()
-    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    version = data.pop("version", request.POST.get(f"{name}-version"))
-    uploads = request.FILES.getlist(f"{name}-file")
-    try:
-        kwargs = {id_kw: obj.pk, "actor": request.user, "name": name, "version": version, **data}
+class CreatePage(FormPage):
+    """Create a record in the user's 街道 for ``perm``: the form's cleaned data → one service → the detail page."""
+
+    template_name = "governance/form.html"
+    perm = ""
+    back_url = ""
+    detail_url = ""
+    multipart = False
+
+    def dispatch(self, request, *args, **kwargs):
+        self.perms = {"GET": self.perm, "POST": self.perm}
+        return super().dispatch(request, *args, **kwargs)
+
+    def node(self):
+        return selectors.tenant_for_new_record(self.request.user, self.perm, self.request.POST.get("node"))
+
+    def extra_context(self) -> dict:
+        return {"back": reverse(self.back_url), "multipart": self.multipart}
+
+    def success_url(self, result) -> str:
+        return reverse(self.detail_url, args=[result.pk])
+
+
+class TransitionAct(ActionPage):
+    """POST one transition of ``workflow`` (the button's form built from the table row) through ``service``."""
+
+    perms = {"POST": VIEW}
+    workflow = None
+    service = None
+    id_kw = ""
+    detail_url = ""
+    census_kwargs = {"name": "answer"}
+
+    def form_context(self, obj) -> dict:
+        return {}
+
+    def perform(self):
+        self.obj = self.get_object(self.kwargs["pk"])
+        t = self.workflow.get(self.kwargs["name"])
+        form = forms.transition_form(t, self.request.POST, self.form_context(self.obj))
+        form.is_valid()
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        version = data.pop("version", None)
+        uploads = self.request.FILES.getlist(f"{t.name}-file")
         if uploads:
-            kwargs["attachments"] = uploads
-        service(**kwargs)
-        messages.success(request, f"已{t.label}。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect(detail_url)
+            data["attachments"] = uploads
+        type(self).service(actor=self.request.user, name=t.name, version=version, **{self.id_kw: self.obj.pk}, **data)
+        return f"已{t.label}。"
+
+    def redirect_url(self) -> str:
+        return reverse(self.detail_url, args=[self.kwargs["pk"]])
 
 
 # ---- 主动公开 -----------------------------------------------------------------------------------------------------
 
-@login_required
-def index(request):
-    _need(request)
-    return redirect("governance:items")
+class Items(ListPage):
+    perms = {"GET": VIEW}
+    template_name = "governance/items.html"
+
+    def get_queryset(self):
+        return selectors.item_list(user=self.request.user, filters=self.request.GET.dict())
+
+    def extra_context(self):
+        return {"categories": selectors.categories(),
+                "can_publish": policy.has_perm(self.request.user, "governance.disclosure")}
 
 
-@login_required
-def items(request):
-    _need(request)
-    filters = request.GET.dict()
-    qs = selectors.item_list(user=request.user, filters=filters)
-    return render(request, "governance/items.html", {**ui.paginate(request, qs), "filters": filters,
-                                                     "categories": selectors.categories(),
-                                                     "can_publish": policy.has_perm(request.user, "governance.disclosure")})
+class ItemCreate(CreatePage):
+    perm = "governance.disclosure"
+    form_class = forms.ItemForm
+    title = "发布主动公开信息"
+    back_url, detail_url, multipart = "governance:items", "governance:item_detail", True
+    success_message = "已发布。"
+
+    def get_form_kwargs(self):
+        return {"categories": selectors.categories()}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return services.disclosure_publish(actor=self.request.user, node=self.node(), category_code=d["category"],
+                                           title=d["title"], body=d["body"], formed_on=d["formed_on"],
+                                           attachments=[d["attachment"]] if d.get("attachment") else ())
 
 
-@login_required
-def item_create(request):
-    _need(request, "governance.disclosure")
-    form = forms.ItemForm(request.POST or None, request.FILES or None, categories=selectors.categories())
-    if request.method == "POST" and form.is_valid():
-        try:
-            d = form.cleaned_data
-            item = services.disclosure_publish(actor=request.user, node=_node(request, "governance.disclosure"), category_code=d["category"],
-                                               title=d["title"], body=d["body"], formed_on=d["formed_on"],
-                                               attachments=[d["attachment"]] if d.get("attachment") else ())
-            messages.success(request, "已发布。")
-            return redirect("governance:item_detail", pk=item.pk)
-        except DomainError as exc:
-            ui.apply_error(form, exc)
-    return render(request, "governance/form.html", {"form": form, "title": "发布主动公开信息", "multipart": True,
-                                                    "back": reverse("governance:items")})
+class ItemDetail(Page):
+    perms = {"GET": VIEW}
+    access = item_policy
+    template_name = "governance/item_detail.html"
+
+    def get(self, request, pk):
+        item = self.get_object(pk)
+        deadline = services.disclosure_deadline(item.formed_on)
+        return self.render({
+            "item": item, "deadline": deadline, "deadline_status": deadline.status(done_on=item.published_on),
+            "files": files.files_of(item), "timeline": audit.timeline(item),
+            "can_withdraw": not wf.ITEM.why_not(item, request.user, "withdraw"),
+            "withdraw_form": forms.ReasonForm(initial={"version": item.version})})
 
 
-@login_required
-def item_detail(request, pk):
-    item = selectors.item_get_for_user(request.user, pk)
-    deadline = services.disclosure_deadline(item.formed_on)
-    return render(request, "governance/item_detail.html", {
-        "item": item, "deadline": deadline, "deadline_status": deadline.status(done_on=item.published_on),
-        "files": files.files_of(item), "timeline": audit.timeline(item),
-        "can_withdraw": item.status == "published" and policy.has_perm(request.user, "governance.disclosure", item.node),
-        "withdraw_form": forms.ReasonForm(initial={"version": item.version})})
+class ItemAttach(ActionPage):
+    perms = {"POST": "governance.disclosure"}
+    access = item_policy
+    success_message = "已添加附件。"
+
+    def perform(self):
+        item = self.get_object(self.kwargs["pk"], "disclosure")
+        uploads = self.request.FILES.getlist("file")
+        if getattr(self.request, "upload_too_large", False) or not uploads:
+            raise DomainError("请选择要上传的附件（不超过大小上限）。")
+        services.disclosure_attach(actor=self.request.user, item_id=item.pk, uploads=uploads)
+
+    def redirect_url(self):
+        return reverse("governance:item_detail", args=[self.kwargs["pk"]])
 
 
-@login_required
-@require_POST
-def item_attach(request, pk):
-    item = selectors.item_get_for_user(request.user, pk)
-    uploads = request.FILES.getlist("file")
-    if getattr(request, "upload_too_large", False) or not uploads:
-        messages.error(request, "请选择要上传的附件（不超过大小上限）。")
-        return redirect("governance:item_detail", pk=item.pk)
-    try:
-        services.disclosure_attach(actor=request.user, item_id=item.pk, uploads=uploads)
-        messages.success(request, "已添加附件。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("governance:item_detail", pk=item.pk)
+class ItemWithdraw(ActionPage):
+    perms = {"POST": "governance.disclosure"}
+    access = item_policy
+    success_message = "已撤回；原链接将显示撤回说明。"
 
-
-@login_required
-@require_POST
-def item_withdraw(request, pk):
-    item = selectors.item_get_for_user(request.user, pk)
-    form = forms.ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        services.disclosure_withdraw(actor=request.user, item_id=item.pk, reason=form.cleaned_data.get("reason", ""),
+    def perform(self):
+        item = self.get_object(self.kwargs["pk"], "disclosure")
+        form = forms.ReasonForm(self.request.POST)
+        form.is_valid()
+        services.disclosure_withdraw(actor=self.request.user, item_id=item.pk, reason=form.cleaned_data.get("reason", ""),
                                      version=form.cleaned_data.get("version"))
-        messages.success(request, "已撤回；原链接将显示撤回说明。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("governance:item_detail", pk=item.pk)
+
+    def redirect_url(self):
+        return reverse("governance:item_detail", args=[self.kwargs["pk"]])
 
 
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
 
-@login_required
-def requests_(request):
-    _need(request)
-    filters = request.GET.dict()
-    qs = selectors.request_list(user=request.user, filters=filters)
-    page = ui.paginate(request, qs)
-    today = clock.today()
-    for r in page["page_obj"]:
-        r.row_class = "" if r.status == "answered" or not r.due_date else ("overdue" if r.due_date < today else
-                                                                          "due-soon" if (r.due_date - today).days <= 3 else "")
-    return render(request, "governance/requests.html", {**page, "filters": filters, "statuses": selectors.DisclosureRequest.Status.choices,
-                                                        "can_register": policy.has_perm(request.user, "governance.requests")})
+class Requests(ListPage):
+    perms = {"GET": VIEW}
+    template_name = "governance/requests.html"
+
+    def get_queryset(self):
+        return selectors.request_list(user=self.request.user, filters=self.request.GET.dict())
+
+    def extra_context(self):
+        return {"statuses": DisclosureRequest.Status.choices,
+                "can_register": policy.has_perm(self.request.user, "governance.requests")}
+
+    def render(self, context, **kwargs):
+        today = clock.today()
+        for r in context["page_obj"]:
+            open_ = r.status != "answered" and r.due_date
+            r.row_class = "" if not open_ else ("overdue" if r.due_date < today else
+                                                "due-soon" if (r.due_date - today).days <= 3 else "")
+        return super().render(context, **kwargs)
 
 
-@login_required
-def request_create(request):
-    _need(request, "governance.requests")
-    nodes = policy.scoped_nodes(request.user, "governance.requests", kinds=["subdistrict"])
-    form = forms.RequestForm(request.POST or None, nodes=nodes)
-    if request.method == "POST" and form.is_valid():
+class RequestCreate(CreatePage):
+    perm = "governance.requests"
+    form_class = forms.RequestForm
+    title = "登记政府信息公开申请（窗口、信函）"
+    back_url, detail_url = "governance:requests", "governance:request_detail"
+
+    def get_form_kwargs(self):
+        return {"nodes": policy.scoped_nodes(self.request.user, self.perm, tenants=True)}
+
+    def perform(self, form):
         d = form.cleaned_data
-        try:
-            req = services.request_submit(actor=request.user, node=_node(request, "governance.requests"), channel="counter",
-                                          applicant_type=d["applicant_type"], applicant_name=d["applicant_name"], phone=d["phone"],
-                                          email=d["email"], address=d["address"], content=d["content"], purpose=d["purpose"])
-            messages.success(request, f"已登记，查询码 {req.tracking_code}。")
-            return redirect("governance:request_detail", pk=req.pk)
-        except DomainError as exc:
-            ui.apply_error(form, exc)
-    return render(request, "governance/form.html", {"form": form, "title": "登记政府信息公开申请（窗口、信函）",
-                                                    "back": reverse("governance:requests")})
+        return services.request_submit(actor=self.request.user, node=self.node(), channel="counter",
+                                       applicant_type=d["applicant_type"], applicant_name=d["applicant_name"],
+                                       phone=d["phone"], email=d["email"], address=d["address"], content=d["content"],
+                                       purpose=d["purpose"])
+
+    def get_success_message(self, result):
+        return f"已登记，查询码 {result.tracking_code}。"
 
 
-@login_required
-def request_detail(request, pk):
-    req = selectors.request_get_for_user(request.user, pk)
-    deadline = services.request_deadline(req)
-    return render(request, "governance/request_detail.html", {
-        "req": req, "deadline": deadline, "deadline_status": deadline.status(done_on=req.answered_on),
-        "actions": _actions(wf.REQUEST, req, request.user), "attach_actions": ATTACH_ACTIONS, "files": files.files_of(req), "timeline": audit.timeline(req)})
+class RequestDetail(Page):
+    perms = {"GET": VIEW}
+    access = request_policy
+    template_name = "governance/request_detail.html"
+
+    def get(self, request, pk):
+        req = self.get_object(pk)
+        deadline = services.request_deadline(req)
+        return self.render({
+            "req": req, "deadline": deadline, "deadline_status": deadline.status(done_on=req.answered_on),
+            "actions": _actions(wf.REQUEST, req, request.user), "attach_actions": ATTACH_ACTIONS,
+            "files": files.files_of(req), "timeline": audit.timeline(req)})
 
 
-@login_required
-@require_POST
-def request_act(request, pk, name):
-    req = selectors.request_get_for_user(request.user, pk)
-    return _run_transition(request, wf.REQUEST, req, name, services.request_transition, "request_id",
-                           reverse("governance:request_detail", args=[req.pk]))
+class RequestAct(TransitionAct):
+    access = request_policy
+    workflow, service = wf.REQUEST, services.request_transition
+    id_kw, detail_url = "request_id", "governance:request_detail"
 
 
-@login_required
-def request_letter(request, pk):
-    req = selectors.request_get_for_user(request.user, pk)
-    if req.status != "answered":
-        messages.error(request, "尚未答复，不能生成答复书。")
-        return redirect("governance:request_detail", pk=req.pk)
-    return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
+class RequestLetter(Page):
+    perms = {"GET": VIEW}
+    access = request_policy
+
+    def get(self, request, pk):
+        req = self.get_object(pk)
+        if req.status != "answered":
+            ui.flash_error(request, DomainError("尚未答复，不能生成答复书。"))
+            return HttpResponseRedirect(reverse("governance:request_detail", args=[req.pk]))
+        return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
 
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
 
-@login_required
-def documents_(request):
-    _need(request)
-    filters = request.GET.dict()
-    qs = selectors.document_list(user=request.user, filters=filters)
-    return render(request, "governance/documents.html", {**ui.paginate(request, qs), "filters": filters,
-                                                         "statuses": selectors.NormativeDocument.Status.choices,
-                                                         "can_create": policy.has_perm(request.user, "governance.documents")})
+class Documents(ListPage):
+    perms = {"GET": VIEW}
+    template_name = "governance/documents.html"
+
+    def get_queryset(self):
+        return selectors.document_list(user=self.request.user, filters=self.request.GET.dict())
+
+    def extra_context(self):
+        return {"statuses": NormativeDocument.Status.choices,
+                "can_create": policy.has_perm(self.request.user, "governance.documents")}
 
 
-@login_required
-def document_create(request):
-    _need(request, "governance.documents")
-    form = forms.DocumentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            doc = services.document_create(actor=request.user, node=_node(request, "governance.documents"), **form.cleaned_data)
-            messages.success(request, "已登记起草。")
-            return redirect("governance:document_detail", pk=doc.pk)
-        except DomainError as exc:
-            ui.apply_error(form, exc)
-    return render(request, "governance/form.html", {"form": form, "title": "起草行政规范性文件", "back": reverse("governance:documents")})
+class DocumentCreate(CreatePage):
+    perm = "governance.documents"
+    form_class = forms.DocumentForm
+    title = "起草行政规范性文件"
+    back_url, detail_url = "governance:documents", "governance:document_detail"
+    success_message = "已登记起草。"
+
+    def perform(self, form):
+        return services.document_create(actor=self.request.user, node=self.node(), **form.cleaned_data)
 
 
 def _doc_context(user, doc):
     ctx = {"agenda_items": list(selectors.approved_agenda_items(user, doc.node)[:50])}
     if doc.status == "decided":
-        ctx["number_help"] = (f"文号格式：{services.format_number(doc.node, clock.today().year, 'N')}；留空则自动取下一个序号"
-                              f"（{services.next_number_seq(doc.node, clock.today().year)}）。已使用的序号不能重复。")
+        year = clock.today().year
+        ctx["number_help"] = (f"文号格式：{services.format_number(doc.node, year, 'N')}；留空则自动取下一个序号"
+                              f"（{services.next_number_seq(doc.node, year)}）。已使用的序号不能重复。")
     return ctx
 
 
-@login_required
-def document_detail(request, pk):
-    doc = selectors.document_get_for_user(request.user, pk)
-    return render(request, "governance/document_detail.html", {
-        "doc": doc, "actions": _actions(wf.DOCUMENT, doc, request.user, _doc_context(request.user, doc)),
-        "attach_actions": ATTACH_ACTIONS,
-        "comments": doc.comments.all(), "can_moderate": policy.has_perm(request.user, "governance.moderate", doc.node),
-        "moderate_form": forms.ModerateForm(), "files": files.files_of(doc), "timeline": audit.timeline(doc)})
+class DocumentDetail(Page):
+    perms = {"GET": VIEW}
+    access = document_policy
+    template_name = "governance/document_detail.html"
+
+    def get(self, request, pk):
+        doc = self.get_object(pk)
+        return self.render({
+            "doc": doc, "actions": _actions(wf.DOCUMENT, doc, request.user, _doc_context(request.user, doc)),
+            "attach_actions": ATTACH_ACTIONS, "comments": doc.comments.all(),
+            "can_moderate": comment_policy.may_anywhere(request.user, "moderate") and
+            policy.has_perm(request.user, "governance.moderate", doc.node),
+            "moderate_form": forms.ModerateForm(), "files": files.files_of(doc), "timeline": audit.timeline(doc)})
 
 
-@login_required
-@require_POST
-def document_act(request, pk, name):
-    doc = selectors.document_get_for_user(request.user, pk)
-    return _run_transition(request, wf.DOCUMENT, doc, name, services.document_transition, "document_id",
-                           reverse("governance:document_detail", args=[doc.pk]), _doc_context(request.user, doc))
+class DocumentAct(TransitionAct):
+    access = document_policy
+    workflow, service = wf.DOCUMENT, services.document_transition
+    id_kw, detail_url = "document_id", "governance:document_detail"
+    census_kwargs = {"name": "publish"}
+
+    def form_context(self, obj):
+        return _doc_context(self.request.user, obj)
 
 
-@login_required
-def comments(request):
-    _need(request)
-    filters = request.GET.dict()
-    qs = selectors.comment_list(user=request.user, filters=filters)
-    return render(request, "governance/comments.html", {**ui.paginate(request, qs), "filters": filters,
-                                                        "moderate_form": forms.ModerateForm(),
-                                                        "can_moderate": policy.has_perm(request.user, "governance.moderate")})
+class Comments(ListPage):
+    perms = {"GET": VIEW}
+    template_name = "governance/comments.html"
+
+    def get_queryset(self):
+        return selectors.comment_list(user=self.request.user, filters=self.request.GET.dict())
+
+    def extra_context(self):
+        return {"moderate_form": forms.ModerateForm(),
+                "can_moderate": policy.has_perm(self.request.user, "governance.moderate")}
 
 
-@login_required
-@require_POST
-def comment_moderate(request, pk):
-    comment = selectors.comment_get_for_user(request.user, pk)
-    form = forms.ModerateForm(request.POST)
-    form.is_valid()
-    try:
-        services.comment_moderate(actor=request.user, comment_id=comment.pk, status=form.cleaned_data.get("status", ""),
-                                  reply=form.cleaned_data.get("reply", ""))
-        messages.success(request, "已审核。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect(request.POST.get("next") or reverse("governance:comments"))
+class CommentModerate(ActionPage):
+    perms = {"POST": "governance.moderate"}
+    access = comment_policy
+    success_message = "已审核。"
+
+    def perform(self):
+        comment = self.get_object(self.kwargs["pk"], "moderate")
+        form = forms.ModerateForm(self.request.POST)
+        form.is_valid()
+        services.comment_moderate(actor=self.request.user, comment_id=comment.pk,
+                                  status=form.cleaned_data.get("status", ""), reply=form.cleaned_data.get("reply", ""))
+
+    def redirect_url(self):
+        return reverse("governance:comments")
 
 
 # ---- 重大决策 -----------------------------------------------------------------------------------------------------
 
-@login_required
-def decisions(request):
-    _need(request)
-    filters = request.GET.dict()
-    qs = selectors.decision_list(user=request.user, filters=filters)
-    return render(request, "governance/decisions.html", {**ui.paginate(request, qs), "filters": filters,
-                                                         "can_create": policy.has_perm(request.user, "governance.decisions")})
+class Decisions(ListPage):
+    perms = {"GET": VIEW}
+    template_name = "governance/decisions.html"
+
+    def get_queryset(self):
+        return selectors.decision_list(user=self.request.user, filters=self.request.GET.dict())
+
+    def extra_context(self):
+        return {"can_create": policy.has_perm(self.request.user, "governance.decisions")}
 
 
-@login_required
-def decision_create(request):
-    _need(request, "governance.decisions")
-    form = forms.DecisionForm(request.POST or None, initial={"year": clock.today().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.decision_create(actor=request.user, node=_node(request, "governance.decisions"), **form.cleaned_data)
-            messages.success(request, "已列入决策目录。")
-            return redirect("governance:decision_detail", pk=decision.pk)
-        except DomainError as exc:
-            ui.apply_error(form, exc)
-    return render(request, "governance/form.html", {"form": form, "title": "列入重大行政决策目录", "back": reverse("governance:decisions")})
+class DecisionCreate(CreatePage):
+    perm = "governance.decisions"
+    form_class = forms.DecisionForm
+    title = "列入重大行政决策目录"
+    back_url, detail_url = "governance:decisions", "governance:decision_detail"
+    success_message = "已列入决策目录。"
+
+    def get_form(self):
+        form = super().get_form()
+        form.initial.setdefault("year", clock.today().year)
+        return form
+
+    def perform(self, form):
+        return services.decision_create(actor=self.request.user, node=self.node(), **form.cleaned_data)
 
 
-@login_required
-def decision_detail(request, pk):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    can_edit = decision.status == "in_procedure" and policy.has_perm(request.user, "governance.decisions", decision.node)
-    steps = list(decision.steps.all())
-    for s in steps:
-        s.file_list = files.files_of(s)
-        s.editable = can_edit and s.kind in wf.PRE_DECISION_STEPS
-    return render(request, "governance/decision_detail.html", {
-        "decision": decision, "steps": steps, "hearings": decision.hearings.all(), "comments": decision.comments.all(),
-        "actions": _actions(wf.DECISION, decision, request.user, {"agenda_items": list(selectors.approved_agenda_items(request.user, decision.node)[:50])}),
-        "why_not_decide": wf.DECISION.why_not(decision, request.user, "decide") if decision.status == "in_procedure" else None,
-        "can_edit": can_edit, "step_form": forms.StepForm(), "hearing_form": forms.HearingForm(),
-        "can_moderate": policy.has_perm(request.user, "governance.moderate", decision.node), "moderate_form": forms.ModerateForm(),
-        "timeline": audit.timeline(decision)})
+def _agenda_context(user, decision):
+    return {"agenda_items": list(selectors.approved_agenda_items(user, decision.node)[:50])}
 
 
-@login_required
-@require_POST
-def decision_act(request, pk, name):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    return _run_transition(request, wf.DECISION, decision, name, services.decision_transition, "decision_id",
-                           reverse("governance:decision_detail", args=[decision.pk]),
-                           {"agenda_items": list(selectors.approved_agenda_items(request.user, decision.node)[:50])})
+class DecisionDetail(Page):
+    perms = {"GET": VIEW}
+    access = decision_policy
+    template_name = "governance/decision_detail.html"
+
+    def get(self, request, pk):
+        decision = self.get_object(pk)
+        can_edit = decision.status == "in_procedure" and policy.has_perm(request.user, "governance.decisions",
+                                                                         decision.node)
+        steps = list(decision.steps.all())
+        for s in steps:
+            s.file_list = files.files_of(s)
+            s.editable = can_edit and s.kind in wf.PRE_DECISION_STEPS
+        return self.render({
+            "decision": decision, "steps": steps, "hearings": decision.hearings.all(),
+            "comments": decision.comments.all(),
+            "actions": _actions(wf.DECISION, decision, request.user, _agenda_context(request.user, decision)),
+            "why_not_decide": wf.DECISION.why_not(decision, request.user, "decide")
+            if decision.status == "in_procedure" else None,
+            "can_edit": can_edit, "step_form": forms.StepForm(), "hearing_form": forms.HearingForm(),
+            "can_moderate": policy.has_perm(request.user, "governance.moderate", decision.node),
+            "moderate_form": forms.ModerateForm(), "timeline": audit.timeline(decision)})
 
 
-@login_required
-@require_POST
-def decision_comment_open(request, pk):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    try:
-        services.decision_open_comment(actor=request.user, decision_id=decision.pk, days=request.POST.get("days"))
-        messages.success(request, "已在公众网站公开征求意见。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("governance:decision_detail", pk=decision.pk)
+class DecisionAct(TransitionAct):
+    access = decision_policy
+    workflow, service = wf.DECISION, services.decision_transition
+    id_kw, detail_url = "decision_id", "governance:decision_detail"
+    census_kwargs = {"name": "publish"}
+
+    def form_context(self, obj):
+        return _agenda_context(self.request.user, obj)
 
 
-@login_required
-@require_POST
-def decision_step(request, pk, kind):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    form = forms.StepForm(request.POST, request.FILES)
-    form.is_valid()
-    d = form.cleaned_data
-    try:
-        if request.POST.get("waive"):
-            services.decision_step_waive(actor=request.user, decision_id=decision.pk, kind=kind, reason=d.get("reason", ""))
-            messages.success(request, "已记录不适用理由。")
-        else:
-            services.decision_step_record(actor=request.user, decision_id=decision.pk, kind=kind, evidence=d.get("evidence", ""),
-                                          done_on=d.get("done_on"), attachments=[d["file"]] if d.get("file") else ())
-            messages.success(request, "已记录程序环节。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("governance:decision_detail", pk=decision.pk)
+class DecisionAction(ActionPage):
+    """A button on a decision's page (comment period, a procedure step, a hearing)."""
+
+    perms = {"POST": "governance.decisions"}
+    access = decision_policy
+
+    def perform(self):
+        self.decision = self.get_object(self.kwargs["pk"], "decisions")
+        return self.act(self.decision)
+
+    def redirect_url(self):
+        return reverse("governance:decision_detail", args=[self.kwargs["pk"]])
 
 
-@login_required
-@require_POST
-def decision_hearing(request, pk):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    form = forms.HearingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "听证信息不完整：" + "；".join(f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items() if k in form.fields))
-        return redirect("governance:decision_detail", pk=decision.pk)
-    try:
-        services.hearing_create(actor=request.user, decision_id=decision.pk, **form.cleaned_data)
-        messages.success(request, "已登记听证会。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("governance:decision_detail", pk=decision.pk)
+class DecisionCommentOpen(DecisionAction):
+    success_message = "已在公众网站公开征求意见。"
+
+    def act(self, decision):
+        services.decision_open_comment(actor=self.request.user, decision_id=decision.pk, days=self.request.POST.get("days"))
 
 
-@login_required
-def decision_bundle(request, pk):
-    decision = selectors.decision_get_for_user(request.user, pk)
-    return ui.file_response(documents.decision_bundle(decision), f"决策档案-{decision.title[:30]}.zip", "application/zip")
+class DecisionStep(DecisionAction):
+    census_kwargs = {"kind": "expert"}
+
+    def act(self, decision):
+        form = forms.StepForm(self.request.POST, self.request.FILES)
+        form.is_valid()
+        d = form.cleaned_data
+        if self.request.POST.get("waive"):
+            services.decision_step_waive(actor=self.request.user, decision_id=decision.pk, kind=self.kwargs["kind"],
+                                         reason=d.get("reason", ""))
+            return "已记录不适用理由。"
+        services.decision_step_record(actor=self.request.user, decision_id=decision.pk, kind=self.kwargs["kind"],
+                                      evidence=d.get("evidence", ""), done_on=d.get("done_on"),
+                                      attachments=[d["file"]] if d.get("file") else ())
+        return "已记录程序环节。"
+
+
+class DecisionHearing(DecisionAction):
+    success_message = "已登记听证会。"
+
+    def act(self, decision):
+        form = forms.HearingForm(self.request.POST)
+        if not form.is_valid():
+            raise DomainError("听证信息不完整：" + "；".join(f"{form.fields[k].label}{v[0]}" for k, v in form.errors.items()
+                                                       if k in form.fields))
+        services.hearing_create(actor=self.request.user, decision_id=decision.pk, **form.cleaned_data)
+
+
+class DecisionBundle(Page):
+    perms = {"GET": VIEW}
+    access = decision_policy
+
+    def get(self, request, pk):
+        decision = self.get_object(pk)
+        return ui.file_response(documents.decision_bundle(decision), f"决策档案-{decision.title[:30]}.zip",
+                                "application/zip")
 
 
 # ---- 会议 ---------------------------------------------------------------------------------------------------------
 
-@login_required
-def meetings(request):
-    _need(request)
-    filters = request.GET.dict()
-    qs = selectors.meeting_list(user=request.user, filters=filters)
-    return render(request, "governance/meetings.html", {**ui.paginate(request, qs), "filters": filters,
-                                                        "can_create": policy.has_perm(request.user, "governance.meetings")})
+class Meetings(ListPage):
+    perms = {"GET": VIEW}
+    template_name = "governance/meetings.html"
+
+    def get_queryset(self):
+        return selectors.meeting_list(user=self.request.user, filters=self.request.GET.dict())
+
+    def extra_context(self):
+        return {"can_create": policy.has_perm(self.request.user, "governance.meetings")}
 
 
-@login_required
-def meeting_create(request):
-    _need(request, "governance.meetings")
-    form = forms.MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+class MeetingCreate(CreatePage):
+    perm = "governance.meetings"
+    form_class = forms.MeetingForm
+    title = "登记党工委会议"
+    back_url, detail_url = "governance:meetings", "governance:meeting_detail"
+    success_message = "已登记会议。"
+
+    def perform(self, form):
         d = form.cleaned_data
-        try:
-            meeting = services.meeting_create(actor=request.user, node=_node(request, "governance.meetings"), title=d["title"],
-                                              held_on=d["held_on"], place=d["place"],
-                                              agenda=[line.strip() for line in d["agenda"].splitlines() if line.strip()])
-            messages.success(request, "已登记会议。")
-            return redirect("governance:meeting_detail", pk=meeting.pk)
-        except DomainError as exc:
-            ui.apply_error(form, exc)
-    return render(request, "governance/form.html", {"form": form, "title": "登记党工委会议", "back": reverse("governance:meetings")})
+        return services.meeting_create(actor=self.request.user, node=self.node(), title=d["title"], held_on=d["held_on"],
+                                       place=d["place"],
+                                       agenda=[line.strip() for line in d["agenda"].splitlines() if line.strip()])
 
 
-@login_required
-def meeting_detail(request, pk):
-    meeting = selectors.meeting_get_for_user(request.user, pk)
-    can_edit = policy.has_perm(request.user, "governance.meetings", meeting.node)
-    items = list(meeting.items.prefetch_related("documents", "decisions"))
-    return render(request, "governance/meeting_detail.html", {
-        "meeting": meeting, "attendees": meeting.attendees.select_related("village", "user"), "items": items, "can_edit": can_edit,
-        "attendee_form": forms.AttendeeForm(users=selectors.voting_candidates(meeting.node), villages=selectors.villages_of(meeting.node)),
-        "item_form": forms.AgendaItemForm(), "decide_form": forms.AgendaDecideForm(),
-        "minutes_form": forms.MinutesForm(initial={"version": meeting.version, "minutes": meeting.minutes}),
-        "timeline": audit.timeline(meeting)})
+class MeetingDetail(Page):
+    perms = {"GET": VIEW}
+    access = meeting_policy
+    template_name = "governance/meeting_detail.html"
+
+    def get(self, request, pk):
+        meeting = self.get_object(pk)
+        return self.render({
+            "meeting": meeting, "attendees": meeting.attendees.select_related("village", "user"),
+            "items": list(meeting.items.prefetch_related("documents", "decisions")),
+            "can_edit": policy.has_perm(request.user, "governance.meetings", meeting.node),
+            "attendee_form": forms.AttendeeForm(users=selectors.voting_candidates(meeting.node),
+                                                villages=selectors.villages_of(meeting.node)),
+            "item_form": forms.AgendaItemForm(), "decide_form": forms.AgendaDecideForm(),
+            "minutes_form": forms.MinutesForm(initial={"version": meeting.version, "minutes": meeting.minutes}),
+            "timeline": audit.timeline(meeting)})
 
 
-@login_required
-@require_POST
-def meeting_attendee(request, pk):
-    meeting = selectors.meeting_get_for_user(request.user, pk)
-    try:
-        user_id = request.POST.get("user")
-        if user_id:
-            user = selectors.voting_candidates(meeting.node).filter(pk=int(user_id)).first() if user_id.isdigit() else None
-            if user is None:
-                raise DomainError("请选择本街道的党工委成员。")
-            services.meeting_add_attendee(actor=request.user, meeting_id=meeting.pk, user=user)
-        else:
-            services.meeting_add_attendee(actor=request.user, meeting_id=meeting.pk, name=request.POST.get("name", ""),
-                                          village=request.POST.get("village") or None, role_label=request.POST.get("role_label", ""))
-        messages.success(request, "已登记参会人员。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("governance:meeting_detail", pk=meeting.pk)
+class MeetingAction(ActionPage):
+    perms = {"POST": "governance.meetings"}
+    access = meeting_policy
+
+    def perform(self):
+        meeting = self.get_object(self.kwargs["pk"], "meetings")
+        return self.act(meeting, self.request.POST)
+
+    def redirect_url(self):
+        return reverse("governance:meeting_detail", args=[self.kwargs["pk"]])
 
 
-@login_required
-@require_POST
-def meeting_item(request, pk):
-    meeting = selectors.meeting_get_for_user(request.user, pk)
-    try:
-        services.meeting_add_item(actor=request.user, meeting_id=meeting.pk, title=request.POST.get("title", ""))
-        messages.success(request, "已增加议题。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("governance:meeting_detail", pk=meeting.pk)
+class MeetingAttendee(MeetingAction):
+    success_message = "已登记参会人员。"
+
+    def act(self, meeting, data):
+        services.meeting_add_attendee(actor=self.request.user, meeting_id=meeting.pk,
+                                      **selectors.attendee_input(meeting, data.dict()))
 
 
-@login_required
-@require_POST
-def agenda_decide(request, pk, item_id):
-    meeting = selectors.meeting_get_for_user(request.user, pk)
-    item = meeting.items.filter(pk=item_id).first()
-    if item is None:
-        messages.error(request, "议题不存在。")
-        return redirect("governance:meeting_detail", pk=meeting.pk)
-    try:
-        services.agenda_item_decide(actor=request.user, item_id=item.pk, outcome=request.POST.get("outcome", ""),
-                                    decision_text=request.POST.get("decision_text", ""))
-        messages.success(request, "已记录集体决定。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("governance:meeting_detail", pk=meeting.pk)
+class MeetingItem(MeetingAction):
+    success_message = "已增加议题。"
+
+    def act(self, meeting, data):
+        services.meeting_add_item(actor=self.request.user, meeting_id=meeting.pk, title=data.get("title", ""))
 
 
-@login_required
-@require_POST
-def meeting_minutes(request, pk):
-    meeting = selectors.meeting_get_for_user(request.user, pk)
-    try:
-        services.meeting_record_minutes(actor=request.user, meeting_id=meeting.pk, minutes=request.POST.get("minutes", ""),
-                                        version=request.POST.get("version") or None)
-        messages.success(request, "已保存会议纪要。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("governance:meeting_detail", pk=meeting.pk)
+class AgendaDecide(MeetingAction):
+    success_message = "已记录集体决定。"
+    census_kwargs = {"item_id": 1}
 
+    def act(self, meeting, data):
+        item = selectors.agenda_item_of(meeting, self.kwargs["item_id"])
+        services.agenda_item_decide(actor=self.request.user, item_id=item.pk, outcome=data.get("outcome", ""),
+                                    decision_text=data.get("decision_text", ""))
+
+
+class MeetingMinutes(MeetingAction):
+    success_message = "已保存会议纪要。"
+
+    def act(self, meeting, data):
+        services.meeting_record_minutes(actor=self.request.user, meeting_id=meeting.pk, minutes=data.get("minutes", ""),
+                                        version=data.get("version") or None)

@@ -2,23 +2,76 @@
 from fazhi.core import clock
 from fazhi.core.workflow import Transition, Workflow
 
+from .models import DecisionStep as S
+from .models import DisclosureItem as I
 from .models import DisclosureRequest as R
 from .models import MajorDecision as D
+from .models import Meeting as M
 from .models import NormativeDocument as N
+from .models import PublicComment as C
+
+#: The permission of a transition the applicant runs (found by tracking code + phone, no account); staff never see it.
+APPLICANT = "governance.applicant"
+
+
+class GovernanceWorkflow(Workflow):
+    """The core table, plus transitions the applicant runs without an account (``perm == APPLICANT``): the service
+    identifies the applicant by tracking code and phone; the table still decides the state and the guard."""
+
+    def why_not(self, obj, user, name):
+        t = self.get(name)
+        if t.perm != APPLICANT:
+            return super().why_not(obj, user, name)
+        if getattr(user, "pk", None):
+            return f"“{t.label}”由申请人本人通过查询页面办理。"
+        state = getattr(obj, self.state_field)
+        if state not in t.sources:
+            return f"当前状态为“{self.state_label(state)}”，不能执行“{t.label}”。"
+        return t.guard(obj, user) if t.guard else None
+
+
+# ---- 主动公开 -----------------------------------------------------------------------------------------------------
+
+ITEM = Workflow([
+    Transition("withdraw", "撤回公开", (I.Status.PUBLISHED,), I.Status.WITHDRAWN, "governance.disclosure",
+               requires_reason=True, style="danger", fields=("reason",)),
+], state_labels=dict(I.Status.choices), view_perm="governance.view", audit_fields=("status", "withdraw_reason"))
 
 # ---- 依申请公开 -------------------------------------------------------------------------------------------------
 
 def _not_yet_extended(obj, user):
     if obj.extended:
         return "该申请已延长过一次答复期限，依法不得再次延长。"
+    if obj.due_date and clock.today() > obj.due_date:
+        return (f"原答复期限已于{obj.due_date:%Y年%m月%d日}届满：延长答复期限应当在原期限内经负责人同意并告知申请人"
+                "（《政府信息公开条例》第三十三条第二款），期满后不能再延期。")
     return None
 
 
-REQUEST = Workflow([
-    Transition("request_correction", "通知补正", (R.Status.REGISTERED,), R.Status.CORRECTING, "governance.requests",
-               requires_reason=True, style="secondary", fields=("reason",)),
+def _correction_not_yet_asked(obj, user):
+    if obj.correction_requested_on:
+        return (f"已于{obj.correction_requested_on:%Y年%m月%d日}告知补正：补正应当一次性告知"
+                "（《政府信息公开条例》第三十条），不能再次要求补正。")
+    return None
+
+
+def _not_yet_consulted(obj, user):
+    if obj.consultation_started_on:
+        return "已征求过第三方意见。"
+    return None
+
+
+REQUEST = GovernanceWorkflow([
+    Transition("request_correction", "一次性告知补正", (R.Status.REGISTERED,), R.Status.CORRECTING, "governance.requests",
+               guard=_correction_not_yet_asked, requires_reason=True, style="secondary", fields=("reason",)),
     Transition("submit_correction", "补正完成", (R.Status.CORRECTING,), R.Status.REGISTERED, "governance.requests",
                fields=("corrected_on", "correction_text")),
+    Transition("applicant_correction", "申请人提交补正", (R.Status.CORRECTING,), R.Status.REGISTERED, APPLICANT),
+    Transition("start_consultation", "书面征求第三方意见", (R.Status.REGISTERED,), R.Status.CONSULTING,
+               "governance.requests", guard=_not_yet_consulted, requires_reason=True, style="secondary",
+               fields=("consultation_party", "reason")),
+    Transition("end_consultation", "第三方意见已收到/期满", (R.Status.CONSULTING,), R.Status.REGISTERED,
+               "governance.requests", fields=("consultation_opinion", "ended_on")),
     Transition("request_extension", "申请延期", (R.Status.REGISTERED,), R.Status.EXTENSION_PENDING, "governance.requests",
                guard=_not_yet_extended, requires_reason=True, style="secondary", fields=("reason",)),
     Transition("approve_extension", "批准延期", (R.Status.EXTENSION_PENDING,), R.Status.REGISTERED,
@@ -27,7 +80,8 @@ REQUEST = Workflow([
                "governance.approve_extension", requires_reason=True, style="secondary", fields=("reason",)),
     Transition("answer", "答复", (R.Status.REGISTERED,), R.Status.ANSWERED, "governance.requests",
                fields=("reply_type", "reply_text", "reply_reason", "referred_body")),
-], state_labels=dict(R.Status.choices))
+], state_labels=dict(R.Status.choices),
+    audit_fields=("status", "clock_start", "due_date", "extended", "reply_type"))
 
 # ---- 行政规范性文件 ---------------------------------------------------------------------------------------------
 
@@ -70,7 +124,16 @@ DOCUMENT = Workflow([
                guard=_review_due, requires_reason=True, style="secondary", fields=("valid_years", "reason")),
     Transition("repeal", "废止/宣布失效", (N.Status.PUBLISHED, N.Status.FILED), N.Status.REPEALED, "governance.decide",
                requires_reason=True, style="danger", fields=("reason",)),
-], state_labels=dict(N.Status.choices))
+], state_labels=dict(N.Status.choices), audit_fields=("status", "comment_end", "doc_number", "filed_on", "valid_until"))
+
+# ---- 公众意见审核 -------------------------------------------------------------------------------------------------
+
+COMMENT = Workflow([
+    Transition("approve", "展示", (C.Status.PENDING, C.Status.APPROVED, C.Status.REJECTED), C.Status.APPROVED,
+               "governance.moderate", fields=("reply",), is_public=False),
+    Transition("reject", "不予展示", (C.Status.PENDING, C.Status.APPROVED, C.Status.REJECTED), C.Status.REJECTED,
+               "governance.moderate", fields=("reply",), is_public=False),
+], state_labels=dict(C.Status.choices), view_perm="governance.view", audit_fields=("status", "reply"))
 
 # ---- 重大行政决策 -----------------------------------------------------------------------------------------------
 
@@ -93,4 +156,19 @@ DECISION = Workflow([
     Transition("implement", "开始执行", (D.Status.PUBLISHED,), D.Status.IMPLEMENTING, "governance.decisions"),
     Transition("evaluate", "完成决策后评估", (D.Status.IMPLEMENTING,), D.Status.EVALUATED, "governance.decisions",
                fields=("evidence",)),
-], state_labels=dict(D.Status.choices))
+], state_labels=dict(D.Status.choices), audit_fields=("status", "decided_on"))
+
+_ANY_STEP = (S.Status.PENDING, S.Status.DONE, S.Status.WAIVED)
+
+STEP = Workflow([
+    Transition("record", "完成程序", _ANY_STEP, S.Status.DONE, "governance.decisions", fields=("evidence", "done_on")),
+    Transition("record_collective", "集体讨论决定", _ANY_STEP, S.Status.DONE, "governance.decide"),
+    Transition("waive", "程序不适用", _ANY_STEP, S.Status.WAIVED, "governance.decisions", requires_reason=True),
+], state_labels=dict(S.Status.choices), audit_fields=("status", "done_on", "waived_reason"))
+
+# ---- 党工委会议 ---------------------------------------------------------------------------------------------------
+
+MEETING = Workflow([
+    Transition("record_minutes", "录入会议纪要", (M.Status.PLANNED, M.Status.HELD), M.Status.HELD, "governance.meetings",
+               fields=("minutes",), is_public=False),
+], state_labels=dict(M.Status.choices), view_perm="governance.view", audit_fields=("status",))

@@ -46,7 +46,7 @@ def test_request_lifecycle_with_correction_extension_and_letter(api_for, users, 
     assert r.status_code == 201, r.content
     req = r.json()
     pk = req["id"]
-    assert req["actions"] == ["request_correction", "request_extension", "answer"]
+    assert req["actions"] == ["request_correction", "start_consultation", "request_extension", "answer"]
     with clock.frozen(datetime.date(2023, 3, 2)):
         r = api.post(f"{API}/requests/{pk}/transition/", {"action": "answer", "reply_type": "disclosed", "reply_text": "x",
                                                           "version": 0}, format="json")
@@ -191,7 +191,7 @@ def test_malformed_input_never_500(api_for, users, tree):
     assert office.post(f"{API}/meetings/{m.pk}/attendees/", {"user": "abc"}, format="json").status_code == 400
     assert office.post(f"{API}/meetings/{m.pk}/attendees/", {"name": "某书记", "village": "abc"}, format="json").status_code == 400
     assert office.post(f"{API}/meetings/", {"title": "会", "held_on": "2023-01-01", "agenda": 5}, format="json").status_code == 400
-    assert office.post(f"{API}/meetings/{m.pk}/items/999/decide/", {"outcome": "approved"}, format="json").status_code == 400
+    assert office.post(f"{API}/meetings/{m.pk}/items/999/decide/", {"outcome": "approved"}, format="json").status_code == 404
     assert office.post(f"{API}/meetings/{m.pk}/items/{m.items.first().pk}/decide/", {"outcome": "maybe"}, format="json").status_code == 400
     assert office.post(f"{API}/decisions/", {"year": "明年", "title": "x"}, format="json").status_code == 400
     doc = office.post(f"{API}/documents/", {"title": "x", "body": "y"}, format="json").json()

@@ -70,7 +70,7 @@ def test_public_page_scrubs_personal_numbers(client, users, tree):
 def test_request_online_and_tracking(client, tree):
     r = client.post("/open/apply/", {"node": tree.sub.pk, "applicant_type": "person", "applicant_name": "张三", "phone": "",
                                      "content": "申请公开低保资金发放情况"})
-    assert r.status_code == 200 and "请填写联系电话" in r.content.decode()
+    assert r.status_code == 400 and "请填写联系电话" in r.content.decode()
     assert DisclosureRequest.objects.count() == 0
     r = client.post("/open/apply/", {"node": tree.sub.pk, "applicant_type": "person", "applicant_name": "张三",
                                      "phone": "13905331234", "content": "申请公开低保资金发放情况"})

@@ -54,7 +54,7 @@ def test_withdraw_is_recorded_never_deleted(users, tree):
     services.disclosure_withdraw(actor=users.disclosure, item_id=item.pk, reason="信息有误，更正后重新发布")
     item.refresh_from_db()
     assert item.status == "withdrawn" and item.withdraw_reason.startswith("信息有误")
-    assert audit.timeline(item).filter(action="withdraw").exists()
+    assert audit.timeline(item).filter(action="transition", action_label="撤回公开").exists()
 
 
 def test_request_deadline_across_national_day_2024(users, tree):

@@ -51,7 +51,7 @@ def test_publish_with_attachment_and_withdraw_through_workbench(client_for, user
     assert files.files_of(item).count() == 1
     r = c.post("/work/governance/items/new/", {"category": "budget", "title": "假图片", "formed_on": clock.today().isoformat(),
                                                "attachment": SimpleUploadedFile("x.pdf", b"not a pdf at all")})
-    assert r.status_code == 200 and "未保存" in r.content.decode() and DisclosureItem.objects.count() == 1
+    assert r.status_code == 400 and "未保存" in r.content.decode() and DisclosureItem.objects.count() == 1
     r = c.post(f"/work/governance/items/{item.pk}/withdraw/", {"reason": "更正", "version": 3}, follow=True)
     assert "已被他人修改" in r.content.decode()
     c.post(f"/work/governance/items/{item.pk}/withdraw/", {"reason": "更正", "version": 0})

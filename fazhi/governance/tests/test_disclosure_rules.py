@@ -1,0 +1,129 @@
+"""政府信息公开条例 rules at their edges on the working-day calendar (issue 12)."""
+import datetime
+import io
+
+import pytest
+from docx import Document
+
+from fazhi.core import clock
+from fazhi.core.errors import TransitionNotAllowed
+from fazhi.governance import documents, selectors, services
+from fazhi.governance.models import DisclosureRequest
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+RECEIVED = datetime.date(2024, 3, 1)  # a Friday; working days 7 and 8 after it: 3月12日, 3月13日
+
+
+def _act(req, user, name, day, **kwargs):
+    with clock.frozen(day):
+        return services.request_transition(actor=user, request_id=req.pk, name=name, **kwargs)
+
+
+def test_correction_notice_on_working_day_7_is_on_time_day_8_is_flagged_and_a_second_is_refused(users, tree):
+    on_time = f.request(tree, day=RECEIVED)
+    on_time = _act(on_time, users.disclosure, "request_correction", datetime.date(2024, 3, 12), reason="请写明年份")
+    assert on_time.correction_late is False
+    late = f.request(tree, day=RECEIVED, phone="13905330002")
+    late = _act(late, users.disclosure, "request_correction", datetime.date(2024, 3, 13), reason="请写明年份")
+    assert late.correction_late is True
+    late = _act(late, users.disclosure, "submit_correction", datetime.date(2024, 3, 14))
+    with pytest.raises(TransitionNotAllowed, match="一次性告知"):
+        _act(late, users.disclosure, "request_correction", datetime.date(2024, 3, 15), reason="再补正")
+    assert DisclosureRequest.objects.get(pk=late.pk).clock_start == datetime.date(2024, 3, 14)
+
+
+def test_extension_after_the_due_date_is_refused(users, tree):
+    req = f.request(tree, day=RECEIVED)
+    assert req.due_date == datetime.date(2024, 3, 29)
+    with pytest.raises(TransitionNotAllowed, match="原答复期限已于2024年03月29日届满"):
+        _act(req, users.disclosure, "request_extension", datetime.date(2024, 4, 1), reason="情况复杂")
+    req = _act(req, users.disclosure, "request_extension", datetime.date(2024, 3, 29), reason="情况复杂")
+    with pytest.raises(TransitionNotAllowed, match="届满"):
+        _act(req, users.leader, "approve_extension", datetime.date(2024, 4, 1))
+    assert DisclosureRequest.objects.get(pk=req.pk).extended is False
+
+
+def test_third_party_consultation_pauses_the_clock_across_a_holiday(users, tree):
+    req = f.request(tree, day=datetime.date(2024, 9, 20))
+    plain_due = req.due_date
+    req = _act(req, users.disclosure, "start_consultation", datetime.date(2024, 9, 26), reason="涉及企业商业秘密",
+               consultation_party="淄博某建材公司")
+    assert req.status == "consulting"
+    with clock.frozen(datetime.date(2030, 1, 1)):
+        assert not selectors.request_list(user=users.disclosure, filters={"due": "overdue"}).filter(pk=req.pk).exists()
+    # 9月26日 → 10月10日 spans the National Day holiday (10月1日-7日, make-up day 9月29日): 9月27日、29日、30日、
+    # 10月8日、9日、10日 — 6 working days, not 14 calendar days
+    req = _act(req, users.disclosure, "end_consultation", datetime.date(2024, 10, 10), consultation_opinion="不同意公开")
+    assert req.paused_days == 6
+    deadline = services.request_deadline(req)
+    assert deadline.due > plain_due and req.due_date == deadline.due
+    assert "6个工作日不计入答复期限" in deadline.explain() and "第三十二条" in deadline.explain()
+
+
+def test_waiting_for_correction_is_not_overdue(users, tree):
+    req = f.request(tree, day=RECEIVED)
+    _act(req, users.disclosure, "request_correction", datetime.date(2024, 3, 4), reason="请写明年份")
+    with clock.frozen(datetime.date(2024, 6, 1)):
+        assert selectors.request_list(user=users.disclosure, filters={"due": "overdue"}).count() == 0
+
+
+def _letter(req):
+    return "\n".join(p.text for p in Document(io.BytesIO(documents.reply_letter(req))).paragraphs)
+
+
+@pytest.mark.parametrize("reply_type, first, basis", [
+    ("not_disclosed", "应当先", "第二十三条第一款第（四）项"),
+    ("partial", "应当先", "第二十三条"),
+    ("disclosed", "或者自知道", "行政诉讼法》第四十六条"),
+    ("repeat", "或者自知道", "第三十六条第（六）项"),
+    ("other_law", "或者自知道", "第三十六条第（七）项"),
+    ("no_identity", "或者自知道", "第二十九条"),
+])
+def test_each_reply_form_states_its_lawful_remedy(users, tree, reply_type, first, basis):
+    req = f.request(tree, day=RECEIVED)
+    req = _act(req, users.disclosure, "answer", datetime.date(2024, 3, 5), reply_type=reply_type, reply_text="答复",
+               reply_reason="依法说明的理由")
+    text = _letter(req)
+    assert first in text and basis in text
+    if first == "应当先":
+        assert "或者自知道" not in text
+
+
+def test_reply_letters_are_numbered_per_year_and_subdistrict(users, tree):
+    numbers = []
+    for i, day in enumerate((datetime.date(2023, 12, 28), datetime.date(2024, 1, 3), datetime.date(2024, 1, 4))):
+        req = f.request(tree, day=day, phone=f"1390533{i:04d}")
+        numbers.append(_act(req, users.disclosure, "answer", day, reply_type="disclosed", reply_text="公开").reply_number)
+    assert numbers == ["稷下〔2023〕1号", "稷下〔2024〕1号", "稷下〔2024〕2号"]
+    assert numbers[2] in _letter(DisclosureRequest.objects.get(reply_number=numbers[2]))
+
+
+def test_records_link_lists_exactly_the_figures_records(users, tree, client_for):
+    from fazhi.core import figures
+
+    f.item(users, tree, day=datetime.date(2023, 3, 1))
+    f.item(users, tree, day=datetime.date(2023, 5, 1), title="五月信息")
+    f.item(users, tree, day=datetime.date(2022, 5, 1), title="去年信息")
+    fig = figures.get("governance.disclosure_published")
+    start, end = datetime.date(2023, 4, 1), datetime.date(2023, 12, 31)
+    assert fig.value(tree.sub, start, end) == 1
+    page = client_for(users.admin).get(fig.records_url(tree.sub, start, end))
+    assert [i.title for i in page.context["page_obj"]] == ["五月信息"]
+    page = client_for(users.admin).get(fig.records_url(tree.other, start, end))
+    assert fig.value(tree.other, start, end) == 0 and list(page.context["page_obj"]) == []
+
+
+def test_applicant_downloads_the_reply_letter_from_the_tracking_page(users, tree, client):
+    req = f.request(tree, day=RECEIVED)
+    r = client.post("/open/track/", {"code": req.tracking_code, "phone": "13905331234"})
+    token = r.context["token"]
+    assert client.post("/open/track/letter/", {"token": token}).status_code == 302  # not answered yet
+    _act(req, users.disclosure, "answer", datetime.date(2024, 3, 5), reply_type="disclosed", reply_text="公开")
+    r = client.post("/open/track/", {"code": req.tracking_code, "phone": "13905331234"})
+    assert "稷下〔2024〕1号" in r.content.decode()
+    r = client.post("/open/track/letter/", {"token": r.context["token"]})
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "政府信息公开申请答复书" in "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
+    assert client.post("/open/track/letter/", {"token": "forged"}).status_code == 302
