@@ -10,9 +10,10 @@ from rest_framework.response import Response
 
 from fazhi.core import figures, policy, ui
 from fazhi.core.errors import DomainError, NotFound
+from fazhi.core.models import Job
 
 from . import dashboard, documents, render, selectors, services
-from .models import ReportJob, ReportTemplate
+from .models import ReportTemplate
 
 
 def _need(user, perm):
@@ -174,9 +175,9 @@ def job_start(request):
 def _job(job):
     from django.urls import reverse
 
-    return {"id": job.pk, "kind": job.kind, "status": job.status, "percent": job.percent, "done": job.done,
+    return {"id": job.pk, "kind": job.kind.removeprefix("report."), "status": job.status, "percent": job.percent, "done": job.done,
             "total": job.total, "message": job.message,
-            "download": reverse("reports:job_download", args=[job.pk]) if job.status == ReportJob.Status.DONE else ""}
+            "download": reverse("reports:job_download", args=[job.pk]) if job.status == Job.Status.DONE else ""}
 
 
 @extend_schema(summary="后台任务进度")

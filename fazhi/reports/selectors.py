@@ -1,10 +1,10 @@
 """Every read of the reports module, already scoped to the user through fazhi.core.policy."""
 from django.http import Http404
 
-from fazhi.core import policy
+from fazhi.core import jobs, policy
 from fazhi.core.models import OrgNode
 
-from .models import PlanItem, ReportJob, ReportSection, ReportTarget, ReportTemplate, ReportVersion
+from .models import PlanItem, ReportSection, ReportTarget, ReportTemplate, ReportVersion
 
 
 def report_list(*, user, filters=None):
@@ -80,20 +80,19 @@ def targets():
 
 
 def jobs_for_user(*, user):
-    """The report jobs in the user's scope (a ledger import is its owner's alone: see ``job_get_for_user``)."""
-    return policy.scope(ReportJob.objects.select_related("node").exclude(kind=ReportJob.Kind.LEDGER_IMPORT),
-                        user, "reports.view").defer("result")
+    """The report jobs the user may see (a ledger import is its owner's, shown on its own pages)."""
+    from . import jobs as report_jobs
+
+    return jobs.visible(user, kinds=list(report_jobs.KINDS.values()))
 
 
 def job_get_for_user(*, user, pk):
-    """A report job in the user's ``reports.view`` scope, or the user's own ledger import (whatever their roles)."""
-    own = ReportJob.objects.select_related("node").filter(kind=ReportJob.Kind.LEDGER_IMPORT, created_by=user)
-    try:
-        return own.get(pk=pk)
-    except (ReportJob.DoesNotExist, ValueError, TypeError):
-        pass
-    return policy.get_for_user(ReportJob.objects.select_related("node").exclude(kind=ReportJob.Kind.LEDGER_IMPORT),
-                               user, "reports.view", pk=pk)
+    """A job the user may see (a report job in their ``reports.view`` scope, or one they started)."""
+    return jobs.job_policy.get_for_user(user, "view", pk)
+
+
+def report_of(*, node, year):
+    return ReportTemplate.objects.filter(node=node, year=year).first()
 
 
 def child_villages(node):

@@ -5,13 +5,14 @@ import hashlib
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, clock, figures, policy, workdays
+from fazhi.core import audit, clock, figures, jobs, orgkinds, policy, workdays
 from fazhi.core.errors import DomainError
+from fazhi.core.models import Job, OrgNode
 from fazhi.core.validators import clean_text
 from fazhi.core.workflow import lock
 
 from . import defaults, render
-from .models import PlanItem, ReportJob, ReportSection, ReportTarget, ReportTemplate, ReportVersion
+from .models import PlanItem, ReportSection, ReportTarget, ReportTemplate, ReportVersion
 from .workflow import report_workflow
 
 S = ReportTemplate.Status
@@ -304,39 +305,16 @@ def plan_item_update(*, actor, item, expected_version, status, note="", done_on=
     return item
 
 
-# ---- background jobs --------------------------------------------------------------------------------------------
+# ---- background jobs (fazhi.core.jobs; the work itself is in .jobs) ---------------------------------------------
 
-@transaction.atomic
-def job_start(*, actor, kind, node, year):
-    perm = "reports.edit" if kind == ReportJob.Kind.DISTRICT_DRAFTS else "reports.dashboard"
-    _require(actor, perm, node)
+def job_start(*, actor, kind: str, node: OrgNode, year) -> Job:
+    """Queue a district's report drafts (``district_drafts``) or a figure export (``figure_export``)."""
+    from . import jobs as report_jobs
+
+    if kind not in report_jobs.KINDS:
+        raise DomainError("未知的任务类型。", field_errors={"kind": "请选择 district_drafts 或 figure_export。"})
+    _require(actor, "reports.edit" if kind == "district_drafts" else "reports.dashboard", node)
     year = _check_year(year)
-    if kind not in ReportJob.Kind.values:
-        raise DomainError("未知的任务类型。")
-    if kind == ReportJob.Kind.DISTRICT_DRAFTS and node.kind != "district":
+    if kind == "district_drafts" and node.level != orgkinds.DISTRICT:
         raise DomainError("批量起草只能对区一级发起（为其下每个街道起草报告）。")
-    job = ReportJob.objects.create(kind=kind, node=node, year=year, created_by=actor, created_at=clock.now(),
-                                   message="已排队，等待后台执行")
-    audit.record(actor=actor, action="create", obj=job, node=node, changes={"kind": kind, "year": year})
-    from .tasks import run_report_job
-
-    transaction.on_commit(lambda: run_report_job.enqueue(job.pk))
-    return job
-
-
-def job_progress(job_id, *, done=None, total=None, message=None, status=None, result=None):
-    """Progress updates from the task (bookkeeping of the job row itself, not a business change)."""
-    fields = {}
-    if done is not None:
-        fields["done"] = done
-    if total is not None:
-        fields["total"] = total
-    if message is not None:
-        fields["message"] = message[:300]
-    if status is not None:
-        fields["status"] = status
-        if status in (ReportJob.Status.DONE, ReportJob.Status.FAILED):
-            fields["finished_at"] = clock.now()
-    if result is not None:
-        fields["result"], fields["result_name"], fields["result_type"] = result
-    ReportJob.objects.filter(pk=job_id).update(**fields)
+    return jobs.start(actor=actor, kind=report_jobs.KINDS[kind], node=node, params={"year": year})

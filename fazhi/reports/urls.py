@@ -1,5 +1,7 @@
 from django.urls import path
 
+from fazhi.core.views import JobDetail, JobDownload, JobProgress
+
 from . import views
 
 app_name = "reports"
@@ -19,7 +21,8 @@ urlpatterns = [
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("dashboard/data/", views.dashboard_data, name="dashboard_data"),
     path("jobs/start/", views.job_start, name="job_start"),
-    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
-    path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
-    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    # a report job's pages are the core job pages (fazhi.core.jobs), kept at their old addresses
+    path("jobs/<int:pk>/", JobDetail.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/progress/", JobProgress.as_view(), name="job_progress"),
+    path("jobs/<int:pk>/download/", JobDownload.as_view(), name="job_download"),
 ]

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from fazhi.core import audit, clock, figures, policy, ui
 from fazhi.core.errors import DomainError
 
-from . import dashboard, documents, selectors, services, tasks
+from . import dashboard, documents, selectors, services
 from . import render as rr
 from .forms import PlanItemForm, PlanStatusForm, ReportCreateForm, SectionAddForm, SectionForm
-from .models import PlanItem, ReportJob, ReportTemplate
+from .models import PlanItem, ReportTemplate
 from .workflow import report_workflow
 
 
@@ -296,23 +296,3 @@ def job_start(request):
     except DomainError as exc:
         ui.flash_error(request, exc)
         return redirect("reports:list")
-
-
-@login_required
-def job_detail(request, pk):
-    job = tasks.ledger_live_progress(selectors.job_get_for_user(user=request.user, pk=pk))
-    return render(request, "reports/job_detail.html", {"job": job})
-
-
-@login_required
-def job_progress(request, pk):
-    job = tasks.ledger_live_progress(selectors.job_get_for_user(user=request.user, pk=pk))
-    return render(request, "reports/partials/job_progress.html", {"job": job})
-
-
-@login_required
-def job_download(request, pk):
-    job = selectors.job_get_for_user(user=request.user, pk=pk)
-    if job.status != ReportJob.Status.DONE or not job.result:
-        raise Http404("结果文件尚未生成。")
-    return ui.file_response(bytes(job.result), job.result_name, job.result_type)

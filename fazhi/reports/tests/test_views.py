@@ -5,8 +5,9 @@ import zipfile
 import pytest
 
 from fazhi.core import clock
+from fazhi.core.models import Job
 from fazhi.reports import services
-from fazhi.reports.models import PlanItem, ReportJob
+from fazhi.reports.models import PlanItem
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,8 @@ def test_background_jobs_progress_and_download(users, tree, report, client_for, 
     c = client_for(users.admin)
     with django_capture_on_commit_callbacks(execute=True):
         r = c.post("/work/reports/jobs/start/", {"kind": "district_drafts", "node": tree.district.pk, "year": 2023})
-    job = ReportJob.objects.get()
+    job = Job.objects.get()
+    assert job.kind == "report.district_drafts" and job.params == {"year": 2023}
     assert r.status_code == 302 and r["Location"] == f"/work/reports/jobs/{job.pk}/"
     assert job.status == "done" and job.done == job.total == 2
     r = c.get(f"/work/reports/jobs/{job.pk}/progress/")
@@ -107,15 +109,15 @@ def test_background_jobs_progress_and_download(users, tree, report, client_for, 
     assert sorted(z.namelist()) == ["敬仲街道2023年法治政府建设年度报告.docx", "稷下街道2023年法治政府建设年度报告.docx"]
     with django_capture_on_commit_callbacks(execute=True):
         c.post("/work/reports/jobs/start/", {"kind": "figure_export", "node": tree.sub.pk, "year": 2023})
-    job = ReportJob.objects.filter(kind="figure_export").get()
+    job = Job.objects.filter(kind="report.figure_export").get()
     assert job.status == "done" and job.result_name.endswith(".xlsx")
     r = c.post("/work/reports/jobs/start/", {"kind": "district_drafts", "node": tree.sub.pk, "year": 2023}, follow=True)
     assert "只能对区一级发起" in r.content.decode()
 
 
 def test_queued_job_shows_polling_progress(users, tree, client_for):
-    job = ReportJob.objects.create(kind="figure_export", node=tree.sub, year=2023, created_by=users.leader,
-                                   created_at=clock.now(), total=10, done=3, status="running")
+    job = Job.objects.create(kind="report.figure_export", node=tree.sub, params={"year": 2023}, created_by=users.office,
+                             created_at=clock.now(), heartbeat_at=clock.now(), total=10, done=3, status="running")
     r = client_for(users.leader).get(f"/work/reports/jobs/{job.pk}/")
     html = r.content.decode()
     assert "30%" in html and 'hx-trigger="every 1s"' in html
@@ -124,3 +126,15 @@ def test_queued_job_shows_polling_progress(users, tree, client_for):
 def test_public_page_shows_only_published(users, tree, report, client):
     assert report.title not in client.get("/reports/").content.decode()
     assert client.get(f"/reports/{report.pk}/").status_code == 404
+
+
+def test_report_jobs_are_seen_in_the_reports_scope_and_ledger_imports_are_not_listed(users, tree, client_for):
+    report_job = Job.objects.create(kind="report.figure_export", node=tree.sub, params={"year": 2023},
+                                    created_by=users.office, created_at=clock.now(), status="done")
+    own_import = Job.objects.create(kind="core.ledger_import", node=tree.sub, params={"ledger": "core.grids"},
+                                    created_by=users.leader, created_at=clock.now(), status="done")
+    listed = list(client_for(users.leader).get("/work/reports/").context["jobs"])
+    assert report_job in listed and own_import not in listed
+    assert client_for(users.leader).get(f"/work/reports/jobs/{report_job.pk}/").status_code == 200
+    assert client_for(users.other_admin).get(f"/work/reports/jobs/{report_job.pk}/").status_code == 404
+    assert client_for(users.mediator).get(f"/work/jobs/{report_job.pk}/").status_code == 404
