@@ -3,6 +3,7 @@ import datetime
 
 from fazhi.core import clock
 from fazhi.core.models import Job
+from fazhi.reports.models import PlanItem, ReportSection, ReportTemplate
 
 
 def _job(tree, users):
@@ -12,4 +13,24 @@ def _job(tree, users):
                               finished_at=clock.now() - datetime.timedelta(seconds=1))
 
 
-MAKERS = {Job: _job}
+
+def _report(tree, users):
+    from fazhi.reports import services
+
+    existing = ReportTemplate.objects.filter(node=tree.sub, year=2023).first()
+    if existing is not None:
+        return existing
+    with clock.frozen(datetime.date(2024, 1, 10)):
+        return services.report_create(actor=users.office, node=tree.sub, year=2023)
+
+
+def _section(tree, users):
+    return _report(tree, users).sections.get(part=1, order=1)
+
+
+def _plan(tree, users):
+    return PlanItem.objects.create(node=tree.liu, year=2024, heading="依法行政", title="刘家村普法计划任务",
+                                   owner="刘家村委会", due_date=datetime.date(2024, 6, 30))
+
+
+MAKERS = {Job: _job, ReportTemplate: _report, ReportSection: _section, PlanItem: _plan}

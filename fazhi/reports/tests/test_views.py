@@ -67,9 +67,9 @@ def test_scoping_other_subdistrict_gets_404_everywhere(users, tree, report, clie
         assert other.get(url).status_code == 404, url
     assert other.post(f"/work/reports/plans/{item.pk}/update/", {"status": "done", "note": "x", "version": 0}).status_code == 404
     assert "t" not in [i.title for i in other.get("/work/reports/plans/").context["page_obj"]]
-    # a village mediator has no report permission at all
-    assert client_for(users.mediator).get(f"/work/reports/{report.pk}/").status_code == 404
-    assert client_for(users.mediator).get("/work/reports/dashboard/").status_code == 404
+    # a village mediator has no report permission at all: the role lacks the function (403, as everywhere)
+    assert client_for(users.mediator).get(f"/work/reports/{report.pk}/").status_code == 403
+    assert client_for(users.mediator).get("/work/reports/dashboard/").status_code == 403
 
 
 def test_plan_list_query_count_bounded(users, tree, client_for, django_assert_max_num_queries):
