@@ -130,7 +130,7 @@ class ReportDetail(Endpoint):
                             for s in services.shortcoming_suggestions(report)]})
 
 
-class SectionIn(serializers.Serializer):
+class ReportSectionIn(serializers.Serializer):
     heading = serializers.CharField(allow_blank=True, required=False, default="", max_length=200)
     body = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000, trim_whitespace=False)
     version = serializers.IntegerField(min_value=0)
@@ -141,22 +141,22 @@ class SectionUpdate(Endpoint):
     access = report_policy
     census_kwargs = {"section_pk": 1}
 
-    @extend_schema(summary="修改段落（需提供 version，版本不符返回 409）", request=SectionIn, responses={200: dict})
+    @extend_schema(summary="修改段落（需提供 version，版本不符返回 409）", request=ReportSectionIn, responses={200: dict})
     def patch(self, request, pk, section_pk):
         report = self.get_object(pk)
         section = selectors.section_get_for_user(user=request.user, pk=section_pk, report=report)
-        data = self.validated(SectionIn)
+        data = self.validated(ReportSectionIn)
         section = services.section_update(actor=request.user, section=section, expected_version=data["version"],
                                           heading=data["heading"], body=data["body"])
         return Response({"id": section.id, "heading": section.heading, "body": section.body,
                          "version": section.version})
 
-    @extend_schema(summary="修改段落（同 PATCH）", request=SectionIn, responses={200: dict})
+    @extend_schema(summary="修改段落（同 PATCH）", request=ReportSectionIn, responses={200: dict})
     def put(self, request, pk, section_pk):
         return self.patch(request, pk, section_pk)
 
 
-class TransitionIn(serializers.Serializer):
+class ReportTransitionIn(serializers.Serializer):
     action = serializers.CharField(max_length=40)
     version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -166,11 +166,11 @@ class ReportTransition(Endpoint):
     perms = {"POST": ("reports.edit", "reports.finalise", "reports.publish")}
     access = report_policy
 
-    @extend_schema(summary="报告流转：submit / return / finalise / reopen / report_up / publish", request=TransitionIn,
+    @extend_schema(summary="报告流转：submit / return / finalise / reopen / report_up / publish", request=ReportTransitionIn,
                    responses=ReportSerializer)
     def post(self, request, pk):
         report = self.get_object(pk)
-        data = self.validated(TransitionIn)
+        data = self.validated(ReportTransitionIn)
         report = services.report_transition(actor=request.user, report=report, name=data["action"],
                                             expected_version=data.get("version"), reason=data["reason"])
         return Response(ReportSerializer(report).data)
@@ -191,13 +191,13 @@ class ReportExport(Endpoint):
         return ui.file_response(content, name, ctype)
 
 
-class JobIn(serializers.Serializer):
+class ReportJobIn(serializers.Serializer):
     kind = serializers.CharField(max_length=40)
     node = serializers.IntegerField()
     year = serializers.IntegerField()
 
 
-class JobSerializer(serializers.Serializer):
+class ReportJobSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     status = serializers.CharField()
@@ -219,10 +219,10 @@ def _job(job: Job) -> dict:
 class JobStart(Endpoint):
     perms = {"POST": ("reports.edit", "reports.dashboard")}
 
-    @extend_schema(summary="发起后台任务：district_drafts（全区报告起草）或 figure_export（指标导出）", request=JobIn,
-                   responses={202: JobSerializer})
+    @extend_schema(summary="发起后台任务：district_drafts（全区报告起草）或 figure_export（指标导出）", request=ReportJobIn,
+                   responses={202: ReportJobSerializer})
     def post(self, request):
-        data = self.validated(JobIn)
+        data = self.validated(ReportJobIn)
         node = selectors.node_for_user(user=request.user, pk=data["node"], perm="reports.view")
         job = services.job_start(actor=request.user, kind=data["kind"], node=node, year=data["year"])
         return Response(_job(job), status=202)
@@ -231,7 +231,7 @@ class JobStart(Endpoint):
 class JobDetail(Endpoint):
     access = jobs.job_policy
 
-    @extend_schema(summary="后台任务进度", responses=JobSerializer)
+    @extend_schema(summary="后台任务进度", responses=ReportJobSerializer)
     def get(self, request, pk):
         return Response(_job(self.get_object(pk)))
 

@@ -45,7 +45,7 @@ class ReportTemplate(models.Model):
 
 
 class ReportSection(models.Model):
-    """One sub-section (（一）（二）…) of one part (一、二、三、四) — or the preamble (part 0)."""
+    """One sub-section (（一）（二）…) of one part (一 to 五) — or the preamble (part 0)."""
 
     PART_TITLES = {
         0: "",
@@ -53,10 +53,12 @@ class ReportSection(models.Model):
         2: "党政主要负责人履行推进法治建设第一责任人职责情况",
         3: "推进法治政府建设存在的不足和原因",
         4: "{next_year}年推进法治政府建设的主要计划安排",
+        5: "其他需要报告的情况",  # the fifth required content (督察规定 第二十四条)
     }
 
     report = models.ForeignKey(ReportTemplate, verbose_name="报告", on_delete=models.CASCADE, related_name="sections")
-    part = models.PositiveSmallIntegerField("部分", choices=[(0, "导语"), (1, "一"), (2, "二"), (3, "三"), (4, "四")])
+    part = models.PositiveSmallIntegerField("部分", choices=[(0, "导语"), (1, "一"), (2, "二"), (3, "三"), (4, "四"),
+                                                                (5, "五")])
     order = models.PositiveIntegerField("顺序", default=0)
     heading = models.CharField("小标题", max_length=200, blank=True)
     body = models.TextField("正文", blank=True, help_text="可插入指标，如 {{disputes.resolved}}、{{disputes.resolved|change}}、{{legalservice.residents_served|approx}}")

@@ -54,7 +54,10 @@ def report_create(*, actor, node: OrgNode, year, title: str = "") -> ReportTempl
     if previous is not None:
         rows = [ReportSection(report=report, part=s.part, order=s.order, heading=s.heading,
                               body=s.body.replace(f"{year - 1}年", f"{year}年"), target=s.target, updated_at=now)
-                for s in previous.sections.exclude(part=3)]
+                for s in previous.sections.exclude(part__in=(3, 5))]  # shortcomings, "other": the year's own
+        rows += [ReportSection(report=report, part=part, order=i, heading=heading,
+                               body=body.replace("{year}", str(year)), updated_at=now)
+                 for i, (part, heading, body) in enumerate(defaults.SECTIONS, 1) if part == 5]
     else:
         short = node.short_name or node.name.removesuffix("街道").removesuffix("村")
         fmt = {"node": node.name, "short": short, "year": year}
@@ -119,8 +122,8 @@ def section_add(*, actor, report: ReportTemplate, part, heading: str, body: str,
     _editable(report)
     part = part if isinstance(part, int) and not isinstance(part, bool) else \
         int(part) if isinstance(part, str) and part.strip().isdigit() and len(part.strip()) < 3 else -1
-    if part not in (1, 2, 3, 4):
-        raise DomainError("请选择段落所属的部分（一至四）。", field_errors={"part": "请选择部分。"})
+    if part not in (1, 2, 3, 4, 5):
+        raise DomainError("请选择段落所属的部分（一至五）。", field_errors={"part": "请选择部分。"})
     heading, body = _clean_section(heading, body)
     if not heading:
         raise DomainError("请填写小标题。", field_errors={"heading": "请填写小标题。"})
@@ -230,8 +233,13 @@ def _publish(report, actor):
 
 
 def report_deadlines(report: ReportTemplate) -> list[dict]:
-    """(submit, publish) Deadlines: to the level above by 1 March, to the public before 1 April."""
-    start = datetime.date(report.year + 1, 1, 1)
+    """(submit, publish) deadlines of the report's own clocks, counted from the last day of the report year.
+
+    "3月1日前" and "每年4月1日之前" (督察规定 第二十四条) are the days *before* 1 March and 1 April: the last day is
+    the end of February (29 February in a leap year) and 31 March — a report published on 1 April is late.
+    The rules (2 and 3 months, no rest-day rollover) are DeadlineRule rows an administrator can see and edit.
+    """
+    start = datetime.date(report.year, 12, 31)
     out = []
     for code, done_on in (("reports.submit", report.reported_on), ("reports.publish", report.published_on)):
         try:

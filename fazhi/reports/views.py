@@ -79,7 +79,7 @@ def _editor_context(request, report):
     sections = list(report.sections.all().order_by("part", "order", "pk"))
     parts = []
     markup = _figure_link(ctx)
-    for part in (0, 1, 2, 3, 4):
+    for part in ReportSection.PART_TITLES:
         items = []
         for i, s in enumerate([x for x in sections if x.part == part], 1):
             errors = rr.token_errors(s.heading) + rr.token_errors(s.body)
