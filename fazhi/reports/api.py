@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import Http404
 from django.urls import path, reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -184,11 +183,7 @@ class ReportExport(Endpoint):
     @extend_schema(summary="导出报告（最新定稿版；?draft=1 导出当前草稿）",
                    responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk, fmt):
-        report = self.get_object(pk)
-        if fmt not in ("docx", "pdf", "md"):
-            raise Http404()
-        content, name, ctype = documents.export(report, fmt, draft=request.GET.get("draft") == "1")
-        return ui.file_response(content, name, ctype)
+        return documents.export_response(self.get_object(pk), fmt, draft=request.GET.get("draft") == "1")
 
 
 class ReportJobIn(serializers.Serializer):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -55,13 +55,9 @@ class ReportCreate(ActionPage):
         self.report = services.report_create(actor=self.request.user, node=node, year=form.cleaned_data["year"])
         return f"已起草《{self.report.title}》。"
 
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        report = getattr(self, "report", None)
-        return HttpResponseRedirect(reverse("reports:detail", args=[report.pk])) if report else response
-
     def redirect_url(self):
-        return reverse("reports:list")
+        report = getattr(self, "report", None)
+        return reverse("reports:detail", args=[report.pk]) if report else reverse("reports:list")
 
 
 def _figure_link(ctx):
@@ -241,11 +237,7 @@ class ReportExport(Page):
     census_kwargs = {"fmt": "docx"}
 
     def get(self, request, pk, fmt):
-        report = self.get_object(pk)
-        if fmt not in ("docx", "pdf", "md"):
-            raise Http404()
-        content, name, ctype = documents.export(report, fmt, draft=request.GET.get("draft") == "1")
-        return ui.file_response(content, name, ctype)
+        return documents.export_response(self.get_object(pk), fmt, draft=request.GET.get("draft") == "1")
 
 
 # ---- plan items ----------------------------------------------------------------------------------------------
@@ -338,12 +330,8 @@ class JobStart(ActionPage):
                                       year=self.request.POST.get("year"))
         return ""
 
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        job = getattr(self, "job", None)
-        return HttpResponseRedirect(reverse("reports:job_detail", args=[job.pk])) if job else response
-
     def redirect_url(self):
-        return reverse("reports:list")
+        job = getattr(self, "job", None)
+        return reverse("reports:job_detail", args=[job.pk]) if job else reverse("reports:list")
 
 
