@@ -12,7 +12,7 @@ supervise_worker() {
   local child=""
   trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM INT
   while true; do
-    "$BIN/python" manage.py db_worker --queue-name default >>var/worker.log 2>&1 &
+    "$BIN/python" manage.py jobs_worker --queue-name default >>var/worker.log 2>&1 &
     child=$!
     wait "$child"
     rc=$?

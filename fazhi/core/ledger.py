@@ -381,3 +381,66 @@ def run_import(ledger, data, *, actor, dry_run=True, progress=None):
             result.imported = imported
     result.ok = not result.errors
     return result
+
+
+# ---- background imports (a core job: fazhi.core.jobs) -------------------------------------------------------------
+# A confirmed import of a large sheet runs on the task worker instead of in the request. The import is one
+# transaction, so its progress goes through the cache (``jobs.progress_cached``), never the job row. The uploaded
+# sheet belongs to the job (``Job.upload``): the job deletes it when it ends, whatever the ending.
+
+def summarize_errors(errors, limit=5):
+    head = "；".join(str(e) for e in errors[:limit])
+    more = f"；另有 {len(errors) - limit} 处问题" if len(errors) > limit else ""
+    return f"未导入：发现 {len(errors)} 处问题，整表未导入任何数据，请修改后重新上传。{head}{more}"
+
+
+def start_import_job(*, actor, ledger, token, total, node):
+    """Queue the import of the dry-run-checked upload stored under ``token``; returns the job (redirect to its page)."""
+    from . import jobs
+
+    return jobs.start(actor=actor, kind=IMPORT_JOB, node=node, params={"ledger": ledger.key}, total=total,
+                      upload=token, audit_changes={"rows": total})
+
+
+def _import_job(job):
+    from django.core.cache import cache
+
+    from . import jobs
+
+    item = get(job.params.get("ledger", ""))
+    path = jobs.upload_path(job)
+    data = path.read_bytes() if path is not None and path.exists() else b""
+    if item is None:
+        raise jobs.Failed("台账不存在。")
+    if not data:
+        raise jobs.Failed("待导入的文件已失效，请重新上传。")
+    jobs.progress(job, message="正在导入…")
+    result = run_import(item, data, actor=job.created_by, dry_run=False,
+                        progress=lambda done, total: jobs.progress_cached(job, done, total))
+    done, total = cache.get(jobs.progress_key(job.pk)) or (0, result.total)
+    if not result.ok:
+        raise jobs.Failed(summarize_errors(result.errors), done=done, total=total)
+    return jobs.Done(f"导入完成：已导入 {result.imported} 行。", done=result.total, total=result.total)
+
+
+def _describe_import(job):
+    item = get(job.params.get("ledger", ""))
+    return f"导入{item.title if item else job.params.get('ledger', '台账')}（{job.node}）"
+
+
+IMPORT_JOB = "core.ledger_import"
+
+
+def _register_import_job():
+    from . import jobs
+
+    def back(job):
+        from django.urls import reverse
+
+        return reverse("core:ledger_import", args=[job.params.get("ledger", "")]), "导入台账"
+
+    jobs.register(IMPORT_JOB, _import_job, label="台账导入", describe=_describe_import, back=back,
+                  interrupted="整表未导入任何数据（导入要么全部成功，要么不导入），请重新上传文件。")
+
+
+_register_import_job()

@@ -420,3 +420,58 @@ class StoredFile(models.Model):
     @property
     def is_image(self):
         return self.content_type.startswith("image/")
+
+
+class Job(models.Model):
+    """Background work with progress (``fazhi.core.jobs``): a ledger import, a district's report drafts…
+
+    The row is the job's whole life: queued → running (the worker writes ``heartbeat_at``) → done / failed, with
+    its progress, its message and the result file. A job whose worker died is failed with a message when a worker
+    next starts; an uploaded sheet it owns (``upload``) is deleted when it ends, whatever the ending.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("任务类型", max_length=60, db_index=True)  # a key registered with jobs.register
+    node = models.ForeignKey(OrgNode, verbose_name="组织", on_delete=models.PROTECT, related_name="+")
+    params = models.JSONField("参数", default=dict, blank=True)
+    upload = models.CharField("待导入文件", max_length=100, blank=True)  # a token under var/tmp/ledger-imports
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    done = models.PositiveIntegerField("已完成", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    message = models.CharField("说明", max_length=300, blank=True)
+    result = models.BinaryField("结果文件", null=True, blank=True, editable=False)
+    result_name = models.CharField("文件名", max_length=200, blank=True)
+    result_type = models.CharField("文件类型", max_length=100, blank=True)
+    created_by = models.ForeignKey(User, verbose_name="发起人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间")
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    task_id = models.CharField("任务队列编号", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_by", "kind"])]
+
+    def __str__(self):
+        from . import jobs
+
+        return jobs.describe(self)
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, int(self.done * 100 / self.total)) if self.total else 0
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

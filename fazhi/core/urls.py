@@ -31,4 +31,7 @@ urlpatterns = [
     path("ledgers/<str:key>/export/", views.ledger_export, name="ledger_export"),
     path("ledgers/<str:key>/template/", views.ledger_template, name="ledger_template"),
     path("ledgers/<str:key>/import/", views.ledger_import, name="ledger_import"),
+    path("jobs/<int:pk>/", views.JobDetail.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/progress/", views.JobProgress.as_view(), name="job_progress"),
+    path("jobs/<int:pk>/download/", views.JobDownload.as_view(), name="job_download"),
 ]

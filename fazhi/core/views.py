@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import audit, clock, files, ledger, orgkinds, policy, selectors, services, ui, workdays
+from . import audit, clock, files, jobs, ledger, orgkinds, policy, selectors, services, ui, workdays
 from .errors import DomainError
 from .forms import CalendarOverrideForm, CalendarYearForm, ChildNodeForm, DeadlineRuleForm, LoginForm
-from .models import OrgNode, StoredFile
+from .models import Job, OrgNode, StoredFile
+from .pages import Page
 from .todos import todos_for
 
 WEEKDAYS = "一二三四五六日"
@@ -257,11 +258,9 @@ def ledger_import(request, key):
             node = policy.user_home_node(request.user)
             if rows > settings.FAZHI.get("LEDGER_BACKGROUND_ROWS", 500) and node is not None and path.exists():
                 # a large sheet: a background job (the task queue) with a progress bar that survives a reload
-                from fazhi.reports.tasks import start_ledger_import
-
-                job = start_ledger_import(actor=request.user, ledger=item, token=token, total=rows, node=node)
+                job = ledger.start_import_job(actor=request.user, ledger=item, token=token, total=rows, node=node)
                 _forget_import(request, token)
-                return redirect("reports:job_detail", pk=job.pk)
+                return redirect("core:job_detail", pk=job.pk)
             data = path.read_bytes() if path.exists() else b""
             result = ledger.run_import(item, data, actor=request.user, dry_run=False)
             if result.ok:
@@ -292,6 +291,44 @@ def ledger_import(request, key):
                        preview_rows=[[row.get(h) for h in headers] for row in result.preview])
         return render(request, "core/ledger_import.html", context, status=200 if result.ok else 400)
     return render(request, "core/ledger_import.html", context)
+
+
+# ---- background jobs (fazhi.core.jobs) ------------------------------------------------------------------------
+
+class JobPage(Page):
+    """A job's page: its starter's, or (for kinds registered with ``view_perm``) that permission's holders'."""
+
+    access = jobs.job_policy
+
+    def job(self, pk):
+        return jobs.live(self.get_object(pk))
+
+    def job_context(self, job):
+        kind = jobs.get(job.kind)
+        back = kind.back(job) if kind is not None and kind.back is not None else (reverse("core:home"), "工作台")
+        return {"job": job, "notice": jobs.notice(job), "back_url": back[0], "back_label": back[1]}
+
+
+class JobDetail(JobPage):
+    template_name = "core/job_detail.html"
+
+    def get(self, request, pk):
+        return self.render(self.job_context(self.job(pk)))
+
+
+class JobProgress(JobPage):
+    template_name = "core/partials/job_progress.html"
+
+    def get(self, request, pk):
+        return self.render(self.job_context(self.job(pk)))
+
+
+class JobDownload(JobPage):
+    def get(self, request, pk):
+        job = self.get_object(pk)
+        if job.status != Job.Status.DONE or not job.result:
+            raise Http404("结果文件尚未生成。")
+        return ui.file_response(bytes(job.result), job.result_name, job.result_type)
 
 
 # ---- files & health ----------------------------------------------------------------------------------------------
@@ -328,5 +365,9 @@ def healthz(request):
     except Exception as exc:  # report, never crash
         db = f"error: {exc.__class__.__name__}"
     status = 200 if db == "ok" else 503
+    try:
+        worker = jobs.worker_status()
+    except Exception as exc:  # noqa: BLE001 - the cache may be down; report, never crash
+        worker = {"status": f"error: {exc.__class__.__name__}", "last_heartbeat": None}
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": db, "vendor": connection.vendor,
-                         "time": clock.now().isoformat()}, status=status)
+                         "worker": worker, "time": clock.now().isoformat()}, status=status)

@@ -1,26 +1,24 @@
-"""The figures API and the reports API (mounted at /api/). Thin: the same selectors and services as the pages."""
+"""The figures API and the reports API (mounted at /api/), on the core gate (``fazhi.core.endpoints``)."""
+from __future__ import annotations
+
 import datetime
 
-from django.http import Http404
-from django.urls import path
+from django.urls import path, reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from fazhi.core import figures, policy, ui
-from fazhi.core.errors import DomainError, NotFound
+from fazhi.core import figures, jobs, ui
+from fazhi.core.endpoints import Endpoint
+from fazhi.core.errors import DomainError
+from fazhi.core.models import Job
 
 from . import dashboard, documents, render, selectors, services
-from .models import ReportJob, ReportTemplate
+from .models import ReportTemplate
+from .policies import report_policy
 
 
-def _need(user, perm):
-    if not policy.has_perm(user, perm):
-        raise NotFound()
-
-
-def _period(request):
+def _period(request) -> tuple[datetime.date, datetime.date]:
     year = request.GET.get("year")
     if year:
         if not year.isdigit() or not 2000 <= int(year) <= 2100:
@@ -42,40 +40,43 @@ def _json_value(value):
     return value
 
 
-@extend_schema(summary="指标库：列出全部指标；带 keys 参数时返回指标值（按组织与期间）",
-               parameters=[OpenApiParameter("keys", str, description="逗号分隔的指标代码；省略则列出指标库"),
-                           OpenApiParameter("node", int), OpenApiParameter("year", int),
-                           OpenApiParameter("start", str), OpenApiParameter("end", str)])
-@api_view(["GET"])
-def figure_values(request):
-    _need(request.user, "reports.dashboard")
-    registry = figures.all_figures()
-    keys = [k.strip() for k in (request.GET.get("keys") or "").split(",") if k.strip()]
-    if not keys and not request.GET.get("node"):
-        return Response({"figures": [{"key": f.key, "label": f.label, "unit": f.unit, "kind": f.kind,
-                                      "description": f.description} for f in registry.values()]})
-    unknown = [k for k in keys if k not in registry]
-    if unknown:
-        raise DomainError("未知的指标：" + "、".join(unknown), field_errors={"keys": "未知的指标：" + "、".join(unknown)})
-    node = selectors.node_for_user(user=request.user, pk=request.GET.get("node"))
-    start, end = _period(request)
-    values = {}
-    for key in keys or list(registry):
-        fig = registry[key]
-        value = render.normalize(fig.value(node, start, end))
-        values[key] = {"label": fig.label, "unit": fig.unit, "kind": fig.kind, "value": _json_value(value),
-                       "text": render.plain(fig, value), "records_url": fig.records_url(node, start, end)}
-    return Response({"node": {"id": node.pk, "name": node.name, "kind": node.kind}, "start": start, "end": end,
-                     "values": values})
+class FigureValues(Endpoint):
+    perms = {"GET": "reports.dashboard"}
+
+    @extend_schema(summary="指标库：列出全部指标；带 keys 参数时返回指标值（按组织与期间）",
+                   parameters=[OpenApiParameter("keys", str, description="逗号分隔的指标代码；省略则列出指标库"),
+                               OpenApiParameter("node", int), OpenApiParameter("year", int),
+                               OpenApiParameter("start", str), OpenApiParameter("end", str)],
+                   responses={200: dict})
+    def get(self, request):
+        registry = figures.all_figures()
+        keys = [k.strip() for k in (request.GET.get("keys") or "").split(",") if k.strip()]
+        if not keys and not request.GET.get("node"):
+            return Response({"figures": [{"key": f.key, "label": f.label, "unit": f.unit, "kind": f.kind,
+                                          "description": f.description} for f in registry.values()]})
+        unknown = [k for k in keys if k not in registry]
+        if unknown:
+            raise DomainError("未知的指标：" + "、".join(unknown), field_errors={"keys": "未知的指标：" + "、".join(unknown)})
+        node = selectors.node_for_user(user=request.user, pk=request.GET.get("node"))
+        start, end = _period(request)
+        values = {}
+        for key in keys or list(registry):
+            fig = registry[key]
+            value = render.normalize(fig.value(node, start, end))
+            values[key] = {"label": fig.label, "unit": fig.unit, "kind": fig.kind, "value": _json_value(value),
+                           "text": render.plain(fig, value), "records_url": fig.records_url(node, start, end)}
+        return Response({"node": {"id": node.pk, "name": node.name, "kind": node.kind}, "start": start, "end": end,
+                         "values": values})
 
 
-@extend_schema(summary="驾驶舱数据（一个请求返回全部图表）")
-@api_view(["GET"])
-def dashboard_api(request):
-    _need(request.user, "reports.dashboard")
-    node = selectors.node_for_user(user=request.user, pk=request.GET.get("node"))
-    start, end = _period(request)
-    return Response(dashboard.dashboard_data(node, start, end))
+class DashboardData(Endpoint):
+    perms = {"GET": "reports.dashboard"}
+
+    @extend_schema(summary="驾驶舱数据（一个请求返回全部图表）", responses={200: dict})
+    def get(self, request):
+        node = selectors.node_for_user(user=request.user, pk=request.GET.get("node"))
+        start, end = _period(request)
+        return Response(dashboard.dashboard_data(node, start, end))
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -88,111 +89,156 @@ class ReportSerializer(serializers.ModelSerializer):
                   "published_on"]
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateIn(serializers.Serializer):
     node = serializers.IntegerField()
     year = serializers.IntegerField()
 
 
-@extend_schema(summary="年度报告列表 / 起草新报告", request=ReportCreateSerializer, responses=ReportSerializer(many=True))
-@api_view(["GET", "POST"])
-def report_list(request):
-    _need(request.user, "reports.view")
-    if request.method == "POST":
-        data = ReportCreateSerializer(data=request.data)
-        if not data.is_valid():
-            raise DomainError("请提供组织（node）和年度（year）。", field_errors={k: "必填" for k in data.errors})
-        node = selectors.node_for_user(user=request.user, pk=data.validated_data["node"], perm="reports.view")
-        report = services.report_create(actor=request.user, node=node, year=data.validated_data["year"])
+class ReportList(Endpoint):
+    perms = {"GET": "reports.view", "POST": "reports.edit"}
+    access = report_policy
+
+    @extend_schema(summary="年度报告列表", responses=ReportSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.report_list(user=request.user, filters=request.GET), ReportSerializer)
+
+    @extend_schema(summary="起草新报告", request=ReportCreateIn, responses={201: ReportSerializer})
+    def post(self, request):
+        data = self.validated(ReportCreateIn)
+        node = selectors.node_for_user(user=request.user, pk=data["node"], perm="reports.view")
+        report = services.report_create(actor=request.user, node=node, year=data["year"])
         return Response(ReportSerializer(report).data, status=201)
-    qs = selectors.report_list(user=request.user, filters=request.GET)
-    return Response(ReportSerializer(qs[:200], many=True).data)
 
 
-@extend_schema(summary="年度报告详情（含渲染后的正文、段落与指标错误）")
-@api_view(["GET"])
-def report_detail(request, pk):
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    blocks, ctx = render.build_blocks(report)
-    return Response({**ReportSerializer(report).data,
-                     "sections": [{"id": s.id, "part": s.part, "heading": s.heading, "body": s.body, "version": s.version}
-                                  for s in report.sections.all()],
-                     "rendered": blocks, "markdown": render.to_markdown(blocks), "has_data": ctx.has_data(),
-                     "token_errors": services.report_token_errors(report),
-                     "deadlines": [{**d["deadline"].as_dict(), "status": d["status"]} for d in services.report_deadlines(report)],
-                     "suggestions": [{"target": s["target"].code, "text": s["text"], "missing": s["missing"]}
-                                     for s in services.shortcoming_suggestions(report)]})
+class ReportDetail(Endpoint):
+    perms = {"GET": "reports.view"}
+    access = report_policy
+
+    @extend_schema(summary="年度报告详情（含渲染后的正文、段落与指标错误）", responses={200: dict})
+    def get(self, request, pk):
+        report = self.get_object(pk)
+        blocks, ctx = render.build_blocks(report)
+        return Response({
+            **ReportSerializer(report).data,
+            "sections": [{"id": s.id, "part": s.part, "heading": s.heading, "body": s.body, "version": s.version}
+                         for s in report.sections.all()],
+            "rendered": blocks, "markdown": render.to_markdown(blocks), "has_data": ctx.has_data(),
+            "token_errors": services.report_token_errors(report),
+            "deadlines": [{**d["deadline"].as_dict(), "status": d["status"]} for d in services.report_deadlines(report)],
+            "suggestions": [{"target": s["target"].code, "text": s["text"], "missing": s["missing"]}
+                            for s in services.shortcoming_suggestions(report)]})
 
 
-class SectionSerializer(serializers.Serializer):
-    heading = serializers.CharField(allow_blank=True, required=False, default="")
-    body = serializers.CharField(allow_blank=True, required=False, default="")
-    version = serializers.IntegerField()
+class ReportSectionIn(serializers.Serializer):
+    heading = serializers.CharField(allow_blank=True, required=False, default="", max_length=200)
+    body = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000, trim_whitespace=False)
+    version = serializers.IntegerField(min_value=0)
 
 
-@extend_schema(summary="修改段落（需提供 version，版本不符返回 409）", request=SectionSerializer)
-@api_view(["PATCH", "PUT"])
-def section_update(request, pk, section_pk):
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    section = report.sections.filter(pk=section_pk).first()
-    if section is None:
-        raise NotFound()
-    data = SectionSerializer(data=request.data)
-    if not data.is_valid():
-        raise DomainError("请提供 heading、body 与 version。", field_errors={k: "无效" for k in data.errors})
-    section = services.section_update(actor=request.user, section=section, expected_version=data.validated_data["version"],
-                                      heading=data.validated_data["heading"], body=data.validated_data["body"])
-    return Response({"id": section.id, "heading": section.heading, "body": section.body, "version": section.version})
+class SectionUpdate(Endpoint):
+    perms = {"PATCH": "reports.edit", "PUT": "reports.edit"}
+    access = report_policy
+    census_kwargs = {"section_pk": 1}
+
+    @extend_schema(summary="修改段落（需提供 version，版本不符返回 409）", request=ReportSectionIn, responses={200: dict})
+    def patch(self, request, pk, section_pk):
+        report = self.get_object(pk)
+        section = selectors.section_get_for_user(user=request.user, pk=section_pk, report=report)
+        data = self.validated(ReportSectionIn)
+        section = services.section_update(actor=request.user, section=section, expected_version=data["version"],
+                                          heading=data["heading"], body=data["body"])
+        return Response({"id": section.id, "heading": section.heading, "body": section.body,
+                         "version": section.version})
+
+    @extend_schema(summary="修改段落（同 PATCH）", request=ReportSectionIn, responses={200: dict})
+    def put(self, request, pk, section_pk):
+        return self.patch(request, pk, section_pk)
 
 
-@extend_schema(summary="报告流转：submit / return / finalise / reopen / report_up / publish")
-@api_view(["POST"])
-def report_transition(request, pk):
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    report = services.report_transition(actor=request.user, report=report, name=request.data.get("action", ""),
-                                        expected_version=request.data.get("version"), reason=request.data.get("reason", ""))
-    return Response(ReportSerializer(report).data)
+class ReportTransitionIn(serializers.Serializer):
+    action = serializers.CharField(max_length=40)
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-@extend_schema(summary="导出报告（最新定稿版；?draft=1 导出当前草稿）", responses={(200, "application/octet-stream"): bytes})
-@api_view(["GET"])
-def report_export(request, pk, fmt):
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    if fmt not in ("docx", "pdf", "md"):
-        raise Http404()
-    content, name, ctype = documents.export(report, fmt, draft=request.GET.get("draft") == "1")
-    return ui.file_response(content, name, ctype)
+class ReportTransition(Endpoint):
+    perms = {"POST": ("reports.edit", "reports.finalise", "reports.publish")}
+    access = report_policy
+
+    @extend_schema(summary="报告流转：submit / return / finalise / reopen / report_up / publish", request=ReportTransitionIn,
+                   responses=ReportSerializer)
+    def post(self, request, pk):
+        report = self.get_object(pk)
+        data = self.validated(ReportTransitionIn)
+        report = services.report_transition(actor=request.user, report=report, name=data["action"],
+                                            expected_version=data.get("version"), reason=data["reason"])
+        return Response(ReportSerializer(report).data)
 
 
-@extend_schema(summary="发起后台任务：district_drafts（全区报告起草）或 figure_export（指标导出）")
-@api_view(["POST"])
-def job_start(request):
-    node = selectors.node_for_user(user=request.user, pk=request.data.get("node"), perm="reports.view")
-    job = services.job_start(actor=request.user, kind=request.data.get("kind", ""), node=node, year=request.data.get("year"))
-    return Response(_job(job), status=202)
+class ReportExport(Endpoint):
+    perms = {"GET": "reports.view"}
+    access = report_policy
+    census_kwargs = {"fmt": "docx"}
+
+    @extend_schema(summary="导出报告（最新定稿版；?draft=1 导出当前草稿）",
+                   responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk, fmt):
+        return documents.export_response(self.get_object(pk), fmt, draft=request.GET.get("draft") == "1")
 
 
-def _job(job):
-    from django.urls import reverse
-
-    return {"id": job.pk, "kind": job.kind, "status": job.status, "percent": job.percent, "done": job.done,
-            "total": job.total, "message": job.message,
-            "download": reverse("reports:job_download", args=[job.pk]) if job.status == ReportJob.Status.DONE else ""}
+class ReportJobIn(serializers.Serializer):
+    kind = serializers.CharField(max_length=40)
+    node = serializers.IntegerField()
+    year = serializers.IntegerField()
 
 
-@extend_schema(summary="后台任务进度")
-@api_view(["GET"])
-def job_detail(request, pk):
-    return Response(_job(selectors.job_get_for_user(user=request.user, pk=pk)))
+class ReportJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    percent = serializers.IntegerField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    message = serializers.CharField()
+    notice = serializers.CharField()
+    download = serializers.CharField()
+
+
+def _job(job: Job) -> dict:
+    job = jobs.live(job)
+    return {"id": job.pk, "kind": job.kind.removeprefix("report."), "status": job.status, "percent": job.percent,
+            "done": job.done, "total": job.total, "message": job.message, "notice": jobs.notice(job),
+            "download": reverse("reports:job_download", args=[job.pk]) if job.status == Job.Status.DONE else ""}
+
+
+class JobStart(Endpoint):
+    perms = {"POST": ("reports.edit", "reports.dashboard")}
+
+    @extend_schema(summary="发起后台任务：district_drafts（全区报告起草）或 figure_export（指标导出）", request=ReportJobIn,
+                   responses={202: ReportJobSerializer})
+    def post(self, request):
+        data = self.validated(ReportJobIn)
+        node = selectors.node_for_user(user=request.user, pk=data["node"], perm="reports.view")
+        job = services.job_start(actor=request.user, kind=data["kind"], node=node, year=data["year"])
+        return Response(_job(job), status=202)
+
+
+class JobDetail(Endpoint):
+    access = jobs.job_policy
+
+    @extend_schema(summary="后台任务进度", responses=ReportJobSerializer)
+    def get(self, request, pk):
+        return Response(_job(self.get_object(pk)))
 
 
 urlpatterns = [
-    path("figures/", figure_values, name="api_reports_figures"),
-    path("dashboard/", dashboard_api, name="api_reports_dashboard"),
-    path("reports/", report_list, name="api_reports_list"),
-    path("reports/<int:pk>/", report_detail, name="api_reports_detail"),
-    path("reports/<int:pk>/sections/<int:section_pk>/", section_update, name="api_reports_section"),
-    path("reports/<int:pk>/transition/", report_transition, name="api_reports_transition"),
-    path("reports/<int:pk>/export/<str:fmt>/", report_export, name="api_reports_export"),
-    path("reports/jobs/", job_start, name="api_reports_job_start"),
-    path("reports/jobs/<int:pk>/", job_detail, name="api_reports_job"),
+    path("figures/", FigureValues.as_view(), name="api_reports_figures"),
+    path("dashboard/", DashboardData.as_view(), name="api_reports_dashboard"),
+    path("reports/", ReportList.as_view(), name="api_reports_list"),
+    path("reports/<int:pk>/", ReportDetail.as_view(), name="api_reports_detail"),
+    path("reports/<int:pk>/sections/<int:section_pk>/", SectionUpdate.as_view(), name="api_reports_section"),
+    path("reports/<int:pk>/transition/", ReportTransition.as_view(), name="api_reports_transition"),
+    path("reports/<int:pk>/export/<str:fmt>/", ReportExport.as_view(), name="api_reports_export"),
+    path("reports/jobs/", JobStart.as_view(), name="api_reports_job_start"),
+    path("reports/jobs/<int:pk>/", JobDetail.as_view(), name="api_reports_job"),
 ]

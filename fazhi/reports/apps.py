@@ -10,4 +10,4 @@ class ReportsConfig(domain.DomainApp):
            ("法治政府建设年度报告", "reports:list", "reports.view"),
            ("年度计划事项", "reports:plan_list", "reports.view")]
     public_nav = [("法治政府建设年度报告", "reports_public:list", "已公开的年度报告")]
-    provides = ("permissions", "figures", "todos")
+    provides = ("permissions", "policies", "figures", "todos", "jobs")

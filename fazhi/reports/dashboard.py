@@ -1,5 +1,5 @@
 """The leader's dashboard: which charts, from which registry figures — computed in one JSON payload."""
-from fazhi.core import figures
+from fazhi.core import figures, orgkinds
 
 from .selectors import child_villages
 
@@ -40,7 +40,7 @@ def dashboard_data(node, start, end):
     for chart_id, title, kind, keys in CHARTS:
         present = [figures.get(k) for k in keys if figures.get(k) is not None]
         missing = [k for k in keys if figures.get(k) is None]
-        if kind == "children" and node.kind == "district":
+        if kind == "children" and node.level == orgkinds.DISTRICT:
             title = title.replace("各村（社区）", "各街道")
         chart = {"id": chart_id, "title": title, "type": kind, "missing": missing, "series": []}
         if kind == "children":

@@ -167,3 +167,15 @@ def export(report, fmt, *, draft=False):
     if fmt == "pdf":
         return pdf_bytes(blocks), f"{name}.pdf", "application/pdf"
     return render.to_markdown(blocks), f"{name}.md", "text/markdown; charset=utf-8"
+
+
+def export_response(report, fmt, *, draft=False):
+    """The download of ``export`` (page and API alike); an unknown format is a 404."""
+    from django.http import Http404
+
+    from fazhi.core import ui
+
+    if fmt not in ("docx", "pdf", "md"):
+        raise Http404()
+    content, name, ctype = export(report, fmt, draft=draft)
+    return ui.file_response(content, name, ctype)

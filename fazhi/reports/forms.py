@@ -21,7 +21,8 @@ class SectionForm(forms.Form):
 
 class SectionAddForm(forms.Form):
     part = forms.ChoiceField(label="所属部分", choices=[(1, "一、主要举措和成效"), (2, "二、第一责任人职责"),
-                                                         (3, "三、不足和原因"), (4, "四、下一年度计划")])
+                                                         (3, "三、不足和原因"), (4, "四、下一年度计划"),
+                                                         (5, "五、其他需要报告的情况")])
     heading = forms.CharField(label="小标题", max_length=200)
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 6}), required=False)
 

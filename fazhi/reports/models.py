@@ -1,4 +1,5 @@
-"""The annual rule-of-law report (法治政府建设年度报告), its targets, next year's plan items and background jobs.
+"""The annual rule-of-law report (法治政府建设年度报告), its targets, next year's plan items (its background jobs
+are core jobs: ``fazhi.core.jobs``, kinds in ``.jobs``).
 
 A ``ReportTemplate`` is the report of one node for one year: editable sections whose narrative text carries live
 figure tokens (``{{disputes.resolved}}``). Finalising freezes the rendered text into a ``ReportVersion`` (its
@@ -44,7 +45,7 @@ class ReportTemplate(models.Model):
 
 
 class ReportSection(models.Model):
-    """One sub-section (（一）（二）…) of one part (一、二、三、四) — or the preamble (part 0)."""
+    """One sub-section (（一）（二）…) of one part (一 to 五) — or the preamble (part 0)."""
 
     PART_TITLES = {
         0: "",
@@ -52,10 +53,12 @@ class ReportSection(models.Model):
         2: "党政主要负责人履行推进法治建设第一责任人职责情况",
         3: "推进法治政府建设存在的不足和原因",
         4: "{next_year}年推进法治政府建设的主要计划安排",
+        5: "其他需要报告的情况",  # the fifth required content (督察规定 第二十四条)
     }
 
     report = models.ForeignKey(ReportTemplate, verbose_name="报告", on_delete=models.CASCADE, related_name="sections")
-    part = models.PositiveSmallIntegerField("部分", choices=[(0, "导语"), (1, "一"), (2, "二"), (3, "三"), (4, "四")])
+    part = models.PositiveSmallIntegerField("部分", choices=[(0, "导语"), (1, "一"), (2, "二"), (3, "三"), (4, "四"),
+                                                                (5, "五")])
     order = models.PositiveIntegerField("顺序", default=0)
     heading = models.CharField("小标题", max_length=200, blank=True)
     body = models.TextField("正文", blank=True, help_text="可插入指标，如 {{disputes.resolved}}、{{disputes.resolved|change}}、{{legalservice.residents_served|approx}}")
@@ -145,56 +148,3 @@ class PlanItem(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class ReportJob(models.Model):
-    """A long job run by the task queue; its progress survives a page reload."""
-
-    class Kind(models.TextChoices):
-        DISTRICT_DRAFTS = "district_drafts", "全区年度报告批量起草"
-        FIGURE_EXPORT = "figure_export", "指标批量导出"
-        LEDGER_IMPORT = "ledger_import", "台账导入"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "进行中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
-
-    kind = models.CharField("任务", max_length=30, choices=Kind.choices)
-    node = models.ForeignKey(OrgNode, verbose_name="组织", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveIntegerField("年度")
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)
-    done = models.PositiveIntegerField("已完成", default=0)
-    total = models.PositiveIntegerField("总数", default=0)
-    message = models.CharField("说明", max_length=300, blank=True)
-    ledger_key = models.CharField("台账", max_length=60, blank=True)  # LEDGER_IMPORT only
-    result = models.BinaryField("结果文件", null=True, blank=True, editable=False)
-    result_name = models.CharField("文件名", max_length=200, blank=True)
-    result_type = models.CharField("文件类型", max_length=100, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("创建时间")
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "后台任务"
-        verbose_name_plural = "后台任务"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        if self.kind == self.Kind.LEDGER_IMPORT:
-            from fazhi.core import ledger
-
-            item = ledger.get(self.ledger_key)
-            return f"导入{item.title if item else self.ledger_key}（{self.node}）"
-        return f"{self.get_kind_display()}（{self.node}，{self.year}年）"
-
-    @property
-    def percent(self):
-        if self.status == self.Status.DONE:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0
-
-    @property
-    def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)

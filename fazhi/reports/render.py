@@ -199,7 +199,7 @@ def build_blocks(report, ctx=None, *, markup=None):
     sections = list(report.sections.all().order_by("part", "order", "pk"))
     blocks = [{"kind": "title", "text": report_title(report)}]
     body_blocks = []
-    for part in (0, 1, 2, 3, 4):
+    for part in report.sections.model.PART_TITLES:
         part_sections = [s for s in sections if s.part == part]
         if part:
             title = report.sections.model.PART_TITLES[part].format(next_year=report.year + 1)

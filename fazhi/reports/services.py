@@ -1,39 +1,35 @@
-"""Every write of the reports module (keyword-only, atomic, audited)."""
+"""Every write of the reports module (keyword-only, atomic, audited; state changes through the workflow runner)."""
+from __future__ import annotations
+
 import datetime
 import hashlib
 
 from django.db import transaction
 from django.utils import timezone
 
-from fazhi.core import audit, clock, figures, policy, workdays
+from fazhi.core import audit, clock, figures, jobs, orgkinds, policy, workdays
 from fazhi.core.errors import DomainError
-from fazhi.core.validators import clean_text
+from fazhi.core.models import Job, OrgNode
+from fazhi.core.validators import clean_int, clean_text
 from fazhi.core.workflow import lock
 
 from . import defaults, render
-from .models import PlanItem, ReportJob, ReportSection, ReportTarget, ReportTemplate, ReportVersion
-from .workflow import report_workflow
+from .models import PlanItem, ReportSection, ReportTarget, ReportTemplate, ReportVersion
+from .workflow import plan_workflow, report_workflow
 
-S = ReportTemplate.Status
 SECTION_FIELDS = ["heading", "body", "part", "order"]
-PLAN_FIELDS = ["heading", "title", "owner", "due_date", "status", "done_on", "note"]
 
 
-def _require(actor, perm, node):
+def _require(actor, perm: str, node: OrgNode) -> None:
+    """``perm`` on ``node``; a node the actor cannot even see is NotFound (404), a visible one NotAllowed (403)."""
     policy.require(actor, perm, node, view_perm="reports.view")
 
 
-def _check_year(year):
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise DomainError("请填写正确的年度。", field_errors={"year": "请填写四位数年度，如 2023。"})
-    if not 2000 <= year <= clock.today().year:
-        raise DomainError(f"年度应在 2000 至 {clock.today().year} 之间。", field_errors={"year": "年度超出范围。"})
-    return year
+def _check_year(year) -> int:
+    return clean_int(year, field="year", label="报告年度", min_value=2000, max_value=clock.today().year)
 
 
-def report_token_errors(report):
+def report_token_errors(report: ReportTemplate) -> list[str]:
     problems = []
     for s in report.sections.all():
         for p in render.token_errors(s.heading) + render.token_errors(s.body):
@@ -42,12 +38,12 @@ def report_token_errors(report):
 
 
 @transaction.atomic
-def report_create(*, actor, node, year, title=""):
+def report_create(*, actor, node: OrgNode, year, title: str = "") -> ReportTemplate:
     """Draft the report of ``node`` for ``year``: last year's text when there is one, else the default template."""
     _require(actor, "reports.edit", node)
     year = _check_year(year)
-    if node.kind not in ("district", "subdistrict", "village"):
-        raise DomainError("年度报告只能为区、街道或村（社区）起草。")
+    if not node.hosts_reports:
+        raise DomainError(f"“{node.kind_label}”一级不编制年度报告。")
     if ReportTemplate.objects.filter(node=node, year=year).exists():
         raise DomainError(f"{node.name}{year}年的年度报告已存在，请直接打开修改。", code="exists")
     now = clock.now()
@@ -58,7 +54,10 @@ def report_create(*, actor, node, year, title=""):
     if previous is not None:
         rows = [ReportSection(report=report, part=s.part, order=s.order, heading=s.heading,
                               body=s.body.replace(f"{year - 1}年", f"{year}年"), target=s.target, updated_at=now)
-                for s in previous.sections.exclude(part=3)]
+                for s in previous.sections.exclude(part__in=(3, 5))]  # shortcomings, "other": the year's own
+        rows += [ReportSection(report=report, part=part, order=i, heading=heading,
+                               body=body.replace("{year}", str(year)), updated_at=now)
+                 for i, (part, heading, body) in enumerate(defaults.SECTIONS, 1) if part == 5]
     else:
         short = node.short_name or node.name.removesuffix("街道").removesuffix("村")
         fmt = {"node": node.name, "short": short, "year": year}
@@ -72,8 +71,8 @@ def report_create(*, actor, node, year, title=""):
     return report
 
 
-def _editable(report):
-    if report.status != S.DRAFT:
+def _editable(report: ReportTemplate) -> None:
+    if report.status != ReportTemplate.Status.DRAFT:
         raise DomainError(f"报告当前为“{report.get_status_display()}”，不能修改；请先“重新打开修改”或“退回修改”。",
                           code="locked")
 
@@ -97,7 +96,7 @@ def _touch(report):
 
 
 @transaction.atomic
-def section_update(*, actor, section, heading, body, expected_version):
+def section_update(*, actor, section: ReportSection, heading: str, body: str, expected_version) -> ReportSection:
     _require(actor, "reports.edit", section.report.node)
     section = lock(ReportSection, section.pk, expected_version)
     report = ReportTemplate.objects.select_for_update().get(pk=section.report_id)
@@ -116,16 +115,15 @@ def section_update(*, actor, section, heading, body, expected_version):
 
 
 @transaction.atomic
-def section_add(*, actor, report, part, heading, body, target=None):
+def section_add(*, actor, report: ReportTemplate, part, heading: str, body: str,
+                target: ReportTarget | None = None) -> ReportSection:
     _require(actor, "reports.edit", report.node)
     report = ReportTemplate.objects.select_for_update().get(pk=report.pk)
     _editable(report)
-    try:
-        part = int(part)
-    except (TypeError, ValueError):
-        part = -1
-    if part not in (1, 2, 3, 4):
-        raise DomainError("请选择段落所属的部分（一至四）。", field_errors={"part": "请选择部分。"})
+    part = part if isinstance(part, int) and not isinstance(part, bool) else \
+        int(part) if isinstance(part, str) and part.strip().isdigit() and len(part.strip()) < 3 else -1
+    if part not in (1, 2, 3, 4, 5):
+        raise DomainError("请选择段落所属的部分（一至五）。", field_errors={"part": "请选择部分。"})
     heading, body = _clean_section(heading, body)
     if not heading:
         raise DomainError("请填写小标题。", field_errors={"heading": "请填写小标题。"})
@@ -140,7 +138,7 @@ def section_add(*, actor, report, part, heading, body, target=None):
 
 
 @transaction.atomic
-def section_delete(*, actor, section, expected_version):
+def section_delete(*, actor, section: ReportSection, expected_version) -> None:
     _require(actor, "reports.edit", section.report.node)
     section = lock(ReportSection, section.pk, expected_version)
     report = ReportTemplate.objects.select_for_update().get(pk=section.report_id)
@@ -153,7 +151,7 @@ def section_delete(*, actor, section, expected_version):
     _touch(report)
 
 
-def shortcoming_suggestions(report):
+def shortcoming_suggestions(report: ReportTemplate) -> list[dict]:
     """Section 三 suggestions: each active target whose figure misses it, with its numbers."""
     ctx = render.FigureContext(node=report.node, year=report.year)
     kept = set(report.sections.filter(part=3, target__isnull=False).values_list("target_id", flat=True))
@@ -179,35 +177,32 @@ def shortcoming_suggestions(report):
 
 
 @transaction.atomic
-def shortcoming_keep(*, actor, report, target, heading, text):
+def shortcoming_keep(*, actor, report: ReportTemplate, target: ReportTarget, heading: str, text: str) -> ReportSection:
     """Keep a suggestion (as suggested or edited) as a sub-section of section 三."""
     if report.sections.filter(part=3, target=target).exists():
         raise DomainError("该不足已加入报告第三部分。", code="exists")
     return section_add(actor=actor, report=report, part=3, heading=heading or target.heading, body=text, target=target)
 
 
-@transaction.atomic
-def report_transition(*, actor, report, name, expected_version=None, reason=""):
-    report = lock(ReportTemplate, report.pk, expected_version)
-    t = report_workflow.check(report, actor, name, reason=reason)
-    before = report.status
-    extra = {}
-    if name == "finalise":
-        version = _freeze(report, actor)
-        extra = {"version": version.number, "sha256": version.sha256}
-    elif name == "report_up":
-        report.reported_on = clock.today()
-        extra = {"reported_on": report.reported_on}
-    elif name == "publish":
-        extra = _publish(report, actor)
-    if t.target:
-        report.status = t.target
-    report.version += 1
-    report.updated_at = clock.now()
-    report.save()
-    audit.record(actor=actor, action="transition", obj=report, node=report.node, action_label=t.label, reason=reason,
-                 changes={"status": [before, report.status], **extra}, is_public=name == "publish")
-    return report
+def report_transition(*, actor, report: ReportTemplate, name: str, expected_version=None,
+                      reason: str = "") -> ReportTemplate:
+    """One step of the report's life, through the workflow runner (lock, table, audit); side rows here."""
+    def handler(obj, *, actor, reason, data, transition):
+        if name == "finalise":
+            version = _freeze(obj, actor)
+            return {"version": version.number, "sha256": version.sha256}
+        if name == "report_up":
+            obj.reported_on = clock.today()
+        elif name == "publish":
+            return _publish(obj, actor)
+        return None
+
+    return report_workflow.run(report, actor=actor, name=name, version=_version(expected_version), reason=reason,
+                               handler=handler)
+
+
+def _version(value) -> int | None:
+    return clean_int(value, field="version", label="版本号", required=False)
 
 
 def _freeze(report, actor):
@@ -223,10 +218,8 @@ def _freeze(report, actor):
 
 
 def _publish(report, actor):
-    try:
-        from fazhi.governance.services import disclosure_publish
-    except ImportError:
-        raise DomainError("政务公开模块尚未提供发布服务，暂时无法向社会公开；报告已定稿，可先导出。", code="unavailable")
+    from fazhi.governance.services import disclosure_publish
+
     from .documents import docx_bytes, pdf_bytes
 
     version = ReportVersion.objects.filter(report=report).order_by("-number").first()
@@ -239,9 +232,14 @@ def _publish(report, actor):
     return {"published_on": report.published_on, "disclosure": report.disclosure_ref, "sha256": version.sha256}
 
 
-def report_deadlines(report):
-    """(submit, publish) Deadlines: to the level above by 1 March, to the public before 1 April."""
-    start = datetime.date(report.year + 1, 1, 1)
+def report_deadlines(report: ReportTemplate) -> list[dict]:
+    """(submit, publish) deadlines of the report's own clocks, counted from the last day of the report year.
+
+    "3月1日前" and "每年4月1日之前" (督察规定 第二十四条) are the days *before* 1 March and 1 April: the last day is
+    the end of February (29 February in a leap year) and 31 March — a report published on 1 April is late.
+    The rules (2 and 3 months, no rest-day rollover) are DeadlineRule rows an administrator can see and edit.
+    """
+    start = datetime.date(report.year, 12, 31)
     out = []
     for code, done_on in (("reports.submit", report.reported_on), ("reports.publish", report.published_on)):
         try:
@@ -271,7 +269,8 @@ def _clean_plan(heading, title, owner, due_date):
 
 
 @transaction.atomic
-def plan_item_create(*, actor, node, year, heading, title, owner, due_date):
+def plan_item_create(*, actor, node: OrgNode, year: int, heading: str, title: str, owner: str,
+                     due_date: datetime.date) -> PlanItem:
     _require(actor, "reports.edit", node)
     year = int(year)
     heading, title, owner = _clean_plan(heading, title, owner, due_date)
@@ -282,61 +281,33 @@ def plan_item_create(*, actor, node, year, heading, title, owner, due_date):
     return item
 
 
-@transaction.atomic
-def plan_item_update(*, actor, item, expected_version, status, note="", done_on=None):
-    _require(actor, "reports.edit", item.node)
-    item = lock(PlanItem, item.pk, expected_version)
+def plan_item_update(*, actor, item: PlanItem, expected_version, status: str, note: str = "",
+                     done_on: datetime.date | None = None) -> PlanItem:
+    """Set a plan item's state (through ``plan_workflow``) and its 落实情况; done needs a note."""
     if status not in PlanItem.Status.values:
         raise DomainError("请选择正确的状态。", field_errors={"status": "状态无效。"})
     note = clean_text(note or "", field="note", label="落实情况", max_length=2000, required=False)
-    if status == PlanItem.Status.DONE:
-        done_on = done_on or clock.today()
-        if not note:
-            raise DomainError("标记完成时请填写落实情况。", field_errors={"note": "请填写落实情况。"})
-    else:
-        done_on = None
-    before = audit.snapshot(item, PLAN_FIELDS)
-    item.status, item.note, item.done_on = status, note, done_on
-    item.version += 1
-    item.save()
-    audit.record(actor=actor, action="update", obj=item, node=item.node,
-                 changes=audit.diff(before, audit.snapshot(item, PLAN_FIELDS)))
-    return item
+    if status == PlanItem.Status.DONE and not note:
+        raise DomainError("标记完成时请填写落实情况。", field_errors={"note": "请填写落实情况。"})
+
+    def handler(obj, *, actor, reason, data, transition):
+        obj.note = note
+        obj.done_on = (obj.done_on or done_on or clock.today()) if status == PlanItem.Status.DONE else None
+
+    name = "note" if status == item.status else f"to_{status}"
+    return plan_workflow.run(item, actor=actor, name=name, version=_version(expected_version), handler=handler)
 
 
-# ---- background jobs --------------------------------------------------------------------------------------------
+# ---- background jobs (fazhi.core.jobs; the work itself is in .jobs) ---------------------------------------------
 
-@transaction.atomic
-def job_start(*, actor, kind, node, year):
-    perm = "reports.edit" if kind == ReportJob.Kind.DISTRICT_DRAFTS else "reports.dashboard"
-    _require(actor, perm, node)
+def job_start(*, actor, kind: str, node: OrgNode, year) -> Job:
+    """Queue a district's report drafts (``district_drafts``) or a figure export (``figure_export``)."""
+    from . import jobs as report_jobs
+
+    if kind not in report_jobs.KINDS:
+        raise DomainError("未知的任务类型。", field_errors={"kind": "请选择 district_drafts 或 figure_export。"})
+    _require(actor, "reports.edit" if kind == "district_drafts" else "reports.dashboard", node)
     year = _check_year(year)
-    if kind not in ReportJob.Kind.values:
-        raise DomainError("未知的任务类型。")
-    if kind == ReportJob.Kind.DISTRICT_DRAFTS and node.kind != "district":
+    if kind == "district_drafts" and node.level != orgkinds.DISTRICT:
         raise DomainError("批量起草只能对区一级发起（为其下每个街道起草报告）。")
-    job = ReportJob.objects.create(kind=kind, node=node, year=year, created_by=actor, created_at=clock.now(),
-                                   message="已排队，等待后台执行")
-    audit.record(actor=actor, action="create", obj=job, node=node, changes={"kind": kind, "year": year})
-    from .tasks import run_report_job
-
-    transaction.on_commit(lambda: run_report_job.enqueue(job.pk))
-    return job
-
-
-def job_progress(job_id, *, done=None, total=None, message=None, status=None, result=None):
-    """Progress updates from the task (bookkeeping of the job row itself, not a business change)."""
-    fields = {}
-    if done is not None:
-        fields["done"] = done
-    if total is not None:
-        fields["total"] = total
-    if message is not None:
-        fields["message"] = message[:300]
-    if status is not None:
-        fields["status"] = status
-        if status in (ReportJob.Status.DONE, ReportJob.Status.FAILED):
-            fields["finished_at"] = clock.now()
-    if result is not None:
-        fields["result"], fields["result_name"], fields["result_type"] = result
-    ReportJob.objects.filter(pk=job_id).update(**fields)
+    return jobs.start(actor=actor, kind=report_jobs.KINDS[kind], node=node, params={"year": year})

@@ -6,8 +6,8 @@ from django.urls import reverse
 from fazhi.core import clock, policy
 from fazhi.core.todos import Todo
 
-from . import services
-from .models import PlanItem, ReportTemplate
+from . import selectors, services
+from .models import PlanItem
 
 
 def todos(user):
@@ -16,8 +16,8 @@ def todos(user):
     out = []
     today = clock.today()
     year = today.year - 1
-    nodes = list(policy.scoped_nodes(user, "reports.edit", kinds=["subdistrict"]))
-    reports = {r.node_id: r for r in ReportTemplate.objects.filter(year=year, node__in=nodes)}
+    nodes = selectors.tenants_for(user, "reports.edit")
+    reports = selectors.reports_of(nodes=nodes, year=year)
     for node in nodes:
         report = reports.get(node.pk)
         if report is None:
@@ -30,7 +30,7 @@ def todos(user):
                                 count=1, level="danger" if d["status"] == "overdue" else "warning",
                                 detail=d["deadline"].explain()))
     soon = today + datetime.timedelta(days=30)
-    due = policy.scope(PlanItem.objects, user, "reports.edit").filter(
+    due = selectors.plan_items(user=user, action="edit").filter(
         status__in=[PlanItem.Status.PLANNED, PlanItem.Status.IN_PROGRESS], due_date__lte=soon).count()
     if due:
         out.append(Todo(label="年度计划任务临期或超期", url=reverse("reports:plan_list") + "?status=planned", count=due,

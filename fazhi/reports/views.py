@@ -1,65 +1,63 @@
-"""Workbench pages: reports (draft → review → final → published), plan items, the dashboard, background jobs.
-Thin: parse → service/selector → render."""
+"""Workbench pages: reports (draft → review → final → published), plan items, the dashboard. On the core gate
+(``fazhi.core.pages``): each page names its permission per method and its model's access policy. Background jobs
+are the core job pages (``fazhi.core.views.JobDetail`` …), mounted under /work/reports/jobs/ too."""
+from __future__ import annotations
+
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
 
-from fazhi.core import audit, clock, figures, policy, ui
+from fazhi.core import audit, clock, figures, orgkinds, ui
 from fazhi.core.errors import DomainError
+from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
-from . import dashboard, documents, selectors, services, tasks
+from . import dashboard, documents, selectors, services
 from . import render as rr
 from .forms import PlanItemForm, PlanStatusForm, ReportCreateForm, SectionAddForm, SectionForm
-from .models import PlanItem, ReportJob, ReportTemplate
+from .models import PlanItem, ReportSection, ReportTemplate
+from .policies import plan_policy, report_policy, section_policy
 from .workflow import report_workflow
 
 
-def _need(user, perm):
-    if not policy.has_perm(user, perm):
-        raise Http404("记录不存在或不在您的管辖范围内。")
+class ReportList(ListPage):
+    perms = {"GET": "reports.view"}
+    access = report_policy
+    template_name = "reports/list.html"
+
+    def get_queryset(self):
+        return selectors.report_list(user=self.request.user, filters=self.request.GET)
+
+    def extra_context(self):
+        user = self.request.user
+        nodes = list(selectors.editable_report_hosts(user))
+        job_nodes = [n for n in nodes if n.level == orgkinds.DISTRICT]
+        dash_nodes = [n for n in selectors.dashboard_nodes(user) if not (job_nodes and n.level == orgkinds.DISTRICT)]
+        return {
+            "create_form": ReportCreateForm(nodes=nodes, initial={"year": clock.today().year - 1}) if nodes else None,
+            "jobs": selectors.jobs_for_user(user=user)[:5], "job_nodes": job_nodes, "dash_nodes": dash_nodes,
+            "year": clock.today().year - 1, "statuses": ReportTemplate.Status.choices,
+        }
 
 
-def _editable_nodes(user):
-    return policy.scoped_nodes(user, "reports.edit", kinds=["district", "subdistrict", "village"]).order_by("path")
+class ReportCreate(ActionPage):
+    perms = {"POST": "reports.edit"}
+    access = report_policy
 
+    def perform(self):
+        form = ReportCreateForm(self.request.POST, nodes=list(selectors.editable_report_hosts(self.request.user)))
+        if not form.is_valid():
+            raise DomainError("请正确选择组织并填写年度。")
+        node = selectors.node_for_user(user=self.request.user, pk=form.cleaned_data["node"], perm="reports.edit")
+        self.report = services.report_create(actor=self.request.user, node=node, year=form.cleaned_data["year"])
+        return f"已起草《{self.report.title}》。"
 
-@login_required
-def report_list(request):
-    _need(request.user, "reports.view")
-    ctx = ui.paginate(request, selectors.report_list(user=request.user, filters=request.GET))
-    nodes = list(_editable_nodes(request.user))
-    ctx["create_form"] = ReportCreateForm(nodes=nodes, initial={"year": clock.today().year - 1}) if nodes else None
-    ctx["jobs"] = selectors.jobs_for_user(user=request.user)[:5]
-    ctx["job_nodes"] = [n for n in nodes if n.kind == "district"]
-    ctx["dash_nodes"] = policy.scoped_nodes(request.user, "reports.dashboard", kinds=["district", "subdistrict"]).order_by("path")
-    ctx["year"] = clock.today().year - 1
-    ctx["statuses"] = ReportTemplate.Status.choices
-    return render(request, "reports/list.html", ctx)
-
-
-@login_required
-@require_POST
-def report_create(request):
-    nodes = list(_editable_nodes(request.user))
-    form = ReportCreateForm(request.POST, nodes=nodes)
-    if form.is_valid():
-        node = selectors.node_for_user(user=request.user, pk=form.cleaned_data["node"], perm="reports.edit")
-        try:
-            report = services.report_create(actor=request.user, node=node, year=form.cleaned_data["year"])
-            messages.success(request, f"已起草《{report.title}》。")
-            return redirect("reports:detail", pk=report.pk)
-        except DomainError as exc:
-            ui.flash_error(request, exc)
-    else:
-        messages.error(request, "请正确选择组织并填写年度。")
-    return redirect("reports:list")
+    def redirect_url(self):
+        report = getattr(self, "report", None)
+        return reverse("reports:detail", args=[report.pk]) if report else reverse("reports:list")
 
 
 def _figure_link(ctx):
@@ -77,7 +75,7 @@ def _editor_context(request, report):
     sections = list(report.sections.all().order_by("part", "order", "pk"))
     parts = []
     markup = _figure_link(ctx)
-    for part in (0, 1, 2, 3, 4):
+    for part in ReportSection.PART_TITLES:
         items = []
         for i, s in enumerate([x for x in sections if x.part == part], 1):
             errors = rr.token_errors(s.heading) + rr.token_errors(s.body)
@@ -85,20 +83,20 @@ def _editor_context(request, report):
                           "heading_html": mark_safe(rr.render_text(escape(s.heading), ctx, markup=markup)),
                           "body_html": mark_safe(rr.render_text(escape(s.body), ctx, markup=markup)),
                           "errors": errors})
-        title = report.sections.model.PART_TITLES[part].format(next_year=report.year + 1)
+        title = ReportSection.PART_TITLES[part].format(next_year=report.year + 1)
         parts.append({"part": part, "title": f"{rr.cn_ordinal(part)}、{title}" if part else "导语", "items": items})
-    used = sorted(ctx.values)
     fig_rows = []
-    for key in used:
+    for key in sorted(ctx.values):
         fig = figures.get(key)
         fig_rows.append({"key": key, "label": fig.label, "value": rr.plain(fig, ctx.values[key]), "unit": fig.unit,
                          "url": ctx.records_url(key)})
+    draft = report.status == ReportTemplate.Status.DRAFT
     return {
         "report": report, "parts": parts, "figure_rows": fig_rows, "has_data": ctx.has_data(),
         "token_errors": services.report_token_errors(report),
         "actions": report_workflow.available(report, request.user),
-        "can_edit": report.status == ReportTemplate.Status.DRAFT and policy.has_perm(request.user, "reports.edit", report.node),
-        "suggestions": services.shortcoming_suggestions(report) if report.status == ReportTemplate.Status.DRAFT else [],
+        "can_edit": draft and report_policy.may(request.user, "edit", report),
+        "suggestions": services.shortcoming_suggestions(report) if draft else [],
         "plan_items": selectors.report_plan_items(report),
         "previous_plan": selectors.report_previous_plan(report),
         "versions": report.versions.all(),
@@ -110,209 +108,230 @@ def _editor_context(request, report):
     }
 
 
-@login_required
-def report_detail(request, pk):
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    return render(request, "reports/detail.html", _editor_context(request, report))
+class ReportDetail(Page):
+    perms = {"GET": "reports.view"}
+    access = report_policy
+    template_name = "reports/detail.html"
+
+    def get(self, request, pk):
+        return self.render(_editor_context(request, self.get_object(pk)))
 
 
-@login_required
-def section_edit(request, pk):
-    section = selectors.section_get_for_user(user=request.user, pk=pk)
-    report = section.report
-    if request.method == "POST":
-        form = SectionForm(request.POST)
+class SectionEdit(FormPage):
+    perms = {"GET": "reports.view", "POST": "reports.edit"}
+    access = section_policy
+    form_class = SectionForm
+    template_name = "reports/section_edit.html"
+    success_message = "段落已保存。"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pk = kwargs.get("pk")
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def section(self):
+        if not hasattr(self, "_section"):
+            self._section = self.get_object(self.pk)
+        return self._section
+
+    def get_form(self):
+        if self.request.method == "POST":
+            return SectionForm(self.request.POST)
+        s = self.section
+        return SectionForm(initial={"heading": s.heading, "body": s.body, "version": s.version})
+
+    def extra_context(self):
+        return {"section": self.section, "report": self.section.report}
+
+    def perform(self, form):
+        return services.section_update(actor=self.request.user, section=self.section,
+                                       heading=form.cleaned_data["heading"], body=form.cleaned_data["body"],
+                                       expected_version=form.cleaned_data["version"])
+
+    def success_url(self, section):
+        return reverse("reports:detail", args=[section.report_id]) + f"#s{section.pk}"
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
         if form.is_valid():
             try:
-                services.section_update(actor=request.user, section=section, heading=form.cleaned_data["heading"],
-                                        body=form.cleaned_data["body"], expected_version=form.cleaned_data["version"])
-                messages.success(request, "段落已保存。")
-                return redirect(reverse("reports:detail", args=[report.pk]) + f"#s{section.pk}")
+                section = self.perform(form)
             except DomainError as exc:
+                if exc.status_code in (403, 404):
+                    raise
                 ui.apply_error(form, exc)
-                status = exc.status_code
-        else:
-            status = 400
-        return render(request, "reports/section_edit.html", {"form": form, "section": section, "report": report},
-                      status=status)
-    form = SectionForm(initial={"heading": section.heading, "body": section.body, "version": section.version})
-    return render(request, "reports/section_edit.html", {"form": form, "section": section, "report": report})
+                return self.render(self.context(form), status=exc.status_code)
+            messages.success(request, self.success_message)
+            return HttpResponseRedirect(self.success_url(section))
+        return self.render(self.context(form), status=400)
 
 
-@login_required
-@require_POST
-def section_add(request, pk):
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    form = SectionAddForm(request.POST)
-    if form.is_valid():
-        try:
-            services.section_add(actor=request.user, report=report, part=form.cleaned_data["part"],
-                                 heading=form.cleaned_data["heading"], body=form.cleaned_data["body"])
-            messages.success(request, "已新增段落。")
-        except DomainError as exc:
-            ui.flash_error(request, exc)
-    else:
-        messages.error(request, "请选择所属部分并填写小标题。")
-    return redirect("reports:detail", pk=report.pk)
+class ReportAction(ActionPage):
+    """A button on the report page: one service call on the report, then back to it."""
+
+    perms = {"POST": "reports.edit"}
+    access = report_policy
+    anchor = ""
+
+    def report(self):
+        return self.get_object(self.kwargs["pk"])
+
+    def redirect_url(self):
+        return reverse("reports:detail", args=[self.kwargs["pk"]]) + self.anchor
 
 
-@login_required
-@require_POST
-def section_delete(request, pk):
-    section = selectors.section_get_for_user(user=request.user, pk=pk)
-    try:
-        services.section_delete(actor=request.user, section=section, expected_version=request.POST.get("version"))
-        messages.success(request, "已删除段落。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("reports:detail", pk=section.report_id)
+class SectionAdd(ReportAction):
+    success_message = "已新增段落。"
+
+    def perform(self):
+        form = SectionAddForm(self.request.POST)
+        report = self.report()
+        if not form.is_valid():
+            raise DomainError("请选择所属部分并填写小标题。")
+        services.section_add(actor=self.request.user, report=report, part=form.cleaned_data["part"],
+                             heading=form.cleaned_data["heading"], body=form.cleaned_data["body"])
 
 
-@login_required
-@require_POST
-def shortcoming_keep(request, pk, target_pk):
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    target = selectors.targets().filter(pk=target_pk).first()
-    if target is None:
-        raise Http404()
-    try:
-        services.shortcoming_keep(actor=request.user, report=report, target=target,
-                                  heading=request.POST.get("heading", ""), text=request.POST.get("text", ""))
-        messages.success(request, "已将该不足加入报告第三部分，可继续修改。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect(reverse("reports:detail", args=[report.pk]) + "#part3")
+class SectionDelete(ActionPage):
+    perms = {"POST": "reports.edit"}
+    access = section_policy
+    success_message = "已删除段落。"
+
+    def perform(self):
+        self.section = self.get_object(self.kwargs["pk"])
+        services.section_delete(actor=self.request.user, section=self.section,
+                                expected_version=self.request.POST.get("version"))
+
+    def redirect_url(self):
+        section = getattr(self, "section", None)
+        return reverse("reports:detail", args=[section.report_id]) if section else reverse("reports:list")
 
 
-@login_required
-@require_POST
-def report_transition(request, pk, name):
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    try:
-        services.report_transition(actor=request.user, report=report, name=name,
-                                   expected_version=request.POST.get("version"), reason=request.POST.get("reason", ""))
-        messages.success(request, f"已{report_workflow.get(name).label}。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect("reports:detail", pk=report.pk)
+class ShortcomingKeep(ReportAction):
+    success_message = "已将该不足加入报告第三部分，可继续修改。"
+    anchor = "#part3"
+    census_kwargs = {"target_pk": 1}
+
+    def perform(self):
+        report = self.report()
+        services.shortcoming_keep(actor=self.request.user, report=report,
+                                  target=selectors.target_get(self.kwargs["target_pk"]),
+                                  heading=self.request.POST.get("heading", ""), text=self.request.POST.get("text", ""))
 
 
-@login_required
-def report_export(request, pk, fmt):
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    if fmt not in ("docx", "pdf", "md"):
-        raise Http404()
-    content, name, ctype = documents.export(report, fmt, draft=request.GET.get("draft") == "1")
-    return ui.file_response(content, name, ctype)
+class ReportTransitionPage(ReportAction):
+    perms = {"POST": ("reports.edit", "reports.finalise", "reports.publish")}
+    census_kwargs = {"name": "submit"}
+
+    def perform(self):
+        name = self.kwargs["name"]
+        services.report_transition(actor=self.request.user, report=self.report(), name=name,
+                                   expected_version=self.request.POST.get("version"),
+                                   reason=self.request.POST.get("reason", ""))
+        return f"已{report_workflow.get(name).label}。"
+
+
+class ReportExport(Page):
+    perms = {"GET": "reports.view"}
+    access = report_policy
+    census_kwargs = {"fmt": "docx"}
+
+    def get(self, request, pk, fmt):
+        return documents.export_response(self.get_object(pk), fmt, draft=request.GET.get("draft") == "1")
 
 
 # ---- plan items ----------------------------------------------------------------------------------------------
 
-@login_required
-def plan_list(request):
-    _need(request.user, "reports.view")
-    filters = {k: request.GET.get(k, "") for k in ("year", "status", "node", "start", "end")}
-    if filters["start"] and filters["end"]:
-        if not (ui.parse_date(filters["start"]) and ui.parse_date(filters["end"])):
-            filters["start"] = filters["end"] = ""
-    ctx = ui.paginate(request, selectors.plan_items(user=request.user, filters=filters))
-    ctx.update(filters=filters, statuses=PlanItem.Status.choices, status_form=PlanStatusForm)
-    return render(request, "reports/plan_list.html", ctx)
+class PlanList(ListPage):
+    perms = {"GET": "reports.view"}
+    access = plan_policy
+    template_name = "reports/plan_list.html"
+
+    def filters(self):
+        filters = {k: self.request.GET.get(k, "") for k in ("year", "status", "node", "start", "end")}
+        if filters["start"] and filters["end"]:
+            if not (ui.parse_date(filters["start"]) and ui.parse_date(filters["end"])):
+                filters["start"] = filters["end"] = ""
+        return filters
+
+    def get_queryset(self):
+        return selectors.plan_items(user=self.request.user, filters=self.filters())
+
+    def extra_context(self):
+        return {"filters": self.filters(), "statuses": PlanItem.Status.choices, "status_form": PlanStatusForm}
 
 
-@login_required
-@require_POST
-def plan_create(request, pk):
-    report = selectors.report_get_for_user(user=request.user, pk=pk)
-    form = PlanItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_item_create(actor=request.user, node=report.node, year=report.year + 1, **form.cleaned_data)
-            messages.success(request, "已新增计划事项。")
-        except DomainError as exc:
-            ui.flash_error(request, exc)
-    else:
-        messages.error(request, "计划事项填写不完整：请填写任务、责任人和完成时限。")
-    return redirect(reverse("reports:detail", args=[report.pk]) + "#part4")
+class PlanCreate(ReportAction):
+    success_message = "已新增计划事项。"
+    anchor = "#part4"
+
+    def perform(self):
+        report = self.report()
+        form = PlanItemForm(self.request.POST)
+        if not form.is_valid():
+            raise DomainError("计划事项填写不完整：请填写任务、责任人和完成时限。")
+        services.plan_item_create(actor=self.request.user, node=report.node, year=report.year + 1,
+                                  **form.cleaned_data)
 
 
-@login_required
-@require_POST
-def plan_update(request, pk):
-    item = selectors.plan_item_get_for_user(user=request.user, pk=pk)
-    try:
-        services.plan_item_update(actor=request.user, item=item, expected_version=request.POST.get("version"),
-                                  status=request.POST.get("status", ""), note=request.POST.get("note", ""))
-        messages.success(request, "计划事项已更新。")
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-    return redirect(request.POST.get("next") if (request.POST.get("next") or "").startswith("/work/") else "reports:plan_list")
+class PlanUpdate(ActionPage):
+    perms = {"POST": "reports.edit"}
+    access = plan_policy
+    success_message = "计划事项已更新。"
+
+    def perform(self):
+        item = self.get_object(self.kwargs["pk"])
+        services.plan_item_update(actor=self.request.user, item=item, expected_version=self.request.POST.get("version"),
+                                  status=self.request.POST.get("status", ""), note=self.request.POST.get("note", ""))
+
+    def redirect_url(self):
+        return reverse("reports:plan_list")
 
 
 # ---- dashboard -----------------------------------------------------------------------------------------------
 
-def _period(request):
-    return ui.period_from(request, default_year=clock.today().year)
+class DashboardPage(Page):
+    perms = {"GET": "reports.dashboard"}
+    template_name = "reports/dashboard.html"
+
+    def get(self, request):
+        node = selectors.node_for_user(user=request.user, pk=request.GET.get("node"))
+        start, end = ui.period_from(request, default_year=clock.today().year)
+        whole_year = start.month == 1 and end.month == 12 and start.year == end.year
+        return self.render({
+            "node": node, "start": start, "end": end,
+            "year": request.GET.get("year") or (start.year if whole_year else ""),
+            "years": range(clock.today().year, clock.today().year - 6, -1),
+            "data_url": reverse("reports:dashboard_data") + "?" + request.GET.urlencode(),
+            "children": selectors.child_villages(node),
+        })
 
 
-@login_required
-def dashboard_page(request):
-    _need(request.user, "reports.dashboard")
-    node = selectors.node_for_user(user=request.user, pk=request.GET.get("node"))
-    start, end = _period(request)
-    return render(request, "reports/dashboard.html", {
-        "node": node, "start": start, "end": end, "year": request.GET.get("year") or (start.year if start.month == 1 and end.month == 12 and start.year == end.year else ""),
-        "years": range(clock.today().year, clock.today().year - 6, -1),
-        "data_url": reverse("reports:dashboard_data") + "?" + request.GET.urlencode(),
-        "children": selectors.child_villages(node),
-    })
+class DashboardData(Page):
+    perms = {"GET": "reports.dashboard"}
+
+    def get(self, request):
+        node = selectors.node_for_user(user=request.user, pk=request.GET.get("node"))
+        start, end = ui.period_from(request, default_year=clock.today().year)
+        data = dashboard.dashboard_data(node, start, end)
+        allowed = selectors.node_ids_in_scope(user=request.user, ids=[c["id"] for c in data["breadcrumbs"]])
+        data["breadcrumbs"] = [c for c in data["breadcrumbs"] if c["id"] in allowed]
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-@login_required
-def dashboard_data(request):
-    _need(request.user, "reports.dashboard")
-    node = selectors.node_for_user(user=request.user, pk=request.GET.get("node"))
-    start, end = _period(request)
-    data = dashboard.dashboard_data(node, start, end)
-    data["breadcrumbs"] = _crumbs_in_scope(request.user, data["breadcrumbs"])
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+# ---- background jobs (the work runs as core jobs; their pages are core's) -------------------------------------
+
+class JobStart(ActionPage):
+    perms = {"POST": ("reports.edit", "reports.dashboard")}
+
+    def perform(self):
+        node = selectors.node_for_user(user=self.request.user, pk=self.request.POST.get("node"), perm="reports.view")
+        self.job = services.job_start(actor=self.request.user, kind=self.request.POST.get("kind", ""), node=node,
+                                      year=self.request.POST.get("year"))
+        return ""
+
+    def redirect_url(self):
+        job = getattr(self, "job", None)
+        return reverse("reports:job_detail", args=[job.pk]) if job else reverse("reports:list")
 
 
-def _crumbs_in_scope(user, crumbs):
-    allowed = selectors.node_ids_in_scope(user=user, ids=[c["id"] for c in crumbs])
-    return [c for c in crumbs if c["id"] in allowed]
-
-
-# ---- background jobs -----------------------------------------------------------------------------------------
-
-@login_required
-@require_POST
-def job_start(request):
-    try:
-        node = selectors.node_for_user(user=request.user, pk=request.POST.get("node"), perm="reports.view")
-        job = services.job_start(actor=request.user, kind=request.POST.get("kind", ""), node=node,
-                                 year=request.POST.get("year"))
-        return redirect("reports:job_detail", pk=job.pk)
-    except DomainError as exc:
-        ui.flash_error(request, exc)
-        return redirect("reports:list")
-
-
-@login_required
-def job_detail(request, pk):
-    job = tasks.ledger_live_progress(selectors.job_get_for_user(user=request.user, pk=pk))
-    return render(request, "reports/job_detail.html", {"job": job})
-
-
-@login_required
-def job_progress(request, pk):
-    job = tasks.ledger_live_progress(selectors.job_get_for_user(user=request.user, pk=pk))
-    return render(request, "reports/partials/job_progress.html", {"job": job})
-
-
-@login_required
-def job_download(request, pk):
-    job = selectors.job_get_for_user(user=request.user, pk=pk)
-    if job.status != ReportJob.Status.DONE or not job.result:
-        raise Http404("结果文件尚未生成。")
-    return ui.file_response(bytes(job.result), job.result_name, job.result_type)

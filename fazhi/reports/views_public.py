@@ -1,20 +1,24 @@
 """Public pages: the annual reports that have been published (their finalised text only)."""
-from django.http import Http404
-from django.shortcuts import render
-
 from fazhi.core import ui
+from fazhi.core.pages import Page
 
 from . import selectors
+from .models import ReportTemplate
 
 
-def published_list(request):
-    return render(request, "reports/public_list.html",
-                  ui.paginate(request, selectors.published_reports().order_by("-year", "node__path")))
+class PublishedList(Page):
+    login_required = False
+    template_name = "reports/public_list.html"
+
+    def get(self, request):
+        return self.render(ui.paginate(request, selectors.published_reports().order_by("-year", "node__path")))
 
 
-def published_detail(request, pk):
-    report = selectors.published_reports().filter(pk=pk).first()
-    if report is None:
-        raise Http404("记录不存在。")
-    return render(request, "reports/public_detail.html",
-                  {"report": report, "version": selectors.published_version(report)})
+class PublishedDetail(Page):
+    login_required = False
+    template_name = "reports/public_detail.html"
+    census_model = ReportTemplate  # public: published reports only (anything else is 404)
+
+    def get(self, request, pk):
+        report = selectors.published_get(pk)
+        return self.render({"report": report, "version": selectors.published_version(report)})

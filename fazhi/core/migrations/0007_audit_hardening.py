@@ -72,7 +72,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_calendar_complete_and_rollover'),
+        ('core', '0005_jobs'),
     ]
 
     operations = [

@@ -5,8 +5,9 @@ import zipfile
 import pytest
 
 from fazhi.core import clock
+from fazhi.core.models import Job
 from fazhi.reports import services
-from fazhi.reports.models import PlanItem, ReportJob
+from fazhi.reports.models import PlanItem
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_list_detail_and_editor_show_figures_with_record_links(users, tree, repo
     assert r.status_code == 200
     assert "一、推进法治政府建设的主要举措和成效" in html and "四、2024年推进法治政府建设的主要计划安排" in html
     assert "没有稷下街道2023年度的业务记录" in html  # no data: said so
-    assert "年度报告报送上级" in html and "2024-03-01" in html and "年度报告向社会公开" in html and "2024-04-01" in html
+    assert "年度报告报送上级" in html and "2024-02-29" in html and "年度报告向社会公开" in html and "2024-03-31" in html
     assert 'class="fig"' in html  # every figure shows its value (and links to its records when it can)
     assert "操作记录" in html
 
@@ -66,9 +67,9 @@ def test_scoping_other_subdistrict_gets_404_everywhere(users, tree, report, clie
         assert other.get(url).status_code == 404, url
     assert other.post(f"/work/reports/plans/{item.pk}/update/", {"status": "done", "note": "x", "version": 0}).status_code == 404
     assert "t" not in [i.title for i in other.get("/work/reports/plans/").context["page_obj"]]
-    # a village mediator has no report permission at all
-    assert client_for(users.mediator).get(f"/work/reports/{report.pk}/").status_code == 404
-    assert client_for(users.mediator).get("/work/reports/dashboard/").status_code == 404
+    # a village mediator has no report permission at all: the role lacks the function (403, as everywhere)
+    assert client_for(users.mediator).get(f"/work/reports/{report.pk}/").status_code == 403
+    assert client_for(users.mediator).get("/work/reports/dashboard/").status_code == 403
 
 
 def test_plan_list_query_count_bounded(users, tree, client_for, django_assert_max_num_queries):
@@ -98,7 +99,8 @@ def test_background_jobs_progress_and_download(users, tree, report, client_for, 
     c = client_for(users.admin)
     with django_capture_on_commit_callbacks(execute=True):
         r = c.post("/work/reports/jobs/start/", {"kind": "district_drafts", "node": tree.district.pk, "year": 2023})
-    job = ReportJob.objects.get()
+    job = Job.objects.get()
+    assert job.kind == "report.district_drafts" and job.params == {"year": 2023}
     assert r.status_code == 302 and r["Location"] == f"/work/reports/jobs/{job.pk}/"
     assert job.status == "done" and job.done == job.total == 2
     r = c.get(f"/work/reports/jobs/{job.pk}/progress/")
@@ -107,15 +109,15 @@ def test_background_jobs_progress_and_download(users, tree, report, client_for, 
     assert sorted(z.namelist()) == ["敬仲街道2023年法治政府建设年度报告.docx", "稷下街道2023年法治政府建设年度报告.docx"]
     with django_capture_on_commit_callbacks(execute=True):
         c.post("/work/reports/jobs/start/", {"kind": "figure_export", "node": tree.sub.pk, "year": 2023})
-    job = ReportJob.objects.filter(kind="figure_export").get()
+    job = Job.objects.filter(kind="report.figure_export").get()
     assert job.status == "done" and job.result_name.endswith(".xlsx")
     r = c.post("/work/reports/jobs/start/", {"kind": "district_drafts", "node": tree.sub.pk, "year": 2023}, follow=True)
     assert "只能对区一级发起" in r.content.decode()
 
 
 def test_queued_job_shows_polling_progress(users, tree, client_for):
-    job = ReportJob.objects.create(kind="figure_export", node=tree.sub, year=2023, created_by=users.leader,
-                                   created_at=clock.now(), total=10, done=3, status="running")
+    job = Job.objects.create(kind="report.figure_export", node=tree.sub, params={"year": 2023}, created_by=users.office,
+                             created_at=clock.now(), heartbeat_at=clock.now(), total=10, done=3, status="running")
     r = client_for(users.leader).get(f"/work/reports/jobs/{job.pk}/")
     html = r.content.decode()
     assert "30%" in html and 'hx-trigger="every 1s"' in html
@@ -124,3 +126,15 @@ def test_queued_job_shows_polling_progress(users, tree, client_for):
 def test_public_page_shows_only_published(users, tree, report, client):
     assert report.title not in client.get("/reports/").content.decode()
     assert client.get(f"/reports/{report.pk}/").status_code == 404
+
+
+def test_report_jobs_are_seen_in_the_reports_scope_and_ledger_imports_are_not_listed(users, tree, client_for):
+    report_job = Job.objects.create(kind="report.figure_export", node=tree.sub, params={"year": 2023},
+                                    created_by=users.office, created_at=clock.now(), status="done")
+    own_import = Job.objects.create(kind="core.ledger_import", node=tree.sub, params={"ledger": "core.grids"},
+                                    created_by=users.leader, created_at=clock.now(), status="done")
+    listed = list(client_for(users.leader).get("/work/reports/").context["jobs"])
+    assert report_job in listed and own_import not in listed
+    assert client_for(users.leader).get(f"/work/reports/jobs/{report_job.pk}/").status_code == 200
+    assert client_for(users.other_admin).get(f"/work/reports/jobs/{report_job.pk}/").status_code == 404
+    assert client_for(users.mediator).get(f"/work/jobs/{report_job.pk}/").status_code == 404

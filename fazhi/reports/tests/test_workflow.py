@@ -118,7 +118,7 @@ def test_docx_layout_four_sections_in_order(users, report):
     assert abs(sec.page_width - Mm(210)) < Mm(1) and abs(sec.page_height - Mm(297)) < Mm(1)
     assert [round(x / 36000) for x in (sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin)] == [37, 35, 28, 26]
     h1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert [t[:2] for t in h1] == ["一、", "二、", "三、", "四、"]
+    assert [t[:2] for t in h1] == ["一、", "二、", "三、", "四、", "五、"]  # 五、其他需要报告的情况
     assert h1[0] == "一、推进法治政府建设的主要举措和成效" and h1[2] == "三、推进法治政府建设存在的不足和原因"
     h2 = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
     assert h2[0].startswith("（一）完善工作机制")
@@ -185,8 +185,8 @@ def test_publish_to_the_real_disclosure_portal(users, tree, report):
     assert "三、推进法治政府建设存在的不足和原因" in item.body
     assert {f.original_name.rsplit(".", 1)[1] for f in files_of(item)} == {"docx", "pdf"}
     deadlines = {d["deadline"].rule_code: d for d in services.report_deadlines(report)}
-    assert deadlines["reports.publish"]["deadline"].due == datetime.date(2024, 4, 1)
-    assert deadlines["reports.submit"]["deadline"].due == datetime.date(2024, 3, 1)
+    assert deadlines["reports.publish"]["deadline"].due == datetime.date(2024, 3, 31)  # "4月1日之前"
+    assert deadlines["reports.submit"]["deadline"].due == datetime.date(2024, 2, 29)  # "3月1日前" (leap year)
 
 
 def test_published_report_on_the_public_site(users, tree, report, client):
