@@ -263,11 +263,23 @@ class MediationSession(models.Model):
 
 
 class Agreement(models.Model):
-    """人民调解协议书: parties, facts and issues, agreed terms, how and by when they are performed."""
+    """The mediation agreement (人民调解法第二十九条): parties, the main facts, the dispute and each party's
+    responsibility, the agreed terms, how and by when they are performed. Its kind follows the kind of mediation:
+    a 人民调解协议书 is signed by a people's mediator; administrative and judicial (court-invited) mediation produce
+    their own documents, which do not promise judicial confirmation under 人民调解法第三十三条."""
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", "人民调解协议书"
+        ADMINISTRATIVE = "administrative", "行政调解协议书"
+        JUDICIAL = "judicial", "调解协议（法院委派/特邀调解）"
 
     dispute = models.OneToOneField(Dispute, verbose_name="纠纷", on_delete=models.CASCADE, related_name="agreement")
+    kind = models.CharField("文书种类", max_length=20, choices=Kind.choices, default=Kind.PEOPLE)
     number = models.CharField("协议书编号", max_length=40, blank=True)
     facts = models.TextField("纠纷主要事实、争议事项")
+    responsibility = models.TextField("各方当事人的责任", blank=True)
+    signed_by = models.CharField("调解员（签名）", max_length=200, blank=True,
+                                 help_text="签订时承办本案的调解员；人民调解协议书为人民调解员")
     terms = models.TextField("达成协议内容")
     performance_method = models.CharField("履行方式", max_length=200)
     performance_deadline = models.DateField("履行期限")
@@ -280,8 +292,8 @@ class Agreement(models.Model):
     judicial_court = models.CharField("受理法院", max_length=100, blank=True)
 
     class Meta:
-        verbose_name = "人民调解协议书"
-        verbose_name_plural = "人民调解协议书"
+        verbose_name = "调解协议"
+        verbose_name_plural = "调解协议"
 
 
 class FollowUp(models.Model):
