@@ -189,6 +189,9 @@ class Dispute(models.Model):
     failure_routes = models.TextField("其他救济途径告知", blank=True)
     search_text = models.TextField("检索文本", blank=True, editable=False)
     submission_key = models.CharField("提交指纹", max_length=64, blank=True, db_index=True, editable=False)
+    # the submission fingerprint + the day it arrived: a unique constraint, so identical submissions sent at the same
+    # moment create one case even when the database runs them in parallel (PostgreSQL)
+    dedupe_key = models.CharField("防重复键", max_length=64, null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("登记时间")

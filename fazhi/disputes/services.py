@@ -7,7 +7,7 @@ import decimal
 import hashlib
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from fazhi.core import audit, clock, codes, files, orgkinds, policy, workdays
@@ -325,15 +325,25 @@ def dispute_create(*, actor, channel, village, kind, title, description, parties
     if existing is not None:
         existing.duplicate = True
         return existing
+    dedupe_key = hashlib.sha256(f"{key}|{clock.today().isoformat()}".encode()).hexdigest()
     dispute = Dispute(
         node=node, village=village, grid=grid, tracking_code=_new_tracking_code(), status=S.REGISTERED, level=level,
         kind=kind, channel=channel, referral_source=referral_source or "", referral_note=referral_note,
         mediation_type=mediation_type, title=title, description=description, place=place, amount=amount,
         requested_room=room, contact_phone=contact_phone, received_on=received_on or clock.today(),
-        submission_key=key, created_by=None if is_public else actor, created_at=now, updated_at=now)
+        submission_key=key, dedupe_key=dedupe_key, created_by=None if is_public else actor, created_at=now,
+        updated_at=now)
     _set_due(dispute)
     dispute.search_text = _search_text(dispute, parties)
-    dispute.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin's insert fails alone, then we answer with it
+            dispute.save()
+    except IntegrityError:
+        existing = Dispute.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is None:
+            raise
+        existing.duplicate = True
+        return existing
     Party.objects.bulk_create([Party(dispute=dispute, **p) for p in parties])
     StateSpan.objects.create(dispute=dispute, status=S.REGISTERED, entered_at=now)
     label = {"online": "群众网上提交", "walk_in": "窗口登记", "patrol": "网格排查上报", "referral": "部门移送登记"}[channel]
