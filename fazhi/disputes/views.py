@@ -47,6 +47,15 @@ class DisputePage(Page):
     def redirect_url(self):
         return reverse("disputes:detail", kwargs={"pk": self.kwargs["pk"]})
 
+    def attempt(self, call, **extra):
+        """Run one service call; a refusal re-renders the case with the message (and its status code)."""
+        try:
+            return call(), None
+        except NotFound:
+            raise
+        except DomainError as exc:
+            return None, self.detail(self.dispute(), status=exc.status_code, error=exc.message, **extra)
+
 
 class DisputeList(ListPage):
     perms = {"GET": VIEW}
@@ -134,15 +143,11 @@ class DisputeTransition(DisputePage):
         data = {k: request.POST.get(k) for k in TRANSITION_FIELDS if request.POST.get(k) not in (None, "")}
         if request.POST.getlist("mediators"):
             data["mediators"] = request.POST.getlist("mediators")
-        try:
-            d = services.dispute_transition(actor=request.user, dispute=d, name=name,
-                                            version=request.POST.get("version") or -1,
-                                            reason=request.POST.get("reason", ""), **data)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return self.detail(self.dispute(), status=exc.status_code, error=exc.message, error_action=name,
-                               posted=request.POST)
+        d, refused = self.attempt(lambda: services.dispute_transition(
+            actor=request.user, dispute=d, name=name, version=request.POST.get("version") or -1,
+            reason=request.POST.get("reason", ""), **data), error_action=name, posted=request.POST)
+        if refused:
+            return refused
         label = dispute_workflow.get(name).label if name in dispute_workflow.transitions else name
         messages.success(request, f"已完成：{label}。当前状态：{d.get_status_display()}。")
         return redirect("disputes:detail", pk=d.pk)
@@ -153,14 +158,12 @@ class DisputeEdit(DisputePage):
 
     def post(self, request, pk):
         d = self.dispute()
-        try:
-            services.dispute_update(actor=request.user, dispute=d, version=request.POST.get("version") or -1,
-                                    **{k: request.POST.get(k) for k in ("title", "description", "place", "amount", "kind")
-                                       if request.POST.get(k) is not None})
-        except NotFound:
-            raise
-        except DomainError as exc:
-            return self.detail(self.dispute(), status=exc.status_code, error=exc.message)
+        fields = {k: request.POST.get(k) for k in ("title", "description", "place", "amount", "kind")
+                  if request.POST.get(k) is not None}
+        _, refused = self.attempt(lambda: services.dispute_update(
+            actor=request.user, dispute=d, version=request.POST.get("version") or -1, **fields))
+        if refused:
+            return refused
         messages.success(request, "已修改基本情况。")
         return redirect("disputes:detail", pk=d.pk)
 
