@@ -161,7 +161,10 @@ def _mediate(g, d, day, kind_code, rooms, mediators, *, level=None):
     if level == "subdistrict":
         assign["room"] = rooms[ROOM_FOR_KIND[kind_code]].pk
         assign["centre_body"] = g.bodies["司法所"].pk if kind_code != "labour" else g.bodies["人社所"].pk
-    picked = [m for m in mediators if kind_code in m._codes] or mediators
+    # people's mediation (the demo's default): the agreement is signed by a people's mediator (人民调解法第十三条、
+    # 第二十九条第二款), so the case goes to one from the roster; administrative members never sign it alone
+    people = [m for m in mediators if m.kind == "people"]
+    picked = [m for m in people if kind_code in m._codes] or people
     assign["mediators"] = [g.rng.choice(picked).pk]
     _run(g.clerk, d, "assign", day, **assign)
     _run(g.clerk, d, "start", day)

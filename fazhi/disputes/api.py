@@ -1,45 +1,24 @@
-"""JSON API of the dispute module. Thin: parse with a serializer → the same services and scoped selectors as the
-workbench and the public site. Domain errors become Chinese JSON answers (400/403/404/409/429) through the core
-exception handler."""
+"""JSON API of the dispute module, on core's gate (``fazhi.core.endpoints``): each endpoint declares the permission per
+HTTP method and the access policy that looks its record up; input serializers only shape the body; the same services
+and scoped selectors as the workbench and the public site. Domain errors become Chinese JSON answers
+(400/403/404/409/429) in core's one exception handler."""
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view, permission_classes
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from fazhi.core import audit, policy, ratelimit
-from fazhi.core.errors import DomainError, NotAllowed
+from fazhi.core import audit, files, ui
+from fazhi.core.endpoints import Endpoint, OkSerializer, PublicEndpoint
+from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.masking import mask_name
 
-from . import paging, selectors, services, views_public
+from . import documents, selectors, services, views_public
 from .models import Agreement, Dispute, MediationRoom, MediationSession, Mediator, Notice, Party
+from .policies import dispute_policy, mediator_policy, room_policy
 from .workflow import dispute_workflow
 
-
-class _Pagination(PageNumberPagination):
-    django_paginator_class = paging.IdFirstPaginator
-
-
-def _page(request, qs, serializer):
-    paginator = _Pagination()
-    page = paginator.paginate_queryset(qs, request)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
-
-
-def _validated(serializer_class, data):
-    s = serializer_class(data=data)
-    if not s.is_valid():
-        errors = {k: "；".join(str(x) for x in (v if isinstance(v, list) else [v])) for k, v in s.errors.items()}
-        raise DomainError("请检查填写的内容：" + "；".join(f"{k}：{v}" for k, v in errors.items()), field_errors=errors)
-    return s.validated_data
-
-
-def _may(user, perm):
-    if not policy.has_perm(user, perm):
-        raise NotAllowed("您的岗位角色不包含此功能。")
+VIEW = "disputes.view"
 
 
 # ---- output ------------------------------------------------------------------------------------------------------
@@ -59,7 +38,7 @@ class SessionSerializer(serializers.ModelSerializer):
 class AgreementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Agreement
-        fields = ["number", "facts", "terms", "performance_method", "performance_deadline", "signed_on",
+        fields = ["kind", "number", "facts", "responsibility", "terms", "signed_by", "performance_method", "performance_deadline", "signed_on",
                   "judicial_deadline", "judicial_outcome", "judicial_applied_on", "judicial_decided_on", "judicial_court"]
 
 
@@ -142,6 +121,33 @@ class PublicDisputeIn(serializers.Serializer):
     requested_room = serializers.IntegerField(required=False, allow_null=True)
 
 
+class PartyUpdateIn(serializers.Serializer):
+    version = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=Party.Role.choices, required=False)
+    kind = serializers.ChoiceField(choices=Party.Kind.choices, required=False)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=400, required=False, allow_blank=True)
+
+
+class PartyAddIn(PartyIn):
+    version = serializers.IntegerField()
+
+
+class VersionIn(serializers.Serializer):
+    version = serializers.IntegerField()
+
+
+class AdvisorIn(serializers.Serializer):
+    advisor = serializers.IntegerField(min_value=1)
+
+
+class RiskWordIn(serializers.Serializer):
+    word = serializers.CharField(max_length=200, allow_blank=True)
+    category = serializers.CharField(max_length=40, allow_blank=True)
+
+
 class TransitionIn(serializers.Serializer):
     action = serializers.CharField(max_length=40)
     version = serializers.IntegerField()
@@ -154,40 +160,6 @@ class TrackIn(serializers.Serializer):
     phone = serializers.CharField(max_length=40)
 
 
-def _detail(d, user):
-    data = DisputeSerializer(d).data
-    data["parties"] = PartySerializer(d.parties.all(), many=True).data
-    data["sessions"] = SessionSerializer(d.sessions.all(), many=True).data
-    a = Agreement.objects.filter(dispute=d).first()
-    data["agreement"] = AgreementSerializer(a).data if a else None
-    data["notices"] = NoticeSerializer(d.notices.all(), many=True).data
-    data["actions"] = [{"name": t.name, "label": t.label, "requires_reason": t.requires_reason,
-                        "fields": list(t.fields)} for t in dispute_workflow.available(d, user)]
-    data["timeline"] = [{"at": e.at, "actor": e.actor_label, "action": e.action_label, "reason": e.reason}
-                        for e in audit.timeline(d)]
-    return data
-
-
-# ---- staff endpoints ---------------------------------------------------------------------------------------------
-
-@extend_schema(methods=["GET"], operation_id="disputes_list")
-@extend_schema(methods=["POST"], operation_id="disputes_create")
-@extend_schema(summary="矛盾纠纷（GET 列表：status/kind/level/village/room/channel/overdue/flagged/q/sort/node/start/end；"
-                       "POST 登记：窗口来访、网格排查、部门移送）", request=DisputeIn, responses=DisputeSerializer)
-@api_view(["GET", "POST"])
-def disputes(request):
-    if request.method == "POST":
-        _may(request.user, "disputes.intake")
-        data = _validated(DisputeIn, request.data)
-        d = services.dispute_create(actor=request.user, parties=[dict(p) for p in data.pop("parties")], **data)
-        out = DisputeSerializer(d).data
-        out["duplicate"] = d.duplicate
-        return Response(out, status=200 if d.duplicate else 201)
-    if not (policy.has_perm(request.user, "disputes.view") or policy.has_perm(request.user, "disputes.view_joined")):
-        raise NotAllowed("您的岗位角色不包含此功能。")
-    return _page(request, selectors.dispute_list(user=request.user, filters=request.GET), DisputeSerializer)
-
-
 class DisputeUpdateIn(serializers.Serializer):
     version = serializers.IntegerField()
     title = serializers.CharField(max_length=20000, required=False, allow_blank=True)
@@ -195,84 +167,6 @@ class DisputeUpdateIn(serializers.Serializer):
     place = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     amount = serializers.CharField(max_length=30, required=False, allow_blank=True)
     kind = serializers.CharField(max_length=50, required=False)
-
-
-@extend_schema(summary="矛盾纠纷详情（GET：含当事人、调解记录、协议、告知、可执行操作、审计时间线；PATCH：修改基本情况，须带 version）",
-               request=DisputeUpdateIn, responses=OpenApiTypes.OBJECT)
-@api_view(["GET", "PATCH"])
-def dispute(request, pk):
-    d = selectors.dispute_get_for_user(user=request.user, pk=pk)
-    if request.method == "PATCH":
-        data = _validated(DisputeUpdateIn, request.data)
-        d = services.dispute_update(actor=request.user, dispute=d, **data)
-    return Response(_detail(d, request.user))
-
-
-@extend_schema(summary="上传附件（图片或 PDF，multipart 字段 file）", responses=OpenApiTypes.OBJECT, request=OpenApiTypes.OBJECT)
-@api_view(["POST"])
-def dispute_attachment(request, pk):
-    from fazhi.core import files
-
-    d = selectors.dispute_get_for_user(user=request.user, pk=pk)
-    files.limit_uploads(request._request)
-    stored = services.attachment_add(actor=request.user, dispute=d, upload=request.FILES.get("file"))
-    return Response({"uuid": str(stored.uuid), "name": stored.original_name, "url": f"/files/{stored.uuid}/"}, status=201)
-
-
-@extend_schema(summary="法律顾问参与调解（advisor = 用户 id）；参与后该顾问可查看本案", responses=OpenApiTypes.OBJECT, request=OpenApiTypes.OBJECT)
-@api_view(["POST"])
-def dispute_advisor(request, pk):
-    from fazhi.core.models import User
-
-    d = selectors.dispute_get_for_user(user=request.user, pk=pk)
-    advisor_id = request.data.get("advisor")
-    advisor = User.objects.filter(pk=advisor_id, is_active=True).first() if str(advisor_id).isdigit() else None
-    if advisor is None:
-        raise DomainError("请选择法律顾问。", field_errors={"advisor": "请选择。"})
-    services.advisor_join(actor=request.user, dispute=d, advisor=advisor)
-    return Response({"ok": True})
-
-
-@extend_schema(summary="办理操作：action = accept/decline/assign/start/session/agree/fail/follow_up/reopen/escalate/"
-                       "transfer/judicial；data 为该操作的字段；须带 version（他人已修改时返回 409）",
-               request=TransitionIn, responses=OpenApiTypes.OBJECT)
-@api_view(["POST"])
-def dispute_transition(request, pk):
-    d = selectors.dispute_get_for_user(user=request.user, pk=pk)
-    data = _validated(TransitionIn, request.data)
-    extra = {k: v for k, v in (data.get("data") or {}).items() if k not in {"actor", "dispute", "name", "version", "reason"}}
-    d = services.dispute_transition(actor=request.user, dispute=d, name=data["action"], version=data["version"],
-                                    reason=data.get("reason", ""), **extra)
-    d.refresh_from_db()
-    return Response(_detail(d, request.user))
-
-
-@extend_schema(summary="添加当事人（须带 version）", request=PartyIn, responses=OpenApiTypes.OBJECT)
-@api_view(["POST"])
-def dispute_party(request, pk):
-    d = selectors.dispute_get_for_user(user=request.user, pk=pk)
-    data = _validated(PartyIn, request.data)
-    version = request.data.get("version")
-    if version in (None, "") or not str(version).isdigit():
-        raise DomainError("请带上 version。", field_errors={"version": "必填。"})
-    p = services.party_add(actor=request.user, dispute=d, version=int(version), **data)
-    return Response(PartySerializer(p).data, status=201)
-
-
-@extend_schema(summary="下载文书 .docx：kind = agreement（人民调解协议书）/ application（申请书）/ record（调解记录）", responses=OpenApiTypes.OBJECT, request=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-def dispute_document(request, pk, kind):
-    from django.http import Http404
-
-    from fazhi.core import ui
-
-    from . import documents
-
-    d = selectors.dispute_get_for_user(user=request.user, pk=pk)
-    if kind not in documents.DOCUMENTS:
-        raise Http404("没有这种文书。")
-    title, make = documents.DOCUMENTS[kind]
-    return ui.file_response(make(d), f"{title}-{d.tracking_code}.docx", ui.DOCX)
 
 
 class RoomIn(serializers.Serializer):
@@ -297,50 +191,217 @@ class MediatorIn(serializers.Serializer):
     committee_position = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-def _manage_node(user, pk):
-    node = policy.scoped_nodes(user, "disputes.manage").filter(pk=pk).first() if pk not in (None, "") else None
+def _detail(d, user):
+    data = DisputeSerializer(d).data
+    data["parties"] = PartySerializer(d.parties.all(), many=True).data
+    data["sessions"] = SessionSerializer(d.sessions.all(), many=True).data
+    a = getattr(d, "agreement", None)
+    data["agreement"] = AgreementSerializer(a).data if a else None
+    jc = services.judicial_deadline(a) if a else None
+    data["judicial_window"] = jc.as_dict() if jc else None
+    data["deadline"] = services.case_deadline(d).as_dict()
+    data["notices"] = NoticeSerializer(d.notices.all(), many=True).data
+    data["actions"] = [{"name": t.name, "label": t.label, "requires_reason": t.requires_reason,
+                        "fields": list(t.fields)} for t in dispute_workflow.available(d, user)]
+    data["timeline"] = [{"at": e.at, "actor": e.actor_label, "action": e.action_label, "reason": e.reason}
+                        for e in audit.timeline(d)]
+    return data
+
+
+class DisputeEndpoint(Endpoint):
+    access = dispute_policy
+
+    def dispute(self, pk, action="view"):
+        return selectors.dispute_get_for_user(user=self.request.user, pk=pk, action=action)
+
+
+# ---- staff endpoints ---------------------------------------------------------------------------------------------
+
+class Disputes(DisputeEndpoint):
+    perms = {"GET": VIEW, "POST": "disputes.intake"}
+
+    @extend_schema(operation_id="disputes_list", responses=DisputeSerializer(many=True),
+                   summary="矛盾纠纷列表（status/kind/level/village/room/channel/overdue/flagged/q/sort/node/start/end）")
+    def get(self, request):
+        return self.page(selectors.dispute_list(user=request.user, filters=request.GET), DisputeSerializer)
+
+    @extend_schema(operation_id="disputes_create", request=DisputeIn, responses=DisputeSerializer,
+                   summary="登记矛盾纠纷（窗口来访、网格排查、部门移送；parties 可含多位申请人）")
+    def post(self, request):
+        data = self.validated(DisputeIn)
+        d = services.dispute_create(actor=request.user, parties=[dict(p) for p in data.pop("parties")], **data)
+        out = DisputeSerializer(d).data
+        out["duplicate"] = d.duplicate
+        return Response(out, status=200 if d.duplicate else 201)
+
+
+class DisputeDetail(DisputeEndpoint):
+    perms = {"GET": VIEW, "PATCH": VIEW}
+
+    @extend_schema(summary="矛盾纠纷详情（含当事人、调解记录、协议、期限说明、告知、可执行操作、审计时间线）",
+                   responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return Response(_detail(self.dispute(pk), request.user))
+
+    @extend_schema(summary="修改基本情况（须带 version）", request=DisputeUpdateIn, responses=OpenApiTypes.OBJECT)
+    def patch(self, request, pk):
+        d = self.dispute(pk)
+        data = self.validated(DisputeUpdateIn)
+        d = services.dispute_update(actor=request.user, dispute=d, **data)
+        return Response(_detail(self.dispute(pk), request.user))
+
+
+class DisputeAttachment(DisputeEndpoint):
+    perms = {"POST": VIEW}
+
+    @extend_schema(summary="上传附件（图片或 PDF，multipart 字段 file）", request=OpenApiTypes.OBJECT,
+                   responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        d = self.dispute(pk)
+        files.limit_uploads(request._request)
+        stored = services.attachment_add(actor=request.user, dispute=d, upload=request.FILES.get("file"))
+        return Response({"uuid": str(stored.uuid), "name": stored.original_name, "url": f"/files/{stored.uuid}/"},
+                        status=201)
+
+
+class DisputeAdvisor(DisputeEndpoint):
+    perms = {"POST": "disputes.assign"}
+
+    @extend_schema(summary="法律顾问参与调解（advisor = 用户 id，须为本案所在村（社区）、网格或街道的法律顾问）",
+                   request=AdvisorIn, responses=OkSerializer)
+    def post(self, request, pk):
+        d = self.dispute(pk, "assign")
+        data = self.validated(AdvisorIn)
+        advisor = selectors.advisor_candidates(user=request.user).filter(pk=data["advisor"]).first()
+        if advisor is None:  # outside the clerk's scope: the same refusal as the service's
+            raise DomainError(services.ADVISOR_REFUSED, field_errors={"advisor": services.ADVISOR_REFUSED})
+        services.advisor_join(actor=request.user, dispute=d, advisor=advisor)
+        return Response({"ok": True})
+
+
+class DisputeTransition(DisputeEndpoint):
+    perms = {"POST": VIEW}
+
+    @extend_schema(summary="办理操作：action = accept/decline/assign/start/session/agree/fail/follow_up/reopen/escalate/"
+                           "transfer/judicial；data 为该操作的字段；须带 version（他人已修改时返回 409）",
+                   request=TransitionIn, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        d = self.dispute(pk)
+        data = self.validated(TransitionIn)
+        extra = {k: v for k, v in (data.get("data") or {}).items()
+                 if k not in {"actor", "dispute", "name", "version", "reason"}}
+        services.dispute_transition(actor=request.user, dispute=d, name=data["action"], version=data["version"],
+                                    reason=data.get("reason", ""), **extra)
+        return Response(_detail(self.dispute(pk), request.user))
+
+
+class DisputeParties(DisputeEndpoint):
+    perms = {"POST": VIEW}
+
+    @extend_schema(summary="添加当事人（须带 version）", request=PartyAddIn, responses=PartySerializer)
+    def post(self, request, pk):
+        d = self.dispute(pk)
+        data = self.validated(PartyAddIn)
+        p = services.party_add(actor=request.user, dispute=d, **data)
+        return Response(PartySerializer(p).data, status=201)
+
+
+class DisputeParty(DisputeEndpoint):
+    perms = {"PATCH": VIEW, "DELETE": VIEW}
+    census_kwargs = {"party_pk": 1}
+
+    @extend_schema(summary="修改当事人（须带 version）", request=PartyUpdateIn, responses=PartySerializer)
+    def patch(self, request, pk, party_pk):
+        d = self.dispute(pk)
+        party = selectors.party_of(dispute=d, pk=party_pk)
+        data = self.validated(PartyUpdateIn)
+        p = services.party_update(actor=request.user, dispute=d, party=party, **data)
+        return Response(PartySerializer(p).data)
+
+    @extend_schema(summary="删除当事人（须带 version；唯一的申请人不能删除）", request=VersionIn, responses=OkSerializer)
+    def delete(self, request, pk, party_pk):
+        d = self.dispute(pk)
+        party = selectors.party_of(dispute=d, pk=party_pk)
+        data = self.validated(VersionIn)
+        services.party_remove(actor=request.user, dispute=d, party=party, version=data["version"])
+        return Response({"ok": True})
+
+
+class DisputeDocument(DisputeEndpoint):
+    perms = {"GET": VIEW}
+    census_kwargs = {"kind": "application"}
+
+    @extend_schema(summary="下载文书 .docx：kind = agreement（调解协议书，按调解类型）/ application（申请书）/ record（调解记录）",
+                   responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"):
+                              OpenApiTypes.BINARY})
+    def get(self, request, pk, kind):
+        d = self.dispute(pk)
+        title, content = documents.render(d, kind)
+        return ui.file_response(content, f"{title}-{d.tracking_code}.docx", ui.DOCX)
+
+
+class Rooms(Endpoint):
+    perms = {"GET": VIEW, "POST": "disputes.manage"}
+    access = room_policy
+
+    @extend_schema(operation_id="disputes_rooms_list", summary="调解室（工作台列表，含停用的）",
+                   responses=RoomSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.rooms_for(request.user), RoomSerializer)
+
+    @extend_schema(operation_id="disputes_rooms_create", summary="新增调解室（需维护权限）", request=RoomIn,
+                   responses=RoomSerializer)
+    def post(self, request):
+        data = self.validated(RoomIn)
+        node = _manage_node(request.user, data.pop("node", None), tenants_only=True)
+        room = services.room_save(actor=request.user, node=node, **data)
+        return Response(RoomSerializer(room).data, status=201)
+
+
+class Room(Endpoint):
+    perms = {"PUT": "disputes.manage"}
+    access = room_policy
+
+    @extend_schema(summary="修改调解室", request=RoomIn, responses=RoomSerializer)
+    def put(self, request, pk):
+        obj = self.get_object(pk, "manage")
+        data = self.validated(RoomIn)
+        data.pop("node", None)
+        return Response(RoomSerializer(services.room_save(actor=request.user, room=obj, **data)).data)
+
+
+class RoomQueue(Endpoint):
+    perms = {"GET": VIEW}
+    access = room_policy
+
+    @extend_schema(summary="调解室排队的纠纷", responses=DisputeSerializer(many=True))
+    def get(self, request, pk):
+        room = self.get_object(pk)
+        return self.page(selectors.room_queue(user=request.user, room=room), DisputeSerializer)
+
+
+def _manage_node(user, pk, *, tenants_only=False):
+    from fazhi.core import orgkinds
+
+    levels = (orgkinds.TENANT,) if tenants_only else (orgkinds.TENANT, orgkinds.VILLAGE)
+    node = selectors.manage_nodes(user, *levels).filter(pk=pk).first() if isinstance(pk, int) else None
     if node is None:
         raise DomainError("所选组织不存在或不在您的管辖范围内。", field_errors={"node": "不在管辖范围内。"})
     return node
 
 
-@extend_schema(summary="调解室（GET 工作台列表，含停用的；POST 新增，需维护权限）", request=RoomIn, responses=RoomSerializer)
-@api_view(["GET", "POST"])
-def rooms(request):
-    _may(request.user, "disputes.view")
-    if request.method == "POST":
-        _may(request.user, "disputes.manage")
-        data = _validated(RoomIn, request.data)
-        room = services.room_save(actor=request.user, node=_manage_node(request.user, data.pop("node", None)), **data)
-        return Response(RoomSerializer(room).data, status=201)
-    return _page(request, selectors.rooms_for(request.user), RoomSerializer)
+class Mediators(Endpoint):
+    perms = {"GET": VIEW, "POST": "disputes.manage"}
+    access = mediator_policy
 
+    @extend_schema(operation_id="disputes_mediators_list", summary="调解员名册", responses=MediatorSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.mediators_for(request.user, request.GET), MediatorSerializer)
 
-@extend_schema(summary="修改调解室", request=RoomIn, responses=RoomSerializer)
-@api_view(["PUT"])
-def room(request, pk):
-    _may(request.user, "disputes.manage")
-    obj = selectors.room_get_for_user(user=request.user, pk=pk)
-    data = _validated(RoomIn, request.data)
-    data.pop("node", None)
-    return Response(RoomSerializer(services.room_save(actor=request.user, room=obj, **data)).data)
-
-
-@extend_schema(summary="调解室排队的纠纷", responses=DisputeSerializer(many=True), request=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-def room_queue(request, pk):
-    _may(request.user, "disputes.view")
-    room = selectors.room_get_for_user(user=request.user, pk=pk)
-    return _page(request, selectors.room_queue(user=request.user, room=room), DisputeSerializer)
-
-
-@extend_schema(summary="调解员名册（GET 列表；POST 登记，需维护权限）", request=MediatorIn, responses=MediatorSerializer)
-@api_view(["GET", "POST"])
-def mediators(request):
-    _may(request.user, "disputes.view")
-    if request.method == "POST":
-        _may(request.user, "disputes.manage")
-        data = _validated(MediatorIn, request.data)
+    @extend_schema(operation_id="disputes_mediators_create", summary="登记调解员（需维护权限）", request=MediatorIn,
+                   responses=MediatorSerializer)
+    def post(self, request):
+        data = self.validated(MediatorIn)
         committee_id = data.pop("committee", None)
         committee = selectors.committees_for(request.user).filter(pk=committee_id).first() if committee_id else None
         if committee_id and committee is None:
@@ -348,97 +409,111 @@ def mediators(request):
         m = services.mediator_save(actor=request.user, node=_manage_node(request.user, data.pop("node")),
                                    committee=committee, **data)
         return Response(MediatorSerializer(m).data, status=201)
-    return _page(request, selectors.mediators_for(request.user, request.GET), MediatorSerializer)
 
 
-@extend_schema(summary="风险词库（GET 列表；POST 添加 word/category，需维护权限）", responses=OpenApiTypes.OBJECT, request=OpenApiTypes.OBJECT)
-@api_view(["GET", "POST"])
-def risk_words(request):
-    _may(request.user, "disputes.view")
-    if request.method == "POST":
-        rw = services.risk_word_add(actor=request.user, word=request.data.get("word", ""),
-                                    category=request.data.get("category", ""))
+class RiskWords(Endpoint):
+    perms = {"GET": VIEW, "POST": "disputes.manage"}
+
+    @extend_schema(operation_id="disputes_risk_words_list", summary="风险词库", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response([{"id": w.pk, "word": w.word, "category": w.category, "is_active": w.is_active}
+                         for w in selectors.risk_words()])
+
+    @extend_schema(operation_id="disputes_risk_words_create", summary="添加风险词（word/category，需维护权限）",
+                   request=RiskWordIn, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = self.validated(RiskWordIn)
+        rw = services.risk_word_add(actor=request.user, word=data["word"], category=data["category"])
         return Response({"id": rw.pk, "word": rw.word, "category": rw.category}, status=201)
-    return Response([{"id": w.pk, "word": w.word, "category": w.category, "is_active": w.is_active}
-                     for w in selectors.risk_words()])
 
 
-@extend_schema(summary="期限提醒：超期、即将到期、司法确认申请期内", responses=OpenApiTypes.OBJECT, request=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-def deadlines(request):
-    _may(request.user, "disputes.view")
-    return Response({
-        "overdue": DisputeSerializer(selectors.overdue(request.user).select_related("kind", "village", "room")[:200], many=True).data,
-        "due_soon": DisputeSerializer(selectors.due_soon(request.user).select_related("kind", "village", "room")[:200], many=True).data,
-    })
+class Deadlines(Endpoint):
+    perms = {"GET": VIEW}
+    access = dispute_policy
+
+    @extend_schema(summary="期限提醒：超期、即将到期", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        related = ("kind", "village", "room")
+        return Response({
+            "overdue": DisputeSerializer(selectors.overdue(request.user).select_related(*related)[:200], many=True).data,
+            "due_soon": DisputeSerializer(selectors.due_soon(request.user).select_related(*related)[:200],
+                                          many=True).data,
+        })
 
 
-@extend_schema(summary="各状态停留时间（与列表相同的筛选参数）", responses=OpenApiTypes.OBJECT, request=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-def state_times(request):
-    _may(request.user, "disputes.view")
-    rows = selectors.time_in_states(user=request.user, filters=request.GET)
-    return Response([{"status": s, "cases": n, "average_days": avg, "total_days": total} for s, n, avg, total in rows])
+class StateTimes(Endpoint):
+    perms = {"GET": VIEW}
+    access = dispute_policy
+
+    @extend_schema(summary="各状态停留时间（与列表相同的筛选参数）", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        rows = selectors.time_in_states(user=request.user, filters=request.GET)
+        return Response([{"status": s, "cases": n, "average_days": avg, "total_days": total}
+                         for s, n, avg, total in rows])
 
 
 # ---- public endpoints (no account) -------------------------------------------------------------------------------
 
-@extend_schema(summary="群众网上提交纠纷（无需账号；同一地址每小时10次）", request=PublicDisputeIn, responses=OpenApiTypes.OBJECT)
-@api_view(["POST"])
-@permission_classes([AllowAny])
-def public_submit(request):
-    if not ratelimit.allow_request(request._request, "disputes-submit", limit=views_public.SUBMIT_LIMIT,
-                                   window=views_public.SUBMIT_WINDOW):
-        return Response({"detail": ratelimit.MESSAGE, "code": "rate_limited"}, status=429)
-    data = _validated(PublicDisputeIn, request.data)
-    d = services.dispute_create(actor=None, channel="online", parties=[dict(p) for p in data.pop("parties")], **data)
-    return Response({"tracking_code": d.tracking_code, "status": d.get_status_display(), "duplicate": d.duplicate},
-                    status=200 if d.duplicate else 201)
+class PublicSubmit(PublicEndpoint):
+    rate_limit = ("disputes-submit", views_public.SUBMIT_LIMIT, views_public.SUBMIT_WINDOW)
+
+    @extend_schema(summary="群众网上提交纠纷（无需账号；同一地址每小时10次）", request=PublicDisputeIn,
+                   responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = self.validated(PublicDisputeIn)
+        d = services.dispute_create(actor=None, channel="online", parties=[dict(p) for p in data.pop("parties")],
+                                    **data)
+        return Response({"tracking_code": d.tracking_code, "status": d.get_status_display(),
+                         "duplicate": d.duplicate}, status=200 if d.duplicate else 201)
 
 
-@extend_schema(summary="群众凭查询码+手机号查询进度（连续查询失败将被限制）", request=TrackIn, responses=OpenApiTypes.OBJECT)
-@api_view(["POST"])
-@permission_classes([AllowAny])
-def public_track(request):
-    req = request._request
-    if ratelimit.is_blocked(req, "disputes-track-miss", limit=views_public.TRACK_MISS_LIMIT):
-        return Response({"detail": "查询失败次数过多，请15分钟后再试。", "code": "rate_limited"}, status=429)
-    data = _validated(TrackIn, request.data)
-    d = selectors.dispute_track(code=data["code"], phone=data["phone"])
-    if d is None:
-        ratelimit.allow_request(req, "disputes-track-miss", limit=views_public.TRACK_MISS_LIMIT,
-                                window=views_public.TRACK_WINDOW)
-        return Response({"detail": "没有找到与查询码和手机号相符的纠纷，请核对后再试。", "code": "not_found"}, status=404)
-    applicant = next((p.name for p in d.parties.all() if p.role == "applicant"), "")
-    return Response({"tracking_code": d.tracking_code, "title": d.title, "kind": d.kind.name, "applicant": mask_name(applicant),
-                     "status": d.status, "status_label": d.get_status_display(), "received_on": d.received_on,
-                     "room": d.room.name if d.room else "",
-                     "notices": NoticeSerializer(d.notices.all(), many=True).data})
+class PublicTrack(PublicEndpoint):
+    @extend_schema(summary="群众凭查询码+手机号查询进度（连续查询失败将被限制）", request=TrackIn,
+                   responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        from fazhi.core import ratelimit
+        from fazhi.core.endpoints import TooMany
+
+        req = request._request
+        if ratelimit.is_blocked(req, "disputes-track-miss", limit=views_public.TRACK_MISS_LIMIT):
+            raise TooMany("查询失败次数过多，请15分钟后再试。")
+        data = self.validated(TrackIn)
+        d = selectors.dispute_track(code=data["code"], phone=data["phone"])
+        if d is None:
+            ratelimit.allow_request(req, "disputes-track-miss", limit=views_public.TRACK_MISS_LIMIT,
+                                    window=views_public.TRACK_WINDOW)
+            raise NotFound("没有找到与查询码和手机号相符的纠纷，请核对后再试。")
+        applicant = next((p.name for p in d.parties.all() if p.role == "applicant"), "")
+        return Response({"tracking_code": d.tracking_code, "title": d.title, "kind": d.kind.name,
+                         "applicant": mask_name(applicant), "status": d.status,
+                         "status_label": d.get_status_display(), "received_on": d.received_on,
+                         "room": d.room.name if d.room else "",
+                         "notices": NoticeSerializer(d.notices.all(), many=True).data})
 
 
-@extend_schema(summary="群众诉求超市：开放的调解室", responses=RoomSerializer(many=True), request=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([AllowAny])
-def public_rooms(request):
-    return Response(RoomSerializer(selectors.rooms_public(), many=True).data)
+class PublicRooms(PublicEndpoint):
+    @extend_schema(summary="群众诉求超市：开放的调解室", responses=RoomSerializer(many=True))
+    def get(self, request):
+        return Response(RoomSerializer(selectors.rooms_public(), many=True).data)
 
 
 urlpatterns = [
-    path("", disputes, name="api_disputes_list"),
-    path("<int:pk>/", dispute, name="api_disputes_detail"),
-    path("<int:pk>/transition/", dispute_transition, name="api_disputes_transition"),
-    path("<int:pk>/parties/", dispute_party, name="api_disputes_party"),
-    path("<int:pk>/documents/<str:kind>/", dispute_document, name="api_disputes_document"),
-    path("<int:pk>/attachments/", dispute_attachment, name="api_disputes_attachment"),
-    path("<int:pk>/advisors/", dispute_advisor, name="api_disputes_advisor"),
-    path("rooms/", rooms, name="api_disputes_rooms"),
-    path("rooms/<int:pk>/", room, name="api_disputes_room"),
-    path("risk-words/", risk_words, name="api_disputes_risk_words"),
-    path("rooms/<int:pk>/queue/", room_queue, name="api_disputes_room_queue"),
-    path("mediators/", mediators, name="api_disputes_mediators"),
-    path("deadlines/", deadlines, name="api_disputes_deadlines"),
-    path("state-times/", state_times, name="api_disputes_state_times"),
-    path("public/submit/", public_submit, name="api_disputes_public_submit"),
-    path("public/track/", public_track, name="api_disputes_public_track"),
-    path("public/rooms/", public_rooms, name="api_disputes_public_rooms"),
+    path("", Disputes.as_view(), name="api_disputes_list"),
+    path("<int:pk>/", DisputeDetail.as_view(), name="api_disputes_detail"),
+    path("<int:pk>/transition/", DisputeTransition.as_view(), name="api_disputes_transition"),
+    path("<int:pk>/parties/", DisputeParties.as_view(), name="api_disputes_party"),
+    path("<int:pk>/parties/<int:party_pk>/", DisputeParty.as_view(), name="api_disputes_party_item"),
+    path("<int:pk>/documents/<str:kind>/", DisputeDocument.as_view(), name="api_disputes_document"),
+    path("<int:pk>/attachments/", DisputeAttachment.as_view(), name="api_disputes_attachment"),
+    path("<int:pk>/advisors/", DisputeAdvisor.as_view(), name="api_disputes_advisor"),
+    path("rooms/", Rooms.as_view(), name="api_disputes_rooms"),
+    path("rooms/<int:pk>/", Room.as_view(), name="api_disputes_room"),
+    path("risk-words/", RiskWords.as_view(), name="api_disputes_risk_words"),
+    path("rooms/<int:pk>/queue/", RoomQueue.as_view(), name="api_disputes_room_queue"),
+    path("mediators/", Mediators.as_view(), name="api_disputes_mediators"),
+    path("deadlines/", Deadlines.as_view(), name="api_disputes_deadlines"),
+    path("state-times/", StateTimes.as_view(), name="api_disputes_state_times"),
+    path("public/submit/", PublicSubmit.as_view(), name="api_disputes_public_submit"),
+    path("public/track/", PublicTrack.as_view(), name="api_disputes_public_track"),
+    path("public/rooms/", PublicRooms.as_view(), name="api_disputes_public_rooms"),
 ]

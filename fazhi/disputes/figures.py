@@ -4,6 +4,7 @@ from statistics import median
 
 from django.db.models import Count
 
+from fazhi.core import orgkinds
 from fazhi.core.figures import figure, within
 from fazhi.core.models import Unit
 
@@ -15,7 +16,7 @@ LIST = "disputes:list"
 def place_field(node, prefix=""):
     """Figures count cases by where they arose (village, or grid for a grid node), not by who handles them now,
     so a village's figure keeps a case that was escalated to the subdistrict."""
-    return prefix + ("grid" if node.kind == "grid" else "village")
+    return prefix + ("grid" if node.level == orgkinds.GRID else "village")
 
 
 def _cases(node):

@@ -1,7 +1,9 @@
 """Forms only parse and show fields; every rule is checked again in services (one place)."""
+import re
+
 from django import forms
 
-from fazhi.core.models import OrgNode
+from fazhi.core import orgkinds
 
 from . import selectors
 from .models import Dispute, FollowUp, Mediator, Party, RiskWord
@@ -33,7 +35,7 @@ class PublicSubmitForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        villages = OrgNode.objects.filter(kind=OrgNode.Kind.VILLAGE, is_active=True).select_related("parent").order_by("path")
+        villages = selectors.villages_public()
         self.fields["village"].choices = [("", "请选择")] + [(v.pk, f"{v.parent.name} {v.name}") for v in villages]
         self.fields["kind"].choices = [("", "请选择")] + [(k.pk, k.name) for k in selectors.kinds()]
         self.fields["room"].choices = [("", "由中心安排")] + [(r.pk, f"{r.name}（{r.host_name}）") for r in selectors.rooms_public()]
@@ -66,6 +68,11 @@ class IntakeForm(forms.Form):
     respondent_id_number = forms.CharField(label="被申请人身份证号/信用代码", max_length=18, required=False)
     respondent_phone = forms.CharField(label="被申请人电话", max_length=20, required=False)
     respondent_address = forms.CharField(label="被申请人住址", max_length=200, required=False)
+    more_parties = forms.CharField(
+        label="其他当事人（多位申请人或被申请人）", required=False, max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "申请人，王五，370305199001011234，13900001111，刘家村3组"}),
+        help_text="每行一位：身份（申请人/被申请人），姓名或名称，身份证号或信用代码（选填），电话（选填），住址（选填），"
+                  "用逗号分隔。群体性纠纷请逐一登记，最多30位。")
     requested_room = forms.TypedChoiceField(label="群众点单调解室", coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, user, **kwargs):
@@ -80,6 +87,9 @@ class IntakeForm(forms.Form):
         self.fields["kind"].choices = [("", "请选择")] + [(k.pk, k.name) for k in selectors.kinds()]
         self.fields["requested_room"].choices = [("", "—")] + [(r.pk, r.name) for r in selectors.rooms_for(user)]
 
+    def clean_more_parties(self):
+        return parse_party_lines(self.cleaned_data.get("more_parties") or "")
+
     def parties(self):
         c = self.cleaned_data
         out = [dict(role="applicant", kind=c["applicant_kind"], name=c["applicant_name"],
@@ -88,7 +98,44 @@ class IntakeForm(forms.Form):
             out.append(dict(role="respondent", kind=c["respondent_kind"], name=c["respondent_name"],
                             id_number=c["respondent_id_number"], phone=c["respondent_phone"],
                             address=c["respondent_address"]))
-        return out
+        return out + list(c.get("more_parties") or [])
+
+
+ROLE_WORDS = {"申请人": "applicant", "被申请人": "respondent"}
+_ID_LIKE = re.compile(r"^[0-9A-Za-z]{18}$")
+_PHONE_LIKE = re.compile(r"^[0-9][0-9-]{6,13}$")
+
+
+def parse_party_lines(text):
+    """'申请人，王五，3703…，139…，住址' per line → party dicts (values are checked by the service)."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        tokens = [t.strip() for t in re.split(r"[，,、\t]+", line) if t.strip()]
+        if not tokens:
+            continue
+        if tokens[0] not in ROLE_WORDS or len(tokens) < 2:
+            raise forms.ValidationError(f"第{number}行应以“申请人”或“被申请人”开头，后接姓名，用逗号分隔。")
+        party = {"role": ROLE_WORDS[tokens[0]], "name": tokens[1], "kind": "person", "id_number": "", "phone": "",
+                 "address": ""}
+        rest = []
+        for token in tokens[2:]:
+            if not party["id_number"] and _ID_LIKE.match(token) and any(ch.isdigit() for ch in token):
+                party["id_number"] = token
+                if not token[:17].isdigit():
+                    party["kind"] = "organisation"
+            elif not party["phone"] and _PHONE_LIKE.match(token):
+                party["phone"] = token
+            else:
+                rest.append(token)
+        party["address"] = "，".join(rest)
+        out.append(party)
+    if len(out) > 28:
+        raise forms.ValidationError("当事人不能超过30位，群体性纠纷请登记代表人。")
+    return out
+
+
+class AdvisorForm(forms.Form):
+    advisor = forms.IntegerField(label="法律顾问", min_value=1)
 
 
 class PartyForm(forms.Form):
@@ -120,10 +167,7 @@ class RoomForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from fazhi.core import policy
-
-        self.fields["node"].choices = [(n.pk, n.name) for n in policy.scoped_nodes(user, "disputes.manage",
-                                                                                  kinds=[OrgNode.Kind.SUBDISTRICT])]
+        self.fields["node"].choices = [(n.pk, n.name) for n in selectors.manage_nodes(user, orgkinds.TENANT)]
         self.fields["specialities"].choices = [(k.pk, k.name) for k in selectors.kinds()]
 
 
@@ -140,10 +184,8 @@ class MediatorForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from fazhi.core import policy
-
-        self.fields["node"].choices = [(n.pk, n.full_name) for n in policy.scoped_nodes(
-            user, "disputes.manage", kinds=[OrgNode.Kind.SUBDISTRICT, OrgNode.Kind.VILLAGE])]
+        self.fields["node"].choices = [(n.pk, n.full_name) for n in selectors.manage_nodes(
+            user, orgkinds.TENANT, orgkinds.VILLAGE)]
         self.fields["specialities"].choices = [(k.pk, k.name) for k in selectors.kinds()]
         self.fields["committee"].choices = [("", "不在委员会")] + [(u.pk, f"{u.node.name}{u.name}") for u in
                                                                 selectors.committees_for(user).select_related("node")]

@@ -2,9 +2,8 @@
 
 Import registers each row as a case (walk-in, patrol or referral) in the importer's scope; villages and grids are
 matched by name, kinds by name. One bad row imports nothing (core ledger)."""
-from fazhi.core import ledger, policy
+from fazhi.core import ledger, orgkinds, policy
 from fazhi.core.errors import DomainError
-from fazhi.core.models import OrgNode
 
 from . import selectors, services
 from .models import Dispute
@@ -18,16 +17,16 @@ def _party(d, role, attr):
     return "、".join(getattr(p, attr) for p in parties if getattr(p, attr))
 
 
-def _find(actor, name, kind, field, parent=None):
+def _find(actor, name, level, field, parent=None):
     name = (name or "").strip()
     if not name:
         return None
-    qs = policy.scoped_nodes(actor, "disputes.intake", kinds=[kind]).filter(name=name)
+    qs = policy.scoped_nodes(actor, "disputes.intake", level=level).filter(name=name)
     if parent is not None:
         qs = qs.filter(parent=parent)
     nodes = list(qs[:2])
     if len(nodes) != 1:
-        label = "村（社区）" if kind == OrgNode.Kind.VILLAGE else "网格"
+        label = "村（社区）" if level == orgkinds.VILLAGE else "网格"
         message = f"找不到{label}“{name}”，或不在您的管辖范围内，或有重名。"
         raise DomainError(message, field_errors={field: message})
     return nodes[0]
@@ -75,8 +74,8 @@ class MediationLedger(ledger.Ledger):
                 .prefetch_related("parties", "mediators", "followups"))
 
     def import_row(self, values, *, actor, row_number):
-        village = _find(actor, values["village"], OrgNode.Kind.VILLAGE, "village")
-        grid = _find(actor, values.get("grid"), OrgNode.Kind.GRID, "grid", parent=village) if values.get("grid") else None
+        village = _find(actor, values["village"], orgkinds.VILLAGE, "village")
+        grid = _find(actor, values.get("grid"), orgkinds.GRID, "grid", parent=village) if values.get("grid") else None
         parties = [dict(role="applicant", name=values["applicant"], id_number=values.get("applicant_id_number") or "",
                         phone=values["contact_phone"])]
         if values.get("respondent"):

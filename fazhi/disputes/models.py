@@ -189,6 +189,9 @@ class Dispute(models.Model):
     failure_routes = models.TextField("其他救济途径告知", blank=True)
     search_text = models.TextField("检索文本", blank=True, editable=False)
     submission_key = models.CharField("提交指纹", max_length=64, blank=True, db_index=True, editable=False)
+    # the submission fingerprint + the day it arrived: a unique constraint, so identical submissions sent at the same
+    # moment create one case even when the database runs them in parallel (PostgreSQL)
+    dedupe_key = models.CharField("防重复键", max_length=64, null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("登记时间")
@@ -263,11 +266,23 @@ class MediationSession(models.Model):
 
 
 class Agreement(models.Model):
-    """人民调解协议书: parties, facts and issues, agreed terms, how and by when they are performed."""
+    """The mediation agreement (人民调解法第二十九条): parties, the main facts, the dispute and each party's
+    responsibility, the agreed terms, how and by when they are performed. Its kind follows the kind of mediation:
+    a 人民调解协议书 is signed by a people's mediator; administrative and judicial (court-invited) mediation produce
+    their own documents, which do not promise judicial confirmation under 人民调解法第三十三条."""
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", "人民调解协议书"
+        ADMINISTRATIVE = "administrative", "行政调解协议书"
+        JUDICIAL = "judicial", "调解协议（法院委派/特邀调解）"
 
     dispute = models.OneToOneField(Dispute, verbose_name="纠纷", on_delete=models.CASCADE, related_name="agreement")
+    kind = models.CharField("文书种类", max_length=20, choices=Kind.choices, default=Kind.PEOPLE)
     number = models.CharField("协议书编号", max_length=40, blank=True)
     facts = models.TextField("纠纷主要事实、争议事项")
+    responsibility = models.TextField("各方当事人的责任", blank=True)
+    signed_by = models.CharField("调解员（签名）", max_length=200, blank=True,
+                                 help_text="签订时承办本案的调解员；人民调解协议书为人民调解员")
     terms = models.TextField("达成协议内容")
     performance_method = models.CharField("履行方式", max_length=200)
     performance_deadline = models.DateField("履行期限")
@@ -280,8 +295,8 @@ class Agreement(models.Model):
     judicial_court = models.CharField("受理法院", max_length=100, blank=True)
 
     class Meta:
-        verbose_name = "人民调解协议书"
-        verbose_name_plural = "人民调解协议书"
+        verbose_name = "调解协议"
+        verbose_name_plural = "调解协议"
 
 
 class FollowUp(models.Model):

@@ -1,15 +1,21 @@
-"""Every read of the dispute module, already scoped to the user through fazhi.core.policy."""
+"""Every read of the dispute module, already scoped to the user through the module's access policies
+(``policies.py``): a case is visible inside the user's nodes, or (legal advisors) when they joined it."""
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from fazhi.core import clock, policy, ui
-from fazhi.core.models import DeadlineRule, OrgNode, Unit
+from fazhi.core import clock, orgkinds, policy, ui
+from fazhi.core.errors import NotFound
+from fazhi.core.models import DeadlineRule, Membership, OrgNode, Unit, User
+from fazhi.core.roles import Role
 from fazhi.core.search import search_q
 
 from .models import Agreement, Dispute, DisputeKind, FollowUp, MediationRoom, Mediator, RiskWord, StateSpan, Transfer
+from .policies import dispute_policy, mediator_policy, room_policy
 
 VIEW = "disputes.view"
 SORTS = {
@@ -22,21 +28,18 @@ DATE_FIELDS = {"received": "received_on", "resolved": "resolved_on", "concluded"
                "followup": "followups__visited_on", "judicial": "agreement__judicial_decided_on"}
 
 
-def dispute_qs(user):
-    """All cases the user may see: inside their nodes, plus (legal advisors) the cases they joined."""
-    q = Q(pk__in=[])
-    if policy.scope_paths(user, VIEW):
-        q = Q(node__in=OrgNode.objects.filter(policy.nodes_q(user, VIEW)).values("pk"))
-    if policy.has_perm(user, "disputes.view_joined"):
-        q |= Q(pk__in=Dispute.advisors.through.objects.filter(user_id=user.pk).values("dispute_id"))
-    return Dispute.objects.filter(q)
+def dispute_qs(user: User, action: str = "view") -> QuerySet:
+    """All cases the user may reach for ``action``: inside their nodes, plus (legal advisors) the cases they joined."""
+    return dispute_policy.instances_for(user, action)
 
 
-def _int(value):
-    return int(value) if value not in (None, "") and str(value).isdigit() else None
+def _id(value: Any) -> int | None:
+    """A filter's id: a small whole number, or nothing (unknown filter values are ignored, never an error)."""
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    return int(text) if text.isdigit() and len(text) < 19 else None
 
 
-def dispute_list(*, user, filters=None):
+def dispute_list(*, user: User, filters: Any = None) -> QuerySet:
     """The scoped list with the filters of the list page (status, kind, level, village, room, channel, overdue,
     due_soon, flagged, q, node/start/end[/date], sort). Unknown values are ignored, never an error."""
     f = filters or {}
@@ -50,7 +53,7 @@ def dispute_list(*, user, filters=None):
         qs = qs.filter(status__in=[Dispute.Status.AGREED, Dispute.Status.FAILED, Dispute.Status.CLOSED])
     for key, field in (("kind", "kind_id"), ("village", "village_id"), ("room", "room_id"), ("grid", "grid_id"),
                        ("centre_body", "centre_body_id")):
-        value = _int(f.get(key))
+        value = _id(f.get(key))
         if value is not None:
             qs = qs.filter(**{field: value})
     if f.get("level") in Dispute.Level.values:
@@ -61,7 +64,7 @@ def dispute_list(*, user, filters=None):
         qs = qs.filter(mediation_type=f["mediation_type"])
     today = clock.today()
     if f.get("overdue") in ("1", "true", "on", True):
-        as_of = _int_date(f.get("as_of")) or today
+        as_of = ui.parse_date(f.get("as_of")) or today
         open_then = Q(concluded_on__isnull=True, status__in=Dispute.OPEN_STATUSES) | Q(concluded_on__gt=as_of)
         qs = qs.filter(open_then, received_on__lte=as_of, due_date__lt=as_of)
     if f.get("due_soon") in ("1", "true", "on", True):
@@ -75,13 +78,15 @@ def dispute_list(*, user, filters=None):
         qs = qs.filter(concluded_on__isnull=False, resolved_on__isnull=True).exclude(status=Dispute.Status.DECLINED)
     if f.get("judicial") in Dispute.JudicialOutcome.values and f.get("judicial"):
         qs = qs.filter(agreement__judicial_outcome=f["judicial"])
-    node_id = _int(f.get("node"))
+    node_id = _id(f.get("node"))
     if node_id is not None:
         node = OrgNode.objects.filter(pk=node_id).first()
         if node is None:
             qs = qs.none()
         else:  # where the case arose (as the figures count), see figures.place_field
-            qs = qs.filter(**{("grid" if node.kind == "grid" else "village") + "__path__startswith": node.path})
+            from .figures import place_field
+
+            qs = qs.filter(**{place_field(node, "") + "__path__startswith": node.path})
     start, end = ui.parse_date(f.get("start")), ui.parse_date(f.get("end"))
     field = DATE_FIELDS.get(f.get("date") or "received", "received_on")
     if start:
@@ -99,20 +104,38 @@ def dispute_list(*, user, filters=None):
     return qs.select_related("kind", "node", "village", "room", "centre_body").order_by(*sort)
 
 
-def _int_date(value):
-    return ui.parse_date(value) if value else None
-
-
 def _due_soon_days():
     rule = DeadlineRule.objects.filter(code="disputes.conclude").values_list("due_soon_days", flat=True).first()
     return rule if rule is not None else 5
 
 
-def dispute_get_for_user(*, user, pk):
-    try:
-        return dispute_qs(user).select_related("kind", "node", "village", "grid", "room", "centre_body").get(pk=pk)
-    except (Dispute.DoesNotExist, ValueError, TypeError):
-        raise Http404("记录不存在或不在您的管辖范围内。")
+def dispute_get_for_user(*, user: User, pk: Any, action: str = "view") -> Dispute:
+    """One case, authorised: 404 missing or outside scope; 403 visible but the user may not do ``action``."""
+    return dispute_policy.get_for_user(user, action, pk, queryset=Dispute.objects.select_related(
+        "kind", "node", "village", "grid", "room", "centre_body"))
+
+
+def party_of(*, dispute: Dispute, pk: Any) -> Any:
+    """A party of a case already authorised for the user; 404 if it belongs to another case."""
+    party = dispute.parties.filter(pk=pk).first() if _id(pk) is not None else None
+    if party is None:
+        raise NotFound()
+    return party
+
+
+def advisor_candidates(*, user: User) -> QuerySet:
+    """Active legal advisors on nodes inside the user's scope (the advisors a clerk may invite to a case)."""
+    nodes = OrgNode.objects.filter(policy.nodes_q(user, "disputes.assign")) if policy.scope_paths(
+        user, "disputes.assign") else OrgNode.objects.none()
+    members = Membership.objects.filter(is_active=True, role=Role.LEGAL_ADVISOR, node__in=nodes.values("pk"))
+    return User.objects.filter(is_active=True, pk__in=members.values("user_id")).order_by("username")
+
+
+def advisor_choices(*, user: User, dispute: Dispute) -> list:
+    """The advisors the user may invite to this case: inside the user's scope and covering the case."""
+    from .services import advisor_covers
+
+    return [a for a in advisor_candidates(user=user) if advisor_covers(a, dispute)]
 
 
 def dispute_detail(dispute):
@@ -149,20 +172,21 @@ def rooms_public(subdistrict=None):
     return qs.prefetch_related("specialities")
 
 
-def room_public(pk):
-    room = rooms_public().filter(pk=pk).first() if str(pk).isdigit() else None
+def room_public(pk: Any) -> MediationRoom:
+    room = rooms_public().filter(pk=pk).first() if _id(pk) is not None else None
     if room is None:
-        raise Http404("调解室不存在或暂未开放。")
+        raise NotFound("调解室不存在或暂未开放。")
     return room
 
 
-def rooms_for(user):
-    return policy.scope(MediationRoom.objects.all(), user, VIEW).select_related("node", "host").prefetch_related(
+def rooms_for(user: User) -> QuerySet:
+    return room_policy.instances_for(user).select_related("node", "host").prefetch_related(
         "specialities").annotate(open_count=Count("disputes", filter=Q(disputes__status__in=Dispute.OPEN_STATUSES)))
 
 
-def room_get_for_user(*, user, pk):
-    return policy.get_for_user(MediationRoom.objects.select_related("node", "host", "photo"), user, VIEW, pk=pk)
+def room_get_for_user(*, user: User, pk: Any, action: str = "view") -> MediationRoom:
+    return room_policy.get_for_user(user, action, pk,
+                                    queryset=MediationRoom.objects.select_related("node", "host", "photo"))
 
 
 def room_queue(*, user, room):
@@ -174,7 +198,7 @@ def room_queue(*, user, room):
 
 def mediators_for(user, filters=None):
     f = filters or {}
-    qs = policy.scope(Mediator.objects.all(), user, VIEW).select_related("node", "committee").prefetch_related("specialities")
+    qs = mediator_policy.instances_for(user).select_related("node", "committee").prefetch_related("specialities")
     if f.get("kind") in Mediator.Kind.values:
         qs = qs.filter(kind=f["kind"])
     if f.get("committee") in ("1", "on"):
@@ -184,8 +208,14 @@ def mediators_for(user, filters=None):
     return qs.order_by("node__path", "sort_order", "id")
 
 
-def mediator_get_for_user(*, user, pk):
-    return policy.get_for_user(Mediator.objects.select_related("node", "committee"), user, VIEW, pk=pk)
+def mediator_get_for_user(*, user: User, pk: Any, action: str = "view") -> Mediator:
+    return mediator_policy.get_for_user(user, action, pk, queryset=Mediator.objects.select_related("node", "committee"))
+
+
+def roster_for(dispute: Dispute) -> QuerySet:
+    """Active mediators of the case's subdistrict (the assign form's choices)."""
+    sub = dispute.village.tenant() if dispute.village else dispute.node.tenant()
+    return Mediator.objects.filter(is_active=True, node__path__startswith=sub.path).order_by("sort_order", "id")
 
 
 def committees_for(user):
@@ -197,12 +227,31 @@ def centre_bodies_for(user, perm=VIEW):
     return policy.scope(Unit.objects.filter(kind=Unit.Kind.CENTRE_BODY, is_active=True), user, perm).select_related("node")
 
 
+def centre_bodies_of(dispute: Dispute) -> QuerySet:
+    """The active bodies of the case's subdistrict centre (assign / transfer choices)."""
+    sub = dispute.village.tenant() if dispute.village else dispute.node.tenant()
+    return Unit.objects.filter(kind=Unit.Kind.CENTRE_BODY, is_active=True, node=sub)
+
+
 def villages_for(user, perm=VIEW):
-    return policy.scoped_nodes(user, perm, kinds=[OrgNode.Kind.VILLAGE]).order_by("path")
+    return policy.scoped_nodes(user, perm, level=orgkinds.VILLAGE).order_by("path")
+
+
+def villages_public() -> QuerySet:
+    """Every active village-level node (the resident's submission form)."""
+    return OrgNode.objects.villages().filter(is_active=True).select_related("parent").order_by("path")
+
+
+def manage_nodes(user: User, *levels: int) -> QuerySet:
+    """Nodes where the user keeps rooms / the roster (tenants, optionally villages too)."""
+    q = Q(pk__in=[])
+    for level in levels:
+        q |= Q(pk__in=policy.scoped_nodes(user, "disputes.manage", level=level).values("pk"))
+    return OrgNode.objects.filter(q).order_by("path")
 
 
 def grids_for(user, perm=VIEW):
-    return policy.scoped_nodes(user, perm, kinds=[OrgNode.Kind.GRID]).select_related("parent").order_by("path")
+    return policy.scoped_nodes(user, perm, level=orgkinds.GRID).select_related("parent").order_by("path")
 
 
 def kinds():
@@ -211,6 +260,10 @@ def kinds():
 
 def risk_words():
     return RiskWord.objects.all()
+
+
+def risk_word(pk: Any) -> RiskWord | None:
+    return RiskWord.objects.filter(pk=pk).first() if _id(pk) is not None else None
 
 
 # ---- deadlines, to-dos, time per state ---------------------------------------------------------------------------
@@ -242,6 +295,14 @@ def transfers_to_my_body(user):
         return Transfer.objects.none()
     return Transfer.objects.filter(to_body_id__in=units, acknowledged=False,
                                    dispute__in=dispute_qs(user)).select_related("dispute", "by")
+
+
+def transfer_for(*, user: User, pk: Any) -> Transfer:
+    """A hand-over to the user's body that is still to be acknowledged; 404 otherwise."""
+    t = transfers_to_my_body(user).filter(pk=pk).first() if _id(pk) is not None else None
+    if t is None:
+        raise NotFound()
+    return t
 
 
 def flagged_open(user):

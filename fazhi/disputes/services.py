@@ -1,16 +1,20 @@
 """Every write of the dispute module. Keyword-only arguments, atomic, audited. The workbench, the public site, the
 API, the ledger import and the demo loader all call these functions."""
+from __future__ import annotations
+
 import datetime
 import decimal
 import hashlib
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from fazhi.core import audit, clock, codes, files, policy, workdays
-from fazhi.core.errors import DomainError, NotAllowed, NotFound
-from fazhi.core.models import OrgNode, Unit
-from fazhi.core.validators import clean_text, id_number_error, phone_error
+from fazhi.core import audit, clock, codes, files, orgkinds, policy, workdays
+from fazhi.core.errors import DomainError, NotAllowed
+from fazhi.core.models import OrgNode, Unit, User
+from fazhi.core.roles import Role
+from fazhi.core.validators import clean_date, clean_decimal, clean_int, clean_text, id_number_error, phone_error
 from fazhi.core.workflow import lock
 
 from .models import (
@@ -27,15 +31,17 @@ from .models import (
     StateSpan,
     Transfer,
 )
-from .workflow import dispute_workflow
+from .policies import dispute_policy, mediator_policy, room_policy
+from .workflow import AUDIT_FIELDS as DISPUTE_FIELDS
+from .workflow import dispute_workflow, people_mediators
 
 DESCRIPTION_MAX = 5000
 DEFAULT_ROUTES = ("您可以通过以下途径继续解决：1. 属于劳动争议的，向劳动人事争议仲裁委员会申请仲裁；"
                   "2. 属于行政机关职权范围的，向有关行政机关申请处理或申请行政调解；"
                   "3. 向人民法院提起诉讼。调解不成不影响您依法通过仲裁、行政、司法等途径维护自己的权利。")
 RESIDENT = "群众（网上提交）"
-DISPUTE_FIELDS = ("status", "level", "node", "kind", "room", "centre_body", "title", "description", "place", "amount",
-                  "due_date", "is_flagged", "mediation_type")
+MAX_PARTIES = 30
+ADVISOR_REFUSED = "所选人员不是本案所在村（社区）或街道的法律顾问，不能参与本案调解。"
 
 S = Dispute.Status
 
@@ -52,25 +58,9 @@ def _new_tracking_code():
     return codes.tracking_code(Dispute.objects.all(), "tracking_code", prefix="MT", length=8)
 
 
-def _amount(value):
-    if value in (None, ""):
-        return None
-    try:
-        amount = decimal.Decimal(str(value).replace(",", "").strip())
-    except (decimal.InvalidOperation, ValueError):
-        raise DomainError("涉及金额应为数字。", field_errors={"amount": "应为数字（元）。"})
-    if not amount.is_finite() or amount < 0 or amount > decimal.Decimal("999999999999"):
-        raise DomainError("涉及金额应在 0 到 9999 亿元之间。", field_errors={"amount": "金额不合理。"})
-    return amount.quantize(decimal.Decimal("0.01"))
-
-
-def _date(value, field, label):
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise DomainError(f"请填写正确的{label}（如 2024-05-01）。", field_errors={field: "日期格式不正确。"})
+def _amount(value) -> decimal.Decimal | None:
+    return clean_decimal(value, field="amount", label="涉及金额", max_value=decimal.Decimal("999999999999"),
+                         required=False)
 
 
 def _kind(kind):
@@ -85,17 +75,17 @@ def _kind(kind):
 
 def _village_and_grid(village, grid):
     if grid is not None and not isinstance(grid, OrgNode):
-        grid = OrgNode.objects.filter(pk=grid, kind=OrgNode.Kind.GRID, is_active=True).first() if str(grid).isdigit() else None
+        grid = OrgNode.objects.grids().filter(pk=grid, is_active=True).first() if str(grid).isdigit() else None
         if grid is None:
             raise DomainError("所选网格不存在。", field_errors={"grid": "网格不存在。"})
     if village is not None and not isinstance(village, OrgNode):
-        village = (OrgNode.objects.filter(pk=village, kind=OrgNode.Kind.VILLAGE, is_active=True).first()
+        village = (OrgNode.objects.villages().filter(pk=village, is_active=True).first()
                    if str(village).isdigit() else None)
     if village is None and grid is not None:
         village = grid.parent
-    if village is None or village.kind != OrgNode.Kind.VILLAGE:
+    if village is None or village.level != orgkinds.VILLAGE:
         raise DomainError("请选择纠纷发生的村（社区）。", field_errors={"village": "请选择村（社区）。"})
-    if grid is not None and grid.parent_id != village.pk:
+    if grid is not None and (grid.level != orgkinds.GRID or grid.parent_id != village.pk):
         raise DomainError("所选网格不属于该村（社区）。", field_errors={"grid": "网格与村（社区）不一致。"})
     return village, grid
 
@@ -108,25 +98,29 @@ def _node_for_level(level, village, grid):
     if level == Dispute.Level.VILLAGE:
         return village
     if level == Dispute.Level.SUBDISTRICT:
-        return village.subdistrict
+        return village.tenant()
     raise DomainError("办理层级应为网格、村（社区）或街道。", field_errors={"level": "层级不正确。"})
 
 
-def clean_party(raw, i=1):
+def clean_party(raw: dict, i: int = 1) -> dict:
     """Validate one party dict (name, role, kind, GB 11643 ID number, phone)."""
     role = raw.get("role") or Party.Role.APPLICANT
-    if role not in Party.Role.values:
+    if not isinstance(role, str) or role not in Party.Role.values:
         raise DomainError(f"第{i}位当事人的身份应为申请人或被申请人。", field_errors={"parties": "身份不正确。"})
     kind = raw.get("kind") or Party.Kind.PERSON
-    if kind not in Party.Kind.values:
+    if not isinstance(kind, str) or kind not in Party.Kind.values:
         raise DomainError(f"第{i}位当事人的类别应为自然人或单位。", field_errors={"parties": "类别不正确。"})
     prefix = f"第{i}位当事人（{Party.Role(role).label}）"
-    name = (raw.get("name") or "").strip()
-    if not name:
-        raise DomainError(f"请填写{prefix}的姓名或名称。", field_errors={f"{role}_name": "请填写姓名。", "parties": "缺少姓名。"})
-    if len(name) > 100:
-        raise DomainError(f"{prefix}的姓名不能超过100个字。", field_errors={f"{role}_name": "姓名过长。", "parties": "姓名过长。"})
-    id_number = (raw.get("id_number") or "").strip().upper()
+
+    def text(key: str, label: str, max_length: int, required: bool = False) -> str:
+        try:
+            return clean_text(raw.get(key), field=f"{role}_{key}", label=label, max_length=max_length,
+                              required=required)
+        except DomainError as exc:
+            raise DomainError(f"{prefix}：{exc.message}", field_errors={**exc.field_errors, "parties": exc.message})
+
+    name = text("name", "姓名或名称", 100, required=True)
+    id_number = text("id_number", "身份证号/统一社会信用代码", 18).upper()
     if id_number:
         if kind == Party.Kind.PERSON:
             error = id_number_error(id_number)
@@ -134,14 +128,12 @@ def clean_party(raw, i=1):
             error = None if len(id_number) == 18 and id_number.isalnum() else "统一社会信用代码应为18位字母或数字。"
         if error:
             raise DomainError(f"{prefix}：{error}", field_errors={f"{role}_id_number": error, "parties": error})
-    phone = (raw.get("phone") or "").strip().replace(" ", "")
+    phone = text("phone", "电话", 20).replace(" ", "")
     if phone:
         error = phone_error(phone)
         if error:
             raise DomainError(f"{prefix}：{error}", field_errors={f"{role}_phone": error, "parties": error})
-    address = (raw.get("address") or "").strip()
-    if len(address) > 200:
-        raise DomainError(f"{prefix}的住址不能超过200个字。", field_errors={"parties": "住址过长。"})
+    address = text("address", "住址", 200)
     return dict(role=role, kind=kind, name=name, id_number=id_number, phone=phone, address=address)
 
 
@@ -149,8 +141,10 @@ def clean_parties(parties):
     """Validate a list of party dicts; return clean dicts. Errors name the party (第2位当事人) and the field."""
     if not parties:
         raise DomainError("请至少填写一位申请人。", field_errors={"parties": "请填写申请人。"})
-    if len(parties) > 30:
-        raise DomainError("当事人不能超过30位，群体性纠纷请登记代表人。", field_errors={"parties": "当事人过多。"})
+    if not isinstance(parties, (list, tuple)) or not all(isinstance(p, dict) for p in parties):
+        raise DomainError("当事人应为列表，每位当事人一项。", field_errors={"parties": "格式不正确。"})
+    if len(parties) > MAX_PARTIES:
+        raise DomainError(f"当事人不能超过{MAX_PARTIES}位，群体性纠纷请登记代表人。", field_errors={"parties": "当事人过多。"})
     cleaned = [clean_party(raw, i) for i, raw in enumerate(parties, start=1)]
     if not any(p["role"] == Party.Role.APPLICANT for p in cleaned):
         raise DomainError("请至少填写一位申请人。", field_errors={"parties": "请填写申请人。"})
@@ -173,6 +167,11 @@ def _deadline(dispute, start=None):
     return d
 
 
+def case_deadline(dispute: Dispute) -> workdays.Deadline:
+    """The case's time limit (a rule row per kind; one month by default), explaining itself."""
+    return _deadline(dispute)
+
+
 def _set_due(dispute):
     d = _deadline(dispute)
     dispute.due_date = d.due
@@ -187,9 +186,13 @@ def _decider(actor, dispute):
         unit_ids = [u for _, _, _, u in policy.memberships(actor) if u]
         unit = Unit.objects.filter(pk__in=unit_ids).first() if unit_ids else None
         actor._disputes_unit_name = unit.name if unit else ""
-    where = actor._disputes_unit_name if actor._disputes_unit_name else (dispute.node.name if dispute.node.kind != OrgNode.Kind.SUBDISTRICT
-                                     else f"{dispute.node.name}矛调中心")
+    where = actor._disputes_unit_name or _handler_name(dispute)
     return f"{where} {actor.display_name}"[:100]
+
+
+def _handler_name(dispute) -> str:
+    """Who handles the case, as a resident reads it: the village/grid, or the tenant's dispute centre."""
+    return f"{dispute.node.name}矛调中心" if dispute.node.is_tenant else dispute.node.name
 
 
 def _notice(dispute, *, title, decided_by, reason="", next_steps=""):
@@ -197,7 +200,8 @@ def _notice(dispute, *, title, decided_by, reason="", next_steps=""):
                                  reason=reason, next_steps=next_steps)
 
 
-def _enter_state(dispute, status):
+def enter_state(dispute, status) -> None:
+    """Close the open time-in-state span and open one for ``status`` (the workflow's on_enter hook)."""
     now = clock.now()
     StateSpan.objects.filter(dispute=dispute, left_at__isnull=True).update(left_at=now)
     StateSpan.objects.create(dispute=dispute, status=status, entered_at=now)
@@ -321,23 +325,32 @@ def dispute_create(*, actor, channel, village, kind, title, description, parties
     if existing is not None:
         existing.duplicate = True
         return existing
+    dedupe_key = hashlib.sha256(f"{key}|{clock.today().isoformat()}".encode()).hexdigest()
     dispute = Dispute(
         node=node, village=village, grid=grid, tracking_code=_new_tracking_code(), status=S.REGISTERED, level=level,
         kind=kind, channel=channel, referral_source=referral_source or "", referral_note=referral_note,
         mediation_type=mediation_type, title=title, description=description, place=place, amount=amount,
         requested_room=room, contact_phone=contact_phone, received_on=received_on or clock.today(),
-        submission_key=key, created_by=None if is_public else actor, created_at=now, updated_at=now)
+        submission_key=key, dedupe_key=dedupe_key, created_by=None if is_public else actor, created_at=now,
+        updated_at=now)
     _set_due(dispute)
     dispute.search_text = _search_text(dispute, parties)
-    dispute.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin's insert fails alone, then we answer with it
+            dispute.save()
+    except IntegrityError:
+        existing = Dispute.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is None:
+            raise
+        existing.duplicate = True
+        return existing
     Party.objects.bulk_create([Party(dispute=dispute, **p) for p in parties])
     StateSpan.objects.create(dispute=dispute, status=S.REGISTERED, entered_at=now)
     label = {"online": "群众网上提交", "walk_in": "窗口登记", "patrol": "网格排查上报", "referral": "部门移送登记"}[channel]
     audit.record(actor=RESIDENT if is_public else actor, action="create", action_label=label, obj=dispute,
                  changes={"channel": channel, "kind": kind.name, "level": level, "room": room.name if room else ""},
                  is_public=True)
-    _notice(dispute, title="已登记", decided_by=dispute.node.name if dispute.node.kind != OrgNode.Kind.SUBDISTRICT
-            else f"{dispute.node.name}矛调中心",
+    _notice(dispute, title="已登记", decided_by=_handler_name(dispute),
             next_steps=f"我们已收到您的纠纷登记，将在受理后安排调解。{_deadline(dispute).explain()}")
     _refresh_risk(dispute, actor=actor or RESIDENT)
     dispute.duplicate = False
@@ -345,9 +358,11 @@ def dispute_create(*, actor, channel, village, kind, title, description, parties
 
 
 @transaction.atomic
-def dispute_update(*, actor, dispute, version, title=None, description=None, place=None, amount=None, kind=None):
+def dispute_update(*, actor: User, dispute: Dispute, version: Any, title: str | None = None,
+                   description: str | None = None, place: str | None = None, amount: Any = None,
+                   kind: Any = None) -> Dispute:
     d = lock(Dispute, dispute.pk, _version(version))
-    policy.require(actor, "disputes.intake", d.node, view_perm="disputes.view")
+    dispute_policy.check(actor, "intake", d)
     if d.status not in Dispute.OPEN_STATUSES:
         raise DomainError("已办结的纠纷不能修改基本情况。")
     before = audit.snapshot(d, DISPUTE_FIELDS)
@@ -372,45 +387,104 @@ def dispute_update(*, actor, dispute, version, title=None, description=None, pla
     return d
 
 
-@transaction.atomic
-def party_add(*, actor, dispute, version, role, name, kind=Party.Kind.PERSON, id_number="", phone="", address=""):
+def _open_for_parties(actor: User, dispute: Dispute, version: Any) -> Dispute:
     d = lock(Dispute, dispute.pk, _version(version))
-    policy.require(actor, "disputes.intake", d.node, view_perm="disputes.view")
+    dispute_policy.check(actor, "intake", d)
     if d.status not in Dispute.OPEN_STATUSES:
-        raise DomainError("已办结的纠纷不能再添加当事人。")
-    p = clean_party(dict(role=role, name=name, kind=kind, id_number=id_number, phone=phone, address=address),
-                    d.parties.count() + 1)
-    party = Party.objects.create(dispute=d, **p)
+        raise DomainError("已办结的纠纷不能再变更当事人。")
+    return d
+
+
+def _parties_changed(d: Dispute, *, actor: User, label: str, changes: dict) -> None:
     d.version += 1
     d.updated_at = clock.now()
     d.search_text = _search_text(d)
     d.save(update_fields=["version", "updated_at", "search_text"])
-    audit.record(actor=actor, action="update", action_label="添加当事人", obj=d,
-                 changes={"party": f"{party.get_role_display()} {party.name}"})
+    audit.record(actor=actor, action="update", action_label=label, obj=d, changes=changes)
     _refresh_risk(d, actor=actor)
-    return party
 
 
 @transaction.atomic
-def advisor_join(*, actor, dispute, advisor):
-    """A legal advisor joins a mediation; from then on the advisor can see this case (and only cases they join)."""
-    d = lock(Dispute, dispute.pk)
-    policy.require(actor, "disputes.assign", d.node, view_perm="disputes.view")
-    from fazhi.core.roles import Role
+def party_add(*, actor: User, dispute: Dispute, version: Any, role: str, name: str, kind: str = Party.Kind.PERSON,
+              id_number: str = "", phone: str = "", address: str = "") -> Party:
+    d = _open_for_parties(actor, dispute, version)
+    if d.parties.count() >= MAX_PARTIES:
+        raise DomainError(f"当事人不能超过{MAX_PARTIES}位，群体性纠纷请登记代表人。", field_errors={"parties": "当事人过多。"})
+    p = clean_party(dict(role=role, name=name, kind=kind, id_number=id_number, phone=phone, address=address),
+                    d.parties.count() + 1)
+    party = Party.objects.create(dispute=d, **p)
+    _parties_changed(d, actor=actor, label="添加当事人", changes={"party": f"{party.get_role_display()} {party.name}"})
+    return party
 
-    if not policy.has_role(advisor, Role.LEGAL_ADVISOR):
-        raise DomainError("所选人员不是法律顾问。", field_errors={"advisor": "不是法律顾问。"})
+
+PARTY_FIELDS = ("role", "kind", "name", "id_number", "phone", "address")
+
+
+def _party_of(d: Dispute, party: Any) -> Party:
+    party_id = party.pk if isinstance(party, Party) else clean_int(party, field="party", label="当事人", min_value=1)
+    found = Party.objects.select_for_update().filter(dispute=d, pk=party_id).first()
+    if found is None:
+        raise DomainError("该当事人不属于本纠纷。", field_errors={"party": "当事人不存在。"})
+    return found
+
+
+@transaction.atomic
+def party_update(*, actor: User, dispute: Dispute, party: Any, version: Any, **fields: Any) -> Party:
+    """Correct one party's details (audited before/after; refused if the case changed since ``version``)."""
+    d = _open_for_parties(actor, dispute, version)
+    p = _party_of(d, party)
+    before = audit.snapshot(p, PARTY_FIELDS)
+    raw = {f: fields[f] if f in fields and fields[f] is not None else getattr(p, f) for f in PARTY_FIELDS}
+    position = list(d.parties.values_list("pk", flat=True)).index(p.pk) + 1
+    for key, value in clean_party(raw, position).items():
+        setattr(p, key, value)
+    others = [x.role for x in d.parties.exclude(pk=p.pk)]
+    if Party.Role.APPLICANT not in others + [p.role]:
+        raise DomainError("每起纠纷至少要有一位申请人。", field_errors={"role": "至少保留一位申请人。"})
+    p.save()
+    _parties_changed(d, actor=actor, label="修改当事人",
+                     changes={"party": p.name, **audit.diff(before, audit.snapshot(p, PARTY_FIELDS))})
+    return p
+
+
+@transaction.atomic
+def party_remove(*, actor: User, dispute: Dispute, party: Any, version: Any) -> Dispute:
+    """Remove a party registered by mistake (audited; the last applicant cannot be removed)."""
+    d = _open_for_parties(actor, dispute, version)
+    p = _party_of(d, party)
+    if p.role == Party.Role.APPLICANT and not d.parties.filter(role=Party.Role.APPLICANT).exclude(pk=p.pk).exists():
+        raise DomainError("不能删除唯一的申请人；如需更换，请先添加新的申请人。", field_errors={"party": "唯一的申请人。"})
+    label = f"{p.get_role_display()} {p.name}"
+    p.delete()
+    _parties_changed(d, actor=actor, label="删除当事人", changes={"party": label})
+    return d
+
+
+def advisor_covers(advisor: User, dispute: Dispute) -> bool:
+    """Does ``advisor`` hold the legal-advisor role on a node covering the case — the node handling it or the
+    village/grid where it arose (or one of their ancestors)? An advisor of another subdistrict never does."""
+    return any(policy.has_role(advisor, Role.LEGAL_ADVISOR, node)
+               for node in (dispute.node, dispute.village, dispute.grid) if node is not None)
+
+
+@transaction.atomic
+def advisor_join(*, actor: User, dispute: Dispute, advisor: User) -> Dispute:
+    """A legal advisor joins a mediation; from then on the advisor can see this case (and only cases they join).
+    Only an advisor of the case's own village, grid or subdistrict may join (the extra grant reads no further)."""
+    d = lock(Dispute, dispute.pk)
+    dispute_policy.check(actor, "assign", d)
+    if advisor is None or not advisor.is_active or not advisor_covers(advisor, d):
+        raise DomainError(ADVISOR_REFUSED, field_errors={"advisor": ADVISOR_REFUSED})
     d.advisors.add(advisor)
     audit.record(actor=actor, action="update", action_label="法律顾问参与调解", obj=d, changes={"advisor": advisor.display_name})
     return d
 
 
 @transaction.atomic
-def attachment_add(*, actor, dispute, upload):
+def attachment_add(*, actor: User, dispute: Dispute, upload: Any):
     """Attach evidence (photo or PDF) to a case; served only through core's scoped file download."""
     d = lock(Dispute, dispute.pk)
-    policy.require(actor, "disputes.mediate", d.node, view_perm="disputes.view",
-                   message="您没有为该纠纷上传附件的权限。")
+    dispute_policy.check(actor, "mediate", d)
     if upload is None:
         raise DomainError("请选择要上传的文件。", field_errors={"file": "请选择文件。"})
     stored = files.store_upload(upload, owner=d, node=d.node, actor=actor, allowed_kinds=("image", "pdf"),
@@ -421,106 +495,118 @@ def attachment_add(*, actor, dispute, upload):
 
 # ---- the workflow ------------------------------------------------------------------------------------------------
 
-def _version(value):
+def _version(value: Any) -> int:
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise DomainError("缺少或无效的版本号（version），请刷新页面后重试。", field_errors={"version": "无效。"})
+        return clean_int(value, field="version", label="版本号（version）")
+    except DomainError:
+        raise DomainError("缺少或无效的版本号（version），请刷新页面后重试。", field_errors={"version": "无效。"}) from None
 
 
-def _bump(d, status=None):
-    if status is not None and status != d.status:
-        d.status = status
-        _enter_state(d, status)
-    d.version += 1
-    d.updated_at = clock.now()
-    d.save()
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, str):
+        return value in {"1", "true", "True", "yes", "是", "on"}
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return bool(value)
+    return None
 
 
-@transaction.atomic
-def dispute_transition(*, actor, dispute, name, version, reason="", **data):
-    """Run one transition of the workflow. Refuses (TransitionNotAllowed, 400) what the table does not allow now;
-    refuses (Conflict, 409) if someone changed the case since ``version``."""
-    d = lock(Dispute, dispute.pk, _version(version))
-    if not policy.has_perm(actor, "disputes.view", d.node):
-        raise NotFound()
+def _choice(value: Any, choices, *, field: str, message: str) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise DomainError(message, field_errors={field: message})
+    return value
+
+
+def dispute_transition(*, actor: User, dispute: Dispute, name: str, version: Any, reason: str = "",
+                       **data: Any) -> Dispute:
+    """Run one transition of the workflow through core's runner: refuses (400) what the table does not allow now,
+    (409) if someone changed the case since ``version``; the table's target decides the state, the handler below
+    sets the side fields (dates, agreement, notices, follow-ups)."""
+    version = _version(version)
+    if not isinstance(name, str):
+        name = ""
+    if not isinstance(reason, str):
+        raise DomainError("理由应为文字。", field_errors={"reason": "应为文字。"})
     if name == "follow_up" and data.get("satisfaction") == FollowUp.Satisfaction.UNSATISFIED:
         # An unsatisfied answer at the follow-up visit reopens the case; its reason is the visit note.
-        name, reason = "reopen", (reason or data.get("note") or "").strip()
+        note = data.get("note")
+        name, reason = "reopen", (reason or (note if isinstance(note, str) else "") or "").strip()
         if not reason:
             raise DomainError("当事人不满意时，请在回访情况中写明原因，案件将重新调解。",
                               field_errors={"note": "请写明不满意的原因。"})
-    t = dispute_workflow.check(d, actor, name, reason=reason)
-    reason = (reason or "").strip()
-    if len(reason) > 2000:
-        raise DomainError("理由不能超过2000个字。", field_errors={"reason": "理由过长。"})
-    before = audit.snapshot(d, DISPUTE_FIELDS)
-    handler = _HANDLERS[name]
-    extra = handler(d, actor, reason, data) or {}
-    changes = audit.diff(before, audit.snapshot(d, DISPUTE_FIELDS))
-    changes.update(extra)
-    audit.record(actor=actor, action="transition", action_label=t.label, obj=d, changes=changes, reason=reason,
-                 is_public=name not in {"session", "judicial"})
-    return d
+    if name in ("escalate", "escalate_assigned"):
+        # one button, two table rows: the state stays before assignment, goes back to "accepted" after it
+        name = "escalate_assigned" if dispute.status in (S.ASSIGNED, S.IN_MEDIATION) else "escalate"
+    return dispute_workflow.run(dispute, actor=actor, name=name, version=version, reason=reason, data=data,
+                                handler=_HANDLERS.get(name))
 
 
-def _accept(d, actor, reason, data):
+def _accept(d, *, actor, reason, data, transition):
     d.accepted_on = clock.today()
     _set_due(d)
-    _bump(d, S.ACCEPTED)
     _notice(d, title="已受理", decided_by=_decider(actor, d), reason=reason,
             next_steps=f"您的纠纷已受理，将安排调解员或调解室与您联系。{_deadline(d).explain()}")
 
 
-def _decline(d, actor, reason, data):
+def _decline(d, *, actor, reason, data, transition):
     next_steps = _text(data.get("next_steps") or "", "next_steps", "下一步建议", 1000, required=False) or (
         "本纠纷不属于人民调解受理范围。" + DEFAULT_ROUTES)
     d.concluded_on = clock.today()
-    _bump(d, S.DECLINED)
     _notice(d, title="不予受理", decided_by=_decider(actor, d), reason=reason, next_steps=next_steps)
 
 
-def _assign(d, actor, reason, data):
+def _id_of(value: Any, *, field: str, message: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if hasattr(value, "pk"):
+        return value.pk
+    try:
+        return clean_int(value, field=field, label="编号", min_value=1)
+    except DomainError:
+        raise DomainError(message, field_errors={field: message}) from None
+
+
+def _centre_body(d: Dispute, value: Any, *, message: str) -> Unit | None:
+    body_id = _id_of(value, field="centre_body", message=message)
+    if body_id is None:
+        return None
+    body = Unit.objects.filter(pk=body_id, kind=Unit.Kind.CENTRE_BODY, is_active=True, node=d.village.tenant()).first()
+    if body is None:
+        raise DomainError(message, field_errors={"centre_body": message})
+    return body
+
+
+def _assign(d, *, actor, reason, data, transition):
     level = data.get("level") or d.level
-    if level not in Dispute.Level.values:
+    if not isinstance(level, str) or level not in Dispute.Level.values:
         raise DomainError("办理层级应为网格、村（社区）或街道。", field_errors={"level": "层级不正确。"})
     node = _node_for_level(level, d.village, d.grid)
     if not policy.has_perm(actor, "disputes.assign", node):
         raise DomainError("不能分派到您管辖范围以外的层级；需要上级办理的，请使用“上报上一级”并写明理由。",
                           field_errors={"level": "超出管辖范围。"})
-    sub = d.village.subdistrict
-    body = data.get("centre_body")
-    if body not in (None, ""):
-        body_id = body.pk if isinstance(body, Unit) else body
-        body = Unit.objects.filter(pk=body_id, kind=Unit.Kind.CENTRE_BODY, is_active=True, node=sub).first() \
-            if str(body_id).isdigit() else None
-        if body is None:
-            raise DomainError("所选承办机构不存在或不属于本街道矛调中心。", field_errors={"centre_body": "机构不可选。"})
-    else:
-        body = None
-    room = data.get("room")
-    if room not in (None, ""):
-        room_id = room.pk if isinstance(room, MediationRoom) else room
-        room = MediationRoom.objects.filter(pk=room_id, is_active=True, node=sub).first() if str(room_id).isdigit() else None
+    sub = d.village.tenant()
+    body = _centre_body(d, data.get("centre_body"), message="所选承办机构不存在或不属于本街道矛调中心。")
+    room_id = _id_of(data.get("room"), field="room", message="所选调解室不存在或未开放。")
+    room = None
+    if room_id is not None:
+        room = MediationRoom.objects.filter(pk=room_id, is_active=True, node=sub).first()
         if room is None:
             raise DomainError("所选调解室不存在或未开放。", field_errors={"room": "调解室不可选。"})
-    else:
-        room = None
-    mediator_ids = [m.pk if isinstance(m, Mediator) else m for m in (data.get("mediators") or [])]
+    raw = data.get("mediators") or []
+    if not isinstance(raw, (list, tuple)):
+        raw = [raw]
+    mediator_ids = [_id_of(m, field="mediators", message="所选调解员不正确。") for m in raw]
     mediators = []
     if mediator_ids:
-        if not all(str(m).isdigit() for m in mediator_ids):
-            raise DomainError("所选调解员不正确。", field_errors={"mediators": "调解员不正确。"})
         mediators = list(Mediator.objects.filter(pk__in=mediator_ids, is_active=True, node__path__startswith=sub.path))
         if len(mediators) != len(set(mediator_ids)):
             raise DomainError("所选调解员不在本街道调解员名册中。", field_errors={"mediators": "调解员不在名册中。"})
     if body is None and room is None and not mediators and level == Dispute.Level.SUBDISTRICT:
         raise DomainError("请至少指定承办机构、调解室或调解员之一。", field_errors={"room": "请指定调解室或调解员。"})
-    mediation_type = data.get("mediation_type") or d.mediation_type
-    if mediation_type not in Dispute.MediationType.values:
-        raise DomainError("调解类型不正确。", field_errors={"mediation_type": "调解类型不正确。"})
+    mediation_type = _choice(data.get("mediation_type") or d.mediation_type, Dispute.MediationType.values,
+                             field="mediation_type", message="调解类型不正确。")
     d.level, d.node, d.centre_body, d.room, d.mediation_type = level, node, body, room, mediation_type
-    _bump(d, S.ASSIGNED)
     d.mediators.set(mediators)
     where = room.name if room else (body.name if body else node.name)
     _notice(d, title="已安排调解", decided_by=_decider(actor, d), reason=reason,
@@ -529,14 +615,8 @@ def _assign(d, actor, reason, data):
     return {"mediators": [m.name for m in mediators]}
 
 
-def _start(d, actor, reason, data):
-    _bump(d, S.IN_MEDIATION)
-
-
-def _session(d, actor, reason, data):
-    held_on = _date(data.get("held_on") or clock.today(), "held_on", "调解日期")
-    if held_on > clock.today():
-        raise DomainError("调解日期不能晚于今天。", field_errors={"held_on": "不能是将来的日期。"})
+def _session(d, *, actor, reason, data, transition):
+    held_on = clean_date(data.get("held_on") or clock.today(), field="held_on", label="调解日期", not_future=True)
     if held_on < d.received_on:
         raise DomainError("调解日期不能早于登记日期。", field_errors={"held_on": "早于登记日期。"})
     s = MediationSession.objects.create(
@@ -545,94 +625,102 @@ def _session(d, actor, reason, data):
         participants=_text(data.get("participants"), "participants", "参加人员", 300),
         record=_text(data.get("record"), "record", "调解记录", DESCRIPTION_MAX),
         recorded_by=actor)
-    _bump(d)
     return {"session": f"{s.held_on} {s.place}"}
 
 
-def _agree(d, actor, reason, data):
+def judicial_deadline(agreement: Agreement) -> workdays.Deadline | None:
+    """The 30-day window for judicial confirmation (人民调解法第三十三条; a last day on a rest day moves to the next
+    working day, 民事诉讼法第八十五条第三款 — set on the rule row). None for agreements it does not apply to."""
+    if agreement.kind != Agreement.Kind.PEOPLE:
+        return None
+    return workdays.compute_deadline("disputes.judicial_confirmation", agreement.signed_on)
+
+
+def _agreement_number(d: Dispute, today: datetime.date, kind: str) -> str:
+    sub = d.village.tenant()
+    seq = Agreement.objects.filter(signed_on__year=today.year, kind=kind,
+                                   dispute__village__parent=d.village.parent).count() + 1
+    word = {Agreement.Kind.PEOPLE: "调字", Agreement.Kind.ADMINISTRATIVE: "行调字", Agreement.Kind.JUDICIAL: "特调字"}[kind]
+    return f"（{today.year}）{(sub.short_name or sub.name[:2])}{word}第{seq}号"
+
+
+def _agree(d, *, actor, reason, data, transition):
     today = clock.today()
     facts = _text(data.get("facts") or d.description, "facts", "纠纷事实及争议事项", DESCRIPTION_MAX)
+    responsibility = _text(data.get("responsibility") or "", "responsibility", "各方当事人的责任", DESCRIPTION_MAX,
+                           required=False)
     terms = _text(data.get("terms"), "terms", "协议内容", DESCRIPTION_MAX)
     method = _text(data.get("performance_method"), "performance_method", "履行方式", 200)
-    deadline = _date(data.get("performance_deadline"), "performance_deadline", "履行期限")
+    deadline = clean_date(data.get("performance_deadline"), field="performance_deadline", label="履行期限")
     if deadline < today:
         raise DomainError("履行期限不能早于签订日期。", field_errors={"performance_deadline": "早于签订日期。"})
-    jc = workdays.compute_deadline("disputes.judicial_confirmation", today)
-    seq = Agreement.objects.filter(signed_on__year=today.year, dispute__village__parent=d.village.parent).count() + 1
-    number = f"（{today.year}）{(d.village.subdistrict.short_name or d.village.subdistrict.name[:2])}调字第{seq}号"
-    Agreement.objects.update_or_create(dispute=d, defaults=dict(
-        number=number, facts=facts, terms=terms, performance_method=method, performance_deadline=deadline,
-        signed_on=today, judicial_deadline=jc.due, judicial_outcome="", judicial_applied_on=None,
-        judicial_decided_on=None, judicial_court=""))
+    kind = d.mediation_type  # Agreement.Kind mirrors Dispute.MediationType
+    signers = people_mediators(d, actor) if kind == Agreement.Kind.PEOPLE else [m.name for m in d.mediators.all()]
+    number = _agreement_number(d, today, kind)
+    agreement, _ = Agreement.objects.update_or_create(dispute=d, defaults=dict(
+        kind=kind, number=number, facts=facts, responsibility=responsibility, terms=terms,
+        performance_method=method, performance_deadline=deadline, signed_on=today, signed_by="、".join(signers)[:200],
+        judicial_deadline=None, judicial_outcome="", judicial_applied_on=None, judicial_decided_on=None,
+        judicial_court=""))
+    jc = judicial_deadline(agreement)
+    if jc is not None:
+        agreement.judicial_deadline = jc.due
+        agreement.save(update_fields=["judicial_deadline"])
     d.resolved_on = d.concluded_on = today
-    _bump(d, S.AGREED)
-    _notice(d, title="调解成功", decided_by=_decider(actor, d),
-            next_steps=f"双方已签订人民调解协议书（{number}），请按约定履行。双方认为有必要的，可自协议生效之日起30日内"
-                       f"（截止{jc.due:%Y年%m月%d日}）共同向人民法院申请司法确认。我们将进行回访。")
-    return {"agreement": number}
+    title = Agreement.Kind(kind).label
+    next_steps = f"各方已签订{title}（{number}），请按约定履行。我们将进行回访。"
+    if jc is not None:
+        window = f"（截止{jc.due:%Y年%m月%d日}）" if jc.due else ""
+        next_steps = (f"各方已签订人民调解协议书（{number}），请按约定履行。双方认为有必要的，可自协议生效之日起30日内"
+                      f"{window}共同向人民法院申请司法确认。我们将进行回访。")
+    _notice(d, title="调解成功", decided_by=_decider(actor, d), next_steps=next_steps)
+    return {"agreement": number, "agreement_kind": title}
 
 
-def _fail(d, actor, reason, data):
+def _fail(d, *, actor, reason, data, transition):
     routes = _text(data.get("routes") or DEFAULT_ROUTES, "routes", "其他救济途径", 2000)
     d.failure_routes = routes
     d.concluded_on = clock.today()
     d.resolved_on = None
-    _bump(d, S.FAILED)
     _notice(d, title="调解不成", decided_by=_decider(actor, d), reason=reason, next_steps=routes)
 
 
-def _follow_up(d, actor, reason, data):
-    performed = data.get("performed")
-    if isinstance(performed, str):
-        performed = performed in {"1", "true", "True", "yes", "是", "on"}
+def _follow_up(d, *, actor, reason, data, transition):
+    performed = _bool(data.get("performed"))
     if performed is None:
         raise DomainError("请选择协议是否履行。", field_errors={"performed": "请选择。"})
-    satisfaction = data.get("satisfaction")
-    if satisfaction not in FollowUp.Satisfaction.values:
-        raise DomainError("请选择当事人满意度。", field_errors={"satisfaction": "请选择满意度。"})
+    satisfaction = _choice(data.get("satisfaction"), FollowUp.Satisfaction.values, field="satisfaction",
+                           message="请选择当事人满意度。")
     note = _text(data.get("note") or "", "note", "回访情况", 2000, required=False)
-    FollowUp.objects.create(dispute=d, visited_on=clock.today(), performed=bool(performed), satisfaction=satisfaction,
+    FollowUp.objects.create(dispute=d, visited_on=clock.today(), performed=performed, satisfaction=satisfaction,
                             note=note, visited_by=actor)
     d.closed_on = clock.today()
-    _bump(d, S.CLOSED)
     _notice(d, title="已结案", decided_by=_decider(actor, d),
             next_steps="经回访，本纠纷已办结。如协议未履行，您可以申请司法确认后向人民法院申请强制执行，或再次联系我们。")
-    return {"performed": bool(performed), "satisfaction": satisfaction}
+    return {"performed": performed, "satisfaction": satisfaction}
 
 
-def _reopen(d, actor, reason, data):
-    satisfaction = data.get("satisfaction") or FollowUp.Satisfaction.UNSATISFIED
-    if satisfaction not in FollowUp.Satisfaction.values:
+def _reopen(d, *, actor, reason, data, transition):
+    satisfaction = data.get("satisfaction")
+    if not isinstance(satisfaction, str) or satisfaction not in FollowUp.Satisfaction.values:
         satisfaction = FollowUp.Satisfaction.UNSATISFIED
-    performed = data.get("performed")
-    if isinstance(performed, str):
-        performed = performed in {"1", "true", "True", "yes", "是", "on"}
-    FollowUp.objects.create(dispute=d, visited_on=clock.today(), performed=bool(performed), satisfaction=satisfaction,
-                            note=reason, visited_by=actor)
+    FollowUp.objects.create(dispute=d, visited_on=clock.today(), performed=bool(_bool(data.get("performed"))),
+                            satisfaction=satisfaction, note=reason, visited_by=actor)
     d.resolved_on = d.concluded_on = d.closed_on = None
     d.accepted_on = d.accepted_on or clock.today()
-    _set_due_from_today(d)
-    _bump(d, S.IN_MEDIATION)
+    dl = _deadline(d, start=clock.today())
+    d.due_date, d.deadline_unknown = dl.due, dl.due is None
     _notice(d, title="重新调解", decided_by=_decider(actor, d), reason=reason,
             next_steps="根据回访情况，您的纠纷已重新进入调解，调解员将与您联系。")
 
 
-def _set_due_from_today(d):
-    dl = _deadline(d, start=clock.today())
-    d.due_date, d.deadline_unknown = dl.due, dl.due is None
-
-
-def _escalate(d, actor, reason, data):
+def _escalate(d, *, actor, reason, data, transition):
     before = d.node.name
     if d.level == Dispute.Level.GRID:
         d.level, d.node = Dispute.Level.VILLAGE, d.village
     else:
-        d.level, d.node = Dispute.Level.SUBDISTRICT, d.village.subdistrict
-    after = d.node.name if d.level != Dispute.Level.SUBDISTRICT else f"{d.node.name}矛调中心"
-    if d.status == S.ASSIGNED or d.status == S.IN_MEDIATION:
-        d.status = S.ACCEPTED if d.accepted_on else S.REGISTERED
-        _enter_state(d, d.status)
-    _bump(d)
+        d.level, d.node = Dispute.Level.SUBDISTRICT, d.village.tenant()
+    after = _handler_name(d)
     Transfer.objects.create(dispute=d, kind=Transfer.Kind.ESCALATE, at=clock.now(), from_label=before, to_label=after,
                             reason=reason, by=actor)
     _notice(d, title="上报上一级办理", decided_by=_decider(actor, d), reason=reason,
@@ -640,12 +728,8 @@ def _escalate(d, actor, reason, data):
     return {"from": before, "to": after}
 
 
-def _transfer(d, actor, reason, data):
-    body = data.get("centre_body")
-    body_id = body.pk if isinstance(body, Unit) else body
-    sub = d.village.subdistrict
-    body = Unit.objects.filter(pk=body_id, kind=Unit.Kind.CENTRE_BODY, is_active=True, node=sub).first() \
-        if body_id not in (None, "") and str(body_id).isdigit() else None
+def _transfer(d, *, actor, reason, data, transition):
+    body = _centre_body(d, data.get("centre_body"), message="请选择接收的矛调中心入驻机构。")
     if body is None:
         raise DomainError("请选择接收的矛调中心入驻机构。", field_errors={"centre_body": "请选择机构。"})
     if body.pk == d.centre_body_id:
@@ -653,8 +737,7 @@ def _transfer(d, actor, reason, data):
     before = d.centre_body.name if d.centre_body else (d.room.name if d.room else d.node.name)
     d.centre_body = body
     if d.level != Dispute.Level.SUBDISTRICT:
-        d.level, d.node = Dispute.Level.SUBDISTRICT, sub
-    _bump(d)
+        d.level, d.node = Dispute.Level.SUBDISTRICT, d.village.tenant()
     Transfer.objects.create(dispute=d, kind=Transfer.Kind.TRANSFER, at=clock.now(), from_label=before,
                             to_label=body.name, to_body=body, reason=reason, by=actor)
     _notice(d, title=f"移交{body.name}办理", decided_by=_decider(actor, d), reason=reason,
@@ -662,22 +745,22 @@ def _transfer(d, actor, reason, data):
     return {"to_body": body.name}
 
 
-def _judicial(d, actor, reason, data):
+def _judicial(d, *, actor, reason, data, transition):
     a = d.agreement
-    outcome = data.get("judicial_outcome")
-    if not isinstance(outcome, str) or outcome not in {"not_applied", "applied", "confirmed", "rejected"}:
-        raise DomainError("请选择司法确认情况。", field_errors={"judicial_outcome": "请选择。"})
-    applied_on = data.get("judicial_applied_on")
-    decided_on = data.get("judicial_decided_on")
-    applied_on = _date(applied_on, "judicial_applied_on", "申请日期") if applied_on else None
-    decided_on = _date(decided_on, "judicial_decided_on", "裁定日期") if decided_on else None
+    outcome = _choice(data.get("judicial_outcome"), {"not_applied", "applied", "confirmed", "rejected"},
+                      field="judicial_outcome", message="请选择司法确认情况。")
+    applied_on = clean_date(data.get("judicial_applied_on"), field="judicial_applied_on", label="申请日期",
+                            required=False)
+    decided_on = clean_date(data.get("judicial_decided_on"), field="judicial_decided_on", label="裁定日期",
+                            required=False)
     if outcome in {"applied", "confirmed", "rejected"}:
         if applied_on is None:
             raise DomainError("请填写申请司法确认的日期。", field_errors={"judicial_applied_on": "请填写日期。"})
         if applied_on < a.signed_on:
             raise DomainError("申请日期不能早于协议签订日期。", field_errors={"judicial_applied_on": "早于签订日期。"})
-        if a.judicial_deadline and applied_on > a.judicial_deadline:
-            raise DomainError(f"申请日期已超过30日申请期限（截止{a.judicial_deadline:%Y-%m-%d}）。",
+        window = judicial_deadline(a)
+        if window is not None and window.due is not None and applied_on > window.due:
+            raise DomainError(f"申请日期已超过30日申请期限（截止{window.due:%Y-%m-%d}）。{window.explain()}",
                               field_errors={"judicial_applied_on": "超过申请期限。"})
     if outcome in {"confirmed", "rejected"}:
         if decided_on is None:
@@ -689,19 +772,18 @@ def _judicial(d, actor, reason, data):
     a.judicial_decided_on = decided_on if outcome in {"confirmed", "rejected"} else None
     a.judicial_court = _text(data.get("judicial_court") or "", "judicial_court", "受理法院", 100, required=False)
     a.save()
-    _bump(d)
     return {"judicial_outcome": outcome}
 
 
-_HANDLERS = {"accept": _accept, "decline": _decline, "assign": _assign, "start": _start, "session": _session,
+_HANDLERS = {"accept": _accept, "decline": _decline, "assign": _assign, "session": _session,
              "agree": _agree, "fail": _fail, "follow_up": _follow_up, "reopen": _reopen, "escalate": _escalate,
-             "transfer": _transfer, "judicial": _judicial}
+             "escalate_assigned": _escalate, "transfer": _transfer, "judicial": _judicial}
 
 
 @transaction.atomic
 def transfer_acknowledge(*, actor, transfer):
     t = Transfer.objects.select_for_update().get(pk=transfer.pk)
-    policy.require(actor, "disputes.view", t.dispute.node)
+    dispute_policy.check(actor, "view", t.dispute)
     if not t.acknowledged:
         t.acknowledged = True
         t.save(update_fields=["acknowledged"])
@@ -712,7 +794,7 @@ def transfer_acknowledge(*, actor, transfer):
 # ---- rooms, roster, committee, risk words ------------------------------------------------------------------------
 
 def _sub_node(actor, node):
-    if node is None or node.kind != OrgNode.Kind.SUBDISTRICT:
+    if node is None or not node.is_tenant:
         raise DomainError("请选择所属街道。", field_errors={"node": "请选择街道。"})
     policy.require(actor, "disputes.manage", node, view_perm="disputes.view")
     return node
@@ -731,14 +813,15 @@ def room_save(*, actor, node=None, room=None, name, host_name, specialities=(), 
         before = {}
     else:
         room = MediationRoom.objects.select_for_update().get(pk=room.pk)
-        policy.require(actor, "disputes.manage", room.node, view_perm="disputes.view")
+        room_policy.check(actor, "manage", room)
         before = audit.snapshot(room, ROOM_FIELDS)
     room.name = _text(name, "name", "调解室名称", 50)
     room.host_name = _text(host_name, "host_name", "负责人", 50)
     room.opening_hours = _text(opening_hours, "opening_hours", "开放时间", 100, required=False)
     room.location = _text(location, "location", "地点", 100, required=False)
     room.introduction = _text(introduction, "introduction", "简介", 2000, required=False)
-    room.host, room.sort_order, room.is_active = host, int(sort_order or 0), bool(is_active)
+    room.host, room.is_active = host, bool(is_active)
+    room.sort_order = clean_int(sort_order or 0, field="sort_order", label="排序")
     if MediationRoom.objects.filter(node=room.node, name=room.name).exclude(pk=room.pk).exists():
         raise DomainError("已有同名调解室。", field_errors={"name": "名称重复。"})
     room.save()
@@ -767,7 +850,7 @@ def mediator_save(*, actor, node=None, mediator=None, name, kind=Mediator.Kind.P
         before = {}
     else:
         mediator = Mediator.objects.select_for_update().get(pk=mediator.pk)
-        policy.require(actor, "disputes.manage", mediator.node, view_perm="disputes.view")
+        mediator_policy.check(actor, "manage", mediator)
         before = audit.snapshot(mediator, MEDIATOR_FIELDS)
     if kind not in Mediator.Kind.values:
         raise DomainError("调解员类别不正确。", field_errors={"kind": "类别不正确。"})
@@ -784,7 +867,8 @@ def mediator_save(*, actor, node=None, mediator=None, name, kind=Mediator.Kind.P
             raise DomainError("所选调解委员会不正确。", field_errors={"committee": "委员会不正确。"})
     mediator.committee = committee
     mediator.committee_position = _text(committee_position, "committee_position", "委员会职务", 30, required=False)
-    mediator.user, mediator.is_active, mediator.sort_order = user, bool(is_active), int(sort_order or 0)
+    mediator.user, mediator.is_active = user, bool(is_active)
+    mediator.sort_order = clean_int(sort_order or 0, field="sort_order", label="排序")
     mediator.save()
     mediator.specialities.set([_kind(k) for k in specialities])
     audit.record(actor=actor, action="update" if before else "create", obj=mediator, node=mediator.node,
@@ -852,4 +936,11 @@ def recompute(actor):
             if dl.due != d.due_date:
                 Dispute.objects.filter(pk=d.pk).update(due_date=dl.due, deadline_unknown=dl.due is None)
                 changed += 1
+        jc = rules.get("disputes.judicial_confirmation")
+        if jc is not None:  # agreements whose judicial-confirmation window is still unused
+            for a in Agreement.objects.filter(kind=Agreement.Kind.PEOPLE, judicial_outcome=""):
+                dl = workdays.compute_deadline(jc.code, a.signed_on, cal=cal, rule_obj=jc)
+                if dl.due != a.judicial_deadline:
+                    Agreement.objects.filter(pk=a.pk).update(judicial_deadline=dl.due)
+                    changed += 1
     return changed

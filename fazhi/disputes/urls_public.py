@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views_public
+from . import views_public as v
 
 app_name = "disputes_public"
 urlpatterns = [
-    path("", views_public.submit, name="submit"),
-    path("submitted/", views_public.submitted, name="submitted"),
-    path("track/", views_public.track, name="track"),
-    path("rooms/", views_public.rooms, name="rooms"),
-    path("rooms/<int:pk>/", views_public.room, name="room"),
+    path("", v.Submit.as_view(), name="submit"),
+    path("submitted/", v.Submitted.as_view(), name="submitted"),
+    path("track/", v.Track.as_view(), name="track"),
+    path("rooms/", v.Rooms.as_view(), name="rooms"),
+    path("rooms/<int:pk>/", v.Room.as_view(), name="room"),
 ]

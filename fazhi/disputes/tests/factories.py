@@ -53,8 +53,18 @@ def run(actor, d, name, **data):
     return services.dispute_transition(actor=actor, dispute=d, name=name, version=d.version, **data)
 
 
+def people_mediator(d, name="人民调解员甲"):
+    """A people's mediator (人民调解员) on the case's subdistrict roster: a 人民调解协议书 needs one to sign."""
+    from ..models import Mediator
+
+    sub = d.village.tenant()
+    existing = Mediator.objects.filter(kind=Mediator.Kind.PEOPLE, is_active=True, node__path__startswith=sub.path)
+    return existing.first() or Mediator.objects.create(node=sub, name=name, kind=Mediator.Kind.PEOPLE)
+
+
 def to_agreed(actor, d, room_obj=None, **assign):
     run(actor, d, "accept")
+    assign.setdefault("mediators", [people_mediator(d).pk])
     if room_obj is None:
         from fazhi.core.models import Unit
 

@@ -21,7 +21,8 @@ def test_full_lifecycle_with_audit_and_state_times(users, tree):
     with clock.frozen(datetime.date(2024, 3, 5)):
         d = f.to_agreed(users.clerk, d, room_obj=room)
     assert d.status == "agreed" and d.resolved_on == datetime.date(2024, 3, 5)
-    assert d.agreement.judicial_deadline == datetime.date(2024, 4, 4)
+    # +30 days is 2024-04-04, 清明节 (04-04…06 off, 04-07 a make-up working day): 民事诉讼法第八十五条第三款 → 04-07
+    assert d.agreement.judicial_deadline == datetime.date(2024, 4, 7)
     with clock.frozen(datetime.date(2024, 3, 20)):
         f.run(users.clerk, d, "follow_up", performed=True, satisfaction="satisfied", note="已履行")
     d.refresh_from_db()
