@@ -230,3 +230,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# ---- security (accounts, sessions, proxies, headers, cookies) — owned by the security work; keep edits here ------
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "fazhi.core.parsers.SafeJSONParser",  # JSON nested too deep: a 400, not a RecursionError
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
