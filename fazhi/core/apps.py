@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import checks, org_ledger, orgkinds, signals  # noqa: F401
+        from . import accounts, checks, org_ledger, orgkinds, signals  # noqa: F401
 
         orgkinds._connect()
         from .domain import discover

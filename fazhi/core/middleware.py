@@ -76,8 +76,7 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         finally:
             request_ip.reset(token)
-        if _is_private_path(request.path) and not request.path.startswith("/api/schema") \
-                and "no-store" not in response.get("Cache-Control", ""):
+        if _is_private_path(request.path) and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "private, no-store"
         return response
 

@@ -3,8 +3,13 @@
 import pytest
 from django.template import Context, Template
 
-from fazhi.core.masking import (ID_PLACEHOLDER, PHONE_PLACEHOLDER, contains_personal_numbers, personal_numbers_in,
-                                scrub_text)
+from fazhi.core.masking import (
+    ID_PLACEHOLDER,
+    PHONE_PLACEHOLDER,
+    contains_personal_numbers,
+    personal_numbers_in,
+    scrub_text,
+)
 from fazhi.core.validators import make_id_number
 
 VALID_ID = make_id_number("37030319900101123")
