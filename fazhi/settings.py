@@ -31,7 +31,9 @@ def _secret_key():
         return os.environ["SECRET_KEY"]
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # security: never world-readable
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -238,3 +240,108 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# ---- security (accounts, sessions, proxies, headers, cookies) — owned by the security work; keep edits here ------
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "fazhi.core.parsers.SafeJSONParser",  # JSON nested too deep: a 400, not a RecursionError
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE += [
+    "fazhi.core.accounts.SessionTimeoutMiddleware",
+    "fazhi.core.accounts.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "rest_framework.authentication.SessionAuthentication",
+    "fazhi.core.accounts.BasicAuthentication",  # refuses accounts that need a second factor
+]
+
+# Passwords (等保 level 3): 10+ characters, three kinds of character, not like the username, not common.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "fazhi.core.accounts.ComplexityValidator"},
+]
+
+# Lock-out (django-axes): 5 failures by one account OR from one client address → locked 30 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("FAZHI_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "fazhi.core.middleware.axes_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Second factor (TOTP) for administrators, legal reviewers and roles that export personal data. On by default;
+# the demo/dev profile relaxes it with FAZHI_REQUIRE_2FA=0 (tests switch it on where they prove it).
+FAZHI_REQUIRE_2FA = _env_bool("FAZHI_REQUIRE_2FA", not TESTING)
+OTP_TOTP_ISSUER = "法治政府建设工作平台"
+
+# Sessions: 30 minutes idle (renewed on every request), 8 hours at most since login.
+SESSION_COOKIE_AGE = int(os.environ.get("FAZHI_SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+FAZHI_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("FAZHI_SESSION_ABSOLUTE_SECONDS", 8 * 3600))
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Trusted proxies: only when the socket peer is one of these is X-Forwarded-For believed (rightmost untrusted hop).
+FAZHI_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("FAZHI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (a template that needs an inline
+# script uses the per-request nonce: <script nonce="{{ request.csp_nonce }}">); styles may stay inline (style="…").
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# API schema and docs: for signed-in staff only (residents have no account).
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]
+
+# HTTPS (FAZHI_HTTPS=1): HSTS, secure cookies, redirect to https. Behind a reverse proxy that terminates TLS, name
+# it in FAZHI_TRUSTED_PROXIES; its X-Forwarded-Proto then tells Django the request was https.
+FAZHI_HTTPS = _env_bool("FAZHI_HTTPS")
+if FAZHI_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("FAZHI_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Secure-sessionid"
+    CSRF_COOKIE_NAME = "__Secure-csrftoken"
+    if FAZHI_TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# var/secret_key and the SQLite database readable by the service account only.
+for _private in (VAR_DIR / "secret_key", Path(DATABASES["default"]["NAME"]) if DATABASES["default"]["ENGINE"].endswith("sqlite3") else None):
+    if _private is not None:
+        try:
+            if not _private.exists():
+                _private.touch(mode=0o600)
+            os.chmod(_private, 0o600)
+        except OSError:
+            pass

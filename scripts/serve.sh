@@ -6,6 +6,9 @@ set -u
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# The one-command demo: demo administrators log in without an authenticator app. A deployment leaves this unset
+# (second factor required for administrators, legal reviewers and exporters; see README "部署").
+export FAZHI_REQUIRE_2FA=${FAZHI_REQUIRE_2FA:-0}
 mkdir -p var
 
 supervise_worker() {

@@ -17,7 +17,7 @@ class CoreConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import checks, org_ledger, orgkinds, policies, signals  # noqa: F401
+        from . import accounts, checks, org_ledger, orgkinds, policies, signals  # noqa: F401
 
         orgkinds._connect()
         from .domain import discover

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from .models import DeadlineRule
+from .validators import CleanTextFormMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -18,20 +19,20 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "请输入密码。"
 
 
-class CalendarOverrideForm(forms.Form):
+class CalendarOverrideForm(CleanTextFormMixin, forms.Form):
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"required": "请选择日期。", "invalid": "日期格式不正确。"})
     is_working_day = forms.TypedChoiceField(label="类型", choices=[("0", "放假"), ("1", "调休上班")], coerce=lambda v: v == "1")
     name = forms.CharField(label="名称", max_length=50, help_text="如：春节、国庆节、调休上班", error_messages={"required": "请填写名称。"})
 
 
-class CalendarYearForm(forms.Form):
+class CalendarYearForm(CleanTextFormMixin, forms.Form):
     year = forms.IntegerField(label="年份", min_value=2000, max_value=2100, error_messages={"required": "请填写年份。"})
     note = forms.CharField(label="说明", max_length=200, required=False, help_text="如：依据国办发明电〔2026〕X号")
     is_complete = forms.BooleanField(label="该年全部节假日和调休已录入完整", required=False,
                                      help_text="未标记完整前，跨入该年的期限均为暂定；已录入的年份再次提交并勾选即标记完整")
 
 
-class DeadlineRuleForm(forms.Form):
+class DeadlineRuleForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label="名称", max_length=100)
     amount = forms.IntegerField(label="期限", min_value=1, max_value=3650)
     unit = forms.ChoiceField(label="单位", choices=DeadlineRule.Unit.choices)
@@ -39,7 +40,7 @@ class DeadlineRuleForm(forms.Form):
     legal_basis = forms.CharField(label="依据", widget=forms.Textarea, max_length=1000)
 
 
-class ChildNodeForm(forms.Form):
+class ChildNodeForm(CleanTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=())
     name = forms.CharField(label="名称", max_length=100, error_messages={"required": "请填写名称。"})
     short_name = forms.CharField(label="简称", max_length=20, required=False,

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from . import audit
 from .errors import DomainError
+from .validators import spreadsheet_safe
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 _registry = {}
@@ -216,7 +217,8 @@ def export_xlsx(ledger, rows, *, template_only=False):
     ws.freeze_panes = "A2"
     if not template_only:
         for obj in rows:
-            ws.append([c.export_value(obj) for c in columns])
+            # no cell may run as a formula in Excel/WPS (=HYPERLINK, =cmd|…): OWASP CSV-injection advice
+            ws.append([spreadsheet_safe(c.export_value(obj)) for c in columns])
         for row in ws.iter_rows(min_row=2):
             for cell, column in zip(row, columns):
                 if column.kind == "date" and cell.value is not None:

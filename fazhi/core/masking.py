@@ -2,10 +2,27 @@
 never shown, addresses cut to the village. Organisation names are shown in full."""
 import re
 
-ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])|(?<!\d)\d{15}(?!\d)")
-PHONE_PATTERN = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
+# Full-width digits, hyphens, spaces and parentheses read as their ASCII twins (one character for one, so a match
+# in the translated text is a match at the same place in the original).
+_WIDE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "－": "-", "‐": "-", "‑": "-", "–": "-",
+                       "—": "-", "\u3000": " ", "（": "(", "）": ")", "Ｘ": "X", "ｘ": "x", "．": "."})
+_SEP = r"[ \t\-.]?"  # one optional separator between digits: 139 1234 5678, 139-1234-5678, 3703 0319 …
+# citizen ID numbers: 18 characters (check digit valid or not) or the old 15 digits, spaced or dashed anywhere
+ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d(?:" + _SEP + r"\d){16}" + _SEP + r"[\dXx](?![0-9A-Za-z])"
+                        r"|(?<![0-9A-Za-z])\d(?:" + _SEP + r"\d){14}(?![0-9A-Za-z])")
+# mobiles (with or without +86), and landlines with an area code: 0533-1234567, (0533)1234567, 0533 1234 5678
+PHONE_PATTERN = re.compile(r"(?<!\d)(?:\+?86" + _SEP + r")?1[3-9]\d(?:" + _SEP + r"\d){8}(?!\d)"
+                           r"|(?<!\d)\(?0\d{2,3}\)?" + _SEP + r"\d{3,4}" + _SEP + r"\d{4}(?!\d)")
 ID_PLACEHOLDER = "［身份证号已隐去］"
 PHONE_PLACEHOLDER = "［电话已隐去］"
+
+
+def _replace(pattern, placeholder, text):
+    wide = text.translate(_WIDE)
+    spans = [m.span() for m in pattern.finditer(wide)]
+    for start, end in reversed(spans):
+        text = text[:start] + placeholder + text[end:]
+    return text
 
 
 def mask_name(name, *, is_organisation=False):
@@ -25,13 +42,21 @@ def mask_phone(phone):
 
 
 def scrub_text(text):
-    """Remove ID numbers and phone numbers from free text."""
-    text = ID_PATTERN.sub(ID_PLACEHOLDER, text or "")
-    return PHONE_PATTERN.sub(PHONE_PLACEHOLDER, text)
+    """The one personal-data scrubber for public text: ID numbers and phone numbers removed, whether written
+    together, spaced, dashed or in full-width digits."""
+    text = _replace(ID_PATTERN, ID_PLACEHOLDER, str(text or ""))
+    return _replace(PHONE_PATTERN, PHONE_PLACEHOLDER, text)
 
 
 def contains_personal_numbers(text):
-    return bool(ID_PATTERN.search(text or "") or PHONE_PATTERN.search(text or ""))
+    wide = str(text or "").translate(_WIDE)
+    return bool(ID_PATTERN.search(wide) or PHONE_PATTERN.search(wide))
+
+
+def personal_numbers_in(text):
+    """The personal numbers found in ``text`` (for tests and publication checks)."""
+    wide = str(text or "").translate(_WIDE)
+    return [m.group(0) for p in (ID_PATTERN, PHONE_PATTERN) for m in p.finditer(wide)]
 
 
 def mask_names_in_text(text, names):

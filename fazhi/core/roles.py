@@ -25,6 +25,10 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "执法监督人员"
     DISCLOSURE_OFFICER = "disclosure_officer", "信息公开工作人员"
     OFFICE_STAFF = "office_staff", "党政办工作人员"
+    # 三员分立 (等保 level 3): system operation, security (accounts and roles), audit review — held by three people
+    SYSTEM_ADMIN = "system_admin", "系统管理员（三员）"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
 # Core's own grants. "core.view" = may open the workbench and see the org tree inside their node.
@@ -32,6 +36,10 @@ CORE_GRANTS = {
     Role.ADMIN: {"core.view", "core.manage_org", "core.manage_users", "core.manage_calendar", "core.view_audit",
                  "core.import_ledger"},
     Role.LEADER: {"core.view", "core.view_audit"},
+    # 三员分立: none of the three can do another's job; none of them handles business records
+    Role.SYSTEM_ADMIN: {"core.view", "core.manage_org", "core.manage_calendar", "core.import_ledger"},
+    Role.SECURITY_ADMIN: {"core.view", "core.manage_users"},
+    Role.AUDIT_ADMIN: {"core.view", "core.view_audit"},
 }
 ALL_ROLES_CORE = {"core.view"}
 

@@ -205,3 +205,54 @@ def clean_node(user, value, *, perm, field, label="组织", level=None, tenants=
     if len(matches) > 1:
         _refuse(field, f"“{value}”有重名，请填写更具体的名称或联系管理员。")
     return matches[0]
+
+
+def clean_value(value):
+    """``strip_unsafe`` through whatever a form produced: text, and text inside lists and tuples."""
+    if isinstance(value, str):
+        return strip_unsafe(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(clean_value(v) for v in value)
+    return value
+
+
+class CleanTextFormMixin:
+    """Django forms get the one text policy too: every submitted text value has its control characters, NUL and
+    bidi overrides removed (``strip_unsafe``) before the fields see it, so NUL is dropped rather than refused and
+    ``clean()`` and a ModelForm's instance only ever see clean text. Password fields are left as typed.
+    Use as ``class MyForm(CleanTextFormMixin, forms.Form)``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.data:
+            from django import forms
+
+            keep = {self.add_prefix(name) for name, field in self.fields.items()
+                    if isinstance(field.widget, forms.PasswordInput)}
+            self.data = clean_form_data(self.data, keep=keep)
+
+
+def clean_form_data(data, *, keep=()):
+    """A copy of submitted form data (QueryDict or dict) with every text value through ``strip_unsafe``."""
+    if hasattr(data, "lists") and hasattr(data, "setlist"):
+        cleaned = data.copy()
+        for key, values in data.lists():
+            if key not in keep:
+                cleaned.setlist(key, [clean_value(v) for v in values])
+        return cleaned
+    return {key: (value if key in keep else clean_value(value)) for key, value in data.items()}
+
+
+# ---- spreadsheet cells ------------------------------------------------------------------------------------------
+_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value):
+    """A cell value Excel/WPS will not run (OWASP CSV injection): text starting with = + - @ TAB CR or LF gets a
+    leading apostrophe; unsafe characters (which also make openpyxl fail) are removed. Numbers and dates pass."""
+    if not isinstance(value, str):
+        return value
+    value = _UNSAFE.sub("", value)
+    if value.startswith(_FORMULA_LEADS):
+        return "'" + value
+    return value

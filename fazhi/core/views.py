@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from . import audit, clock, files, jobs, ledger, orgkinds, policy, selectors, services, ui, workdays
 from .errors import DomainError
 from .forms import CalendarOverrideForm, CalendarYearForm, ChildNodeForm, DeadlineRuleForm, LoginForm
-from .models import Job, OrgNode, StoredFile
+from .models import Job, OrgNode, StoredFile, User
 from .pages import Page
 from .todos import todos_for
 
@@ -371,3 +371,110 @@ def healthz(request):
         worker = {"status": f"error: {exc.__class__.__name__}", "last_heartbeat": None}
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": db, "vendor": connection.vendor,
                          "worker": worker, "time": clock.now().isoformat()}, status=status)
+
+
+# ---- accounts: password change, administrator reset, second factor ------------------------------------------------
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Self-service password change (the policy of AUTH_PASSWORD_VALIDATORS applies); audited."""
+
+    template_name = "core/password_change.html"
+
+    def get_form(self, form_class=None):
+        from .accounts import localise_password_form
+
+        return localise_password_form(super().get_form(form_class))
+
+    def form_valid(self, form):
+        from .accounts import record_account_event
+
+        response = super().form_valid(form)
+        record_account_event(actor=self.request.user, user=self.request.user, action="password_change",
+                             label="修改密码")
+        messages.success(self.request, "密码已修改。")
+        return response
+
+    def get_success_url(self):
+        return reverse("core:home")
+
+
+@login_required
+def password_reset_by_admin(request, pk):
+    """An administrator (core.manage_users over one of the user's nodes) sets a new password; audited.
+    Users outside the administrator's part of the tree are a 404."""
+    from django.contrib.auth.forms import SetPasswordForm
+
+    from .accounts import localise_password_form, managed_user_or_404, record_account_event
+
+    require_perm(request.user, "core.manage_users")
+    target = managed_user_or_404(request.user, pk)
+    form = localise_password_form(SetPasswordForm(target, request.POST or None))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        record_account_event(actor=request.user, user=target, action="password_reset", label="管理员重置密码")
+        messages.success(request, f"已为“{target.display_name}”设置新密码，请当面或电话告知本人并要求其登录后修改。")
+        return redirect("core:home")
+    return render(request, "core/password_reset.html", {"form": form, "target": target},
+                  status=400 if form.is_bound and form.errors else 200)
+
+
+password_reset_by_admin.census_model = User
+
+
+def _safe_next(request, default="core:home"):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse(default)
+
+
+@login_required
+def otp_setup(request):
+    """Enrol an authenticator app: a QR code (rendered here as SVG, no outside service) and a code to confirm."""
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .accounts import qr_svg, record_account_event
+
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or \
+        TOTPDevice.objects.create(user=request.user, name="动态口令", confirmed=False)
+    error = ""
+    if request.method == "POST":
+        token = "".join(ch for ch in request.POST.get("token", "") if ch.isdigit())[:8]
+        if token and device.verify_token(token):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+            otp_login(request, device)
+            record_account_event(actor=request.user, user=request.user, action="otp_enrol", label="绑定动态口令")
+            messages.success(request, "已绑定动态口令。")
+            return redirect(_safe_next(request))
+        error = "动态口令不正确，请核对手机上显示的 6 位数字后重试。"
+    return render(request, "core/otp_setup.html", {"qr": qr_svg(device.config_url), "error": error,
+                                                   "next": _safe_next(request)}, status=400 if error else 200)
+
+
+@login_required
+def otp_verify(request):
+    """Enter the current code of the enrolled authenticator app (once per login)."""
+    from django_otp import devices_for_user
+    from django_otp import login as otp_login
+
+    from .accounts import record_account_event
+
+    devices = list(devices_for_user(request.user, confirmed=True))
+    if not devices:
+        return redirect(f"{reverse('core:otp_setup')}?next={_safe_next(request)}")
+    error = ""
+    if request.method == "POST":
+        token = "".join(ch for ch in request.POST.get("token", "") if ch.isdigit())[:8]
+        device = next((d for d in devices if token and d.verify_token(token)), None)
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        record_account_event(actor=request.user, user=request.user, action="otp_failed", label="动态口令错误")
+        error = "动态口令不正确或已过期，请重试。"
+    return render(request, "core/otp_verify.html", {"error": error, "next": _safe_next(request)},
+                  status=400 if error else 200)

@@ -1,5 +1,6 @@
 from django.apps import apps
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -20,9 +21,9 @@ def home(request):
 def text_size(request):
     """Large-text mode without JavaScript: toggles a cookie and goes back."""
     target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
-    response = redirect(target)
+    response = HttpResponseRedirect(target)
     on = request.COOKIES.get("large_text") != "1"
     response.set_cookie("large_text", "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax")
     return response

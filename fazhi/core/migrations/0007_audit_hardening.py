@@ -72,7 +72,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_jobs'),
+        ('core', '0006_security'),
     ]
 
     operations = [
