@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fazhi.core.middleware.RequestContextMiddleware",
+    "fazhi.core.middleware.PublicScrubMiddleware",  # one personal-data scrubber for every public page
 ]
 
 ROOT_URLCONF = "fazhi.urls"

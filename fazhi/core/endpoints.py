@@ -116,11 +116,11 @@ class Endpoint(APIView):
         super().initial(request, *args, **kwargs)
         method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
         required = self.perms.get(method)
-        if required is None:
-            return
-        names = (required,) if isinstance(required, str) else tuple(required)
-        if not any(self._may_anywhere(request.user, perm) for perm in names):
-            raise NotAllowed(ROLE_LACKS)
+        if required is not None:
+            names = (required,) if isinstance(required, str) else tuple(required)
+            if not any(self._may_anywhere(request.user, perm) for perm in names):
+                raise NotAllowed(ROLE_LACKS)
+        _require_object_body(request)
 
     def _may_anywhere(self, user, perm: str) -> bool:
         if policy.has_perm(user, perm):
@@ -156,6 +156,13 @@ class Endpoint(APIView):
         paginator = self.pagination_class()
         rows = paginator.paginate_queryset(queryset, self.request, view=self)
         return paginator.get_paginated_response(serializer_class(rows, many=True, **serializer_kwargs).data)
+
+
+def _require_object_body(request) -> None:
+    """A write's body is a JSON object or a form — a list, a string, a number or null is refused (400) here, once,
+    before any endpoint reads ``request.data.get``."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and not hasattr(request.data, "get"):
+        raise DomainError("请求内容应为一个 JSON 对象。", field_errors={"请求": "应为 JSON 对象。"})
 
 
 class PublicEndpoint(Endpoint):

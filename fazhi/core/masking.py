@@ -41,11 +41,48 @@ def mask_phone(phone):
     return "****"
 
 
-def scrub_text(text):
+def _digits(text):
+    return re.sub(r"\D", "", str(text or "").translate(_WIDE))
+
+
+def _replace_except(pattern, placeholder, text, allowed):
+    wide = text.translate(_WIDE)
+    spans = [m.span() for m in pattern.finditer(wide) if _digits(m.group(0)) not in allowed]
+    for start, end in reversed(spans):
+        text = text[:start] + placeholder + text[end:]
+    return text
+
+
+def scrub_text(text, *, allowed=frozenset()):
     """The one personal-data scrubber for public text: ID numbers and phone numbers removed, whether written
-    together, spaced, dashed or in full-width digits."""
+    together, spaced, dashed or in full-width digits. ``allowed``: the digits of numbers an office publishes as
+    its contact (an advisor's office line), which stay."""
     text = _replace(ID_PATTERN, ID_PLACEHOLDER, str(text or ""))
-    return _replace(PHONE_PATTERN, PHONE_PLACEHOLDER, text)
+    return _replace_except(PHONE_PATTERN, PHONE_PLACEHOLDER, text, allowed)
+
+
+# Apps register functions returning the contact numbers they publish on purpose (office lines of advisors,
+# stations, rooms). Only exactly those numbers survive the public-page scrubber.
+_contact_sources = []
+
+
+def register_public_contacts(fn):
+    """Decorator: ``fn() -> iterable of phone numbers`` that are published contacts, not personal data."""
+    _contact_sources.append(fn)
+    return fn
+
+
+def public_contacts():
+    allowed = set()
+    for fn in _contact_sources:
+        allowed.update(d for d in (_digits(n) for n in fn()) if d)
+    return frozenset(allowed)
+
+
+def scrub_public_page(body: str) -> str:
+    """Scrub a whole public page or public API answer (the last line of defence behind each template's own
+    masking): every ID number and every phone number that is not a published contact is replaced."""
+    return scrub_text(body, allowed=public_contacts())
 
 
 def contains_personal_numbers(text):

@@ -145,3 +145,36 @@ class UploadLimitMiddleware:
         if isinstance(exception, RequestDataTooBig):
             return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return None
+
+
+class PublicScrubMiddleware:
+    """Everything public passes one personal-data scrubber: the HTML of every public page and the JSON of every
+    public API answer (``/api/<app>/public/…``) have ID numbers and phone numbers (in any spelling) replaced, except
+    the contact numbers offices publish on purpose (``masking.register_public_contacts``). Staff pages, the staff
+    API, files and answers to a resident's own form submission (POST, which may echo what they typed) are left as
+    they are."""
+
+    TYPES = ("text/html", "application/json")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        path = request.path
+        public_api = path.startswith("/api/") and "/public/" in path
+        if request.method != "GET" or getattr(response, "streaming", False) or \
+                (_is_private_path(path) and not public_api) or path.startswith(("/files/", "/static/", "/healthz")):
+            return response
+        if not response.get("Content-Type", "").startswith(self.TYPES) or response.get("Content-Disposition"):
+            return response
+        from .masking import scrub_public_page
+
+        charset = response.charset or "utf-8"
+        body = response.content.decode(charset, errors="replace")
+        cleaned = scrub_public_page(body)
+        if cleaned != body:
+            response.content = cleaned.encode(charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response
