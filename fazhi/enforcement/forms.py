@@ -1,9 +1,9 @@
 """Forms: parse and show input only. Every rule lives in services.py."""
 from django import forms
 
-from fazhi.core import clock, policy
-from fazhi.core.models import OrgNode, User
+from fazhi.core import clock, orgkinds, policy
 
+from . import selectors
 from .models import (
     EVALUATION_CHECKLIST,
     EVIDENCE_STEP_KINDS,
@@ -38,7 +38,7 @@ class _Chinese(forms.Form):
 def officer_choices(subject, on=None):
     on = on or clock.today()
     out = []
-    for o in Officer.objects.filter(subject=subject).order_by("name"):
+    for o in selectors.officers_of(subject):
         problem = o.certificate_problem(on)
         out.append((o.pk, f"{o.name}（{o.certificate_number}）" + (f" — {problem}" if problem else "")))
     return out
@@ -60,12 +60,11 @@ class CaseForm(_Chinese):
 
     def __init__(self, *args, subject, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Power
-
+        self.subject = subject
         self.fields["power"].choices = [("", "请选择")] + [(p.pk, f"{p.code} {p.name}（{p.get_power_type_display()}）")
-                                                          for p in Power.objects.filter(subject=subject, is_active=True).order_by("code")]
-        nodes = policy.scoped_nodes(user, "enforcement.handle", kinds=[OrgNode.Kind.SUBDISTRICT, OrgNode.Kind.VILLAGE]).filter(
-            path__startswith=subject.node.path).order_by("path")
+                                                          for p in selectors.powers_of(subject)]
+        nodes = [n for n in policy.scoped_nodes(user, "enforcement.handle").filter(path__startswith=subject.node.path)
+                 .order_by("path") if n.level in (orgkinds.TENANT, orgkinds.VILLAGE)]
         self.fields["node"].choices = [(n.pk, n.name) for n in nodes]
         self.fields["officers"].choices = officer_choices(subject)
 
@@ -164,16 +163,16 @@ class OfficerForm(_Chinese):
 
     def __init__(self, *args, subject, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.subject = subject
         if editing:
             del self.fields["user"]
         else:
-            taken = Officer.objects.values("user_id")
-            qs = User.objects.filter(memberships__node__path__startswith=subject.node.path, memberships__is_active=True,
-                                     is_active=True).exclude(pk__in=taken).distinct().order_by("username")
-            self.fields["user"].choices = [("", "请选择")] + [(u.pk, f"{u.display_name}（{u.username}）") for u in qs]
+            self.fields["user"].choices = [("", "请选择")] + [(u.pk, f"{u.display_name}（{u.username}）")
+                                                             for u in selectors.officer_candidates(subject)]
 
 
 class PowerForm(_Chinese):
+    subject = forms.ChoiceField(label="执法主体（街道）", required=False)
     code = forms.CharField(label="事项编码", max_length=40)
     name = forms.CharField(label="事项名称", max_length=200)
     power_type = forms.ChoiceField(label="权力类型", choices=PowerType.choices)
@@ -181,6 +180,14 @@ class PowerForm(_Chinese):
     discretion = forms.CharField(label="裁量基准（每行一档）", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
     is_active = forms.BooleanField(label="有效", required=False, initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, subjects=None, **kwargs):
+        """``subjects``: a district-level user adding an item chooses the subdistrict's subject (else no field)."""
+        super().__init__(*args, **kwargs)
+        if subjects is None:
+            del self.fields["subject"]
+        else:
+            self.fields["subject"].choices = [("", "请选择")] + [(s.pk, f"{s.node.name} {s.unit.name}") for s in subjects]
 
 
 class SubjectForm(_Chinese):

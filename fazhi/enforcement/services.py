@@ -1,17 +1,26 @@
 """Every write of the enforcement module. Keyword-only, atomic, audited. The UI, the API, ledger import and the
-demo call these same functions."""
+demo call these same functions. Every state change goes through a workflow's ``run`` (workflow.py); the handlers
+here set side fields only."""
+from __future__ import annotations
+
 import datetime
-from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
-from fazhi.core import audit, clock, files, masking, policy, workdays
+from fazhi.core import audit, clock, files, masking, orgkinds, policy, workdays
 from fazhi.core.errors import DomainError
-from fazhi.core.models import OrgNode
 from fazhi.core.search import search_text
-from fazhi.core.validators import clean_text, validate_id_number, validate_phone
+from fazhi.core.validators import (
+    clean_date,
+    clean_decimal,
+    clean_int,
+    clean_text,
+    validate_id_number,
+    validate_phone,
+)
 from fazhi.core.workflow import lock
 
 from .models import (
@@ -35,7 +44,8 @@ from .models import (
     StepKind,
     Subject,
 )
-from .workflow import EVIDENCE_STATES, case_workflow, review_workflow
+from .policies import VIEW, case_policy
+from .workflow import EVIDENCE_STATES, case_workflow, officer_workflow, publication_workflow, review_workflow
 
 EVIDENCE_KINDS = ("image", "pdf", "audio", "video")
 DECISION_RULE = "enforcement.decision"
@@ -45,56 +55,36 @@ PUBLISH_OTHER_RULE = "enforcement.publish_other"
 WITHDRAW_RULE = "enforcement.withdraw"
 
 
-def _require(actor, perm, node, message=None):
-    policy.require(actor, perm, node, view_perm="enforcement.view", message=message)
+def _require(actor, perm: str, node) -> None:
+    """Outside the actor's view scope → 404; visible but the role may not ``perm`` here → 403."""
+    policy.require(actor, perm, node, view_perm=VIEW)
 
 
-def _decimal(value, field, label, *, required=False):
-    if value in (None, ""):
-        if required:
-            raise DomainError(f"请填写{label}。", field_errors={field: f"请填写{label}。"})
-        return None
-    try:
-        d = Decimal(str(value).replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise DomainError(f"{label}应为数字。", field_errors={field: "应为数字。"})
-    if not d.is_finite() or d < 0 or d >= Decimal("10000000000"):
-        raise DomainError(f"{label}不在合理范围内。", field_errors={field: "金额不在合理范围内。"})
-    return d.quantize(Decimal("0.01"))
-
-
-def _date(value, field, label, *, required=False):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if value in (None, ""):
-        if required:
-            raise DomainError(f"请填写{label}。", field_errors={field: f"请填写{label}。"})
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError(f"{label}格式应为 2023-05-01。", field_errors={field: "日期格式应为 2023-05-01。"})
-
-
-def _datetime(value, field="occurred_at"):
+def _occurred_at(value, field: str = "occurred_at") -> datetime.datetime:
+    """A step's time: now when empty; "2023-05-01 09:30" or a datetime; never in the future. (Core validators
+    clean dates only; this is the module's one datetime parser.)"""
     if value in (None, ""):
         return clock.now()
     if isinstance(value, datetime.datetime):
         dt = value
+    elif isinstance(value, datetime.date):
+        dt = datetime.datetime.combine(value, datetime.time(9, 0))
     else:
         try:
-            dt = datetime.datetime.fromisoformat(str(value))
+            dt = datetime.datetime.fromisoformat(str(value).strip())
         except ValueError:
             raise DomainError("时间格式应为 2023-05-01 09:30。", field_errors={field: "时间格式应为 2023-05-01 09:30。"})
     if dt.tzinfo is None:
         from django.utils import timezone
 
         dt = timezone.make_aware(dt)
-    if dt > clock.now() + datetime.timedelta(minutes=5):
+    if clean_date(dt.date(), field=field, label="时间") and dt > clock.now() + datetime.timedelta(minutes=5):
         raise DomainError("环节时间不能晚于现在。", field_errors={field: "时间不能晚于现在。"})
     return dt
+
+
+def _money(value, field: str, label: str, *, required: bool = False):
+    return clean_decimal(value, field=field, label=label, max_value=9_999_999_999, required=required)
 
 
 # ---- subject, powers, officers -----------------------------------------------------------------------------
@@ -168,8 +158,8 @@ def _officer_values(certificate_number, issuing_authority, valid_from, valid_unt
     values = dict(
         certificate_number=clean_text(certificate_number, field="certificate_number", label="执法证号", max_length=40, required=False),
         issuing_authority=clean_text(issuing_authority, field="issuing_authority", label="发证机关", max_length=100, required=False),
-        valid_from=_date(valid_from, "valid_from", "有效期起"),
-        valid_until=_date(valid_until, "valid_until", "有效期至"),
+        valid_from=clean_date(valid_from, field="valid_from", label="有效期起", required=False),
+        valid_until=clean_date(valid_until, field="valid_until", label="有效期至", required=False),
         status=status or Officer.Status.ACTIVE,
     )
     if values["status"] not in Officer.Status.values:
@@ -187,6 +177,9 @@ def officer_create(*, actor, subject, user, certificate_number="", issuing_autho
     _require(actor, "enforcement.manage", subject.node)
     if user is None:
         raise DomainError("请选择执法人员的账号。", field_errors={"user": "请选择账号。"})
+    if not user.is_active or not user.memberships.filter(is_active=True, node__path__startswith=subject.node.path).exists():
+        message = f"{user.display_name}不是{subject.node.name}的工作人员，不能登记为本执法主体的执法人员。"
+        raise DomainError(message, field_errors={"user": message})
     if Officer.objects.filter(user=user).exists():
         raise DomainError(f"{user.display_name}已登记为执法人员。", field_errors={"user": "该账号已登记。"})
     values = _officer_values(certificate_number, issuing_authority, valid_from, valid_until, status)
@@ -195,12 +188,35 @@ def officer_create(*, actor, subject, user, certificate_number="", issuing_autho
     return officer
 
 
+OFFICER_STATUS_TRANSITIONS = {
+    (Officer.Status.ACTIVE, Officer.Status.SUSPENDED): "suspend",
+    (Officer.Status.ACTIVE, Officer.Status.REVOKED): "revoke",
+    (Officer.Status.SUSPENDED, Officer.Status.REVOKED): "revoke",
+    (Officer.Status.SUSPENDED, Officer.Status.ACTIVE): "reinstate",
+}
+
+
 @transaction.atomic
-def officer_update(*, actor, officer, version, certificate_number="", issuing_authority="", valid_from=None, valid_until=None,
-                   status=Officer.Status.ACTIVE):
+def officer_update(*, actor, officer: Officer, version, certificate_number="", issuing_authority="", valid_from=None,
+                   valid_until=None, status=Officer.Status.ACTIVE, reason: str = "") -> Officer:
+    """Certificate details; a change of status (暂扣/注销/恢复) goes through the officer workflow."""
     _require(actor, "enforcement.manage", officer.node)
-    officer = lock(Officer, officer.pk, version)
     values = _officer_values(certificate_number, issuing_authority, valid_from, valid_until, status)
+    new_status = values.pop("status")
+    if new_status != officer.status:
+        name = OFFICER_STATUS_TRANSITIONS.get((officer.status, new_status))
+        if name is None:
+            raise DomainError(f"执法证状态不能从“{officer.get_status_display()}”改为“{Officer.Status(new_status).label}”。",
+                              field_errors={"status": "状态变更不允许。"})
+
+        def set_certificate(obj, **_):
+            before = audit.snapshot(obj, list(values))
+            for k, v in values.items():
+                setattr(obj, k, v)
+            return audit.diff(before, values)
+
+        return officer_workflow.run(officer, actor=actor, name=name, version=version, reason=reason, handler=set_certificate)
+    officer = lock(Officer, officer.pk, version)
     before = audit.snapshot(officer, list(values))
     for k, v in values.items():
         setattr(officer, k, v)
@@ -301,6 +317,34 @@ def _refresh_major(case, *, fine=None):
     case.is_major = bool(reasons)
 
 
+def open_clocks(case: Case, today: datetime.date | None = None) -> list[tuple[workdays.Deadline, str]]:
+    """The case's running time limits, each a Deadline that explains itself, with its status today."""
+    today = today or clock.today()
+    out = []
+    for deadline, done_on in _clocks(case):
+        if deadline is not None and done_on is None:
+            out.append((deadline, deadline.status(today)))
+    return out
+
+
+def _clocks(case: Case) -> list[tuple[workdays.Deadline | None, datetime.date | None]]:
+    out = []
+    if case.filed_on and case.status not in (CaseStatus.NOT_FILED,):
+        out.append((decision_deadline(case), case.decided_on))
+    if case.decided_on:
+        out.append((_deadline(SERVICE_RULE, case.decided_on), case.served_on))
+        published = case.publications.order_by("published_on").first()
+        out.append((_deadline(publication_rule(case.result), case.decided_on), published.published_on if published else None))
+    return out
+
+
+def _deadline(code: str, start: datetime.date, **kwargs) -> workdays.Deadline | None:
+    try:
+        return workdays.compute_deadline(code, start, **kwargs)
+    except DomainError:
+        return None
+
+
 def decision_deadline(case):
     if not case.filed_on:
         return None
@@ -317,7 +361,7 @@ def _step(case, *, actor, kind, content, occurred_at=None, place="", documents="
 
 
 def _step_values(case, kind, *, occurred_at, place, content, documents, officers, default_content=""):
-    when = _datetime(occurred_at)
+    when = _occurred_at(occurred_at)
     if case.filed_on and when.date() < case.filed_on and kind != StepKind.FILING:
         raise DomainError("环节时间不能早于立案日期。", field_errors={"occurred_at": "时间早于立案日期。"})
     minimum, _ = STEP_RULES[kind]
@@ -407,7 +451,7 @@ def _decision_fields(case, data):
     result = data.get("result") or ""
     if result not in Result.values:
         raise DomainError("请选择处理结果。", field_errors={"result": "请选择处理结果。"})
-    fine = _decimal(data.get("fine_amount"), "fine_amount", "罚款金额")
+    fine = _money(data.get("fine_amount"), "fine_amount", "罚款金额")
     if result == Result.PENALTY and fine is None and "罚款" in (data.get("decision_text") or ""):
         raise DomainError("决定内容包含罚款，请填写罚款金额。", field_errors={"fine_amount": "请填写罚款金额。"})
     return dict(
@@ -420,127 +464,163 @@ def _decision_fields(case, data):
     )
 
 
+STEP_OF = {"approve_filing": StepKind.FILING, "reject_filing": StepKind.FILING, "notify": StepKind.NOTICE,
+           "request_hearing": StepKind.HEARING_REQUEST, "hold_hearing": StepKind.HEARING,
+           "submit_review": StepKind.REVIEW_SUBMIT, "decide": StepKind.DECISION, "serve": StepKind.SERVICE,
+           "execute": StepKind.EXECUTION, "close": StepKind.CLOSURE, "extend": StepKind.EXTENSION}
+
+
+def _default_content(name: str, reason: str, data: dict) -> str:
+    return {"approve_filing": "经审批，同意立案。", "reject_filing": f"不予立案：{reason}", "submit_review": "提请法制审核。",
+            "close": "执法决定已履行完毕，予以结案。", "request_hearing": "当事人提出听证申请。",
+            "decide": data.get("decision_text") or "", "extend": f"延长办案期限：{reason}",
+            "notify": "告知当事人拟作出的行政处罚内容及事实、理由、依据，并告知其依法享有陈述、申辩的权利"
+                      + ("，以及在五日内要求听证的权利。" if data.get("heavy_penalty") else "。"),
+            "hold_hearing": "依法举行听证。", "serve": "送达执法决定书。", "execute": "执法决定执行完毕。"}.get(name, "")
+
+
+def _record_step(case: Case, *, actor, name: str, reason: str, data: dict) -> tuple[CaseStep, datetime.date]:
+    kind = STEP_OF[name]
+    values = _step_values(case, kind, occurred_at=data.get("occurred_at"), place=data.get("place", ""),
+                          content=data.get("content") or _default_content(name, reason, data),
+                          documents=data.get("documents", ""), officers=data.get("officers") or ())
+    return _step(case, actor=actor, kind=kind, **values), values["occurred_at"].date()
+
+
+def _number(case: Case, kind: str, year: int, same: Q) -> str:
+    prefix = case.subject.node.short_name or case.subject.node.name[:2]
+    seq = Case.objects.filter(same, subject=case.subject).exclude(pk=case.pk).count() + 1
+    return f"{prefix}{kind}〔{year}〕{seq}号"
+
+
+def _on_approve_filing(case, *, on, actor, **_):
+    case.filed_on = on
+    case.filing_approved_by = actor
+    letter = {PowerType.PENALTY: "罚", PowerType.INSPECTION: "检", PowerType.COMPULSORY: "强"}[case.power.power_type]
+    case.number = _number(case, f"综执{letter}立", on.year,
+                          Q(filed_on__year=on.year, power__power_type=case.power.power_type))
+    d = decision_deadline(case)
+    case.decision_due = d.due if d else None
+    return {"number": case.number, "filed_on": case.filed_on, "decision_due": case.decision_due}
+
+
+def _on_notify(case, *, on, data, **_):
+    case.notified_on = on
+    case.heavy_penalty = bool(data.get("heavy_penalty"))
+    case.proposed_fine = _money(data.get("proposed_fine"), "proposed_fine", "拟罚款金额")
+    _refresh_major(case)
+    return {"heavy_penalty": case.heavy_penalty, "proposed_fine": case.proposed_fine, "is_major": case.is_major}
+
+
+def _on_request_hearing(case, **_):
+    case.hearing_requested = True
+    return {"hearing_requested": True}
+
+
+def _on_hold_hearing(case, **_):
+    case.hearing_held = True
+    _refresh_major(case)
+    return {"hearing_held": True, "is_major": case.is_major}
+
+
+def _on_decide(case, *, on, actor, data, **_):
+    decision = data["_decision"]
+    for k, v in decision.items():
+        setattr(case, k, v)
+    case.decided_on = on
+    case.decided_by = actor
+    penalty = case.result == Result.PENALTY
+    same = (Q(result=Result.PENALTY) if penalty else ~Q(result=Result.PENALTY)) & Q(decided_on__year=on.year)
+    case.decision_number = _number(case, "综执罚决" if penalty else "综执决", on.year, same)
+    case.service_due = workdays.compute_deadline(SERVICE_RULE, case.decided_on).due
+    case.publication_due = _publication_due(case)
+    return dict(decision) | {"decision_number": case.decision_number, "service_due": case.service_due,
+                             "publication_due": case.publication_due}
+
+
+def _on_serve(case, *, on, **_):
+    case.served_on = on
+    return {"served_on": on}
+
+
+def _on_execute(case, *, on, **_):
+    case.executed_on = on
+    return {"executed_on": on}
+
+
+def _on_close(case, *, on, **_):
+    case.closed_on = on
+    return {"closed_on": on}
+
+
+def _on_extend(case, *, data, **_):
+    extra = clean_int(data.get("extra_days"), field="extra_days", label="延长天数", min_value=1, max_value=90)
+    case.decision_extension_days += extra
+    d = decision_deadline(case)
+    case.decision_due = d.due if d else None
+    return {"extension_days": case.decision_extension_days, "decision_due": case.decision_due}
+
+
+CASE_HANDLERS = {"approve_filing": _on_approve_filing, "notify": _on_notify, "request_hearing": _on_request_hearing,
+                 "hold_hearing": _on_hold_hearing, "decide": _on_decide, "serve": _on_serve, "execute": _on_execute,
+                 "close": _on_close, "extend": _on_extend}
+
+
 @transaction.atomic
-def case_transition(*, actor, case, name, version=None, reason="", **data):
-    """Move a case one step along the workflow, recording the step. Refuses out-of-order or wrong-person steps."""
-    case = lock(Case, case.pk, version)
-    policy.require(actor, "enforcement.view", case.node, view_perm="enforcement.view")
-    before_status = case.status
-    changes = {}
+def case_transition(*, actor, case: Case, name: str, version=None, reason: str = "", **data: Any) -> Case:
+    """Move a case one step along the workflow (``case_workflow.run``), recording the step. Refuses out-of-order or
+    wrong-person steps with the table's reason."""
+    case_workflow.get(name)
     if name == "decide":
-        # The decided fine may itself make the case major (e.g. a large fine) — know that before the gate.
-        decision = _decision_fields(case, data)
+        # The decided fine may itself make the case major (e.g. a large fine) — know that before the gate; the
+        # transaction rolls it back if the gate refuses.
+        data["_decision"] = _decision_fields(case, data)
         if not case.is_major:
-            _refresh_major(case, fine=decision["fine_amount"])
+            _refresh_major(case, fine=data["_decision"]["fine_amount"])
             if case.is_major:
                 Case.objects.filter(pk=case.pk).update(is_major=True, major_reasons=case.major_reasons)
-    t = case_workflow.check(case, actor, name, reason=reason)
-    step_kind = {"approve_filing": StepKind.FILING, "reject_filing": StepKind.FILING, "notify": StepKind.NOTICE,
-                 "request_hearing": StepKind.HEARING_REQUEST, "hold_hearing": StepKind.HEARING,
-                 "submit_review": StepKind.REVIEW_SUBMIT, "decide": StepKind.DECISION, "serve": StepKind.SERVICE,
-                 "execute": StepKind.EXECUTION, "close": StepKind.CLOSURE, "extend": StepKind.EXTENSION}[name]
-    default = {"approve_filing": "经审批，同意立案。", "reject_filing": f"不予立案：{reason}", "submit_review": "提请法制审核。",
-               "close": "执法决定已履行完毕，予以结案。", "request_hearing": "当事人提出听证申请。",
-               "decide": "", "extend": f"经批准延长办案期限：{reason}",
-               "notify": "告知当事人拟作出的行政处罚内容及事实、理由、依据，并告知其依法享有陈述、申辩的权利"
-                         + ("，以及在五日内要求听证的权利。" if data.get("heavy_penalty") else "。"),
-               "hold_hearing": "依法举行听证。", "serve": "送达执法决定书。", "execute": "执法决定执行完毕。"}.get(name, "")
-    step_values = _step_values(case, step_kind, occurred_at=data.get("occurred_at"), place=data.get("place", ""),
-                               content=data.get("content") or default or (data.get("decision_text") if name == "decide" else ""),
-                               documents=data.get("documents", ""), officers=data.get("officers") or ())
-    if name == "approve_filing":
-        case.filed_on = step_values["occurred_at"].date()
-        case.filing_approved_by = actor
-        year = case.filed_on.year
-        seq = Case.objects.filter(subject=case.subject, filed_on__year=year).exclude(pk=case.pk).count() + 1
-        prefix = case.subject.node.short_name or case.subject.node.name[:2]
-        letter = {PowerType.PENALTY: "罚", PowerType.INSPECTION: "检", PowerType.COMPULSORY: "强"}[case.power.power_type]
-        seq = Case.objects.filter(subject=case.subject, filed_on__year=year, power__power_type=case.power.power_type).exclude(pk=case.pk).count() + 1
-        case.number = f"{prefix}综执{letter}立〔{year}〕{seq}号"
-        d = decision_deadline(case)
-        case.decision_due = d.due if d else None
-        changes = {"number": case.number, "filed_on": case.filed_on, "decision_due": case.decision_due}
-    elif name == "notify":
-        case.notified_on = step_values["occurred_at"].date()
-        case.heavy_penalty = bool(data.get("heavy_penalty"))
-        case.proposed_fine = _decimal(data.get("proposed_fine"), "proposed_fine", "拟罚款金额")
-        _refresh_major(case)
-        changes = {"heavy_penalty": case.heavy_penalty, "proposed_fine": case.proposed_fine, "is_major": case.is_major}
-    elif name == "request_hearing":
-        case.hearing_requested = True
-    elif name == "hold_hearing":
-        case.hearing_held = True
-        _refresh_major(case)
-        changes = {"hearing_held": True, "is_major": case.is_major}
-    elif name == "decide":
-        for k, v in decision.items():
-            setattr(case, k, v)
-        case.decided_on = step_values["occurred_at"].date()
-        case.decided_by = actor
-        same_kind = Q(result=Result.PENALTY) if case.result == Result.PENALTY else ~Q(result=Result.PENALTY)
-        seq = Case.objects.filter(same_kind, subject=case.subject, decided_on__year=case.decided_on.year).exclude(pk=case.pk).count() + 1
-        prefix = case.subject.node.short_name or case.subject.node.name[:2]
-        kind = "综执罚决" if case.result == Result.PENALTY else "综执决"
-        case.decision_number = f"{prefix}{kind}〔{case.decided_on.year}〕{seq}号"
-        case.service_due = workdays.compute_deadline(SERVICE_RULE, case.decided_on).due
-        case.publication_due = _publication_due(case)
-        changes = {k: v for k, v in decision.items()} | {"decision_number": case.decision_number, "service_due": case.service_due,
-                                                         "publication_due": case.publication_due}
-    elif name == "serve":
-        case.served_on = step_values["occurred_at"].date()
-        changes = {"served_on": case.served_on}
-    elif name == "execute":
-        case.executed_on = step_values["occurred_at"].date()
-    elif name == "close":
-        case.closed_on = step_values["occurred_at"].date()
-    elif name == "extend":
-        try:
-            extra = int(data.get("extra_days") or 0)
-        except (TypeError, ValueError):
-            extra = 0
-        if not 1 <= extra <= 90:
-            raise DomainError("延长天数应为1至90日。", field_errors={"extra_days": "延长天数应为1至90日。"})
-        case.decision_extension_days += extra
-        d = decision_deadline(case)
-        case.decision_due = d.due if d else None
-        changes = {"extension_days": case.decision_extension_days, "decision_due": case.decision_due}
-    step = _step(case, actor=actor, kind=step_kind, **step_values)
-    if t.target:
-        case.status = t.target
-    case.version += 1
-    case.save()
-    audit.record(actor=actor, action="transition", obj=case, changes=changes | {"from": before_status, "to": case.status, "step": step.pk},
-                 reason=reason, action_label=t.label)
-    return case
+    on_state = CASE_HANDLERS.get(name)
+
+    def handler(obj, *, actor, reason, data, transition):
+        step, on = _record_step(obj, actor=actor, name=name, reason=reason, data=data)
+        changes = on_state(obj, on=on, actor=actor, data=data, reason=reason) if on_state else {}
+        return (changes or {}) | {"step": step.pk}
+
+    return case_workflow.run(case, actor=actor, name=name, version=version, reason=reason, data=data, handler=handler)
 
 
-@transaction.atomic
-def legal_review_record(*, actor, case, opinion, checklist, reasons="", version=None):
-    """A legal reviewer's opinion on a major case, against the review checklist. Approve → may be decided;
-    reject → back to investigation with the reasons."""
-    case = lock(Case, case.pk, version)
-    policy.require(actor, "enforcement.view", case.node, view_perm="enforcement.view")
+def _check_review(opinion: str, checklist: dict | None) -> dict:
     if opinion not in LegalReview.Opinion.values:
         raise DomainError("请选择审核意见。", field_errors={"opinion": "请选择审核意见。"})
-    name = "approve_review" if opinion == LegalReview.Opinion.APPROVE else "reject_review"
-    t = review_workflow.check(case, actor, name, reason=reasons)
     checklist = {key: bool((checklist or {}).get(key)) for key, _ in REVIEW_CHECKLIST}
     if opinion == LegalReview.Opinion.APPROVE:
         missing = [label for key, label in REVIEW_CHECKLIST if not checklist[key]]
         if missing:
             raise DomainError("同意前须逐项审核：" + "；".join(missing) + "。如有问题请选择“退回补正”。",
                               field_errors={"checklist": "请逐项确认审核要点。"})
-    reasons = clean_text(reasons, field="reasons", label="意见说明", max_length=5000, required=opinion == LegalReview.Opinion.REJECT)
-    review = LegalReview.objects.create(case=case, node=case.node, reviewer=actor, checklist=checklist, opinion=opinion,
-                                        reasons=reasons, reviewed_at=clock.now())
-    before = case.status
-    case.status = t.target
-    case.version += 1
-    case.save()
-    _step(case, actor=actor, kind=StepKind.LEGAL_REVIEW, content=f"{review.get_opinion_display()}。{reasons}".strip())
-    audit.record(actor=actor, action="review", obj=case, changes={"opinion": opinion, "checklist": checklist, "from": before, "to": case.status},
-                 reason=reasons, action_label=f"法制审核{review.get_opinion_display()}")
-    return review
+    return checklist
+
+
+@transaction.atomic
+def legal_review_record(*, actor, case: Case, opinion: str, checklist: dict | None, reasons: str = "",
+                        version=None) -> LegalReview:
+    """A legal reviewer's opinion on a major case, against the review checklist. Approve → may be decided;
+    reject → back to investigation with the reasons."""
+    checklist = _check_review(opinion, checklist)
+    name = "approve_review" if opinion == LegalReview.Opinion.APPROVE else "reject_review"
+    made = {}
+
+    def handler(obj, *, actor, reason, data, transition):
+        text = clean_text(reasons, field="reasons", label="意见说明", max_length=5000,
+                          required=opinion == LegalReview.Opinion.REJECT)
+        made["review"] = LegalReview.objects.create(case=obj, node=obj.node, reviewer=actor, checklist=checklist,
+                                                    opinion=opinion, reasons=text, reviewed_at=clock.now())
+        _step(obj, actor=actor, kind=StepKind.LEGAL_REVIEW,
+              content=f"{made['review'].get_opinion_display()}。{text}".strip())
+        return {"opinion": opinion, "checklist": checklist}
+
+    review_workflow.run(case, actor=actor, name=name, version=version, reason=reasons, handler=handler)
+    return made["review"]
 
 
 # ---- publicity -----------------------------------------------------------------------------------------------
@@ -592,7 +672,7 @@ def publication_preview(case):
     """(party_display, address_display, body) as they would appear on the public page, and the leaks found."""
     person = case.party_is_person
     party = masking.mask_name(case.party_name, is_organisation=not person)
-    village = case.node.village.name if case.node.kind in (OrgNode.Kind.VILLAGE, OrgNode.Kind.GRID) else case.node.name
+    village = case.node.village.name if case.node.level >= orgkinds.VILLAGE else case.node.name
     parts = [
         f"案号：{case.number}；决定书文号：{case.decision_number}",
         f"当事人：{party}",
@@ -645,48 +725,41 @@ def publication_publish(*, actor, case, scrub=False):
     return pub
 
 
+def _revoked_on(value, *, required: bool) -> datetime.date | None:
+    return clean_date(value, field="revoked_on", label="原决定撤销/变更日期", required=required, not_future=True)
+
+
 @transaction.atomic
-def publication_mark_revoked(*, actor, publication, revoked_on, reason, version=None):
+def publication_mark_revoked(*, actor, publication: Publication, revoked_on, reason: str, version=None) -> Publication:
     """Record that a published decision was revoked or changed (e.g. by administrative reconsideration): the
-    withdrawal deadline (3 working days) starts and the publication appears on the due-soon/overdue lists."""
-    pub = lock(Publication, publication.pk, version)
-    _require(actor, "enforcement.publish", pub.node)
-    if pub.status == Publication.Status.WITHDRAWN:
-        raise DomainError("该公示已撤回。")
+    withdrawal deadline starts and the publication appears on the due-soon/overdue lists."""
     reason = clean_text(reason, field="reason", label="撤销/变更情况", max_length=1000)
-    revoked = _date(revoked_on, "revoked_on", "原决定撤销/变更日期", required=True)
-    if revoked > clock.today():
-        raise DomainError("撤销/变更日期不能晚于今天。", field_errors={"revoked_on": "日期不能晚于今天。"})
-    pub.revoked_on = revoked
-    pub.withdraw_due = workdays.compute_deadline(WITHDRAW_RULE, revoked).due
-    pub.version += 1
-    pub.save()
-    audit.record(actor=actor, action="update", obj=pub, changes={"revoked_on": revoked, "withdraw_due": pub.withdraw_due},
-                 reason=reason, action_label="登记原决定被撤销/变更")
-    return pub
+    revoked = _revoked_on(revoked_on, required=True)
+
+    def handler(pub, **_):
+        pub.revoked_on = revoked
+        pub.withdraw_due = workdays.compute_deadline(WITHDRAW_RULE, revoked).due
+        return {"revoked_on": revoked, "withdraw_due": pub.withdraw_due}
+
+    return publication_workflow.run(publication, actor=actor, name="mark_revoked", version=version, reason=reason,
+                                    handler=handler)
 
 
 @transaction.atomic
-def publication_withdraw(*, actor, publication, reason, revoked_on=None, version=None):
-    """Withdraw a published decision that was revoked or changed (within 3 working days of the revocation)."""
-    pub = lock(Publication, publication.pk, version)
-    _require(actor, "enforcement.publish", pub.node)
-    if pub.status == Publication.Status.WITHDRAWN:
-        raise DomainError("该公示已撤回。")
-    reason = clean_text(reason, field="reason", label="撤回理由", max_length=1000)
-    revoked = _date(revoked_on, "revoked_on", "原决定撤销/变更日期") or pub.revoked_on or clock.today()
-    if revoked > clock.today():
-        raise DomainError("撤销/变更日期不能晚于今天。", field_errors={"revoked_on": "日期不能晚于今天。"})
-    pub.revoked_on = revoked
-    pub.withdraw_due = workdays.compute_deadline(WITHDRAW_RULE, revoked).due
-    pub.withdrawn_on = clock.today()
-    pub.withdraw_reason = reason
-    pub.status = Publication.Status.WITHDRAWN
-    pub.version += 1
-    pub.save()
-    audit.record(actor=actor, action="withdraw", obj=pub, changes={"revoked_on": revoked, "withdraw_due": pub.withdraw_due},
-                 reason=reason, action_label="撤回执法决定公示", is_public=True)
-    return pub
+def publication_withdraw(*, actor, publication: Publication, reason: str, revoked_on=None, version=None) -> Publication:
+    """Withdraw a published decision that was revoked or changed, with the reason made public."""
+    reason = clean_text(reason, field="reason", label="撤回理由（将向社会公开）", max_length=1000)
+    revoked = _revoked_on(revoked_on, required=False)
+
+    def handler(pub, *, reason, **_):
+        pub.revoked_on = revoked or pub.revoked_on or clock.today()
+        pub.withdraw_due = workdays.compute_deadline(WITHDRAW_RULE, pub.revoked_on).due
+        pub.withdrawn_on = clock.today()
+        pub.withdraw_reason = reason
+        return {"revoked_on": pub.revoked_on, "withdraw_due": pub.withdraw_due}
+
+    return publication_workflow.run(publication, actor=actor, name="withdraw", version=version, reason=reason,
+                                    handler=handler)
 
 
 # ---- supervision ---------------------------------------------------------------------------------------------
@@ -695,19 +768,12 @@ def publication_withdraw(*, actor, publication, reason, revoked_on=None, version
 def evaluation_record(*, actor, case, scores, findings):
     """案卷评查 of a closed case against the scoring checklist."""
     case = lock(Case, case.pk)
-    _require(actor, "enforcement.supervise", case.node)
+    case_policy.check(actor, "supervise", case)
     if case.status != CaseStatus.CLOSED:
         raise DomainError("只能对已结案的案卷进行评查。")
     clean = {}
     for key, label, maximum in EVALUATION_CHECKLIST:
-        raw = (scores or {}).get(key)
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            raise DomainError(f"请为“{label}”打分（0-{maximum}）。", field_errors={f"score_{key}": f"请填写0-{maximum}的整数。"})
-        if not 0 <= value <= maximum:
-            raise DomainError(f"“{label}”的得分应在0至{maximum}之间。", field_errors={f"score_{key}": f"应在0-{maximum}之间。"})
-        clean[key] = value
+        clean[key] = clean_int((scores or {}).get(key), field=f"score_{key}", label=f"“{label}”的得分", max_value=maximum)
     findings = clean_text(findings, field="findings", label="评查意见", max_length=5000)
     ev = Evaluation.objects.create(case=case, node=case.node, evaluator=actor, scores=clean, total=sum(clean.values()),
                                    findings=findings, evaluated_on=clock.today())
@@ -724,7 +790,8 @@ def accountability_record(*, actor, officer, measure, description, decided_on=No
         node=officer.node, officer=officer, case=case,
         measure=clean_text(measure, field="measure", label="处理方式", max_length=100),
         description=clean_text(description, field="description", label="事实与理由", max_length=5000),
-        decided_on=_date(decided_on, "decided_on", "处理日期") or clock.today(), recorded_by=actor)
+        decided_on=clean_date(decided_on, field="decided_on", label="处理日期", required=False, not_future=True) or clock.today(),
+        recorded_by=actor)
     audit.record(actor=actor, action="create", obj=rec, changes={"officer": officer.name, "measure": rec.measure,
                  "case": case.number if case else ""}, action_label="登记责任追究")
     audit.record(actor=actor, action="accountability", obj=officer, changes={"measure": rec.measure}, action_label="责任追究")

@@ -9,7 +9,7 @@ import datetime
 from fazhi.core import clock
 from fazhi.core.workflow import Transition, Workflow
 
-from .models import EVIDENCE_STEP_KINDS, CaseStatus, LegalReview
+from .models import EVIDENCE_STEP_KINDS, CaseStatus, LegalReview, Officer, Publication
 
 S = CaseStatus
 HEARING_REQUEST_DAYS = 5  # 行政处罚法第六十四条
@@ -76,14 +76,34 @@ case_workflow = Workflow([
     Transition("close", "结案", (S.SERVED, S.EXECUTED), S.CLOSED, "enforcement.approve", fields=("content",)),
     Transition("extend", "延长办案期限", (S.INVESTIGATING, S.NOTIFIED, S.HEARING, S.HEARD, S.REVIEWING, S.REVIEWED), None,
                "enforcement.approve", requires_reason=True, fields=("extra_days",), style="secondary"),
-], state_labels=dict(CaseStatus.choices))
+], state_labels=dict(CaseStatus.choices), view_perm="enforcement.view",
+    audit_fields=("status", "filed_on", "notified_on", "decided_on", "served_on", "closed_on", "decision_due"))
 
 # Reviewing is done through services.legal_review_record, which checks these two.
 review_workflow = Workflow([
     Transition("approve_review", "审核同意", (S.REVIEWING,), S.REVIEWED, "enforcement.review", guard=_not_case_officer),
     Transition("reject_review", "退回补正", (S.REVIEWING,), S.INVESTIGATING, "enforcement.review", guard=_not_case_officer,
                requires_reason=True, style="danger"),
-], state_labels=dict(CaseStatus.choices))
+], state_labels=dict(CaseStatus.choices), view_perm="enforcement.view")
+
+OS = Officer.Status
+# An officer's certificate: 暂扣 / 注销 / 恢复 (officer_update runs these when the status changes).
+officer_workflow = Workflow([
+    Transition("suspend", "暂扣执法证", (OS.ACTIVE,), OS.SUSPENDED, "enforcement.manage", style="danger"),
+    Transition("revoke", "注销执法证", (OS.ACTIVE, OS.SUSPENDED), OS.REVOKED, "enforcement.manage", style="danger"),
+    Transition("reinstate", "恢复执法证", (OS.SUSPENDED,), OS.ACTIVE, "enforcement.manage"),
+], state_labels=dict(OS.choices), view_perm="enforcement.view",
+    audit_fields=("status", "certificate_number", "valid_from", "valid_until"))
+
+PS = Publication.Status
+# A published decision: its revocation is recorded (the withdrawal clock starts), then it is withdrawn with a public
+# reason (行政处罚法第四十八条第二款).
+publication_workflow = Workflow([
+    Transition("mark_revoked", "登记原决定被撤销/变更", (PS.PUBLISHED,), None, "enforcement.publish", requires_reason=True),
+    Transition("withdraw", "撤回执法决定公示", (PS.PUBLISHED,), PS.WITHDRAWN, "enforcement.publish", requires_reason=True,
+               style="danger"),
+], state_labels=dict(PS.choices), view_perm="enforcement.view",
+    audit_fields=("status", "revoked_on", "withdraw_due", "withdrawn_on"))
 
 # Steps officers may record while investigating (no state change).
 EVIDENCE_STATES = (S.INVESTIGATING,)

@@ -74,7 +74,8 @@ def test_withdrawal_audited_and_hidden(make_case, users, enf, client):
     pub = services.publication_withdraw(actor=users.disclosure, publication=pub, reason="原决定经复议被撤销", revoked_on="2023-06-01")
     assert pub.withdraw_due == datetime.date(2023, 6, 6)  # 3 working days: 6/2 Fri, 6/5 Mon, 6/6 Tue
     assert client.get(reverse("enforcement_public:decision_detail", args=[pub.pk])).status_code == 404
-    assert AuditEvent.objects.filter(object_type="enforcement.publication", action="withdraw").exists()
+    assert AuditEvent.objects.filter(object_type="enforcement.publication", action="transition",
+                                     action_label="撤回执法决定公示").exists()
 
 
 def test_late_publication_marked(make_case, users, enf):
