@@ -155,7 +155,8 @@ class EnforcementCaseIn(serializers.Serializer):
 
 
 TRANSITION_TEXT = ("occurred_at", "place", "content", "documents", "proposed_fine", "result", "fine_amount",
-                   "decision_text", "decision_basis", "discretion_applied", "extra_days")
+                   "decision_text", "decision_basis", "discretion_applied", "extra_days", "extension_basis",
+                   "statement_text", "statement_review", "hearing_at", "hearing_place", "hearing_host", "attendees")
 
 
 class EnforcementTransitionIn(serializers.Serializer):
@@ -164,6 +165,7 @@ class EnforcementTransitionIn(serializers.Serializer):
     reason = text()
     officers = ids()
     heavy_penalty = serializers.BooleanField(required=False)
+    statement_waived = serializers.BooleanField(required=False)
 
     def get_fields(self):
         fields = super().get_fields()

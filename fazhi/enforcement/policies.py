@@ -15,6 +15,7 @@ from .models import (
     Officer,
     Power,
     Publication,
+    ReviewerQualification,
     Subject,
 )
 
@@ -46,3 +47,4 @@ accountability_policy = register(AccessPolicy(
     Accountability, actions={"view": VIEW, "supervise": "enforcement.supervise"},
     base=lambda qs: qs.select_related("officer", "case")))
 custody_policy = register(AccessPolicy(CustodyEvent, actions={"view": VIEW}))
+reviewer_policy = register(AccessPolicy(ReviewerQualification, actions=MANAGE))

@@ -130,6 +130,18 @@ def officers_of(subject: Subject) -> QuerySet:
     return Officer.objects.filter(subject=subject).order_by("name")
 
 
+def staff_of(subject: Subject) -> QuerySet:
+    """Active accounts of the subject's subdistrict (hearing hosts, legal reviewers)."""
+    return User.objects.filter(memberships__node__path__startswith=subject.node.path, memberships__is_active=True,
+                               is_active=True).distinct().order_by("username")
+
+
+def reviewers(*, user) -> QuerySet:
+    from .policies import reviewer_policy
+
+    return reviewer_policy.instances_for(user).select_related("user")
+
+
 def officer_candidates(subject: Subject) -> QuerySet:
     """Active accounts of the subject's subdistrict not yet registered as officers (the officer form's choices)."""
     return User.objects.filter(memberships__node__path__startswith=subject.node.path, memberships__is_active=True,
@@ -285,16 +297,16 @@ def public_officers(on=None):
 
 def public_publications(filters=None):
     f = filters or {}
-    qs = Publication.objects.filter(status=Publication.Status.PUBLISHED)
+    qs = Publication.objects.filter(status__in=[Publication.Status.PUBLISHED, Publication.Status.WITHDRAWN])
     if f.get("q"):
-        qs = qs.filter(Q(title__icontains=f["q"]) | Q(body__icontains=f["q"]))
+        qs = qs.filter(Q(title__icontains=f["q"]) | Q(body__icontains=f["q"], status=Publication.Status.PUBLISHED))
     return qs.order_by("-published_on", "-id")
 
 
 def public_publication(pk) -> Publication:
     from fazhi.core.errors import NotFound
 
-    pub = Publication.objects.filter(pk=pk, status=Publication.Status.PUBLISHED).first() if str(pk).isdigit() else None
+    pub = Publication.objects.filter(pk=pk).first() if str(pk).isdigit() and len(str(pk)) < 12 else None
     if pub is None:
-        raise NotFound("公示不存在或已撤回。")
+        raise NotFound("公示不存在。")
     return pub

@@ -23,6 +23,7 @@ from fazhi.core.validators import (
 )
 from fazhi.core.workflow import lock
 
+from . import rules
 from .models import (
     EVALUATION_CHECKLIST,
     EVIDENCE_STEP_KINDS,
@@ -41,6 +42,7 @@ from .models import (
     PowerType,
     Publication,
     Result,
+    ReviewerQualification,
     StepKind,
     Subject,
 )
@@ -48,11 +50,6 @@ from .policies import VIEW, case_policy
 from .workflow import EVIDENCE_STATES, case_workflow, officer_workflow, publication_workflow, review_workflow
 
 EVIDENCE_KINDS = ("image", "pdf", "audio", "video")
-DECISION_RULE = "enforcement.decision"
-SERVICE_RULE = "enforcement.service"
-PUBLISH_PENALTY_RULE = "enforcement.publish_penalty"
-PUBLISH_OTHER_RULE = "enforcement.publish_other"
-WITHDRAW_RULE = "enforcement.withdraw"
 
 
 def _require(actor, perm: str, node) -> None:
@@ -61,10 +58,17 @@ def _require(actor, perm: str, node) -> None:
 
 
 def _occurred_at(value, field: str = "occurred_at") -> datetime.datetime:
-    """A step's time: now when empty; "2023-05-01 09:30" or a datetime; never in the future. (Core validators
-    clean dates only; this is the module's one datetime parser.)"""
+    """A step's time: now when empty; never in the future."""
     if value in (None, ""):
         return clock.now()
+    return _datetime(value, field=field, label="环节时间", not_future=True)
+
+
+def _datetime(value, *, field: str, label: str, not_future: bool = False) -> datetime.datetime:
+    """A date and time from a datetime, a date (09:00) or "2023-05-01 09:30". (Core validators clean dates only;
+    this is the module's one datetime parser.)"""
+    if value in (None, ""):
+        raise DomainError(f"请填写{label}。", field_errors={field: f"请填写{label}。"})
     if isinstance(value, datetime.datetime):
         dt = value
     elif isinstance(value, datetime.date):
@@ -78,8 +82,9 @@ def _occurred_at(value, field: str = "occurred_at") -> datetime.datetime:
         from django.utils import timezone
 
         dt = timezone.make_aware(dt)
-    if clean_date(dt.date(), field=field, label="时间") and dt > clock.now() + datetime.timedelta(minutes=5):
-        raise DomainError("环节时间不能晚于现在。", field_errors={field: "时间不能晚于现在。"})
+    clean_date(dt.date(), field=field, label=label)
+    if not_future and dt > clock.now() + datetime.timedelta(minutes=5):
+        raise DomainError(f"{label}不能晚于现在。", field_errors={field: f"{label}不能晚于现在。"})
     return dt
 
 
@@ -90,7 +95,8 @@ def _money(value, field: str, label: str, *, required: bool = False):
 # ---- subject, powers, officers -----------------------------------------------------------------------------
 
 @transaction.atomic
-def subject_save(*, actor, unit, legal_status, address="", office_phone="", procedures="", remedies="", complaints=""):
+def subject_save(*, actor, unit, legal_status, address="", office_phone="", procedures="", remedies="", complaints="",
+                 reconsideration_body="", litigation_court=""):
     """Create or update the enforcement subject of a unit (the comprehensive enforcement office)."""
     node = unit.node
     _require(actor, "enforcement.manage", node)
@@ -101,6 +107,10 @@ def subject_save(*, actor, unit, legal_status, address="", office_phone="", proc
         procedures=clean_text(procedures, field="procedures", label="执法程序说明", max_length=5000, required=False),
         remedies=clean_text(remedies, field="remedies", label="救济途径", max_length=3000, required=False),
         complaints=clean_text(complaints, field="complaints", label="投诉举报方式", max_length=3000, required=False),
+        reconsideration_body=clean_text(reconsideration_body, field="reconsideration_body", label="行政复议机关",
+                                        max_length=200, required=False),
+        litigation_court=clean_text(litigation_court, field="litigation_court", label="管辖人民法院", max_length=200,
+                                    required=False),
     )
     subject = Subject.objects.filter(unit=unit).first()
     if subject is None:
@@ -328,13 +338,22 @@ def open_clocks(case: Case, today: datetime.date | None = None) -> list[tuple[wo
 
 
 def _clocks(case: Case) -> list[tuple[workdays.Deadline | None, datetime.date | None]]:
+    """(deadline, done on) for every time limit of the case so far; a clock with no done date is running."""
     out = []
-    if case.filed_on and case.status not in (CaseStatus.NOT_FILED,):
+    closed = case.status in (CaseStatus.NOT_FILED, CaseStatus.CLOSED)
+    if case.filed_on and not closed:
         out.append((decision_deadline(case), case.decided_on))
+    if case.notified_on and not case.decided_on:
+        statement_done = case.statement_on or (case.notified_on if case.statement_waived else None)
+        out.append((_deadline(rules.STATEMENT, case.notified_on), statement_done))
+        if case.heavy_penalty:
+            done = case.notified_on if (case.hearing_requested or case.hearing_waived) else None
+            out.append((_deadline(rules.HEARING_REQUEST, case.notified_on), done))
     if case.decided_on:
-        out.append((_deadline(SERVICE_RULE, case.decided_on), case.served_on))
+        out.append((_deadline(rules.SERVICE, case.decided_on), case.served_on))
         published = case.publications.order_by("published_on").first()
-        out.append((_deadline(publication_rule(case.result), case.decided_on), published.published_on if published else None))
+        out.append((_deadline(publication_rule(case.result), case.decided_on),
+                    published.published_on if published else None))
     return out
 
 
@@ -348,7 +367,7 @@ def _deadline(code: str, start: datetime.date, **kwargs) -> workdays.Deadline | 
 def decision_deadline(case):
     if not case.filed_on:
         return None
-    return workdays.compute_deadline(DECISION_RULE, case.filed_on, extra=case.decision_extension_days)
+    return workdays.compute_deadline(rules.DECISION, case.filed_on, extra=case.decision_extension_days)
 
 
 def _step(case, *, actor, kind, content, occurred_at=None, place="", documents="", officers=(), corrects=None):
@@ -465,7 +484,9 @@ def _decision_fields(case, data):
 
 
 STEP_OF = {"approve_filing": StepKind.FILING, "reject_filing": StepKind.FILING, "notify": StepKind.NOTICE,
-           "request_hearing": StepKind.HEARING_REQUEST, "hold_hearing": StepKind.HEARING,
+           "record_statement": StepKind.STATEMENT, "request_hearing": StepKind.HEARING_REQUEST,
+           "waive_hearing": StepKind.HEARING_WAIVER, "notify_hearing": StepKind.HEARING_NOTICE,
+           "hold_hearing": StepKind.HEARING, "collective_decide": StepKind.COLLECTIVE,
            "submit_review": StepKind.REVIEW_SUBMIT, "decide": StepKind.DECISION, "serve": StepKind.SERVICE,
            "execute": StepKind.EXECUTION, "close": StepKind.CLOSURE, "extend": StepKind.EXTENSION}
 
@@ -473,10 +494,23 @@ STEP_OF = {"approve_filing": StepKind.FILING, "reject_filing": StepKind.FILING, 
 def _default_content(name: str, reason: str, data: dict) -> str:
     return {"approve_filing": "经审批，同意立案。", "reject_filing": f"不予立案：{reason}", "submit_review": "提请法制审核。",
             "close": "执法决定已履行完毕，予以结案。", "request_hearing": "当事人提出听证申请。",
+            "waive_hearing": "当事人明确表示放弃听证。", "record_statement": _statement_content(data),
+            "notify_hearing": "通知当事人及有关人员听证的时间、地点。",
             "decide": data.get("decision_text") or "", "extend": f"延长办案期限：{reason}",
             "notify": "告知当事人拟作出的行政处罚内容及事实、理由、依据，并告知其依法享有陈述、申辩的权利"
-                      + ("，以及在五日内要求听证的权利。" if data.get("heavy_penalty") else "。"),
+                      + ("以及要求听证的权利。" if data.get("heavy_penalty") else "。"),
             "hold_hearing": "依法举行听证。", "serve": "送达执法决定书。", "execute": "执法决定执行完毕。"}.get(name, "")
+
+
+def _statement_content(data: dict) -> str:
+    if data.get("statement_waived"):
+        return "当事人明确放弃陈述、申辩权利。"
+    parts = []
+    if data.get("statement_text"):
+        parts.append(f"当事人陈述、申辩：{data['statement_text']}")
+    if data.get("statement_review"):
+        parts.append(f"复核意见：{data['statement_review']}")
+    return "\n".join(parts)
 
 
 def _record_step(case: Case, *, actor, name: str, reason: str, data: dict) -> tuple[CaseStep, datetime.date]:
@@ -505,6 +539,9 @@ def _on_approve_filing(case, *, on, actor, **_):
 
 
 def _on_notify(case, *, on, data, **_):
+    # A (new) notice opens new statement and hearing windows (第四十四条, 第六十四条第一项).
+    case.statement_on, case.statement_waived, case.statement_text, case.statement_review = None, False, "", ""
+    case.hearing_requested = case.hearing_waived = False
     case.notified_on = on
     case.heavy_penalty = bool(data.get("heavy_penalty"))
     case.proposed_fine = _money(data.get("proposed_fine"), "proposed_fine", "拟罚款金额")
@@ -512,18 +549,78 @@ def _on_notify(case, *, on, data, **_):
     return {"heavy_penalty": case.heavy_penalty, "proposed_fine": case.proposed_fine, "is_major": case.is_major}
 
 
-def _on_request_hearing(case, **_):
+def _on_record_statement(case, *, on, data, **_):
+    """第四十五条: the party's statement and defence, and the agency's review of them — or 第六十二条: the party's
+    express waiver."""
+    if data.get("statement_waived"):
+        if case.statement_on:
+            rules.refuse("当事人已提出陈述、申辩，不能再记录为放弃。", "statement_waived")
+        case.statement_waived = True
+        return {"statement_waived": True}
+    text = clean_text(data.get("statement_text"), field="statement_text", label="陈述、申辩内容", max_length=10000,
+                      required=not case.statement_text)
+    review = clean_text(data.get("statement_review"), field="statement_review", label="复核意见", max_length=10000,
+                        required=False)
+    if text:
+        case.statement_text, case.statement_on = text, on
+    if review:
+        case.statement_review = review
+    return {"statement_on": case.statement_on, "statement_reviewed": bool(case.statement_review)}
+
+
+def _on_request_hearing(case, *, on, **_):
+    rules.refuse(rules.hearing_request_problem(case, on), "occurred_at")
     case.hearing_requested = True
     return {"hearing_requested": True}
 
 
-def _on_hold_hearing(case, **_):
+def _on_waive_hearing(case, **_):
+    case.hearing_waived = True
+    return {"hearing_waived": True}
+
+
+def _investigators(case: Case) -> set[int]:
+    """User ids of the case's investigators: its handling officers and the officers of its investigation steps."""
+    ids = set(case.officers.values_list("user_id", flat=True))
+    ids |= set(Officer.objects.filter(steps__case=case, steps__kind__in=EVIDENCE_STEP_KINDS).values_list("user_id", flat=True))
+    return ids
+
+
+def _on_notify_hearing(case, *, on, data, **_):
+    """第六十四条第二项 (notice 7 working days before) and 第六十四条第四项 (a host who did not investigate)."""
+    at = _datetime(data.get("hearing_at"), field="hearing_at", label="听证时间")
+    rules.refuse(rules.hearing_notice_problem(case, notified_on=on, hearing_on=at.date()), "hearing_at")
+    host = data.get("hearing_host")
+    host = host if hasattr(host, "pk") else _staff_of(case.subject, host, field="hearing_host", label="听证主持人")
+    if host.pk in _investigators(case):
+        rules.refuse(f"{host.display_name}是本案调查人员，不能主持听证；听证由行政机关指定的非本案调查人员主持"
+                     "（行政处罚法第六十四条第四项）。", "hearing_host")
+    case.hearing_notified_on, case.hearing_at, case.hearing_host = on, at, host
+    case.hearing_place = clean_text(data.get("hearing_place"), field="hearing_place", label="听证地点", max_length=200)
+    return {"hearing_notified_on": on, "hearing_at": at, "hearing_place": case.hearing_place, "hearing_host": host.username}
+
+
+def _on_hold_hearing(case, *, on, data, **_):
+    if case.hearing_at and on < case.hearing_at.date():
+        rules.refuse(f"听证应在通知的时间（{case.hearing_at:%Y-%m-%d %H:%M}）举行（行政处罚法第六十四条第二项）。", "occurred_at")
     case.hearing_held = True
+    case.hearing_record = clean_text(data.get("content"), field="content", label="听证笔录", max_length=10000)
     _refresh_major(case)
     return {"hearing_held": True, "is_major": case.is_major}
 
 
+def _on_collective_decide(case, *, on, data, **_):
+    case.collective_on = on
+    case.collective_attendees = clean_text(data.get("attendees"), field="attendees", label="参加集体讨论的负责人",
+                                           max_length=500)
+    case.collective_record = clean_text(data.get("content"), field="content", label="集体讨论决定记录", max_length=10000)
+    return {"collective_on": on, "collective_attendees": case.collective_attendees}
+
+
 def _on_decide(case, *, on, actor, data, **_):
+    # The legal-review gate was checked by the table on the state before; the time limits are judged on the
+    # decision's own date (a back-dated decision inside the statement or hearing window is refused).
+    rules.refuse(rules.decide_problem(case, on, check_review=False), "occurred_at")
     decision = data["_decision"]
     for k, v in decision.items():
         setattr(case, k, v)
@@ -532,7 +629,7 @@ def _on_decide(case, *, on, actor, data, **_):
     penalty = case.result == Result.PENALTY
     same = (Q(result=Result.PENALTY) if penalty else ~Q(result=Result.PENALTY)) & Q(decided_on__year=on.year)
     case.decision_number = _number(case, "综执罚决" if penalty else "综执决", on.year, same)
-    case.service_due = workdays.compute_deadline(SERVICE_RULE, case.decided_on).due
+    case.service_due = workdays.compute_deadline(rules.SERVICE, case.decided_on).due
     case.publication_due = _publication_due(case)
     return dict(decision) | {"decision_number": case.decision_number, "service_due": case.service_due,
                              "publication_due": case.publication_due}
@@ -554,16 +651,32 @@ def _on_close(case, *, on, **_):
 
 
 def _on_extend(case, *, data, **_):
-    extra = clean_int(data.get("extra_days"), field="extra_days", label="延长天数", min_value=1, max_value=90)
-    case.decision_extension_days += extra
+    """第六十条 sets 90 days and no extension of its own ("另有规定的，从其规定"): an extension is recorded once, with
+    the provision the user names as its basis, audited and shown on the case."""
+    extra = clean_int(data.get("extra_days"), field="extra_days", label="延长天数", min_value=1, max_value=365)
+    case.decision_extension_basis = clean_text(
+        data.get("extension_basis"), field="extension_basis", label="延长所依据的法律、法规、规章规定", max_length=2000,
+        min_length=6)
+    case.decision_extension_days = extra
     d = decision_deadline(case)
     case.decision_due = d.due if d else None
-    return {"extension_days": case.decision_extension_days, "decision_due": case.decision_due}
+    return {"extension_days": extra, "extension_basis": case.decision_extension_basis, "decision_due": case.decision_due}
 
 
-CASE_HANDLERS = {"approve_filing": _on_approve_filing, "notify": _on_notify, "request_hearing": _on_request_hearing,
-                 "hold_hearing": _on_hold_hearing, "decide": _on_decide, "serve": _on_serve, "execute": _on_execute,
-                 "close": _on_close, "extend": _on_extend}
+CASE_HANDLERS = {"approve_filing": _on_approve_filing, "notify": _on_notify, "record_statement": _on_record_statement,
+                 "request_hearing": _on_request_hearing, "waive_hearing": _on_waive_hearing,
+                 "notify_hearing": _on_notify_hearing, "hold_hearing": _on_hold_hearing,
+                 "collective_decide": _on_collective_decide, "decide": _on_decide, "serve": _on_serve,
+                 "execute": _on_execute, "close": _on_close, "extend": _on_extend}
+
+
+def _staff_of(subject: Subject, user_id, *, field: str, label: str):
+    from . import selectors
+
+    user = selectors.user_by_id(user_id)
+    if user is None or not user.memberships.filter(is_active=True, node__path__startswith=subject.node.path).exists():
+        rules.refuse(f"请选择{subject.node.name}的工作人员作为{label}。", field)
+    return user
 
 
 @transaction.atomic
@@ -611,6 +724,7 @@ def legal_review_record(*, actor, case: Case, opinion: str, checklist: dict | No
     made = {}
 
     def handler(obj, *, actor, reason, data, transition):
+        rules.refuse(rules.reviewer_problem(ReviewerQualification.objects.filter(user=actor).first(), actor))
         text = clean_text(reasons, field="reasons", label="意见说明", max_length=5000,
                           required=opinion == LegalReview.Opinion.REJECT)
         made["review"] = LegalReview.objects.create(case=obj, node=obj.node, reviewer=actor, checklist=checklist,
@@ -621,6 +735,34 @@ def legal_review_record(*, actor, case: Case, opinion: str, checklist: dict | No
 
     review_workflow.run(case, actor=actor, name=name, version=version, reason=reasons, handler=handler)
     return made["review"]
+
+
+@transaction.atomic
+def reviewer_register(*, actor, user, reviewing_since, qualification_number: str = "",
+                      qualified_on=None) -> ReviewerQualification:
+    """Record a legal reviewer and their 法律职业资格 (行政处罚法第五十八条第二款). A reviewer who started since the 2021
+    law took effect must hold the qualification."""
+    if user is None:
+        rules.refuse("请选择法制审核人员的账号。", "user")
+    tenant = next((m.node.tenant() for m in user.memberships.filter(is_active=True).select_related("node")), None)
+    if tenant is None:
+        rules.refuse(f"{user.display_name}不属于任何街道，不能登记为法制审核人员。", "user")
+    _require(actor, "enforcement.manage", tenant)
+    values = dict(
+        reviewing_since=clean_date(reviewing_since, field="reviewing_since", label="开始从事法制审核日期", not_future=True),
+        qualification_number=clean_text(qualification_number, field="qualification_number",
+                                        label="法律职业资格证书编号", max_length=60, required=False),
+        qualified_on=clean_date(qualified_on, field="qualified_on", label="取得法律职业资格日期", required=False,
+                                not_future=True),
+    )
+    problem = rules.reviewer_problem(ReviewerQualification(user=user, **values), user)
+    if problem:
+        rules.refuse(problem, "qualification_number")
+    rec, created = ReviewerQualification.objects.update_or_create(
+        user=user, defaults=values | {"node": tenant, "recorded_by": actor, "recorded_at": clock.now()})
+    audit.record(actor=actor, action="create" if created else "update", obj=rec, node=tenant,
+                 changes=values | {"user": user.username}, action_label="登记法制审核人员及法律职业资格")
+    return rec
 
 
 # ---- publicity -----------------------------------------------------------------------------------------------
@@ -650,7 +792,7 @@ class CachedCalendar(workdays.Calendar):
 
 def publication_rule(result):
     """The DeadlineRule code of the publication deadline of a decision with this result."""
-    return PUBLISH_PENALTY_RULE if result == Result.PENALTY else PUBLISH_OTHER_RULE
+    return rules.PUBLISH_PENALTY if result == Result.PENALTY else rules.PUBLISH_OTHER
 
 
 def publication_deadline(case, *, cal=None, rule_obj=None):
@@ -738,7 +880,7 @@ def publication_mark_revoked(*, actor, publication: Publication, revoked_on, rea
 
     def handler(pub, **_):
         pub.revoked_on = revoked
-        pub.withdraw_due = workdays.compute_deadline(WITHDRAW_RULE, revoked).due
+        pub.withdraw_due = workdays.compute_deadline(rules.WITHDRAW, revoked).due
         return {"revoked_on": revoked, "withdraw_due": pub.withdraw_due}
 
     return publication_workflow.run(publication, actor=actor, name="mark_revoked", version=version, reason=reason,
@@ -753,7 +895,7 @@ def publication_withdraw(*, actor, publication: Publication, reason: str, revoke
 
     def handler(pub, *, reason, **_):
         pub.revoked_on = revoked or pub.revoked_on or clock.today()
-        pub.withdraw_due = workdays.compute_deadline(WITHDRAW_RULE, pub.revoked_on).due
+        pub.withdraw_due = workdays.compute_deadline(rules.WITHDRAW, pub.revoked_on).due
         pub.withdrawn_on = clock.today()
         pub.withdraw_reason = reason
         return {"revoked_on": pub.revoked_on, "withdraw_due": pub.withdraw_due}
@@ -818,7 +960,7 @@ def recompute_publication_due(actor):
     computation per (decision day, rule), one bulk update of the rows that changed."""
     from fazhi.core.models import DeadlineRule
 
-    rules = {r.code: r for r in DeadlineRule.objects.filter(code__in=[PUBLISH_PENALTY_RULE, PUBLISH_OTHER_RULE])}
+    rule_rows = {r.code: r for r in DeadlineRule.objects.filter(code__in=[rules.PUBLISH_PENALTY, rules.PUBLISH_OTHER])}
     cal = CachedCalendar()
     dues = {}
     changed = []
@@ -826,11 +968,11 @@ def recompute_publication_due(actor):
         .values_list("pk", "decided_on", "result", "publication_due")
     for pk, decided_on, result, stored in rows.iterator(chunk_size=5000):
         code = publication_rule(result)
-        if code not in rules:
+        if code not in rule_rows:
             continue  # rule not configured: leave the stored date as it is
         key = (decided_on, code)
         if key not in dues:
-            dues[key] = workdays.compute_deadline(code, decided_on, cal=cal, rule_obj=rules[code]).due
+            dues[key] = workdays.compute_deadline(code, decided_on, cal=cal, rule_obj=rule_rows[code]).due
         if dues[key] != stored:
             changed.append(Case(pk=pk, publication_due=dues[key]))
     Case.objects.bulk_update(changed, ["publication_due"], batch_size=1000)

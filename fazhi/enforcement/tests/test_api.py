@@ -36,9 +36,14 @@ def test_full_case_through_api(enf, users, tree, api_for):
     r = _act(head, cid, name="decide", result="penalty", fine_amount="20000", decision_text="罚款20000元", discretion_applied="严重")
     assert r.status_code == 400 and "法制审核" in r.json()["detail"]
     assert Case.objects.get(pk=cid).status == CaseStatus.NOTIFIED
+    assert _act(officer, cid, name="record_statement", statement_waived=True).status_code == 200
     assert _act(officer, cid, name="submit_review").status_code == 200
     r = reviewer.post(reverse("api_enforcement_case_review", args=[cid]), {"opinion": "approve", "checklist": ALL_OK}, format="json")
     assert r.status_code == 201, r.json()
+    r = _act(head, cid, name="decide", result="penalty", fine_amount="20000", decision_text="罚款20000元", discretion_applied="严重")
+    assert r.status_code == 400 and "第五十七条第二款" in r.json()["detail"]
+    r = _act(head, cid, name="collective_decide", attendees="主任、副主任", content="集体讨论同意")
+    assert r.status_code == 200, r.json()
     r = _act(head, cid, name="decide", result="penalty", fine_amount="20000", decision_text="罚款20000元", discretion_applied="严重")
     assert r.status_code == 200 and r.json()["status"] == "decided"
     for name in ("serve", "execute"):
