@@ -15,7 +15,7 @@ from fazhi.core.validators import clean_node
 
 from . import selectors, services
 from .models import Case, Officer, Power
-from .policies import case_policy, officer_policy, power_policy, publication_policy, step_policy
+from .policies import case_policy, officer_policy, power_policy, publication_policy, reviewer_policy, step_policy
 from .workflow import case_workflow
 
 TAGS = ["行政执法"]
@@ -477,6 +477,41 @@ class Powers(Endpoint):
         return Response(EnforcementPowerOut(power).data, status=201)
 
 
+class EnforcementReviewerIn(serializers.Serializer):
+    user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    reviewing_since = text()
+    qualification_number = text()
+    qualified_on = text()
+
+
+class EnforcementReviewerOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = serializers.IntegerField(source="user_id")
+    name = serializers.CharField(source="user.display_name")
+    reviewing_since = serializers.DateField()
+    qualification_number = serializers.CharField()
+    qualified_on = serializers.DateField()
+
+
+class Reviewers(Endpoint):
+    perms = {"GET": VIEW, "POST": MANAGE}
+    access = reviewer_policy
+
+    @doc(summary="法制审核人员：列表", responses=EnforcementReviewerOut(many=True))
+    def get(self, request):
+        return self.page(selectors.reviewers(user=request.user), EnforcementReviewerOut)
+
+    @doc(summary="法制审核人员：登记（2021年7月15日以后初次从事法制审核的须有法律职业资格，行政处罚法第五十八条第二款）",
+         request=EnforcementReviewerIn, responses=EnforcementReviewerOut)
+    def post(self, request):
+        d = _clean(self.validated(EnforcementReviewerIn))
+        rec = services.reviewer_register(actor=request.user, user=selectors.user_by_id(d.get("user") or None),
+                                         reviewing_since=d.get("reviewing_since") or None,
+                                         qualification_number=d.get("qualification_number", ""),
+                                         qualified_on=d.get("qualified_on") or None)
+        return Response(EnforcementReviewerOut(rec).data, status=201)
+
+
 urlpatterns = [
     path("cases/", Cases.as_view(), name="api_enforcement_cases"),
     path("cases/<int:pk>/", CaseDetail.as_view(), name="api_enforcement_case"),
@@ -493,4 +528,5 @@ urlpatterns = [
     path("publications/<int:pk>/withdraw/", PublicationWithdraw.as_view(), name="api_enforcement_publication_withdraw"),
     path("officers/", Officers.as_view(), name="api_enforcement_officers"),
     path("powers/", Powers.as_view(), name="api_enforcement_powers"),
+    path("reviewers/", Reviewers.as_view(), name="api_enforcement_reviewers"),
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("steps/<int:pk>/evidence/", views.EvidenceUpload.as_view(), name="evidence_upload"),
     path("deadlines/", views.Deadlines.as_view(), name="deadlines"),
     path("reviews/", views.ReviewQueue.as_view(), name="review_queue"),
+    path("reviewers/new/", views.ReviewerNew.as_view(), name="reviewer_new"),
     path("publications/", views.Publications.as_view(), name="publications"),
     path("publications/<int:pk>/withdraw/", views.PublicationWithdraw.as_view(), name="publication_withdraw"),
     path("publications/<int:pk>/revoked/", views.PublicationRevoked.as_view(), name="publication_revoked"),

@@ -16,6 +16,7 @@ from .forms import (
     EvidenceForm,
     OfficerForm,
     PowerForm,
+    ReviewerForm,
     ReviewForm,
     RevokedForm,
     StepForm,
@@ -383,7 +384,9 @@ class ReviewQueue(ListPage):
         return selectors.review_queue(user=self.request.user)
 
     def extra_context(self):
-        return {"rules": selectors.major_rules(), "checklist": REVIEW_CHECKLIST}
+        return {"rules": selectors.major_rules(), "checklist": REVIEW_CHECKLIST,
+                "reviewers": selectors.reviewers(user=self.request.user),
+                "can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
 class Publications(ListPage):
@@ -641,3 +644,26 @@ class SubjectEdit(EnforcementForm):
 
     def success_url(self, subject):
         return reverse("enforcement:power_list")
+
+
+class ReviewerNew(EnforcementForm):
+    perms = {"GET": MANAGE, "POST": MANAGE}
+    form_class = ReviewerForm
+    title = "登记法制审核人员（行政处罚法第五十八条第二款）"
+    success_message = "已登记法制审核人员。"
+
+    def get_form_kwargs(self):
+        try:
+            subject = selectors.subject_for(user=self.request.user, subject=self.request.GET.get("subject") or None)
+        except DomainError as exc:
+            raise NotFound(exc.message) from None
+        return {"subject": subject}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return services.reviewer_register(actor=self.request.user, user=selectors.user_by_id(d["user"]),
+                                          reviewing_since=d["reviewing_since"],
+                                          qualification_number=d["qualification_number"], qualified_on=d["qualified_on"])
+
+    def success_url(self, rec):
+        return reverse("enforcement:review_queue")

@@ -246,3 +246,19 @@ def test_case_page_shows_each_open_clock_with_its_explanation(make_case, users, 
     clocks = api.get(reverse("api_enforcement_case", args=[case.pk])).json()["clocks"]
     assert {c["rule"] for c in clocks} >= {"enforcement.hearing_request", "enforcement.statement", "enforcement.decision"}
     assert data is not None
+
+
+def test_reviewer_registered_through_api_and_page(enf, users, api_for, client_for):
+    api = api_for(users.enforcement_head)
+    r = api.post(reverse("api_enforcement_reviewers"), {"user": users.leader.pk, "reviewing_since": "2023-01-05"}, format="json")
+    assert r.status_code == 400 and "第五十八条第二款" in r.json()["detail"]
+    r = api.post(reverse("api_enforcement_reviewers"), {"user": users.leader.pk, "reviewing_since": "2023-01-05",
+                                                        "qualification_number": "A20223703000001"}, format="json")
+    assert r.status_code == 201 and r.json()["qualification_number"] == "A20223703000001"
+    r = api.post(reverse("api_enforcement_reviewers"), {"user": users.other_clerk.pk, "reviewing_since": "2019-01-05"},
+                 format="json")
+    assert r.status_code == 404  # another subdistrict's account: outside the head's scope
+    assert api_for(users.officer).post(reverse("api_enforcement_reviewers"), {}, format="json").status_code == 403
+    html = client_for(users.reviewer).get(reverse("enforcement:review_queue")).content.decode()
+    assert "A20223703000001" in html and "A20213701000123" in html
+    assert client_for(users.enforcement_head).get(reverse("enforcement:reviewer_new")).status_code == 200
