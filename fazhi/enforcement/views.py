@@ -44,6 +44,12 @@ class EnforcementForm(FormPage):
     def back_case(self):
         return ""
 
+    def obj(self, action: str = "view"):
+        """The URL's object through the page's access policy, fetched once per request."""
+        if not hasattr(self, "_obj"):
+            self._obj = self.get_object(self.kwargs["pk"], action)
+        return self._obj
+
     def extra_context(self) -> dict:
         return {"multipart": self.multipart, "back": self.back_case()}
 
@@ -185,9 +191,7 @@ class StepNew(EnforcementForm):
     success_message = "已记录执法环节。"
 
     def case(self):
-        if not hasattr(self, "_case"):
-            self._case = self.get_object(self.kwargs["pk"], "handle")
-        return self._case
+        return self.obj("handle")
 
     @property
     def title(self):
@@ -213,9 +217,7 @@ class StepFormPage(EnforcementForm):
     access = step_policy
 
     def step(self):
-        if not hasattr(self, "_step"):
-            self._step = self.get_object(self.kwargs["pk"], "handle" if self.request.method == "POST" else "view")
-        return self._step
+        return self.obj("handle" if self.request.method == "POST" else "view")
 
     def back_case(self):
         return self.step().case_id
@@ -315,9 +317,7 @@ class Evaluate(EnforcementForm):
     form_class = EvaluationForm
 
     def case(self):
-        if not hasattr(self, "_case"):
-            self._case = self.get_object(self.kwargs["pk"], "supervise")
-        return self._case
+        return self.obj("supervise")
 
     @property
     def title(self):
@@ -405,9 +405,7 @@ class PublicationForm(EnforcementForm):
     access = publication_policy
 
     def publication(self):
-        if not hasattr(self, "_pub"):
-            self._pub = self.get_object(self.kwargs["pk"], "publish" if self.request.method == "POST" else "view")
-        return self._pub
+        return self.obj("publish" if self.request.method == "POST" else "view")
 
     def get_form_kwargs(self):
         return {"initial": {"version": self.publication().version}}
@@ -506,9 +504,7 @@ class OfficerDetail(EnforcementForm):
     success_message = "执法证信息已保存。"
 
     def officer(self):
-        if not hasattr(self, "_officer"):
-            self._officer = self.get_object(self.kwargs["pk"], "manage" if self.request.method == "POST" else "view")
-        return self._officer
+        return self.obj("manage" if self.request.method == "POST" else "view")
 
     def get_form_kwargs(self):
         o = self.officer()
@@ -545,9 +541,7 @@ class AccountabilityNew(EnforcementForm):
     success_message = "已登记责任追究。"
 
     def officer(self):
-        if not hasattr(self, "_officer"):
-            self._officer = self.get_object(self.kwargs["pk"], "supervise")
-        return self._officer
+        return self.obj("supervise")
 
     @property
     def title(self):
