@@ -8,7 +8,7 @@ import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from fazhi.core import clock
+from fazhi.core import clock, workdays
 from fazhi.core import services as core_services
 from fazhi.core.roles import Role
 from fazhi.core.validators import make_id_number
@@ -78,9 +78,12 @@ def load(ctx):
         subject = services.subject_save(
             actor=head, unit=unit, legal_status="依据《山东省人民政府关于向乡镇（街道）赋予部分县级行政权力事项的决定》依法承接赋权事项的街道综合行政执法机构",
             address="临淄区稷下街道办事处一楼综合行政执法办公室", office_phone="0533-7180000",
-            procedures="一般程序：立案（负责人审批）→ 调查取证（两名以上持证执法人员，出示执法证件）→ 告知（陈述、申辩；较重处罚告知听证权）→ 听证（当事人5日内申请）→ 法制审核（重大执法决定）→ 决定 → 送达（7日内）→ 执行 → 结案。立案之日起90日内作出决定。",
+            procedures="一般程序：立案（负责人审批）→ 调查取证（两名以上持证执法人员，出示执法证件）→ 告知（陈述、申辩；较重处罚告知听证权）→ 陈述申辩及复核 → 听证（当事人告知后5个工作日内申请；举行听证7个工作日前通知，非本案调查人员主持）→ 法制审核（重大执法决定）→ 负责人集体讨论（情节复杂或重大违法行为）→ 决定 → 送达（7个工作日内）→ 执行 → 结案。立案之日起90日内作出决定（行政处罚法第六十条）。",
             remedies="对行政处罚决定不服的，可以自收到决定书之日起六十日内向临淄区人民政府申请行政复议，或者自收到决定书之日起六个月内向人民法院提起行政诉讼。",
-            complaints="投诉举报电话：12345政务服务便民热线；监督电话：0533-7180001（街道司法所）；来信来访：稷下街道办事处信访办公室。")
+            complaints="投诉举报电话：12345政务服务便民热线；监督电话：0533-7180001（街道司法所）；来信来访：稷下街道办事处信访办公室。",
+            reconsideration_body="临淄区人民政府", litigation_court="淄博市临淄区人民法院")
+        services.reviewer_register(actor=head, user=reviewer, reviewing_since=datetime.date(2022, 3, 1),
+                                   qualification_number="A20213703051234", qualified_on=datetime.date(2021, 12, 10))
         powers = {code: services.power_create(actor=head, subject=subject, code=code, name=name, power_type=ptype, legal_basis=basis,
                                               discretion=disc) for code, name, ptype, basis, disc in POWERS}
         valid = dict(issuing_authority="淄博市人民政府", valid_from=datetime.date(2021, 3, 1), valid_until=datetime.date(2027, 2, 28))
@@ -151,6 +154,15 @@ def load(ctx):
                                             content=None if fine else "告知检查发现的问题及拟责令改正的决定，听取当事人陈述、申辩。")
             if case.is_major:
                 case = services.case_transition(actor=team[0].user, case=case, name="submit_review")
+            elif i % 3:
+                case = services.case_transition(actor=team[0].user, case=case, name="record_statement", statement_waived=True,
+                                                occurred_at=clock.now())
+        if not case.is_major and not i % 3:
+            with _at(d2 + datetime.timedelta(days=1), 15):
+                case = services.case_transition(
+                    actor=team[0].user, case=case, name="record_statement",
+                    statement_text="当事人称系初次违法，已认识到错误并愿意立即改正，请求从轻处理。",
+                    statement_review="经复核，当事人所述初次违法、主动改正的情况属实，已在裁量中予以考虑。")
         if case.is_major:
             with _at(d2 + datetime.timedelta(days=3), 15):
                 services.legal_review_record(actor=reviewer, case=case, opinion="reject", checklist={"subject": True, "qualification": True},
@@ -160,16 +172,34 @@ def load(ctx):
                 services.step_record(actor=team[0].user, case=case, kind=StepKind.EVIDENCE, place="恒通公司工地",
                                      content="调取过磅单12张、询问证人2名。", officers=ids, documents="证据清单")
                 case = services.case_transition(actor=team[0].user, case=case, name="notify", place="综合行政执法办公室",
-                                                officers=ids, proposed_fine=fine)
+                                                officers=ids, proposed_fine=fine, heavy_penalty=True)
+                case = services.case_transition(actor=team[0].user, case=case, name="request_hearing",
+                                                content="当事人书面要求举行听证。")
+                hearing_day = workdays.add_working_days(clock.today(), 8)
+                case = services.case_transition(actor=head, case=case, name="notify_hearing", hearing_place="街道办事处三楼会议室",
+                                                hearing_at=datetime.datetime.combine(hearing_day, datetime.time(9, 30)),
+                                                hearing_host=supervisor.pk)
+            with _at(hearing_day, 11):
+                case = services.case_transition(
+                    actor=team[0].user, case=case, name="hold_hearing", place="街道办事处三楼会议室", officers=ids,
+                    content="听证笔录：调查人员提出违法事实、证据和处罚建议；当事人委托代理人申辩并质证；笔录经当事人核对后签字。")
+                case = services.case_transition(
+                    actor=team[0].user, case=case, name="record_statement",
+                    statement_text="当事人申辩倾倒系分包单位所为。",
+                    statement_review="经复核，分包合同约定由当事人负责清运，申辩理由不成立，不予采纳。")
                 case = services.case_transition(actor=team[0].user, case=case, name="submit_review")
-            with _at(d2 + datetime.timedelta(days=8), 15):
+            d2 = hearing_day
+            with _at(d2 + datetime.timedelta(days=2), 15):
                 services.legal_review_record(actor=reviewer, case=case, opinion="approve",
                                              checklist={k: True for k in ("subject", "qualification", "procedure", "facts", "basis",
                                                                           "powers", "documents", "criminal")},
                                              reasons="主体合法、程序合法、事实清楚、证据充分、适用依据正确、裁量适当；不涉嫌犯罪。")
                 case.refresh_from_db()
+                case = services.case_transition(actor=head, case=case, name="collective_decide",
+                                                attendees="街道办事处主任、分管副主任、综合行政执法办公室主任",
+                                                content="经集体讨论，同意按听证笔录认定的事实和法制审核意见作出罚款决定。")
             major_done = True
-            d2 = d2 + datetime.timedelta(days=8)
+            d2 = d2 + datetime.timedelta(days=2)
         d3 = d2 + datetime.timedelta(days=6)
         result = ("penalty" if i % 6 else "no_penalty") if fine else "order"
         with _at(d3, 11):
@@ -211,4 +241,13 @@ def load(ctx):
         with _at(datetime.date(2023, 12, 20), 10):
             services.accountability_record(actor=supervisor, officer=officers["officer3"], case=closed_cases[0], measure="批评教育",
                                            description="现场检查笔录未由当事人签字确认，文书不规范。")
+    if len(closed_cases) > 1:
+        pub = closed_cases[1].publications.first()
+        if pub is not None:
+            with _at(datetime.date(2023, 12, 21), 10):
+                pub = services.publication_mark_revoked(actor=disclosure, publication=pub, revoked_on="2023-12-20",
+                                                        reason="经行政复议，原决定被变更（临政复决〔2023〕12号）")
+            with _at(datetime.date(2023, 12, 22), 10):
+                services.publication_withdraw(actor=disclosure, publication=pub,
+                                              reason="原行政处罚决定已经行政复议依法变更，现撤回原决定信息。")
     ctx.log.append(f"行政执法：{n_cases} 件案件，{len(closed_cases)} 件结案")

@@ -1,72 +1,80 @@
-"""JSON API of the enforcement module: thin, the same services and scoped selectors as the workbench."""
+"""JSON API of the enforcement module: ``Endpoint`` classes on the one gate (fazhi.core.endpoints) — permission per
+method, objects through the access policies, input shaped by serializers, every rule in services.py."""
 from django.conf import settings
 from django.urls import path
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view, parser_classes
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from fazhi.core import files, policy
-from fazhi.core.errors import DomainError, NotAllowed
-from fazhi.core.models import OrgNode, User
+from fazhi.core import clock, files
+from fazhi.core.endpoints import Endpoint
+from fazhi.core.errors import DomainError
+from fazhi.core.validators import clean_node
 
 from . import selectors, services
+from .models import Case, Officer, Power
+from .policies import case_policy, officer_policy, power_policy, publication_policy, reviewer_policy, step_policy
 from .workflow import case_workflow
+
+TAGS = ["行政执法"]
+VIEW, HANDLE, MANAGE = "enforcement.view", "enforcement.handle", "enforcement.manage"
 
 
 def doc(**kwargs):
-    """extend_schema with JSON-object request/response defaults (the views answer plain JSON built from services)."""
     kwargs.setdefault("request", OpenApiTypes.OBJECT)
     kwargs.setdefault("responses", OpenApiTypes.OBJECT)
-    kwargs.setdefault("tags", ["行政执法"])
+    kwargs.setdefault("tags", TAGS)
     return extend_schema(**kwargs)
 
 
-class PowerSerializer(serializers.ModelSerializer):
+def text(**kwargs):
+    """A text field shaped only (the service cleans it and says what is wrong in Chinese)."""
+    return serializers.CharField(required=False, allow_blank=True, allow_null=True, trim_whitespace=False, **kwargs)
+
+
+def ids():
+    return serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
+
+
+# ---- output ---------------------------------------------------------------------------------------------------
+
+class EnforcementPowerOut(serializers.ModelSerializer):
     power_type_label = serializers.CharField(source="get_power_type_display", read_only=True)
+    subject_name = serializers.CharField(source="subject.unit.name", read_only=True)
 
     class Meta:
-        from .models import Power
-
         model = Power
-        fields = ["id", "code", "name", "power_type", "power_type_label", "legal_basis", "discretion", "is_active", "version"]
+        fields = ["id", "subject", "subject_name", "code", "name", "power_type", "power_type_label", "legal_basis",
+                  "discretion", "is_active", "version"]
 
 
-class OfficerSerializer(serializers.ModelSerializer):
+class EnforcementOfficerOut(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     certificate_valid = serializers.SerializerMethodField()
 
     class Meta:
-        from .models import Officer
-
         model = Officer
         fields = ["id", "name", "user", "certificate_number", "issuing_authority", "valid_from", "valid_until", "status",
                   "status_label", "certificate_valid", "version"]
 
-    def get_certificate_valid(self, obj):
-        from fazhi.core import clock
-
+    def get_certificate_valid(self, obj) -> bool:
         return obj.cert_valid(clock.today())
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class EnforcementCaseListOut(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     power_name = serializers.CharField(source="power.name", read_only=True)
     node_name = serializers.CharField(source="node.name", read_only=True)
 
     class Meta:
-        from .models import Case
-
         model = Case
-        fields = ["id", "number", "title", "power", "power_name", "node", "node_name", "status", "status_label", "is_major",
-                  "filed_on", "decision_due", "decided_on", "result", "fine_amount", "closed_on", "version"]
+        fields = ["id", "number", "title", "power", "power_name", "node", "node_name", "status", "status_label",
+                  "is_major", "filed_on", "decision_due", "decided_on", "result", "fine_amount", "closed_on", "version"]
 
 
-class StepSerializer(serializers.Serializer):
+class EnforcementStepOut(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     kind_label = serializers.CharField(source="get_kind_display")
@@ -80,167 +88,15 @@ class StepSerializer(serializers.Serializer):
     corrects = serializers.IntegerField(source="corrects_id", allow_null=True)
     evidence = serializers.SerializerMethodField()
 
-    def get_officers(self, obj):
+    def get_officers(self, obj) -> list[str]:
         return [o.name for o in obj.officers.all()]
 
-    def get_evidence(self, obj):
-        return [{"uuid": str(f.uuid), "name": f.original_name, "sha256": f.sha256, "size": f.size, "content_type": f.content_type}
-                for f in obj.evidence]
+    def get_evidence(self, obj) -> list[dict]:
+        return [{"uuid": str(f.uuid), "name": f.original_name, "sha256": f.sha256, "size": f.size,
+                 "content_type": f.content_type} for f in obj.evidence]
 
 
-def _case_payload(case, user):
-    steps = selectors.case_steps(case)
-    data = CaseListSerializer(case).data
-    data.update({
-        "party_kind": case.party_kind, "party_name": case.party_name, "facts": case.facts, "major_reasons": case.major_reasons,
-        "decision_number": case.decision_number, "decision_text": case.decision_text, "decision_basis": case.decision_basis,
-        "service_due": case.service_due, "served_on": case.served_on,
-        "officers": [o.name for o in case.officers.all()],
-        "steps": StepSerializer(steps, many=True).data,
-        "steps_lacking_av": [s.pk for s in selectors.steps_lacking_av(steps)],
-        "available_actions": [{"name": t.name, "label": t.label, "fields": list(t.fields), "requires_reason": t.requires_reason}
-                              for t in case_workflow.available(case, user)],
-        "reviews": [{"opinion": r.opinion, "reviewer": r.reviewer.display_name, "reasons": r.reasons, "at": r.reviewed_at}
-                    for r in selectors.reviews_of(case)],
-    })
-    d = services.decision_deadline(case)
-    data["decision_deadline"] = d.as_dict() if d else None
-    return data
-
-
-def _page(request, qs, serializer):
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(qs, request)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
-
-
-def _subject(user):
-    subject = selectors.subject_list(user=user).first()
-    if subject is None:
-        raise DomainError("尚未登记执法主体。")
-    return subject
-
-
-def _perm(user, perm):
-    if not policy.has_perm(user, perm):
-        raise NotAllowed()
-
-
-@doc(summary="执法案件：列表（管辖范围内）/ 登记")
-@api_view(["GET", "POST"])
-def cases(request):
-    _perm(request.user, "enforcement.view")
-    if request.method == "GET":
-        return _page(request, selectors.case_list(user=request.user, filters=request.GET), CaseListSerializer)
-    d = request.data
-    subject = _subject(request.user)
-    node = OrgNode.objects.filter(pk=d.get("node")).first() if str(d.get("node", "")).isdigit() else None
-    power = selectors.power_list(user=request.user).filter(pk=d.get("power")).first() if str(d.get("power", "")).isdigit() else None
-    case = services.case_create(
-        actor=request.user, subject=subject, power=power, node=node, title=d.get("title"), party_kind=d.get("party_kind"),
-        party_name=d.get("party_name"), party_id_number=d.get("party_id_number", ""), party_phone=d.get("party_phone", ""),
-        party_address=d.get("party_address", ""), facts=d.get("facts"), officers=d.get("officers") or [],
-        involves_public_interest=bool(d.get("involves_public_interest")), is_complex=bool(d.get("is_complex")))
-    return Response(_case_payload(case, request.user), status=201)
-
-
-@doc(summary="执法案件详情（含环节、证据、可执行操作）", operation_id="enforcement_case_detail")
-@api_view(["GET"])
-def case_detail(request, pk):
-    return Response(_case_payload(selectors.case_get_for_user(user=request.user, pk=pk), request.user))
-
-
-TRANSITION_FIELDS = ("occurred_at", "place", "officers", "content", "documents", "heavy_penalty", "proposed_fine", "result",
-                     "fine_amount", "decision_text", "decision_basis", "discretion_applied", "extra_days")
-
-
-@doc(summary="办理操作（name：approve_filing/reject_filing/notify/request_hearing/hold_hearing/submit_review/decide/serve/execute/close/extend）")
-@api_view(["POST"])
-def case_transition(request, pk):
-    case = selectors.case_get_for_user(user=request.user, pk=pk)
-    d = request.data
-    data = {k: d.get(k) for k in TRANSITION_FIELDS if k in d}
-    if "heavy_penalty" in data:
-        data["heavy_penalty"] = str(data["heavy_penalty"]).lower() in {"1", "true", "yes", "on"}
-    case = services.case_transition(actor=request.user, case=case, name=str(d.get("name", "")), version=d.get("version"),
-                                    reason=d.get("reason", ""), **data)
-    return Response(_case_payload(case, request.user))
-
-
-@doc(summary="记录调查取证环节（现场检查/询问调查/调查取证）")
-@api_view(["POST"])
-def case_steps(request, pk):
-    case = selectors.case_get_for_user(user=request.user, pk=pk)
-    d = request.data
-    step = services.step_record(actor=request.user, case=case, kind=d.get("kind"), content=d.get("content"),
-                                occurred_at=d.get("occurred_at"), place=d.get("place", ""), documents=d.get("documents", ""),
-                                officers=d.get("officers") or [])
-    return Response({"id": step.pk, "kind": step.kind, "av_required": step.av_required}, status=201)
-
-
-@doc(summary="环节记录：已记录的环节不能修改或删除（返回400），请用 correct 新增更正记录")
-@api_view(["GET", "PUT", "PATCH", "DELETE"])
-def step_detail(request, pk):
-    step = selectors.step_get_for_user(user=request.user, pk=pk)
-    if request.method == "GET":
-        step.evidence = list(files.files_of(step))
-        step.has_av = any(f.content_type.startswith(("audio/", "video/")) for f in step.evidence)
-        return Response(StepSerializer(step).data)
-    services.step_update(actor=request.user, step=step, **dict(request.data))
-
-
-@doc(summary="更正环节记录（新增一条指向原记录的更正）")
-@api_view(["POST"])
-def step_correct(request, pk):
-    step = selectors.step_get_for_user(user=request.user, pk=pk)
-    correction = services.step_correct(actor=request.user, step=step, content=request.data.get("content"), reason=request.data.get("reason"))
-    return Response({"id": correction.pk, "corrects": step.pk}, status=201)
-
-
-@doc(summary="上传证据文件（multipart，字段 file；按内容校验类型，超过上限即停止接收）",
-               request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}})
-@api_view(["POST"])
-@parser_classes([MultiPartParser])
-def _step_evidence(request, pk):
-    step = selectors.step_get_for_user(user=request.user, pk=pk)
-    upload = request.FILES.get("file")
-    if getattr(request._request, "upload_too_large", False):
-        raise DomainError(f"上传的文件超过大小上限 {files.human_size(settings.FAZHI['EVIDENCE_MAX_BYTES'])}，未保存。",
-                          field_errors={"file": "文件过大。"})
-    stored = services.evidence_upload(actor=request.user, step=step, upload=upload)
-    return Response({"uuid": str(stored.uuid), "name": stored.original_name, "sha256": stored.sha256, "size": stored.size,
-                     "content_type": stored.content_type}, status=201)
-
-
-@csrf_exempt
-def step_evidence(request, pk):
-    """Install the streaming size limit before DRF (authentication, CSRF) reads the body."""
-    files.limit_uploads(request, settings.FAZHI["EVIDENCE_MAX_BYTES"])
-    return _step_evidence(request, pk)
-
-
-@doc(summary="法制审核意见（opinion=approve/reject，checklist 为审核要点）")
-@api_view(["POST"])
-@parser_classes([JSONParser, FormParser, MultiPartParser])
-def case_review(request, pk):
-    case = selectors.case_get_for_user(user=request.user, pk=pk)
-    d = request.data
-    checklist = d.get("checklist") if isinstance(d.get("checklist"), dict) else {}
-    review = services.legal_review_record(actor=request.user, case=case, opinion=d.get("opinion"), checklist=checklist,
-                                          reasons=d.get("reasons", ""), version=d.get("version"))
-    return Response({"id": review.pk, "opinion": review.opinion, "case_status": review.case.status}, status=201)
-
-
-@doc(summary="公示执法决定（scrub=true 时自动隐去证件号和电话）")
-@api_view(["POST"])
-def case_publish(request, pk):
-    case = selectors.case_get_for_user(user=request.user, pk=pk)
-    pub = services.publication_publish(actor=request.user, case=case, scrub=str(request.data.get("scrub", "")).lower() in {"1", "true"})
-    return Response({"id": pub.pk, "body": pub.body, "party_display": pub.party_display, "due_date": pub.due_date,
-                     "on_time": pub.on_time, "scrubbed": pub.scrubbed}, status=201)
-
-
-class PublicationSerializer(serializers.Serializer):
+class EnforcementPublicationOut(serializers.Serializer):
     id = serializers.IntegerField()
     case = serializers.IntegerField(source="case_id")
     kind = serializers.CharField()
@@ -254,83 +110,423 @@ class PublicationSerializer(serializers.Serializer):
     revoked_on = serializers.DateField()
     withdraw_due = serializers.DateField()
     withdrawn_on = serializers.DateField()
+    withdraw_reason = serializers.CharField()
     version = serializers.IntegerField()
 
 
-@doc(summary="执法决定公示列表（管辖范围内）")
-@api_view(["GET"])
-def publications(request):
-    _perm(request.user, "enforcement.view")
-    return _page(request, selectors.publication_list(user=request.user, filters=request.GET), PublicationSerializer)
+def case_payload(case: Case, user) -> dict:
+    steps = selectors.case_steps(case)
+    data = EnforcementCaseListOut(case).data
+    data.update({
+        "party_kind": case.party_kind, "party_name": case.party_name, "facts": case.facts,
+        "major_reasons": case.major_reasons, "decision_number": case.decision_number,
+        "decision_text": case.decision_text, "decision_basis": case.decision_basis,
+        "service_due": case.service_due, "served_on": case.served_on,
+        "officers": [o.name for o in case.officers.all()],
+        "steps": EnforcementStepOut(steps, many=True).data,
+        "steps_lacking_av": [s.pk for s in selectors.steps_lacking_av(steps)],
+        "available_actions": [{"name": t.name, "label": t.label, "fields": list(t.fields),
+                               "requires_reason": t.requires_reason} for t in case_workflow.available(case, user)],
+        "reviews": [{"opinion": r.opinion, "reviewer": r.reviewer.display_name, "reasons": r.reasons,
+                     "at": r.reviewed_at} for r in selectors.reviews_of(case)],
+    })
+    data["clocks"] = [d.as_dict() | {"status": status} for d, status in services.open_clocks(case)]
+    d = services.decision_deadline(case)
+    data["decision_deadline"] = d.as_dict() if d else None
+    return data
 
 
-@doc(summary="登记原决定被撤销/变更（开始计算3个工作日撤回期限）")
-@api_view(["POST"])
-def publication_revoked(request, pk):
-    pub = selectors.publication_get_for_user(user=request.user, pk=pk)
-    pub = services.publication_mark_revoked(actor=request.user, publication=pub, revoked_on=request.data.get("revoked_on"),
-                                            reason=request.data.get("reason"), version=request.data.get("version"))
-    return Response(PublicationSerializer(pub).data)
+# ---- input ----------------------------------------------------------------------------------------------------
+
+class EnforcementCaseIn(serializers.Serializer):
+    subject = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    power = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    node = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    title = text()
+    party_kind = text()
+    party_name = text()
+    party_id_number = text()
+    party_phone = text()
+    party_address = text()
+    facts = text()
+    officers = ids()
+    involves_public_interest = serializers.BooleanField(required=False, default=False)
+    is_complex = serializers.BooleanField(required=False, default=False)
 
 
-@doc(summary="撤回执法决定公示")
-@api_view(["POST"])
-def publication_withdraw(request, pk):
-    pub = selectors.publication_get_for_user(user=request.user, pk=pk)
-    pub = services.publication_withdraw(actor=request.user, publication=pub, reason=request.data.get("reason"),
-                                        revoked_on=request.data.get("revoked_on"), version=request.data.get("version"))
-    return Response({"id": pub.pk, "status": pub.status, "withdraw_due": pub.withdraw_due})
+TRANSITION_TEXT = ("occurred_at", "place", "content", "documents", "proposed_fine", "result", "fine_amount",
+                   "decision_text", "decision_basis", "discretion_applied", "extra_days", "extension_basis",
+                   "statement_text", "statement_review", "hearing_at", "hearing_place", "hearing_host", "attendees")
 
 
-@doc(summary="案卷评查（scores: {项目: 分}）")
-@api_view(["POST"])
-def case_evaluate(request, pk):
-    case = selectors.case_get_for_user(user=request.user, pk=pk)
-    scores = request.data.get("scores") if isinstance(request.data.get("scores"), dict) else {}
-    ev = services.evaluation_record(actor=request.user, case=case, scores=scores, findings=request.data.get("findings"))
-    return Response({"id": ev.pk, "total": ev.total}, status=201)
+class EnforcementTransitionIn(serializers.Serializer):
+    name = serializers.CharField(max_length=40)
+    version = serializers.IntegerField(required=False, allow_null=True)
+    reason = text()
+    officers = ids()
+    heavy_penalty = serializers.BooleanField(required=False)
+    statement_waived = serializers.BooleanField(required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in TRANSITION_TEXT:
+            fields[name] = text()
+        return fields
 
 
-@doc(summary="执法人员：列表 / 登记")
-@api_view(["GET", "POST"])
-def officers(request):
-    _perm(request.user, "enforcement.view")
-    if request.method == "GET":
-        return _page(request, selectors.officer_list(user=request.user, filters=request.GET), OfficerSerializer)
-    d = request.data
-    user = User.objects.filter(pk=d.get("user")).first() if str(d.get("user", "")).isdigit() else None
-    officer = services.officer_create(actor=request.user, subject=_subject(request.user), user=user,
-                                      certificate_number=d.get("certificate_number", ""), issuing_authority=d.get("issuing_authority", ""),
-                                      valid_from=d.get("valid_from"), valid_until=d.get("valid_until"), status=d.get("status") or "active")
-    return Response(OfficerSerializer(officer).data, status=201)
+class EnforcementStepIn(serializers.Serializer):
+    kind = text()
+    content = text()
+    occurred_at = text()
+    place = text()
+    documents = text()
+    officers = ids()
 
 
-@doc(summary="权责清单：列表 / 新增")
-@api_view(["GET", "POST"])
-def powers(request):
-    _perm(request.user, "enforcement.view")
-    if request.method == "GET":
-        return _page(request, selectors.power_list(user=request.user, filters=request.GET), PowerSerializer)
-    d = request.data
-    power = services.power_create(actor=request.user, subject=_subject(request.user), code=d.get("code"), name=d.get("name"),
-                                  power_type=d.get("power_type"), legal_basis=d.get("legal_basis"), discretion=d.get("discretion", ""))
-    return Response(PowerSerializer(power).data, status=201)
+class EnforcementCorrectionIn(serializers.Serializer):
+    content = text()
+    reason = text()
+
+
+class EnforcementReviewIn(serializers.Serializer):
+    opinion = text()
+    checklist = serializers.DictField(child=serializers.BooleanField(), required=False)
+    reasons = text()
+    version = serializers.IntegerField(required=False, allow_null=True)
+
+
+class EnforcementPublishIn(serializers.Serializer):
+    scrub = serializers.BooleanField(required=False, default=False)
+
+
+class EnforcementRevokedIn(serializers.Serializer):
+    revoked_on = text()
+    reason = text()
+    version = serializers.IntegerField(required=False, allow_null=True)
+
+
+class EnforcementEvaluationIn(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.IntegerField(), required=False)
+    findings = text()
+
+
+class EnforcementOfficerIn(serializers.Serializer):
+    subject = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    certificate_number = text()
+    issuing_authority = text()
+    valid_from = text()
+    valid_until = text()
+    status = text()
+
+
+class EnforcementPowerIn(serializers.Serializer):
+    subject = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=100)
+    code = text()
+    name = text()
+    power_type = text()
+    legal_basis = text()
+    discretion = text()
+
+
+def _clean(data: dict) -> dict:
+    return {k: ("" if v is None else v) for k, v in data.items()}
+
+
+# ---- cases ------------------------------------------------------------------------------------------------------
+
+class Cases(Endpoint):
+    perms = {"GET": VIEW, "POST": HANDLE}
+    access = case_policy
+
+    @doc(summary="执法案件：列表（管辖范围内）", responses=EnforcementCaseListOut(many=True))
+    def get(self, request):
+        return self.page(selectors.case_list(user=request.user, filters=request.query_params), EnforcementCaseListOut)
+
+    @doc(summary="执法案件：登记（发生地所在街道的执法主体）", request=EnforcementCaseIn)
+    def post(self, request):
+        d = _clean(self.validated(EnforcementCaseIn))
+        node = clean_node(request.user, d.get("node") or "", perm=HANDLE, field="node", label="发生地")
+        subject = selectors.subject_for(user=request.user, subject=d.get("subject") or None, action="handle", node=node)
+        power = selectors.power_list(user=request.user).filter(pk=d.get("power") or 0, subject=subject).first()
+        case = services.case_create(
+            actor=request.user, subject=subject, power=power, node=node, title=d["title"] if "title" in d else "",
+            party_kind=d.get("party_kind", ""), party_name=d.get("party_name", ""),
+            party_id_number=d.get("party_id_number", ""), party_phone=d.get("party_phone", ""),
+            party_address=d.get("party_address", ""), facts=d.get("facts", ""), officers=d.get("officers") or [],
+            involves_public_interest=d["involves_public_interest"], is_complex=d["is_complex"])
+        return Response(case_payload(case, request.user), status=201)
+
+
+class CaseDetail(Endpoint):
+    perms = {"GET": VIEW}
+    access = case_policy
+
+    @doc(summary="执法案件详情（含环节、证据、期限、可执行操作）", operation_id="enforcement_case_detail")
+    def get(self, request, pk):
+        return Response(case_payload(self.get_object(pk), request.user))
+
+
+class CaseTransition(Endpoint):
+    perms = {"POST": VIEW}
+    access = case_policy
+
+    @doc(summary="办理操作（name 见详情中的 available_actions）", request=EnforcementTransitionIn)
+    def post(self, request, pk):
+        case = self.get_object(pk)
+        d = self.validated(EnforcementTransitionIn)
+        data = {k: v for k, v in d.items() if k not in ("name", "version", "reason") and v is not None}
+        case = services.case_transition(actor=request.user, case=case, name=d["name"], version=d.get("version"),
+                                        reason=d.get("reason") or "", **data)
+        return Response(case_payload(case, request.user))
+
+
+class CaseSteps(Endpoint):
+    perms = {"POST": HANDLE}
+    access = case_policy
+
+    @doc(summary="记录调查取证环节（现场检查/询问调查/调查取证）", request=EnforcementStepIn)
+    def post(self, request, pk):
+        case = self.get_object(pk, "handle")
+        d = _clean(self.validated(EnforcementStepIn))
+        step = services.step_record(actor=request.user, case=case, kind=d.get("kind", ""), content=d.get("content", ""),
+                                    occurred_at=d.get("occurred_at"), place=d.get("place", ""),
+                                    documents=d.get("documents", ""), officers=d.get("officers") or [])
+        return Response({"id": step.pk, "kind": step.kind, "av_required": step.av_required}, status=201)
+
+
+class StepDetail(Endpoint):
+    perms = {"GET": VIEW, "PUT": HANDLE, "PATCH": HANDLE, "DELETE": HANDLE}
+    access = step_policy
+
+    @doc(summary="环节记录", responses=EnforcementStepOut)
+    def get(self, request, pk):
+        step = self.get_object(pk)
+        step.evidence = list(files.files_of(step))
+        step.has_av = any(f.content_type.startswith(("audio/", "video/")) for f in step.evidence)
+        return Response(EnforcementStepOut(step).data)
+
+    def _immutable(self, request, pk):
+        services.step_update(actor=request.user, step=self.get_object(pk, "handle"))
+
+    @doc(summary="已记录的环节不能修改（400），请用 correct 新增更正记录")
+    def put(self, request, pk):
+        self._immutable(request, pk)
+
+    @doc(summary="已记录的环节不能修改（400），请用 correct 新增更正记录")
+    def patch(self, request, pk):
+        self._immutable(request, pk)
+
+    @doc(summary="已记录的环节不能删除（400）")
+    def delete(self, request, pk):
+        self._immutable(request, pk)
+
+
+class StepCorrect(Endpoint):
+    perms = {"POST": HANDLE}
+    access = step_policy
+
+    @doc(summary="更正环节记录（新增一条指向原记录的更正）", request=EnforcementCorrectionIn)
+    def post(self, request, pk):
+        step = self.get_object(pk, "handle")
+        d = _clean(self.validated(EnforcementCorrectionIn))
+        correction = services.step_correct(actor=request.user, step=step, content=d.get("content", ""),
+                                           reason=d.get("reason", ""))
+        return Response({"id": correction.pk, "corrects": step.pk}, status=201)
+
+
+class TooLarge(DomainError):
+    status_code = 413
+
+
+class StepEvidence(Endpoint):
+    """The core middleware installs the evidence size limit for /api/enforcement/ before anything reads the body."""
+
+    perms = {"POST": HANDLE}
+    access = step_policy
+    parser_classes = [MultiPartParser]
+
+    @doc(summary="上传证据文件（multipart，字段 file；按内容校验类型，超过上限即停止接收）",
+         request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}})
+    def post(self, request, pk):
+        step = self.get_object(pk, "handle")
+        upload = request.FILES.get("file")
+        if getattr(request._request, "upload_too_large", False):
+            raise TooLarge(f"上传的文件超过大小上限 {files.human_size(settings.FAZHI['EVIDENCE_MAX_BYTES'])}，未保存。",
+                           field_errors={"file": "文件过大。"}, code="too_large")
+        stored = services.evidence_upload(actor=request.user, step=step, upload=upload)
+        return Response({"uuid": str(stored.uuid), "name": stored.original_name, "sha256": stored.sha256,
+                         "size": stored.size, "content_type": stored.content_type}, status=201)
+
+
+class CaseReview(Endpoint):
+    perms = {"POST": "enforcement.review"}
+    access = case_policy
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @doc(summary="法制审核意见（opinion=approve/reject，checklist 为审核要点）", request=EnforcementReviewIn)
+    def post(self, request, pk):
+        case = self.get_object(pk)
+        d = self.validated(EnforcementReviewIn)
+        review = services.legal_review_record(actor=request.user, case=case, opinion=d.get("opinion") or "",
+                                              checklist=d.get("checklist") or {}, reasons=d.get("reasons") or "",
+                                              version=d.get("version"))
+        return Response({"id": review.pk, "opinion": review.opinion, "case_status": review.case.status}, status=201)
+
+
+class CasePublish(Endpoint):
+    perms = {"POST": "enforcement.publish"}
+    access = case_policy
+
+    @doc(summary="公示执法决定（scrub=true 时自动隐去证件号和电话）", request=EnforcementPublishIn)
+    def post(self, request, pk):
+        case = self.get_object(pk, "publish")
+        pub = services.publication_publish(actor=request.user, case=case, scrub=self.validated(EnforcementPublishIn)["scrub"])
+        return Response({"id": pub.pk, "body": pub.body, "party_display": pub.party_display, "due_date": pub.due_date,
+                         "on_time": pub.on_time, "scrubbed": pub.scrubbed}, status=201)
+
+
+class CaseEvaluate(Endpoint):
+    perms = {"POST": "enforcement.supervise"}
+    access = case_policy
+
+    @doc(summary="案卷评查（scores: {项目: 分}）", request=EnforcementEvaluationIn)
+    def post(self, request, pk):
+        case = self.get_object(pk, "supervise")
+        d = self.validated(EnforcementEvaluationIn)
+        ev = services.evaluation_record(actor=request.user, case=case, scores=d.get("scores") or {},
+                                        findings=d.get("findings") or "")
+        return Response({"id": ev.pk, "total": ev.total}, status=201)
+
+
+# ---- publicity --------------------------------------------------------------------------------------------------
+
+class Publications(Endpoint):
+    perms = {"GET": VIEW}
+    access = publication_policy
+
+    @doc(summary="执法决定公示列表（管辖范围内）", responses=EnforcementPublicationOut(many=True))
+    def get(self, request):
+        return self.page(selectors.publication_list(user=request.user, filters=request.query_params), EnforcementPublicationOut)
+
+
+class PublicationRevoked(Endpoint):
+    perms = {"POST": "enforcement.publish"}
+    access = publication_policy
+
+    @doc(summary="登记原决定被撤销/变更（开始计算撤回期限）", request=EnforcementRevokedIn, responses=EnforcementPublicationOut)
+    def post(self, request, pk):
+        pub = self.get_object(pk)
+        d = self.validated(EnforcementRevokedIn)
+        pub = services.publication_mark_revoked(actor=request.user, publication=pub, revoked_on=d.get("revoked_on"),
+                                                reason=d.get("reason") or "", version=d.get("version"))
+        return Response(EnforcementPublicationOut(pub).data)
+
+
+class PublicationWithdraw(Endpoint):
+    perms = {"POST": "enforcement.publish"}
+    access = publication_policy
+
+    @doc(summary="撤回执法决定公示（理由向社会公开）", request=EnforcementRevokedIn)
+    def post(self, request, pk):
+        pub = self.get_object(pk)
+        d = self.validated(EnforcementRevokedIn)
+        pub = services.publication_withdraw(actor=request.user, publication=pub, reason=d.get("reason") or "",
+                                            revoked_on=d.get("revoked_on"), version=d.get("version"))
+        return Response({"id": pub.pk, "status": pub.status, "withdraw_due": pub.withdraw_due,
+                         "withdrawn_on": pub.withdrawn_on, "withdraw_reason": pub.withdraw_reason})
+
+
+# ---- officers, powers -------------------------------------------------------------------------------------------
+
+class Officers(Endpoint):
+    perms = {"GET": VIEW, "POST": MANAGE}
+    access = officer_policy
+
+    @doc(summary="执法人员：列表", responses=EnforcementOfficerOut(many=True))
+    def get(self, request):
+        return self.page(selectors.officer_list(user=request.user, filters=request.query_params), EnforcementOfficerOut)
+
+    @doc(summary="执法人员：登记（账号须为该执法主体所在街道的工作人员）", request=EnforcementOfficerIn, responses=EnforcementOfficerOut)
+    def post(self, request):
+        d = _clean(self.validated(EnforcementOfficerIn))
+        subject = selectors.subject_for(user=request.user, subject=d.get("subject") or None)
+        user = selectors.user_by_id(d.get("user") or None)
+        officer = services.officer_create(
+            actor=request.user, subject=subject, user=user, certificate_number=d.get("certificate_number", ""),
+            issuing_authority=d.get("issuing_authority", ""), valid_from=d.get("valid_from") or None,
+            valid_until=d.get("valid_until") or None, status=d.get("status") or Officer.Status.ACTIVE)
+        return Response(EnforcementOfficerOut(officer).data, status=201)
+
+
+class Powers(Endpoint):
+    perms = {"GET": VIEW, "POST": MANAGE}
+    access = power_policy
+
+    @doc(summary="权责清单：列表", responses=EnforcementPowerOut(many=True))
+    def get(self, request):
+        return self.page(selectors.power_list(user=request.user, filters=request.query_params), EnforcementPowerOut)
+
+    @doc(summary="权责清单：新增（区级账号须以 subject 指明街道的执法主体）", request=EnforcementPowerIn, responses=EnforcementPowerOut)
+    def post(self, request):
+        d = _clean(self.validated(EnforcementPowerIn))
+        subject = selectors.subject_for(user=request.user, subject=d.get("subject") or None)
+        power = services.power_create(actor=request.user, subject=subject, code=d.get("code", ""),
+                                      name=d.get("name", ""), power_type=d.get("power_type", ""),
+                                      legal_basis=d.get("legal_basis", ""), discretion=d.get("discretion", ""))
+        return Response(EnforcementPowerOut(power).data, status=201)
+
+
+class EnforcementReviewerIn(serializers.Serializer):
+    user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    reviewing_since = text()
+    qualification_number = text()
+    qualified_on = text()
+
+
+class EnforcementReviewerOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = serializers.IntegerField(source="user_id")
+    name = serializers.CharField(source="user.display_name")
+    reviewing_since = serializers.DateField()
+    qualification_number = serializers.CharField()
+    qualified_on = serializers.DateField()
+
+
+class Reviewers(Endpoint):
+    perms = {"GET": VIEW, "POST": MANAGE}
+    access = reviewer_policy
+
+    @doc(summary="法制审核人员：列表", responses=EnforcementReviewerOut(many=True))
+    def get(self, request):
+        return self.page(selectors.reviewers(user=request.user), EnforcementReviewerOut)
+
+    @doc(summary="法制审核人员：登记（2021年7月15日以后初次从事法制审核的须有法律职业资格，行政处罚法第五十八条第二款）",
+         request=EnforcementReviewerIn, responses=EnforcementReviewerOut)
+    def post(self, request):
+        d = _clean(self.validated(EnforcementReviewerIn))
+        rec = services.reviewer_register(actor=request.user, user=selectors.user_by_id(d.get("user") or None),
+                                         reviewing_since=d.get("reviewing_since") or None,
+                                         qualification_number=d.get("qualification_number", ""),
+                                         qualified_on=d.get("qualified_on") or None)
+        return Response(EnforcementReviewerOut(rec).data, status=201)
 
 
 urlpatterns = [
-    path("cases/", cases, name="api_enforcement_cases"),
-    path("cases/<int:pk>/", case_detail, name="api_enforcement_case"),
-    path("cases/<int:pk>/transition/", case_transition, name="api_enforcement_case_transition"),
-    path("cases/<int:pk>/steps/", case_steps, name="api_enforcement_case_steps"),
-    path("cases/<int:pk>/review/", case_review, name="api_enforcement_case_review"),
-    path("cases/<int:pk>/publish/", case_publish, name="api_enforcement_case_publish"),
-    path("cases/<int:pk>/evaluate/", case_evaluate, name="api_enforcement_case_evaluate"),
-    path("steps/<int:pk>/", step_detail, name="api_enforcement_step"),
-    path("steps/<int:pk>/correct/", step_correct, name="api_enforcement_step_correct"),
-    path("steps/<int:pk>/evidence/", step_evidence, name="api_enforcement_step_evidence"),
-    path("publications/", publications, name="api_enforcement_publications"),
-    path("publications/<int:pk>/revoked/", publication_revoked, name="api_enforcement_publication_revoked"),
-    path("publications/<int:pk>/withdraw/", publication_withdraw, name="api_enforcement_publication_withdraw"),
-    path("officers/", officers, name="api_enforcement_officers"),
-    path("powers/", powers, name="api_enforcement_powers"),
+    path("cases/", Cases.as_view(), name="api_enforcement_cases"),
+    path("cases/<int:pk>/", CaseDetail.as_view(), name="api_enforcement_case"),
+    path("cases/<int:pk>/transition/", CaseTransition.as_view(), name="api_enforcement_case_transition"),
+    path("cases/<int:pk>/steps/", CaseSteps.as_view(), name="api_enforcement_case_steps"),
+    path("cases/<int:pk>/review/", CaseReview.as_view(), name="api_enforcement_case_review"),
+    path("cases/<int:pk>/publish/", CasePublish.as_view(), name="api_enforcement_case_publish"),
+    path("cases/<int:pk>/evaluate/", CaseEvaluate.as_view(), name="api_enforcement_case_evaluate"),
+    path("steps/<int:pk>/", StepDetail.as_view(), name="api_enforcement_step"),
+    path("steps/<int:pk>/correct/", StepCorrect.as_view(), name="api_enforcement_step_correct"),
+    path("steps/<int:pk>/evidence/", StepEvidence.as_view(), name="api_enforcement_step_evidence"),
+    path("publications/", Publications.as_view(), name="api_enforcement_publications"),
+    path("publications/<int:pk>/revoked/", PublicationRevoked.as_view(), name="api_enforcement_publication_revoked"),
+    path("publications/<int:pk>/withdraw/", PublicationWithdraw.as_view(), name="api_enforcement_publication_withdraw"),
+    path("officers/", Officers.as_view(), name="api_enforcement_officers"),
+    path("powers/", Powers.as_view(), name="api_enforcement_powers"),
+    path("reviewers/", Reviewers.as_view(), name="api_enforcement_reviewers"),
 ]

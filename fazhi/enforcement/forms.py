@@ -1,9 +1,9 @@
 """Forms: parse and show input only. Every rule lives in services.py."""
 from django import forms
 
-from fazhi.core import clock, policy
-from fazhi.core.models import OrgNode, User
+from fazhi.core import clock, orgkinds, policy
 
+from . import selectors
 from .models import (
     EVALUATION_CHECKLIST,
     EVIDENCE_STEP_KINDS,
@@ -38,7 +38,7 @@ class _Chinese(forms.Form):
 def officer_choices(subject, on=None):
     on = on or clock.today()
     out = []
-    for o in Officer.objects.filter(subject=subject).order_by("name"):
+    for o in selectors.officers_of(subject):
         problem = o.certificate_problem(on)
         out.append((o.pk, f"{o.name}（{o.certificate_number}）" + (f" — {problem}" if problem else "")))
     return out
@@ -60,12 +60,11 @@ class CaseForm(_Chinese):
 
     def __init__(self, *args, subject, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Power
-
+        self.subject = subject
         self.fields["power"].choices = [("", "请选择")] + [(p.pk, f"{p.code} {p.name}（{p.get_power_type_display()}）")
-                                                          for p in Power.objects.filter(subject=subject, is_active=True).order_by("code")]
-        nodes = policy.scoped_nodes(user, "enforcement.handle", kinds=[OrgNode.Kind.SUBDISTRICT, OrgNode.Kind.VILLAGE]).filter(
-            path__startswith=subject.node.path).order_by("path")
+                                                          for p in selectors.powers_of(subject)]
+        nodes = [n for n in policy.scoped_nodes(user, "enforcement.handle").filter(path__startswith=subject.node.path)
+                 .order_by("path") if n.level in (orgkinds.TENANT, orgkinds.VILLAGE)]
         self.fields["node"].choices = [(n.pk, n.name) for n in nodes]
         self.fields["officers"].choices = officer_choices(subject)
 
@@ -99,7 +98,21 @@ class TransitionForm(_Chinese):
         "decision_basis": lambda: forms.CharField(label="法律依据", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False,
                                                   help_text="不填则使用权责清单所列依据。"),
         "discretion_applied": lambda: forms.CharField(label="裁量情况（适用的裁量基准）", widget=forms.Textarea(attrs={"rows": 2}), max_length=3000, required=False),
-        "extra_days": lambda: forms.IntegerField(label="延长天数", min_value=1, max_value=90),
+        "extra_days": lambda: forms.IntegerField(label="延长天数", min_value=1, max_value=365),
+        "extension_basis": lambda: forms.CharField(
+            label="延长所依据的法律、法规、规章规定", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+            help_text="行政处罚法第六十条规定九十日，本身不设延长；只有法律、法规、规章另有规定时方可延长，请写明该规定（条文名称及内容）。"),
+        "statement_waived": lambda: forms.BooleanField(label="当事人明确放弃陈述、申辩（第六十二条）", required=False),
+        "statement_text": lambda: forms.CharField(label="当事人陈述、申辩的事实、理由和证据", required=False,
+                                                  widget=forms.Textarea(attrs={"rows": 3}), max_length=10000),
+        "statement_review": lambda: forms.CharField(label="复核意见（第四十五条）", required=False,
+                                                    widget=forms.Textarea(attrs={"rows": 3}), max_length=10000,
+                                                    help_text="对当事人提出的事实、理由和证据逐项复核；成立的应当采纳。"),
+        "hearing_at": lambda: forms.DateTimeField(label="听证时间", widget=DT,
+                                                  help_text="应在通知之日起7个工作日后（第六十四条第二项、第八十五条）。"),
+        "hearing_place": lambda: forms.CharField(label="听证地点", max_length=200),
+        "hearing_host": lambda: forms.ChoiceField(label="听证主持人（非本案调查人员，第六十四条第四项）"),
+        "attendees": lambda: forms.CharField(label="参加集体讨论的负责人", max_length=500),
     }
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -109,6 +122,9 @@ class TransitionForm(_Chinese):
             self.fields[name] = self.ALL[name]()
             if name == "officers":
                 self.fields[name].choices = officer_choices(case.subject)
+            if name == "hearing_host":
+                self.fields[name].choices = [("", "请选择")] + [
+                    (u.pk, f"{u.display_name}（{u.username}）") for u in selectors.staff_of(case.subject)]
         if transition.requires_reason:
             self.fields["reason"] = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
         for f in self.fields.values():
@@ -164,16 +180,16 @@ class OfficerForm(_Chinese):
 
     def __init__(self, *args, subject, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.subject = subject
         if editing:
             del self.fields["user"]
         else:
-            taken = Officer.objects.values("user_id")
-            qs = User.objects.filter(memberships__node__path__startswith=subject.node.path, memberships__is_active=True,
-                                     is_active=True).exclude(pk__in=taken).distinct().order_by("username")
-            self.fields["user"].choices = [("", "请选择")] + [(u.pk, f"{u.display_name}（{u.username}）") for u in qs]
+            self.fields["user"].choices = [("", "请选择")] + [(u.pk, f"{u.display_name}（{u.username}）")
+                                                             for u in selectors.officer_candidates(subject)]
 
 
 class PowerForm(_Chinese):
+    subject = forms.ChoiceField(label="执法主体（街道）", required=False)
     code = forms.CharField(label="事项编码", max_length=40)
     name = forms.CharField(label="事项名称", max_length=200)
     power_type = forms.ChoiceField(label="权力类型", choices=PowerType.choices)
@@ -181,6 +197,27 @@ class PowerForm(_Chinese):
     discretion = forms.CharField(label="裁量基准（每行一档）", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
     is_active = forms.BooleanField(label="有效", required=False, initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, subjects=None, **kwargs):
+        """``subjects``: a district-level user adding an item chooses the subdistrict's subject (else no field)."""
+        super().__init__(*args, **kwargs)
+        if subjects is None:
+            del self.fields["subject"]
+        else:
+            self.fields["subject"].choices = [("", "请选择")] + [(s.pk, f"{s.node.name} {s.unit.name}") for s in subjects]
+
+
+class ReviewerForm(_Chinese):
+    user = forms.ChoiceField(label="账号（法制审核人员）")
+    reviewing_since = forms.DateField(label="开始从事法制审核日期", widget=DATE)
+    qualification_number = forms.CharField(label="法律职业资格证书编号", max_length=60, required=False,
+                                           help_text="2021年7月15日以后初次从事法制审核的，必须填写（行政处罚法第五十八条第二款）。")
+    qualified_on = forms.DateField(label="取得法律职业资格日期", widget=DATE, required=False)
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "请选择")] + [(u.pk, f"{u.display_name}（{u.username}）")
+                                                         for u in selectors.staff_of(subject)]
 
 
 class SubjectForm(_Chinese):
@@ -190,10 +227,14 @@ class SubjectForm(_Chinese):
     procedures = forms.CharField(label="执法程序说明", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     remedies = forms.CharField(label="救济途径", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     complaints = forms.CharField(label="投诉举报方式", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reconsideration_body = forms.CharField(label="行政复议机关", max_length=200, required=False,
+                                           help_text="决定书载明（行政处罚法第五十九条第五项），如“临淄区人民政府”。")
+    litigation_court = forms.CharField(label="管辖人民法院", max_length=200, required=False,
+                                       help_text="决定书载明（行政处罚法第五十九条第五项），如“临淄区人民法院”。")
 
 
 class WithdrawForm(_Chinese):
-    reason = forms.CharField(label="撤回理由", max_length=1000)
+    reason = forms.CharField(label="撤回理由（在公众网站公开说明，第四十八条第二款）", max_length=1000)
     revoked_on = forms.DateField(label="原决定被撤销/变更的日期", widget=DATE, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

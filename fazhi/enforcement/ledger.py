@@ -1,17 +1,23 @@
-"""Excel ledgers of the enforcement module: cases (export), officers and powers (export and import)."""
+"""Excel ledgers of the enforcement module: cases (export), officers and powers (export and import).
+
+Imported rows are filed under the subdistrict named in the row's 所属街道 column; a subdistrict's staff may leave it
+empty (their own subdistrict), a district-level account must fill it in — a row is never filed under the first
+subdistrict silently."""
 from fazhi.core import ledger
 from fazhi.core.errors import DomainError
-from fazhi.core.models import User
 
 from . import selectors, services
 from .models import CaseStatus, Officer, PowerType, Result
 
+SUBJECT_COLUMN = ledger.Column("subject__node__name", "所属街道", max_length=100,
+                               help="区级账号导入时必填：填写街道名称或简称；街道工作人员可不填（即本街道）。")
 
-def _subject(user):
-    subject = selectors.subject_list(user=user).first()
-    if subject is None:
-        raise DomainError("尚未登记执法主体。")
-    return subject
+
+def _subject(actor, values):
+    try:
+        return selectors.subject_for(user=actor, subject=values.get("subject__node__name") or None)
+    except DomainError as exc:
+        raise DomainError(exc.message, field_errors={"subject__node__name": exc.message}) from None
 
 
 @ledger.register
@@ -55,14 +61,15 @@ class OfficerLedger(ledger.Ledger):
         ledger.Column("valid_from", "有效期起", kind="date"),
         ledger.Column("valid_until", "有效期至", kind="date"),
         ledger.Column("status", "状态", kind="choice", choices=dict(Officer.Status.choices)),
+        SUBJECT_COLUMN,
     ]
 
     def queryset(self, user, params):
         return selectors.officer_list(user=user, filters=params)
 
     def import_row(self, values, *, actor, row_number):
-        subject = _subject(actor)
-        user = User.objects.filter(username=values["user__username"], memberships__node__path__startswith=subject.node.path).distinct().first()
+        subject = _subject(actor, values)
+        user = selectors.officer_candidates(subject).filter(username=values["user__username"]).first()
         if user is None:
             raise DomainError("账号不存在或不在本街道。", field_errors={"user__username": "账号不存在或不在本街道"})
         return services.officer_create(actor=actor, subject=subject, user=user, certificate_number=values.get("certificate_number") or "",
@@ -82,12 +89,13 @@ class PowerLedger(ledger.Ledger):
         ledger.Column("power_type", "权力类型", kind="choice", required=True, choices=dict(PowerType.choices)),
         ledger.Column("legal_basis", "法律依据", required=True, max_length=5000, width=40),
         ledger.Column("discretion", "裁量基准", max_length=5000, width=40),
+        SUBJECT_COLUMN,
     ]
 
     def queryset(self, user, params):
         return selectors.power_list(user=user, filters=params)
 
     def import_row(self, values, *, actor, row_number):
-        return services.power_create(actor=actor, subject=_subject(actor), code=values["code"], name=values["name"],
+        return services.power_create(actor=actor, subject=_subject(actor, values), code=values["code"], name=values["name"],
                                      power_type=values["power_type"], legal_basis=values["legal_basis"],
                                      discretion=values.get("discretion") or "")

@@ -21,6 +21,11 @@ class Subject(models.Model):
     procedures = models.TextField("执法程序说明", blank=True)
     remedies = models.TextField("救济途径", blank=True)
     complaints = models.TextField("投诉举报方式", blank=True)
+    reconsideration_body = models.CharField(
+        "行政复议机关", max_length=200, blank=True,
+        help_text="决定书载明的行政复议机关（行政处罚法第五十九条第五项；行政复议法第二十四条），如“临淄区人民政府”")
+    litigation_court = models.CharField("管辖人民法院", max_length=200, blank=True,
+                                        help_text="决定书载明的提起行政诉讼的人民法院（行政处罚法第五十九条第五项）")
 
     class Meta:
         verbose_name = "执法主体"
@@ -112,8 +117,12 @@ class StepKind(models.TextChoices):
     INTERVIEW = "interview", "询问调查"
     EVIDENCE = "evidence", "调查取证"
     NOTICE = "notice", "告知"
+    STATEMENT = "statement", "陈述申辩及复核"
     HEARING_REQUEST = "hearing_request", "申请听证"
+    HEARING_WAIVER = "hearing_waiver", "放弃听证"
+    HEARING_NOTICE = "hearing_notice", "听证通知"
     HEARING = "hearing", "听证"
+    COLLECTIVE = "collective", "负责人集体讨论"
     REVIEW_SUBMIT = "review_submit", "提请法制审核"
     LEGAL_REVIEW = "legal_review", "法制审核"
     DECISION = "decision", "作出决定"
@@ -132,8 +141,12 @@ STEP_RULES = {
     StepKind.INTERVIEW: (2, False),
     StepKind.EVIDENCE: (2, True),
     StepKind.NOTICE: (2, False),
+    StepKind.STATEMENT: (0, False),
     StepKind.HEARING_REQUEST: (0, False),
+    StepKind.HEARING_WAIVER: (0, False),
+    StepKind.HEARING_NOTICE: (0, False),
     StepKind.HEARING: (2, True),
+    StepKind.COLLECTIVE: (0, False),
     StepKind.REVIEW_SUBMIT: (0, False),
     StepKind.LEGAL_REVIEW: (0, False),
     StepKind.DECISION: (0, False),
@@ -197,13 +210,29 @@ class Case(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
     filed_on = models.DateField("立案日期", null=True, blank=True, db_index=True)
     filing_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="立案审批人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decision_extension_days = models.PositiveIntegerField("批准延长（日）", default=0)
+    decision_extension_days = models.PositiveIntegerField("延长（日）", default=0)
+    decision_extension_basis = models.TextField(
+        "延长依据", blank=True, help_text="行政处罚法第六十条本身不设延长；只有法律、法规、规章另有规定时才可延长，此处为经办人填写的该规定")
     decision_due = models.DateField("决定期限", null=True, blank=True, db_index=True)
     notified_on = models.DateField("告知日期", null=True, blank=True)
     heavy_penalty = models.BooleanField("拟作较重处罚（有听证权）", default=False)
     proposed_fine = models.DecimalField("拟罚款金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    statement_on = models.DateField("陈述申辩日期", null=True, blank=True)
+    statement_waived = models.BooleanField("当事人明确放弃陈述申辩", default=False)
+    statement_text = models.TextField("陈述申辩内容", blank=True)
+    statement_review = models.TextField("复核意见", blank=True)
     hearing_requested = models.BooleanField("当事人申请听证", default=False)
+    hearing_waived = models.BooleanField("当事人放弃听证", default=False)
+    hearing_notified_on = models.DateField("听证通知日期", null=True, blank=True)
+    hearing_at = models.DateTimeField("听证时间", null=True, blank=True)
+    hearing_place = models.CharField("听证地点", max_length=200, blank=True)
+    hearing_host = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="听证主持人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
     hearing_held = models.BooleanField("已举行听证", default=False)
+    hearing_record = models.TextField("听证笔录", blank=True)
+    collective_on = models.DateField("集体讨论日期", null=True, blank=True)
+    collective_attendees = models.TextField("参加集体讨论的负责人", blank=True)
+    collective_record = models.TextField("集体讨论决定记录", blank=True)
     is_major = models.BooleanField("重大执法决定", default=False, db_index=True)
     major_reasons = models.JSONField("重大案件情形", default=list, blank=True)
     result = models.CharField("处理结果", max_length=20, choices=Result.choices, blank=True, db_index=True)
@@ -345,6 +374,27 @@ class LegalReview(models.Model):
         verbose_name = "法制审核"
         verbose_name_plural = "法制审核"
         ordering = ["reviewed_at", "id"]
+
+
+class ReviewerQualification(models.Model):
+    """从事行政处罚决定法制审核的人员 and their 法律职业资格 (行政处罚法第五十八条第二款)."""
+
+    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.PROTECT,
+                                related_name="enforcement_reviewer")
+    reviewing_since = models.DateField("开始从事法制审核日期")
+    qualification_number = models.CharField("法律职业资格证书编号", max_length=60, blank=True)
+    qualified_on = models.DateField("取得法律职业资格日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "法制审核人员"
+        verbose_name_plural = "法制审核人员"
+        ordering = ["reviewing_since", "id"]
+
+    def __str__(self):
+        return f"{self.user.display_name}（法制审核人员）"
 
 
 class Publication(models.Model):

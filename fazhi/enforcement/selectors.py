@@ -1,45 +1,113 @@
-"""Every read of the enforcement module, already scoped by fazhi.core.policy."""
+"""Every read of the enforcement module, scoped through its access policies (policies.py)."""
+from __future__ import annotations
+
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
-from fazhi.core import clock, policy
-from fazhi.core.models import StoredFile
+from fazhi.core import clock, orgkinds, policy
+from fazhi.core.errors import DomainError
+from fazhi.core.models import StoredFile, User
 from fazhi.core.search import search_q
+from fazhi.core.validators import clean_date
 
 from .models import (
     OPEN_STATUSES,
-    Accountability,
     Case,
     CaseStatus,
     CaseStep,
     CustodyEvent,
-    Evaluation,
     MajorCaseRule,
     Officer,
     Power,
     Publication,
     Subject,
 )
+from .policies import (
+    accountability_policy,
+    case_policy,
+    evaluation_policy,
+    officer_policy,
+    power_policy,
+    publication_policy,
+    step_policy,
+    subject_policy,
+)
 
 VIEW = "enforcement.view"
 STEP_OWNER = "enforcement.casestep"
 
 
-def _date(value):
+def _date(value) -> datetime.date | None:
+    """A list filter's date: a bad value filters nothing (never an error page)."""
     try:
-        return datetime.date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
+        return clean_date(value, field="date", label="日期", required=False)
+    except DomainError:
         return None
 
 
-def subject_list(*, user):
-    return policy.scope(Subject.objects.select_related("unit", "node"), user, VIEW)
+def subject_list(*, user) -> QuerySet:
+    return subject_policy.instances_for(user)
+
+
+def subject_for(*, user, subject=None, action: str = "manage", node=None) -> Subject:
+    """The enforcement subject a new record is filed under. ``subject`` (an id, or a subdistrict's id or name) chooses
+    it; a ``node`` (where a case happened) implies its subdistrict's subject; otherwise only a user whose scope is one
+    subdistrict gets that subdistrict's subject — a district-level user must choose (never the first subdistrict
+    silently)."""
+    subjects = subject_policy.instances_for(user, action)
+    if subject in (None, "") and node is not None:
+        tenant = node.tenant()
+        found = list(subjects.filter(node=tenant)[:1]) if tenant is not None else []
+        if not found:
+            raise DomainError(f"{tenant.name if tenant else node.name}尚未登记执法主体（综合行政执法办公室）。",
+                              field_errors={"node": "该街道尚未登记执法主体。"})
+        return found[0]
+    if subject not in (None, ""):
+        text = str(getattr(subject, "pk", subject)).strip()
+        match = subjects.filter(pk=int(text)) if text.isdigit() and len(text) < 12 else subjects.none()
+        if not match.exists():
+            match = subjects.filter(Q(node__name=text) | Q(node__short_name=text) | Q(unit__name=text)
+                                    | (Q(node_id=int(text)) if text.isdigit() and len(text) < 12 else Q(pk__in=[])))
+        found = list(match[:2])
+        if len(found) != 1:
+            raise DomainError("所选执法主体（街道）不存在或不在您的管辖范围内。",
+                              field_errors={"subject": "所选执法主体不存在或不在您的管辖范围内。"})
+        return found[0]
+    above_tenant = _holds_above_tenant(user, subject_policy.perm(action))
+    found = list(subjects[:2])
+    if above_tenant or len(found) > 1:
+        raise DomainError("您的管辖范围包含多个街道，请选择执法主体（街道）。",
+                          field_errors={"subject": "请选择执法主体（街道）。"})
+    if not found:
+        raise DomainError("尚未登记执法主体（综合行政执法办公室），请执法办负责人先登记。",
+                          field_errors={"subject": "尚未登记执法主体。"})
+    return found[0]
+
+
+def must_choose_subject(*, user, action: str = "manage") -> bool:
+    """Does a new record of this user need an explicit subject (a district-level scope, or several subjects)?"""
+    return _holds_above_tenant(user, subject_policy.perm(action)) or \
+        subject_policy.instances_for(user, action).count() > 1
+
+
+def user_by_id(pk) -> User | None:
+    """An account by id (the officer form's choice; the service checks it belongs to the subject's subdistrict)."""
+    if pk in (None, "") or not str(pk).isdigit() or len(str(pk)) > 12:
+        return None
+    return User.objects.filter(pk=int(pk)).first()
+
+
+def _holds_above_tenant(user, perm: str) -> bool:
+    from fazhi.core.models import OrgNode
+
+    paths = policy.scope_paths(user, perm)
+    return any(n.level < orgkinds.TENANT for n in OrgNode.objects.filter(path__in=paths))
 
 
 def power_list(*, user, filters=None):
     f = filters or {}
-    qs = policy.scope(Power.objects.select_related("subject__unit"), user, VIEW)
+    qs = power_policy.instances_for(user)
     if f.get("power_type"):
         qs = qs.filter(power_type=f["power_type"])
     if f.get("q"):
@@ -49,13 +117,40 @@ def power_list(*, user, filters=None):
     return qs.order_by("code")
 
 
-def power_get_for_user(*, user, pk):
-    return policy.get_for_user(Power.objects.select_related("subject__unit"), user, VIEW, pk=pk)
+def power_get_for_user(*, user, pk, action: str = "view") -> Power:
+    return power_policy.get_for_user(user, action, pk)
+
+
+def powers_of(subject: Subject) -> QuerySet:
+    """The subject's active powers (form choices)."""
+    return Power.objects.filter(subject=subject, is_active=True).order_by("code")
+
+
+def officers_of(subject: Subject) -> QuerySet:
+    return Officer.objects.filter(subject=subject).order_by("name")
+
+
+def staff_of(subject: Subject) -> QuerySet:
+    """Active accounts of the subject's subdistrict (hearing hosts, legal reviewers)."""
+    return User.objects.filter(memberships__node__path__startswith=subject.node.path, memberships__is_active=True,
+                               is_active=True).distinct().order_by("username")
+
+
+def reviewers(*, user) -> QuerySet:
+    from .policies import reviewer_policy
+
+    return reviewer_policy.instances_for(user).select_related("user")
+
+
+def officer_candidates(subject: Subject) -> QuerySet:
+    """Active accounts of the subject's subdistrict not yet registered as officers (the officer form's choices)."""
+    return User.objects.filter(memberships__node__path__startswith=subject.node.path, memberships__is_active=True,
+                               is_active=True).exclude(pk__in=Officer.objects.values("user_id")).distinct().order_by("username")
 
 
 def officer_list(*, user, filters=None):
     f = filters or {}
-    qs = policy.scope(Officer.objects.select_related("subject__unit", "user"), user, VIEW)
+    qs = officer_policy.instances_for(user)
     today = clock.today()
     cert = f.get("cert")
     if cert == "valid":
@@ -69,8 +164,8 @@ def officer_list(*, user, filters=None):
     return qs.order_by("name", "id")
 
 
-def officer_get_for_user(*, user, pk):
-    return policy.get_for_user(Officer.objects.select_related("subject__unit", "user"), user, VIEW, pk=pk)
+def officer_get_for_user(*, user, pk, action: str = "view") -> Officer:
+    return officer_policy.get_for_user(user, action, pk)
 
 
 def officers_expiring(*, user, days=60):
@@ -81,7 +176,7 @@ def officers_expiring(*, user, days=60):
 
 def case_list(*, user, filters=None):
     f = filters or {}
-    qs = policy.scope(Case.objects.select_related("power", "node", "subject__unit"), user, VIEW)
+    qs = case_policy.instances_for(user)
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if f.get("power"):
@@ -92,10 +187,8 @@ def case_list(*, user, filters=None):
         qs = qs.filter(result=f["result"])
     if f.get("major") == "1":
         qs = qs.filter(is_major=True)
-    if f.get("node") and str(f["node"]).isdigit():
-        from fazhi.core.models import OrgNode
-
-        node = OrgNode.objects.filter(pk=f["node"]).first()
+    if f.get("node") and str(f["node"]).isdigit() and len(str(f["node"])) < 12:
+        node = policy.scoped_nodes(user, VIEW).filter(pk=f["node"]).first()
         qs = qs.filter(node__path__startswith=node.path) if node else qs.none()
     start, end = _date(f.get("start")), _date(f.get("end"))
     if start:
@@ -117,9 +210,8 @@ def case_list(*, user, filters=None):
     return qs.order_by("-created_at", "-id")
 
 
-def case_get_for_user(*, user, pk):
-    return policy.get_for_user(Case.objects.select_related("power", "node", "subject__unit", "subject__node", "created_by"),
-                               user, VIEW, pk=pk)
+def case_get_for_user(*, user, pk, action: str = "view") -> Case:
+    return case_policy.get_for_user(user, action, pk)
 
 
 def case_steps(case):
@@ -139,8 +231,8 @@ def steps_lacking_av(steps):
     return [s for s in steps if s.lacks_av]
 
 
-def step_get_for_user(*, user, pk):
-    return policy.get_for_user(CaseStep.objects.select_related("case", "case__subject"), user, VIEW, pk=pk)
+def step_get_for_user(*, user, pk, action: str = "view") -> CaseStep:
+    return step_policy.get_for_user(user, action, pk)
 
 
 def custody_of(case):
@@ -161,7 +253,7 @@ def major_rules():
 
 def publication_list(*, user, filters=None):
     f = filters or {}
-    qs = policy.scope(Publication.objects.select_related("case"), user, VIEW)
+    qs = publication_policy.instances_for(user)
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     return qs.order_by("-published_on", "-id")
@@ -172,8 +264,8 @@ def publications_to_withdraw(*, user):
     return publication_list(user=user).filter(status=Publication.Status.PUBLISHED, revoked_on__isnull=False).order_by("withdraw_due")
 
 
-def publication_get_for_user(*, user, pk):
-    return policy.get_for_user(Publication.objects.select_related("case"), user, VIEW, pk=pk)
+def publication_get_for_user(*, user, pk, action: str = "view") -> Publication:
+    return publication_policy.get_for_user(user, action, pk)
 
 
 def unpublished_decisions(*, user):
@@ -183,11 +275,11 @@ def unpublished_decisions(*, user):
 
 
 def evaluation_list(*, user):
-    return policy.scope(Evaluation.objects.select_related("case", "evaluator"), user, VIEW).order_by("-evaluated_on", "-id")
+    return evaluation_policy.instances_for(user).order_by("-evaluated_on", "-id")
 
 
 def accountability_list(*, user):
-    return policy.scope(Accountability.objects.select_related("officer", "case"), user, VIEW).order_by("-decided_on", "-id")
+    return accountability_policy.instances_for(user).order_by("-decided_on", "-id")
 
 
 # ---- public (no login): only what the three systems require to be public --------------------------------------
@@ -205,16 +297,16 @@ def public_officers(on=None):
 
 def public_publications(filters=None):
     f = filters or {}
-    qs = Publication.objects.filter(status=Publication.Status.PUBLISHED)
+    qs = Publication.objects.filter(status__in=[Publication.Status.PUBLISHED, Publication.Status.WITHDRAWN])
     if f.get("q"):
-        qs = qs.filter(Q(title__icontains=f["q"]) | Q(body__icontains=f["q"]))
+        qs = qs.filter(Q(title__icontains=f["q"]) | Q(body__icontains=f["q"], status=Publication.Status.PUBLISHED))
     return qs.order_by("-published_on", "-id")
 
 
-def public_publication(pk):
-    from django.http import Http404
+def public_publication(pk) -> Publication:
+    from fazhi.core.errors import NotFound
 
-    pub = Publication.objects.filter(pk=pk, status=Publication.Status.PUBLISHED).first() if str(pk).isdigit() else None
+    pub = Publication.objects.filter(pk=pk).first() if str(pk).isdigit() and len(str(pk)) < 12 else None
     if pub is None:
-        raise Http404("公示不存在或已撤回。")
+        raise NotFound("公示不存在。")
     return pub

@@ -1,19 +1,29 @@
 """Every write of the enforcement module. Keyword-only, atomic, audited. The UI, the API, ledger import and the
-demo call these same functions."""
+demo call these same functions. Every state change goes through a workflow's ``run`` (workflow.py); the handlers
+here set side fields only."""
+from __future__ import annotations
+
 import datetime
-from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
-from fazhi.core import audit, clock, files, masking, policy, workdays
+from fazhi.core import audit, clock, files, masking, orgkinds, policy, workdays
 from fazhi.core.errors import DomainError
-from fazhi.core.models import OrgNode
 from fazhi.core.search import search_text
-from fazhi.core.validators import clean_text, validate_id_number, validate_phone
+from fazhi.core.validators import (
+    clean_date,
+    clean_decimal,
+    clean_int,
+    clean_text,
+    validate_id_number,
+    validate_phone,
+)
 from fazhi.core.workflow import lock
 
+from . import rules
 from .models import (
     EVALUATION_CHECKLIST,
     EVIDENCE_STEP_KINDS,
@@ -32,75 +42,61 @@ from .models import (
     PowerType,
     Publication,
     Result,
+    ReviewerQualification,
     StepKind,
     Subject,
 )
-from .workflow import EVIDENCE_STATES, case_workflow, review_workflow
+from .policies import VIEW, case_policy
+from .workflow import EVIDENCE_STATES, case_workflow, officer_workflow, publication_workflow, review_workflow
 
 EVIDENCE_KINDS = ("image", "pdf", "audio", "video")
-DECISION_RULE = "enforcement.decision"
-SERVICE_RULE = "enforcement.service"
-PUBLISH_PENALTY_RULE = "enforcement.publish_penalty"
-PUBLISH_OTHER_RULE = "enforcement.publish_other"
-WITHDRAW_RULE = "enforcement.withdraw"
 
 
-def _require(actor, perm, node, message=None):
-    policy.require(actor, perm, node, view_perm="enforcement.view", message=message)
+def _require(actor, perm: str, node) -> None:
+    """Outside the actor's view scope → 404; visible but the role may not ``perm`` here → 403."""
+    policy.require(actor, perm, node, view_perm=VIEW)
 
 
-def _decimal(value, field, label, *, required=False):
-    if value in (None, ""):
-        if required:
-            raise DomainError(f"请填写{label}。", field_errors={field: f"请填写{label}。"})
-        return None
-    try:
-        d = Decimal(str(value).replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise DomainError(f"{label}应为数字。", field_errors={field: "应为数字。"})
-    if not d.is_finite() or d < 0 or d >= Decimal("10000000000"):
-        raise DomainError(f"{label}不在合理范围内。", field_errors={field: "金额不在合理范围内。"})
-    return d.quantize(Decimal("0.01"))
-
-
-def _date(value, field, label, *, required=False):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if value in (None, ""):
-        if required:
-            raise DomainError(f"请填写{label}。", field_errors={field: f"请填写{label}。"})
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError(f"{label}格式应为 2023-05-01。", field_errors={field: "日期格式应为 2023-05-01。"})
-
-
-def _datetime(value, field="occurred_at"):
+def _occurred_at(value, field: str = "occurred_at") -> datetime.datetime:
+    """A step's time: now when empty; never in the future."""
     if value in (None, ""):
         return clock.now()
+    return _datetime(value, field=field, label="环节时间", not_future=True)
+
+
+def _datetime(value, *, field: str, label: str, not_future: bool = False) -> datetime.datetime:
+    """A date and time from a datetime, a date (09:00) or "2023-05-01 09:30". (Core validators clean dates only;
+    this is the module's one datetime parser.)"""
+    if value in (None, ""):
+        raise DomainError(f"请填写{label}。", field_errors={field: f"请填写{label}。"})
     if isinstance(value, datetime.datetime):
         dt = value
+    elif isinstance(value, datetime.date):
+        dt = datetime.datetime.combine(value, datetime.time(9, 0))
     else:
         try:
-            dt = datetime.datetime.fromisoformat(str(value))
+            dt = datetime.datetime.fromisoformat(str(value).strip())
         except ValueError:
             raise DomainError("时间格式应为 2023-05-01 09:30。", field_errors={field: "时间格式应为 2023-05-01 09:30。"})
     if dt.tzinfo is None:
         from django.utils import timezone
 
         dt = timezone.make_aware(dt)
-    if dt > clock.now() + datetime.timedelta(minutes=5):
-        raise DomainError("环节时间不能晚于现在。", field_errors={field: "时间不能晚于现在。"})
+    clean_date(dt.date(), field=field, label=label)
+    if not_future and dt > clock.now() + datetime.timedelta(minutes=5):
+        raise DomainError(f"{label}不能晚于现在。", field_errors={field: f"{label}不能晚于现在。"})
     return dt
+
+
+def _money(value, field: str, label: str, *, required: bool = False):
+    return clean_decimal(value, field=field, label=label, max_value=9_999_999_999, required=required)
 
 
 # ---- subject, powers, officers -----------------------------------------------------------------------------
 
 @transaction.atomic
-def subject_save(*, actor, unit, legal_status, address="", office_phone="", procedures="", remedies="", complaints=""):
+def subject_save(*, actor, unit, legal_status, address="", office_phone="", procedures="", remedies="", complaints="",
+                 reconsideration_body="", litigation_court=""):
     """Create or update the enforcement subject of a unit (the comprehensive enforcement office)."""
     node = unit.node
     _require(actor, "enforcement.manage", node)
@@ -111,6 +107,10 @@ def subject_save(*, actor, unit, legal_status, address="", office_phone="", proc
         procedures=clean_text(procedures, field="procedures", label="执法程序说明", max_length=5000, required=False),
         remedies=clean_text(remedies, field="remedies", label="救济途径", max_length=3000, required=False),
         complaints=clean_text(complaints, field="complaints", label="投诉举报方式", max_length=3000, required=False),
+        reconsideration_body=clean_text(reconsideration_body, field="reconsideration_body", label="行政复议机关",
+                                        max_length=200, required=False),
+        litigation_court=clean_text(litigation_court, field="litigation_court", label="管辖人民法院", max_length=200,
+                                    required=False),
     )
     subject = Subject.objects.filter(unit=unit).first()
     if subject is None:
@@ -168,8 +168,8 @@ def _officer_values(certificate_number, issuing_authority, valid_from, valid_unt
     values = dict(
         certificate_number=clean_text(certificate_number, field="certificate_number", label="执法证号", max_length=40, required=False),
         issuing_authority=clean_text(issuing_authority, field="issuing_authority", label="发证机关", max_length=100, required=False),
-        valid_from=_date(valid_from, "valid_from", "有效期起"),
-        valid_until=_date(valid_until, "valid_until", "有效期至"),
+        valid_from=clean_date(valid_from, field="valid_from", label="有效期起", required=False),
+        valid_until=clean_date(valid_until, field="valid_until", label="有效期至", required=False),
         status=status or Officer.Status.ACTIVE,
     )
     if values["status"] not in Officer.Status.values:
@@ -187,6 +187,9 @@ def officer_create(*, actor, subject, user, certificate_number="", issuing_autho
     _require(actor, "enforcement.manage", subject.node)
     if user is None:
         raise DomainError("请选择执法人员的账号。", field_errors={"user": "请选择账号。"})
+    if not user.is_active or not user.memberships.filter(is_active=True, node__path__startswith=subject.node.path).exists():
+        message = f"{user.display_name}不是{subject.node.name}的工作人员，不能登记为本执法主体的执法人员。"
+        raise DomainError(message, field_errors={"user": message})
     if Officer.objects.filter(user=user).exists():
         raise DomainError(f"{user.display_name}已登记为执法人员。", field_errors={"user": "该账号已登记。"})
     values = _officer_values(certificate_number, issuing_authority, valid_from, valid_until, status)
@@ -195,12 +198,35 @@ def officer_create(*, actor, subject, user, certificate_number="", issuing_autho
     return officer
 
 
+OFFICER_STATUS_TRANSITIONS = {
+    (Officer.Status.ACTIVE, Officer.Status.SUSPENDED): "suspend",
+    (Officer.Status.ACTIVE, Officer.Status.REVOKED): "revoke",
+    (Officer.Status.SUSPENDED, Officer.Status.REVOKED): "revoke",
+    (Officer.Status.SUSPENDED, Officer.Status.ACTIVE): "reinstate",
+}
+
+
 @transaction.atomic
-def officer_update(*, actor, officer, version, certificate_number="", issuing_authority="", valid_from=None, valid_until=None,
-                   status=Officer.Status.ACTIVE):
+def officer_update(*, actor, officer: Officer, version, certificate_number="", issuing_authority="", valid_from=None,
+                   valid_until=None, status=Officer.Status.ACTIVE, reason: str = "") -> Officer:
+    """Certificate details; a change of status (暂扣/注销/恢复) goes through the officer workflow."""
     _require(actor, "enforcement.manage", officer.node)
-    officer = lock(Officer, officer.pk, version)
     values = _officer_values(certificate_number, issuing_authority, valid_from, valid_until, status)
+    new_status = values.pop("status")
+    if new_status != officer.status:
+        name = OFFICER_STATUS_TRANSITIONS.get((officer.status, new_status))
+        if name is None:
+            raise DomainError(f"执法证状态不能从“{officer.get_status_display()}”改为“{Officer.Status(new_status).label}”。",
+                              field_errors={"status": "状态变更不允许。"})
+
+        def set_certificate(obj, **_):
+            before = audit.snapshot(obj, list(values))
+            for k, v in values.items():
+                setattr(obj, k, v)
+            return audit.diff(before, values)
+
+        return officer_workflow.run(officer, actor=actor, name=name, version=version, reason=reason, handler=set_certificate)
+    officer = lock(Officer, officer.pk, version)
     before = audit.snapshot(officer, list(values))
     for k, v in values.items():
         setattr(officer, k, v)
@@ -301,10 +327,47 @@ def _refresh_major(case, *, fine=None):
     case.is_major = bool(reasons)
 
 
+def open_clocks(case: Case, today: datetime.date | None = None) -> list[tuple[workdays.Deadline, str]]:
+    """The case's running time limits, each a Deadline that explains itself, with its status today."""
+    today = today or clock.today()
+    out = []
+    for deadline, done_on in _clocks(case):
+        if deadline is not None and done_on is None:
+            out.append((deadline, deadline.status(today)))
+    return out
+
+
+def _clocks(case: Case) -> list[tuple[workdays.Deadline | None, datetime.date | None]]:
+    """(deadline, done on) for every time limit of the case so far; a clock with no done date is running."""
+    out = []
+    closed = case.status in (CaseStatus.NOT_FILED, CaseStatus.CLOSED)
+    if case.filed_on and not closed:
+        out.append((decision_deadline(case), case.decided_on))
+    if case.notified_on and not case.decided_on:
+        statement_done = case.statement_on or (case.notified_on if case.statement_waived else None)
+        out.append((_deadline(rules.STATEMENT, case.notified_on), statement_done))
+        if case.heavy_penalty:
+            done = case.notified_on if (case.hearing_requested or case.hearing_waived) else None
+            out.append((_deadline(rules.HEARING_REQUEST, case.notified_on), done))
+    if case.decided_on:
+        out.append((_deadline(rules.SERVICE, case.decided_on), case.served_on))
+        published = case.publications.order_by("published_on").first()
+        out.append((_deadline(publication_rule(case.result), case.decided_on),
+                    published.published_on if published else None))
+    return out
+
+
+def _deadline(code: str, start: datetime.date, **kwargs) -> workdays.Deadline | None:
+    try:
+        return workdays.compute_deadline(code, start, **kwargs)
+    except DomainError:
+        return None
+
+
 def decision_deadline(case):
     if not case.filed_on:
         return None
-    return workdays.compute_deadline(DECISION_RULE, case.filed_on, extra=case.decision_extension_days)
+    return workdays.compute_deadline(rules.DECISION, case.filed_on, extra=case.decision_extension_days)
 
 
 def _step(case, *, actor, kind, content, occurred_at=None, place="", documents="", officers=(), corrects=None):
@@ -317,7 +380,7 @@ def _step(case, *, actor, kind, content, occurred_at=None, place="", documents="
 
 
 def _step_values(case, kind, *, occurred_at, place, content, documents, officers, default_content=""):
-    when = _datetime(occurred_at)
+    when = _occurred_at(occurred_at)
     if case.filed_on and when.date() < case.filed_on and kind != StepKind.FILING:
         raise DomainError("环节时间不能早于立案日期。", field_errors={"occurred_at": "时间早于立案日期。"})
     minimum, _ = STEP_RULES[kind]
@@ -407,7 +470,7 @@ def _decision_fields(case, data):
     result = data.get("result") or ""
     if result not in Result.values:
         raise DomainError("请选择处理结果。", field_errors={"result": "请选择处理结果。"})
-    fine = _decimal(data.get("fine_amount"), "fine_amount", "罚款金额")
+    fine = _money(data.get("fine_amount"), "fine_amount", "罚款金额")
     if result == Result.PENALTY and fine is None and "罚款" in (data.get("decision_text") or ""):
         raise DomainError("决定内容包含罚款，请填写罚款金额。", field_errors={"fine_amount": "请填写罚款金额。"})
     return dict(
@@ -420,127 +483,286 @@ def _decision_fields(case, data):
     )
 
 
+STEP_OF = {"approve_filing": StepKind.FILING, "reject_filing": StepKind.FILING, "notify": StepKind.NOTICE,
+           "record_statement": StepKind.STATEMENT, "request_hearing": StepKind.HEARING_REQUEST,
+           "waive_hearing": StepKind.HEARING_WAIVER, "notify_hearing": StepKind.HEARING_NOTICE,
+           "hold_hearing": StepKind.HEARING, "collective_decide": StepKind.COLLECTIVE,
+           "submit_review": StepKind.REVIEW_SUBMIT, "decide": StepKind.DECISION, "serve": StepKind.SERVICE,
+           "execute": StepKind.EXECUTION, "close": StepKind.CLOSURE, "extend": StepKind.EXTENSION}
+
+
+def _default_content(name: str, reason: str, data: dict) -> str:
+    return {"approve_filing": "经审批，同意立案。", "reject_filing": f"不予立案：{reason}", "submit_review": "提请法制审核。",
+            "close": "执法决定已履行完毕，予以结案。", "request_hearing": "当事人提出听证申请。",
+            "waive_hearing": "当事人明确表示放弃听证。", "record_statement": _statement_content(data),
+            "notify_hearing": "通知当事人及有关人员听证的时间、地点。",
+            "decide": data.get("decision_text") or "", "extend": f"延长办案期限：{reason}",
+            "notify": "告知当事人拟作出的行政处罚内容及事实、理由、依据，并告知其依法享有陈述、申辩的权利"
+                      + ("以及要求听证的权利。" if data.get("heavy_penalty") else "。"),
+            "hold_hearing": "依法举行听证。", "serve": "送达执法决定书。", "execute": "执法决定执行完毕。"}.get(name, "")
+
+
+def _statement_content(data: dict) -> str:
+    if data.get("statement_waived"):
+        return "当事人明确放弃陈述、申辩权利。"
+    parts = []
+    if data.get("statement_text"):
+        parts.append(f"当事人陈述、申辩：{data['statement_text']}")
+    if data.get("statement_review"):
+        parts.append(f"复核意见：{data['statement_review']}")
+    return "\n".join(parts)
+
+
+def _record_step(case: Case, *, actor, name: str, reason: str, data: dict) -> tuple[CaseStep, datetime.date]:
+    kind = STEP_OF[name]
+    values = _step_values(case, kind, occurred_at=data.get("occurred_at"), place=data.get("place", ""),
+                          content=data.get("content") or _default_content(name, reason, data),
+                          documents=data.get("documents", ""), officers=data.get("officers") or ())
+    return _step(case, actor=actor, kind=kind, **values), values["occurred_at"].date()
+
+
+def _number(case: Case, kind: str, year: int, same: Q) -> str:
+    prefix = case.subject.node.short_name or case.subject.node.name[:2]
+    seq = Case.objects.filter(same, subject=case.subject).exclude(pk=case.pk).count() + 1
+    return f"{prefix}{kind}〔{year}〕{seq}号"
+
+
+def _on_approve_filing(case, *, on, actor, **_):
+    case.filed_on = on
+    case.filing_approved_by = actor
+    letter = {PowerType.PENALTY: "罚", PowerType.INSPECTION: "检", PowerType.COMPULSORY: "强"}[case.power.power_type]
+    case.number = _number(case, f"综执{letter}立", on.year,
+                          Q(filed_on__year=on.year, power__power_type=case.power.power_type))
+    d = decision_deadline(case)
+    case.decision_due = d.due if d else None
+    return {"number": case.number, "filed_on": case.filed_on, "decision_due": case.decision_due}
+
+
+def _on_notify(case, *, on, data, **_):
+    # A (new) notice opens new statement and hearing windows (第四十四条, 第六十四条第一项).
+    case.statement_on, case.statement_waived, case.statement_text, case.statement_review = None, False, "", ""
+    case.hearing_requested = case.hearing_waived = False
+    case.notified_on = on
+    case.heavy_penalty = bool(data.get("heavy_penalty"))
+    case.proposed_fine = _money(data.get("proposed_fine"), "proposed_fine", "拟罚款金额")
+    _refresh_major(case)
+    return {"heavy_penalty": case.heavy_penalty, "proposed_fine": case.proposed_fine, "is_major": case.is_major}
+
+
+def _on_record_statement(case, *, on, data, **_):
+    """第四十五条: the party's statement and defence, and the agency's review of them — or 第六十二条: the party's
+    express waiver."""
+    if data.get("statement_waived"):
+        if case.statement_on:
+            rules.refuse("当事人已提出陈述、申辩，不能再记录为放弃。", "statement_waived")
+        case.statement_waived = True
+        return {"statement_waived": True}
+    text = clean_text(data.get("statement_text"), field="statement_text", label="陈述、申辩内容", max_length=10000,
+                      required=not case.statement_text)
+    review = clean_text(data.get("statement_review"), field="statement_review", label="复核意见", max_length=10000,
+                        required=False)
+    if text:
+        case.statement_text, case.statement_on = text, on
+    if review:
+        case.statement_review = review
+    return {"statement_on": case.statement_on, "statement_reviewed": bool(case.statement_review)}
+
+
+def _on_request_hearing(case, *, on, **_):
+    rules.refuse(rules.hearing_request_problem(case, on), "occurred_at")
+    case.hearing_requested = True
+    return {"hearing_requested": True}
+
+
+def _on_waive_hearing(case, **_):
+    case.hearing_waived = True
+    return {"hearing_waived": True}
+
+
+def _investigators(case: Case) -> set[int]:
+    """User ids of the case's investigators: its handling officers and the officers of its investigation steps."""
+    ids = set(case.officers.values_list("user_id", flat=True))
+    ids |= set(Officer.objects.filter(steps__case=case, steps__kind__in=EVIDENCE_STEP_KINDS).values_list("user_id", flat=True))
+    return ids
+
+
+def _on_notify_hearing(case, *, on, data, **_):
+    """第六十四条第二项 (notice 7 working days before) and 第六十四条第四项 (a host who did not investigate)."""
+    at = _datetime(data.get("hearing_at"), field="hearing_at", label="听证时间")
+    rules.refuse(rules.hearing_notice_problem(case, notified_on=on, hearing_on=at.date()), "hearing_at")
+    host = data.get("hearing_host")
+    host = host if hasattr(host, "pk") else _staff_of(case.subject, host, field="hearing_host", label="听证主持人")
+    if host.pk in _investigators(case):
+        rules.refuse(f"{host.display_name}是本案调查人员，不能主持听证；听证由行政机关指定的非本案调查人员主持"
+                     "（行政处罚法第六十四条第四项）。", "hearing_host")
+    case.hearing_notified_on, case.hearing_at, case.hearing_host = on, at, host
+    case.hearing_place = clean_text(data.get("hearing_place"), field="hearing_place", label="听证地点", max_length=200)
+    return {"hearing_notified_on": on, "hearing_at": at, "hearing_place": case.hearing_place, "hearing_host": host.username}
+
+
+def _on_hold_hearing(case, *, on, data, **_):
+    if case.hearing_at and on < case.hearing_at.date():
+        rules.refuse(f"听证应在通知的时间（{case.hearing_at:%Y-%m-%d %H:%M}）举行（行政处罚法第六十四条第二项）。", "occurred_at")
+    case.hearing_held = True
+    case.hearing_record = clean_text(data.get("content"), field="content", label="听证笔录", max_length=10000)
+    _refresh_major(case)
+    return {"hearing_held": True, "is_major": case.is_major}
+
+
+def _on_collective_decide(case, *, on, data, **_):
+    case.collective_on = on
+    case.collective_attendees = clean_text(data.get("attendees"), field="attendees", label="参加集体讨论的负责人",
+                                           max_length=500)
+    case.collective_record = clean_text(data.get("content"), field="content", label="集体讨论决定记录", max_length=10000)
+    return {"collective_on": on, "collective_attendees": case.collective_attendees}
+
+
+def _on_decide(case, *, on, actor, data, **_):
+    # The legal-review gate was checked by the table on the state before; the time limits are judged on the
+    # decision's own date (a back-dated decision inside the statement or hearing window is refused).
+    rules.refuse(rules.decide_problem(case, on, check_review=False), "occurred_at")
+    decision = data["_decision"]
+    for k, v in decision.items():
+        setattr(case, k, v)
+    case.decided_on = on
+    case.decided_by = actor
+    penalty = case.result == Result.PENALTY
+    same = (Q(result=Result.PENALTY) if penalty else ~Q(result=Result.PENALTY)) & Q(decided_on__year=on.year)
+    case.decision_number = _number(case, "综执罚决" if penalty else "综执决", on.year, same)
+    case.service_due = workdays.compute_deadline(rules.SERVICE, case.decided_on).due
+    case.publication_due = _publication_due(case)
+    return dict(decision) | {"decision_number": case.decision_number, "service_due": case.service_due,
+                             "publication_due": case.publication_due}
+
+
+def _on_serve(case, *, on, **_):
+    case.served_on = on
+    return {"served_on": on}
+
+
+def _on_execute(case, *, on, **_):
+    case.executed_on = on
+    return {"executed_on": on}
+
+
+def _on_close(case, *, on, **_):
+    case.closed_on = on
+    return {"closed_on": on}
+
+
+def _on_extend(case, *, data, **_):
+    """第六十条 sets 90 days and no extension of its own ("另有规定的，从其规定"): an extension is recorded once, with
+    the provision the user names as its basis, audited and shown on the case."""
+    extra = clean_int(data.get("extra_days"), field="extra_days", label="延长天数", min_value=1, max_value=365)
+    case.decision_extension_basis = clean_text(
+        data.get("extension_basis"), field="extension_basis", label="延长所依据的法律、法规、规章规定", max_length=2000,
+        min_length=6)
+    case.decision_extension_days = extra
+    d = decision_deadline(case)
+    case.decision_due = d.due if d else None
+    return {"extension_days": extra, "extension_basis": case.decision_extension_basis, "decision_due": case.decision_due}
+
+
+CASE_HANDLERS = {"approve_filing": _on_approve_filing, "notify": _on_notify, "record_statement": _on_record_statement,
+                 "request_hearing": _on_request_hearing, "waive_hearing": _on_waive_hearing,
+                 "notify_hearing": _on_notify_hearing, "hold_hearing": _on_hold_hearing,
+                 "collective_decide": _on_collective_decide, "decide": _on_decide, "serve": _on_serve,
+                 "execute": _on_execute, "close": _on_close, "extend": _on_extend}
+
+
+def _staff_of(subject: Subject, user_id, *, field: str, label: str):
+    from . import selectors
+
+    user = selectors.user_by_id(user_id)
+    if user is None or not user.memberships.filter(is_active=True, node__path__startswith=subject.node.path).exists():
+        rules.refuse(f"请选择{subject.node.name}的工作人员作为{label}。", field)
+    return user
+
+
 @transaction.atomic
-def case_transition(*, actor, case, name, version=None, reason="", **data):
-    """Move a case one step along the workflow, recording the step. Refuses out-of-order or wrong-person steps."""
-    case = lock(Case, case.pk, version)
-    policy.require(actor, "enforcement.view", case.node, view_perm="enforcement.view")
-    before_status = case.status
-    changes = {}
+def case_transition(*, actor, case: Case, name: str, version=None, reason: str = "", **data: Any) -> Case:
+    """Move a case one step along the workflow (``case_workflow.run``), recording the step. Refuses out-of-order or
+    wrong-person steps with the table's reason."""
+    case_workflow.get(name)
     if name == "decide":
-        # The decided fine may itself make the case major (e.g. a large fine) — know that before the gate.
-        decision = _decision_fields(case, data)
+        # The decided fine may itself make the case major (e.g. a large fine) — know that before the gate; the
+        # transaction rolls it back if the gate refuses.
+        data["_decision"] = _decision_fields(case, data)
         if not case.is_major:
-            _refresh_major(case, fine=decision["fine_amount"])
+            _refresh_major(case, fine=data["_decision"]["fine_amount"])
             if case.is_major:
                 Case.objects.filter(pk=case.pk).update(is_major=True, major_reasons=case.major_reasons)
-    t = case_workflow.check(case, actor, name, reason=reason)
-    step_kind = {"approve_filing": StepKind.FILING, "reject_filing": StepKind.FILING, "notify": StepKind.NOTICE,
-                 "request_hearing": StepKind.HEARING_REQUEST, "hold_hearing": StepKind.HEARING,
-                 "submit_review": StepKind.REVIEW_SUBMIT, "decide": StepKind.DECISION, "serve": StepKind.SERVICE,
-                 "execute": StepKind.EXECUTION, "close": StepKind.CLOSURE, "extend": StepKind.EXTENSION}[name]
-    default = {"approve_filing": "经审批，同意立案。", "reject_filing": f"不予立案：{reason}", "submit_review": "提请法制审核。",
-               "close": "执法决定已履行完毕，予以结案。", "request_hearing": "当事人提出听证申请。",
-               "decide": "", "extend": f"经批准延长办案期限：{reason}",
-               "notify": "告知当事人拟作出的行政处罚内容及事实、理由、依据，并告知其依法享有陈述、申辩的权利"
-                         + ("，以及在五日内要求听证的权利。" if data.get("heavy_penalty") else "。"),
-               "hold_hearing": "依法举行听证。", "serve": "送达执法决定书。", "execute": "执法决定执行完毕。"}.get(name, "")
-    step_values = _step_values(case, step_kind, occurred_at=data.get("occurred_at"), place=data.get("place", ""),
-                               content=data.get("content") or default or (data.get("decision_text") if name == "decide" else ""),
-                               documents=data.get("documents", ""), officers=data.get("officers") or ())
-    if name == "approve_filing":
-        case.filed_on = step_values["occurred_at"].date()
-        case.filing_approved_by = actor
-        year = case.filed_on.year
-        seq = Case.objects.filter(subject=case.subject, filed_on__year=year).exclude(pk=case.pk).count() + 1
-        prefix = case.subject.node.short_name or case.subject.node.name[:2]
-        letter = {PowerType.PENALTY: "罚", PowerType.INSPECTION: "检", PowerType.COMPULSORY: "强"}[case.power.power_type]
-        seq = Case.objects.filter(subject=case.subject, filed_on__year=year, power__power_type=case.power.power_type).exclude(pk=case.pk).count() + 1
-        case.number = f"{prefix}综执{letter}立〔{year}〕{seq}号"
-        d = decision_deadline(case)
-        case.decision_due = d.due if d else None
-        changes = {"number": case.number, "filed_on": case.filed_on, "decision_due": case.decision_due}
-    elif name == "notify":
-        case.notified_on = step_values["occurred_at"].date()
-        case.heavy_penalty = bool(data.get("heavy_penalty"))
-        case.proposed_fine = _decimal(data.get("proposed_fine"), "proposed_fine", "拟罚款金额")
-        _refresh_major(case)
-        changes = {"heavy_penalty": case.heavy_penalty, "proposed_fine": case.proposed_fine, "is_major": case.is_major}
-    elif name == "request_hearing":
-        case.hearing_requested = True
-    elif name == "hold_hearing":
-        case.hearing_held = True
-        _refresh_major(case)
-        changes = {"hearing_held": True, "is_major": case.is_major}
-    elif name == "decide":
-        for k, v in decision.items():
-            setattr(case, k, v)
-        case.decided_on = step_values["occurred_at"].date()
-        case.decided_by = actor
-        same_kind = Q(result=Result.PENALTY) if case.result == Result.PENALTY else ~Q(result=Result.PENALTY)
-        seq = Case.objects.filter(same_kind, subject=case.subject, decided_on__year=case.decided_on.year).exclude(pk=case.pk).count() + 1
-        prefix = case.subject.node.short_name or case.subject.node.name[:2]
-        kind = "综执罚决" if case.result == Result.PENALTY else "综执决"
-        case.decision_number = f"{prefix}{kind}〔{case.decided_on.year}〕{seq}号"
-        case.service_due = workdays.compute_deadline(SERVICE_RULE, case.decided_on).due
-        case.publication_due = _publication_due(case)
-        changes = {k: v for k, v in decision.items()} | {"decision_number": case.decision_number, "service_due": case.service_due,
-                                                         "publication_due": case.publication_due}
-    elif name == "serve":
-        case.served_on = step_values["occurred_at"].date()
-        changes = {"served_on": case.served_on}
-    elif name == "execute":
-        case.executed_on = step_values["occurred_at"].date()
-    elif name == "close":
-        case.closed_on = step_values["occurred_at"].date()
-    elif name == "extend":
-        try:
-            extra = int(data.get("extra_days") or 0)
-        except (TypeError, ValueError):
-            extra = 0
-        if not 1 <= extra <= 90:
-            raise DomainError("延长天数应为1至90日。", field_errors={"extra_days": "延长天数应为1至90日。"})
-        case.decision_extension_days += extra
-        d = decision_deadline(case)
-        case.decision_due = d.due if d else None
-        changes = {"extension_days": case.decision_extension_days, "decision_due": case.decision_due}
-    step = _step(case, actor=actor, kind=step_kind, **step_values)
-    if t.target:
-        case.status = t.target
-    case.version += 1
-    case.save()
-    audit.record(actor=actor, action="transition", obj=case, changes=changes | {"from": before_status, "to": case.status, "step": step.pk},
-                 reason=reason, action_label=t.label)
-    return case
+    on_state = CASE_HANDLERS.get(name)
+
+    def handler(obj, *, actor, reason, data, transition):
+        step, on = _record_step(obj, actor=actor, name=name, reason=reason, data=data)
+        changes = on_state(obj, on=on, actor=actor, data=data, reason=reason) if on_state else {}
+        return (changes or {}) | {"step": step.pk}
+
+    return case_workflow.run(case, actor=actor, name=name, version=version, reason=reason, data=data, handler=handler)
 
 
-@transaction.atomic
-def legal_review_record(*, actor, case, opinion, checklist, reasons="", version=None):
-    """A legal reviewer's opinion on a major case, against the review checklist. Approve → may be decided;
-    reject → back to investigation with the reasons."""
-    case = lock(Case, case.pk, version)
-    policy.require(actor, "enforcement.view", case.node, view_perm="enforcement.view")
+def _check_review(opinion: str, checklist: dict | None) -> dict:
     if opinion not in LegalReview.Opinion.values:
         raise DomainError("请选择审核意见。", field_errors={"opinion": "请选择审核意见。"})
-    name = "approve_review" if opinion == LegalReview.Opinion.APPROVE else "reject_review"
-    t = review_workflow.check(case, actor, name, reason=reasons)
     checklist = {key: bool((checklist or {}).get(key)) for key, _ in REVIEW_CHECKLIST}
     if opinion == LegalReview.Opinion.APPROVE:
         missing = [label for key, label in REVIEW_CHECKLIST if not checklist[key]]
         if missing:
             raise DomainError("同意前须逐项审核：" + "；".join(missing) + "。如有问题请选择“退回补正”。",
                               field_errors={"checklist": "请逐项确认审核要点。"})
-    reasons = clean_text(reasons, field="reasons", label="意见说明", max_length=5000, required=opinion == LegalReview.Opinion.REJECT)
-    review = LegalReview.objects.create(case=case, node=case.node, reviewer=actor, checklist=checklist, opinion=opinion,
-                                        reasons=reasons, reviewed_at=clock.now())
-    before = case.status
-    case.status = t.target
-    case.version += 1
-    case.save()
-    _step(case, actor=actor, kind=StepKind.LEGAL_REVIEW, content=f"{review.get_opinion_display()}。{reasons}".strip())
-    audit.record(actor=actor, action="review", obj=case, changes={"opinion": opinion, "checklist": checklist, "from": before, "to": case.status},
-                 reason=reasons, action_label=f"法制审核{review.get_opinion_display()}")
-    return review
+    return checklist
+
+
+@transaction.atomic
+def legal_review_record(*, actor, case: Case, opinion: str, checklist: dict | None, reasons: str = "",
+                        version=None) -> LegalReview:
+    """A legal reviewer's opinion on a major case, against the review checklist. Approve → may be decided;
+    reject → back to investigation with the reasons."""
+    checklist = _check_review(opinion, checklist)
+    name = "approve_review" if opinion == LegalReview.Opinion.APPROVE else "reject_review"
+    made = {}
+
+    def handler(obj, *, actor, reason, data, transition):
+        rules.refuse(rules.reviewer_problem(ReviewerQualification.objects.filter(user=actor).first(), actor))
+        text = clean_text(reasons, field="reasons", label="意见说明", max_length=5000,
+                          required=opinion == LegalReview.Opinion.REJECT)
+        made["review"] = LegalReview.objects.create(case=obj, node=obj.node, reviewer=actor, checklist=checklist,
+                                                    opinion=opinion, reasons=text, reviewed_at=clock.now())
+        _step(obj, actor=actor, kind=StepKind.LEGAL_REVIEW,
+              content=f"{made['review'].get_opinion_display()}。{text}".strip())
+        return {"opinion": opinion, "checklist": checklist}
+
+    review_workflow.run(case, actor=actor, name=name, version=version, reason=reasons, handler=handler)
+    return made["review"]
+
+
+@transaction.atomic
+def reviewer_register(*, actor, user, reviewing_since, qualification_number: str = "",
+                      qualified_on=None) -> ReviewerQualification:
+    """Record a legal reviewer and their 法律职业资格 (行政处罚法第五十八条第二款). A reviewer who started since the 2021
+    law took effect must hold the qualification."""
+    if user is None:
+        rules.refuse("请选择法制审核人员的账号。", "user")
+    tenant = next((m.node.tenant() for m in user.memberships.filter(is_active=True).select_related("node")), None)
+    if tenant is None:
+        rules.refuse(f"{user.display_name}不属于任何街道，不能登记为法制审核人员。", "user")
+    _require(actor, "enforcement.manage", tenant)
+    values = dict(
+        reviewing_since=clean_date(reviewing_since, field="reviewing_since", label="开始从事法制审核日期", not_future=True),
+        qualification_number=clean_text(qualification_number, field="qualification_number",
+                                        label="法律职业资格证书编号", max_length=60, required=False),
+        qualified_on=clean_date(qualified_on, field="qualified_on", label="取得法律职业资格日期", required=False,
+                                not_future=True),
+    )
+    problem = rules.reviewer_problem(ReviewerQualification(user=user, **values), user)
+    if problem:
+        rules.refuse(problem, "qualification_number")
+    rec, created = ReviewerQualification.objects.update_or_create(
+        user=user, defaults=values | {"node": tenant, "recorded_by": actor, "recorded_at": clock.now()})
+    audit.record(actor=actor, action="create" if created else "update", obj=rec, node=tenant,
+                 changes=values | {"user": user.username}, action_label="登记法制审核人员及法律职业资格")
+    return rec
 
 
 # ---- publicity -----------------------------------------------------------------------------------------------
@@ -570,7 +792,7 @@ class CachedCalendar(workdays.Calendar):
 
 def publication_rule(result):
     """The DeadlineRule code of the publication deadline of a decision with this result."""
-    return PUBLISH_PENALTY_RULE if result == Result.PENALTY else PUBLISH_OTHER_RULE
+    return rules.PUBLISH_PENALTY if result == Result.PENALTY else rules.PUBLISH_OTHER
 
 
 def publication_deadline(case, *, cal=None, rule_obj=None):
@@ -592,7 +814,7 @@ def publication_preview(case):
     """(party_display, address_display, body) as they would appear on the public page, and the leaks found."""
     person = case.party_is_person
     party = masking.mask_name(case.party_name, is_organisation=not person)
-    village = case.node.village.name if case.node.kind in (OrgNode.Kind.VILLAGE, OrgNode.Kind.GRID) else case.node.name
+    village = case.node.village.name if case.node.level >= orgkinds.VILLAGE else case.node.name
     parts = [
         f"案号：{case.number}；决定书文号：{case.decision_number}",
         f"当事人：{party}",
@@ -645,48 +867,41 @@ def publication_publish(*, actor, case, scrub=False):
     return pub
 
 
+def _revoked_on(value, *, required: bool) -> datetime.date | None:
+    return clean_date(value, field="revoked_on", label="原决定撤销/变更日期", required=required, not_future=True)
+
+
 @transaction.atomic
-def publication_mark_revoked(*, actor, publication, revoked_on, reason, version=None):
+def publication_mark_revoked(*, actor, publication: Publication, revoked_on, reason: str, version=None) -> Publication:
     """Record that a published decision was revoked or changed (e.g. by administrative reconsideration): the
-    withdrawal deadline (3 working days) starts and the publication appears on the due-soon/overdue lists."""
-    pub = lock(Publication, publication.pk, version)
-    _require(actor, "enforcement.publish", pub.node)
-    if pub.status == Publication.Status.WITHDRAWN:
-        raise DomainError("该公示已撤回。")
+    withdrawal deadline starts and the publication appears on the due-soon/overdue lists."""
     reason = clean_text(reason, field="reason", label="撤销/变更情况", max_length=1000)
-    revoked = _date(revoked_on, "revoked_on", "原决定撤销/变更日期", required=True)
-    if revoked > clock.today():
-        raise DomainError("撤销/变更日期不能晚于今天。", field_errors={"revoked_on": "日期不能晚于今天。"})
-    pub.revoked_on = revoked
-    pub.withdraw_due = workdays.compute_deadline(WITHDRAW_RULE, revoked).due
-    pub.version += 1
-    pub.save()
-    audit.record(actor=actor, action="update", obj=pub, changes={"revoked_on": revoked, "withdraw_due": pub.withdraw_due},
-                 reason=reason, action_label="登记原决定被撤销/变更")
-    return pub
+    revoked = _revoked_on(revoked_on, required=True)
+
+    def handler(pub, **_):
+        pub.revoked_on = revoked
+        pub.withdraw_due = workdays.compute_deadline(rules.WITHDRAW, revoked).due
+        return {"revoked_on": revoked, "withdraw_due": pub.withdraw_due}
+
+    return publication_workflow.run(publication, actor=actor, name="mark_revoked", version=version, reason=reason,
+                                    handler=handler)
 
 
 @transaction.atomic
-def publication_withdraw(*, actor, publication, reason, revoked_on=None, version=None):
-    """Withdraw a published decision that was revoked or changed (within 3 working days of the revocation)."""
-    pub = lock(Publication, publication.pk, version)
-    _require(actor, "enforcement.publish", pub.node)
-    if pub.status == Publication.Status.WITHDRAWN:
-        raise DomainError("该公示已撤回。")
-    reason = clean_text(reason, field="reason", label="撤回理由", max_length=1000)
-    revoked = _date(revoked_on, "revoked_on", "原决定撤销/变更日期") or pub.revoked_on or clock.today()
-    if revoked > clock.today():
-        raise DomainError("撤销/变更日期不能晚于今天。", field_errors={"revoked_on": "日期不能晚于今天。"})
-    pub.revoked_on = revoked
-    pub.withdraw_due = workdays.compute_deadline(WITHDRAW_RULE, revoked).due
-    pub.withdrawn_on = clock.today()
-    pub.withdraw_reason = reason
-    pub.status = Publication.Status.WITHDRAWN
-    pub.version += 1
-    pub.save()
-    audit.record(actor=actor, action="withdraw", obj=pub, changes={"revoked_on": revoked, "withdraw_due": pub.withdraw_due},
-                 reason=reason, action_label="撤回执法决定公示", is_public=True)
-    return pub
+def publication_withdraw(*, actor, publication: Publication, reason: str, revoked_on=None, version=None) -> Publication:
+    """Withdraw a published decision that was revoked or changed, with the reason made public."""
+    reason = clean_text(reason, field="reason", label="撤回理由（将向社会公开）", max_length=1000)
+    revoked = _revoked_on(revoked_on, required=False)
+
+    def handler(pub, *, reason, **_):
+        pub.revoked_on = revoked or pub.revoked_on or clock.today()
+        pub.withdraw_due = workdays.compute_deadline(rules.WITHDRAW, pub.revoked_on).due
+        pub.withdrawn_on = clock.today()
+        pub.withdraw_reason = reason
+        return {"revoked_on": pub.revoked_on, "withdraw_due": pub.withdraw_due}
+
+    return publication_workflow.run(publication, actor=actor, name="withdraw", version=version, reason=reason,
+                                    handler=handler)
 
 
 # ---- supervision ---------------------------------------------------------------------------------------------
@@ -695,19 +910,12 @@ def publication_withdraw(*, actor, publication, reason, revoked_on=None, version
 def evaluation_record(*, actor, case, scores, findings):
     """案卷评查 of a closed case against the scoring checklist."""
     case = lock(Case, case.pk)
-    _require(actor, "enforcement.supervise", case.node)
+    case_policy.check(actor, "supervise", case)
     if case.status != CaseStatus.CLOSED:
         raise DomainError("只能对已结案的案卷进行评查。")
     clean = {}
     for key, label, maximum in EVALUATION_CHECKLIST:
-        raw = (scores or {}).get(key)
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            raise DomainError(f"请为“{label}”打分（0-{maximum}）。", field_errors={f"score_{key}": f"请填写0-{maximum}的整数。"})
-        if not 0 <= value <= maximum:
-            raise DomainError(f"“{label}”的得分应在0至{maximum}之间。", field_errors={f"score_{key}": f"应在0-{maximum}之间。"})
-        clean[key] = value
+        clean[key] = clean_int((scores or {}).get(key), field=f"score_{key}", label=f"“{label}”的得分", max_value=maximum)
     findings = clean_text(findings, field="findings", label="评查意见", max_length=5000)
     ev = Evaluation.objects.create(case=case, node=case.node, evaluator=actor, scores=clean, total=sum(clean.values()),
                                    findings=findings, evaluated_on=clock.today())
@@ -724,7 +932,8 @@ def accountability_record(*, actor, officer, measure, description, decided_on=No
         node=officer.node, officer=officer, case=case,
         measure=clean_text(measure, field="measure", label="处理方式", max_length=100),
         description=clean_text(description, field="description", label="事实与理由", max_length=5000),
-        decided_on=_date(decided_on, "decided_on", "处理日期") or clock.today(), recorded_by=actor)
+        decided_on=clean_date(decided_on, field="decided_on", label="处理日期", required=False, not_future=True) or clock.today(),
+        recorded_by=actor)
     audit.record(actor=actor, action="create", obj=rec, changes={"officer": officer.name, "measure": rec.measure,
                  "case": case.number if case else ""}, action_label="登记责任追究")
     audit.record(actor=actor, action="accountability", obj=officer, changes={"measure": rec.measure}, action_label="责任追究")
@@ -751,7 +960,7 @@ def recompute_publication_due(actor):
     computation per (decision day, rule), one bulk update of the rows that changed."""
     from fazhi.core.models import DeadlineRule
 
-    rules = {r.code: r for r in DeadlineRule.objects.filter(code__in=[PUBLISH_PENALTY_RULE, PUBLISH_OTHER_RULE])}
+    rule_rows = {r.code: r for r in DeadlineRule.objects.filter(code__in=[rules.PUBLISH_PENALTY, rules.PUBLISH_OTHER])}
     cal = CachedCalendar()
     dues = {}
     changed = []
@@ -759,11 +968,11 @@ def recompute_publication_due(actor):
         .values_list("pk", "decided_on", "result", "publication_due")
     for pk, decided_on, result, stored in rows.iterator(chunk_size=5000):
         code = publication_rule(result)
-        if code not in rules:
+        if code not in rule_rows:
             continue  # rule not configured: leave the stored date as it is
         key = (decided_on, code)
         if key not in dues:
-            dues[key] = workdays.compute_deadline(code, decided_on, cal=cal, rule_obj=rules[code]).due
+            dues[key] = workdays.compute_deadline(code, decided_on, cal=cal, rule_obj=rule_rows[code]).due
         if dues[key] != stored:
             changed.append(Case(pk=pk, publication_due=dues[key]))
     Case.objects.bulk_update(changed, ["publication_due"], batch_size=1000)

@@ -1,24 +1,39 @@
 """Public enforcement publicity (执法公示), no login. Only what the three systems require to be public; personal data
 never appears (publications are masked when they are made — see services.publication_publish)."""
-from django.shortcuts import render
-
-from fazhi.core import clock, ui
+from fazhi.core import clock
+from fazhi.core.pages import ListPage, Page
 
 from . import selectors
 
 
-def home(request):
+class Home(Page):
     """事前公开: subject, officers with certificate numbers, powers with legal basis, procedures, remedies, complaints."""
-    return render(request, "enforcement/public/home.html", {
-        "subjects": selectors.public_subjects(), "officers": selectors.public_officers(), "today": clock.today(),
-        "recent": selectors.public_publications()[:5]})
+
+    login_required = False
+    template_name = "enforcement/public/home.html"
+
+    def get(self, request):
+        return self.render({"subjects": selectors.public_subjects(), "officers": selectors.public_officers(),
+                            "today": clock.today(), "recent": selectors.public_publications()[:5]})
 
 
-def decisions(request):
-    """事后公开: published decisions."""
-    qs = selectors.public_publications(filters=request.GET)
-    return render(request, "enforcement/public/decisions.html", {**ui.paginate(request, qs), "q": request.GET.get("q", "")})
+class Decisions(ListPage):
+    """事后公开: published decisions (and the withdrawal notices of decisions withdrawn)."""
+
+    login_required = False
+    template_name = "enforcement/public/decisions.html"
+
+    def get_queryset(self):
+        return selectors.public_publications(filters=self.request.GET)
+
+    def extra_context(self):
+        return {"q": self.request.GET.get("q", "")}
 
 
-def decision_detail(request, pk):
-    return render(request, "enforcement/public/decision_detail.html", {"pub": selectors.public_publication(pk)})
+class DecisionDetail(Page):
+    login_required = False
+    template_name = "enforcement/public/decision_detail.html"
+    census_skip = "public page: a published decision (masked) or its withdrawal notice, no scoped object"
+
+    def get(self, request, pk):
+        return self.render({"pub": selectors.public_publication(pk)})

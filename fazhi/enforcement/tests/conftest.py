@@ -35,7 +35,8 @@ def enf(users, tree, frozen):
     unit = core_services.unit_create(actor="测试", node=tree.sub, kind=Unit.Kind.DEPARTMENT, name="综合行政执法办公室")
     subject = services.subject_save(actor=head, unit=unit, legal_status="依法赋权的街道综合行政执法机构", address="稷下街道办事处",
                                     office_phone="0533-7000000", procedures="立案、调查、告知、决定、送达、执行", remedies="行政复议、行政诉讼",
-                                    complaints="拨打12345")
+                                    complaints="拨打12345", reconsideration_body="临淄区人民政府",
+                                    litigation_court="淄博市临淄区人民法院")
     penalty = services.power_create(actor=head, subject=subject, code="CF-001", name="对违法搭建的处罚", power_type=PowerType.PENALTY,
                                     legal_basis="《城乡规划法》第六十五条", discretion="轻微：责令改正\n一般：罚款1000元以下\n严重：罚款1万元以上")
     inspection = services.power_create(actor=head, subject=subject, code="JC-001", name="对占道经营的检查", power_type=PowerType.INSPECTION,
@@ -45,6 +46,8 @@ def enf(users, tree, frozen):
     o1 = services.officer_create(actor=head, subject=subject, user=users.officer, **valid)
     o2 = services.officer_create(actor=head, subject=subject, user=users.officer2, **(valid | {"certificate_number": "37030002"}))
     oh = services.officer_create(actor=head, subject=subject, user=users.enforcement_head, **(valid | {"certificate_number": "37030003"}))
+    services.reviewer_register(actor=head, user=users.reviewer, reviewing_since=datetime.date(2022, 3, 1),
+                               qualification_number="A20213701000123", qualified_on=datetime.date(2021, 12, 1))
     return SimpleNamespace(subject=subject, penalty=penalty, inspection=inspection, o1=o1, o2=o2, oh=oh, head=head, unit=unit)
 
 
@@ -57,6 +60,16 @@ def make_case(enf, tree, users):
         data.update(kw)
         return services.case_create(**data)
     return make
+
+
+def ready_to_decide(case, users):
+    """The party's recorded waiver of statement and defence (第六十二条) and, for a major or complex case, the
+    leaders' collective decision (第五十七条第二款): what a same-day decision needs."""
+    case = services.case_transition(actor=users.officer, case=case, name="record_statement", statement_waived=True)
+    if case.is_major or case.is_complex:
+        case = services.case_transition(actor=users.enforcement_head, case=case, name="collective_decide",
+                                        attendees="主任、副主任", content="经集体讨论，同意拟作出的处罚。")
+    return case
 
 
 def advance(case, users, enf, to="decided", fine="500", major_review=True):
@@ -74,11 +87,15 @@ def advance(case, users, enf, to="decided", fine="500", major_review=True):
                              content="告知拟作出的处罚及陈述申辩权。", proposed_fine=fine)
     if to == "notified":
         return case
+    case = s.case_transition(actor=users.officer, case=case, name="record_statement", statement_waived=True)
     if case.is_major and major_review:
         case = s.case_transition(actor=users.officer, case=case, name="submit_review")
         s.legal_review_record(actor=users.reviewer, case=case, opinion="approve",
                               checklist={k: True for k in ["subject", "qualification", "procedure", "facts", "basis", "powers", "documents", "criminal"]})
         case.refresh_from_db()
+    if case.is_major or case.is_complex:
+        case = s.case_transition(actor=users.enforcement_head, case=case, name="collective_decide",
+                                 attendees="主任、副主任", content="经集体讨论，同意拟作出的处罚。")
     case = s.case_transition(actor=users.enforcement_head, case=case, name="decide", result="penalty", fine_amount=fine,
                              decision_text=f"责令限期拆除，并处罚款{fine}元。", decision_basis="《城乡规划法》第六十五条",
                              discretion_applied="一般情节")

@@ -36,9 +36,14 @@ def test_full_case_through_api(enf, users, tree, api_for):
     r = _act(head, cid, name="decide", result="penalty", fine_amount="20000", decision_text="罚款20000元", discretion_applied="严重")
     assert r.status_code == 400 and "法制审核" in r.json()["detail"]
     assert Case.objects.get(pk=cid).status == CaseStatus.NOTIFIED
+    assert _act(officer, cid, name="record_statement", statement_waived=True).status_code == 200
     assert _act(officer, cid, name="submit_review").status_code == 200
     r = reviewer.post(reverse("api_enforcement_case_review", args=[cid]), {"opinion": "approve", "checklist": ALL_OK}, format="json")
     assert r.status_code == 201, r.json()
+    r = _act(head, cid, name="decide", result="penalty", fine_amount="20000", decision_text="罚款20000元", discretion_applied="严重")
+    assert r.status_code == 400 and "第五十七条第二款" in r.json()["detail"]
+    r = _act(head, cid, name="collective_decide", attendees="主任、副主任", content="集体讨论同意")
+    assert r.status_code == 200, r.json()
     r = _act(head, cid, name="decide", result="penalty", fine_amount="20000", decision_text="罚款20000元", discretion_applied="严重")
     assert r.status_code == 200 and r.json()["status"] == "decided"
     for name in ("serve", "execute"):
@@ -110,14 +115,15 @@ def test_scoping_other_subdistrict_gets_404(enf, users, tree, api_for, client_fo
 
     case = advance(make_case(), users, enf, to="decided")
     step = case.steps.first()
-    for user in (users.other_admin, users.mediator, users.other_clerk):
+    # another subdistrict's admin: 404 (out of scope); roles without the enforcement function anywhere: 403
+    for user, code in ((users.other_admin, 404), (users.mediator, 403), (users.other_clerk, 403)):
         api = api_for(user)
-        assert api.get(reverse("api_enforcement_case", args=[case.pk])).status_code == 404
-        assert api.get(reverse("api_enforcement_step", args=[step.pk])).status_code == 404
+        assert api.get(reverse("api_enforcement_case", args=[case.pk])).status_code == code
+        assert api.get(reverse("api_enforcement_step", args=[step.pk])).status_code == code
         c = client_for(user)
-        assert c.get(reverse("enforcement:case_detail", args=[case.pk])).status_code == 404
-        assert c.get(reverse("enforcement:document", args=[case.pk, "decision"])).status_code == 404
-        assert c.get(reverse("enforcement:officer_detail", args=[enf.o1.pk])).status_code == 404
+        assert c.get(reverse("enforcement:case_detail", args=[case.pk])).status_code == code
+        assert c.get(reverse("enforcement:document", args=[case.pk, "decision"])).status_code == code
+        assert c.get(reverse("enforcement:officer_detail", args=[enf.o1.pk])).status_code == code
     assert api_for(users.other_admin).get(reverse("api_enforcement_cases")).json()["count"] == 0
     r = client_for(users.other_admin).get(reverse("core:ledger_export", args=["enforcement.cases"]))
     import io
@@ -182,3 +188,26 @@ def test_publication_revoke_and_withdraw_via_api(enf, users, tree, api_for, make
     assert r.status_code == 409
     r = api.post(reverse("api_enforcement_publication_withdraw", args=[pub.pk]), {"reason": "撤销"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
+
+
+def test_head_cannot_register_another_subdistricts_user_as_officer(enf, users, api_for):
+    from fazhi.enforcement.models import Officer
+
+    api = api_for(users.enforcement_head)
+    r = api.post(reverse("api_enforcement_officers"), {"user": users.other_clerk.pk, "certificate_number": "37039999",
+                                                      "valid_from": "2021-01-01", "valid_until": "2025-12-31"}, format="json")
+    assert r.status_code == 400 and "不是稷下街道的工作人员" in r.json()["detail"]
+    assert not Officer.objects.filter(user=users.other_clerk).exists()
+    r = api.post(reverse("api_enforcement_officers"), {"user": users.reviewer.pk, "certificate_number": "37039998",
+                                                      "valid_from": "2021-01-01", "valid_until": "2025-12-31"}, format="json")
+    assert r.status_code == 201 and r.json()["name"] == users.reviewer.display_name
+
+
+def test_bad_json_shapes_are_400_and_nothing_stored(enf, users, tree, api_for):
+    api = api_for(users.officer)
+    for body in ([1, 2], "text", {"power": [1], "node": tree.liu.pk}, {"power": enf.penalty.pk, "officers": "x"},
+                 {"power": enf.penalty.pk, "node": tree.liu.pk, "title": "\x00" * 300, "party_kind": "person",
+                  "party_name": "张三", "facts": "事实", "officers": [enf.o1.pk, enf.o2.pk]}):
+        r = api.post(reverse("api_enforcement_cases"), body, format="json")
+        assert r.status_code == 400, body
+    assert not Case.objects.exists()

@@ -50,7 +50,7 @@ def test_oversize_upload_refused_through_view_before_storing(step, users, client
     c = client_for(users.officer)
     big = upload("big.mp4", MP4 + b"\x00" * 5000, "video/mp4")
     r = c.post(reverse("enforcement:evidence_upload", args=[step.pk]), {"file": big})
-    assert r.status_code == 400
+    assert r.status_code == 413  # too large: 413 everywhere (the gate's code)
     assert "超过大小上限" in r.content.decode()
     assert not StoredFile.objects.exists()
     tmp = os.path.join(settings.MEDIA_ROOT, "tmp")
@@ -61,7 +61,7 @@ def test_oversize_upload_refused_through_api(step, users, api_for, settings):
     settings.FAZHI = {**settings.FAZHI, "EVIDENCE_MAX_BYTES": 1024}
     r = api_for(users.officer).post(reverse("api_enforcement_step_evidence", args=[step.pk]),
                                     {"file": upload("big.mp4", MP4 + b"\x00" * 5000, "video/mp4")}, format="multipart")
-    assert r.status_code == 400 and "超过大小上限" in r.json()["detail"]
+    assert r.status_code == 413 and "超过大小上限" in r.json()["detail"]
     assert not StoredFile.objects.exists()
 
 

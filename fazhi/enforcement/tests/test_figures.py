@@ -7,7 +7,7 @@ from fazhi.core import clock, figures
 from fazhi.enforcement import services
 from fazhi.enforcement.models import StepKind
 
-from .conftest import PNG, advance, upload
+from .conftest import PNG, advance, ready_to_decide, upload
 
 Y0, Y1 = datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)
 KEYS = ["enforcement.cases_filed", "enforcement.cases_by_type", "enforcement.cases_by_power", "enforcement.cases_by_result",
@@ -39,6 +39,7 @@ def test_figures_match_hand_counts(enf, users, tree, make_case):
     services.legal_review_record(actor=users.reviewer, case=b, opinion="approve", checklist={k: True for k in
                                  ["subject", "qualification", "procedure", "facts", "basis", "powers", "documents", "criminal"]})
     b.refresh_from_db()
+    b = ready_to_decide(b, users)
     b = services.case_transition(actor=users.enforcement_head, case=b, name="decide", result="no_penalty", decision_text="不予处罚",
                                  discretion_applied="")
     # case C: inspection power, filed only; one inspection step with a photo only (AV lacking)

@@ -10,7 +10,7 @@ from fazhi.core.models import AuditEvent
 from fazhi.enforcement import services
 from fazhi.enforcement.models import Publication
 
-from .conftest import ID_NUMBER, advance
+from .conftest import ID_NUMBER, advance, ready_to_decide
 
 
 def test_public_home_shows_subject_officers_powers(enf, client):
@@ -49,6 +49,7 @@ def test_publication_leaking_id_number_refused_or_scrubbed(make_case, users, enf
 
     services.step_record(actor=users.officer, case=case, kind=StepKind.INSPECTION, content="检查", place="刘家村", officers=[enf.o1.pk, enf.o2.pk])
     case = services.case_transition(actor=users.officer, case=case, name="notify", place="执法办", officers=[enf.o1.pk, enf.o2.pk], proposed_fine="500")
+    case = ready_to_decide(case, users)
     case = services.case_transition(actor=users.enforcement_head, case=case, name="decide", result="penalty", fine_amount="500",
                                     decision_text=f"对当事人（身份证号{ID_NUMBER}，电话13800001111）罚款500元。", discretion_applied="一般")
     with pytest.raises(DomainError, match="含有身份证号或电话号码"):
@@ -73,8 +74,13 @@ def test_withdrawal_audited_and_hidden(make_case, users, enf, client):
         services.publication_withdraw(actor=users.disclosure, publication=pub, reason="")
     pub = services.publication_withdraw(actor=users.disclosure, publication=pub, reason="原决定经复议被撤销", revoked_on="2023-06-01")
     assert pub.withdraw_due == datetime.date(2023, 6, 6)  # 3 working days: 6/2 Fri, 6/5 Mon, 6/6 Tue
-    assert client.get(reverse("enforcement_public:decision_detail", args=[pub.pk])).status_code == 404
-    assert AuditEvent.objects.filter(object_type="enforcement.publication", action="withdraw").exists()
+    # the public page keeps a withdrawal notice (reason, date) in place of the decision (第四十八条第二款)
+    html = client.get(reverse("enforcement_public:decision_detail", args=[pub.pk])).content.decode()
+    assert "撤回说明" in html and "原决定经复议被撤销" in html and "2023-06-01" in html
+    assert "责令限期拆除" not in html and pub.body.splitlines()[0] not in html
+    assert "原决定经复议被撤销" in client.get(reverse("enforcement_public:decisions")).content.decode()
+    assert AuditEvent.objects.filter(object_type="enforcement.publication", action="transition",
+                                     action_label="撤回执法决定公示").exists()
 
 
 def test_late_publication_marked(make_case, users, enf):

@@ -54,7 +54,8 @@ def test_transition_form_refuses_with_reason(enf, users, client_for, make_case):
     assert r.status_code == 302
     r = client_for(users.enforcement_head).post(reverse("enforcement:case_act", args=[case.pk, "approve_filing"]), {"version": 1})
     assert r.status_code == 400 and "当前状态为“调查取证”" in r.content.decode()
-    r = client_for(users.enforcement_head).post(reverse("enforcement:case_act", args=[case.pk, "extend"]), {"version": 0, "extra_days": 10, "reason": "复杂"})
+    r = client_for(users.enforcement_head).post(reverse("enforcement:case_act", args=[case.pk, "extend"]), {"version": 0, "extra_days": 10, "reason": "复杂",
+                                                "extension_basis": "《某条例》第X条：案情复杂的，可延长三十日。"})
     assert r.status_code == 400 and "已被他人修改" in r.content.decode()
 
 

@@ -10,7 +10,7 @@ from fazhi.enforcement import services
 from fazhi.enforcement.models import Case, CaseStatus, StepKind
 from fazhi.enforcement.workflow import case_workflow
 
-from .conftest import advance
+from .conftest import advance, ready_to_decide
 
 ALL_OK = {k: True for k in ["subject", "qualification", "procedure", "facts", "basis", "powers", "documents", "criminal"]}
 
@@ -18,11 +18,11 @@ ALL_OK = {k: True for k in ["subject", "qualification", "procedure", "facts", "b
 def test_full_case_records_every_step_and_audits(make_case, users, enf):
     case = advance(make_case(), users, enf, to="closed")
     kinds = list(case.steps.values_list("kind", flat=True))
-    assert kinds == ["filing", "inspection", "notice", "decision", "service", "execution", "closure"]
+    assert kinds == ["filing", "inspection", "notice", "statement", "decision", "service", "execution", "closure"]
     assert case.number.startswith("稷下综执罚立〔2023〕")
-    assert case.decision_due == datetime.date(2023, 8, 30)  # 90 days from 2023-06-01
-    assert case.service_due == datetime.date(2023, 6, 8)
-    assert AuditEvent.objects.filter(object_type="enforcement.case", object_id=str(case.pk), action="transition").count() == 6
+    assert case.decision_due == datetime.date(2023, 8, 30)  # 90 (calendar) days from 2023-06-01, 第六十条
+    assert case.service_due == datetime.date(2023, 6, 12)  # 7 working days, 第六十一条 + 第八十五条
+    assert AuditEvent.objects.filter(object_type="enforcement.case", object_id=str(case.pk), action="transition").count() == 7
 
 
 def test_out_of_order_step_refused_with_reason(make_case, users, enf):
@@ -109,6 +109,7 @@ def test_review_gate_reject_then_approve(make_case, users, enf):
     services.legal_review_record(actor=users.reviewer, case=case, opinion="approve", checklist=ALL_OK)
     case.refresh_from_db()
     assert case.status == CaseStatus.REVIEWED
+    case = ready_to_decide(case, users)
     case = services.case_transition(actor=users.enforcement_head, case=case, name="decide", result="penalty", fine_amount="20000",
                                     decision_text="罚款20000元", discretion_applied="严重")
     assert case.status == CaseStatus.DECIDED
@@ -133,13 +134,20 @@ def test_hearing_request_within_five_days(make_case, users, enf):
                                 officers=[enf.o1.pk, enf.o2.pk])
     case = services.case_transition(actor=users.officer, case=case, name="notify", officers=[enf.o1.pk, enf.o2.pk], place="执法办",
                                     heavy_penalty=True, proposed_fine="5000")
-    with clock.frozen(clock.at_local(datetime.date(2023, 6, 7))):
-        with pytest.raises(TransitionNotAllowed, match="5日内"):
+    # notice Thu 2023-06-01: 5 working days run to Thu 6/8 (第六十四条第一项 + 第八十五条); 6/9 is too late
+    with clock.frozen(clock.at_local(datetime.date(2023, 6, 9))):
+        with pytest.raises(TransitionNotAllowed, match="第六十四条第一项"):
             services.case_transition(actor=users.officer, case=case, name="request_hearing")
     case = services.case_transition(actor=users.officer, case=case, name="request_hearing")
-    case = services.case_transition(actor=users.officer, case=case, name="hold_hearing", officers=[enf.o1.pk, enf.o2.pk], place="听证室",
-                                    content="举行听证")
-    assert case.is_major and "经过听证程序" in "".join(case.major_reasons)
+    with pytest.raises(TransitionNotAllowed, match="尚未通知当事人听证"):
+        services.case_transition(actor=users.officer, case=case, name="hold_hearing", officers=[enf.o1.pk, enf.o2.pk],
+                                 place="听证室", content="举行听证")
+    case = services.case_transition(actor=users.officer, case=case, name="notify_hearing", hearing_at="2023-06-12 09:00",
+                                    hearing_place="听证室", hearing_host=users.supervisor.pk)
+    with clock.frozen(clock.at_local(datetime.date(2023, 6, 12), 10)):
+        case = services.case_transition(actor=users.officer, case=case, name="hold_hearing", officers=[enf.o1.pk, enf.o2.pk],
+                                        place="听证室", content="举行听证")
+    assert case.is_major and "经过听证程序" in "".join(case.major_reasons) and case.hearing_record == "举行听证"
 
 
 def test_stale_version_conflict(make_case, users, enf):
@@ -151,10 +159,20 @@ def test_stale_version_conflict(make_case, users, enf):
 
 def test_extension_moves_decision_deadline(make_case, users, enf):
     case = advance(make_case(), users, enf, to="investigating")
+    basis = "《某省行政程序规定》第X条：案情复杂的，经负责人批准可以延长三十日。"
     with pytest.raises(TransitionNotAllowed, match="理由"):
-        services.case_transition(actor=users.enforcement_head, case=case, name="extend", extra_days=30)
-    case = services.case_transition(actor=users.enforcement_head, case=case, name="extend", extra_days=30, reason="案情复杂，经负责人批准")
-    assert case.decision_due == datetime.date(2023, 9, 29)
+        services.case_transition(actor=users.enforcement_head, case=case, name="extend", extra_days=30, extension_basis=basis)
+    with pytest.raises(DomainError, match="延长所依据的法律、法规、规章规定"):
+        services.case_transition(actor=users.enforcement_head, case=case, name="extend", extra_days=30, reason="案情复杂")
+    case = services.case_transition(actor=users.enforcement_head, case=case, name="extend", extra_days=30, reason="案情复杂",
+                                    extension_basis=basis)
+    assert case.decision_due == datetime.date(2023, 9, 29) and case.decision_extension_basis == basis
+    # once only, audited with its basis
+    with pytest.raises(TransitionNotAllowed, match="已延长过一次"):
+        services.case_transition(actor=users.enforcement_head, case=case, name="extend", extra_days=10, reason="再延",
+                                 extension_basis=basis)
+    event = AuditEvent.objects.filter(object_type="enforcement.case", object_id=str(case.pk), action_label="延长办案期限").get()
+    assert basis in str(event.changes)
 
 
 def test_publication_deadline_skips_holidays(make_case, users, enf):
@@ -174,8 +192,9 @@ def test_heavy_penalty_decision_waits_for_hearing_window(make_case, users, enf):
     case = services.case_transition(actor=users.officer, case=case, name="notify", officers=[enf.o1.pk, enf.o2.pk], place="执法办",
                                     heavy_penalty=True, proposed_fine="5000")
     decide = dict(result="penalty", fine_amount="5000", decision_text="罚款5000元", discretion_applied="较重")
-    with pytest.raises(TransitionNotAllowed, match="至2023-06-06"):
+    # 5 working days from Thu 2023-06-01 (第六十四条第一项 + 第八十五条) run to Thu 6/8
+    with pytest.raises(TransitionNotAllowed, match="至2023-06-08"):
         services.case_transition(actor=users.enforcement_head, case=case, name="decide", **decide)
-    with clock.frozen(clock.at_local(datetime.date(2023, 6, 7))):
+    with clock.frozen(clock.at_local(datetime.date(2023, 6, 9))):
         case = services.case_transition(actor=users.enforcement_head, case=case, name="decide", **decide)
     assert case.status == CaseStatus.DECIDED
