@@ -18,15 +18,13 @@ CASES = "enforcement:case_list"
 def training_hours_for(user_ids, start, end):
     """({user_id: Decimal hours}, source available?) from the publicity module's staff-training ledger.
 
-    The enforcement module does not keep a second training ledger: hours come from
-    fazhi.publicity.selectors.training_hours_by_user. If that module is absent, every officer counts 0 hours."""
+    The enforcement module does not keep a second training ledger: hours come from the publicity module's selector
+    (an app reads another app's rows only through its selectors)."""
+    from fazhi.publicity.selectors import training_hours_by_user
+
     if start is None or end is None:
         year = clock.today().year
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    try:
-        from fazhi.publicity.selectors import training_hours_by_user
-    except ImportError:
-        return {i: Decimal("0") for i in user_ids}, False
     return training_hours_by_user(list(user_ids), start, end), True
 
 
