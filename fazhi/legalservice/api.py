@@ -320,9 +320,7 @@ def consultation_transition(request, pk):
 def _dispute(user, pk):
     if pk in (None, ""):
         return None
-    from fazhi.disputes.models import Dispute
-
-    dispute = policy.scope(Dispute.objects.all(), user, "legalservice.view").filter(pk=pk).first()
+    dispute = selectors.disputes_for(user).filter(pk=pk).first() if str(pk).isdigit() else None
     if dispute is None:
         raise DomainError("所选纠纷案件不存在或不在您的管辖范围内。", field_errors={"dispute": "不在管辖范围内。"})
     return dispute

@@ -7,7 +7,7 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from fazhi.core import clock, policy
+from fazhi.core import access, clock, policy
 from fazhi.core.models import OrgNode
 
 from .models import (
@@ -204,10 +204,11 @@ def demonstration_village_get_for_user(*, user, pk):
 
 
 def disputes_for(user):
-    """Dispute cases an advisor may link a mediation service to (inside the user's scope)."""
+    """Dispute cases the user may link a mediation service to: exactly the cases the dispute module shows them
+    (read through its access policy — a village advisor sees only the cases they joined)."""
     from fazhi.disputes.models import Dispute
 
-    return policy.scope(Dispute.objects.all(), user, VIEW).order_by("-id")
+    return access.policy_for(Dispute).instances_for(user, "view").order_by("-id")
 
 
 def villages_for(user, perm):
