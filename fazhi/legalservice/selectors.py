@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from fazhi.core import access, clock, orgkinds, policy
 from fazhi.core.models import OrgNode
+from fazhi.core.ui import parse_date
 
 from .models import (
     Advisor,
@@ -45,8 +46,6 @@ def _within(qs, filters, field="node"):
 
 
 def _dates(qs, filters, field):
-    from fazhi.core.ui import parse_date
-
     start = parse_date((filters or {}).get("start"))
     end = parse_date((filters or {}).get("end"))
     year = (filters or {}).get("year")
@@ -69,6 +68,9 @@ def advisor_list(*, user, filters=None):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("active", "1") == "1":
         qs = qs.filter(is_active=True)
+    appointed_by = parse_date(filters.get("appointed_by"))
+    if appointed_by:  # the roster on a day: appointed by then (or without an appointment date)
+        qs = qs.exclude(appointed_on__gt=appointed_by)
     if filters.get("q"):
         q = filters["q"].strip()
         qs = qs.filter(Q(name__icontains=q) | Q(law_firm__icontains=q) | Q(licence_number__icontains=q))
@@ -138,6 +140,8 @@ def booking_list(*, user, filters=None):
     qs = booking_policy.instances_for(user)
     qs = _within(qs, filters)
     qs = _dates(qs, filters, "office_hour__date")
+    if filters.get("status") in Booking.Status.values:
+        qs = qs.filter(status=filters["status"])
     if filters.get("upcoming") == "1":
         qs = qs.filter(office_hour__date__gte=clock.today(), status=Booking.Status.BOOKED)
     if filters.get("mine") == "1":
@@ -155,7 +159,7 @@ def consultation_list(*, user, filters=None):
     filters = filters or {}
     qs = consultation_policy.instances_for(user)
     qs = _within(qs, filters)
-    qs = _dates(qs, filters, "asked_at__date")
+    qs = _dates(qs, filters, "answered_at__date" if filters.get("by") == "answered" else "asked_at__date")
     if filters.get("status") in Consultation.Status.values:
         qs = qs.filter(status=filters["status"])
     if filters.get("due") == "overdue":
@@ -198,7 +202,11 @@ def service_record_get_for_user(*, user, pk):
 
 
 def station_list(*, user, filters=None):
-    return _within(station_policy.instances_for(user), filters).order_by("node__path")
+    qs = _within(station_policy.instances_for(user), filters)
+    opened_by = parse_date((filters or {}).get("opened_by"))
+    if opened_by:  # the stations running on a day
+        qs = qs.filter(is_active=True).exclude(opened_on__gt=opened_by)
+    return qs.order_by("node__path")
 
 
 def station_get_for_user(*, user, pk):
