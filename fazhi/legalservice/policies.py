@@ -7,33 +7,24 @@ from __future__ import annotations
 
 from fazhi.core.access import AccessPolicy, register
 
-from .models import (
-    Advisor,
-    Booking,
-    Consultation,
-    DemonstrationVillage,
-    OfficeHour,
-    OfficeHourRule,
-    ServiceRecord,
-    Station,
-)
+from . import models as m
 
 VIEW = "legalservice.view"
 MANAGE = {"view": VIEW, "manage": "legalservice.manage"}
 OFFICE_HOURS = {**MANAGE, "record": "legalservice.record_office_hour"}
 
 advisor_policy = register(AccessPolicy(
-    Advisor, actions=MANAGE, base=lambda qs: qs.select_related("node", "photo", "user").prefetch_related("villages")))
-rule_policy = register(AccessPolicy(OfficeHourRule, actions=MANAGE, base=lambda qs: qs.select_related("node", "advisor")))
-office_hour_policy = register(AccessPolicy(OfficeHour, actions=OFFICE_HOURS,
+    m.Advisor, actions=MANAGE, base=lambda qs: qs.select_related("node", "photo", "user").prefetch_related("villages")))
+rule_policy = register(AccessPolicy(m.OfficeHourRule, actions=MANAGE, base=lambda qs: qs.select_related("node", "advisor")))
+office_hour_policy = register(AccessPolicy(m.OfficeHour, actions=OFFICE_HOURS,
                                            base=lambda qs: qs.select_related("node", "advisor")))
-booking_policy = register(AccessPolicy(Booking, actions=OFFICE_HOURS,
+booking_policy = register(AccessPolicy(m.Booking, actions=OFFICE_HOURS,
                                        base=lambda qs: qs.select_related("node", "office_hour", "office_hour__advisor")))
 consultation_policy = register(AccessPolicy(
-    Consultation, actions={"view": VIEW, "answer": "legalservice.answer", "publish": "legalservice.publish"},
+    m.Consultation, actions={"view": VIEW, "answer": "legalservice.answer", "publish": "legalservice.publish"},
     base=lambda qs: qs.select_related("node", "advisor", "answered_by")))
-record_policy = register(AccessPolicy(ServiceRecord, actions={"view": VIEW, "record": "legalservice.record_service"},
+record_policy = register(AccessPolicy(m.ServiceRecord, actions={"view": VIEW, "record": "legalservice.record_service"},
                                       base=lambda qs: qs.select_related("node", "advisor", "created_by")))
-station_policy = register(AccessPolicy(Station, actions=MANAGE, base=lambda qs: qs.select_related("node")))
-demonstration_policy = register(AccessPolicy(DemonstrationVillage, actions=MANAGE,
+station_policy = register(AccessPolicy(m.Station, actions=MANAGE, base=lambda qs: qs.select_related("node")))
+demonstration_policy = register(AccessPolicy(m.DemonstrationVillage, actions=MANAGE,
                                              base=lambda qs: qs.select_related("node")))

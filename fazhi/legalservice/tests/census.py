@@ -2,17 +2,8 @@
 import datetime
 
 from fazhi.core import clock
+from fazhi.legalservice import models as m
 from fazhi.legalservice import services
-from fazhi.legalservice.models import (
-    Advisor,
-    Booking,
-    Consultation,
-    DemonstrationVillage,
-    OfficeHour,
-    OfficeHourRule,
-    ServiceRecord,
-    Station,
-)
 
 from . import factories as f
 
@@ -54,6 +45,6 @@ def _demonstration(tree, users):
 
 
 MAKERS = {
-    Advisor: _advisor, OfficeHour: _slot, OfficeHourRule: _rule, Booking: _booking, Consultation: _consultation,
-    ServiceRecord: _record, Station: _station, DemonstrationVillage: _demonstration,
+    m.Advisor: _advisor, m.OfficeHour: _slot, m.OfficeHourRule: _rule, m.Booking: _booking, m.Consultation: _consultation,
+    m.ServiceRecord: _record, m.Station: _station, m.DemonstrationVillage: _demonstration,
 }
