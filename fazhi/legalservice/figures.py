@@ -29,12 +29,18 @@ def _advisors(node, end):
     return within(Advisor.objects.filter(is_active=True).exclude(appointed_on__gt=end), node)
 
 
-@figure("legalservice.advisors_fulltime", "街道专职法律顾问", unit="名", records="legalservice:advisors")
+def _roster(kind):
+    return lambda n, s, e: {"kind": kind, "appointed_by": e.isoformat(), "start": "", "end": ""}
+
+
+@figure("legalservice.advisors_fulltime", "街道专职法律顾问", unit="名", records="legalservice:advisors",
+        records_params=_roster(Advisor.Kind.FULLTIME))
 def advisors_fulltime(node, start, end):
     return _advisors(node, end).filter(kind=Advisor.Kind.FULLTIME).count()
 
 
-@figure("legalservice.advisors_village", "村居法律顾问", unit="名", records="legalservice:advisors")
+@figure("legalservice.advisors_village", "村居法律顾问", unit="名", records="legalservice:advisors",
+        records_params=_roster(Advisor.Kind.VILLAGE))
 def advisors_village(node, start, end):
     return _advisors(node, end).filter(kind=Advisor.Kind.VILLAGE).count()
 
@@ -94,7 +100,7 @@ def _answered(node, start, end):
 
 
 @figure("legalservice.consultations_answered", "答复在线咨询", unit="件", records="legalservice:consultations",
-        records_params=lambda n, s, e: {"status": "answered"})
+        records_params=lambda n, s, e: {"status": "answered", "by": "answered"})
 def consultations_answered(node, start, end):
     return _answered(node, start, end).count()
 
@@ -128,12 +134,14 @@ def office_hours_missed(node, start, end):
     return _office_hours(node, start, end).filter(status=OfficeHour.Status.MISSED).count()
 
 
-@figure("legalservice.bookings", "群众预约坐班", unit="人次", records="legalservice:bookings")
+@figure("legalservice.bookings", "群众预约坐班", unit="人次", records="legalservice:bookings",
+        records_params=lambda n, s, e: {"status": Booking.Status.BOOKED, "f": "1"})
 def bookings(node, start, end):
     return within(Booking.objects.filter(office_hour__date__range=(start, end), status=Booking.Status.BOOKED), node).count()
 
 
-@figure("legalservice.stations", "公共法律服务站", unit="个", records="legalservice:stations")
+@figure("legalservice.stations", "公共法律服务站", unit="个", records="legalservice:stations",
+        records_params=lambda n, s, e: {"opened_by": e.isoformat(), "start": "", "end": ""})
 def stations(node, start, end):
     qs = within(Station.objects.filter(is_active=True), node)
     return qs.exclude(opened_on__gt=end).count()

@@ -1,8 +1,6 @@
 """Forms parse and offer choices (already scoped); every rule is checked again by the services."""
 from django import forms
 
-from fazhi.core.models import OrgNode
-
 from . import selectors
 from .models import ORDINAL_LABELS, WEEKDAY_LABELS, Advisor, DemonstrationVillage, ServiceRecord
 
@@ -32,9 +30,9 @@ class AdvisorForm(ScopedForm):
     phone = forms.CharField(label="手机号（仅工作人员可见）", max_length=20, required=False)
     public_phone = forms.CharField(label="公开联系电话", max_length=20, required=False,
                                    help_text="顾问同意公开的办公电话，会显示在村居公开页和上墙海报上。不要填写个人手机号。")
-    villages = forms.ModelMultipleChoiceField(label="服务村（社区）", queryset=OrgNode.objects.none(), required=False,
+    villages = forms.ModelMultipleChoiceField(label="服务村（社区）", queryset=None, required=False,
                                               widget=forms.CheckboxSelectMultiple)
-    node = NodeChoice(label="所属街道（专职顾问）", queryset=OrgNode.objects.none(), required=False)
+    node = NodeChoice(label="所属街道（专职顾问）", queryset=None, required=False)
     how_to_ask = forms.CharField(label="咨询方式说明", max_length=300, required=False,
                                  help_text="如：工作日可到村公共法律服务站，或在本网站“在线咨询”留言。")
     appointed_on = forms.DateField(label="聘任日期", widget=DATE, required=False)
@@ -46,12 +44,12 @@ class AdvisorForm(ScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["villages"].queryset = selectors.villages_for(self.user, "legalservice.manage")
         self.fields["villages"].label_from_instance = lambda o: o.name
-        self.fields["node"].queryset = selectors.policy.scoped_nodes(self.user, "legalservice.manage", kinds=[OrgNode.Kind.SUBDISTRICT])
+        self.fields["node"].queryset = selectors.tenants_for(self.user, "legalservice.manage")
 
 
 class OfficeHourRuleForm(ScopedForm):
-    node = NodeChoice(label="村（社区）", queryset=OrgNode.objects.none())
-    advisor = forms.ModelChoiceField(label="坐班顾问", queryset=Advisor.objects.none())
+    node = NodeChoice(label="村（社区）", queryset=None)
+    advisor = forms.ModelChoiceField(label="坐班顾问", queryset=None)
     week_of_month = forms.TypedChoiceField(label="每月第几个", choices=sorted(ORDINAL_LABELS.items()), coerce=int)
     weekday = forms.TypedChoiceField(label="星期", choices=list(enumerate(WEEKDAY_LABELS)), coerce=int)
     start_time = forms.TimeField(label="开始时间", widget=TIME)
@@ -68,8 +66,8 @@ class OfficeHourRuleForm(ScopedForm):
 
 
 class OfficeHourForm(ScopedForm):
-    node = NodeChoice(label="村（社区）", queryset=OrgNode.objects.none())
-    advisor = forms.ModelChoiceField(label="坐班顾问", queryset=Advisor.objects.none())
+    node = NodeChoice(label="村（社区）", queryset=None)
+    advisor = forms.ModelChoiceField(label="坐班顾问", queryset=None)
     date = forms.DateField(label="日期", widget=DATE)
     start_time = forms.TimeField(label="开始时间", widget=TIME)
     end_time = forms.TimeField(label="结束时间", widget=TIME)
@@ -83,8 +81,8 @@ class OfficeHourForm(ScopedForm):
 
 
 class ServiceRecordForm(ScopedForm):
-    node = NodeChoice(label="村（社区）", queryset=OrgNode.objects.none())
-    advisor = forms.ModelChoiceField(label="法律顾问", queryset=Advisor.objects.none())
+    node = NodeChoice(label="村（社区）", queryset=None)
+    advisor = forms.ModelChoiceField(label="法律顾问", queryset=None)
     kind = forms.ChoiceField(label="服务类型", choices=ServiceRecord.Kind.choices)
     date = forms.DateField(label="日期", widget=DATE)
     title = forms.CharField(label="事项", max_length=200, help_text="如：民法典婚姻家庭编专题讲座")
@@ -96,8 +94,7 @@ class ServiceRecordForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["node"].queryset = selectors.policy.scoped_nodes(
-            self.user, "legalservice.record_service", kinds=[OrgNode.Kind.VILLAGE, OrgNode.Kind.SUBDISTRICT]).order_by("path")
+        self.fields["node"].queryset = selectors.service_nodes_for(self.user, "legalservice.record_service")
         self.fields["advisor"].queryset = selectors.advisors_for(self.user, "legalservice.view")
         self.fields["dispute"] = forms.ModelChoiceField(
             label="关联纠纷案件（参与调解时）", queryset=selectors.disputes_for(self.user), required=False,
@@ -105,7 +102,7 @@ class ServiceRecordForm(ScopedForm):
 
 
 class StationForm(ScopedForm):
-    node = NodeChoice(label="村（社区）", queryset=OrgNode.objects.none())
+    node = NodeChoice(label="村（社区）", queryset=None)
     name = forms.CharField(label="名称", max_length=100)
     address = forms.CharField(label="地址", max_length=200)
     opening_hours = forms.CharField(label="开放时间", max_length=100, required=False)
@@ -117,7 +114,7 @@ class StationForm(ScopedForm):
 
 
 class DemonstrationVillageForm(ScopedForm):
-    node = NodeChoice(label="村（社区）", queryset=OrgNode.objects.none())
+    node = NodeChoice(label="村（社区）", queryset=None)
     level = forms.ChoiceField(label="级别", choices=DemonstrationVillage.Level.choices)
     year = forms.IntegerField(label="命名年份")
     title = forms.CharField(label="称号", max_length=100, initial="民主法治示范村（社区）")
@@ -138,7 +135,7 @@ class BookingForm(forms.Form):
 
 
 class AskForm(forms.Form):
-    village = NodeChoice(label="您所在的村（社区）", queryset=OrgNode.objects.none(), empty_label="请选择",
+    village = NodeChoice(label="您所在的村（社区）", queryset=None, empty_label="请选择",
                          error_messages={"required": "请选择您所在的村（社区）。", "invalid_choice": "请选择您所在的村（社区）。"})
     asker_name = forms.CharField(label="姓名", error_messages={"required": "请填写姓名。"})
     phone = forms.CharField(label="手机号", error_messages={"required": "请填写手机号。"}, help_text="查看答复时需要输入，不会公开。")

@@ -4,9 +4,8 @@ Columns are never ``export_only``: the core import refuses unknown headers, so a
 informative columns (顾问姓名, 所属组织) are simply ignored on import. Villages are matched by name inside the importing user's scope, advisors by licence number, so a ledger exported from
 one subdistrict can be imported into another with villages of the same names (the round trip the tests check).
 """
-from fazhi.core import ledger, policy
+from fazhi.core import ledger, orgkinds, validators
 from fazhi.core.errors import DomainError
-from fazhi.core.models import OrgNode
 
 from . import selectors, services
 from .models import Advisor, Consultation, DemonstrationVillage, OfficeHour, ServiceRecord
@@ -14,17 +13,18 @@ from .models import Advisor, Consultation, DemonstrationVillage, OfficeHour, Ser
 C = ledger.Column
 
 
-def _find_node(actor, name, perm, field, kinds=(OrgNode.Kind.VILLAGE,)):
-    name = (name or "").strip()
-    nodes = list(policy.scoped_nodes(actor, perm, kinds=list(kinds)).filter(name=name)[:2])
-    if len(nodes) == 1:
-        return nodes[0]
-    if not nodes and OrgNode.Kind.SUBDISTRICT in kinds and name.endswith("街道"):
-        home = policy.user_home_node(actor)
-        if home is not None and home.kind == OrgNode.Kind.SUBDISTRICT and policy.has_perm(actor, perm, home):
-            return home
-    message = f"“{name}”不在您的管辖范围内或有重名。" if nodes else f"找不到村（社区）“{name}”，或不在您的管辖范围内。"
-    raise DomainError(message, field_errors={field: message})
+def _find_node(actor, name, perm, field, *, tenants_too=False):
+    """The village (or, with ``tenants_too``, the subdistrict) of this name inside the importer's scope."""
+    try:
+        try:
+            return validators.clean_node(actor, name, perm=perm, field=field, label="村（社区）", level=orgkinds.VILLAGE)
+        except DomainError:
+            if not tenants_too:
+                raise
+            return validators.clean_node(actor, name, perm=perm, field=field, label="村（社区）或街道", tenants=True)
+    except DomainError as exc:
+        message = f"“{name}”：{exc.message}"
+        raise DomainError(message, field_errors={field: message}) from None
 
 
 def _find_advisor(actor, licence_number, field="advisor_licence"):
@@ -90,7 +90,7 @@ class ServiceRecordLedger(ledger.Ledger):
 
     def import_row(self, values, *, actor, row_number):
         node = _find_node(actor, values["node__name"], "legalservice.record_service", "node__name",
-                          kinds=(OrgNode.Kind.VILLAGE, OrgNode.Kind.SUBDISTRICT))
+                          tenants_too=True)
         services.service_record_create(actor=actor, node=node, advisor=_find_advisor(actor, values["advisor_licence"]),
                                        kind=values["kind"], date=values["date"], title=values["title"],
                                        people_served=values["people_served"], hours=values.get("hours") or 0,

@@ -7,6 +7,7 @@ Single-row invariants only; every rule that involves other rows lives in service
 from django.conf import settings
 from django.db import models
 
+from fazhi.core.masking import mask_name
 from fazhi.core.models import OrgNode, StoredFile
 
 WEEKDAY_LABELS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
@@ -127,7 +128,7 @@ class Booking(models.Model):
         constraints = [models.UniqueConstraint(fields=["office_hour", "phone"], name="legal_booking_once_per_phone")]
 
     def __str__(self):
-        return f"{self.name} 预约 {self.office_hour}"
+        return f"{mask_name(self.name)} 预约 {self.office_hour}"
 
 
 class Consultation(models.Model):

@@ -1,4 +1,4 @@
-"""Every read of this module, already scoped to the user through fazhi.core.policy.
+"""Every read of this module, scoped to the user through the module's access policies (policies.py).
 
 Public-site reads (no login) are separate functions whose names start with ``public_`` and return only what may
 be shown to anyone (no residents' data, advisors' published office phone only).
@@ -7,8 +7,9 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from fazhi.core import clock, policy
+from fazhi.core import access, clock, orgkinds, policy
 from fazhi.core.models import OrgNode
+from fazhi.core.ui import parse_date
 
 from .models import (
     Advisor,
@@ -19,6 +20,16 @@ from .models import (
     OfficeHourRule,
     ServiceRecord,
     Station,
+)
+from .policies import (
+    advisor_policy,
+    booking_policy,
+    consultation_policy,
+    demonstration_policy,
+    office_hour_policy,
+    record_policy,
+    rule_policy,
+    station_policy,
 )
 
 VIEW = "legalservice.view"
@@ -35,8 +46,6 @@ def _within(qs, filters, field="node"):
 
 
 def _dates(qs, filters, field):
-    from fazhi.core.ui import parse_date
-
     start = parse_date((filters or {}).get("start"))
     end = parse_date((filters or {}).get("end"))
     year = (filters or {}).get("year")
@@ -53,12 +62,15 @@ def _dates(qs, filters, field):
 
 def advisor_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(Advisor.objects.all(), user, VIEW).select_related("node", "photo").prefetch_related("villages")
+    qs = advisor_policy.instances_for(user)
     qs = _within(qs, filters)
     if filters.get("kind") in Advisor.Kind.values:
         qs = qs.filter(kind=filters["kind"])
     if filters.get("active", "1") == "1":
         qs = qs.filter(is_active=True)
+    appointed_by = parse_date(filters.get("appointed_by"))
+    if appointed_by:  # the roster on a day: appointed by then (or without an appointment date)
+        qs = qs.exclude(appointed_on__gt=appointed_by)
     if filters.get("q"):
         q = filters["q"].strip()
         qs = qs.filter(Q(name__icontains=q) | Q(law_firm__icontains=q) | Q(licence_number__icontains=q))
@@ -66,7 +78,7 @@ def advisor_list(*, user, filters=None):
 
 
 def advisor_get_for_user(*, user, pk):
-    return policy.get_for_user(Advisor.objects.select_related("node", "photo", "user"), user, VIEW, pk=pk)
+    return advisor_policy.get_for_user(user, "view", pk)
 
 
 def advisors_for_user_account(user):
@@ -76,7 +88,7 @@ def advisors_for_user_account(user):
 
 def village_coverage(*, user, node=None):
     """[(village, [active village advisors])] of every village in scope — villages with [] are gaps."""
-    villages = policy.scoped_nodes(user, VIEW, kinds=[OrgNode.Kind.VILLAGE]).order_by("path")
+    villages = policy.scoped_nodes(user, VIEW, level=orgkinds.VILLAGE).order_by("path")
     if node is not None:
         villages = villages.filter(path__startswith=node.path)
     villages = list(villages)
@@ -92,7 +104,7 @@ def village_coverage(*, user, node=None):
 def villages_without_advisor_qs(villages_qs):
     served = Advisor.villages.through.objects.filter(
         orgnode_id=OuterRef("pk"), advisor__is_active=True, advisor__kind=Advisor.Kind.VILLAGE)
-    return villages_qs.filter(kind=OrgNode.Kind.VILLAGE, is_active=True).exclude(Exists(served))
+    return villages_qs.villages().filter(is_active=True).exclude(Exists(served))
 
 
 def villages_without_advisor(*, user):
@@ -102,12 +114,12 @@ def villages_without_advisor(*, user):
 # ---- office hours & bookings ------------------------------------------------------------------------------------
 
 def office_hour_rule_list(*, user):
-    return policy.scope(OfficeHourRule.objects.all(), user, VIEW).select_related("node", "advisor")
+    return rule_policy.instances_for(user)
 
 
 def office_hour_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(OfficeHour.objects.all(), user, VIEW).select_related("node", "advisor")
+    qs = office_hour_policy.instances_for(user)
     qs = _within(qs, filters)
     qs = _dates(qs, filters, "date")
     if filters.get("status") in OfficeHour.Status.values:
@@ -120,14 +132,16 @@ def office_hour_list(*, user, filters=None):
 
 
 def office_hour_get_for_user(*, user, pk):
-    return policy.get_for_user(OfficeHour.objects.select_related("node", "advisor"), user, VIEW, pk=pk)
+    return office_hour_policy.get_for_user(user, "view", pk)
 
 
 def booking_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(Booking.objects.all(), user, VIEW).select_related("node", "office_hour", "office_hour__advisor")
+    qs = booking_policy.instances_for(user)
     qs = _within(qs, filters)
     qs = _dates(qs, filters, "office_hour__date")
+    if filters.get("status") in Booking.Status.values:
+        qs = qs.filter(status=filters["status"])
     if filters.get("upcoming") == "1":
         qs = qs.filter(office_hour__date__gte=clock.today(), status=Booking.Status.BOOKED)
     if filters.get("mine") == "1":
@@ -143,9 +157,9 @@ def bookings_for_day(*, user, day):
 
 def consultation_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(Consultation.objects.all(), user, VIEW).select_related("node", "advisor")
+    qs = consultation_policy.instances_for(user)
     qs = _within(qs, filters)
-    qs = _dates(qs, filters, "asked_at__date")
+    qs = _dates(qs, filters, "answered_at__date" if filters.get("by") == "answered" else "asked_at__date")
     if filters.get("status") in Consultation.Status.values:
         qs = qs.filter(status=filters["status"])
     if filters.get("due") == "overdue":
@@ -161,19 +175,19 @@ def consultation_list(*, user, filters=None):
 
 
 def consultation_get_for_user(*, user, pk):
-    return policy.get_for_user(Consultation.objects.select_related("node", "advisor", "answered_by"), user, VIEW, pk=pk)
+    return consultation_policy.get_for_user(user, "view", pk)
 
 
 def pending_consultations_for(user):
     """Unanswered consultations the user may answer."""
-    return policy.scope(Consultation.objects.filter(status=Consultation.Status.PENDING), user, "legalservice.answer")
+    return consultation_policy.instances_for(user, "answer").filter(status=Consultation.Status.PENDING)
 
 
 # ---- service records, stations, demonstration villages ---------------------------------------------------------
 
 def service_record_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(ServiceRecord.objects.all(), user, VIEW).select_related("node", "advisor")
+    qs = record_policy.instances_for(user)
     qs = _within(qs, filters)
     qs = _dates(qs, filters, "date")
     if filters.get("kind") in ServiceRecord.Kind.values:
@@ -184,48 +198,66 @@ def service_record_list(*, user, filters=None):
 
 
 def service_record_get_for_user(*, user, pk):
-    return policy.get_for_user(ServiceRecord.objects.select_related("node", "advisor", "created_by"), user, VIEW, pk=pk)
+    return record_policy.get_for_user(user, "view", pk)
 
 
 def station_list(*, user, filters=None):
-    return _within(policy.scope(Station.objects.all(), user, VIEW).select_related("node"), filters).order_by("node__path")
+    qs = _within(station_policy.instances_for(user), filters)
+    opened_by = parse_date((filters or {}).get("opened_by"))
+    if opened_by:  # the stations running on a day
+        qs = qs.filter(is_active=True).exclude(opened_on__gt=opened_by)
+    return qs.order_by("node__path")
 
 
 def station_get_for_user(*, user, pk):
-    return policy.get_for_user(Station.objects.select_related("node"), user, VIEW, pk=pk)
+    return station_policy.get_for_user(user, "view", pk)
 
 
 def demonstration_village_list(*, user, filters=None):
-    return _within(policy.scope(DemonstrationVillage.objects.all(), user, VIEW).select_related("node"), filters)
+    return _within(demonstration_policy.instances_for(user), filters)
 
 
 def demonstration_village_get_for_user(*, user, pk):
-    return policy.get_for_user(DemonstrationVillage.objects.select_related("node"), user, VIEW, pk=pk)
+    return demonstration_policy.get_for_user(user, "view", pk)
 
 
 def disputes_for(user):
-    """Dispute cases an advisor may link a mediation service to (inside the user's scope)."""
+    """Dispute cases the user may link a mediation service to: exactly the cases the dispute module shows them
+    (read through its access policy — a village advisor sees only the cases they joined)."""
     from fazhi.disputes.models import Dispute
 
-    return policy.scope(Dispute.objects.all(), user, VIEW).order_by("-id")
+    return access.policy_for(Dispute).instances_for(user, "view").order_by("-id")
 
 
 def villages_for(user, perm):
-    return policy.scoped_nodes(user, perm, kinds=[OrgNode.Kind.VILLAGE]).order_by("path")
+    return policy.scoped_nodes(user, perm, level=orgkinds.VILLAGE).order_by("path")
+
+
+def tenants_for(user, perm):
+    """Subdistrict-like nodes (tenants) inside the user's scope for ``perm``."""
+    return policy.scoped_nodes(user, perm, tenants=True).order_by("path")
+
+
+def service_nodes_for(user, perm):
+    """Where a service may be recorded: villages and tenants inside the user's scope."""
+    return (villages_for(user, perm) | tenants_for(user, perm)).order_by("path")
 
 
 def advisors_for(user, perm):
-    return policy.scope(Advisor.objects.filter(is_active=True), user, perm).order_by("kind", "name")
+    action = next(a for a, p in advisor_policy.actions.items() if p == perm)
+    return advisor_policy.instances_for(user, action).filter(is_active=True).order_by("kind", "name")
 
 
 # ---- public site (no login): only what may be shown to anyone ------------------------------------------------------
 
 def public_villages():
-    return OrgNode.objects.filter(kind=OrgNode.Kind.VILLAGE, is_active=True).select_related("parent").order_by("path")
+    return OrgNode.objects.villages().filter(is_active=True).select_related("parent").order_by("path")
 
 
 def public_village(pk):
-    return OrgNode.objects.filter(kind=OrgNode.Kind.VILLAGE, is_active=True, pk=pk).select_related("parent").first()
+    if not str(pk).isdigit() or len(str(pk)) > 18:
+        return None
+    return OrgNode.objects.villages().filter(is_active=True, pk=pk).select_related("parent").first()
 
 
 def public_advisors_of(village):

@@ -1,15 +1,15 @@
-"""Workbench pages (staff). Thin: parse → service / selector → render."""
+"""Workbench pages (staff), on the core page bases: permission per method, objects through the module's access
+policies (missing or outside scope → 404, visible but not allowed → 403), one service per form or button."""
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.db.models import Sum
+from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
-from fazhi.core import audit, clock, files, policy, ui
-from fazhi.core.errors import DomainError
+from fazhi.core import audit, clock, files, policy
+from fazhi.core.errors import DomainError, NotAllowed, NotFound
+from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
 from . import selectors, services
 from .forms import (
@@ -21,16 +21,26 @@ from .forms import (
     StationForm,
 )
 from .models import Advisor, Consultation, OfficeHour, ServiceRecord
+from .policies import (
+    advisor_policy,
+    booking_policy,
+    consultation_policy,
+    demonstration_policy,
+    office_hour_policy,
+    record_policy,
+    station_policy,
+)
 from .workflow import consultation_workflow, office_hour_workflow
 
-
-def _require(user, perm):
-    if not policy.has_perm(user, perm):
-        raise PermissionDenied("您的岗位角色不包含此功能。")
+VIEW = "legalservice.view"
+MANAGE = "legalservice.manage"
+RECORD_SERVICE = "legalservice.record_service"
+RECORD_OFFICE_HOUR = "legalservice.record_office_hour"
 
 
 def _upload_error(request):
     """Parse the body (through the size-limited handlers) and say if an upload was too large."""
+    files.limit_uploads(request)
     request.FILES  # noqa: B018 — parsing sets request.upload_too_large
     if getattr(request, "upload_too_large", False):
         from django.conf import settings
@@ -40,369 +50,452 @@ def _upload_error(request):
     return None
 
 
+class _Form(FormPage):
+    """A workbench form of this module: the user's scope goes to the form; uploads over the limit are refused
+    with the size in the message (nothing stored)."""
+
+    template_name = "legalservice/form.html"
+    multipart = False
+
+    def get_form_kwargs(self) -> dict:
+        return {"user": self.request.user, "initial": self.initial() if self.request.method == "GET" else None}
+
+    def initial(self) -> dict:
+        return {}
+
+    def extra_context(self) -> dict:
+        return {"multipart": self.multipart}
+
+    def post(self, request, *args, **kwargs):
+        too_large = _upload_error(request) if self.multipart else None
+        if too_large is None:
+            return super().post(request, *args, **kwargs)
+        form = self.get_form()
+        form.is_valid()
+        from fazhi.core import ui
+
+        ui.apply_error(form, too_large)
+        return self.render(self.context(form), status=400)
+
+
+class _Detail(Page):
+    """A record page; its transition twin (POST) re-renders it with the refusal's status when a rule says no."""
+
+    detail_url = ""
+
+    def get(self, request, pk, status=200):
+        return self.render(self.detail_context(self.get_object(pk)), status=status)
+
+    def detail_context(self, obj) -> dict:
+        raise NotImplementedError
+
+    def act(self, obj):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        obj = self.get_object(pk)
+        try:
+            message = self.act(obj)
+        except (NotFound, NotAllowed):
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return self.get(request, pk, status=exc.status_code)
+        messages.success(request, message)
+        return HttpResponseRedirect(reverse(self.detail_url, kwargs={"pk": pk}))
+
+
 # ---- advisors & coverage -------------------------------------------------------------------------------------
 
-@login_required
-def advisors(request):
-    _require(request.user, "legalservice.view")
-    qs = selectors.advisor_list(user=request.user, filters=request.GET)
-    return render(request, "legalservice/advisors.html", {
-        **ui.paginate(request, qs), "kinds": Advisor.Kind.choices, "filters": request.GET,
-        "can_manage": policy.has_perm(request.user, "legalservice.manage")})
+class AdvisorList(ListPage):
+    perms = {"GET": VIEW}
+    access = advisor_policy
+    template_name = "legalservice/advisors.html"
+
+    def get_queryset(self):
+        return selectors.advisor_list(user=self.request.user, filters=self.request.GET)
+
+    def extra_context(self) -> dict:
+        return {"kinds": Advisor.Kind.choices, "can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
-@login_required
-def coverage(request):
-    _require(request.user, "legalservice.view")
-    rows = selectors.village_coverage(user=request.user)
-    gaps = [v for v, a in rows if not a]
-    return render(request, "legalservice/coverage.html", {"rows": rows, "gaps": gaps,
-                                                           "can_manage": policy.has_perm(request.user, "legalservice.manage")})
+class Coverage(Page):
+    perms = {"GET": VIEW}
+    template_name = "legalservice/coverage.html"
+
+    def get(self, request):
+        rows = selectors.village_coverage(user=request.user)
+        return self.render({"rows": rows, "gaps": [v for v, a in rows if not a],
+                            "can_manage": policy.has_perm(request.user, MANAGE)})
 
 
-def _advisor_kwargs(data):
+def _advisor_kwargs(data: dict) -> dict:
     return {k: data.get(k) for k in ("kind", "name", "law_firm", "licence_number", "phone", "public_phone", "how_to_ask",
                                      "appointed_on")} | {
-        "villages": list(data.get("villages") or []), "node": data.get("node")}
+        "villages": list(data.get("villages") or []), "node": data.get("node"), "photo": data.get("photo")}
 
 
-@login_required
-def advisor_new(request):
-    _require(request.user, "legalservice.manage")
-    if request.method == "POST":
-        files.limit_uploads(request)
-        too_large = _upload_error(request)
-        form = AdvisorForm(request.POST, request.FILES, user=request.user)
-        if too_large:
-            ui.apply_error(form, too_large)
-        elif form.is_valid():
-            try:
-                advisor = services.advisor_create(actor=request.user, photo=form.cleaned_data.get("photo"),
-                                                  **_advisor_kwargs(form.cleaned_data))
-                messages.success(request, f"已登记法律顾问 {advisor.name}。")
-                return redirect("legalservice:advisor_detail", pk=advisor.pk)
-            except DomainError as exc:
-                ui.apply_error(form, exc)
-        return render(request, "legalservice/form.html", {"form": form, "title": "登记法律顾问", "multipart": True}, status=400)
-    form = AdvisorForm(user=request.user, initial={"kind": request.GET.get("kind", Advisor.Kind.VILLAGE),
-                                                   "villages": [request.GET["village"]] if request.GET.get("village", "").isdigit() else []})
-    return render(request, "legalservice/form.html", {"form": form, "title": "登记法律顾问", "multipart": True})
+class AdvisorNew(_Form):
+    form_class = AdvisorForm
+    perms = {"GET": MANAGE, "POST": MANAGE}
+    access = advisor_policy
+    title = "登记法律顾问"
+    multipart = True
+
+    def initial(self) -> dict:
+        village = self.request.GET.get("village", "")
+        return {"kind": self.request.GET.get("kind", Advisor.Kind.VILLAGE),
+                "villages": [village] if village.isdigit() else []}
+
+    def perform(self, form):
+        return services.advisor_create(actor=self.request.user, **_advisor_kwargs(form.cleaned_data))
+
+    def get_success_message(self, advisor) -> str:
+        return f"已登记法律顾问 {advisor.name}。"
+
+    def success_url(self, advisor) -> str:
+        return reverse("legalservice:advisor_detail", kwargs={"pk": advisor.pk})
 
 
-@login_required
-def advisor_detail(request, pk):
-    advisor = selectors.advisor_get_for_user(user=request.user, pk=pk)
-    today = clock.today()
-    return render(request, "legalservice/advisor_detail.html", {
-        "advisor": advisor, "villages": advisor.villages.all(), "timeline": audit.timeline(advisor),
-        "upcoming": selectors.office_hour_list(user=request.user).filter(advisor=advisor, date__gte=today)[:10],
-        "services": selectors.service_record_list(user=request.user).filter(advisor=advisor)[:10],
-        "can_manage": policy.has_perm(request.user, "legalservice.manage", advisor.node)})
+class AdvisorDetail(Page):
+    perms = {"GET": VIEW}
+    access = advisor_policy
+    template_name = "legalservice/advisor_detail.html"
+
+    def get(self, request, pk):
+        advisor = self.get_object(pk)
+        return self.render({
+            "advisor": advisor, "villages": advisor.villages.all(), "timeline": audit.timeline(advisor),
+            "upcoming": selectors.office_hour_list(user=request.user).filter(advisor=advisor, date__gte=clock.today())[:10],
+            "services": selectors.service_record_list(user=request.user).filter(advisor=advisor)[:10],
+            "can_manage": advisor_policy.may(request.user, "manage", advisor)})
 
 
-@login_required
-def advisor_edit(request, pk):
-    advisor = selectors.advisor_get_for_user(user=request.user, pk=pk)
-    if not policy.has_perm(request.user, "legalservice.manage", advisor.node):
-        raise PermissionDenied("您没有权限修改法律顾问信息。")
-    if request.method == "POST":
-        files.limit_uploads(request)
-        too_large = _upload_error(request)
-        form = AdvisorForm(request.POST, request.FILES, user=request.user)
-        if too_large:
-            ui.apply_error(form, too_large)
-        elif form.is_valid():
-            try:
-                services.advisor_update(actor=request.user, advisor=advisor, version=form.cleaned_data.get("version"),
-                                        is_active=form.cleaned_data["is_active"], photo=form.cleaned_data.get("photo"),
-                                        **_advisor_kwargs(form.cleaned_data))
-                messages.success(request, "已保存。")
-                return redirect("legalservice:advisor_detail", pk=advisor.pk)
-            except DomainError as exc:
-                ui.apply_error(form, exc)
-        return render(request, "legalservice/form.html", {"form": form, "title": f"修改：{advisor.name}", "multipart": True}, status=400)
-    form = AdvisorForm(user=request.user, initial={
-        "kind": advisor.kind, "name": advisor.name, "law_firm": advisor.law_firm, "licence_number": advisor.licence_number,
-        "phone": advisor.phone, "public_phone": advisor.public_phone, "villages": list(advisor.villages.all()),
-        "node": advisor.node if advisor.kind == Advisor.Kind.FULLTIME else None, "how_to_ask": advisor.how_to_ask, "appointed_on": advisor.appointed_on,
-        "is_active": advisor.is_active, "version": advisor.version})
-    return render(request, "legalservice/form.html", {"form": form, "title": f"修改：{advisor.name}", "multipart": True})
+class AdvisorEdit(AdvisorNew):
+    perms = {"GET": VIEW, "POST": VIEW}
+    success_message = "已保存。"
+
+    @property
+    def advisor(self):
+        if not hasattr(self, "_advisor"):
+            self._advisor = self.get_object(self.kwargs["pk"], "manage")
+        return self._advisor
+
+    @property
+    def title(self):
+        return f"修改：{self.advisor.name}"
+
+    def get_form(self):
+        self.advisor  # noqa: B018 — 404/403 before any form work
+        return super().get_form()
+
+    def initial(self) -> dict:
+        a = self.advisor
+        return {"kind": a.kind, "name": a.name, "law_firm": a.law_firm, "licence_number": a.licence_number,
+                "phone": a.phone, "public_phone": a.public_phone, "villages": list(a.villages.all()),
+                "node": a.node if a.kind == Advisor.Kind.FULLTIME else None, "how_to_ask": a.how_to_ask,
+                "appointed_on": a.appointed_on, "is_active": a.is_active, "version": a.version}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.advisor_update(actor=self.request.user, advisor=self.advisor, version=data.get("version"),
+                                       is_active=data["is_active"], **_advisor_kwargs(data))
+
+    def get_success_message(self, advisor) -> str:
+        return self.success_message
 
 
 # ---- office hours & bookings ---------------------------------------------------------------------------------
 
-@login_required
-def office_hours(request):
-    _require(request.user, "legalservice.view")
+def _upcoming_by_default(request):
     params = request.GET.copy()
     if "f" not in params and not any(params.get(k) for k in ("year", "start", "end")):
         params["upcoming"] = "1"  # first visit: what is coming; untick to see the history
-    qs = selectors.office_hour_list(user=request.user, filters=params)
-    return render(request, "legalservice/office_hours.html", {
-        **ui.paginate(request, qs), "filters": params, "statuses": OfficeHour.Status.choices,
-        "rules": selectors.office_hour_rule_list(user=request.user),
-        "can_manage": policy.has_perm(request.user, "legalservice.manage"),
-        "can_record": policy.has_perm(request.user, "legalservice.record_office_hour")})
+    return params
 
 
-@login_required
-def office_hour_rule_new(request):
-    _require(request.user, "legalservice.manage")
-    form = OfficeHourRuleForm(request.POST or None, user=request.user,
-                              initial={"generate_from": clock.today(), "months": 12, "capacity": 6, "week_of_month": 1, "weekday": 2})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                rule = services.office_hour_rule_create(actor=request.user, **form.cleaned_data)
-                messages.success(request, f"已制定坐班规则“{rule}”，并生成坐班安排 {rule.slots.count()} 次。")
-                return redirect("legalservice:office_hours")
-            except DomainError as exc:
-                ui.apply_error(form, exc)
-        return render(request, "legalservice/form.html", {"form": form, "title": "制定每月定期坐班规则"}, status=400)
-    return render(request, "legalservice/form.html", {"form": form, "title": "制定每月定期坐班规则"})
+class OfficeHourList(ListPage):
+    perms = {"GET": VIEW}
+    access = office_hour_policy
+    template_name = "legalservice/office_hours.html"
+
+    def get_queryset(self):
+        return selectors.office_hour_list(user=self.request.user, filters=_upcoming_by_default(self.request))
+
+    def extra_context(self) -> dict:
+        user = self.request.user
+        return {"filters": _upcoming_by_default(self.request), "statuses": OfficeHour.Status.choices,
+                "rules": selectors.office_hour_rule_list(user=user), "can_manage": policy.has_perm(user, MANAGE),
+                "can_record": policy.has_perm(user, RECORD_OFFICE_HOUR)}
 
 
-@login_required
-def office_hour_new(request):
-    _require(request.user, "legalservice.record_office_hour")
-    form = OfficeHourForm(request.POST or None, user=request.user, initial={"capacity": 6})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                slot = services.office_hour_create(actor=request.user, **form.cleaned_data)
-                messages.success(request, "已安排坐班。")
-                return redirect("legalservice:office_hour_detail", pk=slot.pk)
-            except DomainError as exc:
-                ui.apply_error(form, exc)
-        return render(request, "legalservice/form.html", {"form": form, "title": "临时安排一次坐班"}, status=400)
-    return render(request, "legalservice/form.html", {"form": form, "title": "临时安排一次坐班"})
+class OfficeHourRuleNew(_Form):
+    form_class = OfficeHourRuleForm
+    perms = {"GET": MANAGE, "POST": MANAGE}
+    title = "制定每月定期坐班规则"
+
+    def initial(self) -> dict:
+        return {"generate_from": clock.today(), "months": 12, "capacity": 6, "week_of_month": 1, "weekday": 2}
+
+    def perform(self, form):
+        return services.office_hour_rule_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, rule) -> str:
+        return f"已制定坐班规则“{rule}”，并生成坐班安排 {rule.slots.count()} 次。"
+
+    def success_url(self, rule) -> str:
+        return reverse("legalservice:office_hours")
 
 
-@login_required
-def office_hour_detail(request, pk, status=200):
-    slot = selectors.office_hour_get_for_user(user=request.user, pk=pk)
-    return render(request, "legalservice/office_hour_detail.html", {
-        "slot": slot, "bookings": slot.bookings.all().order_by("created_at"),
-        "actions": office_hour_workflow.available(slot, request.user), "timeline": audit.timeline(slot)}, status=status)
+class OfficeHourNew(_Form):
+    form_class = OfficeHourForm
+    perms = {"GET": RECORD_OFFICE_HOUR, "POST": RECORD_OFFICE_HOUR}
+    title = "临时安排一次坐班"
+    success_message = "已安排坐班。"
+
+    def initial(self) -> dict:
+        return {"capacity": 6}
+
+    def perform(self, form):
+        return services.office_hour_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_url(self, slot) -> str:
+        return reverse("legalservice:office_hour_detail", kwargs={"pk": slot.pk})
 
 
-@login_required
-@require_POST
-def office_hour_transition(request, pk):
-    slot = selectors.office_hour_get_for_user(user=request.user, pk=pk)
-    try:
-        services.office_hour_transition(actor=request.user, office_hour=slot, name=request.POST.get("action", ""),
-                                        version=request.POST.get("version") or None, reason=request.POST.get("reason", ""),
-                                        people_received=request.POST.get("people_received") or 0, note=request.POST.get("note", ""))
-        messages.success(request, "已登记。")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return office_hour_detail(request, pk, status=exc.status_code)
-    return redirect("legalservice:office_hour_detail", pk=pk)
+class OfficeHourDetail(_Detail):
+    detail_url = "legalservice:office_hour_detail"
+    perms = {"GET": VIEW}
+    access = office_hour_policy
+    template_name = "legalservice/office_hour_detail.html"
+    http_method_names = ["get", "head", "options"]
+
+    def detail_context(self, slot) -> dict:
+        return {"slot": slot, "bookings": slot.bookings.all().order_by("created_at"),
+                "actions": office_hour_workflow.available(slot, self.request.user), "timeline": audit.timeline(slot)}
 
 
-@login_required
-def bookings(request):
-    _require(request.user, "legalservice.view")
-    params = request.GET.copy()
-    if "f" not in params and not any(params.get(k) for k in ("year", "start", "end")):
-        params["upcoming"] = "1"
-    qs = selectors.booking_list(user=request.user, filters=params)
-    return render(request, "legalservice/bookings.html", {**ui.paginate(request, qs), "filters": params})
+class OfficeHourTransition(OfficeHourDetail):
+    perms = {"POST": VIEW}
+    http_method_names = ["post"]
+
+    def act(self, slot) -> str:
+        data = self.request.POST
+        services.office_hour_transition(actor=self.request.user, office_hour=slot, name=data.get("action", ""),
+                                        version=data.get("version") or None, reason=data.get("reason", ""),
+                                        people_received=data.get("people_received") or 0, note=data.get("note", ""))
+        return "已登记。"
 
 
-@login_required
-@require_POST
-def booking_cancel(request, pk):
-    booking = policy.get_for_user(selectors.booking_list(user=request.user), request.user, "legalservice.view", pk=pk)
-    try:
-        services.booking_cancel(actor=request.user, booking=booking, reason=request.POST.get("reason", ""))
-        messages.success(request, "已取消该预约。")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("legalservice:office_hour_detail", pk=booking.office_hour_id)
+class BookingList(ListPage):
+    perms = {"GET": VIEW}
+    access = booking_policy
+    template_name = "legalservice/bookings.html"
+
+    def get_queryset(self):
+        return selectors.booking_list(user=self.request.user, filters=_upcoming_by_default(self.request))
+
+    def extra_context(self) -> dict:
+        return {"filters": _upcoming_by_default(self.request)}
+
+
+class BookingCancel(ActionPage):
+    perms = {"POST": VIEW}
+    access = booking_policy
+    success_message = "已取消该预约。"
+
+    def perform(self):
+        self.booking = self.get_object(self.kwargs["pk"], "record")
+        return services.booking_cancel(actor=self.request.user, booking=self.booking,
+                                       reason=self.request.POST.get("reason", ""))
+
+    def redirect_url(self) -> str:
+        return reverse("legalservice:office_hour_detail", kwargs={"pk": self.booking.office_hour_id})
 
 
 # ---- consultations ---------------------------------------------------------------------------------------------
 
-@login_required
-def consultations(request):
-    _require(request.user, "legalservice.view")
-    qs = selectors.consultation_list(user=request.user, filters=request.GET)
-    return render(request, "legalservice/consultations.html", {
-        **ui.paginate(request, qs), "filters": request.GET, "statuses": Consultation.Status.choices, "today": clock.today()})
+class ConsultationList(ListPage):
+    perms = {"GET": VIEW}
+    access = consultation_policy
+    template_name = "legalservice/consultations.html"
+
+    def get_queryset(self):
+        return selectors.consultation_list(user=self.request.user, filters=self.request.GET)
+
+    def extra_context(self) -> dict:
+        return {"statuses": Consultation.Status.choices, "today": clock.today()}
 
 
-@login_required
-def consultation_detail(request, pk, status=200):
-    obj = selectors.consultation_get_for_user(user=request.user, pk=pk)
-    deadline = services.answer_deadline(obj)
-    done_on = obj.answered_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date() if obj.answered_at else None
-    return render(request, "legalservice/consultation_detail.html", {
-        "c": obj, "actions": consultation_workflow.available(obj, request.user), "timeline": audit.timeline(obj),
-        "deadline": deadline, "deadline_status": deadline.status(clock.today(), done_on),
-        "preview_question": services.cleaned_public_text(obj, obj.public_question or obj.question),
-        "preview_answer": services.cleaned_public_text(obj, obj.public_answer or obj.answer)}, status=status)
+CST = datetime.timezone(datetime.timedelta(hours=8))
+CONSULTATION_DONE = {"answer": "已答复。群众可凭查询码和手机号查看答复。", "publish": "已发布为公开咨询案例（已隐去个人信息）。",
+                     "unpublish": "已撤回公开案例。"}
 
 
-@login_required
-@require_POST
-def consultation_transition(request, pk):
-    obj = selectors.consultation_get_for_user(user=request.user, pk=pk)
-    action = request.POST.get("action", "")
-    version = request.POST.get("version") or None
-    try:
-        if action == "answer":
-            services.consultation_answer(actor=request.user, consultation=obj, answer=request.POST.get("answer", ""), version=version)
-            messages.success(request, "已答复。群众可凭查询码和手机号查看答复。")
-        elif action == "publish":
-            services.consultation_publish(actor=request.user, consultation=obj, version=version,
-                                          public_question=request.POST.get("public_question", ""),
-                                          public_answer=request.POST.get("public_answer", ""))
-            messages.success(request, "已发布为公开咨询案例（已隐去个人信息）。")
-        elif action == "unpublish":
-            services.consultation_unpublish(actor=request.user, consultation=obj, reason=request.POST.get("reason", ""), version=version)
-            messages.success(request, "已撤回公开案例。")
-        else:
-            raise DomainError("未知的操作。")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return consultation_detail(request, pk, status=exc.status_code)
-    return redirect("legalservice:consultation_detail", pk=pk)
+class ConsultationDetail(_Detail):
+    detail_url = "legalservice:consultation_detail"
+    perms = {"GET": VIEW}
+    access = consultation_policy
+    template_name = "legalservice/consultation_detail.html"
+    http_method_names = ["get", "head", "options"]
+
+    def detail_context(self, obj) -> dict:
+        deadline = services.answer_deadline(obj)
+        done_on = obj.answered_at.astimezone(CST).date() if obj.answered_at else None
+        return {"c": obj, "actions": consultation_workflow.available(obj, self.request.user),
+                "timeline": audit.timeline(obj), "deadline": deadline,
+                "deadline_status": deadline.status(clock.today(), done_on),
+                "preview_question": services.cleaned_public_text(obj, obj.public_question or obj.question),
+                "preview_answer": services.cleaned_public_text(obj, obj.public_answer or obj.answer)}
+
+
+class ConsultationTransition(ConsultationDetail):
+    perms = {"POST": VIEW}
+    http_method_names = ["post"]
+
+    def act(self, obj) -> str:
+        name = self.request.POST.get("action", "")
+        services.consultation_transition(actor=self.request.user, consultation=obj, name=name,
+                                         data=self.request.POST.dict(), version=self.request.POST.get("version") or None)
+        return CONSULTATION_DONE[name]
 
 
 # ---- service records -----------------------------------------------------------------------------------------
 
-@login_required
-def service_records(request):
-    _require(request.user, "legalservice.view")
-    qs = selectors.service_record_list(user=request.user, filters=request.GET)
-    from django.db.models import Sum
+class ServiceRecordList(ListPage):
+    perms = {"GET": VIEW}
+    access = record_policy
+    template_name = "legalservice/services.html"
 
-    totals = qs.aggregate(people=Sum("people_served"))
-    return render(request, "legalservice/services.html", {
-        **ui.paginate(request, qs), "filters": request.GET, "kinds": ServiceRecord.Kind.choices, "total_people": totals["people"] or 0,
-        "villages": selectors.villages_for(request.user, "legalservice.view"),
-        "can_record": policy.has_perm(request.user, "legalservice.record_service")})
+    def get_queryset(self):
+        return selectors.service_record_list(user=self.request.user, filters=self.request.GET)
+
+    def extra_context(self) -> dict:
+        user = self.request.user
+        totals = self.get_queryset().aggregate(people=Sum("people_served"))
+        return {"kinds": ServiceRecord.Kind.choices, "total_people": totals["people"] or 0,
+                "villages": selectors.villages_for(user, VIEW), "can_record": policy.has_perm(user, RECORD_SERVICE)}
 
 
-def _record_kwargs(data):
+def _record_kwargs(data: dict) -> dict:
     kwargs = {k: data.get(k) for k in ("node", "advisor", "kind", "date", "title", "people_served", "hours", "notes")}
     if "dispute" in data:
         kwargs["dispute"] = data.get("dispute")
     return kwargs
 
 
-@login_required
-def service_new(request):
-    _require(request.user, "legalservice.record_service")
-    if request.method == "POST":
-        files.limit_uploads(request)
-        too_large = _upload_error(request)
-        form = ServiceRecordForm(request.POST, request.FILES, user=request.user)
-        if too_large:
-            ui.apply_error(form, too_large)
-        elif form.is_valid():
-            try:
-                record = services.service_record_create(actor=request.user, photos=request.FILES.getlist("photos"),
-                                                        **_record_kwargs(form.cleaned_data))
-                messages.success(request, "已登记法律服务。")
-                return redirect("legalservice:service_detail", pk=record.pk)
-            except DomainError as exc:
-                ui.apply_error(form, exc)
-        return render(request, "legalservice/form.html", {"form": form, "title": "登记法律服务", "multipart": True}, status=400)
-    mine = selectors.advisors_for_user_account(request.user).first()
-    form = ServiceRecordForm(user=request.user, initial={"date": clock.today(), "advisor": mine, "node": mine.node if mine else None,
-                                                         "kind": request.GET.get("kind", "consultation")})
-    return render(request, "legalservice/form.html", {"form": form, "title": "登记法律服务", "multipart": True})
+class ServiceNew(_Form):
+    form_class = ServiceRecordForm
+    perms = {"GET": RECORD_SERVICE, "POST": RECORD_SERVICE}
+    title = "登记法律服务"
+    success_message = "已登记法律服务。"
+    multipart = True
+
+    def initial(self) -> dict:
+        mine = selectors.advisors_for_user_account(self.request.user).first()
+        return {"date": clock.today(), "advisor": mine, "node": mine.node if mine else None,
+                "kind": self.request.GET.get("kind", "consultation")}
+
+    def perform(self, form):
+        return services.service_record_create(actor=self.request.user, photos=self.request.FILES.getlist("photos"),
+                                              **_record_kwargs(form.cleaned_data))
+
+    def success_url(self, record) -> str:
+        return reverse("legalservice:service_detail", kwargs={"pk": record.pk})
 
 
-@login_required
-def service_detail(request, pk, status=200):
-    record = selectors.service_record_get_for_user(user=request.user, pk=pk)
-    return render(request, "legalservice/service_detail.html", {
-        "r": record, "photos": files.files_of(record, purpose="photo"), "timeline": audit.timeline(record),
-        "can_edit": policy.has_perm(request.user, "legalservice.record_service", record.node)}, status=status)
+class ServiceDetail(_Detail):
+    detail_url = "legalservice:service_detail"
+    perms = {"GET": VIEW}
+    access = record_policy
+    template_name = "legalservice/service_detail.html"
+    http_method_names = ["get", "head", "options"]
+
+    def detail_context(self, record) -> dict:
+        return {"r": record, "photos": files.files_of(record, purpose="photo"), "timeline": audit.timeline(record),
+                "can_edit": record_policy.may(self.request.user, "record", record)}
 
 
-@login_required
-def service_edit(request, pk):
-    record = selectors.service_record_get_for_user(user=request.user, pk=pk)
-    if not policy.has_perm(request.user, "legalservice.record_service", record.node):
-        raise PermissionDenied("您没有权限修改此记录。")
-    form = ServiceRecordForm(request.POST or None, user=request.user, initial={
-        "node": record.node, "advisor": record.advisor, "kind": record.kind, "date": record.date, "title": record.title,
-        "people_served": record.people_served, "hours": record.hours, "notes": record.notes, "version": record.version,
-        "dispute": getattr(record, "dispute", None)})
-    del form.fields["photos"]
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.service_record_update(actor=request.user, record=record, version=form.cleaned_data.get("version"),
-                                               **_record_kwargs(form.cleaned_data))
-                messages.success(request, "已保存。")
-                return redirect("legalservice:service_detail", pk=pk)
-            except DomainError as exc:
-                ui.apply_error(form, exc)
-        return render(request, "legalservice/form.html", {"form": form, "title": "修改法律服务记录"}, status=400)
-    return render(request, "legalservice/form.html", {"form": form, "title": "修改法律服务记录"})
+class ServicePhoto(ServiceDetail):
+    perms = {"POST": VIEW}
+    http_method_names = ["post"]
 
-
-@login_required
-@require_POST
-def service_photo(request, pk):
-    files.limit_uploads(request)
-    record = selectors.service_record_get_for_user(user=request.user, pk=pk)
-    too_large = _upload_error(request)
-    try:
+    def act(self, record) -> str:
+        too_large = _upload_error(self.request)
         if too_large:
             raise too_large
-        upload = request.FILES.get("photo")
+        upload = self.request.FILES.get("photo")
         if upload is None:
             raise DomainError("请选择要上传的照片。")
-        services.service_record_add_photo(actor=request.user, record=record, upload=upload)
-        messages.success(request, "照片已上传。")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return service_detail(request, pk, status=400)
-    return redirect("legalservice:service_detail", pk=pk)
+        services.service_record_add_photo(actor=self.request.user, record=record, upload=upload)
+        return "照片已上传。"
+
+
+class ServiceEdit(_Form):
+    form_class = ServiceRecordForm
+    perms = {"GET": VIEW, "POST": VIEW}
+    access = record_policy
+    title = "修改法律服务记录"
+
+    def get_form(self):
+        self.record = self.get_object(self.kwargs["pk"], "record")
+        form = super().get_form()
+        del form.fields["photos"]
+        return form
+
+    def get_form_kwargs(self) -> dict:
+        r = self.record
+        return {"user": self.request.user, "initial": {
+            "node": r.node, "advisor": r.advisor, "kind": r.kind, "date": r.date, "title": r.title,
+            "people_served": r.people_served, "hours": r.hours, "notes": r.notes, "version": r.version,
+            "dispute": r.dispute}}
+
+    def perform(self, form):
+        return services.service_record_update(actor=self.request.user, record=self.record,
+                                              version=form.cleaned_data.get("version"),
+                                              **_record_kwargs(form.cleaned_data))
+
+    def success_url(self, record) -> str:
+        return reverse("legalservice:service_detail", kwargs={"pk": record.pk})
 
 
 # ---- stations & demonstration villages -------------------------------------------------------------------------
 
-@login_required
-def stations(request):
-    _require(request.user, "legalservice.view")
-    return render(request, "legalservice/stations.html", {
-        "stations": selectors.station_list(user=request.user, filters=request.GET),
-        "demos": selectors.demonstration_village_list(user=request.user, filters=request.GET).order_by("-year", "node__path"),
-        "can_manage": policy.has_perm(request.user, "legalservice.manage")})
+class Stations(Page):
+    perms = {"GET": VIEW}
+    access = station_policy
+    template_name = "legalservice/stations.html"
+
+    def get(self, request):
+        return self.render({
+            "stations": selectors.station_list(user=request.user, filters=request.GET),
+            "demos": selectors.demonstration_village_list(user=request.user, filters=request.GET).order_by(
+                "-year", "node__path"),
+            "can_manage": policy.has_perm(request.user, MANAGE)})
 
 
-def _simple_create(request, form_class, service, title, success):
-    _require(request.user, "legalservice.manage")
-    form = form_class(request.POST or None, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                service(actor=request.user, **form.cleaned_data)
-                messages.success(request, success)
-                return redirect("legalservice:stations")
-            except DomainError as exc:
-                ui.apply_error(form, exc)
-        return render(request, "legalservice/form.html", {"form": form, "title": title}, status=400)
-    return render(request, "legalservice/form.html", {"form": form, "title": title})
+class StationNew(_Form):
+    perms = {"GET": MANAGE, "POST": MANAGE}
+    access = station_policy
+    form_class = StationForm
+    title = "登记公共法律服务站"
+    success_message = "已登记公共法律服务站。"
+
+    def perform(self, form):
+        return services.station_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_url(self, result) -> str:
+        return reverse("legalservice:stations")
 
 
-@login_required
-def station_new(request):
-    return _simple_create(request, StationForm, services.station_create, "登记公共法律服务站", "已登记公共法律服务站。")
+class DemonstrationVillageNew(StationNew):
+    access = demonstration_policy
+    form_class = DemonstrationVillageForm
+    title = "登记民主法治示范村"
+    success_message = "已登记民主法治示范村。"
 
-
-@login_required
-def demonstration_village_new(request):
-    return _simple_create(request, DemonstrationVillageForm, services.demonstration_village_create, "登记民主法治示范村",
-                          "已登记民主法治示范村。")
+    def perform(self, form):
+        return services.demonstration_village_create(actor=self.request.user, **form.cleaned_data)
 
 
 def village_page_url(village):

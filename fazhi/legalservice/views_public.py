@@ -7,13 +7,13 @@ import io
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from fazhi.core import ratelimit, ui
 from fazhi.core.errors import DomainError
 from fazhi.core.masking import mask_name
+from fazhi.core.pages import Page
 
 from . import selectors, services
 from .forms import AskForm, BookingForm, LookupForm
@@ -23,12 +23,21 @@ BOOK_LIMIT = (10, 3600)
 LOOKUP_LIMIT = (10, 3600)  # code guesses per address per hour
 
 
-def index(request):
-    villages = list(selectors.public_villages())
-    by_sub = {}
-    for v in villages:
-        by_sub.setdefault(v.parent.name if v.parent else "", []).append(v)
-    return render(request, "legalservice/public/index.html", {"groups": sorted(by_sub.items())})
+class _Public(Page):
+    """A page of the public site: no login, and nothing but what anyone may see."""
+
+    login_required = False
+    census_skip = "public site: villages and published examples are shown to anyone"
+
+
+class Index(_Public):
+    template_name = "legalservice/public/index.html"
+
+    def get(self, request):
+        by_sub = {}
+        for v in selectors.public_villages():
+            by_sub.setdefault(v.parent.name if v.parent else "", []).append(v)
+        return self.render({"groups": sorted(by_sub.items())})
 
 
 def _village_or_404(pk):
@@ -55,8 +64,11 @@ def public_url(village):
     return settings.FAZHI["PUBLIC_BASE_URL"].rstrip("/") + reverse("legalservice_public:village", kwargs={"pk": village.pk})
 
 
-def village(request, pk):
-    return render(request, "legalservice/public/village.html", _village_context(_village_or_404(pk)))
+class Village(_Public):
+    template_name = "legalservice/public/village.html"
+
+    def get(self, request, pk):
+        return self.render(_village_context(_village_or_404(pk)))
 
 
 def qr_svg(data):
@@ -71,105 +83,150 @@ def qr_svg(data):
     return svg[svg.find("<svg"):]
 
 
-def poster(request, pk):
-    v = _village_or_404(pk)
-    context = _village_context(v)
-    context["qr"] = qr_svg(context["page_url"])
-    return render(request, "legalservice/public/poster.html", context)
+class Poster(_Public):
+    template_name = "legalservice/public/poster.html"
+
+    def get(self, request, pk):
+        context = _village_context(_village_or_404(pk))
+        context["qr"] = qr_svg(context["page_url"])
+        return self.render(context)
 
 
-def qr(request, pk):
-    v = _village_or_404(pk)
-    return HttpResponse(qr_svg(public_url(v)), content_type="image/svg+xml")
+class Qr(_Public):
+    def get(self, request, pk):
+        return HttpResponse(qr_svg(public_url(_village_or_404(pk))), content_type="image/svg+xml")
 
 
-@require_http_methods(["GET", "POST"])
-def book(request, slot_pk):
-    slot = selectors.public_office_hour(slot_pk)
-    if slot is None:
-        raise Http404("该坐班时段不存在。")
-    form = BookingForm(request.POST or None)
-    if request.method == "POST":
-        if not ratelimit.allow_request(request, "legal_book", limit=BOOK_LIMIT[0], window=BOOK_LIMIT[1]):
+class _PublicForm(_Public):
+    """GET shows the form; POST (rate-limited per address) validates it and calls ``submit``; a refusal stays on
+    the form with status 400 (429 when the address asked too often)."""
+
+    form_class = None
+    rate = None  # (scope, (limit, window))
+
+    def context(self, form) -> dict:
+        return {"form": form}
+
+    def get_form(self, data=None):
+        return self.form_class(data, initial=self.initial())
+
+    def initial(self) -> dict:
+        return {}
+
+    def get(self, request, **kwargs):
+        return self.render(self.context(self.get_form()))
+
+    def post(self, request, **kwargs):
+        form = self.get_form(request.POST)
+        scope, (limit, window) = self.rate
+        if not ratelimit.allow_request(request, scope, limit=limit, window=window):
             form.is_valid()
             form.add_error(None, ratelimit.MESSAGE)
-            return render(request, "legalservice/public/book.html", {"slot": slot, "form": form}, status=429)
+            return self.render(self.context(form), status=429)
         if form.is_valid():
             try:
-                booking = services.booking_create(office_hour_id=slot.pk, **form.cleaned_data)
-                request.session["legal_booking"] = booking.pk
-                return redirect("legalservice_public:booked", slot_pk=slot.pk)
+                return self.submit(form.cleaned_data)
             except DomainError as exc:
                 ui.apply_error(form, exc)
-        return render(request, "legalservice/public/book.html", {"slot": slot, "form": form}, status=400)
-    return render(request, "legalservice/public/book.html", {"slot": slot, "form": form})
+        return self.render(self.context(form), status=400)
 
 
-def booked(request, slot_pk):
-    slot = selectors.public_office_hour(slot_pk)
-    if slot is None or request.session.get("legal_booking") is None:
-        return redirect("legalservice_public:index")
-    return render(request, "legalservice/public/booked.html", {"slot": slot})
+class Book(_PublicForm):
+    template_name = "legalservice/public/book.html"
+    form_class = BookingForm
+    rate = ("legal_book", BOOK_LIMIT)
+
+    @property
+    def slot(self):
+        slot = selectors.public_office_hour(self.kwargs["slot_pk"])
+        if slot is None:
+            raise Http404("该坐班时段不存在。")
+        return slot
+
+    def context(self, form) -> dict:
+        return {"slot": self.slot, "form": form}
+
+    def submit(self, data):
+        slot = self.slot
+        booking = services.booking_create(office_hour_id=slot.pk, **data)
+        self.request.session["legal_booking"] = booking.pk
+        return redirect("legalservice_public:booked", slot_pk=slot.pk)
 
 
-@require_http_methods(["GET", "POST"])
-def ask(request):
-    initial = {}
-    if request.GET.get("village", "").isdigit():
-        initial["village"] = request.GET["village"]
-    form = AskForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if not ratelimit.allow_request(request, "legal_ask", limit=ASK_LIMIT[0], window=ASK_LIMIT[1]):
-            form.is_valid()
-            form.add_error(None, ratelimit.MESSAGE)
-            return render(request, "legalservice/public/ask.html", {"form": form}, status=429)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                c = services.consultation_create(village=data["village"], asker_name=data["asker_name"], phone=data["phone"],
-                                                 title=data["title"], question=data["question"], is_anonymous=data["is_anonymous"])
-                request.session["legal_ask_code"] = c.code
-                return redirect("legalservice_public:asked")
-            except DomainError as exc:
-                ui.apply_error(form, exc)
-        return render(request, "legalservice/public/ask.html", {"form": form}, status=400)
-    return render(request, "legalservice/public/ask.html", {"form": form})
+class Booked(_Public):
+    template_name = "legalservice/public/booked.html"
+
+    def get(self, request, slot_pk):
+        slot = selectors.public_office_hour(slot_pk)
+        if slot is None or request.session.get("legal_booking") is None:
+            return redirect("legalservice_public:index")
+        return self.render({"slot": slot})
 
 
-def asked(request):
-    code = request.session.get("legal_ask_code")
-    if not code:
-        return redirect("legalservice_public:ask")
-    return render(request, "legalservice/public/asked.html", {"code": code})
+class Ask(_PublicForm):
+    template_name = "legalservice/public/ask.html"
+    form_class = AskForm
+    rate = ("legal_ask", ASK_LIMIT)
+
+    def initial(self) -> dict:
+        village = self.request.GET.get("village", "")
+        return {"village": village} if village.isdigit() else {}
+
+    def submit(self, data):
+        c = services.consultation_create(village=data["village"], asker_name=data["asker_name"], phone=data["phone"],
+                                         title=data["title"], question=data["question"],
+                                         is_anonymous=data["is_anonymous"])
+        self.request.session["legal_ask_code"] = c.code
+        return redirect("legalservice_public:asked")
 
 
-@require_http_methods(["GET", "POST"])
-def answer(request):
+class Asked(_Public):
+    template_name = "legalservice/public/asked.html"
+
+    def get(self, request):
+        code = request.session.get("legal_ask_code")
+        if not code:
+            return redirect("legalservice_public:ask")
+        return self.render({"code": code})
+
+
+class Answer(_Public):
     """Read one's own answer with the code and the phone number given when asking. Guesses are throttled and a wrong
     code looks exactly like a wrong phone number."""
-    form = LookupForm(request.POST or None)
-    if request.method == "POST":
+
+    template_name = "legalservice/public/answer.html"
+
+    def get(self, request):
+        return self.render({"form": LookupForm()})
+
+    def post(self, request):
+        form = LookupForm(request.POST)
         if ratelimit.is_blocked(request, "legal_lookup", limit=LOOKUP_LIMIT[0]):
             form.is_valid()
             form.add_error(None, "查询次数过多，请一小时后再试。")
-            return render(request, "legalservice/public/answer.html", {"form": form}, status=429)
+            return self.render({"form": form}, status=429)
         if form.is_valid():
             c = selectors.public_consultation_by_code(form.cleaned_data["code"], form.cleaned_data["phone"])
             if c is not None:
-                return render(request, "legalservice/public/answer.html", {"form": LookupForm(), "c": c})
+                return self.render({"form": LookupForm(), "c": c})
             ratelimit.allow_request(request, "legal_lookup", limit=LOOKUP_LIMIT[0], window=LOOKUP_LIMIT[1])
             form.add_error(None, "查询码或手机号不正确，请核对后再试。")
-        return render(request, "legalservice/public/answer.html", {"form": form}, status=400)
-    return render(request, "legalservice/public/answer.html", {"form": form})
+        return self.render({"form": form}, status=400)
 
 
-def examples(request):
-    qs = selectors.public_examples(request.GET)
-    return render(request, "legalservice/public/examples.html", {**ui.paginate(request, qs, per_page=10), "q": request.GET.get("q", "")})
+class Examples(_Public):
+    template_name = "legalservice/public/examples.html"
+
+    def get(self, request):
+        qs = selectors.public_examples(request.GET)
+        return self.render({**ui.paginate(request, qs, per_page=10), "q": request.GET.get("q", "")})
 
 
-def example(request, pk):
-    c = selectors.public_example(pk)
-    if c is None:
-        raise Http404("该案例不存在或已撤回。")
-    return render(request, "legalservice/public/example.html", {"c": c, "asker": "匿名" if c.is_anonymous else mask_name(c.asker_name)})
+class Example(_Public):
+    template_name = "legalservice/public/example.html"
+
+    def get(self, request, pk):
+        c = selectors.public_example(pk)
+        if c is None:
+            raise Http404("该案例不存在或已撤回。")
+        return self.render({"c": c, "asker": "匿名" if c.is_anonymous else mask_name(c.asker_name)})

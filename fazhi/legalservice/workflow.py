@@ -2,13 +2,14 @@
 
 Office hour:  计划坐班 → 已坐班 / 未坐班 / 已取消 (recorded by the advisor or judicial staff; held/missed only on or
 after the day, cancelled only before it).
+Booking:      已预约 → 已取消 (staff who record office hours, with a reason).
 Consultation: 待答复 → 已答复 (the advisor of the village or judicial staff); an answered consultation may be
 published as a cleaned, masked public example by judicial staff (a separate flag, not a state).
 """
 from fazhi.core import clock
 from fazhi.core.workflow import Transition, Workflow
 
-from .models import Consultation, OfficeHour
+from .models import Booking, Consultation, OfficeHour
 
 S = OfficeHour.Status
 
@@ -34,7 +35,8 @@ office_hour_workflow = Workflow(
         Transition("cancel", "取消坐班", (S.PLANNED,), S.CANCELLED, "legalservice.record_office_hour",
                    guard=_before_day, requires_reason=True, style="danger", fields=("reason",)),
     ],
-    state_labels=dict(S.choices),
+    state_labels=dict(S.choices), view_perm="legalservice.view",
+    audit_fields=("status", "people_received", "note"),
 )
 
 C = Consultation.Status
@@ -56,5 +58,16 @@ consultation_workflow = Workflow(
         Transition("unpublish", "撤回公开案例", (C.ANSWERED,), None, "legalservice.publish", guard=_published,
                    requires_reason=True, style="danger", fields=("reason",)),
     ],
-    state_labels=dict(C.choices),
+    state_labels=dict(C.choices), view_perm="legalservice.view",
+    audit_fields=("status", "is_published"),
+)
+
+B = Booking.Status
+
+booking_workflow = Workflow(
+    [
+        Transition("cancel", "取消预约", (B.BOOKED,), B.CANCELLED, "legalservice.record_office_hour",
+                   requires_reason=True, style="danger", fields=("reason",)),
+    ],
+    state_labels=dict(B.choices), view_perm="legalservice.view", audit_fields=("status",),
 )

@@ -16,7 +16,7 @@ from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import OrgNode
 
 from . import selectors, services
-from .models import KeyDate
+from .models import Event, KeyDate, Leader, LeaderTraining, Site, StaffTraining, StudySession
 from .workflow import EVENT_WORKFLOW
 
 # ---- output shapes ---------------------------------------------------------------------------------------------
@@ -390,6 +390,12 @@ def staff_trainings(request):
 def staff_training_detail(request, pk):
     return Response(_staff_training(selectors.staff_training_get_for_user(request.user, pk), detail=True))
 
+
+# The route census (fazhi/core/tests/test_census.py): the scoped model each object route looks up.
+for _view, _model in ((event_detail, Event), (event_transition, Event), (event_photo, Event), (site_detail, Site),
+                      (leader_detail, Leader), (leader_training_detail, LeaderTraining),
+                      (study_session_detail, StudySession), (staff_training_detail, StaffTraining)):
+    _view.census_model = _model
 
 urlpatterns = [
     path("events/", events, name="api_publicity_events"),

@@ -1,6 +1,7 @@
 """Forms only parse input; every rule (limits, scope, dates) is checked by the services."""
 from django import forms
 
+from fazhi.core import orgkinds
 from fazhi.core.models import OrgNode, Unit, User
 
 from . import selectors
@@ -15,8 +16,9 @@ class NodeChoiceField(forms.ModelChoiceField):
         return ("　" * max(obj.depth - 1, 0)) + obj.name
 
 
-def node_field(user, perm, kinds=None, label="所属组织"):
-    return NodeChoiceField(queryset=selectors.nodes_for(user, perm, kinds), label=label, empty_label=None, error_messages=ERR)
+def node_field(user, perm, levels=None, label="所属组织"):
+    queryset = selectors.nodes_for(user, perm, levels) if levels else selectors.nodes_for(user, perm)
+    return NodeChoiceField(queryset=queryset, label=label, empty_label=None, error_messages=ERR)
 
 
 def _int(label, help_text=""):
@@ -107,7 +109,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"node": node_field(user, "publicity.manage", [OrgNode.Kind.SUBDISTRICT, OrgNode.Kind.VILLAGE]), **self.fields}
+        self.fields = {"node": node_field(user, "publicity.manage", (orgkinds.TENANT, orgkinds.VILLAGE)), **self.fields}
         self.fields["key_date"].queryset = selectors.key_dates()
 
 
@@ -123,7 +125,7 @@ class SiteForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"node": node_field(user, "publicity.manage", [OrgNode.Kind.SUBDISTRICT, OrgNode.Kind.VILLAGE]), **self.fields}
+        self.fields = {"node": node_field(user, "publicity.manage", (orgkinds.TENANT, orgkinds.VILLAGE)), **self.fields}
 
 
 class LeaderForm(forms.Form):
@@ -136,7 +138,7 @@ class LeaderForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"node": node_field(user, "publicity.manage", [OrgNode.Kind.VILLAGE], label="所属村（社区）"), **self.fields}
+        self.fields = {"node": node_field(user, "publicity.manage", (orgkinds.VILLAGE,), label="所属村（社区）"), **self.fields}
 
 
 class LeaderChoiceField(forms.ModelMultipleChoiceField):
@@ -153,7 +155,7 @@ class LeaderTrainingForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"node": node_field(user, "publicity.manage", [OrgNode.Kind.SUBDISTRICT, OrgNode.Kind.VILLAGE]), **self.fields}
+        self.fields = {"node": node_field(user, "publicity.manage", (orgkinds.TENANT, orgkinds.VILLAGE)), **self.fields}
         home = self.fields["node"].queryset.first()
         self.fields["attendees"] = LeaderChoiceField(
             label="参训人员", queryset=selectors.leaders_for_training(user, home) if home else Leader.objects.none(),
@@ -176,7 +178,7 @@ class StudySessionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"node": node_field(user, "publicity.manage_study", [OrgNode.Kind.SUBDISTRICT]), **self.fields}
+        self.fields = {"node": node_field(user, "publicity.manage_study", (orgkinds.TENANT,)), **self.fields}
         home = self.fields["node"].queryset.first()
         self.fields["attendees"] = UserChoiceField(label="参加人员（平台用户）", required=False, widget=forms.CheckboxSelectMultiple,
                                                    queryset=selectors.staff_for_node(user, home) if home else User.objects.none())
@@ -193,7 +195,7 @@ class StaffTrainingForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"node": node_field(user, "publicity.manage_staff_training", [OrgNode.Kind.SUBDISTRICT]), **self.fields}
+        self.fields = {"node": node_field(user, "publicity.manage_staff_training", (orgkinds.TENANT,)), **self.fields}
         home = self.fields["node"].queryset.first()
         self.fields["attendees"] = UserChoiceField(label="参训人员", widget=forms.CheckboxSelectMultiple,
                                                    queryset=selectors.staff_for_node(user, home) if home else OrgNode.objects.none(),

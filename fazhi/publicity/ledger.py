@@ -1,25 +1,26 @@
 """Excel ledgers (台账) of the publicity module. Export what the user can see; import row by row through the same
 services as the workbench. Records are placed by village name ("村（社区）"); an empty village means the
 subdistrict level of the importing user, so a ledger exported from one subdistrict imports into another."""
-from fazhi.core import ledger, policy
+from fazhi.core import ledger, orgkinds, policy
 from fazhi.core.errors import DomainError
-from fazhi.core.models import OrgNode, User
+from fazhi.core.models import User
 from fazhi.core.org_ledger import resolve_node
 
 from . import selectors, services
 from .models import Event, Leader, LeaderTraining, StaffAttendance, StaffTraining, StudySession, Target
 
 VILLAGE = ledger.Column("village", "村（社区）", max_length=100, width=14, help="留空表示街道本级",
-                        export=lambda o: o.node.name if o.node.kind != OrgNode.Kind.SUBDISTRICT else "")
+                        export=lambda o: "" if o.node.is_tenant else o.node.name)
 
 
 def _node(actor, values, perm, *, allow_grid=True):
     """The village/grid named in the row, or the importer's own subdistrict when the cell is empty."""
     name = (values.get("village") or "").strip()
     if name:
-        kinds = [OrgNode.Kind.VILLAGE, OrgNode.Kind.GRID] if allow_grid else [OrgNode.Kind.VILLAGE]
+        levels = (orgkinds.VILLAGE, orgkinds.GRID) if allow_grid else (orgkinds.VILLAGE,)
+        kinds = [code for level in levels for code in orgkinds.codes(level=level)]
         return resolve_node(actor, name, perm=perm, kinds=kinds, field="village")
-    subs = list(policy.scoped_nodes(actor, perm, kinds=[OrgNode.Kind.SUBDISTRICT])[:2])
+    subs = list(policy.scoped_nodes(actor, perm, tenants=True)[:2])
     if len(subs) != 1:
         raise DomainError("街道本级记录需由一个街道的工作人员导入；请填写村（社区）。", field_errors={"village": "请填写村（社区）"})
     return subs[0]

@@ -1,29 +1,44 @@
-"""Every read of the publicity module, already scoped to the user through fazhi.core.policy."""
+"""Every read of the publicity module, scoped to the user through the module's access policies (policies.py)."""
 import datetime
 import decimal
 from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
-from fazhi.core import clock, policy
+from fazhi.core import clock, orgkinds, policy
+from fazhi.core.errors import NotFound
 from fazhi.core.models import OrgNode, Unit, User
 
 from .models import (
     AudienceGroup,
-    Campaign,
     Event,
     EventReach,
     KeyDate,
-    Leader,
-    LeaderTraining,
     Site,
     StaffAttendance,
     StaffTraining,
-    StudySession,
+)
+from .policies import (
+    campaign_policy,
+    event_policy,
+    leader_policy,
+    leader_training_policy,
+    site_policy,
+    staff_training_policy,
+    study_policy,
 )
 
 VIEW = "publicity.view"
+
+
+def _get(access_policy, user, pk, queryset=None):
+    """One row through its policy; missing and out of scope look the same (404)."""
+    try:
+        return access_policy.get_for_user(user, "view", pk, queryset=queryset)
+    except NotFound:
+        raise Http404("记录不存在或不在您的管辖范围内。") from None
 
 
 def _reached_subquery():
@@ -56,7 +71,7 @@ def _period(qs, filters, field="date"):
 
 def event_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(Event.objects.all(), user, VIEW)
+    qs = event_policy.instances_for(user)
     qs = _period(qs, filters)
     if filters.get("target"):
         qs = qs.filter(target=filters["target"])
@@ -75,9 +90,7 @@ def event_list(*, user, filters=None):
 
 
 def event_get_for_user(user, pk):
-    return policy.get_for_user(
-        Event.objects.annotate(reached=_reached_subquery()).select_related("node", "key_date", "organiser_unit", "campaign"),
-        user, VIEW, pk=pk)
+    return _get(event_policy, user, pk, event_policy.instances_for(user).annotate(reached=_reached_subquery()))
 
 
 def event_reach(event):
@@ -93,7 +106,7 @@ def public_event_list(filters=None):
 
 def due_events(user, *, today=None):
     """Planned events whose results are not recorded yet, by record-by date (for to-dos and the list filter)."""
-    return policy.scope(Event.objects.filter(status=Event.Status.PLANNED, record_due__isnull=False), user, VIEW).order_by("record_due")
+    return event_policy.instances_for(user).filter(status=Event.Status.PLANNED, record_due__isnull=False).order_by("record_due")
 
 
 # ---- calendar -------------------------------------------------------------------------------------------------
@@ -142,9 +155,9 @@ def calendar_for_user(user, *, today=None, ahead=60, behind=365):
     if occurrences:
         lo = min(o.start for o in occurrences) - datetime.timedelta(days=31)
         hi = max(o.end for o in occurrences) + datetime.timedelta(days=31)
-        events = list(policy.scope(Event.objects.filter(key_date__isnull=False, date__range=(lo, hi)), user, VIEW)
+        events = list(event_policy.instances_for(user).filter(key_date__isnull=False, date__range=(lo, hi))
                       .annotate(reached=_reached_subquery()).select_related("node").order_by("date"))
-        campaigns = list(policy.scope(Campaign.objects.filter(key_date__isnull=False, start_date__lte=hi, end_date__gte=lo), user, VIEW)
+        campaigns = list(campaign_policy.instances_for(user).filter(key_date__isnull=False, start_date__lte=hi, end_date__gte=lo)
                          .select_related("node"))
         for o in occurrences:
             window = (o.start - datetime.timedelta(days=31), o.end + datetime.timedelta(days=31))
@@ -163,8 +176,8 @@ def key_dates_without_event(user, *, today=None, lead_days=14):
         return []
     lo = min(o.start for o in occurrences) - datetime.timedelta(days=31)
     hi = max(o.end for o in occurrences) + datetime.timedelta(days=31)
-    linked = set(policy.scope(Event.objects.filter(key_date__isnull=False, date__range=(lo, hi)).exclude(status=Event.Status.CANCELLED),
-                              user, VIEW).values_list("key_date_id", flat=True))
+    linked = set(event_policy.instances_for(user).filter(key_date__isnull=False, date__range=(lo, hi))
+                 .exclude(status=Event.Status.CANCELLED).values_list("key_date_id", flat=True))
     return [o for o in occurrences if o.key_date.pk not in linked]
 
 
@@ -177,21 +190,21 @@ def audience_groups():
 
 
 def campaign_list(*, user, filters=None):
-    return _period(policy.scope(Campaign.objects.all(), user, VIEW), filters, field="start_date").select_related("node", "key_date")
+    return _period(campaign_policy.instances_for(user), filters, field="start_date").select_related("node", "key_date")
 
 
 def campaigns_for_node(user, node=None):
-    return policy.scope(Campaign.objects.all(), user, VIEW).select_related("key_date").order_by("-start_date")[:100]
+    return campaign_policy.instances_for(user).order_by("-start_date")[:100]
 
 
 # ---- sites, registry, trainings, study --------------------------------------------------------------------------
 
 def site_list(*, user, filters=None):
-    return _period(policy.scope(Site.objects.all(), user, VIEW), filters, field="established_on").select_related("node")
+    return _period(site_policy.instances_for(user), filters, field="established_on").select_related("node")
 
 
 def site_get_for_user(user, pk):
-    return policy.get_for_user(Site.objects.select_related("node"), user, VIEW, pk=pk)
+    return _get(site_policy, user, pk)
 
 
 def public_site_list():
@@ -200,7 +213,7 @@ def public_site_list():
 
 def leader_list(*, user, filters=None):
     filters = filters or {}
-    qs = policy.scope(Leader.objects.all(), user, VIEW)
+    qs = leader_policy.instances_for(user)
     qs = _period(qs, {"node": filters.get("node")})
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
@@ -212,50 +225,52 @@ def leader_list(*, user, filters=None):
 
 
 def leader_get_for_user(user, pk):
-    return policy.get_for_user(Leader.objects.select_related("node"), user, VIEW, pk=pk)
+    return _get(leader_policy, user, pk)
 
 
 def leaders_for_training(user, node):
     """The registered people a training in ``node`` may list as attendees."""
-    return policy.scope(Leader.objects.filter(is_active=True, node__path__startswith=node.path), user, "publicity.manage").select_related("node").order_by("node__path", "name")
+    return leader_policy.instances_for(user, "manage").filter(is_active=True, node__path__startswith=node.path).order_by(
+        "node__path", "name")
 
 
 def leader_training_list(*, user, filters=None):
-    return (_period(policy.scope(LeaderTraining.objects.all(), user, VIEW), filters).select_related("node")
+    return (_period(leader_training_policy.instances_for(user), filters).select_related("node")
             .annotate(attendee_count=Count("attendees", distinct=True)).order_by("-date", "-id"))
 
 
 def leader_training_get_for_user(user, pk):
-    return policy.get_for_user(LeaderTraining.objects.select_related("node"), user, VIEW, pk=pk)
+    return _get(leader_training_policy, user, pk)
 
 
 def study_session_list(*, user, filters=None):
     filters = filters or {}
-    qs = _period(policy.scope(StudySession.objects.all(), user, VIEW), filters)
+    qs = _period(study_policy.instances_for(user), filters)
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     return qs.select_related("node").annotate(user_count=Count("attendees", distinct=True)).order_by("-date", "-id")
 
 
 def study_session_get_for_user(user, pk):
-    return policy.get_for_user(StudySession.objects.select_related("node"), user, VIEW, pk=pk)
+    return _get(study_policy, user, pk)
 
 
 def staff_training_list(*, user, filters=None):
     filters = filters or {}
-    qs = _period(policy.scope(StaffTraining.objects.all(), user, VIEW), filters)
+    qs = _period(staff_training_policy.instances_for(user), filters)
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     return qs.select_related("node").annotate(attendee_count=Count("attendance"), total_hours=Sum("attendance__hours")).order_by("-date", "-id")
 
 
 def staff_training_get_for_user(user, pk):
-    return policy.get_for_user(StaffTraining.objects.select_related("node"), user, VIEW, pk=pk)
+    return _get(staff_training_policy, user, pk)
 
 
 def staff_training_same(user, *, node, kind, date, title):
     """An existing training with the same date, kind and name in ``node`` (ledger rows of one training)."""
-    return policy.scope(StaffTraining.objects.filter(node=node, kind=kind, date=date, title=(title or "").strip()), user, VIEW).first()
+    return staff_training_policy.instances_for(user).filter(node=node, kind=kind, date=date,
+                                                           title=(title or "").strip()).first()
 
 
 def staff_for_node(user, node, perm="publicity.manage_staff_training"):
@@ -265,12 +280,14 @@ def staff_for_node(user, node, perm="publicity.manage_staff_training"):
 
 
 def units_for_node(node):
-    sub = node.subdistrict if node.kind != OrgNode.Kind.DISTRICT else None
+    sub = node.tenant()
     return Unit.objects.filter(node=sub, is_active=True) if sub else Unit.objects.none()
 
 
-def nodes_for(user, perm, kinds=None):
-    return policy.scoped_nodes(user, perm, kinds=kinds or [OrgNode.Kind.SUBDISTRICT, OrgNode.Kind.VILLAGE, OrgNode.Kind.GRID]).order_by("path")
+def nodes_for(user, perm, levels=(orgkinds.TENANT, orgkinds.VILLAGE, orgkinds.GRID)):
+    """Nodes at these levels (tenant, village, grid) inside the user's scope for ``perm``."""
+    codes = [code for level in levels for code in orgkinds.codes(level=level)]
+    return policy.scoped_nodes(user, perm, kinds=codes).order_by("path")
 
 
 # ---- for other modules ----------------------------------------------------------------------------------------

@@ -24,5 +24,6 @@ EVENT_WORKFLOW = Workflow(
         Transition("cancel", "取消活动", (S.PLANNED,), S.CANCELLED, "publicity.record_event", requires_reason=True,
                    style="danger", fields=("reason",)),
     ],
-    state_labels=dict(S.choices),
+    state_labels=dict(S.choices), view_perm="publicity.view",
+    audit_fields=("status", "materials", "slogans", "online_reach", "cancel_reason", "record_due"),
 )

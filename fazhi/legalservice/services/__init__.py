@@ -13,6 +13,7 @@ from .consultations import (  # noqa: F401
                             consultation_answer,
                             consultation_create,
                             consultation_publish,
+                            consultation_transition,
                             consultation_unpublish,
                             recompute,
                             route_advisor,

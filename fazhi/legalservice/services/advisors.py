@@ -3,7 +3,6 @@ from django.db import transaction
 
 from fazhi.core import audit, clock, files, policy
 from fazhi.core.errors import DomainError
-from fazhi.core.models import OrgNode
 from fazhi.core.roles import Role
 from fazhi.core.validators import clean_text
 from fazhi.core.workflow import lock
@@ -39,7 +38,7 @@ def _advisor_values(*, actor, kind, name, law_firm, licence_number, phone, publi
         values["node"] = villages[0]
     else:
         node = node or (villages[0].parent if villages else policy.user_home_node(actor))
-        if node is None or node.kind != OrgNode.Kind.SUBDISTRICT:
+        if node is None or not node.is_tenant:
             raise DomainError("街道专职法律顾问应登记在街道。", field_errors={"node": "请选择街道。"})
         values["node"] = node
     policy.require(actor, "legalservice.manage", values["node"], view_perm="legalservice.view")

@@ -3,12 +3,10 @@ import datetime
 
 from django.db import transaction
 
-from fazhi.core import audit, clock, codes, workdays
+from fazhi.core import audit, clock, codes, orgkinds, workdays
 from fazhi.core.errors import DomainError
 from fazhi.core.masking import contains_personal_numbers, mask_names_in_text, scrub_text
-from fazhi.core.models import OrgNode
 from fazhi.core.validators import clean_text, validate_phone
-from fazhi.core.workflow import lock
 
 from ..models import Advisor, Consultation
 from ..workflow import consultation_workflow
@@ -47,7 +45,7 @@ def consultation_create(*, village, asker_name, phone, title, question, is_anony
         values["phone"] = validate_phone(phone, field="phone")
     except DomainError as exc:
         errors.update(exc.field_errors)
-    if village is None or village.kind != OrgNode.Kind.VILLAGE or not village.is_active:
+    if village is None or village.level != orgkinds.VILLAGE or not village.is_active:
         errors["village"] = "请选择您所在的村（社区）。"
     if errors:
         raise DomainError("请检查填写的内容：" + "；".join(errors.values()), field_errors=errors)
@@ -61,19 +59,16 @@ def consultation_create(*, village, asker_name, phone, title, question, is_anony
     return consultation
 
 
-@transaction.atomic
-def consultation_answer(*, actor, consultation, answer, version=None):
-    obj = lock(Consultation, consultation.pk, version)
-    consultation_workflow.check(obj, actor, "answer")
-    obj.answer = clean_text(answer, field="answer", label="答复", max_length=MAX_ANSWER)
-    obj.status = Consultation.Status.ANSWERED
+def _answer(obj, *, actor, reason, data, transition) -> dict:
+    obj.answer = clean_text(data.get("answer"), field="answer", label="答复", max_length=MAX_ANSWER)
     obj.answered_at = clock.now()
     obj.answered_by = actor
-    obj.version += 1
-    obj.save()
-    audit.record(actor=actor, action="transition", obj=obj, action_label="答复咨询",
-                 changes={"status": ["pending", "answered"], "answer_chars": len(obj.answer)})
-    return obj
+    return {"answer_chars": len(obj.answer)}
+
+
+def consultation_answer(*, actor, consultation: Consultation, answer: str, version=None) -> Consultation:
+    return consultation_workflow.run(consultation, actor=actor, name="answer", version=version,
+                                     data={"answer": answer}, handler=_answer)
 
 
 def cleaned_public_text(consultation, text):
@@ -82,12 +77,9 @@ def cleaned_public_text(consultation, text):
     return scrub_text(mask_names_in_text(text or "", names))
 
 
-@transaction.atomic
-def consultation_publish(*, actor, consultation, version=None, public_question=None, public_answer=None):
-    obj = lock(Consultation, consultation.pk, version)
-    consultation_workflow.check(obj, actor, "publish")
-    question = cleaned_public_text(obj, public_question if public_question else obj.question)
-    answer = cleaned_public_text(obj, public_answer if public_answer else obj.answer)
+def _publish(obj, *, actor, reason, data, transition) -> dict:
+    question = cleaned_public_text(obj, data.get("public_question") or obj.question)
+    answer = cleaned_public_text(obj, data.get("public_answer") or obj.answer)
     question = clean_text(question, field="public_question", label="公开的问题", max_length=MAX_QUESTION)
     answer = clean_text(answer, field="public_answer", label="公开的答复", max_length=MAX_ANSWER)
     if contains_personal_numbers(question + answer):
@@ -95,22 +87,41 @@ def consultation_publish(*, actor, consultation, version=None, public_question=N
     obj.public_question, obj.public_answer = question, answer
     obj.is_published = True
     obj.published_at = clock.now()
-    obj.version += 1
-    obj.save()
-    audit.record(actor=actor, action="publish", obj=obj, action_label="发布为公开咨询案例", is_public=True,
-                 changes={"public_question_chars": len(question)})
-    return obj
+    return {"public_question_chars": len(question)}
 
 
-@transaction.atomic
-def consultation_unpublish(*, actor, consultation, reason, version=None):
-    obj = lock(Consultation, consultation.pk, version)
-    consultation_workflow.check(obj, actor, "unpublish", reason=reason)
+def _unpublish(obj, *, actor, reason, data, transition) -> None:
     obj.is_published = False
-    obj.version += 1
-    obj.save()
-    audit.record(actor=actor, action="withdraw", obj=obj, reason=reason, action_label="撤回公开咨询案例")
-    return obj
+
+
+def consultation_publish(*, actor, consultation: Consultation, version=None, public_question: str | None = None,
+                         public_answer: str | None = None) -> Consultation:
+    return consultation_workflow.run(consultation, actor=actor, name="publish", version=version, handler=_publish,
+                                     data={"public_question": public_question, "public_answer": public_answer})
+
+
+def consultation_unpublish(*, actor, consultation: Consultation, reason: str, version=None) -> Consultation:
+    return consultation_workflow.run(consultation, actor=actor, name="unpublish", version=version, reason=reason,
+                                     handler=_unpublish)
+
+
+CONSULTATION_ACTIONS = {
+    "answer": lambda *, actor, consultation, data, version: consultation_answer(
+        actor=actor, consultation=consultation, answer=data.get("answer", ""), version=version),
+    "publish": lambda *, actor, consultation, data, version: consultation_publish(
+        actor=actor, consultation=consultation, version=version, public_question=data.get("public_question", ""),
+        public_answer=data.get("public_answer", "")),
+    "unpublish": lambda *, actor, consultation, data, version: consultation_unpublish(
+        actor=actor, consultation=consultation, reason=data.get("reason", ""), version=version),
+}
+
+
+def consultation_transition(*, actor, consultation: Consultation, name: str, data: dict, version=None) -> Consultation:
+    """One entry for the page and the API: answer / publish / unpublish (anything else: the table's refusal)."""
+    action = CONSULTATION_ACTIONS.get(name)
+    if action is None:
+        consultation_workflow.get(name)  # raises the Chinese "未知的操作"
+    return action(actor=actor, consultation=consultation, data=data, version=version)
 
 
 @workdays.register_recompute

@@ -6,12 +6,11 @@ from django.db import IntegrityError, transaction
 from fazhi.core import audit, clock, policy, workdays
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.masking import mask_name
-from fazhi.core.validators import clean_text, validate_phone
-from fazhi.core.workflow import lock
+from fazhi.core.validators import clean_int, clean_text, validate_phone
 
 from ..models import Booking, OfficeHour, OfficeHourRule
-from ..workflow import office_hour_workflow
-from ._common import MAX_PEOPLE_PER_RECORD, _int, _village
+from ..workflow import booking_workflow, office_hour_workflow
+from ._common import MAX_PEOPLE_PER_RECORD, _village
 
 # ---- office hours ------------------------------------------------------------------------------------------------
 
@@ -37,7 +36,7 @@ def _slot_values(*, start_time, end_time, place, capacity):
     return {
         "start_time": start_time, "end_time": end_time,
         "place": clean_text(place, field="place", label="地点", max_length=100),
-        "capacity": _int(capacity, field="capacity", label="可预约人数", min_value=1, max_value=100),
+        "capacity": clean_int(capacity, field="capacity", label="可预约人数", min_value=1, max_value=100),
     }
 
 
@@ -46,15 +45,17 @@ def office_hour_rule_create(*, actor, node, advisor, week_of_month, weekday, sta
                             generate_from=None, months=12):
     _village(node)
     policy.require(actor, "legalservice.manage", node, view_perm="legalservice.view")
-    if int(week_of_month) not in (1, 2, 3, 4, -1) or int(weekday) not in range(7):
+    week_of_month = clean_int(week_of_month, field="week_of_month", label="每月第几个", min_value=-1, max_value=4)
+    weekday = clean_int(weekday, field="weekday", label="星期", min_value=0, max_value=6)
+    if week_of_month == 0:
         raise DomainError("请选择每月第几个星期几。", field_errors={"week_of_month": "请选择。"})
     _check_advisor(actor, advisor)
     values = _slot_values(start_time=start_time, end_time=end_time, place=place, capacity=capacity)
-    rule = OfficeHourRule.objects.create(node=node, advisor=advisor, week_of_month=int(week_of_month), weekday=int(weekday),
+    rule = OfficeHourRule.objects.create(node=node, advisor=advisor, week_of_month=week_of_month, weekday=weekday,
                                          created_at=clock.now(), **values)
     audit.record(actor=actor, action="create", obj=rule, action_label="制定每月定期坐班规则",
                  changes={"rule": str(rule), "place": rule.place, "advisor": advisor.name, "capacity": rule.capacity})
-    months = _int(months, field="months", label="生成月数", min_value=1, max_value=24)
+    months = clean_int(months, field="months", label="生成月数", min_value=1, max_value=24)
     start = generate_from or clock.today()
     end = workdays.add_months(start.replace(day=1), months) - datetime.timedelta(days=1)
     office_hours_generate(actor=actor, rule=rule, start=start, end=end)
@@ -99,23 +100,20 @@ def office_hour_create(*, actor, node, advisor, date, start_time, end_time, plac
     return slot
 
 
-@transaction.atomic
-def office_hour_transition(*, actor, office_hour, name, version=None, reason="", people_received=None, note=""):
-    slot = lock(OfficeHour, office_hour.pk, version)
-    t = office_hour_workflow.check(slot, actor, name, reason=reason)
-    before = slot.status
-    slot.status = t.target
-    if name == "hold":
-        slot.people_received = _int(people_received or 0, field="people_received", label="接待人数", min_value=0,
-                                    max_value=MAX_PEOPLE_PER_RECORD)
-    text = clean_text(note or reason, field="note", label="说明", max_length=500, required=False)
+def _record_slot(slot, *, actor, reason, data, transition) -> None:
+    """Side fields of a recorded office hour: people received (held) and the note."""
+    if transition.name == "hold":
+        slot.people_received = clean_int(data.get("people_received") or 0, field="people_received", label="接待人数",
+                                         min_value=0, max_value=MAX_PEOPLE_PER_RECORD)
+    text = clean_text(data.get("note") or reason, field="note", label="说明", max_length=500, required=False)
     if text:
         slot.note = text
-    slot.version += 1
-    slot.save()
-    audit.record(actor=actor, action="transition", obj=slot, action_label=t.label, reason=reason,
-                 changes={"status": [before, slot.status], "people_received": slot.people_received})
-    return slot
+
+
+def office_hour_transition(*, actor, office_hour: OfficeHour, name: str, version=None, reason: str = "",
+                           people_received=None, note: str = "") -> OfficeHour:
+    return office_hour_workflow.run(office_hour, actor=actor, name=name, version=version, reason=reason,
+                                    data={"people_received": people_received, "note": note}, handler=_record_slot)
 
 
 def _now_local_time():
@@ -167,15 +165,6 @@ def booking_create(*, office_hour_id, name, phone, topic, actor=None):
     return booking
 
 
-@transaction.atomic
-def booking_cancel(*, actor, booking, reason):
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    policy.require(actor, "legalservice.record_office_hour", booking.node, view_perm="legalservice.view")
-    if booking.status == Booking.Status.CANCELLED:
-        raise DomainError("该预约已取消。")
+def booking_cancel(*, actor, booking: Booking, reason: str) -> Booking:
     reason = clean_text(reason, field="reason", label="取消原因", max_length=200)
-    booking.status = Booking.Status.CANCELLED
-    booking.save(update_fields=["status"])
-    audit.record(actor=actor, action="transition", obj=booking, reason=reason, action_label="取消预约",
-                 object_repr=f"{mask_name(booking.name)} 预约 {booking.office_hour}", changes={"status": ["booked", "cancelled"]})
-    return booking
+    return booking_workflow.run(booking, actor=actor, name="cancel", reason=reason)

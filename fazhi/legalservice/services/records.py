@@ -1,20 +1,21 @@
 """Legal-services writes: records."""
+import decimal
+
 from django.db import transaction
 
-from fazhi.core import audit, clock, files, policy
+from fazhi.core import access, audit, clock, files, orgkinds, policy
 from fazhi.core.errors import DomainError
-from fazhi.core.models import OrgNode
-from fazhi.core.validators import clean_text
+from fazhi.core.validators import clean_decimal, clean_int, clean_text
 from fazhi.core.workflow import lock
 
 from ..models import DemonstrationVillage, ServiceRecord, Station
-from ._common import MAX_HOURS_PER_RECORD, MAX_PEOPLE_PER_RECORD, RECORD_FIELDS, _decimal, _int, _village
+from ._common import MAX_HOURS_PER_RECORD, MAX_PEOPLE_PER_RECORD, RECORD_FIELDS, _village
 
 # ---- service records -------------------------------------------------------------------------------------------
 
 def _record_values(*, actor, node, advisor, kind, date, title, people_served, hours, notes):
     errors = {}
-    if node is None or not node.is_active or node.kind not in (OrgNode.Kind.VILLAGE, OrgNode.Kind.SUBDISTRICT):
+    if node is None or not node.is_active or not (node.level == orgkinds.VILLAGE or node.is_tenant):
         errors["node"] = "请选择服务的村（社区）或街道。"
     if advisor is None:
         errors["advisor"] = "请选择法律顾问。"
@@ -26,10 +27,11 @@ def _record_values(*, actor, node, advisor, kind, date, title, people_served, ho
         errors["date"] = "服务日期不能晚于今天。"
     values = {}
     for field, fn in (("title", lambda: clean_text(title, field="title", label="事项", max_length=200)),
-                      ("people_served", lambda: _int(people_served, field="people_served", label="服务人数", min_value=0,
-                                                     max_value=MAX_PEOPLE_PER_RECORD)),
-                      ("hours", lambda: _decimal(hours, field="hours", label="用时（小时）", min_value=0,
-                                                 max_value=MAX_HOURS_PER_RECORD)),
+                      ("people_served", lambda: clean_int(people_served, field="people_served", label="服务人数",
+                                                         min_value=0, max_value=MAX_PEOPLE_PER_RECORD)),
+                      ("hours", lambda: clean_decimal(hours, field="hours", label="用时（小时）", min_value=0,
+                                                      max_value=MAX_HOURS_PER_RECORD, places="0.1", required=False)
+                       or decimal.Decimal("0.0")),
                       ("notes", lambda: clean_text(notes, field="notes", label="情况说明", max_length=5000, required=False))):
         try:
             values[field] = fn()
@@ -60,9 +62,16 @@ def service_record_create(*, actor, node, advisor, kind, date, title, people_ser
 def _dispute_value(actor, kind, dispute):
     if dispute is not None and kind != ServiceRecord.Kind.MEDIATION:
         raise DomainError("只有“参与调解”的服务记录可以关联矛盾纠纷案件。", field_errors={"dispute": "仅参与调解可关联案件。"})
-    if dispute is not None and not policy.has_perm(actor, "legalservice.view", dispute.node):
+    if dispute is not None and not _dispute_visible(actor, dispute):
         raise DomainError("所选纠纷案件不在您的管辖范围内。", field_errors={"dispute": "案件不在管辖范围内。"})
     return {"dispute": dispute}
+
+
+def _dispute_visible(actor, dispute) -> bool:
+    """Only the cases the dispute module itself shows the actor (its access policy, extra grants included)."""
+    from fazhi.disputes.models import Dispute
+
+    return access.policy_for(Dispute).instances_for(actor, "view").filter(pk=dispute.pk).exists()
 
 
 @transaction.atomic
@@ -114,7 +123,7 @@ def demonstration_village_create(*, actor, node, level, year, title="民主法�
     policy.require(actor, "legalservice.manage", node, view_perm="legalservice.view")
     if level not in DemonstrationVillage.Level.values:
         raise DomainError("请选择级别。", field_errors={"level": "请选择级别。"})
-    year = _int(year, field="year", label="命名年份", min_value=1990, max_value=clock.today().year)
+    year = clean_int(year, field="year", label="命名年份", min_value=1990, max_value=clock.today().year)
     if DemonstrationVillage.objects.filter(node=node, level=level).exists():
         raise DomainError(f"{node.name}已登记为{DemonstrationVillage.Level(level).label}示范村。", field_errors={"level": "已登记。"})
     item = DemonstrationVillage.objects.create(node=node, level=level, year=year, created_at=clock.now(),

@@ -118,3 +118,29 @@ def test_village_without_advisor_is_a_gap(tree, users):
     services.advisor_update(actor=users.judicial, advisor=a, version=0, kind="village", name=a.name, law_firm=a.law_firm,
                             licence_number=a.licence_number, villages=[tree.liu], is_active=False)
     assert fig("legalservice.villages_without_advisor", tree.sub) == 2
+
+
+LISTS = {
+    "/work/legal/": "advisor_list", "/work/legal/services/": "service_record_list",
+    "/work/legal/consultations/": "consultation_list", "/work/legal/office-hours/": "office_hour_list",
+    "/work/legal/bookings/": "booking_list", "/work/legal/stations/": "station_list",
+}
+TRACED = ["legalservice.advisors_fulltime", "legalservice.advisors_village", "legalservice.lectures",
+          "legalservice.services", "legalservice.consultations_received", "legalservice.consultations_answered",
+          "legalservice.office_hours_planned", "legalservice.office_hours_held", "legalservice.office_hours_missed",
+          "legalservice.bookings", "legalservice.stations"]
+
+
+def test_records_links_list_exactly_what_the_figures_count(tree, users, legal):
+    """Issue 14: a figure's records link opens exactly the records it counts, for the node and the period."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from fazhi.legalservice import selectors
+
+    build_year(tree, users, legal)
+    for key in TRACED:
+        figure = figures.all_figures()[key]
+        for node, end in ((tree.sub, Y1), (tree.district, Y1), (tree.liu, Y1), (tree.sub, datetime.date(2024, 12, 31))):
+            url = urlsplit(figure.records_url(node, Y0, end))
+            listed = getattr(selectors, LISTS[url.path])(user=users.admin, filters=dict(parse_qsl(url.query)))
+            assert listed.count() == fig(key, node, end=end), (key, node.name, end)

@@ -4,7 +4,6 @@ import decimal
 
 from fazhi.core import clock, policy, workdays
 from fazhi.core.errors import DomainError
-from fazhi.core.models import OrgNode
 
 from ..models import AudienceGroup
 
@@ -91,7 +90,7 @@ def _require(actor, perm, node):
 
 
 def _subdistrict_of(node):
-    return node.subdistrict if node.kind != OrgNode.Kind.DISTRICT else None
+    return node.tenant()
 
 
 def _check_unit(unit, node):

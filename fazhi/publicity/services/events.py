@@ -1,7 +1,7 @@
 """Publicity events (plans, held events, reach per audience group, photos) and campaigns."""
 from django.db import transaction
 
-from fazhi.core import audit, clock, files, policy, workdays
+from fazhi.core import audit, clock, files, workdays
 from fazhi.core.errors import DomainError
 from fazhi.core.validators import clean_text
 
@@ -125,36 +125,31 @@ def event_update(*, actor, event, expected_version=None, title, date, place, tar
     return event
 
 
-@transaction.atomic
-def event_transition(*, actor, event, name, expected_version=None, reason="", materials=0, slogans=0,
-                     online_reach=0, reach=None):
-    """Run one transition of EVENT_WORKFLOW (record the results of a held event, or cancel a plan)."""
-    from fazhi.core.workflow import lock
-
-    if not policy.has_perm(actor, "publicity.view", event.node):
-        from fazhi.core.errors import NotFound
-
-        raise NotFound()
-    event = lock(Event, event.pk, expected_version)
-    t = EVENT_WORKFLOW.check(event, actor, name, reason=reason)
-    changes = {"status": [event.status, t.target]}
-    if name == "record":
-        results = _results(materials, slogans, online_reach, reach)
+def _record_or_cancel(event: Event, *, actor, reason: str, data: dict, transition) -> dict:
+    """Side fields of a transition: the results of a held event, or the reason of a cancelled plan."""
+    changes: dict = {}
+    if transition.name == "record":
+        results = _results(data.get("materials"), data.get("slogans"), data.get("online_reach"), data.get("reach"))
         rows = results.pop("reach")
         if not rows and not results["online_reach"]:
             raise DomainError("请至少填写一个群体的受众人次。", field_errors={"reach": "请填写受众人次。"})
         for k, v in results.items():
             setattr(event, k, v)
         _set_reach(event, rows)
-        changes |= results | {"reach": _reach_snapshot(rows)}
-    elif name == "cancel":
+        changes["reach"] = _reach_snapshot(rows)
+    elif transition.name == "cancel":
         event.cancel_reason = clean_text(reason, field="reason", label="取消原因", max_length=200)
-    event.status = t.target
     event.record_due = None
-    event.version += 1
-    event.save()
-    audit.record(actor=actor, action="transition", obj=event, changes=changes, reason=reason or "", action_label=t.label)
-    return event
+    return changes
+
+
+def event_transition(*, actor, event: Event, name: str, expected_version=None, reason: str = "", materials=0,
+                     slogans=0, online_reach=0, reach=None) -> Event:
+    """Run one transition of EVENT_WORKFLOW (record the results of a held event, or cancel a plan)."""
+    return EVENT_WORKFLOW.run(event, actor=actor, name=name, version=expected_version, reason=reason or "",
+                              handler=_record_or_cancel,
+                              data={"materials": materials, "slogans": slogans, "online_reach": online_reach,
+                                    "reach": reach})
 
 
 def _store_photo(actor, event, upload):

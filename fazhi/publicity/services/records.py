@@ -1,9 +1,9 @@
 """Publicity sites, the 法治带头人/法律明白人 registry and trainings, leadership law study, staff training."""
 from django.db import transaction
 
-from fazhi.core import audit, clock, policy
+from fazhi.core import audit, clock, orgkinds, policy
 from fazhi.core.errors import DomainError
-from fazhi.core.models import OrgNode, Unit, User
+from fazhi.core.models import Unit, User
 from fazhi.core.validators import clean_text, validate_phone
 
 from ..models import KeyDate, Leader, LeaderTraining, Site, StaffAttendance, StaffTraining, StudySession
@@ -62,7 +62,7 @@ def site_update(*, actor, site, expected_version=None, **fields):
 
 @transaction.atomic
 def leader_create(*, actor, node, name, kind, registered_on=None, gender="", position="", phone=""):
-    if node is not None and node.kind != OrgNode.Kind.VILLAGE:
+    if node is not None and node.level != orgkinds.VILLAGE:
         raise DomainError("法治带头人、法律明白人应登记在村（社区）。", field_errors={"node": "请选择村（社区）。"})
     _require(actor, "publicity.manage", node)
     name = clean_text(name, field="name", label="姓名", max_length=30)
