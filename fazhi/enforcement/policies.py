@@ -3,6 +3,7 @@
 Every read of these models — this app's selectors, pages, API, ledgers, evidence downloads, other apps — goes
 through these policies. Scope is the org tree: a membership covers its node and everything below it.
 """
+from fazhi.core import masking
 from fazhi.core.access import AccessPolicy, register
 
 from .models import (
@@ -48,3 +49,9 @@ accountability_policy = register(AccessPolicy(
     base=lambda qs: qs.select_related("officer", "case")))
 custody_policy = register(AccessPolicy(CustodyEvent, actions={"view": VIEW}))
 reviewer_policy = register(AccessPolicy(ReviewerQualification, actions=MANAGE))
+
+
+@masking.register_public_contacts
+def published_office_lines():
+    """The enforcement subject's public office line (shown with its publicity) stays visible."""
+    return Subject.objects.exclude(office_phone="").values_list("office_phone", flat=True)

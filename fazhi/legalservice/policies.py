@@ -5,6 +5,7 @@ Advisors (a row's ``node`` is the main village served or the subdistrict) are se
 """
 from __future__ import annotations
 
+from fazhi.core import masking
 from fazhi.core.access import AccessPolicy, register
 
 from . import models as m
@@ -28,3 +29,9 @@ record_policy = register(AccessPolicy(m.ServiceRecord, actions={"view": VIEW, "r
 station_policy = register(AccessPolicy(m.Station, actions=MANAGE, base=lambda qs: qs.select_related("node")))
 demonstration_policy = register(AccessPolicy(m.DemonstrationVillage, actions=MANAGE,
                                              base=lambda qs: qs.select_related("node")))
+
+
+@masking.register_public_contacts
+def published_office_lines():
+    """Advisors' public office lines are published on purpose (the village page, the poster); they stay visible."""
+    return m.Advisor.objects.filter(is_active=True).exclude(public_phone="").values_list("public_phone", flat=True)
