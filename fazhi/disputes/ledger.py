@@ -168,7 +168,7 @@ def _history(values):
     if v.get("resolved_on") and v.get("concluded_on") and v["resolved_on"] != v["concluded_on"]:
         errors["concluded_on"] = "调解成功的纠纷，调解终结日期应与化解日期相同。"
     for key in ("accepted_on", "concluded_on", "closed_on"):
-        if v.get(key) and key not in needed and key not in errors and status != S.CLOSED:
+        if values.get(key) and key not in needed and key not in errors and status != S.CLOSED:
             errors[key] = f"办理状态为“{S(status).label}”的纠纷不应填写{_NEEDS[key]}。"
     order = [("received_on", "登记日期"), ("accepted_on", "受理日期"), ("concluded_on", "调解终结日期"),
              ("closed_on", "结案日期")]
