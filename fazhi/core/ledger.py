@@ -155,6 +155,8 @@ class Ledger:
     view_perm = ""
     import_perm = ""  # empty: export only
     columns: list = []
+    key_column = ""  # the column (its ``key``) holding the record number a row is matched on (登记编号, 案号…)
+    update_row = None  # fn(record, values, *, actor): update one record through the module's service (see below)
 
     def queryset(self, user, params):
         """The rows the user can see, filtered like the list page (must go through the app's selector)."""
@@ -163,6 +165,20 @@ class Ledger:
     def import_row(self, values, *, actor, row_number):
         """Create one record through the module's service. Raise DomainError with field_errors keyed by column key."""
         raise NotImplementedError
+
+    # A ledger that supports updates defines ``update_row(self, record, values, *, actor)``: ``values`` holds only the
+    # changed cells ({column key: new value}); it calls the module's service (validation, scope, audit) and raises
+    # DomainError (field_errors keyed by column key) for what it cannot change.
+
+    def find(self, user, value):
+        """The record whose key column equals ``value`` among those the user can see, else None."""
+        if not self.key_column or value in (None, ""):
+            return None
+        return self.queryset(user, {}).filter(**{self.key_column: value}).order_by().first()
+
+    def key_header(self):
+        column = next((c for c in self.columns if c.key == self.key_column), None)
+        return column.header if column else ""
 
     def export_columns(self):
         return [c for c in self.columns if not c.import_only]
@@ -248,17 +264,53 @@ class RowError:
         return f"{where}{('“' + self.column + '”列') if self.column else ''}：{self.message}"
 
 
+CREATE, UPDATE, SKIP, ERROR = "新增", "更新", "跳过", "错误"
+
+
+@dataclass
+class RowOutcome:
+    """What the import does with one row: 新增 / 更新 (with the changed cells) / 跳过 (unchanged) / 错误."""
+    row: int
+    action: str
+    record: str = ""  # the record number (登记编号…) when the row names one
+    changes: list = field(default_factory=list)  # [(header, old text, new text)]
+
+    def as_dict(self):
+        return {"row": self.row, "action": self.action, "record": self.record,
+                "changes": [{"column": h, "old": o, "new": n} for h, o, n in self.changes]}
+
+
 @dataclass
 class ImportResult:
     ok: bool
     total: int = 0
-    imported: int = 0
+    imported: int = 0  # rows written (新增 + 更新) by a real import
     dry_run: bool = True
     errors: list = field(default_factory=list)
     preview: list = field(default_factory=list)  # first rows as {header: value}
+    rows: list = field(default_factory=list)  # a RowOutcome per data row
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+    @property
+    def nothing_to_do(self):
+        return self.ok and self.total > 0 and not self.created and not self.updated
+
+    @property
+    def summary(self):
+        if self.nothing_to_do:
+            return f"共 {self.total} 行，与现有记录完全一致，没有需要导入的内容。"
+        done = f"已导入 {self.imported} 行；" if self.imported else ""
+        text = f"{done}共 {self.total} 行：新增 {self.created} 行，更新 {self.updated} 行，跳过（无变化）{self.skipped} 行"
+        errors = sum(1 for r in self.rows if r.action == ERROR)
+        return text + (f"，有错误 {errors} 行。" if errors else "。")
 
     def as_dict(self):
         return {"ok": self.ok, "total": self.total, "imported": self.imported, "dry_run": self.dry_run,
+                "created": self.created, "updated": self.updated, "skipped": self.skipped,
+                "nothing_to_do": self.nothing_to_do, "summary": self.summary,
+                "rows": [r.as_dict() for r in self.rows],
                 "errors": [{"row": e.row, "column": e.column, "message": e.message, "text": str(e)} for e in self.errors]}
 
 
@@ -334,8 +386,54 @@ def import_dir():
     return path
 
 
+def display(column, value):
+    """A cell as the user reads it (Chinese labels for choices, 是/否, dates as 2023-05-01, "（空）" for nothing)."""
+    if value is None or value == "":
+        return "（空）"
+    if column.choices and value in column.choices:
+        return str(column.choices[value])
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _same(a, b):
+    if a in (None, "") and b in (None, ""):
+        return True
+    return a == b
+
+
+def changed_cells(ledger, record, values):
+    """{column key: new value} of the cells of ``values`` that differ from ``record`` (the key column excluded),
+    and the [(header, old, new)] the preview shows. The record's value is read as the export writes it and parsed
+    back like a cell, so an exported sheet compares equal to its records."""
+    changes, shown = {}, []
+    for column in ledger.import_columns():
+        if column.key == ledger.key_column or column.key not in values:
+            continue
+        current, _ = column.parse(column.export_value(record))
+        if not _same(current, values[column.key]):
+            changes[column.key] = values[column.key]
+            shown.append((column.header, display(column, current), display(column, values[column.key])))
+    return changes, shown
+
+
+def _errors_of(exc, number, headers):
+    if exc.field_errors:
+        return [RowError(number, headers.get(key, ""), message) for key, message in exc.field_errors.items()]
+    return [RowError(number, "", exc.message)]
+
+
 def run_import(ledger, data, *, actor, dry_run=True, progress=None):
-    """Dry run or all-or-nothing import. Every row goes through ``ledger.import_row`` (the module's service).
+    """Dry run or all-or-nothing import. A row naming an existing record (the ledger's ``key_column``) updates it
+    through ``ledger.update_row`` when a cell changed and is skipped when nothing did; other rows are created through
+    ``ledger.import_row`` (the module's service). Every row is tried, so one pass reports all the sheet's errors.
 
     ``progress(done, total)``, if given, is called before the first row, every ``PROGRESS_EVERY`` rows and after the
     last one. It runs inside the import's transaction: report through something that does not roll back (the cache).
@@ -351,36 +449,66 @@ def run_import(ledger, data, *, actor, dry_run=True, progress=None):
     if errors and not rows:
         return result
     failed_rows = {e.row for e in errors}
+    seen_keys = {}
     if progress:
         progress(0, len(rows))
     with transaction.atomic():
-        imported = 0
         for done, (number, values) in enumerate(rows):  # ``done`` rows are behind us
             if progress and done and done % PROGRESS_EVERY == 0:
                 progress(done, len(rows))
+            key_value = values.get(ledger.key_column) if ledger.key_column else None
+            outcome = RowOutcome(row=number, action=ERROR, record=str(key_value or ""))
+            result.rows.append(outcome)
+            if key_value not in (None, ""):
+                if key_value in seen_keys:
+                    result.errors.append(RowError(number, ledger.key_header(),
+                                                  f"与第{seen_keys[key_value]}行的{ledger.key_header()}重复。"))
+                    continue
+                seen_keys[key_value] = number
             if number in failed_rows:
                 continue
+            record = ledger.find(actor, key_value)
             try:
                 with transaction.atomic():
-                    ledger.import_row(values, actor=actor, row_number=number)
-                imported += 1
+                    if record is None:
+                        ledger.import_row(values, actor=actor, row_number=number)
+                        outcome.action = CREATE
+                        result.created += 1
+                        continue
+                    changes, outcome.changes = changed_cells(ledger, record, values)
+                    if not changes:
+                        outcome.action = SKIP
+                        result.skipped += 1
+                        continue
+                    if ledger.update_row is None:
+                        result.errors.append(RowError(
+                            number, ledger.key_header(),
+                            f"{ledger.key_header()}“{key_value}”的记录已存在，本台账不支持通过导入修改已有记录"
+                            f"（改动：{'、'.join(h for h, _, _ in outcome.changes)}），请在记录页面修改。"))
+                        continue
+                    ledger.update_row(record, changes, actor=actor)
+                    outcome.action = UPDATE
+                    result.updated += 1
             except DomainError as exc:
-                if exc.field_errors:
-                    for key, message in exc.field_errors.items():
-                        result.errors.append(RowError(number, headers.get(key, ""), message))
-                else:
-                    result.errors.append(RowError(number, "", exc.message))
+                result.errors.extend(_errors_of(exc, number, headers))
         if progress:
             progress(len(rows), len(rows))
         result.errors.sort(key=lambda e: (e.row or 0))
+        failed = {e.row for e in result.errors}
+        for outcome in result.rows:
+            if outcome.row in failed:
+                outcome.action = ERROR
+        written = result.created + result.updated
         if result.errors or dry_run:
             transaction.set_rollback(True)
             result.imported = 0
-        else:
+        elif written:
             audit.record(actor=actor, action="import", node=policy.user_home_node(actor), object_type="core.ledger",
-                         object_id=ledger.key, object_repr=ledger.title, changes={"rows": imported},
-                         action_label=f"导入{ledger.title} {imported} 行")
-            result.imported = imported
+                         object_id=ledger.key, object_repr=ledger.title,
+                         changes={"rows": written, "created": result.created, "updated": result.updated,
+                                  "skipped": result.skipped},
+                         action_label=f"导入{ledger.title}：新增 {result.created} 行，更新 {result.updated} 行")
+            result.imported = written
     result.ok = not result.errors
     return result
 
@@ -422,7 +550,9 @@ def _import_job(job):
     done, total = cache.get(jobs.progress_key(job.pk)) or (0, result.total)
     if not result.ok:
         raise jobs.Failed(summarize_errors(result.errors), done=done, total=total)
-    return jobs.Done(f"导入完成：已导入 {result.imported} 行。", done=result.total, total=result.total)
+    return jobs.Done(f"导入完成：已导入 {result.imported} 行（新增 {result.created} 行，更新 {result.updated} 行，"
+                     f"跳过（无变化）{result.skipped} 行）。",
+                     done=result.total, total=result.total)
 
 
 def _describe_import(job):

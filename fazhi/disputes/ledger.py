@@ -1,15 +1,25 @@
-"""The people's-mediation ledger (人民调解台账): export from the scoped list, import through dispute_create.
+"""The people's-mediation ledger (人民调解台账): export from the scoped list, import through the module's services.
 
-Import registers each row as a case (walk-in, patrol or referral) in the importer's scope; villages and grids are
-matched by name, kinds by name. One bad row imports nothing (core ledger)."""
-from fazhi.core import ledger, orgkinds, policy
+A row whose 登记编号 names a case the importer can see is that case: unchanged it is skipped, an edited 事由 / 纠纷简要
+情况 / 涉及金额 / 纠纷类型 goes through ``dispute_update`` (audited). Any other row registers a case through
+``dispute_create`` in the importer's scope (villages and grids matched by name, kinds by name), and — when it carries a
+办理状态 beyond 已登记 — its history is replayed through the workflow runner with the sheet's own dates
+(``imported=True, at=date``): validated (dates in order, not in the future, the state reachable from what the row
+says), audited as "导入历史" by the importer at the time of the import, and never overdue for being old.
+One bad row imports nothing (core ledger)."""
+from fazhi.core import audit, clock, ledger, orgkinds, policy
 from fazhi.core.errors import DomainError
+from fazhi.core.validators import id_number_error
 
 from . import selectors, services
-from .models import Dispute
+from .models import Dispute, MediationSession
+from .workflow import dispute_workflow
 
 C = ledger.Column
-IGNORED = "仅导出：导入时忽略此列（导入的纠纷按登记状态进入办理流程）"
+S = Dispute.Status
+IGNORED = "仅导出：导入时忽略此列"
+HISTORY = "历史纠纷按此列进入办理状态；留空即“已登记”"
+UPDATABLE = {"title": "title", "description": "description", "amount": "amount", "kind": "kind"}
 
 
 def _party(d, role, attr):
@@ -38,11 +48,13 @@ class MediationLedger(ledger.Ledger):
     title = "人民调解台账"
     view_perm = "disputes.view"
     import_perm = "disputes.intake"
+    key_column = "tracking_code"
     columns = [
-        C("tracking_code", "登记编号", width=14, help=IGNORED),
+        C("tracking_code", "登记编号", width=14, max_length=16,
+          help="已有纠纷按登记编号对应（未改动的行跳过）；新纠纷留空，由系统编号"),
         C("received_on", "登记日期", kind="date", required=True),
-        C("channel", "来源渠道", kind="choice", required=True,
-          choices={k: v for k, v in Dispute.Channel.choices if k != "online"}),
+        C("channel", "来源渠道", kind="choice", required=True, choices=dict(Dispute.Channel.choices),
+          help="工作人员登记的新纠纷请选窗口来访、网格排查或部门移送"),
         C("referral_source", "移送单位", kind="choice", choices={k: v for k, v in Dispute.ReferralSource.choices if k}),
         C("village", "村（社区）", required=True, max_length=100, export=lambda d: d.village.name if d.village else ""),
         C("grid", "网格", max_length=100, export=lambda d: d.grid.name if d.grid else ""),
@@ -56,16 +68,20 @@ class MediationLedger(ledger.Ledger):
         C("respondent", "被申请人", max_length=100, export=lambda d: _party(d, "respondent", "name")),
         C("contact_phone", "联系电话", required=True, max_length=20),
         C("level", "办理层级", kind="choice", choices=dict(Dispute.Level.choices)),
-        C("room", "调解室", help=IGNORED, export=lambda d: d.room.name if d.room else ""),
-        C("mediators", "调解员", help=IGNORED, export=lambda d: "、".join(m.name for m in d.mediators.all())),
-        C("status", "办理状态", help=IGNORED, export=lambda d: d.get_status_display()),
-        C("accepted_on", "受理日期", kind="date", help=IGNORED),
-        C("resolved_on", "化解日期", kind="date", help=IGNORED),
-        C("agreement_terms", "协议内容", help=IGNORED, width=30,
+        C("room", "调解室", max_length=100, help="历史纠纷：已分派的调解室（按名称）",
+          export=lambda d: d.room.name if d.room else ""),
+        C("mediators", "调解员", max_length=500, help="历史纠纷：在册调解员姓名，多人用“、”分隔（调解成功须有人民调解员）",
+          export=lambda d: "、".join(m.name for m in d.mediators.all())),
+        C("status", "办理状态", kind="choice", choices=dict(S.choices), help=HISTORY),
+        C("accepted_on", "受理日期", kind="date"),
+        C("concluded_on", "调解终结日期", kind="date", help="调解成功、调解不成或不予受理的日期"),
+        C("resolved_on", "化解日期", kind="date", help="调解成功（签订协议）的日期"),
+        C("closed_on", "结案日期", kind="date", help="回访结案的日期"),
+        C("agreement_terms", "协议内容", help=IGNORED, width=30, export_only=True,
           export=lambda d: d.agreement.terms if hasattr(d, "agreement") else ""),
-        C("judicial", "司法确认", help=IGNORED,
+        C("judicial", "司法确认", help=IGNORED, export_only=True,
           export=lambda d: d.agreement.get_judicial_outcome_display() if hasattr(d, "agreement") and d.agreement.judicial_outcome else ""),
-        C("followup", "回访情况", help=IGNORED,
+        C("followup", "回访情况", help=IGNORED, export_only=True,
           export=lambda d: "；".join(f"{f.visited_on} {f.get_satisfaction_display()}" for f in d.followups.all())),
     ]
 
@@ -74,6 +90,7 @@ class MediationLedger(ledger.Ledger):
                 .prefetch_related("parties", "mediators", "followups"))
 
     def import_row(self, values, *, actor, row_number):
+        steps = _history(values)  # validate the history before anything is written
         village = _find(actor, values["village"], orgkinds.VILLAGE, "village")
         grid = _find(actor, values.get("grid"), orgkinds.GRID, "grid", parent=village) if values.get("grid") else None
         parties = [dict(role="applicant", name=values["applicant"], id_number=values.get("applicant_id_number") or "",
@@ -81,7 +98,7 @@ class MediationLedger(ledger.Ledger):
         if values.get("respondent"):
             parties.append(dict(role="respondent", name=values["respondent"]))
         try:
-            services.dispute_create(
+            d = services.dispute_create(
                 actor=actor, channel=values["channel"], village=village, grid=grid, kind=values["kind"],
                 title=values["title"], description=values["description"], amount=values.get("amount"),
                 contact_phone=values["contact_phone"], parties=parties, level=values.get("level") or None,
@@ -90,3 +107,152 @@ class MediationLedger(ledger.Ledger):
             mapping = {"applicant_id_number": "applicant_id_number", "parties": "applicant", "phone": "contact_phone"}
             exc.field_errors = {mapping.get(k, k): v for k, v in exc.field_errors.items()}
             raise
+        if steps:
+            _replay(d, steps, values, actor=actor, row_number=row_number)
+
+    def update_row(self, record, values, *, actor):
+        refused = {}
+        for key, value in values.items():
+            if key in UPDATABLE:
+                continue
+            if key == "applicant_id_number" and value and id_number_error(value):
+                refused[key] = id_number_error(value)
+            else:
+                refused[key] = "已登记的纠纷不能通过台账修改此项，请在案件页面办理。"
+        if refused:
+            raise DomainError("；".join(refused.values()), field_errors=refused)
+        services.dispute_update(actor=actor, dispute=record, version=record.version,
+                                **{UPDATABLE[k]: v for k, v in values.items()})
+
+
+# ---- history: a row's final state and dates, replayed through the workflow runner ----------------------------------
+
+# transition name, the date column it happened on
+_PATHS = {
+    S.REGISTERED: [],
+    S.ACCEPTED: [("accept", "accepted_on")],
+    S.DECLINED: [("decline", "concluded_on")],
+    S.ASSIGNED: [("accept", "accepted_on"), ("assign", "accepted_on")],
+    S.IN_MEDIATION: [("accept", "accepted_on"), ("assign", "accepted_on"), ("start", "accepted_on")],
+    S.AGREED: [("accept", "accepted_on"), ("assign", "accepted_on"), ("start", "accepted_on"),
+               ("session", "resolved_on"), ("agree", "resolved_on")],
+    S.FAILED: [("accept", "accepted_on"), ("assign", "accepted_on"), ("start", "accepted_on"),
+               ("session", "concluded_on"), ("fail", "concluded_on")],
+}
+_NEEDS = {"accepted_on": "受理日期", "concluded_on": "调解终结日期", "resolved_on": "化解日期", "closed_on": "结案日期"}
+
+
+def _history(values):
+    """The transitions that bring a new case to the row's 办理状态, with their dates; refuses what cannot be."""
+    status = values.get("status") or S.REGISTERED
+    v = dict(values)
+    if status == S.CLOSED:
+        path = list(_PATHS[S.AGREED if v.get("resolved_on") else S.FAILED]) + [("follow_up", "closed_on")]
+    else:
+        path = list(_PATHS[status])
+    if status in (S.AGREED, S.CLOSED) and v.get("resolved_on") and not v.get("concluded_on"):
+        v["concluded_on"] = v["resolved_on"]
+    errors = {}
+    today = clock.today()
+    for key, label in [("received_on", "登记日期"), *_NEEDS.items()]:
+        if v.get(key) and v[key] > today:
+            errors[key] = f"{label}不能晚于今天。"
+    needed = {column for _, column in path}
+    if status in (S.FAILED, S.DECLINED) or (status == S.CLOSED and not v.get("resolved_on")):
+        needed.add("concluded_on")
+    for key in needed:
+        if not v.get(key) and key not in errors:
+            errors[key] = f"办理状态为“{S(status).label}”的历史纠纷须填写{_NEEDS[key]}。"
+    if v.get("resolved_on") and status not in (S.AGREED, S.CLOSED):
+        errors["resolved_on"] = "填写了化解日期的纠纷，办理状态应为“调解成功”或“已结案”。"
+    if v.get("resolved_on") and v.get("concluded_on") and v["resolved_on"] != v["concluded_on"]:
+        errors["concluded_on"] = "调解成功的纠纷，调解终结日期应与化解日期相同。"
+    for key in ("accepted_on", "concluded_on", "closed_on"):
+        if values.get(key) and key not in needed and key not in errors and status != S.CLOSED:
+            errors[key] = f"办理状态为“{S(status).label}”的纠纷不应填写{_NEEDS[key]}。"
+    order = [("received_on", "登记日期"), ("accepted_on", "受理日期"), ("concluded_on", "调解终结日期"),
+             ("closed_on", "结案日期")]
+    previous = None
+    for key, label in order:
+        if not v.get(key) or key in errors:
+            continue
+        if previous and v[key] < v[previous[0]]:
+            errors[key] = f"{label}不能早于{previous[1]}。"
+        previous = (key, label)
+    if errors:
+        raise DomainError("；".join(errors.values()), field_errors=errors)
+    return [(name, v[column]) for name, column in path]
+
+
+def _replay(d, steps, values, *, actor, row_number):
+    mediators = _mediators(actor, d, values.get("mediators"))
+    room = _room(actor, values.get("room"))
+    data = {"mediators": mediators, "room": room}
+    audit.record(actor=actor, action="import", obj=d, action_label=f"导入历史：人民调解台账第{row_number}行",
+                 changes={"imported_history": True, "status": values.get("status"),
+                          "business_date": audit.normalize(values["received_on"])}, is_public=False)
+    for name, at in steps:
+        d = dispute_workflow.run(d, actor=actor, name=name, version=d.version, at=at, imported=True, data=data,
+                                 reason="导入历史台账" if dispute_workflow.get(name).requires_reason else "",
+                                 handler=_HANDLERS.get(name) and _with_date(_HANDLERS[name], at))
+
+
+def _mediators(actor, d, names):
+    wanted = [n.strip() for n in (names or "").replace("，", "、").replace(",", "、").split("、") if n.strip()]
+    if not wanted:
+        return []
+    found = {m.name: m for m in selectors.mediators_for(actor).filter(name__in=wanted)}
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        message = f"调解员名册中找不到：{'、'.join(missing)}。请先在调解员名册中登记。"
+        raise DomainError(message, field_errors={"mediators": message})
+    return list(found.values())
+
+
+def _room(actor, name):
+    if not name:
+        return None
+    room = selectors.rooms_for(actor).filter(name=name.strip()).first()
+    if room is None:
+        message = f"找不到调解室“{name}”，或不在您的管辖范围内。"
+        raise DomainError(message, field_errors={"room": message})
+    return room
+
+
+def _with_date(handler, at):
+    def run(d, *, actor, reason, data, transition):
+        return handler(d, at=at, data=data)
+
+    return run
+
+
+def _accepted(d, *, at, data):
+    d.accepted_on = at
+    deadline = services.case_deadline(d)
+    d.due_date, d.deadline_unknown = deadline.due, deadline.due is None
+
+
+def _assigned(d, *, at, data):
+    d.mediators.set(data["mediators"])
+    d.room = data["room"]
+
+
+def _session(d, *, at, data):
+    MediationSession.objects.create(dispute=d, held_on=at, place=d.room.name if d.room else "（历史台账）",
+                                    participants="（历史台账未记载）", record="据历史台账导入，原始记录见纸质卷宗。")
+
+
+def _concluded(d, *, at, data):
+    d.concluded_on = at
+
+
+def _resolved(d, *, at, data):
+    d.concluded_on = d.resolved_on = at
+
+
+def _closed(d, *, at, data):
+    d.closed_on = at
+
+
+_HANDLERS = {"accept": _accepted, "assign": _assigned, "session": _session, "decline": _concluded,
+             "fail": _concluded, "agree": _resolved, "follow_up": _closed}
