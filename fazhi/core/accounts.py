@@ -222,3 +222,20 @@ def qr_svg(data: str) -> str:
     image.save(buffer)
     svg = buffer.getvalue().decode()
     return svg[svg.index("<svg"):] if "<svg" in svg else svg
+
+
+def pending_device(user):
+    """The user's unconfirmed authenticator device (created on first visit to the enrolment page)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first() or \
+        TOTPDevice.objects.create(user=user, name="动态口令", confirmed=False)
+
+
+def confirm_device(user, device):
+    """Confirm ``device`` and drop the user's other devices (one authenticator per account)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()

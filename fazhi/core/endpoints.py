@@ -161,7 +161,13 @@ class Endpoint(APIView):
 def _require_object_body(request) -> None:
     """A write's body is a JSON object or a form — a list, a string, a number or null is refused (400) here, once,
     before any endpoint reads ``request.data.get``."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and not hasattr(request.data, "get"):
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    try:
+        data = request.data
+    except drf_exceptions.UnsupportedMediaType:
+        return  # an upload endpoint given JSON: the object lookup answers first (404), then the endpoint (415)
+    if not hasattr(data, "get"):
         raise DomainError("请求内容应为一个 JSON 对象。", field_errors={"请求": "应为 JSON 对象。"})
 
 

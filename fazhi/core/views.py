@@ -434,19 +434,15 @@ def _safe_next(request, default="core:home"):
 def otp_setup(request):
     """Enrol an authenticator app: a QR code (rendered here as SVG, no outside service) and a code to confirm."""
     from django_otp import login as otp_login
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from .accounts import qr_svg, record_account_event
+    from .accounts import confirm_device, pending_device, qr_svg, record_account_event
 
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or \
-        TOTPDevice.objects.create(user=request.user, name="动态口令", confirmed=False)
+    device = pending_device(request.user)
     error = ""
     if request.method == "POST":
         token = "".join(ch for ch in request.POST.get("token", "") if ch.isdigit())[:8]
         if token and device.verify_token(token):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+            confirm_device(request.user, device)
             otp_login(request, device)
             record_account_event(actor=request.user, user=request.user, action="otp_enrol", label="绑定动态口令")
             messages.success(request, "已绑定动态口令。")

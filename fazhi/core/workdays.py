@@ -188,7 +188,7 @@ class Deadline:
             text += f"；周末 {weekend_count} 天"
         if self.provisional_years:
             years = "、".join(f"{y}年" for y in self.provisional_years)
-            text += f"。注意：{years}节假日安排尚未录入完整，此截止日期为暂定，录入完整后将自动重算"
+            text += f"。注意：{years}节假日安排尚未录入或未录入完整，此截止日期为暂定，录入完整后将自动重算"
         return text
 
     def as_dict(self):
@@ -238,10 +238,21 @@ def compute_deadline(rule_code, start, *, extra=0, cal=None, rule_obj=None):
                 else:
                     skipped.append((current, cal.holiday_name(current)))
         rolled_from, rolled_reason = None, ""
-        if getattr(r, "rolls_over_rest_day", False) and not cal.is_working_day(current):
-            rolled_from, rolled_reason = current, cal.holiday_name(current)
-            while not cal.is_working_day(current):
-                current += timedelta(days=1)
+        if getattr(r, "rolls_over_rest_day", False):
+            # A period counted in calendar days or months runs whatever the calendar; only its last day may move.
+            # In a year nobody has entered, weekends are the rest days we know of, and the date is provisional.
+            def working(day):
+                try:
+                    return cal.is_working_day(day)
+                except UnknownCalendarYear:
+                    cal.provisional_used.add(day.year)
+                    return day.weekday() < 5
+
+            if not working(current):
+                rolled_from = current
+                rolled_reason = cal.holiday_name(current) if cal.knows_year(current.year) else "周末"
+                while not working(current):
+                    current += timedelta(days=1)
     except UnknownCalendarYear as exc:
         return Deadline(**kwargs | {"unknown_year": exc.year, "skipped": skipped})
     return Deadline(**kwargs | {"due": current, "skipped": skipped, "rolled_from": rolled_from,

@@ -5,7 +5,7 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import clock, files
@@ -362,7 +362,6 @@ class StepEvidence(Endpoint):
 class CaseReview(Endpoint):
     perms = {"POST": "enforcement.review"}
     access = case_policy
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @doc(summary="法制审核意见（opinion=approve/reject，checklist 为审核要点）", request=EnforcementReviewIn)
     def post(self, request, pk):

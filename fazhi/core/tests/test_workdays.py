@@ -120,7 +120,7 @@ def test_a_partially_entered_year_gives_provisional_deadlines_until_marked_compl
     _rule("test.wd", 20, "working_days")
     d = workdays.compute_deadline("test.wd", D(year, 1, 20))
     assert d.due is not None and d.is_provisional
-    assert f"{year}年节假日安排尚未录入完整" in d.explain() and "暂定" in d.explain()
+    assert f"{year}年节假日安排尚未录入或未录入完整" in d.explain() and "暂定" in d.explain()
     services.calendar_year_define(actor=users.admin, year=year, is_complete=True)
     d = workdays.compute_deadline("test.wd", D(year, 1, 20))
     assert not d.is_provisional and "暂定" not in d.explain()
@@ -142,3 +142,12 @@ def test_a_last_day_on_a_holiday_moves_to_the_next_working_day_only_where_the_ru
     # Across National Day 2024: 2024-09-01 + 1 month = 2024-10-01 (holiday) → 2024-10-08.
     _rule("test.month", 1, "months", rolls=True)
     assert workdays.compute_deadline("test.month", D(2024, 9, 1)).due == D(2024, 10, 8)
+
+
+@pytest.mark.django_db
+def test_a_calendar_day_period_ending_in_an_unentered_year_is_provisional_not_unknown():
+    first, last = workdays.package_years()
+    _rule("test.roll_unknown", 30, "calendar_days", rolls=True)
+    d = workdays.compute_deadline("test.roll_unknown", D(last, 12, 10))
+    assert d.due is not None and d.due >= D(last + 1, 1, 9) and d.due.weekday() < 5
+    assert d.is_provisional and "暂定" in d.explain()
