@@ -51,9 +51,11 @@ def _publish_items(ctx, rng, year, count, cal, *, last_day=None, late=frozenset(
         title = rng.choice(TITLES[code]).format(m=month, y=year, q=(month - 1) // 3 + 1)
         formed = day - datetime.timedelta(days=40 if i in late else rng.randrange(0, 12))
         with clock.frozen(clock.at_local(day, 10, rng.randrange(60))):
-            services.disclosure_publish(actor=actor, node=sub, category_code=code, title=title, formed_on=formed,
-                                        body=f"{title}。\n现将有关情况公开如下：{sub.name}按照有关要求，认真组织实施，"
-                                             f"接受社会监督。如有疑问，请在工作日向党政办公室咨询。")
+            item = services.disclosure_save(actor=actor, node=sub, category_code=code, title=title, formed_on=formed,
+                                            body=f"{title}。\n现将有关情况公开如下：{sub.name}按照有关要求，认真组织实施，"
+                                                 f"接受社会监督。如有疑问，请在工作日向党政办公室咨询。")
+            services.disclosure_confirm(actor=actor, item_id=item.pk, version=item.version,
+                                        late_reason="材料由承办科室汇总后移交，移交时已超过公开期限。" if i in late else "")
 
 
 def _meetings(ctx, rng, cal):

@@ -40,6 +40,35 @@ class ItemIn(serializers.Serializer):
     formed_on = _text(allow_null=True)
 
 
+class ItemEditIn(serializers.Serializer):
+    category = _text()
+    title = _text()
+    body = _text()
+    formed_on = _text(allow_null=True)
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
+class PublishIn(serializers.Serializer):
+    late_reason = _text()
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
+class PreviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    title = serializers.CharField()
+    category_name = serializers.CharField()
+    publisher_name = serializers.CharField()
+    formed_on = serializers.DateField()
+    published_on = serializers.DateField(allow_null=True)
+    body = serializers.CharField(help_text="公众看到的正文（身份证号、电话号码已遮蔽）")
+    attachments = serializers.ListField(child=serializers.CharField())
+    scrubbed = serializers.BooleanField(help_text="正文含身份证号或电话号码，已遮蔽")
+    due_date = serializers.DateField(allow_null=True)
+    late = serializers.BooleanField(help_text="今天发布是否已超过20个工作日的公开期限")
+    version = serializers.IntegerField()
+
+
 class ReasonIn(serializers.Serializer):
     reason = _text()
     version = serializers.JSONField(required=False, allow_null=True)
@@ -154,7 +183,8 @@ class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = DisclosureItem
         fields = ["id", "node", "category", "category_name", "title", "body", "formed_on", "publisher_name", "published_at",
-                  "published_on", "due_date", "is_timely", "status", "withdrawn_at", "withdraw_reason", "version"]
+                  "published_on", "due_date", "is_timely", "late_reason", "status", "withdrawn_at", "withdraw_reason",
+                  "version"]
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -290,24 +320,64 @@ class Items(Endpoint):
     def get(self, request):
         return self.page(selectors.item_list(user=request.user, filters=request.GET.dict()), ItemSerializer)
 
-    @extend_schema(summary="发布主动公开信息（迟于法定期限须填写 late_reason）", request=ItemIn, responses=ItemSerializer)
+    @extend_schema(summary="保存主动公开信息（待确认发布：预览 preview/ 后经 publish/ 确认才公开）", request=ItemIn,
+                   responses=ItemSerializer)
     def post(self, request):
         d = self.validated(ItemIn)
         node = selectors.tenant_for_new_record(request.user, "governance.disclosure", d.get("node"))
-        item = services.disclosure_publish(actor=request.user, node=node, category_code=d.get("category", ""),
-                                           title=d.get("title", ""), body=d.get("body", ""),
-                                           formed_on=d.get("formed_on"),
-                                           attachments=request.FILES.getlist("attachments"))
+        item = services.disclosure_save(actor=request.user, node=node, category_code=d.get("category", ""),
+                                        title=d.get("title", ""), body=d.get("body", ""), formed_on=d.get("formed_on"),
+                                        attachments=request.FILES.getlist("attachments"))
         return Response(ItemSerializer(item).data, status=201)
 
 
 class ItemDetail(Endpoint):
-    perms = {"GET": VIEW}
+    perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
     access = item_policy
 
     @extend_schema(summary="主动公开信息详情", responses=ItemSerializer)
     def get(self, request, pk):
         return Response(ItemSerializer(self.get_object(pk)).data)
+
+    @extend_schema(summary="修改待发布信息（已发布的只能撤回）", request=ItemEditIn, responses=ItemSerializer)
+    def patch(self, request, pk):
+        item = self.get_object(pk, "disclosure")
+        d = self.validated(ItemEditIn)
+        item = services.disclosure_update(
+            actor=request.user, item_id=item.pk, version=d.get("version"),
+            category_code=d.get("category", item.category.code), title=d.get("title", item.title),
+            body=d.get("body", item.body), formed_on=d.get("formed_on", item.formed_on.isoformat()))
+        return Response(ItemSerializer(item).data)
+
+
+class ItemPreview(Endpoint):
+    perms = {"GET": VIEW}
+    access = item_policy
+
+    @extend_schema(summary="发布前预览：公众将看到的内容（身份证号、电话号码已遮蔽）、应公开期限、今天发布是否逾期",
+                   responses=PreviewSerializer)
+    def get(self, request, pk):
+        item = self.get_object(pk)
+        view = selectors.public_view(item, preview=True)
+        return Response(PreviewSerializer({
+            "id": item.pk, "status": item.status, "title": item.title, "category_name": item.category.name,
+            "publisher_name": item.publisher_name, "formed_on": item.formed_on, "published_on": view["published_on"],
+            "body": view["body"], "attachments": [f.original_name for f in view["attachments"]],
+            "scrubbed": view["scrubbed"], "due_date": item.due_date, "late": services.would_be_late(item),
+            "version": item.version}).data)
+
+
+class ItemPublish(Endpoint):
+    perms = {"POST": "governance.disclosure"}
+    access = item_policy
+
+    @extend_schema(summary="确认发布（逾期公开须填写 late_reason）", request=PublishIn, responses=ItemSerializer)
+    def post(self, request, pk):
+        item = self.get_object(pk, "disclosure")
+        d = self.validated(PublishIn)
+        item = services.disclosure_confirm(actor=request.user, item_id=item.pk, version=d.get("version"),
+                                           late_reason=d.get("late_reason", ""))
+        return Response(ItemSerializer(item).data)
 
 
 class ItemWithdraw(Endpoint):
@@ -630,6 +700,8 @@ class MeetingMinutes(Endpoint):
 urlpatterns = [
     path("items/", Items.as_view(), name="api_governance_items"),
     path("items/<int:pk>/", ItemDetail.as_view(), name="api_governance_item"),
+    path("items/<int:pk>/preview/", ItemPreview.as_view(), name="api_governance_item_preview"),
+    path("items/<int:pk>/publish/", ItemPublish.as_view(), name="api_governance_item_publish"),
     path("items/<int:pk>/withdraw/", ItemWithdraw.as_view(), name="api_governance_item_withdraw"),
     path("requests/", Requests.as_view(), name="api_governance_requests"),
     path("requests/<int:pk>/", RequestDetail.as_view(), name="api_governance_request"),

@@ -19,6 +19,17 @@ class ItemForm(forms.Form):
         self.fields["category"].choices = [(c.code, c.name) for c in categories]
 
 
+class ItemEditForm(ItemForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    attachment = None
+
+
+class ConfirmForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    late_reason = forms.CharField(label="逾期公开理由（超过20个工作日时必填）", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ReasonForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))

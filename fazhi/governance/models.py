@@ -42,7 +42,7 @@ class DisclosureItem(models.Model):
     due_date = models.DateField("应公开期限", null=True, blank=True)
     is_timely = models.BooleanField("按时公开", null=True)
     late_reason = models.TextField("逾期公开理由", blank=True)
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdraw_reason = models.TextField("撤回理由", blank=True)
     search_text = models.TextField(blank=True, editable=False)

@@ -123,10 +123,24 @@ def public_item(pk):
     """Published and withdrawn items both answer at their stable URL (a withdrawn one shows the notice)."""
     from django.http import Http404
 
-    item = DisclosureItem.objects.select_related("category", "node").filter(pk=pk).first()
+    item = (DisclosureItem.objects.select_related("category", "node").exclude(status=DisclosureItem.Status.DRAFT)
+            .filter(pk=pk).first())
     if item is None:
         raise Http404("信息不存在。")
     return item
+
+
+def public_view(item: DisclosureItem, *, preview: bool = False) -> dict:
+    """What the public page of an item shows — the portal and the staff preview render exactly this. The body goes
+    through the personal-number scrubber; a withdrawn item shows its notice only."""
+    from fazhi.core import files
+    from fazhi.core.masking import contains_personal_numbers, scrub_text
+
+    shown = preview or item.status == DisclosureItem.Status.PUBLISHED
+    return {"item": item, "body": scrub_text(item.body) if shown else "",
+            "attachments": list(files.files_of(item)) if shown else [],
+            "published_on": item.published_on or (clock.today() if preview else None),
+            "scrubbed": shown and contains_personal_numbers(item.body)}
 
 
 def public_category_counts(year=None):

@@ -36,7 +36,7 @@ from .models import (
 )
 
 ATTACHMENT_KINDS = ("pdf", "image", "office")
-PUBLISH_PERMS = ("governance.disclosure", "governance.documents", "governance.decisions", "reports.publish")
+PUBLISH_PERMS = wf.WITH_RECORD
 RULE_DISCLOSURE = "governance.proactive_disclosure"
 RULE_REQUEST = "governance.request_reply"
 RULE_EXTENSION = "governance.request_extension"
@@ -95,36 +95,101 @@ def disclosure_deadline(formed_on):
 def _apply_timeliness(item):
     d = disclosure_deadline(item.formed_on)
     item.due_date = d.due
-    item.is_timely = None if d.due is None else item.published_on <= d.due
+    item.is_timely = None if d.due is None or item.published_on is None else item.published_on <= d.due
+
+
+def would_be_late(item: DisclosureItem, day: datetime.date | None = None) -> bool:
+    """Published on ``day`` (today), would the item miss its 20-working-day due date (第二十六条)?"""
+    due = disclosure_deadline(item.formed_on).due
+    return due is not None and (day or clock.today()) > due
+
+
+def _item_fields(item: DisclosureItem, *, category_code, title, body, formed_on) -> None:
+    category = DisclosureCategory.objects.filter(code=category_code, is_active=True).first() \
+        if isinstance(category_code, str) else None
+    if category is None:
+        raise DomainError("请选择有效的公开目录类别。", field_errors={"category": "类别不存在或已停用。"})
+    item.category = category
+    item.title = clean_text(title, field="title", label="标题", max_length=200)
+    item.body = clean_text(body, field="body", label="正文", max_length=200000, required=False)
+    item.formed_on = clean_date(formed_on, field="formed_on", label="信息形成（变更）日期")
+    if item.formed_on > clock.today():
+        raise DomainError("信息形成日期不能晚于今天。", field_errors={"formed_on": "不能晚于今天。"})
+    item.due_date = disclosure_deadline(item.formed_on).due
+    item.search_text = search_text(item.title, item.body, category.name)
 
 
 @transaction.atomic
-def disclosure_publish(*, actor, node, category_code, title, body, formed_on, attachments=(), publisher_name=""):
-    """Publish one proactive-disclosure item now (used by the workbench, the API, normative documents and the
-    reports app for the annual report — category_code "annual_report")."""
+def disclosure_save(*, actor, node, category_code: str, title: str, body: str, formed_on, attachments=(),
+                    publisher_name: str = "") -> DisclosureItem:
+    """Save a proactive-disclosure item as a draft (待确认发布): nothing is public until ``disclosure_confirm``."""
+    _require(actor, "governance.disclosure", node)
+    item = DisclosureItem(node=node, status=DisclosureItem.Status.DRAFT,
+                          publisher_name=publisher_name or (node.name if node.is_district else _tenant(node).name))
+    _item_fields(item, category_code=category_code, title=title, body=body, formed_on=formed_on)
+    item.save()
+    audit.record(actor=actor, action="create", obj=item, action_label="保存待发布信息",
+                 changes={"category": item.category.name, "formed_on": item.formed_on, "due_date": item.due_date})
+    _store(attachments, owner=item, node=node, actor=actor, purpose="attachment")
+    return item
+
+
+@transaction.atomic
+def disclosure_update(*, actor, item_id: int, version: Any = None, category_code: str, title: str, body: str,
+                      formed_on) -> DisclosureItem:
+    """Change a draft before it is published (a published item is withdrawn, never edited)."""
+    item = workflow_lock(DisclosureItem, _get(DisclosureItem, item_id).pk, _version(version))
+    _require(actor, "governance.disclosure", item.node)
+    if item.status != DisclosureItem.Status.DRAFT:
+        raise DomainError("已发布的信息不能修改；如有错误，请撤回后重新发布。")
+    fields = ["category_id", "title", "body", "formed_on", "due_date"]
+    before = audit.snapshot(item, fields)
+    _item_fields(item, category_code=category_code, title=title, body=body, formed_on=formed_on)
+    item.version += 1
+    item.save()
+    audit.record(actor=actor, action="update", obj=item, changes=audit.diff(before, audit.snapshot(item, fields)))
+    return item
+
+
+def _publish_handler(late_reason: str):
+    """Set the publication fields; a publication after the due date needs its reason (第二十六条)."""
+    def publish(item, *, actor, **_):
+        now = clock.now()
+        item.published_at, item.published_on = now, timezone.localdate(now)
+        item.publisher = actor if getattr(actor, "pk", None) else None
+        _apply_timeliness(item)
+        reason = clean_text(late_reason, field="late_reason", label="逾期公开理由", max_length=2000, required=False)
+        if item.is_timely is False and not reason:
+            basis = workdays.rule(RULE_DISCLOSURE).legal_basis
+            raise DomainError(f"该信息应于{item.due_date:%Y年%m月%d日}前公开（{basis}），现已逾期：请填写逾期公开理由后再发布。",
+                              field_errors={"late_reason": "逾期公开须填写理由。"})
+        item.late_reason = reason if item.is_timely is False else ""
+        files.files_of(item).update(is_public=True)
+    return publish
+
+
+@transaction.atomic
+def disclosure_confirm(*, actor, item_id: int, version: Any = None, late_reason: str = "") -> DisclosureItem:
+    """确认发布: the draft goes public today, after the officer has seen the preview."""
+    return wf.ITEM.run(_get(DisclosureItem, item_id), actor=actor, name="publish", version=_version(version),
+                       handler=_publish_handler(late_reason))
+
+
+@transaction.atomic
+def disclosure_publish(*, actor, node, category_code, title, body, formed_on, attachments=(), publisher_name="",
+                       late_reason: str = "") -> DisclosureItem:
+    """Publish an item as part of a decision already on record — a normative document's or a major decision's
+    "publish", the annual reports (category_code "annual_report"): saved and published through the table's
+    "publish_with_record" in one step. Items entered on their own go through ``disclosure_save`` and
+    ``disclosure_confirm``."""
     if not any(policy.has_perm(actor, p, node) for p in PUBLISH_PERMS):
         raise NotAllowed("您没有发布政府信息的权限。")
-    category = DisclosureCategory.objects.filter(code=category_code, is_active=True).first()
-    if category is None:
-        raise DomainError("请选择有效的公开目录类别。", field_errors={"category": "类别不存在或已停用。"})
-    title = clean_text(title, field="title", label="标题", max_length=200)
-    body = clean_text(body, field="body", label="正文", max_length=200000, required=False)
-    formed_on = clean_date(formed_on, field="formed_on", label="信息形成（变更）日期")
-    now = clock.now()
-    today = timezone.localdate(now)
-    if formed_on > today:
-        raise DomainError("信息形成日期不能晚于发布日期。", field_errors={"formed_on": "不能晚于今天。"})
-    item = DisclosureItem(node=node, category=category, title=title, body=body, formed_on=formed_on,
-                          publisher=actor if getattr(actor, "pk", None) else None,
-                          publisher_name=publisher_name or (node.name if node.is_district else _tenant(node).name),
-                          published_at=now, published_on=today)
-    _apply_timeliness(item)
-    item.search_text = search_text(title, body, category.name)
+    item = DisclosureItem(node=node, status=DisclosureItem.Status.DRAFT,
+                          publisher_name=publisher_name or (node.name if node.is_district else _tenant(node).name))
+    _item_fields(item, category_code=category_code, title=title, body=body, formed_on=formed_on)
     item.save()
-    audit.record(actor=actor, action="publish", obj=item, is_public=True, action_label="主动公开",
-                 changes={"category": category.name, "formed_on": formed_on, "due_date": item.due_date, "timely": item.is_timely})
-    _store(attachments, owner=item, node=node, actor=actor, purpose="attachment", is_public=True)
-    return item
+    _store(attachments, owner=item, node=node, actor=actor, purpose="attachment")
+    return wf.ITEM.run(item, actor=actor, name="publish_with_record", handler=_publish_handler(late_reason))
 
 
 @transaction.atomic
@@ -145,9 +210,10 @@ def disclosure_withdraw(*, actor, item_id: int, reason: str, version: Any = None
 def disclosure_attach(*, actor, item_id, uploads):
     item = _get(DisclosureItem, item_id)
     _require(actor, "governance.disclosure", item.node)
-    if item.status != DisclosureItem.Status.PUBLISHED:
+    if item.status == DisclosureItem.Status.WITHDRAWN:
         raise DomainError("已撤回的信息不能再添加附件。")
-    return _store(uploads, owner=item, node=item.node, actor=actor, purpose="attachment", is_public=True)
+    return _store(uploads, owner=item, node=item.node, actor=actor, purpose="attachment",
+                  is_public=item.status == DisclosureItem.Status.PUBLISHED)
 
 
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
@@ -515,7 +581,7 @@ def _valid_years(value) -> int:
 
 def document_transition(*, actor, document_id: int, name: str, version: Any = None, reason: str = "",
                         comment_days=None, opinion: str = "", agenda_item=None, number_seq=None, valid_years=None,
-                        filed_on=None, filing_body: str = "", filing_receipt: str = "",
+                        filed_on=None, filing_body: str = "", filing_receipt: str = "", late_reason: str = "",
                         attachments=()) -> NormativeDocument:
     def handle(doc, *, reason, **_):
         today = clock.today()
@@ -539,7 +605,7 @@ def document_transition(*, actor, document_id: int, name: str, version: Any = No
         elif name == "publish":
             item = disclosure_publish(actor=actor, node=doc.node, category_code="normative",
                                       title=f"{doc.title}（{doc.doc_number}）", body=doc.body,
-                                      formed_on=doc.registered_on)
+                                      formed_on=doc.registered_on, late_reason=late_reason)
             doc.disclosure_item, doc.published_on = item, today
         elif name == "file":
             doc.filed_on = clean_date(filed_on, field="filed_on", label="报备日期", required=False) or today
@@ -707,7 +773,8 @@ AUTO_STEPS = {"decide": "collective", "publish": "publication", "implement": "im
 
 @transaction.atomic
 def decision_transition(*, actor, decision_id: int, name: str, version: Any = None, reason: str = "",
-                        agenda_item=None, decision_text: str = "", evidence: str = "") -> MajorDecision:
+                        agenda_item=None, decision_text: str = "", evidence: str = "",
+                        late_reason: str = "") -> MajorDecision:
     def handle(decision, **_):
         today = clock.today()
         done_on = today
@@ -721,7 +788,7 @@ def decision_transition(*, actor, decision_id: int, name: str, version: Any = No
         elif name == "publish":
             item = disclosure_publish(actor=actor, node=decision.node, category_code="major_decisions",
                                       title=f"关于{decision.title}的决策公告", body=decision.decision_text or decision.title,
-                                      formed_on=decision.decided_on or today)
+                                      formed_on=decision.decided_on or today, late_reason=late_reason)
             step_evidence = f"{today:%Y年%m月%d日}在政务公开网站公布决策（信息编号{item.pk}）。"
         elif name == "implement":
             step_evidence = f"{today:%Y年%m月%d日}起组织实施。"

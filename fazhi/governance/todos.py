@@ -9,6 +9,11 @@ from . import selectors
 
 def todos(user):
     out = []
+    if policy.has_perm(user, "governance.disclosure"):
+        drafts = selectors.item_list(user=user, filters={"status": "draft"}).count()
+        if drafts:
+            out.append(Todo("主动公开信息待确认发布", reverse("governance:items") + "?status=draft", drafts, "warning",
+                            detail="预览核对后确认发布；自形成之日起20个工作日内公开（《政府信息公开条例》第二十六条）"))
     if policy.has_perm(user, "governance.requests"):
         overdue = selectors.request_list(user=user, filters={"due": "overdue"}).count()
         if overdue:

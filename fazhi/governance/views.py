@@ -3,16 +3,17 @@
 Every page declares its permission per method and its model's policy; lookups answer 404 outside scope and 403 for
 a visible row the user may not act on (fazhi.core.pages). No rule lives here.
 """
+from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from fazhi.core import audit, clock, files, policy, ui
-from fazhi.core.errors import DomainError
+from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
 from . import documents, forms, selectors, services
 from . import workflow as wf
-from .models import DisclosureRequest, NormativeDocument
+from .models import DisclosureItem, DisclosureRequest, NormativeDocument
 from .policies import comment_policy, decision_policy, document_policy, item_policy, meeting_policy, request_policy
 
 VIEW = "governance.view"
@@ -100,20 +101,84 @@ class Items(ListPage):
 
 
 class ItemCreate(CreatePage):
+    """Saving an item makes a draft; the preview shows what the public will see, and only confirming publishes."""
+
     perm = "governance.disclosure"
     form_class = forms.ItemForm
-    title = "发布主动公开信息"
-    back_url, detail_url, multipart = "governance:items", "governance:item_detail", True
-    success_message = "已发布。"
+    title = "新增主动公开信息"
+    back_url, detail_url, multipart = "governance:items", "governance:item_preview", True
+    success_message = "已保存为待发布信息，尚未公开：请核对预览后确认发布。"
 
     def get_form_kwargs(self):
         return {"categories": selectors.categories()}
 
     def perform(self, form):
         d = form.cleaned_data
-        return services.disclosure_publish(actor=self.request.user, node=self.node(), category_code=d["category"],
-                                           title=d["title"], body=d["body"], formed_on=d["formed_on"],
-                                           attachments=[d["attachment"]] if d.get("attachment") else ())
+        return services.disclosure_save(actor=self.request.user, node=self.node(), category_code=d["category"],
+                                        title=d["title"], body=d["body"], formed_on=d["formed_on"],
+                                        attachments=[d["attachment"]] if d.get("attachment") else ())
+
+
+class ItemEdit(FormPage):
+    perms = {"GET": "governance.disclosure", "POST": "governance.disclosure"}
+    access = item_policy
+    template_name = "governance/form.html"
+    form_class = forms.ItemEditForm
+    title = "修改待发布信息"
+    success_message = "已保存修改，请再次核对预览。"
+
+    def get_form_kwargs(self):
+        self.item = self.get_object(self.kwargs["pk"], "disclosure")
+        i = self.item
+        return {"categories": selectors.categories(), "initial": {
+            "category": i.category.code, "title": i.title, "body": i.body, "formed_on": i.formed_on,
+            "version": i.version}}
+
+    def extra_context(self):
+        return {"back": reverse("governance:item_detail", args=[self.item.pk])}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return services.disclosure_update(actor=self.request.user, item_id=self.item.pk, version=d.get("version"),
+                                          category_code=d["category"], title=d["title"], body=d["body"],
+                                          formed_on=d["formed_on"])
+
+    def success_url(self, result):
+        return reverse("governance:item_preview", args=[result.pk])
+
+
+class ItemPreview(Page):
+    """GET: the item exactly as the public page will show it (personal numbers scrubbed); POST: 确认发布."""
+
+    perms = {"GET": VIEW, "POST": "governance.disclosure"}
+    access = item_policy
+    template_name = "governance/public/item.html"
+
+    def get(self, request, pk):
+        item = self.get_object(pk)
+        return self.show(item, forms.ConfirmForm(initial={"version": item.version}))
+
+    def post(self, request, pk):
+        item = self.get_object(pk, "disclosure")
+        form = forms.ConfirmForm(request.POST)
+        form.is_valid()
+        try:
+            services.disclosure_confirm(actor=request.user, item_id=item.pk, version=form.cleaned_data.get("version"),
+                                        late_reason=form.cleaned_data.get("late_reason", ""))
+        except (NotFound, NotAllowed):
+            raise
+        except DomainError as exc:
+            ui.apply_error(form, exc)
+            return self.show(item, form, status=400)
+        messages.success(request, "已发布，公众现在可以在政务公开网站看到该信息。")
+        return HttpResponseRedirect(reverse("governance:item_detail", args=[item.pk]))
+
+    def show(self, item, form, status=200):
+        if item.status != DisclosureItem.Status.DRAFT:
+            return HttpResponseRedirect(reverse("governance:item_detail", args=[item.pk]))
+        preview = {"form": form, "due": item.due_date, "late": services.would_be_late(item),
+                   "can_confirm": not wf.ITEM.why_not(item, self.request.user, "publish")}
+        return self.render({**selectors.public_view(item, preview=True), "preview": preview}, status=status)
 
 
 class ItemDetail(Page):
@@ -128,6 +193,7 @@ class ItemDetail(Page):
             "item": item, "deadline": deadline, "deadline_status": deadline.status(done_on=item.published_on),
             "files": files.files_of(item), "timeline": audit.timeline(item),
             "can_withdraw": not wf.ITEM.why_not(item, request.user, "withdraw"),
+            "can_publish": not wf.ITEM.why_not(item, request.user, "publish"),
             "withdraw_form": forms.ReasonForm(initial={"version": item.version})})
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.html import strip_tags
 
-from fazhi.core import audit, clock, files, ratelimit, ui
+from fazhi.core import audit, clock, ratelimit, ui
 from fazhi.core.errors import DomainError
 from fazhi.core.masking import mask_name, mask_phone, scrub_text
 from fazhi.core.middleware import client_ip
@@ -40,10 +40,7 @@ class Item(PublicPage):
     template_name = "governance/public/item.html"
 
     def get(self, request, pk):
-        obj = selectors.public_item(pk)
-        published = obj.status == "published"
-        return self.render({"item": obj, "attachments": files.files_of(obj) if published else [],
-                            "body": scrub_text(obj.body) if published else ""})
+        return self.render(selectors.public_view(selectors.public_item(pk)))
 
 
 class Feed(PublicPage):
