@@ -15,6 +15,8 @@ from .models import (
     AgendaItem,
     DecisionStep,
     DisclosureItem,
+    DisclosureRemedy,
+    DisclosureReport,
     DisclosureRequest,
     Hearing,
     MajorDecision,
@@ -23,7 +25,15 @@ from .models import (
     NormativeDocument,
     PublicComment,
 )
-from .policies import comment_policy, decision_policy, document_policy, item_policy, meeting_policy, request_policy
+from .policies import (
+    comment_policy,
+    decision_policy,
+    document_policy,
+    item_policy,
+    meeting_policy,
+    report_policy,
+    request_policy,
+)
 
 VIEW = "governance.view"
 
@@ -69,6 +79,44 @@ class PreviewSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+class StatisticsIn(serializers.Serializer):
+    organisation_kind = _text(allow_null=True)
+    table_reason = _text(allow_null=True)
+    fee_amount = _text(allow_null=True)
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
+class RemedyIn(serializers.Serializer):
+    kind = _text()
+    filed_on = _text(allow_null=True)
+    body = _text()
+    result = _text()
+    decided_on = _text(allow_null=True)
+    note = _text()
+
+
+class RemedyUpdateIn(serializers.Serializer):
+    result = _text()
+    decided_on = _text(allow_null=True)
+    note = _text(allow_null=True)
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
+class AnnualReportIn(serializers.Serializer):
+    node = serializers.IntegerField(required=False, allow_null=True)
+    year = serializers.JSONField(required=False, allow_null=True)
+    overview = _text()
+    problems = _text()
+    other_matters = _text()
+
+
+class AnnualReportEditIn(serializers.Serializer):
+    overview = _text()
+    problems = _text()
+    other_matters = _text()
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
 class ReasonIn(serializers.Serializer):
     reason = _text()
     version = serializers.JSONField(required=False, allow_null=True)
@@ -78,6 +126,7 @@ class RequestIn(serializers.Serializer):
     node = serializers.IntegerField(required=False, allow_null=True)
     channel = _text()
     applicant_type = _text()
+    organisation_kind = _text()
     applicant_name = _text()
     phone = _text()
     email = _text()
@@ -187,16 +236,24 @@ class ItemSerializer(serializers.ModelSerializer):
                   "version"]
 
 
+class RemedySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DisclosureRemedy
+        fields = ["id", "request", "kind", "filed_on", "body", "result", "decided_on", "note", "version"]
+
+
 class RequestSerializer(serializers.ModelSerializer):
     deadline = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    remedies = RemedySerializer(many=True, read_only=True)
 
     class Meta:
         model = DisclosureRequest
         fields = ["id", "node", "tracking_code", "applicant_type", "applicant_name", "phone", "email", "address", "content",
                   "purpose", "channel", "received_on", "clock_start", "correction_requested_on", "correction_note",
                   "corrected_on", "waiting_days", "extended", "extension_reason", "due_date", "status", "reply_type",
-                  "reply_text", "reply_reason", "referred_body", "answered_on", "version", "deadline", "actions"]
+                  "reply_text", "reply_reason", "referred_body", "answered_on", "reply_number", "organisation_kind",
+                  "table_reason", "fee_amount", "remedies", "version", "deadline", "actions"]
 
     def get_deadline(self, obj) -> dict:
         return services.request_deadline(obj).as_dict()
@@ -281,6 +338,36 @@ class MeetingSerializer(serializers.ModelSerializer):
         fields = ["id", "node", "title", "held_on", "place", "chair", "minutes", "status", "version", "attendees", "items"]
 
 
+class AnnualReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DisclosureReport
+        fields = ["id", "node", "year", "status", "overview", "problems", "other_matters", "sha256", "finalised_at",
+                  "published_on", "disclosure_item", "version"]
+
+
+class AnnualReportDetailSerializer(AnnualReportSerializer):
+    tables = serializers.SerializerMethodField()
+    problems_found = serializers.SerializerMethodField(help_text="定稿前须解决的问题（对账不平、未登记统计口径）")
+    deadline = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(AnnualReportSerializer.Meta):
+        fields = AnnualReportSerializer.Meta.fields + ["tables", "problems_found", "deadline", "actions"]
+
+    def get_tables(self, obj) -> dict:
+        return services.annual_report_tables(obj)
+
+    def get_problems_found(self, obj) -> list[str]:
+        return services.annual_report_problems(obj) if obj.status in ("draft", "review") else []
+
+    def get_deadline(self, obj) -> dict:
+        return services.annual_report_deadline(obj).as_dict()
+
+    def get_actions(self, obj) -> list[str]:
+        user = self.context.get("user")
+        return [t.name for t in wf.ANNUAL_REPORT.available(obj, user)] if user else []
+
+
 class MeetingListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Meeting
@@ -289,14 +376,29 @@ class MeetingListSerializer(serializers.ModelSerializer):
 
 
 class TransitionEndpoint(Endpoint):
-    """POST {"action": name, "version": n, ...the row's fields}: one workflow transition through its service."""
+    """POST {"action": name, "version": n, ...the row's fields}: one workflow transition through its service.
 
+    A subclass names its ``workflow``, ``service``, ``id_kw``, ``out`` serializer and ``summary``; its input
+    serializer and its OpenAPI description are derived from the table once, here."""
+
+    perms = {"POST": VIEW}
     workflow = None
     service = None
     id_kw = ""
     out = None
+    summary = ""
 
-    def post(self, request, pk):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.input_class = transition_input(cls.workflow, cls.__name__ + "In")
+
+        def post(self, request, pk):
+            return self.run(request, pk)
+
+        summary = f"{cls.summary}：action = " + " / ".join(cls.workflow.transitions)
+        cls.post = extend_schema(summary=summary, request=cls.input_class, responses=cls.out)(post)
+
+    def run(self, request, pk):
         obj = self.get_object(pk)
         data = self.validated(self.input_class)
         name = data.pop("action")
@@ -422,18 +524,9 @@ class RequestDetail(Endpoint):
 
 
 class RequestTransition(TransitionEndpoint):
-    perms = {"POST": VIEW}
     access = request_policy
-    workflow = wf.REQUEST
-    service = services.request_transition
-    id_kw = "request_id"
-    out = RequestSerializer
-    input_class = transition_input(wf.REQUEST, "RequestTransitionIn")
-
-    @extend_schema(summary="依申请公开办理操作：action = " + " / ".join(wf.REQUEST.transitions),
-                   request=input_class, responses=RequestSerializer)
-    def post(self, request, pk):
-        return super().post(request, pk)
+    workflow, service, id_kw, out = wf.REQUEST, services.request_transition, "request_id", RequestSerializer
+    summary = "依申请公开办理操作"
 
 
 class RequestLetter(Endpoint):
@@ -446,6 +539,106 @@ class RequestLetter(Endpoint):
         if req.status != "answered":
             raise DomainError("尚未答复，不能生成答复书。")
         return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
+
+
+class RequestStatistics(Endpoint):
+    perms = {"POST": "governance.requests"}
+    access = request_policy
+
+    @extend_schema(summary="登记年报统计信息：organisation_kind（法人或其他组织类别）、table_reason（办理结果统计口径，"
+                           "含不予公开等具体情形）、fee_amount（信息处理费，元）", request=StatisticsIn,
+                   responses=RequestSerializer)
+    def post(self, request, pk):
+        req = self.get_object(pk, "requests")
+        d = self.validated(StatisticsIn)
+        req = services.request_record_statistics(actor=request.user, request_id=req.pk, version=d.get("version"),
+                                                 organisation_kind=d.get("organisation_kind"),
+                                                 table_reason=d.get("table_reason"), fee_amount=d.get("fee_amount"))
+        return Response(RequestSerializer(req, context={"user": request.user}).data)
+
+
+class RequestRemedies(Endpoint):
+    perms = {"POST": "governance.requests"}
+    access = request_policy
+
+    @extend_schema(summary="登记行政复议、行政诉讼：kind = reconsideration / lawsuit_direct / lawsuit_after，"
+                           "result = upheld / corrected / other / pending", request=RemedyIn, responses=RemedySerializer)
+    def post(self, request, pk):
+        req = self.get_object(pk, "requests")
+        remedy = services.remedy_create(actor=request.user, request_id=req.pk, **self.validated(RemedyIn))
+        return Response(RemedySerializer(remedy).data, status=201)
+
+
+class RequestRemedy(Endpoint):
+    perms = {"PATCH": "governance.requests"}
+    access = request_policy
+    census_kwargs = {"remedy_id": 1}
+
+    @extend_schema(summary="修改行政复议、行政诉讼的结果", request=RemedyUpdateIn, responses=RemedySerializer)
+    def patch(self, request, pk, remedy_id):
+        remedy = selectors.remedy_of(self.get_object(pk, "requests"), remedy_id)
+        d = self.validated(RemedyUpdateIn)
+        remedy = services.remedy_update(actor=request.user, remedy_id=remedy.pk, version=d.get("version"),
+                                        result=d.get("result", ""), decided_on=d.get("decided_on"),
+                                        note=d.get("note"))
+        return Response(RemedySerializer(remedy).data)
+
+
+# ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
+
+class AnnualReports(Endpoint):
+    perms = {"GET": VIEW, "POST": "governance.disclosure"}
+
+    @extend_schema(summary="政府信息公开工作年度报告列表", responses=AnnualReportSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.annual_report_list(user=request.user, filters=request.GET.dict()),
+                         AnnualReportSerializer)
+
+    @extend_schema(summary="起草政府信息公开工作年度报告（表格由台账记录生成）", request=AnnualReportIn,
+                   responses=AnnualReportDetailSerializer)
+    def post(self, request):
+        d = self.validated(AnnualReportIn)
+        node = selectors.tenant_for_new_record(request.user, "governance.disclosure", d.pop("node", None))
+        report = services.annual_report_create(actor=request.user, node=node, **d)
+        return Response(AnnualReportDetailSerializer(report, context={"user": request.user}).data, status=201)
+
+
+class AnnualReportDetail(Endpoint):
+    perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
+    access = report_policy
+
+    @extend_schema(summary="年度报告详情：表格（每格含记录清单链接）、对账问题、公布期限", responses=AnnualReportDetailSerializer)
+    def get(self, request, pk):
+        return Response(AnnualReportDetailSerializer(self.get_object(pk), context={"user": request.user}).data)
+
+    @extend_schema(summary="修改年度报告文字部分（一、五、六）", request=AnnualReportEditIn,
+                   responses=AnnualReportDetailSerializer)
+    def patch(self, request, pk):
+        report = self.get_object(pk, "disclosure")
+        report = services.annual_report_update(actor=request.user, report_id=report.pk, **self.validated(AnnualReportEditIn))
+        return Response(AnnualReportDetailSerializer(report, context={"user": request.user}).data)
+
+
+class AnnualReportTransition(TransitionEndpoint):
+    access = report_policy
+    workflow = wf.ANNUAL_REPORT
+    service = services.annual_report_transition
+    id_kw = "report_id"
+    out = AnnualReportDetailSerializer
+    summary = "年度报告流程"
+
+    def attachments(self, request) -> dict:
+        return {}
+
+
+class AnnualReportDocx(Endpoint):
+    perms = {"GET": VIEW}
+    access = report_policy
+
+    @extend_schema(summary="年度报告（.docx，GB/T 9704 版式）", responses={(200, ui.DOCX): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        report = self.get_object(pk)
+        return ui.file_response(documents.annual_report_docx(report), f"{report}.docx", ui.DOCX)
 
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
@@ -480,18 +673,9 @@ class DocumentDetail(Endpoint):
 
 
 class DocumentTransition(TransitionEndpoint):
-    perms = {"POST": VIEW}
     access = document_policy
-    workflow = wf.DOCUMENT
-    service = services.document_transition
-    id_kw = "document_id"
-    out = DocumentSerializer
-    input_class = transition_input(wf.DOCUMENT, "DocumentTransitionIn")
-
-    @extend_schema(summary="规范性文件流程操作：action = " + " / ".join(wf.DOCUMENT.transitions),
-                   request=input_class, responses=DocumentSerializer)
-    def post(self, request, pk):
-        return super().post(request, pk)
+    workflow, service, id_kw, out = wf.DOCUMENT, services.document_transition, "document_id", DocumentSerializer
+    summary = "规范性文件流程操作"
 
 
 class Comments(Endpoint):
@@ -543,21 +727,12 @@ class DecisionDetail(Endpoint):
 
 
 class DecisionTransition(TransitionEndpoint):
-    perms = {"POST": VIEW}
     access = decision_policy
-    workflow = wf.DECISION
-    service = services.decision_transition
-    id_kw = "decision_id"
-    out = DecisionSerializer
-    input_class = transition_input(wf.DECISION, "DecisionTransitionIn")
+    workflow, service, id_kw, out = wf.DECISION, services.decision_transition, "decision_id", DecisionSerializer
+    summary = "决策流程操作"
 
     def attachments(self, request) -> dict:
         return {}
-
-    @extend_schema(summary="决策流程操作：action = " + " / ".join(wf.DECISION.transitions),
-                   request=input_class, responses=DecisionSerializer)
-    def post(self, request, pk):
-        return super().post(request, pk)
 
 
 class DecisionCommentOpen(Endpoint):
@@ -707,6 +882,14 @@ urlpatterns = [
     path("requests/<int:pk>/", RequestDetail.as_view(), name="api_governance_request"),
     path("requests/<int:pk>/transition/", RequestTransition.as_view(), name="api_governance_request_transition"),
     path("requests/<int:pk>/letter/", RequestLetter.as_view(), name="api_governance_request_letter"),
+    path("requests/<int:pk>/statistics/", RequestStatistics.as_view(), name="api_governance_request_statistics"),
+    path("requests/<int:pk>/remedies/", RequestRemedies.as_view(), name="api_governance_request_remedies"),
+    path("requests/<int:pk>/remedies/<int:remedy_id>/", RequestRemedy.as_view(), name="api_governance_request_remedy"),
+    path("annual-reports/", AnnualReports.as_view(), name="api_governance_annual_reports"),
+    path("annual-reports/<int:pk>/", AnnualReportDetail.as_view(), name="api_governance_annual_report"),
+    path("annual-reports/<int:pk>/transition/", AnnualReportTransition.as_view(),
+         name="api_governance_annual_report_transition"),
+    path("annual-reports/<int:pk>/report.docx", AnnualReportDocx.as_view(), name="api_governance_annual_report_docx"),
     path("documents/", Documents.as_view(), name="api_governance_documents"),
     path("documents/<int:pk>/", DocumentDetail.as_view(), name="api_governance_document"),
     path("documents/<int:pk>/transition/", DocumentTransition.as_view(), name="api_governance_document_transition"),

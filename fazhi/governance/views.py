@@ -11,10 +11,18 @@ from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
-from . import documents, forms, selectors, services
+from . import annual, documents, forms, selectors, services
 from . import workflow as wf
 from .models import DisclosureItem, DisclosureRequest, NormativeDocument
-from .policies import comment_policy, decision_policy, document_policy, item_policy, meeting_policy, request_policy
+from .policies import (
+    comment_policy,
+    decision_policy,
+    document_policy,
+    item_policy,
+    meeting_policy,
+    report_policy,
+    request_policy,
+)
 
 VIEW = "governance.view"
 ATTACH_ACTIONS = ("answer", "file", "approve_review", "return_review")
@@ -263,7 +271,8 @@ class RequestCreate(CreatePage):
     def perform(self, form):
         d = form.cleaned_data
         return services.request_submit(actor=self.request.user, node=self.node(), channel="counter",
-                                       applicant_type=d["applicant_type"], applicant_name=d["applicant_name"],
+                                       applicant_type=d["applicant_type"], organisation_kind=d["organisation_kind"],
+                                       applicant_name=d["applicant_name"],
                                        phone=d["phone"], email=d["email"], address=d["address"], content=d["content"],
                                        purpose=d["purpose"])
 
@@ -282,13 +291,70 @@ class RequestDetail(Page):
         return self.render({
             "req": req, "deadline": deadline, "deadline_status": deadline.status(done_on=req.answered_on),
             "actions": _actions(wf.REQUEST, req, request.user), "attach_actions": ATTACH_ACTIONS,
-            "files": files.files_of(req), "timeline": audit.timeline(req)})
+            "files": files.files_of(req), "timeline": audit.timeline(req),
+            "can_record": policy.has_perm(request.user, "governance.requests", req.node),
+            "statistics_form": forms.StatisticsForm(initial={
+                "version": req.version, "organisation_kind": req.organisation_kind, "table_reason": req.table_reason,
+                "fee_amount": req.fee_amount}),
+            "remedies": [(r, forms.RemedyUpdateForm(prefix=f"r{r.pk}", initial={
+                "version": r.version, "result": r.result, "decided_on": r.decided_on, "note": r.note}))
+                for r in selectors.remedies_of(req)],
+            "remedy_form": forms.RemedyForm()})
 
 
 class RequestAct(TransitionAct):
     access = request_policy
     workflow, service = wf.REQUEST, services.request_transition
     id_kw, detail_url = "request_id", "governance:request_detail"
+
+
+class RequestRecord(ActionPage):
+    """Record what the annual report needs on a request (its statistics, a reconsideration or lawsuit)."""
+
+    perms = {"POST": "governance.requests"}
+    access = request_policy
+
+    def perform(self):
+        req = self.get_object(self.kwargs["pk"], "requests")
+        return self.act(req, self.request.POST)
+
+    def redirect_url(self):
+        return reverse("governance:request_detail", args=[self.kwargs["pk"]])
+
+
+class RequestStatistics(RequestRecord):
+    success_message = "已登记年报统计信息。"
+
+    def act(self, req, data):
+        form = forms.StatisticsForm(data)
+        form.is_valid()
+        d = form.cleaned_data
+        services.request_record_statistics(actor=self.request.user, request_id=req.pk, version=d.get("version"),
+                                           organisation_kind=d.get("organisation_kind", data.get("organisation_kind")),
+                                           table_reason=d.get("table_reason", data.get("table_reason")),
+                                           fee_amount=d.get("fee_amount", data.get("fee_amount")))
+
+
+class RequestRemedyAdd(RequestRecord):
+    success_message = "已登记。"
+
+    def act(self, req, data):
+        d = data.dict()
+        services.remedy_create(actor=self.request.user, request_id=req.pk, kind=d.get("kind", ""),
+                               filed_on=d.get("filed_on"), body=d.get("body", ""), result=d.get("result", "pending"),
+                               decided_on=d.get("decided_on"), note=d.get("note", ""))
+
+
+class RequestRemedyUpdate(RequestRecord):
+    success_message = "已更新结果。"
+    census_kwargs = {"remedy_id": 1}
+
+    def act(self, req, data):
+        remedy = selectors.remedy_of(req, self.kwargs["remedy_id"])
+        p = f"r{remedy.pk}-"
+        services.remedy_update(actor=self.request.user, remedy_id=remedy.pk, version=data.get(p + "version") or None,
+                               result=data.get(p + "result", ""), decided_on=data.get(p + "decided_on"),
+                               note=data.get(p + "note"))
 
 
 class RequestLetter(Page):
@@ -301,6 +367,94 @@ class RequestLetter(Page):
             ui.flash_error(request, DomainError("尚未答复，不能生成答复书。"))
             return HttpResponseRedirect(reverse("governance:request_detail", args=[req.pk]))
         return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
+
+
+# ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
+
+class AnnualReports(ListPage):
+    perms = {"GET": VIEW}
+    template_name = "governance/annual_reports.html"
+
+    def get_queryset(self):
+        return selectors.annual_report_list(user=self.request.user, filters=self.request.GET.dict())
+
+    def extra_context(self):
+        return {"can_create": policy.has_perm(self.request.user, "governance.disclosure")}
+
+
+class AnnualReportCreate(CreatePage):
+    perm = "governance.disclosure"
+    form_class = forms.AnnualReportForm
+    title = "起草政府信息公开工作年度报告"
+    back_url, detail_url = "governance:annual_reports", "governance:annual_report_detail"
+    success_message = "已起草；表格由台账记录生成，请核对每一格的记录。"
+
+    def get_form(self):
+        form = super().get_form()
+        form.initial.setdefault("year", clock.today().year - 1)
+        return form
+
+    def perform(self, form):
+        return services.annual_report_create(actor=self.request.user, node=self.node(), **form.cleaned_data)
+
+
+class AnnualReportDetail(Page):
+    perms = {"GET": VIEW}
+    access = report_policy
+    template_name = "governance/annual_report_detail.html"
+
+    def get(self, request, pk):
+        report = self.get_object(pk)
+        deadline = services.annual_report_deadline(report)
+        open_ = report.status in ("draft", "review")
+        return self.render({
+            "report": report, "sections": annual.sections(report, services.annual_report_tables(report)),
+            "problems": services.annual_report_problems(report) if open_ else [],
+            "warnings": annual.warnings(report.node, report.year) if open_ else [],
+            "deadline": deadline, "deadline_status": deadline.status(done_on=report.published_on),
+            "actions": _actions(wf.ANNUAL_REPORT, report, request.user),
+            "can_edit": report.status == "draft" and policy.has_perm(request.user, "governance.disclosure",
+                                                                     report.node),
+            "timeline": audit.timeline(report)})
+
+
+class AnnualReportEdit(FormPage):
+    perms = {"GET": "governance.disclosure", "POST": "governance.disclosure"}
+    access = report_policy
+    template_name = "governance/form.html"
+    form_class = forms.AnnualReportEditForm
+    title = "修改年度报告文字部分"
+    success_message = "已保存。"
+
+    def get_form_kwargs(self):
+        self.report = r = self.get_object(self.kwargs["pk"], "disclosure")
+        return {"initial": {"version": r.version, "overview": r.overview, "problems": r.problems,
+                            "other_matters": r.other_matters}}
+
+    def extra_context(self):
+        return {"back": reverse("governance:annual_report_detail", args=[self.report.pk])}
+
+    def perform(self, form):
+        return services.annual_report_update(actor=self.request.user, report_id=self.report.pk, **form.cleaned_data)
+
+    def success_url(self, result):
+        return reverse("governance:annual_report_detail", args=[result.pk])
+
+
+class AnnualReportAct(TransitionAct):
+    access = report_policy
+    workflow, service = wf.ANNUAL_REPORT, services.annual_report_transition
+    id_kw, detail_url = "report_id", "governance:annual_report_detail"
+    census_kwargs = {"name": "submit_review"}
+
+
+class AnnualReportDocx(Page):
+    perms = {"GET": VIEW}
+    access = report_policy
+
+    def get(self, request, pk):
+        report = self.get_object(pk)
+        return ui.file_response(documents.annual_report_docx(report), f"{report}.docx", ui.DOCX)
 
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------

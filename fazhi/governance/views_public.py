@@ -78,6 +78,7 @@ class Apply(PublicPage):
             node = next((n for n in self.nodes if str(n.pk) == d["node"]), None)
             try:
                 req = services.request_submit(node=node, applicant_type=d["applicant_type"],
+                                              organisation_kind=d["organisation_kind"],
                                               applicant_name=d["applicant_name"], phone=d["phone"], email=d["email"],
                                               address=d["address"], content=d["content"], purpose=d["purpose"])
             except DomainError as exc:
@@ -228,3 +229,15 @@ class Decision(CommentTarget):
         is_open = bool(obj.comment_start and obj.comment_start <= today <= obj.comment_end)
         return {"decision": obj, "is_open": is_open, "comments": selectors.approved_comments(obj),
                 "hearings": obj.hearings.all()}
+
+
+class AnnualReport(PublicPage):
+    """A published annual disclosure report, its frozen tables laid out (no records links: those are staff lists)."""
+
+    template_name = "governance/public/annual_report.html"
+
+    def get(self, request, pk):
+        from . import annual
+
+        report = selectors.public_annual_report(pk)
+        return self.render({"report": report, "sections": annual.sections(report, report.tables)})

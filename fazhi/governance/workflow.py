@@ -4,6 +4,7 @@ from fazhi.core.workflow import Transition, Workflow
 
 from .models import DecisionStep as S
 from .models import DisclosureItem as I
+from .models import DisclosureReport as AR
 from .models import DisclosureRequest as R
 from .models import MajorDecision as D
 from .models import Meeting as M
@@ -107,7 +108,7 @@ REQUEST = GovernanceWorkflow([
     Transition("reject_extension", "不批准延期", (R.Status.EXTENSION_PENDING,), R.Status.REGISTERED,
                "governance.approve_extension", requires_reason=True, style="secondary", fields=("reason",)),
     Transition("answer", "答复", (R.Status.REGISTERED,), R.Status.ANSWERED, "governance.requests",
-               fields=("reply_type", "reply_text", "reply_reason", "referred_body")),
+               fields=("reply_type", "table_reason", "reply_text", "reply_reason", "referred_body")),
 ], state_labels=dict(R.Status.choices),
     audit_fields=("status", "clock_start", "due_date", "extended", "reply_type"))
 
@@ -202,3 +203,26 @@ MEETING = Workflow([
     Transition("record_minutes", "录入会议纪要", (M.Status.PLANNED, M.Status.HELD), M.Status.HELD, "governance.meetings",
                fields=("minutes",), is_public=False),
 ], state_labels=dict(M.Status.choices), view_perm="governance.view", audit_fields=("status",))
+
+# ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
+
+def _reconciles(obj, user):
+    """Before finalising: the request table reconciles (new + carried over = handled + carried forward)."""
+    from .services import annual_report_problems
+
+    problems = annual_report_problems(obj)
+    return ("不能定稿：" + "".join(problems)) if problems else None
+
+
+ANNUAL_REPORT = Workflow([
+    Transition("submit_review", "提交审核", (AR.Status.DRAFT,), AR.Status.REVIEW, "governance.disclosure"),
+    Transition("return_draft", "退回修改", (AR.Status.REVIEW,), AR.Status.DRAFT, "governance.report_finalise",
+               requires_reason=True, style="secondary", fields=("reason",)),
+    Transition("finalise", "审核定稿", (AR.Status.REVIEW,), AR.Status.FINAL, "governance.report_finalise",
+               guard=_reconciles),
+    Transition("reopen", "撤销定稿", (AR.Status.FINAL,), AR.Status.DRAFT, "governance.report_finalise",
+               requires_reason=True, style="danger", fields=("reason",)),
+    Transition("publish", "向社会公开", (AR.Status.FINAL,), AR.Status.PUBLISHED, "governance.disclosure",
+               fields=("late_reason",)),
+], state_labels=dict(AR.Status.choices), view_perm="governance.view",
+    audit_fields=("status", "sha256", "published_on"))
