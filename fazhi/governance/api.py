@@ -237,6 +237,10 @@ class ItemSerializer(serializers.ModelSerializer):
 
 
 class RemedySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="reconsideration 行政复议 / lawsuit_direct 未经复议直接起诉 / "
+                                           "lawsuit_after 复议后起诉")
+    result = serializers.CharField(help_text="upheld 维持 / corrected 纠正 / other 其他 / pending 尚未审结")
+
     class Meta:
         model = DisclosureRemedy
         fields = ["id", "request", "kind", "filed_on", "body", "result", "decided_on", "note", "version"]
@@ -339,6 +343,8 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class AnnualReportSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(help_text="draft 起草中 / review 审核中 / final 已定稿 / published 已公开")
+
     class Meta:
         model = DisclosureReport
         fields = ["id", "node", "year", "status", "overview", "problems", "other_matters", "sha256", "finalised_at",
