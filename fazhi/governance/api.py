@@ -9,31 +9,8 @@ from fazhi.core import ui
 from fazhi.core.endpoints import Endpoint
 from fazhi.core.errors import DomainError
 
-from . import documents, selectors, services
+from . import documents, models, policies, selectors, services
 from . import workflow as wf
-from .models import (
-    AgendaItem,
-    DecisionStep,
-    DisclosureItem,
-    DisclosureRemedy,
-    DisclosureReport,
-    DisclosureRequest,
-    Hearing,
-    MajorDecision,
-    Meeting,
-    MeetingAttendee,
-    NormativeDocument,
-    PublicComment,
-)
-from .policies import (
-    comment_policy,
-    decision_policy,
-    document_policy,
-    item_policy,
-    meeting_policy,
-    report_policy,
-    request_policy,
-)
 
 VIEW = "governance.view"
 
@@ -230,7 +207,7 @@ class ItemSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name")
 
     class Meta:
-        model = DisclosureItem
+        model = models.DisclosureItem
         fields = ["id", "node", "category", "category_name", "title", "body", "formed_on", "publisher_name", "published_at",
                   "published_on", "due_date", "is_timely", "late_reason", "status", "withdrawn_at", "withdraw_reason",
                   "version"]
@@ -242,7 +219,7 @@ class RemedySerializer(serializers.ModelSerializer):
     result = serializers.CharField(help_text="upheld 维持 / corrected 纠正 / other 其他 / pending 尚未审结")
 
     class Meta:
-        model = DisclosureRemedy
+        model = models.DisclosureRemedy
         fields = ["id", "request", "kind", "filed_on", "body", "result", "decided_on", "note", "version"]
 
 
@@ -252,7 +229,7 @@ class RequestSerializer(serializers.ModelSerializer):
     remedies = RemedySerializer(many=True, read_only=True)
 
     class Meta:
-        model = DisclosureRequest
+        model = models.DisclosureRequest
         fields = ["id", "node", "tracking_code", "applicant_type", "applicant_name", "phone", "email", "address", "content",
                   "purpose", "channel", "received_on", "clock_start", "correction_requested_on", "correction_note",
                   "corrected_on", "waiting_days", "extended", "extension_reason", "due_date", "status", "reply_type",
@@ -271,7 +248,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField()
 
     class Meta:
-        model = NormativeDocument
+        model = models.NormativeDocument
         fields = ["id", "node", "title", "body", "drafting_unit", "created_on", "status", "comment_start", "comment_end",
                   "comment_days", "review_opinion", "reviewer", "reviewed_on", "agenda_item", "decided_on", "doc_number",
                   "registered_on", "published_on", "disclosure_item", "filed_on", "filing_body", "filing_receipt",
@@ -284,19 +261,19 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     class Meta:
-        model = PublicComment
+        model = models.PublicComment
         fields = ["id", "document", "decision", "author_name", "contact", "body", "status", "reply", "created_at", "moderated_at"]
 
 
 class StepSerializer(serializers.ModelSerializer):
     class Meta:
-        model = DecisionStep
+        model = models.DecisionStep
         fields = ["kind", "seq", "required", "status", "evidence", "done_on", "waived_reason"]
 
 
 class HearingSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Hearing
+        model = models.Hearing
         fields = ["id", "notice_on", "notice_text", "held_on", "place", "participants", "record"]
 
 
@@ -306,7 +283,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField()
 
     class Meta:
-        model = MajorDecision
+        model = models.MajorDecision
         fields = ["id", "node", "year", "title", "description", "sponsor_unit", "status", "comment_start", "comment_end",
                   "agenda_item", "decided_on", "decision_text", "version", "steps", "hearings", "actions"]
 
@@ -317,19 +294,19 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class DecisionListSerializer(serializers.ModelSerializer):
     class Meta:
-        model = MajorDecision
+        model = models.MajorDecision
         fields = ["id", "node", "year", "title", "sponsor_unit", "status", "decided_on", "version"]
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
     class Meta:
-        model = MeetingAttendee
+        model = models.MeetingAttendee
         fields = ["id", "user", "name", "is_voting", "village", "role_label"]
 
 
 class AgendaSerializer(serializers.ModelSerializer):
     class Meta:
-        model = AgendaItem
+        model = models.AgendaItem
         fields = ["id", "seq", "title", "outcome", "decision_text"]
 
 
@@ -338,7 +315,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     items = AgendaSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Meeting
+        model = models.Meeting
         fields = ["id", "node", "title", "held_on", "place", "chair", "minutes", "status", "version", "attendees", "items"]
 
 
@@ -346,7 +323,7 @@ class AnnualReportSerializer(serializers.ModelSerializer):
     status = serializers.CharField(help_text="draft 起草中 / review 审核中 / final 已定稿 / published 已公开")
 
     class Meta:
-        model = DisclosureReport
+        model = models.DisclosureReport
         fields = ["id", "node", "year", "status", "overview", "problems", "other_matters", "sha256", "finalised_at",
                   "published_on", "disclosure_item", "version"]
 
@@ -376,9 +353,26 @@ class AnnualReportDetailSerializer(AnnualReportSerializer):
 
 class MeetingListSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Meeting
+        model = models.Meeting
         fields = ["id", "node", "title", "held_on", "place", "status", "version"]
 
+
+
+class RecordDetail(Endpoint):
+    """GET one record through the policy (404 outside scope), serialised with ``out``; the OpenAPI description is
+    derived from ``summary`` and ``out`` once, here."""
+
+    perms = {"GET": VIEW}
+    out = None
+    summary = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+
+        def get(self, request, pk):
+            return Response(self.out(self.get_object(pk), context={"user": request.user}).data)
+
+        cls.get = extend_schema(summary=cls.summary, responses=cls.out)(get)
 
 
 class TransitionEndpoint(Endpoint):
@@ -439,13 +433,11 @@ class Items(Endpoint):
         return Response(ItemSerializer(item).data, status=201)
 
 
-class ItemDetail(Endpoint):
+class ItemDetail(RecordDetail):
     perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
-    access = item_policy
-
-    @extend_schema(summary="主动公开信息详情", responses=ItemSerializer)
-    def get(self, request, pk):
-        return Response(ItemSerializer(self.get_object(pk)).data)
+    access = policies.item_policy
+    out = ItemSerializer
+    summary = "主动公开信息详情"
 
     @extend_schema(summary="修改待发布信息（已发布的只能撤回）", request=ItemEditIn, responses=ItemSerializer)
     def patch(self, request, pk):
@@ -460,7 +452,7 @@ class ItemDetail(Endpoint):
 
 class ItemPreview(Endpoint):
     perms = {"GET": VIEW}
-    access = item_policy
+    access = policies.item_policy
 
     @extend_schema(summary="发布前预览：公众将看到的内容（身份证号、电话号码已遮蔽）、应公开期限、今天发布是否逾期",
                    responses=PreviewSerializer)
@@ -477,7 +469,7 @@ class ItemPreview(Endpoint):
 
 class ItemPublish(Endpoint):
     perms = {"POST": "governance.disclosure"}
-    access = item_policy
+    access = policies.item_policy
 
     @extend_schema(summary="确认发布（逾期公开须填写 late_reason）", request=PublishIn, responses=ItemSerializer)
     def post(self, request, pk):
@@ -490,7 +482,7 @@ class ItemPublish(Endpoint):
 
 class ItemWithdraw(Endpoint):
     perms = {"POST": "governance.disclosure"}
-    access = item_policy
+    access = policies.item_policy
 
     @extend_schema(summary="撤回主动公开信息（记录理由，不删除）", request=ReasonIn, responses=ItemSerializer)
     def post(self, request, pk):
@@ -520,24 +512,21 @@ class Requests(Endpoint):
         return Response(RequestSerializer(req, context={"user": request.user}).data, status=201)
 
 
-class RequestDetail(Endpoint):
-    perms = {"GET": VIEW}
-    access = request_policy
-
-    @extend_schema(summary="依申请公开详情", responses=RequestSerializer)
-    def get(self, request, pk):
-        return Response(RequestSerializer(self.get_object(pk), context={"user": request.user}).data)
+class RequestDetail(RecordDetail):
+    access = policies.request_policy
+    out = RequestSerializer
+    summary = "依申请公开详情"
 
 
 class RequestTransition(TransitionEndpoint):
-    access = request_policy
+    access = policies.request_policy
     workflow, service, id_kw, out = wf.REQUEST, services.request_transition, "request_id", RequestSerializer
     summary = "依申请公开办理操作"
 
 
 class RequestLetter(Endpoint):
     perms = {"GET": VIEW}
-    access = request_policy
+    access = policies.request_policy
 
     @extend_schema(summary="答复书（.docx）", responses={(200, ui.DOCX): OpenApiTypes.BINARY})
     def get(self, request, pk):
@@ -549,7 +538,7 @@ class RequestLetter(Endpoint):
 
 class RequestStatistics(Endpoint):
     perms = {"POST": "governance.requests"}
-    access = request_policy
+    access = policies.request_policy
 
     @extend_schema(summary="登记年报统计信息：organisation_kind（法人或其他组织类别）、table_reason（办理结果统计口径，"
                            "含不予公开等具体情形）、fee_amount（信息处理费，元）", request=StatisticsIn,
@@ -565,7 +554,7 @@ class RequestStatistics(Endpoint):
 
 class RequestRemedies(Endpoint):
     perms = {"POST": "governance.requests"}
-    access = request_policy
+    access = policies.request_policy
 
     @extend_schema(summary="登记行政复议、行政诉讼：kind = reconsideration / lawsuit_direct / lawsuit_after，"
                            "result = upheld / corrected / other / pending", request=RemedyIn, responses=RemedySerializer)
@@ -577,7 +566,7 @@ class RequestRemedies(Endpoint):
 
 class RequestRemedy(Endpoint):
     perms = {"PATCH": "governance.requests"}
-    access = request_policy
+    access = policies.request_policy
     census_kwargs = {"remedy_id": 1}
 
     @extend_schema(summary="修改行政复议、行政诉讼的结果", request=RemedyUpdateIn, responses=RemedySerializer)
@@ -609,13 +598,11 @@ class AnnualReports(Endpoint):
         return Response(AnnualReportDetailSerializer(report, context={"user": request.user}).data, status=201)
 
 
-class AnnualReportDetail(Endpoint):
+class AnnualReportDetail(RecordDetail):
     perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
-    access = report_policy
-
-    @extend_schema(summary="年度报告详情：表格（每格含记录清单链接）、对账问题、公布期限", responses=AnnualReportDetailSerializer)
-    def get(self, request, pk):
-        return Response(AnnualReportDetailSerializer(self.get_object(pk), context={"user": request.user}).data)
+    access = policies.report_policy
+    out = AnnualReportDetailSerializer
+    summary = "年度报告详情：表格（每格含记录清单链接）、对账问题、公布期限"
 
     @extend_schema(summary="修改年度报告文字部分（一、五、六）", request=AnnualReportEditIn,
                    responses=AnnualReportDetailSerializer)
@@ -626,7 +613,7 @@ class AnnualReportDetail(Endpoint):
 
 
 class AnnualReportTransition(TransitionEndpoint):
-    access = report_policy
+    access = policies.report_policy
     workflow = wf.ANNUAL_REPORT
     service = services.annual_report_transition
     id_kw = "report_id"
@@ -639,7 +626,7 @@ class AnnualReportTransition(TransitionEndpoint):
 
 class AnnualReportDocx(Endpoint):
     perms = {"GET": VIEW}
-    access = report_policy
+    access = policies.report_policy
 
     @extend_schema(summary="年度报告（.docx，GB/T 9704 版式）", responses={(200, ui.DOCX): OpenApiTypes.BINARY})
     def get(self, request, pk):
@@ -668,7 +655,7 @@ class Documents(Endpoint):
 
 class DocumentDetail(Endpoint):
     perms = {"GET": VIEW}
-    access = document_policy
+    access = policies.document_policy
 
     @extend_schema(summary="规范性文件详情（含公众意见）", responses=DocumentSerializer)
     def get(self, request, pk):
@@ -679,7 +666,7 @@ class DocumentDetail(Endpoint):
 
 
 class DocumentTransition(TransitionEndpoint):
-    access = document_policy
+    access = policies.document_policy
     workflow, service, id_kw, out = wf.DOCUMENT, services.document_transition, "document_id", DocumentSerializer
     summary = "规范性文件流程操作"
 
@@ -694,7 +681,7 @@ class Comments(Endpoint):
 
 class CommentModerate(Endpoint):
     perms = {"POST": "governance.moderate"}
-    access = comment_policy
+    access = policies.comment_policy
 
     @extend_schema(summary="审核公众意见：status = approved / rejected，reply 答复", request=ModerateIn,
                    responses=CommentSerializer)
@@ -723,17 +710,14 @@ class Decisions(Endpoint):
         return Response(DecisionSerializer(decision, context={"user": request.user}).data, status=201)
 
 
-class DecisionDetail(Endpoint):
-    perms = {"GET": VIEW}
-    access = decision_policy
-
-    @extend_schema(summary="重大行政决策详情（含程序环节）", responses=DecisionSerializer)
-    def get(self, request, pk):
-        return Response(DecisionSerializer(self.get_object(pk), context={"user": request.user}).data)
+class DecisionDetail(RecordDetail):
+    access = policies.decision_policy
+    out = DecisionSerializer
+    summary = "重大行政决策详情（含程序环节）"
 
 
 class DecisionTransition(TransitionEndpoint):
-    access = decision_policy
+    access = policies.decision_policy
     workflow, service, id_kw, out = wf.DECISION, services.decision_transition, "decision_id", DecisionSerializer
     summary = "决策流程操作"
 
@@ -743,7 +727,7 @@ class DecisionTransition(TransitionEndpoint):
 
 class DecisionCommentOpen(Endpoint):
     perms = {"POST": "governance.decisions"}
-    access = decision_policy
+    access = policies.decision_policy
 
     @extend_schema(summary="公开征求意见（days，默认30日）", request=DaysIn, responses=DecisionSerializer)
     def post(self, request, pk):
@@ -756,7 +740,7 @@ class DecisionCommentOpen(Endpoint):
 
 class DecisionStepRecord(Endpoint):
     perms = {"POST": "governance.decisions"}
-    access = decision_policy
+    access = policies.decision_policy
     census_kwargs = {"kind": "expert"}
 
     @extend_schema(summary="记录程序环节：action = record（evidence, done_on, files）/ waive（reason）", request=StepIn,
@@ -776,7 +760,7 @@ class DecisionStepRecord(Endpoint):
 
 class DecisionHearing(Endpoint):
     perms = {"POST": "governance.decisions"}
-    access = decision_policy
+    access = policies.decision_policy
 
     @extend_schema(summary="登记听证会", request=HearingIn, responses=HearingSerializer)
     def post(self, request, pk):
@@ -787,7 +771,7 @@ class DecisionHearing(Endpoint):
 
 class DecisionBundle(Endpoint):
     perms = {"GET": VIEW}
-    access = decision_policy
+    access = policies.decision_policy
 
     @extend_schema(summary="决策档案（.zip：.docx 摘要 + 各环节附件）", responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request, pk):
@@ -814,18 +798,15 @@ class Meetings(Endpoint):
         return Response(MeetingSerializer(meeting).data, status=201)
 
 
-class MeetingDetail(Endpoint):
-    perms = {"GET": VIEW}
-    access = meeting_policy
-
-    @extend_schema(summary="党工委会议详情", responses=MeetingSerializer)
-    def get(self, request, pk):
-        return Response(MeetingSerializer(self.get_object(pk)).data)
+class MeetingDetail(RecordDetail):
+    access = policies.meeting_policy
+    out = MeetingSerializer
+    summary = "党工委会议详情"
 
 
 class MeetingAttendeeAdd(Endpoint):
     perms = {"POST": "governance.meetings"}
-    access = meeting_policy
+    access = policies.meeting_policy
 
     @extend_schema(summary="登记参会人员：user（党工委成员）或 name + village（列席）", request=AttendeeIn,
                    responses=AttendeeSerializer)
@@ -839,7 +820,7 @@ class MeetingAttendeeAdd(Endpoint):
 
 class MeetingItemAdd(Endpoint):
     perms = {"POST": "governance.meetings"}
-    access = meeting_policy
+    access = policies.meeting_policy
 
     @extend_schema(summary="增加议题", request=TitleIn, responses=AgendaSerializer)
     def post(self, request, pk):
@@ -851,7 +832,7 @@ class MeetingItemAdd(Endpoint):
 
 class AgendaDecide(Endpoint):
     perms = {"POST": "governance.meetings"}
-    access = meeting_policy
+    access = policies.meeting_policy
     census_kwargs = {"item_id": 1}
 
     @extend_schema(summary="记录议题的集体决定：outcome = approved / rejected / deferred", request=OutcomeIn,
@@ -867,7 +848,7 @@ class AgendaDecide(Endpoint):
 
 class MeetingMinutes(Endpoint):
     perms = {"POST": "governance.meetings"}
-    access = meeting_policy
+    access = policies.meeting_policy
 
     @extend_schema(summary="录入会议纪要", request=MinutesIn, responses=MeetingSerializer)
     def post(self, request, pk):

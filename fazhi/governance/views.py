@@ -11,18 +11,9 @@ from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
-from . import annual, documents, forms, selectors, services
+from . import annual, documents, forms, policies, selectors, services
 from . import workflow as wf
 from .models import DisclosureItem, DisclosureRequest, NormativeDocument
-from .policies import (
-    comment_policy,
-    decision_policy,
-    document_policy,
-    item_policy,
-    meeting_policy,
-    report_policy,
-    request_policy,
-)
 
 VIEW = "governance.view"
 ATTACH_ACTIONS = ("answer", "file", "approve_review", "return_review")
@@ -129,7 +120,7 @@ class ItemCreate(CreatePage):
 
 class ItemEdit(FormPage):
     perms = {"GET": "governance.disclosure", "POST": "governance.disclosure"}
-    access = item_policy
+    access = policies.item_policy
     template_name = "governance/form.html"
     form_class = forms.ItemEditForm
     title = "修改待发布信息"
@@ -159,7 +150,7 @@ class ItemPreview(Page):
     """GET: the item exactly as the public page will show it (personal numbers scrubbed); POST: 确认发布."""
 
     perms = {"GET": VIEW, "POST": "governance.disclosure"}
-    access = item_policy
+    access = policies.item_policy
     template_name = "governance/public/item.html"
 
     def get(self, request, pk):
@@ -191,7 +182,7 @@ class ItemPreview(Page):
 
 class ItemDetail(Page):
     perms = {"GET": VIEW}
-    access = item_policy
+    access = policies.item_policy
     template_name = "governance/item_detail.html"
 
     def get(self, request, pk):
@@ -207,7 +198,7 @@ class ItemDetail(Page):
 
 class ItemAttach(ActionPage):
     perms = {"POST": "governance.disclosure"}
-    access = item_policy
+    access = policies.item_policy
     success_message = "已添加附件。"
 
     def perform(self):
@@ -223,7 +214,7 @@ class ItemAttach(ActionPage):
 
 class ItemWithdraw(ActionPage):
     perms = {"POST": "governance.disclosure"}
-    access = item_policy
+    access = policies.item_policy
     success_message = "已撤回；原链接将显示撤回说明。"
 
     def perform(self):
@@ -282,7 +273,7 @@ class RequestCreate(CreatePage):
 
 class RequestDetail(Page):
     perms = {"GET": VIEW}
-    access = request_policy
+    access = policies.request_policy
     template_name = "governance/request_detail.html"
 
     def get(self, request, pk):
@@ -303,7 +294,7 @@ class RequestDetail(Page):
 
 
 class RequestAct(TransitionAct):
-    access = request_policy
+    access = policies.request_policy
     workflow, service = wf.REQUEST, services.request_transition
     id_kw, detail_url = "request_id", "governance:request_detail"
 
@@ -312,7 +303,7 @@ class RequestRecord(ActionPage):
     """Record what the annual report needs on a request (its statistics, a reconsideration or lawsuit)."""
 
     perms = {"POST": "governance.requests"}
-    access = request_policy
+    access = policies.request_policy
 
     def perform(self):
         req = self.get_object(self.kwargs["pk"], "requests")
@@ -359,7 +350,7 @@ class RequestRemedyUpdate(RequestRecord):
 
 class RequestLetter(Page):
     perms = {"GET": VIEW}
-    access = request_policy
+    access = policies.request_policy
 
     def get(self, request, pk):
         req = self.get_object(pk)
@@ -400,7 +391,7 @@ class AnnualReportCreate(CreatePage):
 
 class AnnualReportDetail(Page):
     perms = {"GET": VIEW}
-    access = report_policy
+    access = policies.report_policy
     template_name = "governance/annual_report_detail.html"
 
     def get(self, request, pk):
@@ -420,7 +411,7 @@ class AnnualReportDetail(Page):
 
 class AnnualReportEdit(FormPage):
     perms = {"GET": "governance.disclosure", "POST": "governance.disclosure"}
-    access = report_policy
+    access = policies.report_policy
     template_name = "governance/form.html"
     form_class = forms.AnnualReportEditForm
     title = "修改年度报告文字部分"
@@ -442,7 +433,7 @@ class AnnualReportEdit(FormPage):
 
 
 class AnnualReportAct(TransitionAct):
-    access = report_policy
+    access = policies.report_policy
     workflow, service = wf.ANNUAL_REPORT, services.annual_report_transition
     id_kw, detail_url = "report_id", "governance:annual_report_detail"
     census_kwargs = {"name": "submit_review"}
@@ -450,7 +441,7 @@ class AnnualReportAct(TransitionAct):
 
 class AnnualReportDocx(Page):
     perms = {"GET": VIEW}
-    access = report_policy
+    access = policies.report_policy
 
     def get(self, request, pk):
         report = self.get_object(pk)
@@ -493,7 +484,7 @@ def _doc_context(user, doc):
 
 class DocumentDetail(Page):
     perms = {"GET": VIEW}
-    access = document_policy
+    access = policies.document_policy
     template_name = "governance/document_detail.html"
 
     def get(self, request, pk):
@@ -501,13 +492,13 @@ class DocumentDetail(Page):
         return self.render({
             "doc": doc, "actions": _actions(wf.DOCUMENT, doc, request.user, _doc_context(request.user, doc)),
             "attach_actions": ATTACH_ACTIONS, "comments": doc.comments.all(),
-            "can_moderate": comment_policy.may_anywhere(request.user, "moderate") and
+            "can_moderate": policies.comment_policy.may_anywhere(request.user, "moderate") and
             policy.has_perm(request.user, "governance.moderate", doc.node),
             "moderate_form": forms.ModerateForm(), "files": files.files_of(doc), "timeline": audit.timeline(doc)})
 
 
 class DocumentAct(TransitionAct):
-    access = document_policy
+    access = policies.document_policy
     workflow, service = wf.DOCUMENT, services.document_transition
     id_kw, detail_url = "document_id", "governance:document_detail"
     census_kwargs = {"name": "publish"}
@@ -530,7 +521,7 @@ class Comments(ListPage):
 
 class CommentModerate(ActionPage):
     perms = {"POST": "governance.moderate"}
-    access = comment_policy
+    access = policies.comment_policy
     success_message = "已审核。"
 
     def perform(self):
@@ -579,7 +570,7 @@ def _agenda_context(user, decision):
 
 class DecisionDetail(Page):
     perms = {"GET": VIEW}
-    access = decision_policy
+    access = policies.decision_policy
     template_name = "governance/decision_detail.html"
 
     def get(self, request, pk):
@@ -602,7 +593,7 @@ class DecisionDetail(Page):
 
 
 class DecisionAct(TransitionAct):
-    access = decision_policy
+    access = policies.decision_policy
     workflow, service = wf.DECISION, services.decision_transition
     id_kw, detail_url = "decision_id", "governance:decision_detail"
     census_kwargs = {"name": "publish"}
@@ -615,7 +606,7 @@ class DecisionAction(ActionPage):
     """A button on a decision's page (comment period, a procedure step, a hearing)."""
 
     perms = {"POST": "governance.decisions"}
-    access = decision_policy
+    access = policies.decision_policy
 
     def perform(self):
         self.decision = self.get_object(self.kwargs["pk"], "decisions")
@@ -662,7 +653,7 @@ class DecisionHearing(DecisionAction):
 
 class DecisionBundle(Page):
     perms = {"GET": VIEW}
-    access = decision_policy
+    access = policies.decision_policy
 
     def get(self, request, pk):
         decision = self.get_object(pk)
@@ -699,7 +690,7 @@ class MeetingCreate(CreatePage):
 
 class MeetingDetail(Page):
     perms = {"GET": VIEW}
-    access = meeting_policy
+    access = policies.meeting_policy
     template_name = "governance/meeting_detail.html"
 
     def get(self, request, pk):
@@ -717,7 +708,7 @@ class MeetingDetail(Page):
 
 class MeetingAction(ActionPage):
     perms = {"POST": "governance.meetings"}
-    access = meeting_policy
+    access = policies.meeting_policy
 
     def perform(self):
         meeting = self.get_object(self.kwargs["pk"], "meetings")
