@@ -51,9 +51,11 @@ def _publish_items(ctx, rng, year, count, cal, *, last_day=None, late=frozenset(
         title = rng.choice(TITLES[code]).format(m=month, y=year, q=(month - 1) // 3 + 1)
         formed = day - datetime.timedelta(days=40 if i in late else rng.randrange(0, 12))
         with clock.frozen(clock.at_local(day, 10, rng.randrange(60))):
-            services.disclosure_publish(actor=actor, node=sub, category_code=code, title=title, formed_on=formed,
-                                        body=f"{title}。\n现将有关情况公开如下：{sub.name}按照有关要求，认真组织实施，"
-                                             f"接受社会监督。如有疑问，请在工作日向党政办公室咨询。")
+            item = services.disclosure_save(actor=actor, node=sub, category_code=code, title=title, formed_on=formed,
+                                            body=f"{title}。\n现将有关情况公开如下：{sub.name}按照有关要求，认真组织实施，"
+                                                 f"接受社会监督。如有疑问，请在工作日向党政办公室咨询。")
+            services.disclosure_confirm(actor=actor, item_id=item.pk, version=item.version,
+                                        late_reason="材料由承办科室汇总后移交，移交时已超过公开期限。" if i in late else "")
 
 
 def _meetings(ctx, rng, cal):
@@ -173,6 +175,26 @@ def _decision(ctx, meetings, cal):
     return d
 
 
+TABLE_REASONS = {"not_disclosed": "refuse_process", "not_exist": "unable_not_held"}
+
+
+def _annual_report(ctx):
+    """The 2023 government-information-disclosure report, drafted, reviewed, finalised and published in January 2024."""
+    sub, officer, leader = ctx.subdistrict, ctx.users["disclosure"], ctx.users["leader"]
+    with clock.frozen(clock.at_local(datetime.date(2024, 1, 15), 9, 0)):
+        report = services.annual_report_create(
+            actor=officer, node=sub, year=2023,
+            overview="2023年，稷下街道深入贯彻《中华人民共和国政府信息公开条例》，以公开为常态、不公开为例外，"
+                     "规范主动公开目录，依法办理政府信息公开申请，推进政务公开栏和政府网站建设。",
+            problems="一是部分科室信息移交不及时，个别信息超过20个工作日公开；二是依申请公开答复的说理有待加强。"
+                     "下一步将建立信息形成即移交机制，开展答复文书培训。")
+        report = services.annual_report_transition(actor=officer, report_id=report.pk, name="submit_review")
+    with clock.frozen(clock.at_local(datetime.date(2024, 1, 18), 10, 0)):
+        report = services.annual_report_transition(actor=leader, report_id=report.pk, name="finalise")
+    with clock.frozen(clock.at_local(datetime.date(2024, 1, 22), 9, 30)):
+        services.annual_report_transition(actor=officer, report_id=report.pk, name="publish")
+
+
 def _requests(ctx, cal):
     sub, officer, leader = ctx.subdistrict, ctx.users["disclosure"], ctx.users["leader"]
     rows = [
@@ -188,6 +210,7 @@ def _requests(ctx, cal):
         with clock.frozen(received):
             req = services.request_submit(node=sub, applicant_name=name, phone=f"1390533{1000 + i * 7:04d}", content=content,
                                           applicant_type="organisation" if extra.get("org") else "person",
+                                          organisation_kind="business" if extra.get("org") else "",
                                           address="山东省淄博市临淄区稷下街道")
         day = received
         if extra.get("correct"):
@@ -212,7 +235,13 @@ def _requests(ctx, cal):
         with clock.frozen(answer_day):
             services.request_transition(actor=officer, request_id=req.pk, name="answer", reply_type=reply,
                                         reply_text="经查，现就您申请的事项答复如下。", reply_reason=reasons.get(reply, ""),
-                                        referred_body="临淄区住房和城乡建设局（电话0533-7180000）" if reply == "not_responsible" else "")
+                                        referred_body="临淄区住房和城乡建设局（电话0533-7180000）" if reply == "not_responsible" else "",
+                                        table_reason=TABLE_REASONS.get(reply, ""))
+        if reply == "not_disclosed":  # the applicant asked for reconsideration; the district upheld the reply
+            filed = answer_day + datetime.timedelta(days=20)
+            with clock.frozen(filed + datetime.timedelta(days=50)):
+                services.remedy_create(actor=officer, request_id=req.pk, kind="reconsideration", filed_on=filed,
+                                       body="临淄区人民政府", result="upheld", decided_on=filed + datetime.timedelta(days=45))
     today = clock.today()
     start = today - datetime.timedelta(days=24)
     with clock.frozen(start):
@@ -241,3 +270,4 @@ def load(ctx):
     _publish_items(ctx, rng, 2025, 30, cal)
     _publish_items(ctx, rng, 2026, 24, cal, last_day=min(today, datetime.date(2026, 12, 31)) - datetime.timedelta(days=1))
     _requests(ctx, cal)
+    _annual_report(ctx)

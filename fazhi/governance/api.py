@@ -9,21 +9,8 @@ from fazhi.core import ui
 from fazhi.core.endpoints import Endpoint
 from fazhi.core.errors import DomainError
 
-from . import documents, selectors, services
+from . import documents, models, policies, selectors, services
 from . import workflow as wf
-from .models import (
-    AgendaItem,
-    DecisionStep,
-    DisclosureItem,
-    DisclosureRequest,
-    Hearing,
-    MajorDecision,
-    Meeting,
-    MeetingAttendee,
-    NormativeDocument,
-    PublicComment,
-)
-from .policies import comment_policy, decision_policy, document_policy, item_policy, meeting_policy, request_policy
 
 VIEW = "governance.view"
 
@@ -40,6 +27,73 @@ class ItemIn(serializers.Serializer):
     formed_on = _text(allow_null=True)
 
 
+class ItemEditIn(serializers.Serializer):
+    category = _text()
+    title = _text()
+    body = _text()
+    formed_on = _text(allow_null=True)
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
+class PublishIn(serializers.Serializer):
+    late_reason = _text()
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
+class PreviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    title = serializers.CharField()
+    category_name = serializers.CharField()
+    publisher_name = serializers.CharField()
+    formed_on = serializers.DateField()
+    published_on = serializers.DateField(allow_null=True)
+    body = serializers.CharField(help_text="公众看到的正文（身份证号、电话号码已遮蔽）")
+    attachments = serializers.ListField(child=serializers.CharField())
+    scrubbed = serializers.BooleanField(help_text="正文含身份证号或电话号码，已遮蔽")
+    due_date = serializers.DateField(allow_null=True)
+    late = serializers.BooleanField(help_text="今天发布是否已超过20个工作日的公开期限")
+    version = serializers.IntegerField()
+
+
+class StatisticsIn(serializers.Serializer):
+    organisation_kind = _text(allow_null=True)
+    table_reason = _text(allow_null=True)
+    fee_amount = _text(allow_null=True)
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
+class RemedyIn(serializers.Serializer):
+    kind = _text()
+    filed_on = _text(allow_null=True)
+    body = _text()
+    result = _text()
+    decided_on = _text(allow_null=True)
+    note = _text()
+
+
+class RemedyUpdateIn(serializers.Serializer):
+    result = _text()
+    decided_on = _text(allow_null=True)
+    note = _text(allow_null=True)
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
+class AnnualReportIn(serializers.Serializer):
+    node = serializers.IntegerField(required=False, allow_null=True)
+    year = serializers.JSONField(required=False, allow_null=True)
+    overview = _text()
+    problems = _text()
+    other_matters = _text()
+
+
+class AnnualReportEditIn(serializers.Serializer):
+    overview = _text()
+    problems = _text()
+    other_matters = _text()
+    version = serializers.JSONField(required=False, allow_null=True)
+
+
 class ReasonIn(serializers.Serializer):
     reason = _text()
     version = serializers.JSONField(required=False, allow_null=True)
@@ -49,6 +103,7 @@ class RequestIn(serializers.Serializer):
     node = serializers.IntegerField(required=False, allow_null=True)
     channel = _text()
     applicant_type = _text()
+    organisation_kind = _text()
     applicant_name = _text()
     phone = _text()
     email = _text()
@@ -152,21 +207,34 @@ class ItemSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name")
 
     class Meta:
-        model = DisclosureItem
+        model = models.DisclosureItem
         fields = ["id", "node", "category", "category_name", "title", "body", "formed_on", "publisher_name", "published_at",
-                  "published_on", "due_date", "is_timely", "status", "withdrawn_at", "withdraw_reason", "version"]
+                  "published_on", "due_date", "is_timely", "late_reason", "status", "withdrawn_at", "withdraw_reason",
+                  "version"]
+
+
+class RemedySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="reconsideration 行政复议 / lawsuit_direct 未经复议直接起诉 / "
+                                           "lawsuit_after 复议后起诉")
+    result = serializers.CharField(help_text="upheld 维持 / corrected 纠正 / other 其他 / pending 尚未审结")
+
+    class Meta:
+        model = models.DisclosureRemedy
+        fields = ["id", "request", "kind", "filed_on", "body", "result", "decided_on", "note", "version"]
 
 
 class RequestSerializer(serializers.ModelSerializer):
     deadline = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    remedies = RemedySerializer(many=True, read_only=True)
 
     class Meta:
-        model = DisclosureRequest
+        model = models.DisclosureRequest
         fields = ["id", "node", "tracking_code", "applicant_type", "applicant_name", "phone", "email", "address", "content",
                   "purpose", "channel", "received_on", "clock_start", "correction_requested_on", "correction_note",
                   "corrected_on", "waiting_days", "extended", "extension_reason", "due_date", "status", "reply_type",
-                  "reply_text", "reply_reason", "referred_body", "answered_on", "version", "deadline", "actions"]
+                  "reply_text", "reply_reason", "referred_body", "answered_on", "reply_number", "organisation_kind",
+                  "table_reason", "fee_amount", "remedies", "version", "deadline", "actions"]
 
     def get_deadline(self, obj) -> dict:
         return services.request_deadline(obj).as_dict()
@@ -180,7 +248,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField()
 
     class Meta:
-        model = NormativeDocument
+        model = models.NormativeDocument
         fields = ["id", "node", "title", "body", "drafting_unit", "created_on", "status", "comment_start", "comment_end",
                   "comment_days", "review_opinion", "reviewer", "reviewed_on", "agenda_item", "decided_on", "doc_number",
                   "registered_on", "published_on", "disclosure_item", "filed_on", "filing_body", "filing_receipt",
@@ -193,19 +261,19 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     class Meta:
-        model = PublicComment
+        model = models.PublicComment
         fields = ["id", "document", "decision", "author_name", "contact", "body", "status", "reply", "created_at", "moderated_at"]
 
 
 class StepSerializer(serializers.ModelSerializer):
     class Meta:
-        model = DecisionStep
+        model = models.DecisionStep
         fields = ["kind", "seq", "required", "status", "evidence", "done_on", "waived_reason"]
 
 
 class HearingSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Hearing
+        model = models.Hearing
         fields = ["id", "notice_on", "notice_text", "held_on", "place", "participants", "record"]
 
 
@@ -215,7 +283,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField()
 
     class Meta:
-        model = MajorDecision
+        model = models.MajorDecision
         fields = ["id", "node", "year", "title", "description", "sponsor_unit", "status", "comment_start", "comment_end",
                   "agenda_item", "decided_on", "decision_text", "version", "steps", "hearings", "actions"]
 
@@ -226,19 +294,19 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class DecisionListSerializer(serializers.ModelSerializer):
     class Meta:
-        model = MajorDecision
+        model = models.MajorDecision
         fields = ["id", "node", "year", "title", "sponsor_unit", "status", "decided_on", "version"]
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
     class Meta:
-        model = MeetingAttendee
+        model = models.MeetingAttendee
         fields = ["id", "user", "name", "is_voting", "village", "role_label"]
 
 
 class AgendaSerializer(serializers.ModelSerializer):
     class Meta:
-        model = AgendaItem
+        model = models.AgendaItem
         fields = ["id", "seq", "title", "outcome", "decision_text"]
 
 
@@ -247,26 +315,90 @@ class MeetingSerializer(serializers.ModelSerializer):
     items = AgendaSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Meeting
+        model = models.Meeting
         fields = ["id", "node", "title", "held_on", "place", "chair", "minutes", "status", "version", "attendees", "items"]
+
+
+class AnnualReportSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(help_text="draft 起草中 / review 审核中 / final 已定稿 / published 已公开")
+
+    class Meta:
+        model = models.DisclosureReport
+        fields = ["id", "node", "year", "status", "overview", "problems", "other_matters", "sha256", "finalised_at",
+                  "published_on", "disclosure_item", "version"]
+
+
+class AnnualReportDetailSerializer(AnnualReportSerializer):
+    tables = serializers.SerializerMethodField()
+    problems_found = serializers.SerializerMethodField(help_text="定稿前须解决的问题（对账不平、未登记统计口径）")
+    deadline = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(AnnualReportSerializer.Meta):
+        fields = AnnualReportSerializer.Meta.fields + ["tables", "problems_found", "deadline", "actions"]
+
+    def get_tables(self, obj) -> dict:
+        return services.annual_report_tables(obj)
+
+    def get_problems_found(self, obj) -> list[str]:
+        return services.annual_report_problems(obj) if obj.status in ("draft", "review") else []
+
+    def get_deadline(self, obj) -> dict:
+        return services.annual_report_deadline(obj).as_dict()
+
+    def get_actions(self, obj) -> list[str]:
+        user = self.context.get("user")
+        return [t.name for t in wf.ANNUAL_REPORT.available(obj, user)] if user else []
 
 
 class MeetingListSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Meeting
+        model = models.Meeting
         fields = ["id", "node", "title", "held_on", "place", "status", "version"]
 
 
 
-class TransitionEndpoint(Endpoint):
-    """POST {"action": name, "version": n, ...the row's fields}: one workflow transition through its service."""
+class RecordDetail(Endpoint):
+    """GET one record through the policy (404 outside scope), serialised with ``out``; the OpenAPI description is
+    derived from ``summary`` and ``out`` once, here."""
 
+    perms = {"GET": VIEW}
+    out = None
+    summary = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+
+        def get(self, request, pk):
+            return Response(self.out(self.get_object(pk), context={"user": request.user}).data)
+
+        cls.get = extend_schema(summary=cls.summary, responses=cls.out)(get)
+
+
+class TransitionEndpoint(Endpoint):
+    """POST {"action": name, "version": n, ...the row's fields}: one workflow transition through its service.
+
+    A subclass names its ``workflow``, ``service``, ``id_kw``, ``out`` serializer and ``summary``; its input
+    serializer and its OpenAPI description are derived from the table once, here."""
+
+    perms = {"POST": VIEW}
     workflow = None
     service = None
     id_kw = ""
     out = None
+    summary = ""
 
-    def post(self, request, pk):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.input_class = transition_input(cls.workflow, cls.__name__ + "In")
+
+        def post(self, request, pk):
+            return self.run(request, pk)
+
+        summary = f"{cls.summary}：action = " + " / ".join(cls.workflow.transitions)
+        cls.post = extend_schema(summary=summary, request=cls.input_class, responses=cls.out)(post)
+
+    def run(self, request, pk):
         obj = self.get_object(pk)
         data = self.validated(self.input_class)
         name = data.pop("action")
@@ -290,29 +422,67 @@ class Items(Endpoint):
     def get(self, request):
         return self.page(selectors.item_list(user=request.user, filters=request.GET.dict()), ItemSerializer)
 
-    @extend_schema(summary="发布主动公开信息（迟于法定期限须填写 late_reason）", request=ItemIn, responses=ItemSerializer)
+    @extend_schema(summary="保存主动公开信息（待确认发布：预览 preview/ 后经 publish/ 确认才公开）", request=ItemIn,
+                   responses=ItemSerializer)
     def post(self, request):
         d = self.validated(ItemIn)
         node = selectors.tenant_for_new_record(request.user, "governance.disclosure", d.get("node"))
-        item = services.disclosure_publish(actor=request.user, node=node, category_code=d.get("category", ""),
-                                           title=d.get("title", ""), body=d.get("body", ""),
-                                           formed_on=d.get("formed_on"),
-                                           attachments=request.FILES.getlist("attachments"))
+        item = services.disclosure_save(actor=request.user, node=node, category_code=d.get("category", ""),
+                                        title=d.get("title", ""), body=d.get("body", ""), formed_on=d.get("formed_on"),
+                                        attachments=request.FILES.getlist("attachments"))
         return Response(ItemSerializer(item).data, status=201)
 
 
-class ItemDetail(Endpoint):
-    perms = {"GET": VIEW}
-    access = item_policy
+class ItemDetail(RecordDetail):
+    perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
+    access = policies.item_policy
+    out = ItemSerializer
+    summary = "主动公开信息详情"
 
-    @extend_schema(summary="主动公开信息详情", responses=ItemSerializer)
+    @extend_schema(summary="修改待发布信息（已发布的只能撤回）", request=ItemEditIn, responses=ItemSerializer)
+    def patch(self, request, pk):
+        item = self.get_object(pk, "disclosure")
+        d = self.validated(ItemEditIn)
+        item = services.disclosure_update(
+            actor=request.user, item_id=item.pk, version=d.get("version"),
+            category_code=d.get("category", item.category.code), title=d.get("title", item.title),
+            body=d.get("body", item.body), formed_on=d.get("formed_on", item.formed_on.isoformat()))
+        return Response(ItemSerializer(item).data)
+
+
+class ItemPreview(Endpoint):
+    perms = {"GET": VIEW}
+    access = policies.item_policy
+
+    @extend_schema(summary="发布前预览：公众将看到的内容（身份证号、电话号码已遮蔽）、应公开期限、今天发布是否逾期",
+                   responses=PreviewSerializer)
     def get(self, request, pk):
-        return Response(ItemSerializer(self.get_object(pk)).data)
+        item = self.get_object(pk)
+        view = selectors.public_view(item, preview=True)
+        return Response(PreviewSerializer({
+            "id": item.pk, "status": item.status, "title": item.title, "category_name": item.category.name,
+            "publisher_name": item.publisher_name, "formed_on": item.formed_on, "published_on": view["published_on"],
+            "body": view["body"], "attachments": [f.original_name for f in view["attachments"]],
+            "scrubbed": view["scrubbed"], "due_date": item.due_date, "late": services.would_be_late(item),
+            "version": item.version}).data)
+
+
+class ItemPublish(Endpoint):
+    perms = {"POST": "governance.disclosure"}
+    access = policies.item_policy
+
+    @extend_schema(summary="确认发布（逾期公开须填写 late_reason）", request=PublishIn, responses=ItemSerializer)
+    def post(self, request, pk):
+        item = self.get_object(pk, "disclosure")
+        d = self.validated(PublishIn)
+        item = services.disclosure_confirm(actor=request.user, item_id=item.pk, version=d.get("version"),
+                                           late_reason=d.get("late_reason", ""))
+        return Response(ItemSerializer(item).data)
 
 
 class ItemWithdraw(Endpoint):
     perms = {"POST": "governance.disclosure"}
-    access = item_policy
+    access = policies.item_policy
 
     @extend_schema(summary="撤回主动公开信息（记录理由，不删除）", request=ReasonIn, responses=ItemSerializer)
     def post(self, request, pk):
@@ -342,33 +512,21 @@ class Requests(Endpoint):
         return Response(RequestSerializer(req, context={"user": request.user}).data, status=201)
 
 
-class RequestDetail(Endpoint):
-    perms = {"GET": VIEW}
-    access = request_policy
-
-    @extend_schema(summary="依申请公开详情", responses=RequestSerializer)
-    def get(self, request, pk):
-        return Response(RequestSerializer(self.get_object(pk), context={"user": request.user}).data)
+class RequestDetail(RecordDetail):
+    access = policies.request_policy
+    out = RequestSerializer
+    summary = "依申请公开详情"
 
 
 class RequestTransition(TransitionEndpoint):
-    perms = {"POST": VIEW}
-    access = request_policy
-    workflow = wf.REQUEST
-    service = services.request_transition
-    id_kw = "request_id"
-    out = RequestSerializer
-    input_class = transition_input(wf.REQUEST, "RequestTransitionIn")
-
-    @extend_schema(summary="依申请公开办理操作：action = " + " / ".join(wf.REQUEST.transitions),
-                   request=input_class, responses=RequestSerializer)
-    def post(self, request, pk):
-        return super().post(request, pk)
+    access = policies.request_policy
+    workflow, service, id_kw, out = wf.REQUEST, services.request_transition, "request_id", RequestSerializer
+    summary = "依申请公开办理操作"
 
 
 class RequestLetter(Endpoint):
     perms = {"GET": VIEW}
-    access = request_policy
+    access = policies.request_policy
 
     @extend_schema(summary="答复书（.docx）", responses={(200, ui.DOCX): OpenApiTypes.BINARY})
     def get(self, request, pk):
@@ -376,6 +534,104 @@ class RequestLetter(Endpoint):
         if req.status != "answered":
             raise DomainError("尚未答复，不能生成答复书。")
         return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
+
+
+class RequestStatistics(Endpoint):
+    perms = {"POST": "governance.requests"}
+    access = policies.request_policy
+
+    @extend_schema(summary="登记年报统计信息：organisation_kind（法人或其他组织类别）、table_reason（办理结果统计口径，"
+                           "含不予公开等具体情形）、fee_amount（信息处理费，元）", request=StatisticsIn,
+                   responses=RequestSerializer)
+    def post(self, request, pk):
+        req = self.get_object(pk, "requests")
+        d = self.validated(StatisticsIn)
+        req = services.request_record_statistics(actor=request.user, request_id=req.pk, version=d.get("version"),
+                                                 organisation_kind=d.get("organisation_kind"),
+                                                 table_reason=d.get("table_reason"), fee_amount=d.get("fee_amount"))
+        return Response(RequestSerializer(req, context={"user": request.user}).data)
+
+
+class RequestRemedies(Endpoint):
+    perms = {"POST": "governance.requests"}
+    access = policies.request_policy
+
+    @extend_schema(summary="登记行政复议、行政诉讼：kind = reconsideration / lawsuit_direct / lawsuit_after，"
+                           "result = upheld / corrected / other / pending", request=RemedyIn, responses=RemedySerializer)
+    def post(self, request, pk):
+        req = self.get_object(pk, "requests")
+        remedy = services.remedy_create(actor=request.user, request_id=req.pk, **self.validated(RemedyIn))
+        return Response(RemedySerializer(remedy).data, status=201)
+
+
+class RequestRemedy(Endpoint):
+    perms = {"PATCH": "governance.requests"}
+    access = policies.request_policy
+    census_kwargs = {"remedy_id": 1}
+
+    @extend_schema(summary="修改行政复议、行政诉讼的结果", request=RemedyUpdateIn, responses=RemedySerializer)
+    def patch(self, request, pk, remedy_id):
+        remedy = selectors.remedy_of(self.get_object(pk, "requests"), remedy_id)
+        d = self.validated(RemedyUpdateIn)
+        remedy = services.remedy_update(actor=request.user, remedy_id=remedy.pk, version=d.get("version"),
+                                        result=d.get("result", ""), decided_on=d.get("decided_on"),
+                                        note=d.get("note"))
+        return Response(RemedySerializer(remedy).data)
+
+
+# ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
+
+class AnnualReports(Endpoint):
+    perms = {"GET": VIEW, "POST": "governance.disclosure"}
+
+    @extend_schema(summary="政府信息公开工作年度报告列表", responses=AnnualReportSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.annual_report_list(user=request.user, filters=request.GET.dict()),
+                         AnnualReportSerializer)
+
+    @extend_schema(summary="起草政府信息公开工作年度报告（表格由台账记录生成）", request=AnnualReportIn,
+                   responses=AnnualReportDetailSerializer)
+    def post(self, request):
+        d = self.validated(AnnualReportIn)
+        node = selectors.tenant_for_new_record(request.user, "governance.disclosure", d.pop("node", None))
+        report = services.annual_report_create(actor=request.user, node=node, **d)
+        return Response(AnnualReportDetailSerializer(report, context={"user": request.user}).data, status=201)
+
+
+class AnnualReportDetail(RecordDetail):
+    perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
+    access = policies.report_policy
+    out = AnnualReportDetailSerializer
+    summary = "年度报告详情：表格（每格含记录清单链接）、对账问题、公布期限"
+
+    @extend_schema(summary="修改年度报告文字部分（一、五、六）", request=AnnualReportEditIn,
+                   responses=AnnualReportDetailSerializer)
+    def patch(self, request, pk):
+        report = self.get_object(pk, "disclosure")
+        report = services.annual_report_update(actor=request.user, report_id=report.pk, **self.validated(AnnualReportEditIn))
+        return Response(AnnualReportDetailSerializer(report, context={"user": request.user}).data)
+
+
+class AnnualReportTransition(TransitionEndpoint):
+    access = policies.report_policy
+    workflow = wf.ANNUAL_REPORT
+    service = services.annual_report_transition
+    id_kw = "report_id"
+    out = AnnualReportDetailSerializer
+    summary = "年度报告流程"
+
+    def attachments(self, request) -> dict:
+        return {}
+
+
+class AnnualReportDocx(Endpoint):
+    perms = {"GET": VIEW}
+    access = policies.report_policy
+
+    @extend_schema(summary="年度报告（.docx，GB/T 9704 版式）", responses={(200, ui.DOCX): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        report = self.get_object(pk)
+        return ui.file_response(documents.annual_report_docx(report), f"{report}.docx", ui.DOCX)
 
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
@@ -399,7 +655,7 @@ class Documents(Endpoint):
 
 class DocumentDetail(Endpoint):
     perms = {"GET": VIEW}
-    access = document_policy
+    access = policies.document_policy
 
     @extend_schema(summary="规范性文件详情（含公众意见）", responses=DocumentSerializer)
     def get(self, request, pk):
@@ -410,18 +666,9 @@ class DocumentDetail(Endpoint):
 
 
 class DocumentTransition(TransitionEndpoint):
-    perms = {"POST": VIEW}
-    access = document_policy
-    workflow = wf.DOCUMENT
-    service = services.document_transition
-    id_kw = "document_id"
-    out = DocumentSerializer
-    input_class = transition_input(wf.DOCUMENT, "DocumentTransitionIn")
-
-    @extend_schema(summary="规范性文件流程操作：action = " + " / ".join(wf.DOCUMENT.transitions),
-                   request=input_class, responses=DocumentSerializer)
-    def post(self, request, pk):
-        return super().post(request, pk)
+    access = policies.document_policy
+    workflow, service, id_kw, out = wf.DOCUMENT, services.document_transition, "document_id", DocumentSerializer
+    summary = "规范性文件流程操作"
 
 
 class Comments(Endpoint):
@@ -434,7 +681,7 @@ class Comments(Endpoint):
 
 class CommentModerate(Endpoint):
     perms = {"POST": "governance.moderate"}
-    access = comment_policy
+    access = policies.comment_policy
 
     @extend_schema(summary="审核公众意见：status = approved / rejected，reply 答复", request=ModerateIn,
                    responses=CommentSerializer)
@@ -463,36 +710,24 @@ class Decisions(Endpoint):
         return Response(DecisionSerializer(decision, context={"user": request.user}).data, status=201)
 
 
-class DecisionDetail(Endpoint):
-    perms = {"GET": VIEW}
-    access = decision_policy
-
-    @extend_schema(summary="重大行政决策详情（含程序环节）", responses=DecisionSerializer)
-    def get(self, request, pk):
-        return Response(DecisionSerializer(self.get_object(pk), context={"user": request.user}).data)
+class DecisionDetail(RecordDetail):
+    access = policies.decision_policy
+    out = DecisionSerializer
+    summary = "重大行政决策详情（含程序环节）"
 
 
 class DecisionTransition(TransitionEndpoint):
-    perms = {"POST": VIEW}
-    access = decision_policy
-    workflow = wf.DECISION
-    service = services.decision_transition
-    id_kw = "decision_id"
-    out = DecisionSerializer
-    input_class = transition_input(wf.DECISION, "DecisionTransitionIn")
+    access = policies.decision_policy
+    workflow, service, id_kw, out = wf.DECISION, services.decision_transition, "decision_id", DecisionSerializer
+    summary = "决策流程操作"
 
     def attachments(self, request) -> dict:
         return {}
 
-    @extend_schema(summary="决策流程操作：action = " + " / ".join(wf.DECISION.transitions),
-                   request=input_class, responses=DecisionSerializer)
-    def post(self, request, pk):
-        return super().post(request, pk)
-
 
 class DecisionCommentOpen(Endpoint):
     perms = {"POST": "governance.decisions"}
-    access = decision_policy
+    access = policies.decision_policy
 
     @extend_schema(summary="公开征求意见（days，默认30日）", request=DaysIn, responses=DecisionSerializer)
     def post(self, request, pk):
@@ -505,7 +740,7 @@ class DecisionCommentOpen(Endpoint):
 
 class DecisionStepRecord(Endpoint):
     perms = {"POST": "governance.decisions"}
-    access = decision_policy
+    access = policies.decision_policy
     census_kwargs = {"kind": "expert"}
 
     @extend_schema(summary="记录程序环节：action = record（evidence, done_on, files）/ waive（reason）", request=StepIn,
@@ -525,7 +760,7 @@ class DecisionStepRecord(Endpoint):
 
 class DecisionHearing(Endpoint):
     perms = {"POST": "governance.decisions"}
-    access = decision_policy
+    access = policies.decision_policy
 
     @extend_schema(summary="登记听证会", request=HearingIn, responses=HearingSerializer)
     def post(self, request, pk):
@@ -536,7 +771,7 @@ class DecisionHearing(Endpoint):
 
 class DecisionBundle(Endpoint):
     perms = {"GET": VIEW}
-    access = decision_policy
+    access = policies.decision_policy
 
     @extend_schema(summary="决策档案（.zip：.docx 摘要 + 各环节附件）", responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request, pk):
@@ -563,18 +798,15 @@ class Meetings(Endpoint):
         return Response(MeetingSerializer(meeting).data, status=201)
 
 
-class MeetingDetail(Endpoint):
-    perms = {"GET": VIEW}
-    access = meeting_policy
-
-    @extend_schema(summary="党工委会议详情", responses=MeetingSerializer)
-    def get(self, request, pk):
-        return Response(MeetingSerializer(self.get_object(pk)).data)
+class MeetingDetail(RecordDetail):
+    access = policies.meeting_policy
+    out = MeetingSerializer
+    summary = "党工委会议详情"
 
 
 class MeetingAttendeeAdd(Endpoint):
     perms = {"POST": "governance.meetings"}
-    access = meeting_policy
+    access = policies.meeting_policy
 
     @extend_schema(summary="登记参会人员：user（党工委成员）或 name + village（列席）", request=AttendeeIn,
                    responses=AttendeeSerializer)
@@ -588,7 +820,7 @@ class MeetingAttendeeAdd(Endpoint):
 
 class MeetingItemAdd(Endpoint):
     perms = {"POST": "governance.meetings"}
-    access = meeting_policy
+    access = policies.meeting_policy
 
     @extend_schema(summary="增加议题", request=TitleIn, responses=AgendaSerializer)
     def post(self, request, pk):
@@ -600,7 +832,7 @@ class MeetingItemAdd(Endpoint):
 
 class AgendaDecide(Endpoint):
     perms = {"POST": "governance.meetings"}
-    access = meeting_policy
+    access = policies.meeting_policy
     census_kwargs = {"item_id": 1}
 
     @extend_schema(summary="记录议题的集体决定：outcome = approved / rejected / deferred", request=OutcomeIn,
@@ -616,7 +848,7 @@ class AgendaDecide(Endpoint):
 
 class MeetingMinutes(Endpoint):
     perms = {"POST": "governance.meetings"}
-    access = meeting_policy
+    access = policies.meeting_policy
 
     @extend_schema(summary="录入会议纪要", request=MinutesIn, responses=MeetingSerializer)
     def post(self, request, pk):
@@ -630,11 +862,21 @@ class MeetingMinutes(Endpoint):
 urlpatterns = [
     path("items/", Items.as_view(), name="api_governance_items"),
     path("items/<int:pk>/", ItemDetail.as_view(), name="api_governance_item"),
+    path("items/<int:pk>/preview/", ItemPreview.as_view(), name="api_governance_item_preview"),
+    path("items/<int:pk>/publish/", ItemPublish.as_view(), name="api_governance_item_publish"),
     path("items/<int:pk>/withdraw/", ItemWithdraw.as_view(), name="api_governance_item_withdraw"),
     path("requests/", Requests.as_view(), name="api_governance_requests"),
     path("requests/<int:pk>/", RequestDetail.as_view(), name="api_governance_request"),
     path("requests/<int:pk>/transition/", RequestTransition.as_view(), name="api_governance_request_transition"),
     path("requests/<int:pk>/letter/", RequestLetter.as_view(), name="api_governance_request_letter"),
+    path("requests/<int:pk>/statistics/", RequestStatistics.as_view(), name="api_governance_request_statistics"),
+    path("requests/<int:pk>/remedies/", RequestRemedies.as_view(), name="api_governance_request_remedies"),
+    path("requests/<int:pk>/remedies/<int:remedy_id>/", RequestRemedy.as_view(), name="api_governance_request_remedy"),
+    path("annual-reports/", AnnualReports.as_view(), name="api_governance_annual_reports"),
+    path("annual-reports/<int:pk>/", AnnualReportDetail.as_view(), name="api_governance_annual_report"),
+    path("annual-reports/<int:pk>/transition/", AnnualReportTransition.as_view(),
+         name="api_governance_annual_report_transition"),
+    path("annual-reports/<int:pk>/report.docx", AnnualReportDocx.as_view(), name="api_governance_annual_report_docx"),
     path("documents/", Documents.as_view(), name="api_governance_documents"),
     path("documents/<int:pk>/", DocumentDetail.as_view(), name="api_governance_document"),
     path("documents/<int:pk>/transition/", DocumentTransition.as_view(), name="api_governance_document_transition"),

@@ -9,6 +9,7 @@ class GovernanceConfig(domain.DomainApp):
     nav = [
         ("主动公开", "governance:items", "governance.view"),
         ("依申请公开", "governance:requests", "governance.view"),
+        ("信息公开年报", "governance:annual_reports", "governance.view"),
         ("行政规范性文件", "governance:documents", "governance.view"),
         ("公众意见审核", "governance:comments", "governance.view"),
         ("重大行政决策", "governance:decisions", "governance.view"),

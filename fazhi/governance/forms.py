@@ -1,7 +1,7 @@
 """Forms: parse input only. Every rule is checked by the services (so the API and the UI cannot disagree)."""
 from django import forms
 
-from .models import AgendaItem, DisclosureRequest, PublicComment
+from .models import AgendaItem, DisclosureRemedy, DisclosureRequest, PublicComment
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -19,6 +19,17 @@ class ItemForm(forms.Form):
         self.fields["category"].choices = [(c.code, c.name) for c in categories]
 
 
+class ItemEditForm(ItemForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    attachment = None
+
+
+class ConfirmForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    late_reason = forms.CharField(label="逾期公开理由（超过20个工作日时必填）", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ReasonForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
@@ -31,6 +42,8 @@ class UploadForm(forms.Form):
 class RequestForm(forms.Form):
     node = forms.ChoiceField(label="向哪个机关申请")
     applicant_type = forms.ChoiceField(label="申请人类型", choices=DisclosureRequest.ApplicantType.choices)
+    organisation_kind = forms.ChoiceField(label="组织类别（法人或其他组织填写）", required=False,
+                                          choices=[("", "—")] + list(DisclosureRequest.OrganisationKind.choices))
     applicant_name = forms.CharField(label="姓名或单位名称", max_length=100)
     phone = forms.CharField(label="联系电话", max_length=20, required=False,
                             help_text="必填：用于通知补正、送达答复，并与查询码一起查询办理进度。不会在网站上公开。")
@@ -42,6 +55,47 @@ class RequestForm(forms.Form):
     def __init__(self, *args, nodes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"].choices = [(n.pk, n.name) for n in nodes]
+
+
+class StatisticsForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    organisation_kind = forms.ChoiceField(label="法人或其他组织类别", required=False,
+                                          choices=[("", "—")] + list(DisclosureRequest.OrganisationKind.choices))
+    table_reason = forms.ChoiceField(label="办理结果统计口径（年报表三）", required=False,
+                                     choices=[("", "—")] + list(DisclosureRequest.TableReason.choices))
+    fee_amount = forms.DecimalField(label="收取信息处理费（元）", required=False, min_value=0, decimal_places=2,
+                                    help_text="《政府信息公开条例》第四十二条：一般不收费；明显超过合理范围的，可收取信息处理费。")
+
+
+class RemedyForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=DisclosureRemedy.Kind.choices)
+    filed_on = forms.DateField(label="申请复议/起诉日期", widget=DATE)
+    body = forms.CharField(label="复议机关/人民法院", max_length=100, required=False)
+    result = forms.ChoiceField(label="结果", choices=DisclosureRemedy.Result.choices, initial="pending")
+    decided_on = forms.DateField(label="审结日期", widget=DATE, required=False)
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RemedyUpdateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    result = forms.ChoiceField(label="结果", choices=DisclosureRemedy.Result.choices)
+    decided_on = forms.DateField(label="审结日期", widget=DATE, required=False)
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AnnualReportEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    overview = forms.CharField(label="一、总体情况", widget=forms.Textarea(attrs={"rows": 6}), required=False,
+                               help_text="综述主动公开、依申请公开、政府信息管理、平台建设、监督保障等情况。")
+    problems = forms.CharField(label="五、存在的主要问题及改进情况", widget=forms.Textarea(attrs={"rows": 5}),
+                               required=False)
+    other_matters = forms.CharField(label="六、其他需要报告的事项（收费情况由记录生成，此处填写其他事项）",
+                                    widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class AnnualReportForm(AnnualReportEditForm):
+    year = forms.IntegerField(label="年度", min_value=2008, max_value=2100)
+    version = None
 
 
 class TrackForm(forms.Form):
@@ -153,6 +207,9 @@ def _field(name, context):
         return forms.CharField(label="补正内容", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     if name == "reply_type":
         return forms.ChoiceField(label="答复类型", choices=[("", "—请选择—")] + list(DisclosureRequest.Reply.choices), required=False)
+    if name == "table_reason":
+        return forms.ChoiceField(label="年报统计口径（不予公开、不予处理等须选具体情形；可答复后补录）", required=False,
+                                 choices=[("", "—按答复类型自动确定—")] + list(DisclosureRequest.TableReason.choices))
     if name == "reply_text":
         return forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     if name == "reply_reason":

@@ -35,8 +35,8 @@ class DisclosureLedger(ledger.Ledger):
         if code is None:
             raise DomainError("目录类别不存在", field_errors={"category__name": "应为：" + "、".join(by_name)})
         node = policy.user_home_node(actor)
-        services.disclosure_publish(actor=actor, node=node, category_code=code, title=values.get("title"),
-                                    body=values.get("body") or "", formed_on=values.get("formed_on"))
+        services.disclosure_save(actor=actor, node=node, category_code=code, title=values.get("title"),
+                                 body=values.get("body") or "", formed_on=values.get("formed_on"))
 
 
 @ledger.register

@@ -42,7 +42,7 @@ class DisclosureItem(models.Model):
     due_date = models.DateField("应公开期限", null=True, blank=True)
     is_timely = models.BooleanField("按时公开", null=True)
     late_reason = models.TextField("逾期公开理由", blank=True)
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdraw_reason = models.TextField("撤回理由", blank=True)
     search_text = models.TextField(blank=True, editable=False)
@@ -84,9 +84,42 @@ class DisclosureRequest(models.Model):
         OTHER_LAW = "other_law", "依照有关法律、行政法规的规定办理"
         WITHDRAWN = "withdrawn", "申请人撤回申请"
 
+    class OrganisationKind(models.TextChoices):
+        """法人或其他组织 by kind, the columns of table 三 of the annual report (国办公开办函〔2021〕30号)."""
+        BUSINESS = "business", "商业企业"
+        RESEARCH = "research", "科研机构"
+        NONPROFIT = "nonprofit", "社会公益组织"
+        LEGAL_SERVICE = "legal_service", "法律服务机构"
+        OTHER = "other", "其他"
+
+    class TableReason(models.TextChoices):
+        """The outcome row of table 三 of the annual report, with each sub-reason (国办公开办函〔2021〕30号)."""
+        DISCLOSED = "disclosed", "予以公开"
+        PARTIAL = "partial", "部分公开"
+        SECRET = "refuse_secret", "不予公开：属于国家秘密"
+        LAW_FORBIDS = "refuse_law", "不予公开：其他法律行政法规禁止公开"
+        SAFETY = "refuse_safety", "不予公开：危及“三安全一稳定”"
+        THIRD_PARTY = "refuse_third_party", "不予公开：保护第三方合法权益"
+        INTERNAL = "refuse_internal", "不予公开：属于三类内部事务信息"
+        PROCESS = "refuse_process", "不予公开：属于四类过程性信息"
+        ENFORCEMENT_FILE = "refuse_enforcement", "不予公开：属于行政执法案卷"
+        QUERY = "refuse_query", "不予公开：属于行政查询事项"
+        NOT_HELD = "unable_not_held", "无法提供：本机关不掌握相关政府信息"
+        NEEDS_MAKING = "unable_make", "无法提供：没有现成信息需要另行制作"
+        UNCLEAR = "unable_unclear", "无法提供：补正后申请内容仍不明确"
+        PETITION = "ignore_petition", "不予处理：信访举报投诉类申请"
+        REPEAT = "ignore_repeat", "不予处理：重复申请"
+        PUBLICATION = "ignore_publication", "不予处理：要求提供公开出版物"
+        VEXATIOUS = "ignore_vexatious", "不予处理：无正当理由大量反复申请"
+        CONFIRM = "ignore_confirm", "不予处理：要求行政机关确认或重新出具已获取信息"
+        NO_CORRECTION = "other_no_correction", "其他处理：申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+        NO_FEE = "other_no_fee", "其他处理：申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+        OTHER = "other", "其他处理：其他"
+
     node = models.ForeignKey(OrgNode, verbose_name="受理机关", on_delete=models.PROTECT, related_name="+")
     tracking_code = models.CharField("查询码", max_length=20, unique=True)
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices, default=ApplicantType.PERSON)
+    organisation_kind = models.CharField("法人或其他组织类别", max_length=20, choices=OrganisationKind.choices, blank=True)
     applicant_name = models.CharField("申请人", max_length=100)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     email = models.CharField("电子邮箱", max_length=100, blank=True)
@@ -119,6 +152,8 @@ class DisclosureRequest(models.Model):
     reply_year = models.PositiveIntegerField("答复书文号年份", null=True, blank=True)
     reply_seq = models.PositiveIntegerField("答复书文号序号", null=True, blank=True)
     reply_number = models.CharField("答复书文号", max_length=40, blank=True)
+    table_reason = models.CharField("年报统计口径（办理结果）", max_length=30, choices=TableReason.choices, blank=True)
+    fee_amount = models.DecimalField("收取信息处理费（元）", max_digits=10, decimal_places=2, default=0)
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField("登记时间")
     version = models.PositiveIntegerField(default=0)
@@ -382,3 +417,78 @@ class PublicComment(models.Model):
     @property
     def target(self):
         return self.document or self.decision
+
+
+class DisclosureRemedy(models.Model):
+    """An administrative reconsideration or lawsuit over a disclosure reply, and its result (table 四 of the annual
+    report). One row per request and kind."""
+
+    class Kind(models.TextChoices):
+        RECONSIDERATION = "reconsideration", "行政复议"
+        LAWSUIT_DIRECT = "lawsuit_direct", "行政诉讼（未经复议直接起诉）"
+        LAWSUIT_AFTER = "lawsuit_after", "行政诉讼（复议后起诉）"
+
+    class Result(models.TextChoices):
+        UPHELD = "upheld", "结果维持"
+        CORRECTED = "corrected", "结果纠正"
+        OTHER = "other", "其他结果"
+        PENDING = "pending", "尚未审结"
+
+    request = models.ForeignKey(DisclosureRequest, verbose_name="政府信息公开申请", on_delete=models.PROTECT,
+                                related_name="remedies")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    filed_on = models.DateField("申请复议/起诉日期", db_index=True)
+    body = models.CharField("复议机关/人民法院", max_length=100, blank=True)
+    result = models.CharField("结果", max_length=20, choices=Result.choices, default=Result.PENDING)
+    decided_on = models.DateField("审结日期", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "政府信息公开行政复议、行政诉讼"
+        verbose_name_plural = "政府信息公开行政复议、行政诉讼"
+        ordering = ["filed_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["request", "kind"], name="gov_remedy_kind_unique")]
+
+    def __str__(self):
+        return f"{self.request.tracking_code} {self.get_kind_display()}"
+
+    @property
+    def node(self):
+        return self.request.node
+
+
+class DisclosureReport(models.Model):
+    """政府信息公开工作年度报告 (《政府信息公开条例》第四十九条、第五十条), tables from records in the national format."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "起草中"
+        REVIEW = "review", "审核中"
+        FINAL = "final", "已定稿"
+        PUBLISHED = "published", "已公开"
+
+    node = models.ForeignKey(OrgNode, verbose_name="报告机关", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField("年度")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    overview = models.TextField("一、总体情况", blank=True)
+    problems = models.TextField("五、存在的主要问题及改进情况", blank=True)
+    other_matters = models.TextField("六、其他需要报告的事项", blank=True)
+    tables = models.JSONField("定稿表格", null=True, blank=True)
+    sha256 = models.CharField("定稿内容哈希（SHA-256）", max_length=64, blank=True)
+    finalised_at = models.DateTimeField("定稿时间", null=True, blank=True)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="定稿人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    published_on = models.DateField("公开日期", null=True, blank=True)
+    disclosure_item = models.ForeignKey(DisclosureItem, verbose_name="公开信息", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间")
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "政府信息公开工作年度报告"
+        verbose_name_plural = "政府信息公开工作年度报告"
+        ordering = ["-year", "node__path"]
+        constraints = [models.UniqueConstraint(fields=["node", "year"], name="gov_disclosure_report_unique")]
+
+    def __str__(self):
+        return f"{self.node.name}{self.year}年政府信息公开工作年度报告"

@@ -9,6 +9,6 @@ GRANTS = {
                         "governance.moderate"},
     # 法制审核人员: legality review
     Role.LEGAL_REVIEWER: {"governance.view", "governance.legal_review"},
-    # 党政主要负责人: view everything, decide, approve extensions
-    Role.LEADER: {"governance.view", "governance.decide", "governance.approve_extension"},
+    # 党政主要负责人: view everything, decide, approve extensions, finalise the annual disclosure report
+    Role.LEADER: {"governance.view", "governance.decide", "governance.approve_extension", "governance.report_finalise"},
 }

@@ -9,6 +9,8 @@ from .models import (
     AgendaItem,
     DecisionStep,
     DisclosureItem,
+    DisclosureRemedy,
+    DisclosureReport,
     DisclosureRequest,
     Hearing,
     MajorDecision,
@@ -46,3 +48,10 @@ step_policy = register(AccessPolicy(
     DecisionStep, actions={"view": VIEW, "decisions": "governance.decisions"}, node_field="decision__node"))
 hearing_policy = register(AccessPolicy(
     Hearing, actions={"view": VIEW, "decisions": "governance.decisions"}, node_field="decision__node"))
+remedy_policy = register(AccessPolicy(
+    DisclosureRemedy, actions={"view": VIEW, "requests": "governance.requests"}, node_field="request__node",
+    base=lambda qs: qs.select_related("request", "request__node")))
+report_policy = register(AccessPolicy(
+    DisclosureReport, actions={"view": VIEW, "disclosure": "governance.disclosure",
+                               "finalise": "governance.report_finalise"},
+    base=lambda qs: qs.select_related("node", "finalised_by", "disclosure_item")))

@@ -17,10 +17,13 @@ from fazhi.core.models import OrgNode
 from fazhi.core.search import search_q
 from fazhi.core.validators import clean_date
 
+from . import annual
 from .models import (
     AgendaItem,
     DisclosureCategory,
     DisclosureItem,
+    DisclosureRemedy,
+    DisclosureReport,
     DisclosureRequest,
     MajorDecision,
     Meeting,
@@ -34,6 +37,7 @@ from .policies import (
     document_policy,
     item_policy,
     meeting_policy,
+    report_policy,
     request_policy,
 )
 
@@ -123,10 +127,24 @@ def public_item(pk):
     """Published and withdrawn items both answer at their stable URL (a withdrawn one shows the notice)."""
     from django.http import Http404
 
-    item = DisclosureItem.objects.select_related("category", "node").filter(pk=pk).first()
+    item = (DisclosureItem.objects.select_related("category", "node").exclude(status=DisclosureItem.Status.DRAFT)
+            .filter(pk=pk).first())
     if item is None:
         raise Http404("信息不存在。")
     return item
+
+
+def public_view(item: DisclosureItem, *, preview: bool = False) -> dict:
+    """What the public page of an item shows — the portal and the staff preview render exactly this. The body goes
+    through the personal-number scrubber; a withdrawn item shows its notice only."""
+    from fazhi.core import files
+    from fazhi.core.masking import contains_personal_numbers, scrub_text
+
+    shown = preview or item.status == DisclosureItem.Status.PUBLISHED
+    return {"item": item, "body": scrub_text(item.body) if shown else "",
+            "attachments": list(files.files_of(item)) if shown else [],
+            "published_on": item.published_on or (clock.today() if preview else None),
+            "scrubbed": shown and contains_personal_numbers(item.body)}
 
 
 def public_category_counts(year=None):
@@ -152,6 +170,9 @@ def request_list(*, user, filters=None):
     qs = _within(qs, user, filters, date_field=date_field)
     if filters.get("reply_type") in DisclosureRequest.Reply.values:
         qs = qs.filter(reply_type=filters["reply_type"])
+    year = _year(filters.get("annual"))
+    if filters.get("annual") not in (None, ""):  # a cell of the annual report: exactly its records
+        qs = annual.request_cell(qs, year, str(filters.get("cell") or "")) if year else qs.none()
     today = clock.today()
     due = filters.get("due")
     # waiting for the applicant's correction or a third party's opinion, the clock is paused: never "overdue"
@@ -184,9 +205,12 @@ def subdistricts_public() -> QuerySet:
 def document_list(*, user, filters=None):
     filters = filters or {}
     qs = document_policy.instances_for(user)
-    date_field = filters.get("by") if filters.get("by") in ("reviewed_on", "published_on", "filed_on", "created_on") \
-        else "created_on"
+    date_field = filters.get("by") if filters.get("by") in ("reviewed_on", "published_on", "filed_on", "created_on",
+                                                            "repealed_on") else "created_on"
     qs = _within(qs, user, filters, date_field=date_field)
+    in_force = _day(filters.get("in_force"))
+    if in_force:  # published by the day and not repealed by it (the annual report's 现行有效)
+        qs = qs.filter(published_on__lte=in_force).exclude(repealed_on__lte=in_force)
     if filters.get("status") in NormativeDocument.Status.values:
         qs = qs.filter(status=filters["status"])
     if filters.get("due") == "review":
@@ -337,3 +361,39 @@ def attendee_input(meeting: Meeting, data: dict) -> dict:
         return {"user": user}
     return {"name": data.get("name") or "", "village": data.get("village") or None,
             "role_label": data.get("role_label") or ""}
+
+
+# ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
+
+def annual_report_list(*, user, filters=None) -> QuerySet:
+    filters = filters or {}
+    qs = _within(report_policy.instances_for(user), user, {"node": filters.get("node")}, date_field="created_at")
+    year = _year(filters.get("year"))
+    return qs.filter(year=year) if year else qs
+
+
+def remedies_of(req: DisclosureRequest) -> QuerySet:
+    return req.remedies.all()
+
+
+def remedy_of(req: DisclosureRequest, remedy_id) -> DisclosureRemedy:
+    """A remedy of a request the user already reached (its id in the URL): another request's remedy is 404."""
+    from fazhi.core.errors import NotFound
+
+    remedy = req.remedies.filter(pk=remedy_id).first() if str(remedy_id).isdigit() else None
+    if remedy is None:
+        raise NotFound("记录不存在。")
+    return remedy
+
+
+def public_annual_reports() -> QuerySet:
+    return DisclosureReport.objects.filter(status=DisclosureReport.Status.PUBLISHED).select_related("node")
+
+
+def public_annual_report(pk) -> DisclosureReport:
+    from django.http import Http404
+
+    report = public_annual_reports().filter(pk=pk).first() if str(pk).isdigit() else None
+    if report is None:
+        raise Http404("报告不存在或尚未公开。")
+    return report

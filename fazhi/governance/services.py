@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import decimal
 import re
 from typing import Any
 
@@ -17,15 +18,18 @@ from fazhi.core import audit, clock, codes, files, orgkinds, policy, workdays
 from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.models import OrgNode
 from fazhi.core.search import search_text
-from fazhi.core.validators import clean_date, clean_int, clean_node, clean_text, validate_phone
+from fazhi.core.validators import clean_date, clean_decimal, clean_int, clean_node, clean_text, validate_phone
 from fazhi.core.workflow import lock as workflow_lock
 
+from . import annual
 from . import workflow as wf
 from .models import (
     AgendaItem,
     DecisionStep,
     DisclosureCategory,
     DisclosureItem,
+    DisclosureRemedy,
+    DisclosureReport,
     DisclosureRequest,
     Hearing,
     MajorDecision,
@@ -36,7 +40,7 @@ from .models import (
 )
 
 ATTACHMENT_KINDS = ("pdf", "image", "office")
-PUBLISH_PERMS = ("governance.disclosure", "governance.documents", "governance.decisions", "reports.publish")
+PUBLISH_PERMS = wf.WITH_RECORD
 RULE_DISCLOSURE = "governance.proactive_disclosure"
 RULE_REQUEST = "governance.request_reply"
 RULE_EXTENSION = "governance.request_extension"
@@ -95,36 +99,101 @@ def disclosure_deadline(formed_on):
 def _apply_timeliness(item):
     d = disclosure_deadline(item.formed_on)
     item.due_date = d.due
-    item.is_timely = None if d.due is None else item.published_on <= d.due
+    item.is_timely = None if d.due is None or item.published_on is None else item.published_on <= d.due
+
+
+def would_be_late(item: DisclosureItem, day: datetime.date | None = None) -> bool:
+    """Published on ``day`` (today), would the item miss its 20-working-day due date (第二十六条)?"""
+    due = disclosure_deadline(item.formed_on).due
+    return due is not None and (day or clock.today()) > due
+
+
+def _item_fields(item: DisclosureItem, *, category_code, title, body, formed_on) -> None:
+    category = DisclosureCategory.objects.filter(code=category_code, is_active=True).first() \
+        if isinstance(category_code, str) else None
+    if category is None:
+        raise DomainError("请选择有效的公开目录类别。", field_errors={"category": "类别不存在或已停用。"})
+    item.category = category
+    item.title = clean_text(title, field="title", label="标题", max_length=200)
+    item.body = clean_text(body, field="body", label="正文", max_length=200000, required=False)
+    item.formed_on = clean_date(formed_on, field="formed_on", label="信息形成（变更）日期")
+    if item.formed_on > clock.today():
+        raise DomainError("信息形成日期不能晚于今天。", field_errors={"formed_on": "不能晚于今天。"})
+    item.due_date = disclosure_deadline(item.formed_on).due
+    item.search_text = search_text(item.title, item.body, category.name)
 
 
 @transaction.atomic
-def disclosure_publish(*, actor, node, category_code, title, body, formed_on, attachments=(), publisher_name=""):
-    """Publish one proactive-disclosure item now (used by the workbench, the API, normative documents and the
-    reports app for the annual report — category_code "annual_report")."""
+def disclosure_save(*, actor, node, category_code: str, title: str, body: str, formed_on, attachments=(),
+                    publisher_name: str = "") -> DisclosureItem:
+    """Save a proactive-disclosure item as a draft (待确认发布): nothing is public until ``disclosure_confirm``."""
+    _require(actor, "governance.disclosure", node)
+    item = DisclosureItem(node=node, status=DisclosureItem.Status.DRAFT,
+                          publisher_name=publisher_name or (node.name if node.is_district else _tenant(node).name))
+    _item_fields(item, category_code=category_code, title=title, body=body, formed_on=formed_on)
+    item.save()
+    audit.record(actor=actor, action="create", obj=item, action_label="保存待发布信息",
+                 changes={"category": item.category.name, "formed_on": item.formed_on, "due_date": item.due_date})
+    _store(attachments, owner=item, node=node, actor=actor, purpose="attachment")
+    return item
+
+
+@transaction.atomic
+def disclosure_update(*, actor, item_id: int, version: Any = None, category_code: str, title: str, body: str,
+                      formed_on) -> DisclosureItem:
+    """Change a draft before it is published (a published item is withdrawn, never edited)."""
+    item = workflow_lock(DisclosureItem, _get(DisclosureItem, item_id).pk, _version(version))
+    _require(actor, "governance.disclosure", item.node)
+    if item.status != DisclosureItem.Status.DRAFT:
+        raise DomainError("已发布的信息不能修改；如有错误，请撤回后重新发布。")
+    fields = ["category_id", "title", "body", "formed_on", "due_date"]
+    before = audit.snapshot(item, fields)
+    _item_fields(item, category_code=category_code, title=title, body=body, formed_on=formed_on)
+    item.version += 1
+    item.save()
+    audit.record(actor=actor, action="update", obj=item, changes=audit.diff(before, audit.snapshot(item, fields)))
+    return item
+
+
+def _publish_handler(late_reason: str):
+    """Set the publication fields; a publication after the due date needs its reason (第二十六条)."""
+    def publish(item, *, actor, **_):
+        now = clock.now()
+        item.published_at, item.published_on = now, timezone.localdate(now)
+        item.publisher = actor if getattr(actor, "pk", None) else None
+        _apply_timeliness(item)
+        reason = clean_text(late_reason, field="late_reason", label="逾期公开理由", max_length=2000, required=False)
+        if item.is_timely is False and not reason:
+            basis = workdays.rule(RULE_DISCLOSURE).legal_basis
+            raise DomainError(f"该信息应于{item.due_date:%Y年%m月%d日}前公开（{basis}），现已逾期：请填写逾期公开理由后再发布。",
+                              field_errors={"late_reason": "逾期公开须填写理由。"})
+        item.late_reason = reason if item.is_timely is False else ""
+        files.files_of(item).update(is_public=True)
+    return publish
+
+
+@transaction.atomic
+def disclosure_confirm(*, actor, item_id: int, version: Any = None, late_reason: str = "") -> DisclosureItem:
+    """确认发布: the draft goes public today, after the officer has seen the preview."""
+    return wf.ITEM.run(_get(DisclosureItem, item_id), actor=actor, name="publish", version=_version(version),
+                       handler=_publish_handler(late_reason))
+
+
+@transaction.atomic
+def disclosure_publish(*, actor, node, category_code, title, body, formed_on, attachments=(), publisher_name="",
+                       late_reason: str = "") -> DisclosureItem:
+    """Publish an item as part of a decision already on record — a normative document's or a major decision's
+    "publish", the annual reports (category_code "annual_report"): saved and published through the table's
+    "publish_with_record" in one step. Items entered on their own go through ``disclosure_save`` and
+    ``disclosure_confirm``."""
     if not any(policy.has_perm(actor, p, node) for p in PUBLISH_PERMS):
         raise NotAllowed("您没有发布政府信息的权限。")
-    category = DisclosureCategory.objects.filter(code=category_code, is_active=True).first()
-    if category is None:
-        raise DomainError("请选择有效的公开目录类别。", field_errors={"category": "类别不存在或已停用。"})
-    title = clean_text(title, field="title", label="标题", max_length=200)
-    body = clean_text(body, field="body", label="正文", max_length=200000, required=False)
-    formed_on = clean_date(formed_on, field="formed_on", label="信息形成（变更）日期")
-    now = clock.now()
-    today = timezone.localdate(now)
-    if formed_on > today:
-        raise DomainError("信息形成日期不能晚于发布日期。", field_errors={"formed_on": "不能晚于今天。"})
-    item = DisclosureItem(node=node, category=category, title=title, body=body, formed_on=formed_on,
-                          publisher=actor if getattr(actor, "pk", None) else None,
-                          publisher_name=publisher_name or (node.name if node.is_district else _tenant(node).name),
-                          published_at=now, published_on=today)
-    _apply_timeliness(item)
-    item.search_text = search_text(title, body, category.name)
+    item = DisclosureItem(node=node, status=DisclosureItem.Status.DRAFT,
+                          publisher_name=publisher_name or (node.name if node.is_district else _tenant(node).name))
+    _item_fields(item, category_code=category_code, title=title, body=body, formed_on=formed_on)
     item.save()
-    audit.record(actor=actor, action="publish", obj=item, is_public=True, action_label="主动公开",
-                 changes={"category": category.name, "formed_on": formed_on, "due_date": item.due_date, "timely": item.is_timely})
-    _store(attachments, owner=item, node=node, actor=actor, purpose="attachment", is_public=True)
-    return item
+    _store(attachments, owner=item, node=node, actor=actor, purpose="attachment")
+    return wf.ITEM.run(item, actor=actor, name="publish_with_record", handler=_publish_handler(late_reason))
 
 
 @transaction.atomic
@@ -145,9 +214,10 @@ def disclosure_withdraw(*, actor, item_id: int, reason: str, version: Any = None
 def disclosure_attach(*, actor, item_id, uploads):
     item = _get(DisclosureItem, item_id)
     _require(actor, "governance.disclosure", item.node)
-    if item.status != DisclosureItem.Status.PUBLISHED:
+    if item.status == DisclosureItem.Status.WITHDRAWN:
         raise DomainError("已撤回的信息不能再添加附件。")
-    return _store(uploads, owner=item, node=item.node, actor=actor, purpose="attachment", is_public=True)
+    return _store(uploads, owner=item, node=item.node, actor=actor, purpose="attachment",
+                  is_public=item.status == DisclosureItem.Status.PUBLISHED)
 
 
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
@@ -199,7 +269,7 @@ def _set_due(req):
 
 @transaction.atomic
 def request_submit(*, node, applicant_name="", phone="", content="", applicant_type="person", email="", address="", purpose="",
-                   actor=None, channel="online", received_on=None):
+                   actor=None, channel="online", received_on=None, organisation_kind=""):
     """Register a request for disclosure (from the public site, or by staff for a walk-in/letter)."""
     if node is None or not node.is_tenant or not node.is_active:
         raise DomainError("请选择受理申请的街道。", field_errors={"node": "请选择街道。"})
@@ -208,6 +278,10 @@ def request_submit(*, node, applicant_name="", phone="", content="", applicant_t
     errors = {}
     if applicant_type not in DisclosureRequest.ApplicantType.values:
         errors["applicant_type"] = "请选择申请人类型。"
+    organisation_kind = organisation_kind if isinstance(organisation_kind, str) else None
+    if organisation_kind is None or (organisation_kind and (
+            organisation_kind not in DisclosureRequest.OrganisationKind.values or applicant_type != "organisation")):
+        errors["organisation_kind"] = "组织类别有误（仅法人或其他组织填写）。"
     try:
         applicant_name = clean_text(applicant_name, field="applicant_name", label="申请人姓名或名称", max_length=100)
     except DomainError as exc:
@@ -236,7 +310,7 @@ def request_submit(*, node, applicant_name="", phone="", content="", applicant_t
     received_on = clean_date(received_on, field="received_on", label="收到日期", required=False,
                              not_future=True) or clock.today()
     req = DisclosureRequest(node=node, tracking_code=_tracking_code(), applicant_type=applicant_type,
-                            applicant_name=applicant_name, phone=phone, email=(email or "").strip(),
+                            organisation_kind=organisation_kind, applicant_name=applicant_name, phone=phone, email=(email or "").strip(),
                             address=(address or "").strip(), content=content, purpose=(purpose or "").strip(),
                             channel=channel, received_on=received_on, clock_start=received_on, created_at=clock.now())
     _set_due(req)
@@ -261,7 +335,8 @@ def _correction_received(req: DisclosureRequest, corrected_on: datetime.date, te
 def request_transition(*, actor, request_id: int, name: str, version: Any = None, reason: str = "",
                        corrected_on=None, correction_text: str = "", reply_type: str = "", reply_text: str = "",
                        reply_reason: str = "", referred_body: str = "", consultation_party: str = "",
-                       consultation_opinion: str = "", ended_on=None, attachments=()) -> DisclosureRequest:
+                       consultation_opinion: str = "", ended_on=None, table_reason: str = "",
+                       attachments=()) -> DisclosureRequest:
     def handle(req, *, reason, **_):
         today = clock.today()
         if name == "request_correction":
@@ -298,7 +373,7 @@ def request_transition(*, actor, request_id: int, name: str, version: Any = None
             req.extension_approved_by = actor
         elif name == "answer":
             _answer(req, reply_type=reply_type, reply_text=reply_text, reply_reason=reply_reason,
-                    referred_body=referred_body, today=today)
+                    referred_body=referred_body, today=today, table_reason=table_reason)
         _set_due(req)
 
     req = wf.REQUEST.run(_get(DisclosureRequest, request_id), actor=actor, name=name, version=_version(version),
@@ -308,8 +383,22 @@ def request_transition(*, actor, request_id: int, name: str, version: Any = None
     return req
 
 
+def _table_reason(reply_type: str, value) -> str:
+    """The annual report's outcome row of a reply: the one chosen (it must fit the reply form), else the only one
+    that fits, else blank (recorded later; an unrecorded row stops the annual report from being finalised)."""
+    allowed = annual.ALLOWED_REASONS.get(reply_type, [])
+    value = value if isinstance(value, str) else ""
+    if value:
+        if value not in allowed:
+            labels = "、".join(DisclosureRequest.TableReason(r).label for r in allowed) or "（无）"
+            raise DomainError(f"年报统计口径与答复类型不符：该答复类型可选 {labels}。",
+                              field_errors={"table_reason": "与答复类型不符。"})
+        return value
+    return allowed[0] if len(allowed) == 1 else ""
+
+
 def _answer(req: DisclosureRequest, *, reply_type: str, reply_text: str, reply_reason: str, referred_body: str,
-            today: datetime.date) -> None:
+            today: datetime.date, table_reason: str = "") -> None:
     if reply_type not in DisclosureRequest.Reply.values:
         raise DomainError("请选择法定答复类型。", field_errors={"reply_type": "请选择答复类型。"})
     reply_text = clean_text(reply_text, field="reply_text", label="答复内容", max_length=10000)
@@ -325,6 +414,7 @@ def _answer(req: DisclosureRequest, *, reply_type: str, reply_text: str, reply_r
                                    required=False)
     req.reply_type, req.reply_text, req.reply_reason = reply_type, reply_text, reply_reason
     req.referred_body = referred_body
+    req.table_reason = _table_reason(reply_type, table_reason)
     req.answered_on = today
     _number_reply(req, today)
 
@@ -515,7 +605,7 @@ def _valid_years(value) -> int:
 
 def document_transition(*, actor, document_id: int, name: str, version: Any = None, reason: str = "",
                         comment_days=None, opinion: str = "", agenda_item=None, number_seq=None, valid_years=None,
-                        filed_on=None, filing_body: str = "", filing_receipt: str = "",
+                        filed_on=None, filing_body: str = "", filing_receipt: str = "", late_reason: str = "",
                         attachments=()) -> NormativeDocument:
     def handle(doc, *, reason, **_):
         today = clock.today()
@@ -539,7 +629,7 @@ def document_transition(*, actor, document_id: int, name: str, version: Any = No
         elif name == "publish":
             item = disclosure_publish(actor=actor, node=doc.node, category_code="normative",
                                       title=f"{doc.title}（{doc.doc_number}）", body=doc.body,
-                                      formed_on=doc.registered_on)
+                                      formed_on=doc.registered_on, late_reason=late_reason)
             doc.disclosure_item, doc.published_on = item, today
         elif name == "file":
             doc.filed_on = clean_date(filed_on, field="filed_on", label="报备日期", required=False) or today
@@ -707,7 +797,8 @@ AUTO_STEPS = {"decide": "collective", "publish": "publication", "implement": "im
 
 @transaction.atomic
 def decision_transition(*, actor, decision_id: int, name: str, version: Any = None, reason: str = "",
-                        agenda_item=None, decision_text: str = "", evidence: str = "") -> MajorDecision:
+                        agenda_item=None, decision_text: str = "", evidence: str = "",
+                        late_reason: str = "") -> MajorDecision:
     def handle(decision, **_):
         today = clock.today()
         done_on = today
@@ -721,7 +812,7 @@ def decision_transition(*, actor, decision_id: int, name: str, version: Any = No
         elif name == "publish":
             item = disclosure_publish(actor=actor, node=decision.node, category_code="major_decisions",
                                       title=f"关于{decision.title}的决策公告", body=decision.decision_text or decision.title,
-                                      formed_on=decision.decided_on or today)
+                                      formed_on=decision.decided_on or today, late_reason=late_reason)
             step_evidence = f"{today:%Y年%m月%d日}在政务公开网站公布决策（信息编号{item.pk}）。"
         elif name == "implement":
             step_evidence = f"{today:%Y年%m月%d日}起组织实施。"
@@ -820,6 +911,195 @@ def meeting_record_minutes(*, actor, meeting_id: int, minutes: str, version: Any
 
     return wf.MEETING.run(_get(Meeting, meeting_id), actor=actor, name="record_minutes", version=_version(version),
                           handler=handle)
+
+
+# ---- 年报统计信息：申请人类别、办理结果口径、信息处理费、行政复议和行政诉讼 ---------------------------------------
+
+@transaction.atomic
+def request_record_statistics(*, actor, request_id: int, version: Any = None, organisation_kind=None,
+                              table_reason=None, fee_amount=None) -> DisclosureRequest:
+    """Record what the annual report's tables need and a reply does not say: the organisation's kind, the outcome
+    row (the sub-reason of a refusal), the information processing fee (第四十二条). ``None`` leaves a field as is."""
+    req = workflow_lock(DisclosureRequest, _get(DisclosureRequest, request_id).pk, _version(version))
+    _require(actor, "governance.requests", req.node)
+    fields = ["organisation_kind", "table_reason", "fee_amount"]
+    before = audit.snapshot(req, fields)
+    if organisation_kind is not None:
+        if not isinstance(organisation_kind, str) or (organisation_kind and organisation_kind not in
+                                                     DisclosureRequest.OrganisationKind.values):
+            raise DomainError("请选择法人或其他组织的类别。", field_errors={"organisation_kind": "类别有误。"})
+        if organisation_kind and req.applicant_type != DisclosureRequest.ApplicantType.ORGANISATION:
+            raise DomainError("申请人为自然人，不登记组织类别。", field_errors={"organisation_kind": "自然人不适用。"})
+        req.organisation_kind = organisation_kind
+    if table_reason not in (None, ""):
+        if req.status != DisclosureRequest.Status.ANSWERED:
+            raise DomainError("答复后才能登记办理结果的统计口径。", field_errors={"table_reason": "尚未答复。"})
+        req.table_reason = _table_reason(req.reply_type, table_reason)
+    if fee_amount not in (None, ""):
+        req.fee_amount = clean_decimal(fee_amount, field="fee_amount", label="信息处理费（元）",
+                                       max_value=decimal.Decimal(1000000))
+    req.version += 1
+    req.save()
+    audit.record(actor=actor, action="update", obj=req, action_label="登记年报统计信息",
+                 changes=audit.diff(before, audit.snapshot(req, fields)), is_public=False)
+    return req
+
+
+def _remedy_result(remedy: DisclosureRemedy, *, result, decided_on) -> None:
+    if result not in DisclosureRemedy.Result.values:
+        raise DomainError("请选择结果。", field_errors={"result": "请选择。"})
+    remedy.result = result
+    if result == DisclosureRemedy.Result.PENDING:
+        remedy.decided_on = None
+        return
+    day = clean_date(decided_on, field="decided_on", label="审结日期", not_future=True)
+    if day < remedy.filed_on:
+        raise DomainError("审结日期不能早于申请复议/起诉日期。", field_errors={"decided_on": "日期有误。"})
+    remedy.decided_on = day
+
+
+@transaction.atomic
+def remedy_create(*, actor, request_id: int, kind: str, filed_on, body: str = "", result: str = "pending",
+                  decided_on=None, note: str = "") -> DisclosureRemedy:
+    """Record a reconsideration or lawsuit over a reply (table 四 of the annual report)."""
+    req = workflow_lock(DisclosureRequest, _get(DisclosureRequest, request_id).pk)
+    _require(actor, "governance.requests", req.node)
+    if kind not in DisclosureRemedy.Kind.values:
+        raise DomainError("请选择行政复议或行政诉讼的类型。", field_errors={"kind": "请选择。"})
+    if req.status != DisclosureRequest.Status.ANSWERED:
+        raise DomainError("申请尚未答复，不能登记行政复议或行政诉讼。")
+    if req.remedies.filter(kind=kind).exists():
+        raise DomainError(f"该申请已登记过“{DisclosureRemedy.Kind(kind).label}”，请修改原记录的结果。",
+                          field_errors={"kind": "已登记。"})
+    filed_on = clean_date(filed_on, field="filed_on", label="申请复议/起诉日期", not_future=True)
+    if filed_on < req.answered_on:
+        raise DomainError("申请复议/起诉日期不能早于答复日期。", field_errors={"filed_on": "日期有误。"})
+    remedy = DisclosureRemedy(request=req, kind=kind, filed_on=filed_on,
+                              body=clean_text(body, field="body", label="复议机关/人民法院", max_length=100,
+                                              required=False),
+                              note=clean_text(note, field="note", label="说明", max_length=2000, required=False))
+    _remedy_result(remedy, result=result, decided_on=decided_on)
+    remedy.save()
+    audit.record(actor=actor, action="create", obj=req, action_label=f"登记{remedy.get_kind_display()}",
+                 changes={"filed_on": filed_on, "result": remedy.result}, is_public=False)
+    return remedy
+
+
+@transaction.atomic
+def remedy_update(*, actor, remedy_id: int, version: Any = None, result: str, decided_on=None,
+                  note=None) -> DisclosureRemedy:
+    remedy = workflow_lock(DisclosureRemedy, _get(DisclosureRemedy, remedy_id).pk, _version(version))
+    _require(actor, "governance.requests", remedy.request.node)
+    before = audit.snapshot(remedy, ["result", "decided_on", "note"])
+    _remedy_result(remedy, result=result, decided_on=decided_on)
+    if note is not None:
+        remedy.note = clean_text(note, field="note", label="说明", max_length=2000, required=False)
+    remedy.version += 1
+    remedy.save()
+    audit.record(actor=actor, action="update", obj=remedy.request, action_label=f"{remedy.get_kind_display()}结果",
+                 changes=audit.diff(before, audit.snapshot(remedy, ["result", "decided_on", "note"])), is_public=False)
+    return remedy
+
+
+# ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
+
+RULE_ANNUAL_REPORT = "governance.disclosure_annual_report"
+
+
+def annual_report_deadline(report: DisclosureReport) -> workdays.Deadline:
+    """第四十九条: published by 31 January of the next year (the rule row says how, with its basis)."""
+    return workdays.compute_deadline(RULE_ANNUAL_REPORT, datetime.date(report.year + 1, 1, 1))
+
+
+def _previous_tables(report: DisclosureReport) -> dict | None:
+    prev = DisclosureReport.objects.filter(node=report.node, year=report.year - 1, tables__isnull=False,
+                                           status__in=(DisclosureReport.Status.FINAL,
+                                                       DisclosureReport.Status.PUBLISHED)).first()
+    return prev.tables if prev else None
+
+
+def annual_report_tables(report: DisclosureReport) -> dict:
+    """The frozen tables of a final report, else the tables from the records now (computed once per object)."""
+    if report.tables:
+        return report.tables
+    if getattr(report, "_live_tables", None) is None:
+        report._live_tables = annual.compute(report.node, report.year)
+    return report._live_tables
+
+
+def annual_report_problems(report: DisclosureReport) -> list[str]:
+    return annual.identity_problems(annual_report_tables(report), _previous_tables(report))
+
+
+def _report_texts(report: DisclosureReport, *, overview, problems, other_matters) -> None:
+    report.overview = clean_text(overview, field="overview", label="总体情况", max_length=20000, required=False)
+    report.problems = clean_text(problems, field="problems", label="存在的主要问题及改进情况", max_length=20000,
+                                 required=False)
+    report.other_matters = clean_text(other_matters, field="other_matters", label="其他需要报告的事项",
+                                      max_length=20000, required=False)
+
+
+@transaction.atomic
+def annual_report_create(*, actor, node, year, overview: str = "", problems: str = "",
+                         other_matters: str = "") -> DisclosureReport:
+    _require(actor, "governance.disclosure", node)
+    node = _tenant(node)
+    year = clean_int(year, field="year", label="年度", min_value=2008, max_value=clock.today().year)
+    if DisclosureReport.objects.filter(node=node, year=year).exists():
+        raise DomainError(f"{node.name}{year}年度报告已存在。", field_errors={"year": "已存在。"})
+    report = DisclosureReport(node=node, year=year, created_at=clock.now())
+    _report_texts(report, overview=overview, problems=problems, other_matters=other_matters)
+    report.save()
+    audit.record(actor=actor, action="create", obj=report, action_label="起草政府信息公开工作年度报告",
+                 changes={"year": year}, is_public=False)
+    return report
+
+
+@transaction.atomic
+def annual_report_update(*, actor, report_id: int, version: Any = None, overview: str = "", problems: str = "",
+                         other_matters: str = "") -> DisclosureReport:
+    report = workflow_lock(DisclosureReport, _get(DisclosureReport, report_id).pk, _version(version))
+    _require(actor, "governance.disclosure", report.node)
+    if report.status != DisclosureReport.Status.DRAFT:
+        raise DomainError("只有起草中的报告可以修改；审核中的请先退回修改，已定稿的请先撤销定稿。")
+    fields = ["overview", "problems", "other_matters"]
+    before = audit.snapshot(report, fields)
+    _report_texts(report, overview=overview, problems=problems, other_matters=other_matters)
+    report.version += 1
+    report.save()
+    audit.record(actor=actor, action="update", obj=report, changes=audit.diff(before, audit.snapshot(report, fields)),
+                 is_public=False)
+    return report
+
+
+def annual_report_transition(*, actor, report_id: int, name: str, version: Any = None, reason: str = "",
+                             late_reason: str = "") -> DisclosureReport:
+    def handle(report, *, reason, **_):
+        if name == "finalise":
+            tables = annual.compute(report.node, report.year)
+            problems = annual.identity_problems(tables, _previous_tables(report))
+            if problems:  # the records changed since the page was drawn
+                raise DomainError("不能定稿：" + "".join(problems))
+            report.tables, report.sha256 = tables, annual.digest(report, tables)
+            report.finalised_at, report.finalised_by = clock.now(), actor
+            return {"sha256": report.sha256}
+        if name == "reopen":
+            report.tables, report.sha256, report.finalised_at, report.finalised_by = None, "", None, None
+        if name == "publish":
+            from .documents import annual_report_docx
+
+            title = str(report)
+            item = disclosure_publish(actor=actor, node=report.node, category_code="disclosure_report", title=title,
+                                      body=annual.plain_text(report, report.tables),
+                                      formed_on=timezone.localdate(report.finalised_at), late_reason=late_reason,
+                                      attachments=((f"{title}.docx", annual_report_docx(report)),))
+            report.disclosure_item, report.published_on = item, clock.today()
+            return {"disclosure_item": item.pk}
+        return None
+
+    with transaction.atomic():
+        return wf.ANNUAL_REPORT.run(_get(DisclosureReport, report_id), actor=actor, name=name,
+                                    version=_version(version), reason=reason, handler=handle)
 
 
 # ---- 日历变化后重新计算 -----------------------------------------------------------------------------------------

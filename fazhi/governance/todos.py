@@ -1,40 +1,39 @@
-"""Workbench to-dos: requests due soon or overdue, extensions to approve, comments to moderate, documents to review."""
+"""Workbench to-dos: drafts to confirm, requests due soon or overdue, extensions to approve, comments to moderate,
+documents to review. One row each: (permission, list selector, its filters, label, list URL name, level, detail)."""
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from fazhi.core import policy
 from fazhi.core.todos import Todo
 
 from . import selectors
 
+ROWS = [
+    ("governance.disclosure", selectors.item_list, {"status": "draft"}, "主动公开信息待确认发布", "governance:items",
+     "warning", "预览核对后确认发布；自形成之日起20个工作日内公开（《政府信息公开条例》第二十六条）"),
+    ("governance.requests", selectors.request_list, {"due": "overdue"}, "依申请公开已超期未答复", "governance:requests",
+     "danger", "《政府信息公开条例》第三十三条"),
+    ("governance.requests", selectors.request_list, {"due": "soon"}, "依申请公开即将到期", "governance:requests",
+     "warning", ""),
+    ("governance.requests", selectors.request_list, {"status": "correcting"}, "依申请公开等待申请人补正",
+     "governance:requests", "info", ""),
+    ("governance.approve_extension", selectors.request_list, {"status": "extension_pending"}, "依申请公开延期待批准",
+     "governance:requests", "warning", ""),
+    ("governance.moderate", selectors.comment_list, {"status": "pending"}, "公众意见待审核", "governance:comments",
+     "warning", ""),
+    ("governance.documents", selectors.document_list, {"due": "review"}, "规范性文件到期评估清理", "governance:documents",
+     "warning", "有效期届满前应评估，决定继续施行、修改或废止"),
+    ("governance.legal_review", selectors.document_list, {"status": "in_review"}, "规范性文件待合法性审核",
+     "governance:documents", "warning", ""),
+]
+
 
 def todos(user):
     out = []
-    if policy.has_perm(user, "governance.requests"):
-        overdue = selectors.request_list(user=user, filters={"due": "overdue"}).count()
-        if overdue:
-            out.append(Todo("依申请公开已超期未答复", reverse("governance:requests") + "?due=overdue", overdue, "danger",
-                            detail="《政府信息公开条例》第三十三条"))
-        soon = selectors.request_list(user=user, filters={"due": "soon"}).count()
-        if soon:
-            out.append(Todo("依申请公开即将到期", reverse("governance:requests") + "?due=soon", soon, "warning"))
-        correcting = selectors.request_list(user=user, filters={"status": "correcting"}).count()
-        if correcting:
-            out.append(Todo("依申请公开等待申请人补正", reverse("governance:requests") + "?status=correcting", correcting, "info"))
-    if policy.has_perm(user, "governance.approve_extension"):
-        pending = selectors.request_list(user=user, filters={"status": "extension_pending"}).count()
-        if pending:
-            out.append(Todo("依申请公开延期待批准", reverse("governance:requests") + "?status=extension_pending", pending, "warning"))
-    if policy.has_perm(user, "governance.moderate"):
-        pending = selectors.comment_list(user=user, filters={"status": "pending"}).count()
-        if pending:
-            out.append(Todo("公众意见待审核", reverse("governance:comments") + "?status=pending", pending, "warning"))
-    if policy.has_perm(user, "governance.documents"):
-        review = selectors.document_list(user=user, filters={"due": "review"}).count()
-        if review:
-            out.append(Todo("规范性文件到期评估清理", reverse("governance:documents") + "?due=review", review, "warning",
-                            detail="有效期届满前应评估，决定继续施行、修改或废止"))
-    if policy.has_perm(user, "governance.legal_review"):
-        n = selectors.document_list(user=user, filters={"status": "in_review"}).count()
+    for perm, selector, filters, label, url_name, level, detail in ROWS:
+        if not policy.has_perm(user, perm):
+            continue
+        n = selector(user=user, filters=dict(filters)).count()
         if n:
-            out.append(Todo("规范性文件待合法性审核", reverse("governance:documents") + "?status=in_review", n, "warning"))
+            out.append(Todo(label, reverse(url_name) + "?" + urlencode(filters), n, level, detail=detail))
     return out

@@ -3,17 +3,17 @@
 Every page declares its permission per method and its model's policy; lookups answer 404 outside scope and 403 for
 a visible row the user may not act on (fazhi.core.pages). No rule lives here.
 """
+from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from fazhi.core import audit, clock, files, policy, ui
-from fazhi.core.errors import DomainError
+from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
-from . import documents, forms, selectors, services
+from . import annual, documents, forms, policies, selectors, services
 from . import workflow as wf
-from .models import DisclosureRequest, NormativeDocument
-from .policies import comment_policy, decision_policy, document_policy, item_policy, meeting_policy, request_policy
+from .models import DisclosureItem, DisclosureRequest, NormativeDocument
 
 VIEW = "governance.view"
 ATTACH_ACTIONS = ("answer", "file", "approve_review", "return_review")
@@ -100,25 +100,89 @@ class Items(ListPage):
 
 
 class ItemCreate(CreatePage):
+    """Saving an item makes a draft; the preview shows what the public will see, and only confirming publishes."""
+
     perm = "governance.disclosure"
     form_class = forms.ItemForm
-    title = "发布主动公开信息"
-    back_url, detail_url, multipart = "governance:items", "governance:item_detail", True
-    success_message = "已发布。"
+    title = "新增主动公开信息"
+    back_url, detail_url, multipart = "governance:items", "governance:item_preview", True
+    success_message = "已保存为待发布信息，尚未公开：请核对预览后确认发布。"
 
     def get_form_kwargs(self):
         return {"categories": selectors.categories()}
 
     def perform(self, form):
         d = form.cleaned_data
-        return services.disclosure_publish(actor=self.request.user, node=self.node(), category_code=d["category"],
-                                           title=d["title"], body=d["body"], formed_on=d["formed_on"],
-                                           attachments=[d["attachment"]] if d.get("attachment") else ())
+        return services.disclosure_save(actor=self.request.user, node=self.node(), category_code=d["category"],
+                                        title=d["title"], body=d["body"], formed_on=d["formed_on"],
+                                        attachments=[d["attachment"]] if d.get("attachment") else ())
+
+
+class ItemEdit(FormPage):
+    perms = {"GET": "governance.disclosure", "POST": "governance.disclosure"}
+    access = policies.item_policy
+    template_name = "governance/form.html"
+    form_class = forms.ItemEditForm
+    title = "修改待发布信息"
+    success_message = "已保存修改，请再次核对预览。"
+
+    def get_form_kwargs(self):
+        self.item = self.get_object(self.kwargs["pk"], "disclosure")
+        i = self.item
+        return {"categories": selectors.categories(), "initial": {
+            "category": i.category.code, "title": i.title, "body": i.body, "formed_on": i.formed_on,
+            "version": i.version}}
+
+    def extra_context(self):
+        return {"back": reverse("governance:item_detail", args=[self.item.pk])}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return services.disclosure_update(actor=self.request.user, item_id=self.item.pk, version=d.get("version"),
+                                          category_code=d["category"], title=d["title"], body=d["body"],
+                                          formed_on=d["formed_on"])
+
+    def success_url(self, result):
+        return reverse("governance:item_preview", args=[result.pk])
+
+
+class ItemPreview(Page):
+    """GET: the item exactly as the public page will show it (personal numbers scrubbed); POST: 确认发布."""
+
+    perms = {"GET": VIEW, "POST": "governance.disclosure"}
+    access = policies.item_policy
+    template_name = "governance/public/item.html"
+
+    def get(self, request, pk):
+        item = self.get_object(pk)
+        return self.show(item, forms.ConfirmForm(initial={"version": item.version}))
+
+    def post(self, request, pk):
+        item = self.get_object(pk, "disclosure")
+        form = forms.ConfirmForm(request.POST)
+        form.is_valid()
+        try:
+            services.disclosure_confirm(actor=request.user, item_id=item.pk, version=form.cleaned_data.get("version"),
+                                        late_reason=form.cleaned_data.get("late_reason", ""))
+        except (NotFound, NotAllowed):
+            raise
+        except DomainError as exc:
+            ui.apply_error(form, exc)
+            return self.show(item, form, status=400)
+        messages.success(request, "已发布，公众现在可以在政务公开网站看到该信息。")
+        return HttpResponseRedirect(reverse("governance:item_detail", args=[item.pk]))
+
+    def show(self, item, form, status=200):
+        if item.status != DisclosureItem.Status.DRAFT:
+            return HttpResponseRedirect(reverse("governance:item_detail", args=[item.pk]))
+        preview = {"form": form, "due": item.due_date, "late": services.would_be_late(item),
+                   "can_confirm": not wf.ITEM.why_not(item, self.request.user, "publish")}
+        return self.render({**selectors.public_view(item, preview=True), "preview": preview}, status=status)
 
 
 class ItemDetail(Page):
     perms = {"GET": VIEW}
-    access = item_policy
+    access = policies.item_policy
     template_name = "governance/item_detail.html"
 
     def get(self, request, pk):
@@ -128,12 +192,13 @@ class ItemDetail(Page):
             "item": item, "deadline": deadline, "deadline_status": deadline.status(done_on=item.published_on),
             "files": files.files_of(item), "timeline": audit.timeline(item),
             "can_withdraw": not wf.ITEM.why_not(item, request.user, "withdraw"),
+            "can_publish": not wf.ITEM.why_not(item, request.user, "publish"),
             "withdraw_form": forms.ReasonForm(initial={"version": item.version})})
 
 
 class ItemAttach(ActionPage):
     perms = {"POST": "governance.disclosure"}
-    access = item_policy
+    access = policies.item_policy
     success_message = "已添加附件。"
 
     def perform(self):
@@ -149,7 +214,7 @@ class ItemAttach(ActionPage):
 
 class ItemWithdraw(ActionPage):
     perms = {"POST": "governance.disclosure"}
-    access = item_policy
+    access = policies.item_policy
     success_message = "已撤回；原链接将显示撤回说明。"
 
     def perform(self):
@@ -197,7 +262,8 @@ class RequestCreate(CreatePage):
     def perform(self, form):
         d = form.cleaned_data
         return services.request_submit(actor=self.request.user, node=self.node(), channel="counter",
-                                       applicant_type=d["applicant_type"], applicant_name=d["applicant_name"],
+                                       applicant_type=d["applicant_type"], organisation_kind=d["organisation_kind"],
+                                       applicant_name=d["applicant_name"],
                                        phone=d["phone"], email=d["email"], address=d["address"], content=d["content"],
                                        purpose=d["purpose"])
 
@@ -207,7 +273,7 @@ class RequestCreate(CreatePage):
 
 class RequestDetail(Page):
     perms = {"GET": VIEW}
-    access = request_policy
+    access = policies.request_policy
     template_name = "governance/request_detail.html"
 
     def get(self, request, pk):
@@ -216,18 +282,75 @@ class RequestDetail(Page):
         return self.render({
             "req": req, "deadline": deadline, "deadline_status": deadline.status(done_on=req.answered_on),
             "actions": _actions(wf.REQUEST, req, request.user), "attach_actions": ATTACH_ACTIONS,
-            "files": files.files_of(req), "timeline": audit.timeline(req)})
+            "files": files.files_of(req), "timeline": audit.timeline(req),
+            "can_record": policy.has_perm(request.user, "governance.requests", req.node),
+            "statistics_form": forms.StatisticsForm(initial={
+                "version": req.version, "organisation_kind": req.organisation_kind, "table_reason": req.table_reason,
+                "fee_amount": req.fee_amount}),
+            "remedies": [(r, forms.RemedyUpdateForm(prefix=f"r{r.pk}", initial={
+                "version": r.version, "result": r.result, "decided_on": r.decided_on, "note": r.note}))
+                for r in selectors.remedies_of(req)],
+            "remedy_form": forms.RemedyForm()})
 
 
 class RequestAct(TransitionAct):
-    access = request_policy
+    access = policies.request_policy
     workflow, service = wf.REQUEST, services.request_transition
     id_kw, detail_url = "request_id", "governance:request_detail"
 
 
+class RequestRecord(ActionPage):
+    """Record what the annual report needs on a request (its statistics, a reconsideration or lawsuit)."""
+
+    perms = {"POST": "governance.requests"}
+    access = policies.request_policy
+
+    def perform(self):
+        req = self.get_object(self.kwargs["pk"], "requests")
+        return self.act(req, self.request.POST)
+
+    def redirect_url(self):
+        return reverse("governance:request_detail", args=[self.kwargs["pk"]])
+
+
+class RequestStatistics(RequestRecord):
+    success_message = "已登记年报统计信息。"
+
+    def act(self, req, data):
+        form = forms.StatisticsForm(data)
+        form.is_valid()
+        d = form.cleaned_data
+        services.request_record_statistics(actor=self.request.user, request_id=req.pk, version=d.get("version"),
+                                           organisation_kind=d.get("organisation_kind", data.get("organisation_kind")),
+                                           table_reason=d.get("table_reason", data.get("table_reason")),
+                                           fee_amount=d.get("fee_amount", data.get("fee_amount")))
+
+
+class RequestRemedyAdd(RequestRecord):
+    success_message = "已登记。"
+
+    def act(self, req, data):
+        d = data.dict()
+        services.remedy_create(actor=self.request.user, request_id=req.pk, kind=d.get("kind", ""),
+                               filed_on=d.get("filed_on"), body=d.get("body", ""), result=d.get("result", "pending"),
+                               decided_on=d.get("decided_on"), note=d.get("note", ""))
+
+
+class RequestRemedyUpdate(RequestRecord):
+    success_message = "已更新结果。"
+    census_kwargs = {"remedy_id": 1}
+
+    def act(self, req, data):
+        remedy = selectors.remedy_of(req, self.kwargs["remedy_id"])
+        p = f"r{remedy.pk}-"
+        services.remedy_update(actor=self.request.user, remedy_id=remedy.pk, version=data.get(p + "version") or None,
+                               result=data.get(p + "result", ""), decided_on=data.get(p + "decided_on"),
+                               note=data.get(p + "note"))
+
+
 class RequestLetter(Page):
     perms = {"GET": VIEW}
-    access = request_policy
+    access = policies.request_policy
 
     def get(self, request, pk):
         req = self.get_object(pk)
@@ -235,6 +358,94 @@ class RequestLetter(Page):
             ui.flash_error(request, DomainError("尚未答复，不能生成答复书。"))
             return HttpResponseRedirect(reverse("governance:request_detail", args=[req.pk]))
         return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
+
+
+# ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
+
+class AnnualReports(ListPage):
+    perms = {"GET": VIEW}
+    template_name = "governance/annual_reports.html"
+
+    def get_queryset(self):
+        return selectors.annual_report_list(user=self.request.user, filters=self.request.GET.dict())
+
+    def extra_context(self):
+        return {"can_create": policy.has_perm(self.request.user, "governance.disclosure")}
+
+
+class AnnualReportCreate(CreatePage):
+    perm = "governance.disclosure"
+    form_class = forms.AnnualReportForm
+    title = "起草政府信息公开工作年度报告"
+    back_url, detail_url = "governance:annual_reports", "governance:annual_report_detail"
+    success_message = "已起草；表格由台账记录生成，请核对每一格的记录。"
+
+    def get_form(self):
+        form = super().get_form()
+        form.initial.setdefault("year", clock.today().year - 1)
+        return form
+
+    def perform(self, form):
+        return services.annual_report_create(actor=self.request.user, node=self.node(), **form.cleaned_data)
+
+
+class AnnualReportDetail(Page):
+    perms = {"GET": VIEW}
+    access = policies.report_policy
+    template_name = "governance/annual_report_detail.html"
+
+    def get(self, request, pk):
+        report = self.get_object(pk)
+        deadline = services.annual_report_deadline(report)
+        open_ = report.status in ("draft", "review")
+        return self.render({
+            "report": report, "sections": annual.sections(report, services.annual_report_tables(report)),
+            "problems": services.annual_report_problems(report) if open_ else [],
+            "warnings": annual.warnings(report.node, report.year) if open_ else [],
+            "deadline": deadline, "deadline_status": deadline.status(done_on=report.published_on),
+            "actions": _actions(wf.ANNUAL_REPORT, report, request.user),
+            "can_edit": report.status == "draft" and policy.has_perm(request.user, "governance.disclosure",
+                                                                     report.node),
+            "timeline": audit.timeline(report)})
+
+
+class AnnualReportEdit(FormPage):
+    perms = {"GET": "governance.disclosure", "POST": "governance.disclosure"}
+    access = policies.report_policy
+    template_name = "governance/form.html"
+    form_class = forms.AnnualReportEditForm
+    title = "修改年度报告文字部分"
+    success_message = "已保存。"
+
+    def get_form_kwargs(self):
+        self.report = r = self.get_object(self.kwargs["pk"], "disclosure")
+        return {"initial": {"version": r.version, "overview": r.overview, "problems": r.problems,
+                            "other_matters": r.other_matters}}
+
+    def extra_context(self):
+        return {"back": reverse("governance:annual_report_detail", args=[self.report.pk])}
+
+    def perform(self, form):
+        return services.annual_report_update(actor=self.request.user, report_id=self.report.pk, **form.cleaned_data)
+
+    def success_url(self, result):
+        return reverse("governance:annual_report_detail", args=[result.pk])
+
+
+class AnnualReportAct(TransitionAct):
+    access = policies.report_policy
+    workflow, service = wf.ANNUAL_REPORT, services.annual_report_transition
+    id_kw, detail_url = "report_id", "governance:annual_report_detail"
+    census_kwargs = {"name": "submit_review"}
+
+
+class AnnualReportDocx(Page):
+    perms = {"GET": VIEW}
+    access = policies.report_policy
+
+    def get(self, request, pk):
+        report = self.get_object(pk)
+        return ui.file_response(documents.annual_report_docx(report), f"{report}.docx", ui.DOCX)
 
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
@@ -273,7 +484,7 @@ def _doc_context(user, doc):
 
 class DocumentDetail(Page):
     perms = {"GET": VIEW}
-    access = document_policy
+    access = policies.document_policy
     template_name = "governance/document_detail.html"
 
     def get(self, request, pk):
@@ -281,13 +492,13 @@ class DocumentDetail(Page):
         return self.render({
             "doc": doc, "actions": _actions(wf.DOCUMENT, doc, request.user, _doc_context(request.user, doc)),
             "attach_actions": ATTACH_ACTIONS, "comments": doc.comments.all(),
-            "can_moderate": comment_policy.may_anywhere(request.user, "moderate") and
+            "can_moderate": policies.comment_policy.may_anywhere(request.user, "moderate") and
             policy.has_perm(request.user, "governance.moderate", doc.node),
             "moderate_form": forms.ModerateForm(), "files": files.files_of(doc), "timeline": audit.timeline(doc)})
 
 
 class DocumentAct(TransitionAct):
-    access = document_policy
+    access = policies.document_policy
     workflow, service = wf.DOCUMENT, services.document_transition
     id_kw, detail_url = "document_id", "governance:document_detail"
     census_kwargs = {"name": "publish"}
@@ -310,7 +521,7 @@ class Comments(ListPage):
 
 class CommentModerate(ActionPage):
     perms = {"POST": "governance.moderate"}
-    access = comment_policy
+    access = policies.comment_policy
     success_message = "已审核。"
 
     def perform(self):
@@ -359,7 +570,7 @@ def _agenda_context(user, decision):
 
 class DecisionDetail(Page):
     perms = {"GET": VIEW}
-    access = decision_policy
+    access = policies.decision_policy
     template_name = "governance/decision_detail.html"
 
     def get(self, request, pk):
@@ -382,7 +593,7 @@ class DecisionDetail(Page):
 
 
 class DecisionAct(TransitionAct):
-    access = decision_policy
+    access = policies.decision_policy
     workflow, service = wf.DECISION, services.decision_transition
     id_kw, detail_url = "decision_id", "governance:decision_detail"
     census_kwargs = {"name": "publish"}
@@ -395,7 +606,7 @@ class DecisionAction(ActionPage):
     """A button on a decision's page (comment period, a procedure step, a hearing)."""
 
     perms = {"POST": "governance.decisions"}
-    access = decision_policy
+    access = policies.decision_policy
 
     def perform(self):
         self.decision = self.get_object(self.kwargs["pk"], "decisions")
@@ -442,7 +653,7 @@ class DecisionHearing(DecisionAction):
 
 class DecisionBundle(Page):
     perms = {"GET": VIEW}
-    access = decision_policy
+    access = policies.decision_policy
 
     def get(self, request, pk):
         decision = self.get_object(pk)
@@ -479,7 +690,7 @@ class MeetingCreate(CreatePage):
 
 class MeetingDetail(Page):
     perms = {"GET": VIEW}
-    access = meeting_policy
+    access = policies.meeting_policy
     template_name = "governance/meeting_detail.html"
 
     def get(self, request, pk):
@@ -497,7 +708,7 @@ class MeetingDetail(Page):
 
 class MeetingAction(ActionPage):
     perms = {"POST": "governance.meetings"}
-    access = meeting_policy
+    access = policies.meeting_policy
 
     def perform(self):
         meeting = self.get_object(self.kwargs["pk"], "meetings")

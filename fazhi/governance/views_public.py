@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.html import strip_tags
 
-from fazhi.core import audit, clock, files, ratelimit, ui
+from fazhi.core import audit, clock, ratelimit, ui
 from fazhi.core.errors import DomainError
 from fazhi.core.masking import mask_name, mask_phone, scrub_text
 from fazhi.core.middleware import client_ip
@@ -40,10 +40,7 @@ class Item(PublicPage):
     template_name = "governance/public/item.html"
 
     def get(self, request, pk):
-        obj = selectors.public_item(pk)
-        published = obj.status == "published"
-        return self.render({"item": obj, "attachments": files.files_of(obj) if published else [],
-                            "body": scrub_text(obj.body) if published else ""})
+        return self.render(selectors.public_view(selectors.public_item(pk)))
 
 
 class Feed(PublicPage):
@@ -81,6 +78,7 @@ class Apply(PublicPage):
             node = next((n for n in self.nodes if str(n.pk) == d["node"]), None)
             try:
                 req = services.request_submit(node=node, applicant_type=d["applicant_type"],
+                                              organisation_kind=d["organisation_kind"],
                                               applicant_name=d["applicant_name"], phone=d["phone"], email=d["email"],
                                               address=d["address"], content=d["content"], purpose=d["purpose"])
             except DomainError as exc:
@@ -231,3 +229,15 @@ class Decision(CommentTarget):
         is_open = bool(obj.comment_start and obj.comment_start <= today <= obj.comment_end)
         return {"decision": obj, "is_open": is_open, "comments": selectors.approved_comments(obj),
                 "hearings": obj.hearings.all()}
+
+
+class AnnualReport(PublicPage):
+    """A published annual disclosure report, its frozen tables laid out (no records links: those are staff lists)."""
+
+    template_name = "governance/public/annual_report.html"
+
+    def get(self, request, pk):
+        from . import annual
+
+        report = selectors.public_annual_report(pk)
+        return self.render({"report": report, "sections": annual.sections(report, report.tables)})

@@ -1,9 +1,10 @@
 """The transition tables of the module — the one place that says what may happen, by whom, and when."""
-from fazhi.core import clock
+from fazhi.core import clock, policy
 from fazhi.core.workflow import Transition, Workflow
 
 from .models import DecisionStep as S
 from .models import DisclosureItem as I
+from .models import DisclosureReport as AR
 from .models import DisclosureRequest as R
 from .models import MajorDecision as D
 from .models import Meeting as M
@@ -32,10 +33,38 @@ class GovernanceWorkflow(Workflow):
 
 # ---- 主动公开 -----------------------------------------------------------------------------------------------------
 
-ITEM = Workflow([
+#: Who may publish an item together with a decision already on record (a normative document's or a decision's own
+#: "publish", the annual reports): the item is then not confirmed separately.
+WITH_RECORD = ("governance.disclosure", "governance.documents", "governance.decisions", "reports.publish")
+
+
+class ItemWorkflow(Workflow):
+    """The table of proactive disclosure. Publishing is a decision: an item is saved as a draft and published by
+    "publish" (确认发布, after the preview). "publish_with_record" is run by the service that publishes an item as
+    part of another recorded decision; any of ``WITH_RECORD`` may run it, and it is never offered as a button."""
+
+    def why_not(self, obj, user, name):
+        t = self.get(name)
+        if not isinstance(t.perm, tuple):
+            return super().why_not(obj, user, name)
+        if getattr(obj, self.state_field) not in t.sources:
+            return f"当前状态为“{self.state_label(getattr(obj, self.state_field))}”，不能执行“{t.label}”。"
+        if not any(policy.has_perm(user, perm, obj.node) for perm in t.perm):
+            return "您没有发布政府信息的权限。"
+        return None
+
+    def available(self, obj, user):
+        return [t for t in super().available(obj, user) if not isinstance(t.perm, tuple)]
+
+
+ITEM = ItemWorkflow([
+    Transition("publish", "确认发布", (I.Status.DRAFT,), I.Status.PUBLISHED, "governance.disclosure",
+               fields=("late_reason",)),
+    Transition("publish_with_record", "随决定公布", (I.Status.DRAFT,), I.Status.PUBLISHED, WITH_RECORD),
     Transition("withdraw", "撤回公开", (I.Status.PUBLISHED,), I.Status.WITHDRAWN, "governance.disclosure",
                requires_reason=True, style="danger", fields=("reason",)),
-], state_labels=dict(I.Status.choices), view_perm="governance.view", audit_fields=("status", "withdraw_reason"))
+], state_labels=dict(I.Status.choices), view_perm="governance.view",
+    audit_fields=("status", "published_on", "is_timely", "late_reason", "withdraw_reason"))
 
 # ---- 依申请公开 -------------------------------------------------------------------------------------------------
 
@@ -79,7 +108,7 @@ REQUEST = GovernanceWorkflow([
     Transition("reject_extension", "不批准延期", (R.Status.EXTENSION_PENDING,), R.Status.REGISTERED,
                "governance.approve_extension", requires_reason=True, style="secondary", fields=("reason",)),
     Transition("answer", "答复", (R.Status.REGISTERED,), R.Status.ANSWERED, "governance.requests",
-               fields=("reply_type", "reply_text", "reply_reason", "referred_body")),
+               fields=("reply_type", "table_reason", "reply_text", "reply_reason", "referred_body")),
 ], state_labels=dict(R.Status.choices),
     audit_fields=("status", "clock_start", "due_date", "extended", "reply_type"))
 
@@ -117,7 +146,8 @@ DOCUMENT = Workflow([
                fields=("agenda_item",)),
     Transition("register", "登记编号", (N.Status.DECIDED,), N.Status.REGISTERED, "governance.documents",
                fields=("number_seq", "valid_years")),
-    Transition("publish", "公布", (N.Status.REGISTERED,), N.Status.PUBLISHED, "governance.documents"),
+    Transition("publish", "公布", (N.Status.REGISTERED,), N.Status.PUBLISHED, "governance.documents",
+               fields=("late_reason",)),
     Transition("file", "报备", (N.Status.PUBLISHED,), N.Status.FILED, "governance.documents",
                fields=("filed_on", "filing_body", "filing_receipt")),
     Transition("renew", "评估后继续施行", (N.Status.PUBLISHED, N.Status.FILED), None, "governance.documents",
@@ -152,7 +182,8 @@ DECISION = Workflow([
     Transition("start", "启动决策程序", (D.Status.CATALOGUED,), D.Status.IN_PROCEDURE, "governance.decisions"),
     Transition("decide", "集体讨论决定", (D.Status.IN_PROCEDURE,), D.Status.DECIDED, "governance.decide",
                guard=_steps_complete, fields=("agenda_item", "decision_text")),
-    Transition("publish", "公布决策", (D.Status.DECIDED,), D.Status.PUBLISHED, "governance.decisions"),
+    Transition("publish", "公布决策", (D.Status.DECIDED,), D.Status.PUBLISHED, "governance.decisions",
+               fields=("late_reason",)),
     Transition("implement", "开始执行", (D.Status.PUBLISHED,), D.Status.IMPLEMENTING, "governance.decisions"),
     Transition("evaluate", "完成决策后评估", (D.Status.IMPLEMENTING,), D.Status.EVALUATED, "governance.decisions",
                fields=("evidence",)),
@@ -172,3 +203,26 @@ MEETING = Workflow([
     Transition("record_minutes", "录入会议纪要", (M.Status.PLANNED, M.Status.HELD), M.Status.HELD, "governance.meetings",
                fields=("minutes",), is_public=False),
 ], state_labels=dict(M.Status.choices), view_perm="governance.view", audit_fields=("status",))
+
+# ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
+
+def _reconciles(obj, user):
+    """Before finalising: the request table reconciles (new + carried over = handled + carried forward)."""
+    from .services import annual_report_problems
+
+    problems = annual_report_problems(obj)
+    return ("不能定稿：" + "".join(problems)) if problems else None
+
+
+ANNUAL_REPORT = Workflow([
+    Transition("submit_review", "提交审核", (AR.Status.DRAFT,), AR.Status.REVIEW, "governance.disclosure"),
+    Transition("return_draft", "退回修改", (AR.Status.REVIEW,), AR.Status.DRAFT, "governance.report_finalise",
+               requires_reason=True, style="secondary", fields=("reason",)),
+    Transition("finalise", "审核定稿", (AR.Status.REVIEW,), AR.Status.FINAL, "governance.report_finalise",
+               guard=_reconciles),
+    Transition("reopen", "撤销定稿", (AR.Status.FINAL,), AR.Status.DRAFT, "governance.report_finalise",
+               requires_reason=True, style="danger", fields=("reason",)),
+    Transition("publish", "向社会公开", (AR.Status.FINAL,), AR.Status.PUBLISHED, "governance.disclosure",
+               fields=("late_reason",)),
+], state_labels=dict(AR.Status.choices), view_perm="governance.view",
+    audit_fields=("status", "sha256", "published_on"))

@@ -3,6 +3,7 @@ import datetime
 
 from fazhi.governance.models import (
     DisclosureItem,
+    DisclosureReport,
     DisclosureRequest,
     MajorDecision,
     Meeting,
@@ -31,7 +32,17 @@ def _decision(tree, users):
         return services.decision_create(actor=users.office, node=tree.sub, year=2023, title="稷下老旧小区改造决策")
 
 
+def _annual_report(tree, users):
+    from fazhi.core import clock
+    from fazhi.governance import services
+
+    existing = DisclosureReport.objects.filter(node=tree.sub, year=2023).first()  # one report per 街道 and year
+    with clock.frozen(datetime.date(2024, 1, 5)):
+        return existing or services.annual_report_create(actor=users.disclosure, node=tree.sub, year=2023)
+
+
 MAKERS = {
+    DisclosureReport: _annual_report,
     DisclosureItem: lambda tree, users: f.item(users, tree, title="稷下街道普查公告"),
     DisclosureRequest: lambda tree, users: f.request(tree, content="申请公开稷下某地块征收补偿方案"),
     NormativeDocument: lambda tree, users: f.document_reviewed(users, tree),

@@ -7,10 +7,18 @@ from fazhi.governance import services
 DAY = datetime.date(2023, 3, 1)
 
 
-def item(users, tree, *, day=DAY, formed=None, category="work_news", title="稷下街道工作动态", body="正文内容"):
+def draft(users, tree, *, day=DAY, formed=None, category="work_news", title="稷下街道工作动态", body="正文内容"):
     with clock.frozen(day):
-        return services.disclosure_publish(actor=users.disclosure, node=tree.sub, category_code=category, title=title, body=body,
-                                           formed_on=formed or day)
+        return services.disclosure_save(actor=users.disclosure, node=tree.sub, category_code=category, title=title,
+                                        body=body, formed_on=formed or day)
+
+
+def item(users, tree, *, day=DAY, formed=None, late_reason="", **kwargs):
+    """A published item: saved as a draft, then confirmed (the way the disclosure officer publishes)."""
+    d = draft(users, tree, day=day, formed=formed, **kwargs)
+    with clock.frozen(day):
+        return services.disclosure_confirm(actor=users.disclosure, item_id=d.pk, version=d.version,
+                                           late_reason=late_reason)
 
 
 def request(tree, *, day=DAY, phone="13905331234", content="申请公开2022年低保资金发放情况"):

@@ -22,14 +22,19 @@ def test_disclosure_lifecycle(api_for, users, tree):
                                        "formed_on": "2023-05-20"}, format="json")
     assert r.status_code == 201, r.content
     item = r.json()
-    assert item["is_timely"] is True and item["category_name"] == "财政预决算"
+    assert item["status"] == "draft" and item["is_timely"] is None and item["category_name"] == "财政预决算"
+    with clock.frozen(datetime.date(2023, 6, 1)):
+        r = api.post(f"{API}/items/{item['id']}/publish/", {"version": 0}, format="json")
+    assert r.status_code == 200, r.content
+    item = r.json()
+    assert item["status"] == "published" and item["is_timely"] is True and item["published_on"] == "2023-06-01"
     assert api.get(f"{API}/items/?year=2023&category=budget").json()["count"] == 1
     assert api.get(f"{API}/items/?q=预算").json()["count"] == 1
     r = api.post(f"{API}/items/{item['id']}/withdraw/", {"reason": ""}, format="json")
     assert r.status_code == 400 and "撤回理由" in r.json()["detail"]
     r = api.post(f"{API}/items/{item['id']}/withdraw/", {"reason": "数据有误", "version": 7}, format="json")
     assert r.status_code == 409
-    r = api.post(f"{API}/items/{item['id']}/withdraw/", {"reason": "数据有误", "version": 0}, format="json")
+    r = api.post(f"{API}/items/{item['id']}/withdraw/", {"reason": "数据有误", "version": 1}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
     # bad input: future formation date, missing title
     r = api.post(f"{API}/items/", {"category": "budget", "title": "", "formed_on": "2023-05-20"}, format="json")

@@ -24,3 +24,18 @@ def test_demo_governance_figures():
     assert figures.compute("governance.normative_docs_filed", sub, start, end) == 1
     replies = figures.compute("governance.requests_by_reply", sub, start, end)
     assert len(replies) >= 5
+
+
+@pytest.mark.django_db
+def test_demo_publishes_the_2023_disclosure_report():
+    from fazhi.demo import calendar, governance, org
+    from fazhi.governance.models import DisclosureReport
+
+    ctx = org.load(org.DemoContext())
+    calendar.load(ctx)
+    governance.load(ctx)
+    report = DisclosureReport.objects.get(node=ctx.subdistrict, year=2023)
+    assert report.status == "published" and report.published_on == datetime.date(2024, 1, 22)
+    rows = {r["key"]: r["cells"][-1]["n"] for r in report.tables["requests"]["rows"] if r.get("key")}
+    assert rows["new"] == 6 and rows["handled"] == 6 and rows["refuse_process"] == 1
+    assert report.tables["remedies"]["rows"][0]["cells"][0]["n"] == 1  # 行政复议 结果维持

@@ -19,7 +19,8 @@ def value(key, node):
 def test_disclosure_figures(users, tree):
     f.item(users, tree, day=datetime.date(2023, 1, 10), category="budget")
     f.item(users, tree, day=datetime.date(2023, 1, 20), category="work_news")
-    late = f.item(users, tree, day=datetime.date(2023, 5, 10), formed=datetime.date(2023, 3, 1), category="work_news")
+    late = f.item(users, tree, day=datetime.date(2023, 5, 10), formed=datetime.date(2023, 3, 1), category="work_news",
+                  late_reason="材料移交延误")
     f.item(users, tree, day=datetime.date(2024, 1, 10))  # another year
     with clock.frozen(datetime.date(2023, 6, 1)):
         services.disclosure_withdraw(actor=users.disclosure, item_id=late.pk, reason="更正")

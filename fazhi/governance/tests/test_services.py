@@ -14,11 +14,12 @@ pytestmark = pytest.mark.django_db
 
 def test_publish_records_timeliness_and_audit(users, tree):
     on_time = f.item(users, tree, day=datetime.date(2023, 3, 1), formed=datetime.date(2023, 2, 20))
-    late = f.item(users, tree, day=datetime.date(2023, 5, 4), formed=datetime.date(2023, 3, 1))
+    late = f.item(users, tree, day=datetime.date(2023, 5, 4), formed=datetime.date(2023, 3, 1), late_reason="材料移交延误")
     assert on_time.is_timely is True and late.is_timely is False
     # 2023-03-01 + 20 working days; the Qingming and Labour Day holidays are skipped
     assert late.due_date == workdays.add_working_days(datetime.date(2023, 3, 1), 20)
-    assert audit.timeline(on_time).filter(action="publish").exists()
+    assert audit.timeline(on_time).filter(action="transition", action_label="确认发布").exists()
+    assert late.late_reason == "材料移交延误" and on_time.late_reason == ""
 
 
 def test_disclosure_publish_for_reports_with_bytes_attachment(users, tree):

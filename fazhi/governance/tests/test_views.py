@@ -52,9 +52,13 @@ def test_publish_with_attachment_and_withdraw_through_workbench(client_for, user
     r = c.post("/work/governance/items/new/", {"category": "budget", "title": "假图片", "formed_on": clock.today().isoformat(),
                                                "attachment": SimpleUploadedFile("x.pdf", b"not a pdf at all")})
     assert r.status_code == 400 and "未保存" in r.content.decode() and DisclosureItem.objects.count() == 1
+    assert item.status == "draft" and not files.files_of(item).first().is_public
+    c.post(f"/work/governance/items/{item.pk}/preview/", {"version": 0})
+    item.refresh_from_db()
+    assert item.status == "published" and files.files_of(item).first().is_public
     r = c.post(f"/work/governance/items/{item.pk}/withdraw/", {"reason": "更正", "version": 3}, follow=True)
     assert "已被他人修改" in r.content.decode()
-    c.post(f"/work/governance/items/{item.pk}/withdraw/", {"reason": "更正", "version": 0})
+    c.post(f"/work/governance/items/{item.pk}/withdraw/", {"reason": "更正", "version": 1})
     item.refresh_from_db()
     assert item.status == "withdrawn"
     stored = files.files_of(item).first()
