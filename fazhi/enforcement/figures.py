@@ -16,7 +16,7 @@ CASES = "enforcement:case_list"
 
 
 def training_hours_for(user_ids, start, end):
-    """({user_id: Decimal hours}, source available?) from the publicity module's staff-training ledger.
+    """{user_id: Decimal hours} from the publicity module's staff-training ledger.
 
     The enforcement module does not keep a second training ledger: hours come from the publicity module's selector
     (an app reads another app's rows only through its selectors)."""
@@ -25,7 +25,7 @@ def training_hours_for(user_ids, start, end):
     if start is None or end is None:
         year = clock.today().year
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return training_hours_by_user(list(user_ids), start, end), True
+    return training_hours_by_user(list(user_ids), start, end)
 
 
 def _cases(node):
@@ -145,7 +145,7 @@ def officers_valid_cert_rate(node, start, end):
         description="取自普法模块的干部法律培训台账（fazhi.publicity）。")
 def training_hours(node, start, end):
     ids = list(_officers(node).exclude(status=Officer.Status.REVOKED).values_list("user_id", flat=True))
-    hours, _ = training_hours_for(ids, start, end)
+    hours = training_hours_for(ids, start, end)
     return float(sum(hours.values(), Decimal("0")))
 
 

@@ -516,14 +516,14 @@ class OfficerDetail(EnforcementForm):
         from .figures import training_hours_for
 
         officer, user, today = self.officer(), self.request.user, clock.today()
-        hours, source_ok = training_hours_for([officer.user_id], None, None)
+        hours = training_hours_for([officer.user_id], None, None)
         return {
             "officer": officer, "form": form if officer_policy.may(user, "manage", officer) else None, "today": today,
             "cert_problem": officer.certificate_problem(today), "timeline": audit.timeline(officer),
             "accountabilities": officer.accountabilities.select_related("case"),
             "steps": officer.steps.select_related("case").order_by("-occurred_at")[:20],
             "acc_form": AccountabilityForm() if officer_policy.may(user, "supervise", officer) else None,
-            "training_hours": hours.get(officer.user_id, 0), "training_source_ok": source_ok}
+            "training_hours": hours.get(officer.user_id, 0)}
 
     def perform(self, form):
         d = dict(form.cleaned_data)

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from fazhi.core import clock, figures, ledger
@@ -156,7 +157,7 @@ def test_a_2022_year_of_disputes_imports_with_its_own_states_and_dates(users, tr
     assert events.exists() and all(e.actor == users.sub_admin for e in events)
     assert all(e.action_label.startswith("导入历史") for e in events)
     assert any(e.changes.get("business_date") == "2022-03-20" for e in events)
-    assert all(e.at.date() == clock.today() for e in events)  # when: the import, not the business date
+    assert all(timezone.localdate(e.at) == clock.today() for e in events)  # when: the import, not the business date
 
 
 def test_history_is_validated_dates_in_order_not_future_state_reachable(users, tree):

@@ -1,4 +1,6 @@
 """The public-page scrubber: personal numbers in any spelling go, published office lines stay."""
+import pytest
+
 from fazhi.core import masking
 
 
@@ -12,6 +14,7 @@ def test_published_contacts_stay_and_personal_numbers_go(monkeypatch):
     assert out.count(masking.PHONE_PLACEHOLDER) == 3 and masking.ID_PLACEHOLDER in out
 
 
+@pytest.mark.django_db
 def test_public_pages_pass_the_scrubber_but_staff_pages_do_not(rf):
     from django.http import HttpResponse
 

@@ -110,7 +110,7 @@ def test_provisional_year_deadline_says_so_on_the_detail_page(users, tree, clien
     with clock.frozen(datetime.date(year, 1, 4)):
         d = f.to_agreed(users.clerk, f.dispute(users.clerk, tree))
         html = client_for(users.clerk).get(f"/work/disputes/{d.pk}/").content.decode()
-    assert "暂定" in html and f"{year}年节假日安排尚未录入完整" in html
+    assert "暂定" in html and f"{year}年节假日安排尚未录入或未录入完整" in html
 
 
 # ---- issue 13: who signs, what the agreement says -----------------------------------------------------------------

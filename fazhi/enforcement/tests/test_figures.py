@@ -86,13 +86,6 @@ def test_training_hours_come_from_publicity(enf, users, tree):
         assert fig("enforcement.training_hours_per_officer", tree.sub) == 6.0
 
 
-def test_training_hours_without_publicity_module_is_zero(enf, tree):
-    import sys
-
-    with mock.patch.dict(sys.modules, {"fazhi.publicity.selectors": None}):
-        assert fig("enforcement.training_hours", tree.sub) == 0.0
-
-
 def test_publication_due_stored_on_decision_and_recomputed_on_calendar_change(enf, users, tree, make_case):
     from fazhi.core import services as core_services
 
