@@ -47,7 +47,7 @@ def test_mediator_records_event_through_the_form(client_for, users, tree):
 
 
 @pytest.mark.parametrize("extra,message", [
-    ({"reach_elderly": "-3"}, "不能为负数"), ({"materials": "99999999"}, "超出合理范围"), ({"slogans": "abc"}, "请填写整数"),
+    ({"reach_elderly": "-3"}, "应在0至"), ({"materials": "99999999"}, "之间（填写的是"), ({"slogans": "abc"}, "请填写整数"),
 ])
 def test_bad_numbers_in_form_show_chinese_message(client_for, users, tree, extra, message):
     response = post_event(client_for(users.judicial), tree.liu, **extra)
