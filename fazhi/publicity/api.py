@@ -174,7 +174,7 @@ class EventUpdateIn(EventIn):
     version = _number()
 
 
-class TransitionIn(serializers.Serializer):
+class EventTransitionIn(serializers.Serializer):
     name = serializers.ChoiceField(choices=[(t.name, t.label) for t in EVENT_WORKFLOW.transitions.values()],
                                    error_messages={"invalid_choice": "未知的操作。"})
     version = _number()
@@ -367,10 +367,10 @@ class EventTransitionEndpoint(EventBase):
     census_model = Event
 
     @extend_schema(summary="活动状态操作：record 登记开展情况（materials/slogans/online_reach/reach）、cancel 取消（reason）",
-                   request=TransitionIn, responses=OpenApiTypes.OBJECT)
+                   request=EventTransitionIn, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk):
         event = self.get_object(pk)
-        data = self.validated(TransitionIn)
+        data = self.validated(EventTransitionIn)
         results = {k: data[k] for k in ("materials", "slogans", "online_reach", "reach")} if data["name"] == "record" else {}
         services.event_transition(actor=request.user, event=event, name=data["name"], expected_version=data["version"],
                                   reason=data["reason"] or "", **results)
