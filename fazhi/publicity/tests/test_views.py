@@ -214,7 +214,7 @@ def test_upload_views_keep_csrf_and_refuse_huge_photos(users, tree, settings, cl
     settings.FAZHI = settings.FAZHI | {"UPLOAD_MAX_BYTES": 2000}
     big = SimpleUploadedFile("big.png", png_bytes() + b"\0" * 50_000, "image/png")
     response = post_event(client_for(users.judicial), tree.liu, photo=big)
-    assert response.status_code == 400 and "过大" in response.content.decode()
+    assert response.status_code == 413 and "过大" in response.content.decode()
     assert Event.objects.count() == 0
 
 
