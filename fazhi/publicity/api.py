@@ -7,7 +7,6 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import files, policy
@@ -329,7 +328,6 @@ class EventBase(PublicityEndpoint):
 
 class EventsEndpoint(EventBase):
     perms = {"GET": VIEW, "POST": RECORD}
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(summary="普法宣传活动：列表（按年份/对象/节点/状态筛选）", responses=EventSerializer(many=True))
     def get(self, request):
@@ -380,7 +378,6 @@ class EventTransitionEndpoint(EventBase):
 class EventPhotoEndpoint(EventBase):
     perms = {"POST": RECORD}
     census_model = Event
-    parser_classes = [MultiPartParser, JSONParser, FormParser]  # a JSON body is read (no file → 400), not a 415
 
     @extend_schema(summary="上传活动照片（multipart，字段 file，仅限图片）", request=PhotoIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
