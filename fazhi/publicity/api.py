@@ -1,23 +1,34 @@
-"""JSON API of the publicity module: thin, through the same selectors (scoped) and services (validated, audited).
-
-Errors come back as {"detail": Chinese message, "errors": {field: message}} with 400/403/404/409.
+"""JSON API of the publicity module, on core's gate (``fazhi.core.endpoints``): each endpoint declares the permission
+per HTTP method and the access policy that looks its record up; input serializers only shape the body (lists, nested
+JSON and wrong types are a Chinese 400 before any service runs); the same scoped selectors and services as the
+workbench. Errors come back as {"detail": Chinese message, "errors": {field: message}} with 400/403/404/409.
 """
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view, parser_classes
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import files, policy
-from fazhi.core.errors import DomainError, NotAllowed
-from fazhi.core.models import OrgNode
+from fazhi.core.endpoints import Endpoint
+from fazhi.core.errors import DomainError, NotFound
 
 from . import selectors, services
-from .models import Event, KeyDate, Leader, LeaderTraining, Site, StaffTraining, StudySession
+from .models import Event, Leader, LeaderTraining, Site, StaffTraining, StudySession
+from .policies import (
+    event_policy,
+    leader_policy,
+    leader_training_policy,
+    site_policy,
+    staff_training_policy,
+    study_policy,
+)
 from .workflow import EVENT_WORKFLOW
+
+VIEW = "publicity.view"
+MANAGE = "publicity.manage"
+RECORD = "publicity.record_event"
+INT_ERRORS = {"invalid": "应为整数。", "max_string_length": "数字过长。"}
 
 # ---- output shapes ---------------------------------------------------------------------------------------------
 
@@ -44,7 +55,224 @@ class EventSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-def _event_detail(event, user):
+class CampaignSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    node = serializers.IntegerField(source="node_id")
+    key_date = serializers.IntegerField(source="key_date_id", allow_null=True)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    theme = serializers.CharField()
+
+
+class SiteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    node = serializers.IntegerField(source="node_id")
+    node_name = serializers.CharField(source="node.name")
+    kind = serializers.CharField()
+    theme = serializers.CharField()
+    address = serializers.CharField()
+    investment = serializers.CharField()
+    established_on = serializers.DateField()
+    population_served = serializers.IntegerField()
+    description = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class LeaderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    node = serializers.IntegerField(source="node_id")
+    node_name = serializers.CharField(source="node.name")
+    gender = serializers.CharField()
+    position = serializers.CharField()
+    phone = serializers.CharField()
+    registered_on = serializers.DateField()
+    is_active = serializers.BooleanField()
+    removed_on = serializers.DateField(allow_null=True)
+
+
+class LeaderTrainingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    topic = serializers.CharField()
+    mode = serializers.CharField()
+    trainer = serializers.CharField()
+    hours = serializers.CharField()
+    node = serializers.IntegerField(source="node_id")
+    node_name = serializers.CharField(source="node.name")
+    attendee_count = serializers.IntegerField(default=None)
+
+
+class StudySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    date = serializers.DateField()
+    topic = serializers.CharField()
+    speaker = serializers.CharField()
+    place = serializers.CharField()
+    node = serializers.IntegerField(source="node_id")
+    attendee_names = serializers.CharField()
+
+
+class StaffTrainingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    date = serializers.DateField()
+    title = serializers.CharField()
+    organiser = serializers.CharField()
+    node = serializers.IntegerField(source="node_id")
+
+
+# ---- input shapes (services validate the values; these only refuse wrong types and shapes) ------------------------
+
+def _id(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=2_147_483_647, error_messages=INT_ERRORS, **kwargs)
+
+
+def _opt_id():
+    return _id(required=False, allow_null=True, default=None)
+
+
+def _text(**kwargs):
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("default", "")
+    return serializers.CharField(allow_blank=True, allow_null=True, trim_whitespace=False, **kwargs)
+
+
+def _number():
+    return serializers.IntegerField(required=False, allow_null=True, default=None, error_messages=INT_ERRORS)
+
+
+class NodeIn(serializers.Serializer):
+    node = _opt_id()
+
+
+class EventIn(NodeIn):
+    title = _text()
+    date = _text()
+    place = _text()
+    target = _text()
+    organiser_unit = _opt_id()
+    organiser_text = _text()
+    key_date = _opt_id()
+    campaign = _opt_id()
+    content = _text()
+    materials = _number()
+    slogans = _number()
+    online_reach = _number()
+    reach = serializers.DictField(child=serializers.IntegerField(error_messages=INT_ERRORS), required=False, default=dict)
+
+
+class EventUpdateIn(EventIn):
+    version = _number()
+
+
+class EventTransitionIn(serializers.Serializer):
+    name = serializers.ChoiceField(choices=[(t.name, t.label) for t in EVENT_WORKFLOW.transitions.values()],
+                                   error_messages={"invalid_choice": "未知的操作。"})
+    version = _number()
+    reason = _text()
+    materials = _number()
+    slogans = _number()
+    online_reach = _number()
+    reach = serializers.DictField(child=serializers.IntegerField(error_messages=INT_ERRORS), required=False, default=dict)
+
+
+class PhotoIn(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class CampaignIn(NodeIn):
+    name = _text()
+    start_date = _text()
+    end_date = _text()
+    key_date = _opt_id()
+    theme = _text()
+
+
+class SiteIn(NodeIn):
+    name = _text()
+    kind = _text()
+    established_on = _text()
+    investment = _text()
+    population_served = _number()
+    theme = _text()
+    address = _text()
+    description = _text()
+
+
+class SiteUpdateIn(serializers.Serializer):
+    version = _number()
+    name = _text(default=serializers.empty)
+    kind = _text(default=serializers.empty)
+    established_on = _text(default=serializers.empty)
+    investment = _text(default=serializers.empty)
+    population_served = serializers.IntegerField(required=False, allow_null=True, error_messages=INT_ERRORS)
+    theme = _text(default=serializers.empty)
+    address = _text(default=serializers.empty)
+    description = _text(default=serializers.empty)
+
+
+class LeaderIn(NodeIn):
+    name = _text()
+    kind = _text()
+    registered_on = _text()
+    gender = _text()
+    position = _text()
+    phone = _text()
+
+
+class LeaderUpdateIn(serializers.Serializer):
+    name = _text(default=serializers.empty)
+    kind = _text(default=serializers.empty)
+    gender = _text(default=serializers.empty)
+    position = _text(default=serializers.empty)
+    phone = _text(default=serializers.empty)
+    is_active = serializers.BooleanField(required=False)
+
+
+class LeaderTrainingIn(NodeIn):
+    date = _text()
+    topic = _text()
+    mode = _text(default="offline")
+    trainer = _text()
+    hours = _text()
+    attendees = serializers.ListField(child=_id(), required=False, default=list, max_length=5000)
+
+
+class StudyIn(NodeIn):
+    kind = _text()
+    date = _text()
+    topic = _text()
+    speaker = _text()
+    attendees = serializers.ListField(child=_id(), required=False, default=list, max_length=5000)
+    attendee_names = _text()
+    place = _text()
+    summary = _text()
+
+
+class AttendanceIn(serializers.Serializer):
+    user = _id()
+    hours = _text()
+    result = _text()
+    certificate_no = _text()
+
+
+class StaffTrainingIn(NodeIn):
+    kind = _text(default="training")
+    date = _text()
+    title = _text()
+    organiser = _text()
+    attendance = AttendanceIn(many=True, required=False, default=list)
+
+
+def _event_detail(event, user) -> dict:
     data = EventSerializer(event).data
     data["reach"] = {r.group.code: r.people for r in selectors.event_reach(event)}
     data["content"] = event.content
@@ -53,366 +281,362 @@ def _event_detail(event, user):
     return data
 
 
-def _paged(request, qs, to_dict):
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(qs, request)
-    return paginator.get_paginated_response([to_dict(o) for o in page])
-
-
-# ---- input helpers ---------------------------------------------------------------------------------------------
-
-def _fk(qs, value, *, field, label, required=False):
-    if value in (None, ""):
-        if required:
-            raise DomainError(f"请选择{label}。", field_errors={field: f"请选择{label}。"})
+def _pick(qs, pk, *, field, label):
+    """The row ``pk`` among ``qs`` (a scoped selector), or None for no choice; a Chinese 400 when it is not there."""
+    if pk is None:
         return None
-    try:
-        return qs.get(pk=int(value))
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    found = qs.filter(pk=pk).first()
+    if found is None:
         raise DomainError(f"{label}不存在。", field_errors={field: f"{label}不存在。"})
+    return found
 
 
-def _node(request, perm):
-    value = request.data.get("node")
-    if value in (None, ""):
-        node = policy.user_home_node(request.user)
+class PublicityEndpoint(Endpoint):
+    """The node a record is written in: the given one inside the user's scope (else 404), or the user's home node."""
+
+    def node(self, pk):
+        if pk is None:
+            node = policy.user_home_node(self.request.user)
+            if node is None:
+                raise DomainError("请选择所属组织。", field_errors={"node": "请选择所属组织。"})
+            return node
+        node = policy.scoped_nodes(self.request.user, VIEW).filter(pk=pk).first()
         if node is None:
-            raise DomainError("请选择所属组织。", field_errors={"node": "请选择所属组织。"})
+            raise NotFound()
         return node
-    node = _fk(OrgNode.objects.all(), value, field="node", label="所属组织", required=True)
-    return node
 
 
-def _text(request, key):
-    value = request.data.get(key, "")
-    return value if isinstance(value, str) else ("" if value is None else str(value))
-
-
-def _event_kwargs(request, node):
-    reach = request.data.get("reach") or {}
-    if not isinstance(reach, dict):
-        raise DomainError("reach 应为 {群体代码: 人次} 的对象。", field_errors={"reach": "格式不正确。"})
+def _event_kwargs(user, node, data: dict) -> dict:
     return dict(
-        title=_text(request, "title"), date=request.data.get("date"), place=_text(request, "place"), target=request.data.get("target"),
-        organiser_unit=_fk(selectors.units_for_node(node), request.data.get("organiser_unit"), field="organiser_unit", label="组织单位"),
-        organiser_text=_text(request, "organiser_text"),
-        key_date=_fk(KeyDate.objects.all(), request.data.get("key_date"), field="key_date", label="宣传节点"),
-        campaign=_fk(selectors.campaign_list(user=request.user), request.data.get("campaign"), field="campaign", label="专项活动"),
-        content=_text(request, "content"), materials=request.data.get("materials"), slogans=request.data.get("slogans"),
-        online_reach=request.data.get("online_reach"), reach=reach)
-
-
-def _writer(request, perm):
-    if not policy.has_perm(request.user, perm):
-        raise NotAllowed("您的岗位角色不包含此功能。")
+        title=data["title"], date=data["date"], place=data["place"], target=data["target"],
+        organiser_unit=_pick(selectors.units_for_node(node), data["organiser_unit"], field="organiser_unit", label="组织单位"),
+        organiser_text=data["organiser_text"],
+        key_date=_pick(selectors.key_dates_all(), data["key_date"], field="key_date", label="宣传节点"),
+        campaign=_pick(selectors.campaign_list(user=user), data["campaign"], field="campaign", label="专项活动"),
+        content=data["content"], materials=data["materials"], slogans=data["slogans"],
+        online_reach=data["online_reach"], reach=data["reach"])
 
 
 # ---- events ---------------------------------------------------------------------------------------------------
 
-@extend_schema(summary="普法宣传活动：列表（按年份/对象/节点/状态筛选）与登记", request=OpenApiTypes.OBJECT, responses=EventSerializer(many=True))
-@api_view(["GET", "POST"])
-@parser_classes([JSONParser, MultiPartParser, FormParser])
-def events(request):
-    if request.method == "GET":
-        if not policy.has_perm(request.user, "publicity.view"):
-            raise NotAllowed("您的岗位角色不包含此功能。")
-        qs = selectors.event_list(user=request.user, filters=request.GET)
-        return _paged(request, qs, lambda e: EventSerializer(e).data)
-    _writer(request, "publicity.record_event")
-    node = _node(request, "publicity.record_event")
-    photos = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
-    event = services.event_create(actor=request.user, node=node, photos=photos, **_event_kwargs(request, node))
-    return Response(_event_detail(selectors.event_get_for_user(request.user, event.pk), request.user), status=201)
+class EventBase(PublicityEndpoint):
+    access = event_policy
+
+    def get_object(self, pk, action="view", **lookup):
+        return super().get_object(pk, action, queryset=selectors.events_with_reach(self.request.user), **lookup)
 
 
-@extend_schema(summary="普法宣传活动详情；PUT 修改（需带 version，他人已修改时返回409）", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET", "PUT"])
-def event_detail(request, pk):
-    event = selectors.event_get_for_user(request.user, pk)
-    if request.method == "PUT":
-        services.event_update(actor=request.user, event=event, expected_version=request.data.get("version"),
-                              **_event_kwargs(request, event.node))
-        event = selectors.event_get_for_user(request.user, pk)
-    return Response(_event_detail(event, request.user))
+class EventsEndpoint(EventBase):
+    perms = {"GET": VIEW, "POST": RECORD}
+
+    @extend_schema(summary="普法宣传活动：列表（按年份/对象/节点/状态筛选）", responses=EventSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.event_list(user=request.user, filters=request.GET), EventSerializer)
+
+    @extend_schema(summary="登记普法宣传活动（可附 photos）", request=EventIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = self.validated(EventIn)
+        node = self.node(data.pop("node"))
+        photos = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
+        event = services.event_create(actor=request.user, node=node, photos=photos, **_event_kwargs(request.user, node, data))
+        return Response(_event_detail(self.get_object(event.pk), request.user), status=201)
 
 
-@extend_schema(summary="活动状态操作：record 登记开展情况（materials/slogans/online_reach/reach）、cancel 取消（reason）", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["POST"])
-def event_transition(request, pk):
-    event = selectors.event_get_for_user(request.user, pk)
-    name = str(request.data.get("name") or "")
-    kwargs = {}
-    if name == "record":
-        reach = request.data.get("reach") or {}
-        if not isinstance(reach, dict):
-            raise DomainError("reach 应为 {群体代码: 人次} 的对象。", field_errors={"reach": "格式不正确。"})
-        kwargs = dict(materials=request.data.get("materials"), slogans=request.data.get("slogans"),
-                      online_reach=request.data.get("online_reach"), reach=reach)
-    services.event_transition(actor=request.user, event=event, name=name, expected_version=request.data.get("version"),
-                              reason=_text(request, "reason"), **kwargs)
-    return Response(_event_detail(selectors.event_get_for_user(request.user, pk), request.user))
+class EventEndpoint(EventBase):
+    perms = {"GET": VIEW, "PUT": RECORD}
+    census_model = Event
+
+    @extend_schema(summary="普法宣传活动详情", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return Response(_event_detail(self.get_object(pk), request.user))
+
+    @extend_schema(summary="修改普法宣传活动（需带 version，他人已修改时返回409）", request=EventUpdateIn, responses=OpenApiTypes.OBJECT)
+    def put(self, request, pk):
+        event = self.get_object(pk, "record")
+        data = self.validated(EventUpdateIn)
+        data.pop("node")
+        services.event_update(actor=request.user, event=event, expected_version=data.pop("version"),
+                              **_event_kwargs(request.user, event.node, data))
+        return Response(_event_detail(self.get_object(pk), request.user))
 
 
-@extend_schema(summary="上传活动照片（multipart，字段 file，仅限图片）", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["POST"])
-@parser_classes([MultiPartParser])
-def event_photo(request, pk):
-    try:
-        files.limit_uploads(request._request)
-    except AttributeError:
-        pass  # session auth's CSRF check already read the body; store_upload still enforces the size limit
-    event = selectors.event_get_for_user(request.user, pk)
-    stored = services.event_add_photo(actor=request.user, event=event, upload=request.FILES.get("file"))
-    return Response({"name": stored.original_name, "url": f"/files/{stored.uuid}/"}, status=201)
+class EventTransitionEndpoint(EventBase):
+    perms = {"POST": RECORD}
+    census_model = Event
+
+    @extend_schema(summary="活动状态操作：record 登记开展情况（materials/slogans/online_reach/reach）、cancel 取消（reason）",
+                   request=EventTransitionIn, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        event = self.get_object(pk)
+        data = self.validated(EventTransitionIn)
+        results = {k: data[k] for k in ("materials", "slogans", "online_reach", "reach")} if data["name"] == "record" else {}
+        services.event_transition(actor=request.user, event=event, name=data["name"], expected_version=data["version"],
+                                  reason=data["reason"] or "", **results)
+        return Response(_event_detail(self.get_object(pk), request.user))
 
 
-@extend_schema(summary="宣传节点日历：未来60天与过去一年的节点及已安排活动", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-def calendar(request):
-    if not policy.has_perm(request.user, "publicity.view"):
-        raise NotAllowed("您的岗位角色不包含此功能。")
-    data = selectors.calendar_for_user(request.user)
+class EventPhotoEndpoint(EventBase):
+    perms = {"POST": RECORD}
+    census_model = Event
 
-    def occ(o):
-        return {"key_date": o.key_date.pk, "name": o.key_date.name, "theme": o.key_date.theme, "start": o.start, "end": o.end,
-                "events": [{"id": e.pk, "title": e.title, "date": e.date, "status": e.status, "node_name": e.node.name} for e in o.events]}
-
-    return Response({"today": data["today"], "coming": [occ(o) for o in data["coming"]], "past": [occ(o) for o in data["past"]],
-                     "missing_lunar": [{"key_date": kd.name, "year": y} for kd, y in data["missing_lunar"]]})
-
-
-@extend_schema(summary="宣传节点与宣传对象群体（数据字典）", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-def reference(request):
-    return Response({
-        "key_dates": [{"id": k.pk, "code": k.code, "name": k.name, "theme": k.theme, "when": k.when_label,
-                       "suggested_target": k.suggested_target} for k in selectors.key_dates()],
-        "audience_groups": [{"id": g.pk, "code": g.code, "name": g.name} for g in selectors.audience_groups()],
-    })
+    @extend_schema(summary="上传活动照片（multipart，字段 file，仅限图片）", request=PhotoIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk):
+        try:
+            files.limit_uploads(request._request)
+        except AttributeError:
+            pass  # session auth's CSRF check already read the body; store_upload still enforces the size limit
+        event = self.get_object(pk, "record")
+        stored = services.event_add_photo(actor=request.user, event=event, upload=request.FILES.get("file"))
+        return Response({"name": stored.original_name, "url": f"/files/{stored.uuid}/"}, status=201)
 
 
-@extend_schema(summary="专项宣传活动：列表与创建", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET", "POST"])
-def campaigns(request):
-    if request.method == "GET":
-        qs = selectors.campaign_list(user=request.user, filters=request.GET).order_by("-start_date")
-        return _paged(request, qs, _campaign)
-    _writer(request, "publicity.manage")
-    c = services.campaign_create(actor=request.user, node=_node(request, "publicity.manage"), name=_text(request, "name"),
-                                 start_date=request.data.get("start_date"), end_date=request.data.get("end_date"),
-                                 key_date=_fk(KeyDate.objects.all(), request.data.get("key_date"), field="key_date", label="宣传节点"),
-                                 theme=_text(request, "theme"))
-    return Response(_campaign(c), status=201)
+class CalendarEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW}
+
+    @extend_schema(summary="宣传节点日历：未来60天与过去一年的节点及已安排活动", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        data = selectors.calendar_for_user(request.user)
+
+        def occ(o):
+            return {"key_date": o.key_date.pk, "name": o.key_date.name, "theme": o.key_date.theme, "start": o.start,
+                    "end": o.end, "events": [{"id": e.pk, "title": e.title, "date": e.date, "status": e.status,
+                                              "node_name": e.node.name} for e in o.events]}
+
+        return Response({"today": data["today"], "coming": [occ(o) for o in data["coming"]],
+                         "past": [occ(o) for o in data["past"]],
+                         "missing_lunar": [{"key_date": kd.name, "year": y} for kd, y in data["missing_lunar"]]})
 
 
-def _campaign(c):
-    return {"id": c.pk, "name": c.name, "node": c.node_id, "key_date": c.key_date_id, "start_date": c.start_date,
-            "end_date": c.end_date, "theme": c.theme}
+class ReferenceEndpoint(PublicityEndpoint):
+    @extend_schema(summary="宣传节点与宣传对象群体（数据字典）", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response({
+            "key_dates": [{"id": k.pk, "code": k.code, "name": k.name, "theme": k.theme, "when": k.when_label,
+                           "suggested_target": k.suggested_target} for k in selectors.key_dates()],
+            "audience_groups": [{"id": g.pk, "code": g.code, "name": g.name} for g in selectors.audience_groups()],
+        })
+
+
+class CampaignsEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW, "POST": MANAGE}
+
+    @extend_schema(summary="专项宣传活动：列表", responses=CampaignSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.campaign_list(user=request.user, filters=request.GET).order_by("-start_date"),
+                         CampaignSerializer)
+
+    @extend_schema(summary="创建专项宣传活动", request=CampaignIn, responses={201: CampaignSerializer})
+    def post(self, request):
+        data = self.validated(CampaignIn)
+        c = services.campaign_create(actor=request.user, node=self.node(data["node"]), name=data["name"],
+                                     start_date=data["start_date"], end_date=data["end_date"], theme=data["theme"],
+                                     key_date=_pick(selectors.key_dates_all(), data["key_date"], field="key_date", label="宣传节点"))
+        return Response(CampaignSerializer(c).data, status=201)
 
 
 # ---- sites ----------------------------------------------------------------------------------------------------
 
-def _site(s):
-    return {"id": s.pk, "name": s.name, "node": s.node_id, "node_name": s.node.name, "kind": s.kind, "theme": s.theme,
-            "address": s.address, "investment": str(s.investment), "established_on": s.established_on,
-            "population_served": s.population_served, "description": s.description, "version": s.version}
+class SitesEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW, "POST": MANAGE}
+    access = site_policy
+
+    @extend_schema(summary="普法阵地：列表", responses=SiteSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.site_list(user=request.user, filters=request.GET), SiteSerializer)
+
+    @extend_schema(summary="登记普法阵地", request=SiteIn, responses={201: SiteSerializer})
+    def post(self, request):
+        data = self.validated(SiteIn)
+        site = services.site_create(actor=request.user, node=self.node(data.pop("node")), **data)
+        return Response(SiteSerializer(site).data, status=201)
 
 
-@extend_schema(summary="普法阵地：列表与登记", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET", "POST"])
-def sites(request):
-    if request.method == "GET":
-        return _paged(request, selectors.site_list(user=request.user, filters=request.GET), _site)
-    _writer(request, "publicity.manage")
-    site = services.site_create(actor=request.user, node=_node(request, "publicity.manage"), name=_text(request, "name"),
-                                kind=_text(request, "kind"), established_on=request.data.get("established_on"),
-                                investment=request.data.get("investment"), population_served=request.data.get("population_served"),
-                                theme=_text(request, "theme"), address=_text(request, "address"), description=_text(request, "description"))
-    return Response(_site(site), status=201)
+class SiteEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW, "PUT": MANAGE}
+    access = site_policy
+    census_model = Site
 
+    @extend_schema(summary="普法阵地详情", responses=SiteSerializer)
+    def get(self, request, pk):
+        return Response(SiteSerializer(self.get_object(pk)).data)
 
-@extend_schema(summary="普法阵地详情；PUT 修改（需带 version）", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET", "PUT"])
-def site_detail(request, pk):
-    site = selectors.site_get_for_user(request.user, pk)
-    if request.method == "PUT":
-        fields = {k: request.data[k] for k in services.SITE_FIELDS if k in request.data}
-        site = services.site_update(actor=request.user, site=site, expected_version=request.data.get("version"), **fields)
-        site = selectors.site_get_for_user(request.user, pk)
-    return Response(_site(site))
+    @extend_schema(summary="修改普法阵地（需带 version）", request=SiteUpdateIn, responses=SiteSerializer)
+    def put(self, request, pk):
+        site = self.get_object(pk, "manage")
+        data = self.validated(SiteUpdateIn)
+        services.site_update(actor=request.user, site=site, expected_version=data.pop("version"), **data)
+        return Response(SiteSerializer(self.get_object(pk)).data)
 
 
 # ---- 法治带头人/法律明白人 and their trainings -------------------------------------------------------------------
 
-def _leader(leader):
-    return {"id": leader.pk, "name": leader.name, "kind": leader.kind, "kind_label": leader.get_kind_display(), "node": leader.node_id,
-            "node_name": leader.node.name, "gender": leader.gender, "position": leader.position, "phone": leader.phone, "registered_on": leader.registered_on,
-            "is_active": leader.is_active, "removed_on": leader.removed_on}
+class LeadersEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW, "POST": MANAGE}
+    access = leader_policy
+
+    @extend_schema(summary="法治带头人、法律明白人名册：列表", responses=LeaderSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.leader_list(user=request.user, filters=request.GET), LeaderSerializer)
+
+    @extend_schema(summary="登记法治带头人、法律明白人", request=LeaderIn, responses={201: LeaderSerializer})
+    def post(self, request):
+        data = self.validated(LeaderIn)
+        leader = services.leader_create(actor=request.user, node=self.node(data.pop("node")), **data)
+        return Response(LeaderSerializer(leader).data, status=201)
 
 
-@extend_schema(summary="法治带头人、法律明白人名册：列表与登记", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET", "POST"])
-def leaders(request):
-    if request.method == "GET":
-        return _paged(request, selectors.leader_list(user=request.user, filters=request.GET), _leader)
-    _writer(request, "publicity.manage")
-    leader = services.leader_create(actor=request.user, node=_node(request, "publicity.manage"), name=_text(request, "name"),
-                                    kind=request.data.get("kind"), registered_on=request.data.get("registered_on"),
-                                    gender=_text(request, "gender"), position=_text(request, "position"), phone=_text(request, "phone"))
-    return Response(_leader(leader), status=201)
+def _leader_detail(leader) -> dict:
+    return LeaderSerializer(leader).data | {
+        "trainings": [{"id": t.pk, "date": t.date, "topic": t.topic} for t in leader.trainings.order_by("-date")]}
 
 
-@extend_schema(summary="法治带头人、法律明白人详情（含培训记录）；PUT 修改或移出名册（is_active=false）", request=OpenApiTypes.OBJECT,
-               responses=OpenApiTypes.OBJECT)
-@api_view(["GET", "PUT"])
-def leader_detail(request, pk):
-    leader = selectors.leader_get_for_user(request.user, pk)
-    if request.method == "PUT":
+class LeaderEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW, "PUT": MANAGE}
+    access = leader_policy
+    census_model = Leader
+
+    @extend_schema(summary="法治带头人、法律明白人详情（含培训记录）", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return Response(_leader_detail(self.get_object(pk)))
+
+    @extend_schema(summary="修改或移出名册（is_active=false）", request=LeaderUpdateIn, responses=OpenApiTypes.OBJECT)
+    def put(self, request, pk):
+        leader = self.get_object(pk, "manage")
         current = {f: getattr(leader, f) for f in ("name", "kind", "gender", "position", "phone", "is_active")}
-        fields = current | {k: request.data[k] for k in current if k in request.data}
-        if isinstance(fields["is_active"], str):
-            fields["is_active"] = fields["is_active"].strip().lower() in {"1", "true", "是", "yes"}
-        leader = services.leader_update(actor=request.user, leader=leader, **fields)
-    return Response(_leader(leader) | {"trainings": [{"id": t.pk, "date": t.date, "topic": t.topic} for t in leader.trainings.order_by("-date")]})
+        leader = services.leader_update(actor=request.user, leader=leader, **(current | self.validated(LeaderUpdateIn)))
+        return Response(_leader_detail(leader))
 
 
-def _leader_training(t, attendees=False):
-    data = {"id": t.pk, "date": t.date, "topic": t.topic, "mode": t.mode, "trainer": t.trainer, "hours": str(t.hours),
-            "node": t.node_id, "node_name": t.node.name}
-    if attendees:
-        data["attendees"] = [{"id": a.pk, "name": a.name, "node_name": a.node.name} for a in t.attendees.select_related("node")]
-    else:
-        data["attendee_count"] = getattr(t, "attendee_count", None)
+def _leader_training_detail(t) -> dict:
+    data = LeaderTrainingSerializer(t).data
+    data.pop("attendee_count", None)
+    data["attendees"] = [{"id": a.pk, "name": a.name, "node_name": a.node.name} for a in t.attendees.select_related("node")]
     return data
 
 
-def _ids(value, field):
-    if not isinstance(value, (list, tuple)):
-        raise DomainError(f"{field} 应为编号列表。", field_errors={field: "应为编号列表。"})
-    try:
-        return [int(v) for v in value]
-    except (TypeError, ValueError):
-        raise DomainError(f"{field} 应为编号列表。", field_errors={field: "应为编号列表。"})
+class LeaderTrainingsEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW, "POST": MANAGE}
+    access = leader_training_policy
+
+    @extend_schema(summary="法治带头人、法律明白人培训：列表", responses=LeaderTrainingSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.leader_training_list(user=request.user, filters=request.GET), LeaderTrainingSerializer)
+
+    @extend_schema(summary="登记法治带头人、法律明白人培训（attendees 为名册人员编号列表）", request=LeaderTrainingIn,
+                   responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = self.validated(LeaderTrainingIn)
+        node = self.node(data.pop("node"))
+        ids = set(data.pop("attendees"))
+        people = list(selectors.leaders_for_training(request.user, node).filter(pk__in=ids))
+        if len(people) != len(ids):
+            raise DomainError("有参训人员不在名册中或不在本次培训的范围内。", field_errors={"attendees": "有人员不在范围内。"})
+        t = services.leader_training_create(actor=request.user, node=node, attendees=people, **data)
+        return Response(_leader_training_detail(t), status=201)
 
 
-@extend_schema(summary="法治带头人、法律明白人培训：列表与登记（attendees 为名册人员编号列表）", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET", "POST"])
-def leader_trainings(request):
-    if request.method == "GET":
-        return _paged(request, selectors.leader_training_list(user=request.user, filters=request.GET), _leader_training)
-    _writer(request, "publicity.manage")
-    node = _node(request, "publicity.manage")
-    ids = _ids(request.data.get("attendees") or [], "attendees")
-    people = list(selectors.leaders_for_training(request.user, node).filter(pk__in=ids))
-    if len(people) != len(set(ids)):
-        raise DomainError("有参训人员不在名册中或不在本次培训的范围内。", field_errors={"attendees": "有人员不在范围内。"})
-    t = services.leader_training_create(actor=request.user, node=node, date=request.data.get("date"), topic=_text(request, "topic"),
-                                        mode=request.data.get("mode") or "offline", trainer=_text(request, "trainer"),
-                                        hours=request.data.get("hours"), attendees=people)
-    return Response(_leader_training(t, attendees=True), status=201)
+class LeaderTrainingEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW}
+    access = leader_training_policy
+    census_model = LeaderTraining
 
-
-@extend_schema(summary="法治带头人、法律明白人培训详情", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-def leader_training_detail(request, pk):
-    return Response(_leader_training(selectors.leader_training_get_for_user(request.user, pk), attendees=True))
+    @extend_schema(summary="法治带头人、法律明白人培训详情", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return Response(_leader_training_detail(self.get_object(pk)))
 
 
 # ---- study sessions and staff training ---------------------------------------------------------------------------
 
-def _study(s, detail=False):
-    data = {"id": s.pk, "kind": s.kind, "kind_label": s.get_kind_display(), "date": s.date, "topic": s.topic, "speaker": s.speaker,
-            "place": s.place, "node": s.node_id, "attendee_names": s.attendee_names}
-    if detail:
-        data["attendees"] = [{"id": u.pk, "name": u.display_name} for u in s.attendees.all()]
-        data["summary"] = s.summary
-    return data
+def _study_detail(s) -> dict:
+    return StudySerializer(s).data | {"attendees": [{"id": u.pk, "name": u.display_name} for u in s.attendees.all()],
+                                      "summary": s.summary}
 
 
-@extend_schema(summary="领导干部学法、专题研讨、专题党课：列表与登记（attendees 为用户编号列表）", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET", "POST"])
-def study_sessions(request):
-    if request.method == "GET":
-        return _paged(request, selectors.study_session_list(user=request.user, filters=request.GET), _study)
-    _writer(request, "publicity.manage_study")
-    node = _node(request, "publicity.manage_study")
-    ids = _ids(request.data.get("attendees") or [], "attendees")
-    users = list(selectors.staff_for_node(request.user, node).filter(pk__in=ids))
-    if len(users) != len(set(ids)):
-        raise DomainError("有参加人员不属于本街道。", field_errors={"attendees": "有人员不属于本街道。"})
-    s = services.study_session_create(actor=request.user, node=node, kind=request.data.get("kind"), date=request.data.get("date"),
-                                      topic=_text(request, "topic"), speaker=_text(request, "speaker"), attendees=users,
-                                      attendee_names=_text(request, "attendee_names"), place=_text(request, "place"),
-                                      summary=_text(request, "summary"))
-    return Response(_study(s, detail=True), status=201)
+class StudySessionsEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW, "POST": "publicity.manage_study"}
+    access = study_policy
+
+    @extend_schema(summary="领导干部学法、专题研讨、专题党课：列表", responses=StudySerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.study_session_list(user=request.user, filters=request.GET), StudySerializer)
+
+    @extend_schema(summary="登记学法记录（attendees 为用户编号列表）", request=StudyIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = self.validated(StudyIn)
+        node = self.node(data.pop("node"))
+        ids = set(data.pop("attendees"))
+        users = list(selectors.staff_for_node(request.user, node).filter(pk__in=ids))
+        if len(users) != len(ids):
+            raise DomainError("有参加人员不属于本街道。", field_errors={"attendees": "有人员不属于本街道。"})
+        s = services.study_session_create(actor=request.user, node=node, attendees=users, **data)
+        return Response(_study_detail(s), status=201)
 
 
-@extend_schema(summary="学法记录详情", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-def study_session_detail(request, pk):
-    return Response(_study(selectors.study_session_get_for_user(request.user, pk), detail=True))
+class StudySessionEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW}
+    access = study_policy
+    census_model = StudySession
+
+    @extend_schema(summary="学法记录详情", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return Response(_study_detail(self.get_object(pk)))
 
 
-def _staff_training(t, detail=False):
-    data = {"id": t.pk, "kind": t.kind, "kind_label": t.get_kind_display(), "date": t.date, "title": t.title, "organiser": t.organiser,
-            "node": t.node_id}
-    if detail:
-        data["attendance"] = [{"user": a.user_id, "name": a.user.display_name, "hours": str(a.hours), "result": a.result,
-                               "certificate_no": a.certificate_no} for a in t.attendance.select_related("user")]
-    return data
+def _staff_training_detail(t) -> dict:
+    return StaffTrainingSerializer(t).data | {"attendance": [
+        {"user": a.user_id, "name": a.user.display_name, "hours": str(a.hours), "result": a.result,
+         "certificate_no": a.certificate_no} for a in t.attendance.select_related("user")]}
 
 
-@extend_schema(summary="工作人员法律培训/证书考试：列表与登记（attendance: [{user, hours, result, certificate_no}]）", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET", "POST"])
-def staff_trainings(request):
-    if request.method == "GET":
-        return _paged(request, selectors.staff_training_list(user=request.user, filters=request.GET), _staff_training)
-    _writer(request, "publicity.manage_staff_training")
-    node = _node(request, "publicity.manage_staff_training")
-    rows = request.data.get("attendance") or []
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise DomainError("attendance 应为列表。", field_errors={"attendance": "格式不正确。"})
-    staff = {u.pk: u for u in selectors.staff_for_node(request.user, node).filter(pk__in=[r.get("user") for r in rows if str(r.get("user", "")).isdigit()])}
-    attendance = []
-    for r in rows:
-        user = staff.get(int(r["user"])) if str(r.get("user", "")).isdigit() else None
-        if user is None:
-            raise DomainError("参训人员不存在或不属于本街道。", field_errors={"attendance": "人员不存在。"})
-        attendance.append({"user": user, "hours": r.get("hours"), "result": r.get("result") or "", "certificate_no": r.get("certificate_no") or ""})
-    t = services.staff_training_create(actor=request.user, node=node, kind=request.data.get("kind") or "training",
-                                       date=request.data.get("date"), title=_text(request, "title"),
-                                       organiser=_text(request, "organiser"), attendance=attendance)
-    return Response(_staff_training(t, detail=True), status=201)
+class StaffTrainingsEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW, "POST": "publicity.manage_staff_training"}
+    access = staff_training_policy
+
+    @extend_schema(summary="工作人员法律培训/证书考试：列表", responses=StaffTrainingSerializer(many=True))
+    def get(self, request):
+        return self.page(selectors.staff_training_list(user=request.user, filters=request.GET), StaffTrainingSerializer)
+
+    @extend_schema(summary="登记工作人员法律培训/证书考试（attendance: [{user, hours, result, certificate_no}]）",
+                   request=StaffTrainingIn, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = self.validated(StaffTrainingIn)
+        node = self.node(data.pop("node"))
+        rows = [dict(r) for r in data.pop("attendance")]
+        staff = {u.pk: u for u in selectors.staff_for_node(request.user, node).filter(pk__in=[r["user"] for r in rows])}
+        for r in rows:
+            r["user"] = staff.get(r["user"])
+            if r["user"] is None:
+                raise DomainError("参训人员不存在或不属于本街道。", field_errors={"attendance": "人员不存在。"})
+        t = services.staff_training_create(actor=request.user, node=node, attendance=rows, **data)
+        return Response(_staff_training_detail(t), status=201)
 
 
-@extend_schema(summary="工作人员法律培训/考试详情", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-def staff_training_detail(request, pk):
-    return Response(_staff_training(selectors.staff_training_get_for_user(request.user, pk), detail=True))
+class StaffTrainingEndpoint(PublicityEndpoint):
+    perms = {"GET": VIEW}
+    access = staff_training_policy
+    census_model = StaffTraining
 
+    @extend_schema(summary="工作人员法律培训/考试详情", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return Response(_staff_training_detail(self.get_object(pk)))
 
-# The route census (fazhi/core/tests/test_census.py): the scoped model each object route looks up.
-for _view, _model in ((event_detail, Event), (event_transition, Event), (event_photo, Event), (site_detail, Site),
-                      (leader_detail, Leader), (leader_training_detail, LeaderTraining),
-                      (study_session_detail, StudySession), (staff_training_detail, StaffTraining)):
-    _view.census_model = _model
 
 urlpatterns = [
-    path("events/", events, name="api_publicity_events"),
-    path("events/<int:pk>/", event_detail, name="api_publicity_event"),
-    path("events/<int:pk>/transition/", event_transition, name="api_publicity_event_transition"),
-    path("events/<int:pk>/photos/", event_photo, name="api_publicity_event_photo"),
-    path("calendar/", calendar, name="api_publicity_calendar"),
-    path("reference/", reference, name="api_publicity_reference"),
-    path("campaigns/", campaigns, name="api_publicity_campaigns"),
-    path("sites/", sites, name="api_publicity_sites"),
-    path("sites/<int:pk>/", site_detail, name="api_publicity_site"),
-    path("leaders/", leaders, name="api_publicity_leaders"),
-    path("leaders/<int:pk>/", leader_detail, name="api_publicity_leader"),
-    path("leader-trainings/", leader_trainings, name="api_publicity_leader_trainings"),
-    path("leader-trainings/<int:pk>/", leader_training_detail, name="api_publicity_leader_training"),
-    path("study-sessions/", study_sessions, name="api_publicity_study_sessions"),
-    path("study-sessions/<int:pk>/", study_session_detail, name="api_publicity_study_session"),
-    path("staff-trainings/", staff_trainings, name="api_publicity_staff_trainings"),
-    path("staff-trainings/<int:pk>/", staff_training_detail, name="api_publicity_staff_training"),
+    path("events/", EventsEndpoint.as_view(), name="api_publicity_events"),
+    path("events/<int:pk>/", EventEndpoint.as_view(), name="api_publicity_event"),
+    path("events/<int:pk>/transition/", EventTransitionEndpoint.as_view(), name="api_publicity_event_transition"),
+    path("events/<int:pk>/photos/", EventPhotoEndpoint.as_view(), name="api_publicity_event_photo"),
+    path("calendar/", CalendarEndpoint.as_view(), name="api_publicity_calendar"),
+    path("reference/", ReferenceEndpoint.as_view(), name="api_publicity_reference"),
+    path("campaigns/", CampaignsEndpoint.as_view(), name="api_publicity_campaigns"),
+    path("sites/", SitesEndpoint.as_view(), name="api_publicity_sites"),
+    path("sites/<int:pk>/", SiteEndpoint.as_view(), name="api_publicity_site"),
+    path("leaders/", LeadersEndpoint.as_view(), name="api_publicity_leaders"),
+    path("leaders/<int:pk>/", LeaderEndpoint.as_view(), name="api_publicity_leader"),
+    path("leader-trainings/", LeaderTrainingsEndpoint.as_view(), name="api_publicity_leader_trainings"),
+    path("leader-trainings/<int:pk>/", LeaderTrainingEndpoint.as_view(), name="api_publicity_leader_training"),
+    path("study-sessions/", StudySessionsEndpoint.as_view(), name="api_publicity_study_sessions"),
+    path("study-sessions/<int:pk>/", StudySessionEndpoint.as_view(), name="api_publicity_study_session"),
+    path("staff-trainings/", StaffTrainingsEndpoint.as_view(), name="api_publicity_staff_trainings"),
+    path("staff-trainings/<int:pk>/", StaffTrainingEndpoint.as_view(), name="api_publicity_staff_training"),
 ]

@@ -2,7 +2,6 @@
 from django import forms
 
 from fazhi.core import orgkinds
-from fazhi.core.models import OrgNode, Unit, User
 
 from . import selectors
 from .models import Event, Leader, LeaderTraining, StaffAttendance, StaffTraining, StudySession, Target
@@ -64,8 +63,7 @@ class EventForm(ResultFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields = {"node": node_field(user, "publicity.record_event"), **self.fields}
         home = self.fields["node"].queryset.first()
-        units = selectors.units_for_node(home) if home else None
-        self.fields["organiser_unit"].queryset = units if units is not None else Unit.objects.none()
+        self.fields["organiser_unit"].queryset = selectors.units_for_node(home)
         self.fields["key_date"].queryset = selectors.key_dates()
         self.fields["campaign"].queryset = selectors.campaign_list(user=user).order_by("-start_date")
         self.add_result_fields()
@@ -158,7 +156,7 @@ class LeaderTrainingForm(forms.Form):
         self.fields = {"node": node_field(user, "publicity.manage", (orgkinds.TENANT, orgkinds.VILLAGE)), **self.fields}
         home = self.fields["node"].queryset.first()
         self.fields["attendees"] = LeaderChoiceField(
-            label="参训人员", queryset=selectors.leaders_for_training(user, home) if home else Leader.objects.none(),
+            label="参训人员", queryset=selectors.leaders_for_training(user, home),
             widget=forms.CheckboxSelectMultiple, error_messages={"required": "请选择参训人员。"})
 
 
@@ -181,7 +179,7 @@ class StudySessionForm(forms.Form):
         self.fields = {"node": node_field(user, "publicity.manage_study", (orgkinds.TENANT,)), **self.fields}
         home = self.fields["node"].queryset.first()
         self.fields["attendees"] = UserChoiceField(label="参加人员（平台用户）", required=False, widget=forms.CheckboxSelectMultiple,
-                                                   queryset=selectors.staff_for_node(user, home) if home else User.objects.none())
+                                                   queryset=selectors.staff_for_node(user, home))
 
 
 class StaffTrainingForm(forms.Form):
@@ -198,7 +196,7 @@ class StaffTrainingForm(forms.Form):
         self.fields = {"node": node_field(user, "publicity.manage_staff_training", (orgkinds.TENANT,)), **self.fields}
         home = self.fields["node"].queryset.first()
         self.fields["attendees"] = UserChoiceField(label="参训人员", widget=forms.CheckboxSelectMultiple,
-                                                   queryset=selectors.staff_for_node(user, home) if home else OrgNode.objects.none(),
+                                                   queryset=selectors.staff_for_node(user, home),
                                                    error_messages={"required": "请选择参训人员。"})
 
 

@@ -89,8 +89,13 @@ def event_list(*, user, filters=None):
     return qs.annotate(reached=_reached_subquery()).select_related("node", "key_date", "organiser_unit", "campaign").order_by("-date", "-id")
 
 
+def events_with_reach(user):
+    """The user's events with ``reached`` (people reached, all groups) annotated."""
+    return event_policy.instances_for(user).annotate(reached=_reached_subquery())
+
+
 def event_get_for_user(user, pk):
-    return _get(event_policy, user, pk, event_policy.instances_for(user).annotate(reached=_reached_subquery()))
+    return _get(event_policy, user, pk, events_with_reach(user))
 
 
 def event_reach(event):
@@ -185,6 +190,19 @@ def key_dates():
     return KeyDate.objects.filter(is_active=True)
 
 
+def key_dates_all():
+    """Every key publicity date, active or not (administrators keep them; shared by the installation)."""
+    return KeyDate.objects.all()
+
+
+def key_date_get(pk) -> KeyDate:
+    """One key publicity date (not scoped: shared by the whole installation); NotFound when missing."""
+    found = KeyDate.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def audience_groups():
     return AudienceGroup.objects.filter(is_active=True)
 
@@ -229,7 +247,9 @@ def leader_get_for_user(user, pk):
 
 
 def leaders_for_training(user, node):
-    """The registered people a training in ``node`` may list as attendees."""
+    """The registered people a training in ``node`` may list as attendees (none without a node)."""
+    if node is None:
+        return leader_policy.instances_for(user, "manage").none()
     return leader_policy.instances_for(user, "manage").filter(is_active=True, node__path__startswith=node.path).order_by(
         "node__path", "name")
 
@@ -274,13 +294,15 @@ def staff_training_same(user, *, node, kind, date, title):
 
 
 def staff_for_node(user, node, perm="publicity.manage_staff_training"):
-    """Platform users holding a role inside ``node``'s subdistrict (attendee choices)."""
+    """Platform users holding a role inside ``node``'s subdistrict (attendee choices; none without a node)."""
+    if node is None:
+        return User.objects.none()
     sub = node.subdistrict or node
     return User.objects.filter(memberships__is_active=True, memberships__node__path__startswith=sub.path).distinct().order_by("full_name", "username")
 
 
 def units_for_node(node):
-    sub = node.tenant()
+    sub = node.tenant() if node is not None else None
     return Unit.objects.filter(node=sub, is_active=True) if sub else Unit.objects.none()
 
 

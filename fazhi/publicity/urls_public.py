@@ -4,5 +4,5 @@ from . import views
 
 app_name = "publicity_public"
 urlpatterns = [
-    path("", views.public_events, name="events"),
+    path("", views.PublicEvents.as_view(), name="events"),
 ]

@@ -1,7 +1,7 @@
 """Every write of the publicity module. Keyword-only, atomic, audited; the workbench, the API, ledger import and the
 demo loader all come through here, so they validate and scope the same way.
 
-  common.py     limits and validation helpers (counts, amounts, dates, scope)
+  common.py     limits and validation helpers (scope, choices, reach rows)
   events.py     events (plan → held/cancelled, reach per group, photos) and campaigns
   key_dates.py  the key publicity dates (administrators)
   records.py    sites, the 法治带头人/法律明白人 registry and trainings, study sessions, staff training

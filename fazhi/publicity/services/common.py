@@ -1,9 +1,9 @@
-"""Shared validation for the publicity services: counts, amounts, dates, scope."""
-import datetime
+"""Shared limits and checks for the publicity services (numbers and dates: fazhi.core.validators)."""
 import decimal
 
 from fazhi.core import clock, policy, workdays
 from fazhi.core.errors import DomainError
+from fazhi.core.validators import clean_int
 
 from ..models import AudienceGroup
 
@@ -22,54 +22,7 @@ EVENT_FIELDS = ["title", "date", "place", "organiser_unit", "organiser_text", "t
                 "status", "materials", "slogans", "online_reach", "record_due", "cancel_reason"]
 
 
-# ---- validation helpers ---------------------------------------------------------------------------------------
-
-def count(value, *, field, label, maximum, unit="", required=False):
-    """A non-negative integer no larger than ``maximum``; refuses negative, fractional and absurd numbers."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise DomainError(f"请填写{label}。", field_errors={field: f"请填写{label}。"})
-        return 0
-    try:
-        if isinstance(value, float) and not value.is_integer():
-            raise ValueError
-        number = int(str(value).strip().replace(",", "")) if not isinstance(value, (int, float)) else int(value)
-    except (TypeError, ValueError):
-        raise DomainError(f"{label}应为整数。", field_errors={field: "应为整数。"})
-    if isinstance(value, bool):
-        raise DomainError(f"{label}应为整数。", field_errors={field: "应为整数。"})
-    if number < 0:
-        raise DomainError(f"{label}不能为负数。", field_errors={field: "不能为负数。"})
-    if number > maximum:
-        msg = f"{label}{number:,}{unit}明显超出合理范围（上限{maximum:,}{unit}），请核对后重新填写。"
-        raise DomainError(msg, field_errors={field: f"超出合理范围（上限{maximum:,}{unit}）。"})
-    return number
-
-
-def amount(value, *, field, label, maximum, places=2):
-    try:
-        number = decimal.Decimal(str(value if value not in (None, "") else 0).replace(",", ""))
-    except (decimal.InvalidOperation, TypeError, ValueError):
-        raise DomainError(f"{label}应为数字。", field_errors={field: "应为数字。"})
-    if not number.is_finite():
-        raise DomainError(f"{label}应为数字。", field_errors={field: "应为数字。"})
-    if number < 0:
-        raise DomainError(f"{label}不能为负数。", field_errors={field: "不能为负数。"})
-    if number > maximum:
-        raise DomainError(f"{label}超出合理范围（上限{maximum:,}），请核对。", field_errors={field: "超出合理范围。"})
-    return number.quantize(decimal.Decimal(1).scaleb(-places))
-
-
-def a_date(value, *, field, label):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise DomainError(f"请填写正确的{label}（如 2023-05-01）。", field_errors={field: "日期格式不正确。"})
-
+# ---- checks ---------------------------------------------------------------------------------------
 
 def _not_too_far(day, *, field, label, years_ahead=2):
     if day.year < 2000 or day.year > clock.today().year + years_ahead:
@@ -111,7 +64,7 @@ def _reach_rows(reach):
         group = key if isinstance(key, AudienceGroup) else groups.get(key) or by_id.get(key if isinstance(key, int) else (int(key) if str(key).isdigit() else None))
         if group is None:
             raise DomainError(f"未知的宣传对象群体“{key}”。", field_errors={"reach": "群体不存在。"})
-        n = count(people, field=f"reach_{group.code}", label=f"{group.name}人次", maximum=MAX_PEOPLE_PER_GROUP, unit="人次")
+        n = clean_int(people, field=f"reach_{group.code}", label=f"{group.name}人次", max_value=MAX_PEOPLE_PER_GROUP, required=False)
         if n:
             rows.append((group, n))
     return rows

@@ -3,7 +3,7 @@ from django.db import transaction
 
 from fazhi.core import audit, clock, files, workdays
 from fazhi.core.errors import DomainError
-from fazhi.core.validators import clean_text
+from fazhi.core.validators import clean_date, clean_int, clean_text
 
 from ..models import Campaign, Event, EventReach, Target
 from ..workflow import EVENT_WORKFLOW
@@ -18,8 +18,6 @@ from .common import (
     _reach_rows,
     _record_due,
     _require,
-    a_date,
-    count,
 )
 
 # ---- events ---------------------------------------------------------------------------------------------------
@@ -27,7 +25,7 @@ from .common import (
 def _clean_event(*, actor, node, title, date, place, target, organiser_unit, organiser_text, key_date, campaign, content):
     data = {
         "title": clean_text(title, field="title", label="活动名称", max_length=100),
-        "date": a_date(date, field="date", label="活动日期"),
+        "date": clean_date(date, field="date", label="活动日期"),
         "place": clean_text(place, field="place", label="地点", max_length=100),
         "target": _choice(target, Target.choices, field="target", label="“六进”对象"),
         "organiser_unit": _check_unit(organiser_unit, node),
@@ -49,9 +47,9 @@ def _clean_event(*, actor, node, title, date, place, target, organiser_unit, org
 
 def _results(materials, slogans, online_reach, reach):
     return {
-        "materials": count(materials, field="materials", label="发放宣传资料", maximum=MAX_MATERIALS, unit="份"),
-        "slogans": count(slogans, field="slogans", label="张贴标语横幅", maximum=MAX_SLOGANS, unit="条"),
-        "online_reach": count(online_reach, field="online_reach", label="线上覆盖人次", maximum=MAX_ONLINE_REACH, unit="人次"),
+        "materials": (clean_int(materials, field="materials", label="发放宣传资料", max_value=MAX_MATERIALS, required=False) or 0),
+        "slogans": (clean_int(slogans, field="slogans", label="张贴标语横幅", max_value=MAX_SLOGANS, required=False) or 0),
+        "online_reach": (clean_int(online_reach, field="online_reach", label="线上覆盖人次", max_value=MAX_ONLINE_REACH, required=False) or 0),
         "reach": _reach_rows(reach),
     }
 
@@ -184,8 +182,8 @@ def recompute(actor):
 def campaign_create(*, actor, node, name, start_date, end_date, key_date=None, theme=""):
     _require(actor, "publicity.manage", node)
     name = clean_text(name, field="name", label="名称", max_length=100)
-    start_date = a_date(start_date, field="start_date", label="开始日期")
-    end_date = a_date(end_date, field="end_date", label="结束日期")
+    start_date = clean_date(start_date, field="start_date", label="开始日期")
+    end_date = clean_date(end_date, field="end_date", label="结束日期")
     if end_date < start_date:
         raise DomainError("结束日期不能早于开始日期。", field_errors={"end_date": "结束日期早于开始日期。"})
     if (end_date - start_date).days > 366:

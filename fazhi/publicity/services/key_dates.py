@@ -5,10 +5,10 @@ from django.db import transaction
 
 from fazhi.core import audit, policy
 from fazhi.core.errors import DomainError, NotAllowed
-from fazhi.core.validators import clean_text
+from fazhi.core.validators import clean_date, clean_int, clean_text
 
 from ..models import KeyDate, Target
-from .common import _choice, a_date, count
+from .common import _choice
 
 # ---- key dates (data; administrators keep them current) ---------------------------------------------------------
 
@@ -27,7 +27,7 @@ def _clean_key_date(*, name, theme, calendar, month, day, duration_days, suggest
         "name": clean_text(name, field="name", label="名称", max_length=60),
         "theme": clean_text(theme, field="theme", label="宣传主题", max_length=200),
         "calendar": _choice(calendar, KeyDate.Calendar.choices, field="calendar", label="历法"),
-        "duration_days": count(duration_days or 1, field="duration_days", label="持续天数", maximum=92, unit="天") or 1,
+        "duration_days": clean_int(duration_days or 1, field="duration_days", label="持续天数", min_value=1, max_value=92),
         "suggested_target": suggested_target or "",
         "basis": clean_text(basis, field="basis", label="来源/依据", max_length=200, required=False),
         "month": None, "day": None,
@@ -80,7 +80,7 @@ def key_date_set_lunar(*, actor, key_date, year, date):
     _key_date_perm(actor)
     if key_date.calendar != KeyDate.Calendar.LUNAR:
         raise DomainError("公历节点每年日期固定，无需按年录入。")
-    day = a_date(date, field="date", label="日期")
+    day = clean_date(date, field="date", label="日期")
     if day.year != int(year):
         raise DomainError("日期应在所选年份内。", field_errors={"date": "日期不在该年。"})
     key_date = KeyDate.objects.select_for_update().get(pk=key_date.pk)

@@ -4,10 +4,10 @@ from django.db import transaction
 from fazhi.core import audit, clock, orgkinds, policy
 from fazhi.core.errors import DomainError
 from fazhi.core.models import Unit, User
-from fazhi.core.validators import clean_text, validate_phone
+from fazhi.core.validators import clean_date, clean_decimal, clean_int, clean_text, validate_phone
 
 from ..models import KeyDate, Leader, LeaderTraining, Site, StaffAttendance, StaffTraining, StudySession
-from .common import MAX_HOURS, MAX_INVESTMENT, MAX_POPULATION, _choice, _require, _subdistrict_of, a_date, amount, count
+from .common import MAX_HOURS, MAX_INVESTMENT, MAX_POPULATION, _choice, _require, _subdistrict_of
 
 # ---- sites ----------------------------------------------------------------------------------------------------
 
@@ -20,9 +20,9 @@ def _clean_site(*, name, kind, theme, address, investment, established_on, popul
         "kind": clean_text(kind, field="kind", label="类型", max_length=40),
         "theme": clean_text(theme, field="theme", label="主题", max_length=100, required=False),
         "address": clean_text(address, field="address", label="地址", max_length=200, required=False),
-        "investment": amount(investment, field="investment", label="投资金额", maximum=MAX_INVESTMENT),
-        "established_on": a_date(established_on, field="established_on", label="建成日期"),
-        "population_served": count(population_served, field="population_served", label="辐射人口", maximum=MAX_POPULATION, unit="人"),
+        "investment": (clean_decimal(investment, field="investment", label="投资金额", max_value=MAX_INVESTMENT, required=False) or 0),
+        "established_on": clean_date(established_on, field="established_on", label="建成日期"),
+        "population_served": (clean_int(population_served, field="population_served", label="辐射人口", max_value=MAX_POPULATION, required=False) or 0),
         "description": clean_text(description, field="description", label="简介", max_length=5000, required=False),
     }
     if data["established_on"] > clock.today():
@@ -70,7 +70,7 @@ def leader_create(*, actor, node, name, kind, registered_on=None, gender="", pos
     if gender and gender not in {"男", "女"}:
         raise DomainError("性别应为“男”或“女”。", field_errors={"gender": "性别不正确。"})
     phone = validate_phone(phone) if (phone or "").strip() else ""
-    registered_on = a_date(registered_on or clock.today(), field="registered_on", label="登记日期")
+    registered_on = clean_date(registered_on or clock.today(), field="registered_on", label="登记日期")
     if Leader.objects.filter(node=node, name=name).exists():
         raise DomainError(f"{node.name}已登记“{name}”，同村重名请在姓名后加以区分（如“{name}（东）”）。",
                           field_errors={"name": "本村已有同名人员。"})
@@ -113,7 +113,7 @@ def leader_update(*, actor, leader, name, kind, gender="", position="", phone=""
 @transaction.atomic
 def leader_training_create(*, actor, node, date, topic, attendees, mode=LeaderTraining.Mode.OFFLINE, trainer="", hours=0):
     _require(actor, "publicity.manage", node)
-    day = a_date(date, field="date", label="培训日期")
+    day = clean_date(date, field="date", label="培训日期")
     if day > clock.today():
         raise DomainError("培训记录的日期不能晚于今天。", field_errors={"date": "日期晚于今天。"})
     attendees = list(attendees or [])
@@ -126,7 +126,7 @@ def leader_training_create(*, actor, node, date, topic, attendees, mode=LeaderTr
         node=node, date=day, topic=clean_text(topic, field="topic", label="培训主题", max_length=100),
         mode=_choice(mode, LeaderTraining.Mode.choices, field="mode", label="方式"),
         trainer=clean_text(trainer, field="trainer", label="授课人", max_length=50, required=False),
-        hours=amount(hours, field="hours", label="学时", maximum=MAX_HOURS, places=1), created_at=clock.now())
+        hours=(clean_decimal(hours, field="hours", label="学时", max_value=MAX_HOURS, places="0.1", required=False) or 0), created_at=clock.now())
     training.attendees.set(attendees)
     audit.record(actor=actor, action="create", obj=training,
                  changes=audit.snapshot(training, ["date", "topic", "mode", "trainer", "hours"]) | {"attendees": len(attendees)})
@@ -139,7 +139,7 @@ def leader_training_create(*, actor, node, date, topic, attendees, mode=LeaderTr
 def study_session_create(*, actor, node, kind, date, topic, speaker, attendees=(), attendee_names="", place="", summary=""):
     _require(actor, "publicity.manage_study", node)
     kind = _choice(kind, StudySession.Kind.choices, field="kind", label="类型")
-    day = a_date(date, field="date", label="日期")
+    day = clean_date(date, field="date", label="日期")
     if day > clock.today():
         raise DomainError("学法记录的日期不能晚于今天。", field_errors={"date": "日期晚于今天。"})
     attendees = list(attendees or [])
@@ -163,7 +163,7 @@ def study_session_create(*, actor, node, kind, date, topic, speaker, attendees=(
 def staff_training_create(*, actor, node, date, title, attendance, kind=StaffTraining.Kind.TRAINING, organiser=""):
     """``attendance``: [{"user": User, "hours": 4, "result": "passed"/"failed"/"", "certificate_no": ""}]."""
     _require(actor, "publicity.manage_staff_training", node)
-    day = a_date(date, field="date", label="日期")
+    day = clean_date(date, field="date", label="日期")
     if day > clock.today():
         raise DomainError("培训记录的日期不能晚于今天。", field_errors={"date": "日期晚于今天。"})
     kind = _choice(kind, StaffTraining.Kind.choices, field="kind", label="类型")
@@ -175,7 +175,7 @@ def staff_training_create(*, actor, node, date, title, attendance, kind=StaffTra
         if user.pk in seen:
             raise DomainError(f"“{user.display_name}”重复登记。", field_errors={"attendance": "人员重复。"})
         seen.add(user.pk)
-        hours = amount(row.get("hours"), field="hours", label=f"{user.display_name}的学时", maximum=MAX_HOURS, places=1)
+        hours = (clean_decimal(row.get("hours"), field="hours", label=f"{user.display_name}的学时", max_value=MAX_HOURS, places="0.1", required=False) or 0)
         result = row.get("result") or ""
         if result not in StaffAttendance.Result.values:
             raise DomainError("考试结果应为“通过”或“未通过”。", field_errors={"attendance": "考试结果不正确。"})
@@ -209,7 +209,7 @@ def staff_attendance_add(*, actor, training, user, hours=0, result="", certifica
     if (result or "") not in StaffAttendance.Result.values:
         raise DomainError("考试结果应为“通过”或“未通过”。", field_errors={"result": "考试结果不正确。"})
     row = StaffAttendance.objects.create(
-        training=training, user=user, hours=amount(hours, field="hours", label="学时", maximum=MAX_HOURS, places=1), result=result or "",
+        training=training, user=user, hours=(clean_decimal(hours, field="hours", label="学时", max_value=MAX_HOURS, places="0.1", required=False) or 0), result=result or "",
         certificate_no=clean_text(certificate_no, field="certificate_no", label="证书编号", max_length=50, required=False))
     audit.record(actor=actor, action="update", obj=training, action_label="增加参训人员",
                  changes={"attendance": {user.display_name: str(row.hours)}})

@@ -47,7 +47,7 @@ def test_mediator_records_event_through_the_form(client_for, users, tree):
 
 
 @pytest.mark.parametrize("extra,message", [
-    ({"reach_elderly": "-3"}, "不能为负数"), ({"materials": "99999999"}, "超出合理范围"), ({"slogans": "abc"}, "请填写整数"),
+    ({"reach_elderly": "-3"}, "应在0至"), ({"materials": "99999999"}, "之间（填写的是"), ({"slogans": "abc"}, "请填写整数"),
 ])
 def test_bad_numbers_in_form_show_chinese_message(client_for, users, tree, extra, message):
     response = post_event(client_for(users.judicial), tree.liu, **extra)
@@ -214,7 +214,7 @@ def test_upload_views_keep_csrf_and_refuse_huge_photos(users, tree, settings, cl
     settings.FAZHI = settings.FAZHI | {"UPLOAD_MAX_BYTES": 2000}
     big = SimpleUploadedFile("big.png", png_bytes() + b"\0" * 50_000, "image/png")
     response = post_event(client_for(users.judicial), tree.liu, photo=big)
-    assert response.status_code == 400 and "过大" in response.content.decode()
+    assert response.status_code == 413 and "过大" in response.content.decode()
     assert Event.objects.count() == 0
 
 
