@@ -17,6 +17,7 @@ def test_resident_submits_clerk_mediates_follow_up_closes(browser_page, tree, us
 
     cache.clear()
     room = f.room(users.judicial, tree)
+    mediator = f.mediator(users.judicial, tree, name="赵德胜")  # a people's mediator signs the agreement (第二十九条)
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(page.base_url + "/mediation/rooms/")
@@ -53,7 +54,10 @@ def test_resident_submits_clerk_mediates_follow_up_closes(browser_page, tree, us
         page.get_by_text(f"已完成：{label}").wait_for()
 
     act("受理")
-    act("分派", lambda form: form.get_by_label("调解室").select_option(str(room.pk)))
+    def assign(form):
+        form.get_by_label("调解室").select_option(str(room.pk))
+        form.get_by_label(f"{mediator.name}（人民调解员）").check()
+    act("分派", assign)
     act("开始调解")
 
     def session(form):

@@ -76,6 +76,9 @@ def test_case_flow_in_browser(browser_page, users, tree, tmp_path):
 
     act("notify", officers)
     assert "已告知" in page.content()
+    # 第六十二条: no decision before the statement window closes unless the party waived it on the record.
+    act("record_statement", lambda form: form.get_by_label("当事人明确放弃陈述、申辩（第六十二条）").check())
+    assert "当事人明确放弃陈述、申辩" in page.content()
 
     def decision(form):
         form.get_by_label("处理结果").select_option(label="给予行政处罚")

@@ -27,7 +27,7 @@ def test_staff_records_event_with_reach_and_sees_it(browser_page, users, tree):
     page.get_by_label("受众人次：老年人").fill("45")
     page.get_by_label("受众人次：外出务工人员/农民工").fill("-2")
     page.get_by_role("button", name="保存").click()
-    page.get_by_text("不能为负数").first.wait_for()  # refused with a message, nothing saved
+    page.get_by_text("应在0至").first.wait_for()  # refused with a message, nothing saved
 
     page.get_by_label("受众人次：外出务工人员/农民工").fill("12")
     page.get_by_role("button", name="保存").click()

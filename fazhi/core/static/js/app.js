@@ -20,3 +20,9 @@
     if (m) { e.detail.headers["X-CSRFToken"] = m[1]; }
   });
 })();
+
+// Buttons that print the page (the advisor poster): no inline handlers, for the Content-Security-Policy.
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest("[data-print]");
+  if (b) { window.print(); }
+});
