@@ -59,6 +59,20 @@ def axes_client_ip(request):
     return client_ip(request)
 
 
+def _clean_query(request) -> None:
+    """Query parameters pass the one text policy before any view or filter sees them: NUL, other control characters
+    and bidi overrides are removed (PostgreSQL refuses NUL in text; a filter must never 500 on what a URL carries)."""
+    from .validators import strip_unsafe
+
+    if not any(strip_unsafe(v) != v for values in request.GET.lists() for v in values[1]):
+        return
+    cleaned = request.GET.copy()
+    for key, values in request.GET.lists():
+        cleaned.setlist(key, [strip_unsafe(v) for v in values])
+    cleaned._mutable = False
+    request.GET = cleaned
+
+
 def _is_private_path(path):
     return path.startswith("/work/") or path.startswith("/api/") or path.startswith("/admin/")
 
@@ -71,6 +85,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        _clean_query(request)
         token = request_ip.set(client_ip(request))
         try:
             response = self.get_response(request)
