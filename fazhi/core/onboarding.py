@@ -40,8 +40,10 @@ def core_checks(tenant) -> list[Check]:
                            .values_list("parent_id", flat=True))
     no_grid = [name for pk, name in villages if pk not in grids_by_village]
     bodies = Unit.objects.filter(node=tenant, kind=Unit.Kind.CENTRE_BODY, is_active=True).count()
-    roles = set(Membership.objects.filter(is_active=True, user__is_active=True, node__path__startswith=tenant.path)
-                .values_list("role", flat=True))
+    active = Membership.objects.filter(is_active=True, user__is_active=True)
+    roles = set(active.filter(node__path__startswith=tenant.path).values_list("role", flat=True))
+    if active.filter(role=Role.ADMIN, node__path__in=tenant.ancestor_paths()).exists():
+        roles.add(Role.ADMIN)  # an administrator above the subdistrict (the district's) administers it too
     node_url = link("core:node_detail", tenant.pk)
     out = [
         Check("设置街道简称（用于文号）", bool(tenant.short_name), "" if tenant.short_name else "文号如“稷下发〔2024〕1号”需要简称。",
@@ -52,7 +54,7 @@ def core_checks(tenant) -> list[Check]:
         Check("矛调中心入驻机构", bodies > 0, f"已有 {bodies} 个。" if bodies else "尚未登记入驻机构（如司法所、派出所）。",
               link("core:units", query=f"node={tenant.pk}")),
     ]
-    for role, label in ((Role.ADMIN, "街道管理员账号"), (Role.CLERK, "矛调中心工作人员账号"),
+    for role, label in ((Role.ADMIN, "管理员账号（街道或区）"), (Role.CLERK, "矛调中心工作人员账号"),
                         (Role.LEADER, "党政主要负责人账号")):
         out.append(Check(label, role in roles, "" if role in roles else f"尚无“{role.label}”。",
                          link("core:accounts", query=f"node={tenant.pk}")))
