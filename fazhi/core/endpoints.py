@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -169,6 +170,86 @@ def _require_object_body(request) -> None:
         return  # an upload endpoint given JSON: the object lookup answers first (404), then the endpoint (415)
     if not hasattr(data, "get"):
         raise DomainError("请求内容应为一个 JSON 对象。", field_errors={"请求": "应为 JSON 对象。"})
+
+
+def text_field(**kwargs) -> serializers.CharField:
+    """An optional text input (the services clean and check it): the one shape most API inputs share."""
+    return serializers.CharField(required=False, allow_blank=True, **kwargs)
+
+
+def transition_input(workflow, name: str) -> type[serializers.Serializer]:
+    """The input serializer of a workflow's transitions: action, version, reason and every field a row asks for."""
+    names = {"reason"} | {f for t in workflow.transitions.values() for f in t.fields}
+    fields: dict[str, Any] = {field: text_field(allow_null=True) for field in sorted(names)}
+    fields["action"] = serializers.CharField()
+    fields["version"] = serializers.JSONField(required=False, allow_null=True)
+    return type(name, (serializers.Serializer,), fields)
+
+
+def _view_perm(cls) -> dict[str, str]:
+    access = cls.access
+    return {"GET": access.actions["view"]} if access is not None else {}
+
+
+class RecordDetail(Endpoint):
+    """GET one record through the policy (404 outside scope), serialised with ``out``; the permission is the
+    policy's "view" permission and the OpenAPI description is derived from ``summary`` and ``out`` once, here."""
+
+    out: ClassVar[Any] = None
+    summary: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.perms:
+            cls.perms = _view_perm(cls)
+
+        def get(self, request, pk):
+            return Response(self.out(self.get_object(pk), context={"user": request.user}).data)
+
+        if cls.out is not None and "get" not in cls.__dict__:
+            cls.get = extend_schema(summary=cls.summary, responses=cls.out)(get)
+
+
+class TransitionEndpoint(Endpoint):
+    """POST {"action": name, "version": n, ...the row's fields}: one workflow transition through its service.
+
+    A subclass names its ``access`` policy, ``workflow``, ``service``, ``id_kw``, ``out`` serializer and ``summary``;
+    the input serializer and the OpenAPI description are derived from the table once, here. Which transitions a
+    user may run is the workflow table's business (``Workflow.run`` checks each row's permission)."""
+
+    workflow: ClassVar[Any] = None
+    service: ClassVar[Any] = None
+    id_kw: ClassVar[str] = ""
+    out: ClassVar[Any] = None
+    summary: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.workflow is None:
+            return
+        if not cls.perms:
+            cls.perms = {"POST": _view_perm(cls).get("GET")}
+        cls.input_class = transition_input(cls.workflow, cls.__name__ + "In")
+
+        def post(self, request, pk):
+            return self.run(request, pk)
+
+        summary = f"{cls.summary}：action = " + " / ".join(cls.workflow.transitions)
+        cls.post = extend_schema(summary=summary, request=cls.input_class, responses=cls.out)(post)
+
+    def run(self, request, pk):
+        obj = self.get_object(pk)
+        data = self.validated(self.input_class)
+        name = data.pop("action")
+        fields = set(self.workflow.get(name).fields) | {"reason"}
+        kwargs = {k: v for k, v in data.items() if k in fields and v is not None}
+        obj = type(self).service(actor=request.user, name=name, version=data.get("version"),
+                                 **{self.id_kw: obj.pk}, **self.attachments(request), **kwargs)
+        return Response(self.out(obj, context={"user": request.user}).data)
+
+    def attachments(self, request) -> dict:
+        uploads = request.FILES.getlist("files")
+        return {"attachments": uploads} if uploads else {}
 
 
 class PublicEndpoint(Endpoint):

@@ -6,17 +6,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import ui
-from fazhi.core.endpoints import Endpoint
+from fazhi.core.endpoints import Endpoint, RecordDetail, TransitionEndpoint
+from fazhi.core.endpoints import text_field as _text
 from fazhi.core.errors import DomainError
 
 from . import documents, models, policies, selectors, services
 from . import workflow as wf
 
 VIEW = "governance.view"
-
-
-def _text(**kwargs):
-    return serializers.CharField(required=False, allow_blank=True, **kwargs)
 
 
 class ItemIn(serializers.Serializer):
@@ -193,15 +190,6 @@ class MinutesIn(serializers.Serializer):
     version = serializers.JSONField(required=False, allow_null=True)
 
 
-def transition_input(workflow, name: str):
-    """The input serializer of a workflow's transitions: action, version, reason and every field a row asks for."""
-    names = {"reason"} | {f for t in workflow.transitions.values() for f in t.fields}
-    fields = {name: _text(allow_null=True) for name in sorted(names)}
-    fields["action"] = serializers.CharField()
-    fields["version"] = serializers.JSONField(required=False, allow_null=True)
-    return type(name, (serializers.Serializer,), fields)
-
-
 class ItemSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.code")
     category_name = serializers.CharField(source="category.name")
@@ -356,61 +344,6 @@ class MeetingListSerializer(serializers.ModelSerializer):
         model = models.Meeting
         fields = ["id", "node", "title", "held_on", "place", "status", "version"]
 
-
-
-class RecordDetail(Endpoint):
-    """GET one record through the policy (404 outside scope), serialised with ``out``; the OpenAPI description is
-    derived from ``summary`` and ``out`` once, here."""
-
-    perms = {"GET": VIEW}
-    out = None
-    summary = ""
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-
-        def get(self, request, pk):
-            return Response(self.out(self.get_object(pk), context={"user": request.user}).data)
-
-        cls.get = extend_schema(summary=cls.summary, responses=cls.out)(get)
-
-
-class TransitionEndpoint(Endpoint):
-    """POST {"action": name, "version": n, ...the row's fields}: one workflow transition through its service.
-
-    A subclass names its ``workflow``, ``service``, ``id_kw``, ``out`` serializer and ``summary``; its input
-    serializer and its OpenAPI description are derived from the table once, here."""
-
-    perms = {"POST": VIEW}
-    workflow = None
-    service = None
-    id_kw = ""
-    out = None
-    summary = ""
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        cls.input_class = transition_input(cls.workflow, cls.__name__ + "In")
-
-        def post(self, request, pk):
-            return self.run(request, pk)
-
-        summary = f"{cls.summary}：action = " + " / ".join(cls.workflow.transitions)
-        cls.post = extend_schema(summary=summary, request=cls.input_class, responses=cls.out)(post)
-
-    def run(self, request, pk):
-        obj = self.get_object(pk)
-        data = self.validated(self.input_class)
-        name = data.pop("action")
-        fields = set(self.workflow.get(name).fields) | {"reason"}
-        kwargs = {k: v for k, v in data.items() if k in fields and v is not None}
-        obj = type(self).service(actor=request.user, name=name, version=data.get("version"),
-                                 **{self.id_kw: obj.pk}, **self.attachments(request), **kwargs)
-        return Response(self.out(obj, context={"user": request.user}).data)
-
-    def attachments(self, request) -> dict:
-        uploads = request.FILES.getlist("files")
-        return {"attachments": uploads} if uploads else {}
 
 
 # ---- 主动公开 -----------------------------------------------------------------------------------------------------
