@@ -146,15 +146,18 @@ class FigureContext:
         return fig.records_url(self.node, self.start, self.end) if fig else ""
 
     def has_data(self):
-        """False when the platform holds no record of this node dated in the year. Every record is created
-        through a service that writes an audit event, so the audit log is the one place to ask."""
-        from django.utils import timezone
-
-        from fazhi.core.models import AuditEvent
-
-        start = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
-        end = timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min))
-        return figures.within(AuditEvent.objects.filter(at__gte=start, at__lt=end), self.node).exists()
+        """False when the platform holds no record of this node dated in the year — by the records' own business
+        dates (an imported 2022 ledger counts for 2022, not for the day it was imported). A count figure with a
+        value in the year that has none in an empty far-past window is one that follows dates; a register (in-post
+        advisors, the mediator roster) answers the same for any window and does not count."""
+        empty_start, empty_end = datetime.date(1900, 1, 1), datetime.date(1900, 12, 31)
+        for key, fig in figures.all_figures().items():
+            if fig.kind != "count":
+                continue
+            value = self.value(key)
+            if isinstance(value, (int, float)) and value > 0 and not compute(key, self.node, empty_start, empty_end):
+                return True
+        return False
 
 
 def render_text(text, ctx, *, markup=None):

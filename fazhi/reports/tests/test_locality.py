@@ -42,3 +42,22 @@ def test_opt_keeps_the_clause_when_the_figure_has_a_value(users, tree, temp_figu
     text = "第一句。建成站点{{test.sites|opt}}个；另建{{test.none|opt}}处，效果好。最后一句。"
     assert render.render_text(text, ctx) == "第一句。建成站点3个；最后一句。"
     assert render.token_errors(text) == []
+
+
+@pytest.mark.django_db
+def test_has_data_follows_business_dates_not_the_day_of_entry(users, tree, temp_figures):
+    """Records entered today for 2022 (paper history) make 2022 a year with data and leave today's year empty."""
+    import datetime
+
+    from fazhi.core import clock
+    from fazhi.core.figures import within
+    from fazhi.reports.models import PlanItem
+
+    temp_figures("test.items_due", lambda node, s, e: within(PlanItem.objects, node).filter(
+        due_date__range=(s, e)).count(), unit="项")
+    temp_figures("test.register", lambda node, s, e: within(PlanItem.objects, node).count(), unit="项")
+    with clock.frozen(datetime.date(2026, 3, 2)):
+        services.plan_item_create(actor=users.office, node=tree.liu, year=2022, heading="h", title="t", owner="o",
+                                  due_date=datetime.date(2022, 6, 1))
+    assert render.FigureContext(node=tree.sub, year=2022).has_data()
+    assert not render.FigureContext(node=tree.sub, year=2026).has_data()  # the register alone does not count
