@@ -1,5 +1,4 @@
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
 
 from . import menu, policy
 
@@ -9,15 +8,7 @@ def _nav(user):
 
 
 def _public_nav():
-    items = []
-    for config in apps.get_app_configs():
-        for entry in getattr(config, "public_nav", []):
-            label, url_name = entry[0], entry[1]
-            try:
-                items.append({"label": label, "url": reverse(url_name)})
-            except NoReverseMatch:
-                continue
-    return items
+    return menu.public_items(apps.get_app_configs())
 
 
 def shell(request):

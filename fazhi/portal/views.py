@@ -1,21 +1,13 @@
 from django.apps import apps
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from fazhi.core import menu
 
 
 def home(request):
-    tiles = []
-    for config in apps.get_app_configs():
-        for item in getattr(config, "public_nav", []):
-            label, url_name = item[0], item[1]
-            note = item[2] if len(item) > 2 else ""
-            try:
-                tiles.append({"label": label, "url": reverse(url_name), "note": note})
-            except NoReverseMatch:
-                continue
-    return render(request, "portal/home.html", {"tiles": tiles})
+    return render(request, "portal/home.html", {"tiles": menu.public_items(apps.get_app_configs())})
 
 
 def text_size(request):
