@@ -278,3 +278,41 @@ class OkSerializer(serializers.Serializer):
     """Schema for answers that only confirm."""
 
     ok = serializers.BooleanField()
+
+
+class RecordList(Endpoint):
+    """A collection route: GET lists, POST (optional) creates.
+
+    GET pages ``listing(user=..., filters=request.GET)`` — the app's scoped selector — with the ``row`` serializer.
+    A subclass that names an ``input`` serializer answers POST: the body is checked by ``input``, ``create(data)``
+    calls one service and returns the record, which is answered 201 with ``out`` (context: the user). Without
+    ``perms`` the policy's "view" permission guards GET. The OpenAPI descriptions come from ``summary`` (GET) and
+    ``create_summary`` (POST), derived once, here; a subclass may still write its own ``get``/``post``."""
+
+    listing: ClassVar[Any] = None
+    row: ClassVar[Any] = None
+    input: ClassVar[Any] = None
+    out: ClassVar[Any] = None
+    summary: ClassVar[str] = ""
+    create_summary: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.perms:
+            cls.perms = _view_perm(cls)
+
+        def get(self, request):
+            return self.page(type(self).listing(user=request.user, filters=request.GET), self.row)
+
+        def post(self, request):
+            record = self.create(self.validated(self.input))
+            return Response(self.out(record, context={"user": request.user}).data, status=201)
+
+        if cls.listing is not None and cls.row is not None and "get" not in cls.__dict__:
+            cls.get = extend_schema(summary=cls.summary, responses=cls.row(many=True))(get)
+        if cls.input is not None and cls.out is not None and "post" not in cls.__dict__:
+            cls.post = extend_schema(summary=cls.create_summary, request=cls.input, responses={201: cls.out})(post)
+
+    def create(self, data: dict):
+        """One service call with the checked body; returns the new record (as ``out`` should show it)."""
+        raise NotImplementedError

@@ -208,7 +208,8 @@ def audience_groups():
 
 
 def campaign_list(*, user, filters=None):
-    return _period(campaign_policy.instances_for(user), filters, field="start_date").select_related("node", "key_date")
+    return (_period(campaign_policy.instances_for(user), filters, field="start_date").select_related("node", "key_date")
+            .order_by("-start_date"))
 
 
 def campaigns_for_node(user, node=None):
