@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import files, policy
-from fazhi.core.endpoints import Endpoint, RecordDetail, RecordList
+from fazhi.core.endpoints import Endpoint, RecordDetail, RecordEdit, RecordList
 from fazhi.core.errors import DomainError, NotFound
 
 from . import policies, selectors, services
@@ -235,73 +235,28 @@ class PhotoIn(serializers.Serializer):
     file = serializers.FileField()
 
 
-class CampaignIn(NodeIn):
-    name = _text()
-    start_date = _text()
-    end_date = _text()
-    key_date = _opt_id()
-    theme = _text()
+def _shape(name, texts, *, base=NodeIn, optional=False, **fields):
+    """An input serializer: the text fields named in ``texts`` (space-separated) plus ``fields``. ``optional``: a field
+    left out of the body stays out of the data (a partial update keeps the record's value)."""
+    default = serializers.empty if optional else ""
+    return type(name, (base,), {n: _text(default=default) for n in texts.split()} | fields)
 
 
-class SiteIn(NodeIn):
-    name = _text()
-    kind = _text()
-    established_on = _text()
-    investment = _text()
-    population_served = _number()
-    theme = _text()
-    address = _text()
-    description = _text()
+def _attendees():
+    return serializers.ListField(child=_id(), required=False, default=list, max_length=5000)
 
 
-class SiteUpdateIn(serializers.Serializer):
-    version = _number()
-    name = _text(default=serializers.empty)
-    kind = _text(default=serializers.empty)
-    established_on = _text(default=serializers.empty)
-    investment = _text(default=serializers.empty)
-    population_served = serializers.IntegerField(required=False, allow_null=True, error_messages=INT_ERRORS)
-    theme = _text(default=serializers.empty)
-    address = _text(default=serializers.empty)
-    description = _text(default=serializers.empty)
-
-
-class LeaderIn(NodeIn):
-    name = _text()
-    kind = _text()
-    registered_on = _text()
-    gender = _text()
-    position = _text()
-    phone = _text()
-
-
-class LeaderUpdateIn(serializers.Serializer):
-    name = _text(default=serializers.empty)
-    kind = _text(default=serializers.empty)
-    gender = _text(default=serializers.empty)
-    position = _text(default=serializers.empty)
-    phone = _text(default=serializers.empty)
-    is_active = serializers.BooleanField(required=False)
-
-
-class LeaderTrainingIn(NodeIn):
-    date = _text()
-    topic = _text()
-    mode = _text(default="offline")
-    trainer = _text()
-    hours = _text()
-    attendees = serializers.ListField(child=_id(), required=False, default=list, max_length=5000)
-
-
-class StudyIn(NodeIn):
-    kind = _text()
-    date = _text()
-    topic = _text()
-    speaker = _text()
-    attendees = serializers.ListField(child=_id(), required=False, default=list, max_length=5000)
-    attendee_names = _text()
-    place = _text()
-    summary = _text()
+CampaignIn = _shape("CampaignIn", "name start_date end_date theme", key_date=_opt_id())
+SITE_TEXTS = "name kind established_on investment theme address description"
+SiteIn = _shape("SiteIn", SITE_TEXTS, population_served=_number())
+SiteUpdateIn = _shape("SiteUpdateIn", SITE_TEXTS, base=serializers.Serializer, optional=True, version=_number(),
+                      population_served=serializers.IntegerField(required=False, allow_null=True, error_messages=INT_ERRORS))
+LeaderIn = _shape("LeaderIn", "name kind registered_on gender position phone")
+LeaderUpdateIn = _shape("LeaderUpdateIn", "name kind gender position phone", base=serializers.Serializer, optional=True,
+                        is_active=serializers.BooleanField(required=False))
+LeaderTrainingIn = _shape("LeaderTrainingIn", "date topic trainer hours", mode=_text(default="offline"),
+                          attendees=_attendees())
+StudyIn = _shape("StudyIn", "kind date topic speaker attendee_names place summary", attendees=_attendees())
 
 
 class AttendanceIn(serializers.Serializer):
@@ -374,7 +329,7 @@ class EventScope:
 
 
 class EventsEndpoint(EventScope, RecordList):
-    perms = {"GET": VIEW, "POST": RECORD}
+    create_action = "record"
     listing, row, input, out = selectors.event_list, EventSerializer, EventIn, EventDetailOut
     summary = "普法宣传活动：列表（按年份/对象/节点/状态筛选）"
     create_summary = "登记普法宣传活动（可附 photos）"
@@ -387,18 +342,14 @@ class EventsEndpoint(EventScope, RecordList):
         return self.get_object(event.pk)
 
 
-class EventEndpoint(EventScope, RecordDetail):
-    perms = {"GET": VIEW, "PUT": RECORD}
-    out, summary = EventDetailOut, "普法宣传活动详情"
+class EventEndpoint(EventScope, RecordEdit):
+    out, summary, edit_input, edit_action = EventDetailOut, "普法宣传活动详情", EventUpdateIn, "record"
+    edit_summary = "修改普法宣传活动（需带 version，他人已修改时返回409）"
 
-    @extend_schema(summary="修改普法宣传活动（需带 version，他人已修改时返回409）", request=EventUpdateIn, responses=EventDetailOut)
-    def put(self, request, pk):
-        event = self.get_object(pk, "record")
-        data = self.validated(EventUpdateIn)
+    def edit(self, event, data):
         data.pop("node")
-        services.event_update(actor=request.user, event=event, expected_version=data.pop("version"),
-                              **_event_kwargs(request.user, event.node, data))
-        return self.get(request, pk)
+        services.event_update(actor=self.request.user, event=event, expected_version=data.pop("version"),
+                              **_event_kwargs(self.request.user, event.node, data))
 
 
 class EventTransitionEndpoint(EventScope, Endpoint):
@@ -469,71 +420,63 @@ class CampaignsEndpoint(RecordList):
 
 
 class NodeRecords(RecordList):
-    """A list whose POST writes the body, as it is, with ``service(actor, node, **data)``."""
+    """A list whose POST writes the body with ``service(actor=, node=, **data)``; with ``candidates(user, node)`` the
+    body's ``attendees`` ids must all be among them (else ``refused``: message, field message)."""
 
-    service = None
+    service = candidates = None
+    refused = ("", "")
 
     def create(self, data):
-        return type(self).service(actor=self.request.user, node=_node(self.request.user, data.pop("node")), **data)
+        user = self.request.user
+        node = _node(user, data.pop("node"))
+        if self.candidates is not None:
+            message, field_message = self.refused
+            data["attendees"] = _all_of(type(self).candidates(user, node), data["attendees"], message=message,
+                                        field_message=field_message)
+        return type(self).service(actor=user, node=node, **data)
 
 
 # ---- sites ----------------------------------------------------------------------------------------------------
 
 class SitesEndpoint(NodeRecords):
-    perms = {"GET": VIEW, "POST": MANAGE}
     access = policies.site_policy
     listing, row, input, out, service = selectors.site_list, SiteSerializer, SiteIn, SiteSerializer, services.site_create
     summary, create_summary = "普法阵地：列表", "登记普法阵地"
 
 
-class SiteEndpoint(RecordDetail):
-    perms = {"GET": VIEW, "PUT": MANAGE}
+class SiteEndpoint(RecordEdit):
     access = policies.site_policy
-    out, summary = SiteSerializer, "普法阵地详情"
+    out, summary, edit_input, edit_summary = SiteSerializer, "普法阵地详情", SiteUpdateIn, "修改普法阵地（需带 version）"
 
-    @extend_schema(summary="修改普法阵地（需带 version）", request=SiteUpdateIn, responses=SiteSerializer)
-    def put(self, request, pk):
-        site = self.get_object(pk, "manage")
-        data = self.validated(SiteUpdateIn)
-        services.site_update(actor=request.user, site=site, expected_version=data.pop("version"), **data)
-        return self.get(request, pk)
+    def edit(self, site, data):
+        services.site_update(actor=self.request.user, site=site, expected_version=data.pop("version"), **data)
 
 
 # ---- 法治带头人/法律明白人 and their trainings -------------------------------------------------------------------
 
 class LeadersEndpoint(NodeRecords):
-    perms = {"GET": VIEW, "POST": MANAGE}
     access = policies.leader_policy
     listing, row, input, out, service = selectors.leader_list, LeaderSerializer, LeaderIn, LeaderSerializer, services.leader_create
     summary, create_summary = "法治带头人、法律明白人名册：列表", "登记法治带头人、法律明白人"
 
 
-class LeaderEndpoint(RecordDetail):
-    perms = {"GET": VIEW, "PUT": MANAGE}
+class LeaderEndpoint(RecordEdit):
     access = policies.leader_policy
     out, summary = LeaderDetailOut, "法治带头人、法律明白人详情（含培训记录）"
+    edit_input, edit_summary = LeaderUpdateIn, "修改或移出名册（is_active=false）"
 
-    @extend_schema(summary="修改或移出名册（is_active=false）", request=LeaderUpdateIn, responses=LeaderDetailOut)
-    def put(self, request, pk):
-        leader = self.get_object(pk, "manage")
+    def edit(self, leader, data):
         current = {f: getattr(leader, f) for f in ("name", "kind", "gender", "position", "phone", "is_active")}
-        leader = services.leader_update(actor=request.user, leader=leader, **(current | self.validated(LeaderUpdateIn)))
-        return Response(LeaderDetailOut(leader).data)
+        services.leader_update(actor=self.request.user, leader=leader, **(current | data))
 
 
-class LeaderTrainingsEndpoint(RecordList):
-    perms = {"GET": VIEW, "POST": MANAGE}
+class LeaderTrainingsEndpoint(NodeRecords):
     access = policies.leader_training_policy
     listing, row, input, out = selectors.leader_training_list, LeaderTrainingSerializer, LeaderTrainingIn, LeaderTrainingDetailOut
+    service, candidates = services.leader_training_create, selectors.leaders_for_training
+    refused = ("有参训人员不在名册中或不在本次培训的范围内。", "有人员不在范围内。")
     summary = "法治带头人、法律明白人培训：列表"
     create_summary = "登记法治带头人、法律明白人培训（attendees 为名册人员编号列表）"
-
-    def create(self, data):
-        user = self.request.user
-        node = _node(user, data.pop("node"))
-        people = _all_of(selectors.leaders_for_training(user, node), data.pop("attendees"),
-                         message="有参训人员不在名册中或不在本次培训的范围内。", field_message="有人员不在范围内。")
-        return services.leader_training_create(actor=user, node=node, attendees=people, **data)
 
 
 class LeaderTrainingEndpoint(RecordDetail):
@@ -543,18 +486,12 @@ class LeaderTrainingEndpoint(RecordDetail):
 
 # ---- study sessions and staff training ---------------------------------------------------------------------------
 
-class StudySessionsEndpoint(RecordList):
-    perms = {"GET": VIEW, "POST": "publicity.manage_study"}
+class StudySessionsEndpoint(NodeRecords):
     access = policies.study_policy
     listing, row, input, out = selectors.study_session_list, StudySerializer, StudyIn, StudyDetailOut
+    service, candidates = services.study_session_create, selectors.staff_for_node
+    refused = ("有参加人员不属于本街道。", "有人员不属于本街道。")
     summary, create_summary = "领导干部学法、专题研讨、专题党课：列表", "登记学法记录（attendees 为用户编号列表）"
-
-    def create(self, data):
-        user = self.request.user
-        node = _node(user, data.pop("node"))
-        people = _all_of(selectors.staff_for_node(user, node), data.pop("attendees"),
-                         message="有参加人员不属于本街道。", field_message="有人员不属于本街道。")
-        return services.study_session_create(actor=user, node=node, attendees=people, **data)
 
 
 class StudySessionEndpoint(RecordDetail):
@@ -563,7 +500,6 @@ class StudySessionEndpoint(RecordDetail):
 
 
 class StaffTrainingsEndpoint(RecordList):
-    perms = {"GET": VIEW, "POST": "publicity.manage_staff_training"}
     access = policies.staff_training_policy
     listing, row, input, out = selectors.staff_training_list, StaffTrainingSerializer, StaffTrainingIn, StaffTrainingDetailOut
     summary = "工作人员法律培训/证书考试：列表"

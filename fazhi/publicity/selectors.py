@@ -264,12 +264,17 @@ def leader_training_get_for_user(user, pk):
     return _get(leader_training_policy, user, pk)
 
 
-def study_session_list(*, user, filters=None):
+def _of_kind(access_policy, user, filters):
+    """The user's rows of a model with kinds, filtered by period, node and ``kind``, newest first."""
     filters = filters or {}
-    qs = _period(study_policy.instances_for(user), filters)
+    qs = _period(access_policy.instances_for(user), filters)
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
-    return qs.select_related("node").annotate(user_count=Count("attendees", distinct=True)).order_by("-date", "-id")
+    return qs.select_related("node").order_by("-date", "-id")
+
+
+def study_session_list(*, user, filters=None):
+    return _of_kind(study_policy, user, filters).annotate(user_count=Count("attendees", distinct=True))
 
 
 def study_session_get_for_user(user, pk):
@@ -277,11 +282,8 @@ def study_session_get_for_user(user, pk):
 
 
 def staff_training_list(*, user, filters=None):
-    filters = filters or {}
-    qs = _period(staff_training_policy.instances_for(user), filters)
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    return qs.select_related("node").annotate(attendee_count=Count("attendance"), total_hours=Sum("attendance__hours")).order_by("-date", "-id")
+    return _of_kind(staff_training_policy, user, filters).annotate(attendee_count=Count("attendance"),
+                                                                   total_hours=Sum("attendance__hours"))
 
 
 def staff_training_get_for_user(user, pk):
