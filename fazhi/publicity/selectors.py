@@ -330,3 +330,25 @@ def training_hours_by_user(user_ids, start, end) -> dict:
     for row in rows:
         result[row["user_id"]] = decimal.Decimal(row["total"] or 0)
     return result
+
+
+# ---- onboarding (what a new subdistrict still lacks in this module) -------------------------------------------------
+
+def accounts_with(tenant, perm) -> int:
+    """How many active accounts work inside ``tenant`` in a role that grants ``perm``."""
+    from fazhi.core.models import Membership
+    from fazhi.core.roles import Role, perms_for_role
+
+    roles = [r for r in Role.values if perm in perms_for_role(r)]
+    return (Membership.objects.filter(is_active=True, user__is_active=True, role__in=roles,
+                                      node__path__startswith=tenant.path).values("user_id").distinct().count())
+
+
+def villages_without_leaders(tenant) -> tuple[int, list[str]]:
+    """(how many active villages ``tenant`` has, the names of those with no one on the active
+    法治带头人/法律明白人 register, by path)."""
+    from .models import Leader
+
+    villages = OrgNode.objects.villages().inside(tenant).filter(is_active=True)
+    registered = Leader.objects.filter(is_active=True, node__path__startswith=tenant.path).values("node_id")
+    return villages.count(), list(villages.exclude(pk__in=registered).order_by("path").values_list("name", flat=True))
