@@ -36,11 +36,20 @@ def _node(actor, values, perm, *, allow_grid=True):
 
 
 class PublicityLedger(ledger.Ledger):
-    """A publicity ledger: matched on 编号; ``fixed`` names the cells an update may not change (with why)."""
+    """A publicity ledger: matched on 编号. An edited row goes to ``update(record, changed cells, actor=)`` unless it
+    changes a cell ``fixed`` names (with why: by default the village, since a record does not move)."""
 
     view_perm = "publicity.view"
+    import_perm = "publicity.manage"
     key_column = "id"
-    fixed: dict = {}
+    fixed: dict = {"village": "所属村（社区）不能通过台账修改，请删除后重新登记或在记录页面办理。"}
+
+    def update_row(self, record, values, *, actor):
+        self.refuse_fixed(values)
+        self.update(record, values, actor=actor)
+
+    def update(self, record, values, *, actor):
+        raise NotImplementedError
 
     def current(self, record) -> dict:
         """The record as its row would read (every import column, parsed back like a cell)."""
@@ -58,9 +67,6 @@ def _imported(actor, obj, title, row_number, day):
     audit.record(actor=actor, action="import", obj=obj, is_public=False,
                  action_label=f"{'导入历史' if history else '导入'}：{title}第{row_number}行",
                  changes={"imported_history": history, "business_date": audit.normalize(day)})
-
-
-MOVE = "所属村（社区）不能通过台账修改，请删除后重新登记或在记录页面办理。"
 
 
 def _reach_columns():
@@ -97,7 +103,6 @@ class EventLedger(PublicityLedger):
     key = "publicity.events"
     title = "普法宣传活动台账"
     import_perm = "publicity.record_event"
-    fixed = {"village": MOVE}
 
     @property
     def columns(self):
@@ -132,9 +137,8 @@ class EventLedger(PublicityLedger):
         event = services.event_create(actor=actor, node=node, **_event_fields(node, values))
         _imported(actor, event, self.title, row_number, event.date)
 
-    def update_row(self, record, values, *, actor):
+    def update(self, record, values, *, actor):
         """Correct an event; a plan whose row now says 已开展 has its results recorded (the workflow's "record")."""
-        self.refuse_fixed(values)
         status = values.pop("status", record.status) or record.status
         if status != record.status and not (record.status == S.PLANNED and status == S.HELD):
             message = ("取消活动请在活动页面办理（须填写取消原因）。" if status == S.CANCELLED
@@ -157,8 +161,6 @@ class EventLedger(PublicityLedger):
 class SiteLedger(PublicityLedger):
     key = "publicity.sites"
     title = "普法阵地台账"
-    import_perm = "publicity.manage"
-    fixed = {"village": MOVE}
     columns = [
         ID,
         ledger.Column("name", "阵地名称", required=True, max_length=100, width=26),
@@ -181,8 +183,7 @@ class SiteLedger(PublicityLedger):
                                     **{k: v for k, v in values.items() if k not in ("id", "village") and v is not None})
         _imported(actor, site, self.title, row_number, site.established_on)
 
-    def update_row(self, record, values, *, actor):
-        self.refuse_fixed(values)
+    def update(self, record, values, *, actor):
         services.site_update(actor=actor, site=record, expected_version=record.version, **values)
 
 
@@ -190,8 +191,6 @@ class SiteLedger(PublicityLedger):
 class LeaderLedger(PublicityLedger):
     key = "publicity.leaders"
     title = "法治带头人、法律明白人名册"
-    import_perm = "publicity.manage"
-    fixed = {"village": MOVE}
     columns = [
         ID,
         ledger.Column("name", "姓名", required=True, max_length=30, width=10),
@@ -213,8 +212,7 @@ class LeaderLedger(PublicityLedger):
                                         phone=values.get("phone") or "", registered_on=values["registered_on"])
         _imported(actor, leader, self.title, row_number, leader.registered_on)
 
-    def update_row(self, record, values, *, actor):
-        self.refuse_fixed(values)
+    def update(self, record, values, *, actor):
         row = self.current(record) | values
         services.leader_update(actor=actor, leader=record, name=row["name"], kind=row["kind"], gender=row["gender"] or "",
                                position=row["position"] or "", phone=row["phone"] or "", is_active=record.is_active,
@@ -248,8 +246,6 @@ def _leaders(actor, node, text):
 class LeaderTrainingLedger(PublicityLedger):
     key = "publicity.leader_trainings"
     title = "法治带头人、法律明白人培训台账"
-    import_perm = "publicity.manage"
-    fixed = {"village": MOVE}
     columns = [
         ID,
         ledger.Column("date", "培训日期", kind="date", required=True, width=12),
@@ -273,8 +269,7 @@ class LeaderTrainingLedger(PublicityLedger):
             hours=values.get("hours") or 0, attendees=_leaders(actor, node, values["attendees"]))
         _imported(actor, training, self.title, row_number, training.date)
 
-    def update_row(self, record, values, *, actor):
-        self.refuse_fixed(values)
+    def update(self, record, values, *, actor):
         if "attendees" in values:
             values["attendees"] = _leaders(actor, record.node, values["attendees"])
         if "mode" in values:
@@ -313,7 +308,7 @@ class StudySessionLedger(PublicityLedger):
             summary=values.get("summary") or "")
         _imported(actor, session, self.title, row_number, session.date)
 
-    def update_row(self, record, values, *, actor):
+    def update(self, record, values, *, actor):
         if "attendee_names" in values:  # the staff it still names stay linked; every other name is text
             names = [n.strip() for n in (values["attendee_names"] or "").split("、") if n.strip()]
             users = {u.display_name: u for u in record.attendees.all()}
@@ -370,6 +365,5 @@ class StaffAttendanceLedger(PublicityLedger):
             title=values["training__title"], organiser=values.get("training__organiser") or "", attendance=[row])
         _imported(actor, training, self.title, row_number, training.date)
 
-    def update_row(self, record, values, *, actor):
-        self.refuse_fixed(values)
+    def update(self, record, values, *, actor):
         services.staff_attendance_update(actor=actor, row=record, **values)

@@ -1,4 +1,6 @@
 """Publicity sites, the 法治带头人/法律明白人 registry and trainings, leadership law study, staff training."""
+import functools
+
 from django.db import transaction
 
 from fazhi.core import audit, clock, orgkinds, policy
@@ -144,21 +146,29 @@ def leader_training_create(*, actor, node, date, topic, attendees, mode=LeaderTr
     return training
 
 
+def _update_with_attendees(*, actor, obj, names, fields, clean, action_label):
+    """Correct a record that has attendees: ``fields`` overlay its current values (``names`` and ``attendees``),
+    ``clean(**merged)`` checks them and returns (data, attendees); audited with before and after."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    current = {k: getattr(obj, k) for k in names} | {"attendees": list(obj.attendees.all())}
+    before = audit.snapshot(obj, names) | {"attendees": sorted(a.pk for a in current["attendees"])}
+    data, attendees = clean(**(current | fields))
+    for k, v in data.items():
+        setattr(obj, k, v)
+    obj.save()
+    obj.attendees.set(attendees)
+    after = audit.snapshot(obj, names) | {"attendees": sorted(a.pk for a in attendees)}
+    audit.record(actor=actor, action="update", obj=obj, changes=audit.diff(before, after), action_label=action_label)
+    return obj
+
+
 @transaction.atomic
 def leader_training_update(*, actor, training, **fields):
     """Correct a training (a ledger row): any of date, topic, mode, trainer, hours, attendees; the rest is kept."""
     _require(actor, "publicity.manage", training.node)
-    training = LeaderTraining.objects.select_for_update().get(pk=training.pk)
-    before = audit.snapshot(training, LEADER_TRAINING_FIELDS) | {"attendees": sorted(a.name for a in training.attendees.all())}
-    current = {k: getattr(training, k) for k in LEADER_TRAINING_FIELDS} | {"attendees": list(training.attendees.all())}
-    data, attendees = _clean_leader_training(node=training.node, **(current | fields))
-    for k, v in data.items():
-        setattr(training, k, v)
-    training.save()
-    training.attendees.set(attendees)
-    after = audit.snapshot(training, LEADER_TRAINING_FIELDS) | {"attendees": sorted(a.name for a in attendees)}
-    audit.record(actor=actor, action="update", obj=training, changes=audit.diff(before, after), action_label="修改培训记录")
-    return training
+    return _update_with_attendees(actor=actor, obj=training, names=LEADER_TRAINING_FIELDS, fields=fields,
+                                  clean=functools.partial(_clean_leader_training, node=training.node),
+                                  action_label="修改培训记录")
 
 
 # ---- leadership law study ---------------------------------------------------------------------------------------
@@ -193,23 +203,17 @@ def study_session_create(*, actor, node, kind, date, topic, speaker, attendees=(
     return session
 
 
+def _clean_study_with_attendees(*, attendees, **fields):
+    attendees = list(attendees or [])
+    return _clean_study(attendees=attendees, **fields), attendees
+
+
 @transaction.atomic
 def study_session_update(*, actor, session, **fields):
     """Correct a study record (a ledger row): any of its fields and ``attendees`` (users); the rest is kept."""
     _require(actor, "publicity.manage_study", session.node)
-    session = StudySession.objects.select_for_update().get(pk=session.pk)
-    before = audit.snapshot(session, STUDY_FIELDS) | {"attendees": sorted(u.pk for u in session.attendees.all())}
-    current = {k: getattr(session, k) for k in STUDY_FIELDS} | {"attendees": list(session.attendees.all())}
-    merged = current | fields
-    attendees = list(merged.pop("attendees") or [])
-    data = _clean_study(attendees=attendees, **merged)
-    for k, v in data.items():
-        setattr(session, k, v)
-    session.save()
-    session.attendees.set(attendees)
-    after = audit.snapshot(session, STUDY_FIELDS) | {"attendees": sorted(u.pk for u in attendees)}
-    audit.record(actor=actor, action="update", obj=session, changes=audit.diff(before, after), action_label="修改学法记录")
-    return session
+    return _update_with_attendees(actor=actor, obj=session, names=STUDY_FIELDS, fields=fields,
+                                  clean=_clean_study_with_attendees, action_label="修改学法记录")
 
 
 # ---- staff legal training and certificate exams -----------------------------------------------------------------
