@@ -94,8 +94,24 @@ def _event_fields(node, values) -> dict:
                 slogans=values.get("slogans") or 0, online_reach=values.get("online_reach") or 0, reach=reach)
 
 
-RESULTS = ("materials", "slogans", "online_reach", "reach")
 S = Event.Status
+
+
+def _check_history(values):
+    """A new row's 状态 must agree with its date: a held event is not in the future, a plan is not in the past."""
+    status, day = values.get("status"), values.get("date")
+    if day is None or not status:
+        return
+    if status == S.HELD and day > clock.today():
+        message = "状态为“已开展”的活动，活动日期不能晚于今天。"
+    elif status == S.PLANNED and day < clock.today():
+        message = "活动日期已过的计划：开展了请将状态改为“已开展”并填写开展情况，未开展请删除此行。"
+    else:
+        return
+    raise DomainError(message, field_errors={"status": message})
+
+
+RESULTS = ("materials", "slogans", "online_reach", "reach")
 
 
 @ledger.register
@@ -133,6 +149,7 @@ class EventLedger(PublicityLedger):
     def import_row(self, values, *, actor, row_number):
         if values.get("status") == S.CANCELLED:
             return None  # a cancelled plan is history, not a record to re-create
+        _check_history(values)
         node = _node(actor, values, "publicity.record_event")
         event = services.event_create(actor=actor, node=node, **_event_fields(node, values))
         _imported(actor, event, self.title, row_number, event.date)

@@ -223,3 +223,31 @@ def test_imported_past_records_say_imported_history_in_their_audit(users, tree):
     event = AuditEvent.objects.get(action="import", object_id=str(site.pk), object_type__contains="site")
     assert event.action_label.startswith("导入历史") and event.actor == users.judicial
     assert event.changes["business_date"] == "2022-04-01"
+
+
+def test_a_new_rows_status_must_agree_with_its_date(users, tree):
+    import io
+
+    from openpyxl import Workbook
+
+    item = ledger.get("publicity.events")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["活动日期", "活动名称", "村（社区）", "地点", "组织单位", "“六进”对象", "状态", "老年人（人次）"])
+    ws.append(["2022-06-26", "禁毒宣传", "刘家村", "广场", "村委会", "乡村", "已开展", 40])  # history: kept as held
+    ws.append(["2022-07-01", "未登记的计划", "刘家村", "广场", "村委会", "乡村", "计划中", None])
+    ws.append(["2024-03-15", "还没开展", "刘家村", "广场", "村委会", "乡村", "已开展", 10])
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = ledger.run_import(item, buf.getvalue(), actor=users.judicial, dry_run=False)
+    text = [str(e) for e in result.errors]
+    assert not result.ok and Event.objects.count() == 0
+    assert text == ["第3行“状态”列：活动日期已过的计划：开展了请将状态改为“已开展”并填写开展情况，未开展请删除此行。",
+                    "第4行“状态”列：状态为“已开展”的活动，活动日期不能晚于今天。"]
+    ws.delete_rows(3, 2)
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = ledger.run_import(item, buf.getvalue(), actor=users.judicial, dry_run=False)
+    assert result.ok and result.created == 1
+    event = Event.objects.get()
+    assert event.status == Event.Status.HELD and str(event.date) == "2022-06-26" and event.record_due is None
