@@ -5,24 +5,15 @@ workbench. Errors come back as {"detail": Chinese message, "errors": {field: mes
 """
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import files, policy
-from fazhi.core.endpoints import Endpoint
+from fazhi.core.endpoints import Endpoint, RecordDetail, RecordEdit, RecordList
 from fazhi.core.errors import DomainError, NotFound
 
-from . import selectors, services
-from .models import Event, Leader, LeaderTraining, Site, StaffTraining, StudySession
-from .policies import (
-    event_policy,
-    leader_policy,
-    leader_training_policy,
-    site_policy,
-    staff_training_policy,
-    study_policy,
-)
+from . import policies, selectors, services
 from .workflow import EVENT_WORKFLOW
 
 VIEW = "publicity.view"
@@ -129,6 +120,62 @@ class StaffTrainingSerializer(serializers.Serializer):
     node = serializers.IntegerField(source="node_id")
 
 
+class EventDetailOut(EventSerializer):
+    """One event as its page shows it: reach per group, content, photos and the actions the user may take."""
+
+    reach = serializers.SerializerMethodField()
+    content = serializers.CharField()
+    photos = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_reach(self, event):
+        return {r.group.code: r.people for r in selectors.event_reach(event)}
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_photos(self, event):
+        return [{"name": f.original_name, "url": f"/files/{f.uuid}/"} for f in files.files_of(event, purpose="photo")]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_actions(self, event):
+        return [{"name": t.name, "label": t.label} for t in EVENT_WORKFLOW.available(event, self.context["user"])]
+
+
+class LeaderDetailOut(LeaderSerializer):
+    trainings = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_trainings(self, leader):
+        return [{"id": t.pk, "date": t.date, "topic": t.topic} for t in leader.trainings.order_by("-date")]
+
+
+class LeaderTrainingDetailOut(LeaderTrainingSerializer):
+    attendee_count = None
+    attendees = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_attendees(self, t):
+        return [{"id": a.pk, "name": a.name, "node_name": a.node.name} for a in t.attendees.select_related("node")]
+
+
+class StudyDetailOut(StudySerializer):
+    attendees = serializers.SerializerMethodField()
+    summary = serializers.CharField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_attendees(self, s):
+        return [{"id": u.pk, "name": u.display_name} for u in s.attendees.all()]
+
+
+class StaffTrainingDetailOut(StaffTrainingSerializer):
+    attendance = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_attendance(self, t):
+        return [{"user": a.user_id, "name": a.user.display_name, "hours": str(a.hours), "result": a.result,
+                 "certificate_no": a.certificate_no} for a in t.attendance.select_related("user")]
+
+
 # ---- input shapes (services validate the values; these only refuse wrong types and shapes) ------------------------
 
 def _id(**kwargs):
@@ -188,73 +235,28 @@ class PhotoIn(serializers.Serializer):
     file = serializers.FileField()
 
 
-class CampaignIn(NodeIn):
-    name = _text()
-    start_date = _text()
-    end_date = _text()
-    key_date = _opt_id()
-    theme = _text()
+def _shape(name, texts, *, base=NodeIn, optional=False, **fields):
+    """An input serializer: the text fields named in ``texts`` (space-separated) plus ``fields``. ``optional``: a field
+    left out of the body stays out of the data (a partial update keeps the record's value)."""
+    default = serializers.empty if optional else ""
+    return type(name, (base,), {n: _text(default=default) for n in texts.split()} | fields)
 
 
-class SiteIn(NodeIn):
-    name = _text()
-    kind = _text()
-    established_on = _text()
-    investment = _text()
-    population_served = _number()
-    theme = _text()
-    address = _text()
-    description = _text()
+def _attendees():
+    return serializers.ListField(child=_id(), required=False, default=list, max_length=5000)
 
 
-class SiteUpdateIn(serializers.Serializer):
-    version = _number()
-    name = _text(default=serializers.empty)
-    kind = _text(default=serializers.empty)
-    established_on = _text(default=serializers.empty)
-    investment = _text(default=serializers.empty)
-    population_served = serializers.IntegerField(required=False, allow_null=True, error_messages=INT_ERRORS)
-    theme = _text(default=serializers.empty)
-    address = _text(default=serializers.empty)
-    description = _text(default=serializers.empty)
-
-
-class LeaderIn(NodeIn):
-    name = _text()
-    kind = _text()
-    registered_on = _text()
-    gender = _text()
-    position = _text()
-    phone = _text()
-
-
-class LeaderUpdateIn(serializers.Serializer):
-    name = _text(default=serializers.empty)
-    kind = _text(default=serializers.empty)
-    gender = _text(default=serializers.empty)
-    position = _text(default=serializers.empty)
-    phone = _text(default=serializers.empty)
-    is_active = serializers.BooleanField(required=False)
-
-
-class LeaderTrainingIn(NodeIn):
-    date = _text()
-    topic = _text()
-    mode = _text(default="offline")
-    trainer = _text()
-    hours = _text()
-    attendees = serializers.ListField(child=_id(), required=False, default=list, max_length=5000)
-
-
-class StudyIn(NodeIn):
-    kind = _text()
-    date = _text()
-    topic = _text()
-    speaker = _text()
-    attendees = serializers.ListField(child=_id(), required=False, default=list, max_length=5000)
-    attendee_names = _text()
-    place = _text()
-    summary = _text()
+CampaignIn = _shape("CampaignIn", "name start_date end_date theme", key_date=_opt_id())
+SITE_TEXTS = "name kind established_on investment theme address description"
+SiteIn = _shape("SiteIn", SITE_TEXTS, population_served=_number())
+SiteUpdateIn = _shape("SiteUpdateIn", SITE_TEXTS, base=serializers.Serializer, optional=True, version=_number(),
+                      population_served=serializers.IntegerField(required=False, allow_null=True, error_messages=INT_ERRORS))
+LeaderIn = _shape("LeaderIn", "name kind registered_on gender position phone")
+LeaderUpdateIn = _shape("LeaderUpdateIn", "name kind gender position phone", base=serializers.Serializer, optional=True,
+                        is_active=serializers.BooleanField(required=False))
+LeaderTrainingIn = _shape("LeaderTrainingIn", "date topic trainer hours", mode=_text(default="offline"),
+                          attendees=_attendees())
+StudyIn = _shape("StudyIn", "kind date topic speaker attendee_names place summary", attendees=_attendees())
 
 
 class AttendanceIn(serializers.Serializer):
@@ -272,15 +274,6 @@ class StaffTrainingIn(NodeIn):
     attendance = AttendanceIn(many=True, required=False, default=list)
 
 
-def _event_detail(event, user) -> dict:
-    data = EventSerializer(event).data
-    data["reach"] = {r.group.code: r.people for r in selectors.event_reach(event)}
-    data["content"] = event.content
-    data["photos"] = [{"name": f.original_name, "url": f"/files/{f.uuid}/"} for f in files.files_of(event, purpose="photo")]
-    data["actions"] = [{"name": t.name, "label": t.label} for t in EVENT_WORKFLOW.available(event, user)]
-    return data
-
-
 def _pick(qs, pk, *, field, label):
     """The row ``pk`` among ``qs`` (a scoped selector), or None for no choice; a Chinese 400 when it is not there."""
     if pk is None:
@@ -291,19 +284,26 @@ def _pick(qs, pk, *, field, label):
     return found
 
 
-class PublicityEndpoint(Endpoint):
-    """The node a record is written in: the given one inside the user's scope (else 404), or the user's home node."""
+def _all_of(qs, ids, *, message, field_message, field="attendees"):
+    """Every row ``ids`` names among ``qs`` (a scoped selector); a Chinese 400 when one of them is not there."""
+    ids = set(ids)
+    rows = list(qs.filter(pk__in=ids))
+    if len(rows) != len(ids):
+        raise DomainError(message, field_errors={field: field_message})
+    return rows
 
-    def node(self, pk):
-        if pk is None:
-            node = policy.user_home_node(self.request.user)
-            if node is None:
-                raise DomainError("请选择所属组织。", field_errors={"node": "请选择所属组织。"})
-            return node
-        node = policy.scoped_nodes(self.request.user, VIEW).filter(pk=pk).first()
+
+def _node(user, pk):
+    """The node a record is written in: the given one inside the user's scope (else 404), or the user's home node."""
+    if pk is None:
+        node = policy.user_home_node(user)
         if node is None:
-            raise NotFound()
+            raise DomainError("请选择所属组织。", field_errors={"node": "请选择所属组织。"})
         return node
+    node = policy.scoped_nodes(user, VIEW).filter(pk=pk).first()
+    if node is None:
+        raise NotFound()
+    return node
 
 
 def _event_kwargs(user, node, data: dict) -> dict:
@@ -319,65 +319,55 @@ def _event_kwargs(user, node, data: dict) -> dict:
 
 # ---- events ---------------------------------------------------------------------------------------------------
 
-class EventBase(PublicityEndpoint):
-    access = event_policy
+class EventScope:
+    """Events are looked up with their ``reached`` total annotated."""
+
+    access = policies.event_policy
 
     def get_object(self, pk, action="view", **lookup):
         return super().get_object(pk, action, queryset=selectors.events_with_reach(self.request.user), **lookup)
 
 
-class EventsEndpoint(EventBase):
-    perms = {"GET": VIEW, "POST": RECORD}
+class EventsEndpoint(EventScope, RecordList):
+    create_action = "record"
+    listing, row, input, out = selectors.event_list, EventSerializer, EventIn, EventDetailOut
+    summary = "普法宣传活动：列表（按年份/对象/节点/状态筛选）"
+    create_summary = "登记普法宣传活动（可附 photos）"
 
-    @extend_schema(summary="普法宣传活动：列表（按年份/对象/节点/状态筛选）", responses=EventSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.event_list(user=request.user, filters=request.GET), EventSerializer)
-
-    @extend_schema(summary="登记普法宣传活动（可附 photos）", request=EventIn, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request):
-        data = self.validated(EventIn)
-        node = self.node(data.pop("node"))
-        photos = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
-        event = services.event_create(actor=request.user, node=node, photos=photos, **_event_kwargs(request.user, node, data))
-        return Response(_event_detail(self.get_object(event.pk), request.user), status=201)
+    def create(self, data):
+        user = self.request.user
+        node = _node(user, data.pop("node"))
+        photos = self.request.FILES.getlist("photos") if hasattr(self.request, "FILES") else []
+        event = services.event_create(actor=user, node=node, photos=photos, **_event_kwargs(user, node, data))
+        return self.get_object(event.pk)
 
 
-class EventEndpoint(EventBase):
-    perms = {"GET": VIEW, "PUT": RECORD}
-    census_model = Event
+class EventEndpoint(EventScope, RecordEdit):
+    out, summary, edit_input, edit_action = EventDetailOut, "普法宣传活动详情", EventUpdateIn, "record"
+    edit_summary = "修改普法宣传活动（需带 version，他人已修改时返回409）"
 
-    @extend_schema(summary="普法宣传活动详情", responses=OpenApiTypes.OBJECT)
-    def get(self, request, pk):
-        return Response(_event_detail(self.get_object(pk), request.user))
-
-    @extend_schema(summary="修改普法宣传活动（需带 version，他人已修改时返回409）", request=EventUpdateIn, responses=OpenApiTypes.OBJECT)
-    def put(self, request, pk):
-        event = self.get_object(pk, "record")
-        data = self.validated(EventUpdateIn)
+    def edit(self, event, data):
         data.pop("node")
-        services.event_update(actor=request.user, event=event, expected_version=data.pop("version"),
-                              **_event_kwargs(request.user, event.node, data))
-        return Response(_event_detail(self.get_object(pk), request.user))
+        services.event_update(actor=self.request.user, event=event, expected_version=data.pop("version"),
+                              **_event_kwargs(self.request.user, event.node, data))
 
 
-class EventTransitionEndpoint(EventBase):
+class EventTransitionEndpoint(EventScope, Endpoint):
     perms = {"POST": RECORD}
-    census_model = Event
 
     @extend_schema(summary="活动状态操作：record 登记开展情况（materials/slogans/online_reach/reach）、cancel 取消（reason）",
-                   request=EventTransitionIn, responses=OpenApiTypes.OBJECT)
+                   request=EventTransitionIn, responses=EventDetailOut)
     def post(self, request, pk):
         event = self.get_object(pk)
         data = self.validated(EventTransitionIn)
         results = {k: data[k] for k in ("materials", "slogans", "online_reach", "reach")} if data["name"] == "record" else {}
         services.event_transition(actor=request.user, event=event, name=data["name"], expected_version=data["version"],
                                   reason=data["reason"] or "", **results)
-        return Response(_event_detail(self.get_object(pk), request.user))
+        return Response(EventDetailOut(self.get_object(pk), context={"user": request.user}).data)
 
 
-class EventPhotoEndpoint(EventBase):
+class EventPhotoEndpoint(EventScope, Endpoint):
     perms = {"POST": RECORD}
-    census_model = Event
 
     @extend_schema(summary="上传活动照片（multipart，字段 file，仅限图片）", request=PhotoIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk):
@@ -390,7 +380,7 @@ class EventPhotoEndpoint(EventBase):
         return Response({"name": stored.original_name, "url": f"/files/{stored.uuid}/"}, status=201)
 
 
-class CalendarEndpoint(PublicityEndpoint):
+class CalendarEndpoint(Endpoint):
     perms = {"GET": VIEW}
 
     @extend_schema(summary="宣传节点日历：未来60天与过去一年的节点及已安排活动", responses=OpenApiTypes.OBJECT)
@@ -407,7 +397,7 @@ class CalendarEndpoint(PublicityEndpoint):
                          "missing_lunar": [{"key_date": kd.name, "year": y} for kd, y in data["missing_lunar"]]})
 
 
-class ReferenceEndpoint(PublicityEndpoint):
+class ReferenceEndpoint(Endpoint):
     @extend_schema(summary="宣传节点与宣传对象群体（数据字典）", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response({
@@ -417,208 +407,118 @@ class ReferenceEndpoint(PublicityEndpoint):
         })
 
 
-class CampaignsEndpoint(PublicityEndpoint):
+class CampaignsEndpoint(RecordList):
     perms = {"GET": VIEW, "POST": MANAGE}
+    listing, row, input, out = selectors.campaign_list, CampaignSerializer, CampaignIn, CampaignSerializer
+    summary, create_summary = "专项宣传活动：列表", "创建专项宣传活动"
 
-    @extend_schema(summary="专项宣传活动：列表", responses=CampaignSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.campaign_list(user=request.user, filters=request.GET).order_by("-start_date"),
-                         CampaignSerializer)
+    def create(self, data):
+        return services.campaign_create(
+            actor=self.request.user, node=_node(self.request.user, data["node"]), name=data["name"],
+            start_date=data["start_date"], end_date=data["end_date"], theme=data["theme"],
+            key_date=_pick(selectors.key_dates_all(), data["key_date"], field="key_date", label="宣传节点"))
 
-    @extend_schema(summary="创建专项宣传活动", request=CampaignIn, responses={201: CampaignSerializer})
-    def post(self, request):
-        data = self.validated(CampaignIn)
-        c = services.campaign_create(actor=request.user, node=self.node(data["node"]), name=data["name"],
-                                     start_date=data["start_date"], end_date=data["end_date"], theme=data["theme"],
-                                     key_date=_pick(selectors.key_dates_all(), data["key_date"], field="key_date", label="宣传节点"))
-        return Response(CampaignSerializer(c).data, status=201)
+
+class NodeRecords(RecordList):
+    """A list whose POST writes the body with ``service(actor=, node=, **data)``; with ``candidates(user, node)`` the
+    body's ``attendees`` ids must all be among them (else ``refused``: message, field message)."""
+
+    service = candidates = None
+    refused = ("", "")
+
+    def create(self, data):
+        user = self.request.user
+        node = _node(user, data.pop("node"))
+        if self.candidates is not None:
+            message, field_message = self.refused
+            data["attendees"] = _all_of(type(self).candidates(user, node), data["attendees"], message=message,
+                                        field_message=field_message)
+        return type(self).service(actor=user, node=node, **data)
 
 
 # ---- sites ----------------------------------------------------------------------------------------------------
 
-class SitesEndpoint(PublicityEndpoint):
-    perms = {"GET": VIEW, "POST": MANAGE}
-    access = site_policy
-
-    @extend_schema(summary="普法阵地：列表", responses=SiteSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.site_list(user=request.user, filters=request.GET), SiteSerializer)
-
-    @extend_schema(summary="登记普法阵地", request=SiteIn, responses={201: SiteSerializer})
-    def post(self, request):
-        data = self.validated(SiteIn)
-        site = services.site_create(actor=request.user, node=self.node(data.pop("node")), **data)
-        return Response(SiteSerializer(site).data, status=201)
+class SitesEndpoint(NodeRecords):
+    access = policies.site_policy
+    listing, row, input, out, service = selectors.site_list, SiteSerializer, SiteIn, SiteSerializer, services.site_create
+    summary, create_summary = "普法阵地：列表", "登记普法阵地"
 
 
-class SiteEndpoint(PublicityEndpoint):
-    perms = {"GET": VIEW, "PUT": MANAGE}
-    access = site_policy
-    census_model = Site
+class SiteEndpoint(RecordEdit):
+    access = policies.site_policy
+    out, summary, edit_input, edit_summary = SiteSerializer, "普法阵地详情", SiteUpdateIn, "修改普法阵地（需带 version）"
 
-    @extend_schema(summary="普法阵地详情", responses=SiteSerializer)
-    def get(self, request, pk):
-        return Response(SiteSerializer(self.get_object(pk)).data)
-
-    @extend_schema(summary="修改普法阵地（需带 version）", request=SiteUpdateIn, responses=SiteSerializer)
-    def put(self, request, pk):
-        site = self.get_object(pk, "manage")
-        data = self.validated(SiteUpdateIn)
-        services.site_update(actor=request.user, site=site, expected_version=data.pop("version"), **data)
-        return Response(SiteSerializer(self.get_object(pk)).data)
+    def edit(self, site, data):
+        services.site_update(actor=self.request.user, site=site, expected_version=data.pop("version"), **data)
 
 
 # ---- 法治带头人/法律明白人 and their trainings -------------------------------------------------------------------
 
-class LeadersEndpoint(PublicityEndpoint):
-    perms = {"GET": VIEW, "POST": MANAGE}
-    access = leader_policy
-
-    @extend_schema(summary="法治带头人、法律明白人名册：列表", responses=LeaderSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.leader_list(user=request.user, filters=request.GET), LeaderSerializer)
-
-    @extend_schema(summary="登记法治带头人、法律明白人", request=LeaderIn, responses={201: LeaderSerializer})
-    def post(self, request):
-        data = self.validated(LeaderIn)
-        leader = services.leader_create(actor=request.user, node=self.node(data.pop("node")), **data)
-        return Response(LeaderSerializer(leader).data, status=201)
+class LeadersEndpoint(NodeRecords):
+    access = policies.leader_policy
+    listing, row, input, out, service = selectors.leader_list, LeaderSerializer, LeaderIn, LeaderSerializer, services.leader_create
+    summary, create_summary = "法治带头人、法律明白人名册：列表", "登记法治带头人、法律明白人"
 
 
-def _leader_detail(leader) -> dict:
-    return LeaderSerializer(leader).data | {
-        "trainings": [{"id": t.pk, "date": t.date, "topic": t.topic} for t in leader.trainings.order_by("-date")]}
+class LeaderEndpoint(RecordEdit):
+    access = policies.leader_policy
+    out, summary = LeaderDetailOut, "法治带头人、法律明白人详情（含培训记录）"
+    edit_input, edit_summary = LeaderUpdateIn, "修改或移出名册（is_active=false）"
 
-
-class LeaderEndpoint(PublicityEndpoint):
-    perms = {"GET": VIEW, "PUT": MANAGE}
-    access = leader_policy
-    census_model = Leader
-
-    @extend_schema(summary="法治带头人、法律明白人详情（含培训记录）", responses=OpenApiTypes.OBJECT)
-    def get(self, request, pk):
-        return Response(_leader_detail(self.get_object(pk)))
-
-    @extend_schema(summary="修改或移出名册（is_active=false）", request=LeaderUpdateIn, responses=OpenApiTypes.OBJECT)
-    def put(self, request, pk):
-        leader = self.get_object(pk, "manage")
+    def edit(self, leader, data):
         current = {f: getattr(leader, f) for f in ("name", "kind", "gender", "position", "phone", "is_active")}
-        leader = services.leader_update(actor=request.user, leader=leader, **(current | self.validated(LeaderUpdateIn)))
-        return Response(_leader_detail(leader))
+        services.leader_update(actor=self.request.user, leader=leader, **(current | data))
 
 
-def _leader_training_detail(t) -> dict:
-    data = LeaderTrainingSerializer(t).data
-    data.pop("attendee_count", None)
-    data["attendees"] = [{"id": a.pk, "name": a.name, "node_name": a.node.name} for a in t.attendees.select_related("node")]
-    return data
+class LeaderTrainingsEndpoint(NodeRecords):
+    access = policies.leader_training_policy
+    listing, row, input, out = selectors.leader_training_list, LeaderTrainingSerializer, LeaderTrainingIn, LeaderTrainingDetailOut
+    service, candidates = services.leader_training_create, selectors.leaders_for_training
+    refused = ("有参训人员不在名册中或不在本次培训的范围内。", "有人员不在范围内。")
+    summary = "法治带头人、法律明白人培训：列表"
+    create_summary = "登记法治带头人、法律明白人培训（attendees 为名册人员编号列表）"
 
 
-class LeaderTrainingsEndpoint(PublicityEndpoint):
-    perms = {"GET": VIEW, "POST": MANAGE}
-    access = leader_training_policy
-
-    @extend_schema(summary="法治带头人、法律明白人培训：列表", responses=LeaderTrainingSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.leader_training_list(user=request.user, filters=request.GET), LeaderTrainingSerializer)
-
-    @extend_schema(summary="登记法治带头人、法律明白人培训（attendees 为名册人员编号列表）", request=LeaderTrainingIn,
-                   responses={201: OpenApiTypes.OBJECT})
-    def post(self, request):
-        data = self.validated(LeaderTrainingIn)
-        node = self.node(data.pop("node"))
-        ids = set(data.pop("attendees"))
-        people = list(selectors.leaders_for_training(request.user, node).filter(pk__in=ids))
-        if len(people) != len(ids):
-            raise DomainError("有参训人员不在名册中或不在本次培训的范围内。", field_errors={"attendees": "有人员不在范围内。"})
-        t = services.leader_training_create(actor=request.user, node=node, attendees=people, **data)
-        return Response(_leader_training_detail(t), status=201)
-
-
-class LeaderTrainingEndpoint(PublicityEndpoint):
-    perms = {"GET": VIEW}
-    access = leader_training_policy
-    census_model = LeaderTraining
-
-    @extend_schema(summary="法治带头人、法律明白人培训详情", responses=OpenApiTypes.OBJECT)
-    def get(self, request, pk):
-        return Response(_leader_training_detail(self.get_object(pk)))
+class LeaderTrainingEndpoint(RecordDetail):
+    access = policies.leader_training_policy
+    out, summary = LeaderTrainingDetailOut, "法治带头人、法律明白人培训详情"
 
 
 # ---- study sessions and staff training ---------------------------------------------------------------------------
 
-def _study_detail(s) -> dict:
-    return StudySerializer(s).data | {"attendees": [{"id": u.pk, "name": u.display_name} for u in s.attendees.all()],
-                                      "summary": s.summary}
+class StudySessionsEndpoint(NodeRecords):
+    access = policies.study_policy
+    listing, row, input, out = selectors.study_session_list, StudySerializer, StudyIn, StudyDetailOut
+    service, candidates = services.study_session_create, selectors.staff_for_node
+    refused = ("有参加人员不属于本街道。", "有人员不属于本街道。")
+    summary, create_summary = "领导干部学法、专题研讨、专题党课：列表", "登记学法记录（attendees 为用户编号列表）"
 
 
-class StudySessionsEndpoint(PublicityEndpoint):
-    perms = {"GET": VIEW, "POST": "publicity.manage_study"}
-    access = study_policy
-
-    @extend_schema(summary="领导干部学法、专题研讨、专题党课：列表", responses=StudySerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.study_session_list(user=request.user, filters=request.GET), StudySerializer)
-
-    @extend_schema(summary="登记学法记录（attendees 为用户编号列表）", request=StudyIn, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request):
-        data = self.validated(StudyIn)
-        node = self.node(data.pop("node"))
-        ids = set(data.pop("attendees"))
-        users = list(selectors.staff_for_node(request.user, node).filter(pk__in=ids))
-        if len(users) != len(ids):
-            raise DomainError("有参加人员不属于本街道。", field_errors={"attendees": "有人员不属于本街道。"})
-        s = services.study_session_create(actor=request.user, node=node, attendees=users, **data)
-        return Response(_study_detail(s), status=201)
+class StudySessionEndpoint(RecordDetail):
+    access = policies.study_policy
+    out, summary = StudyDetailOut, "学法记录详情"
 
 
-class StudySessionEndpoint(PublicityEndpoint):
-    perms = {"GET": VIEW}
-    access = study_policy
-    census_model = StudySession
+class StaffTrainingsEndpoint(RecordList):
+    access = policies.staff_training_policy
+    listing, row, input, out = selectors.staff_training_list, StaffTrainingSerializer, StaffTrainingIn, StaffTrainingDetailOut
+    summary = "工作人员法律培训/证书考试：列表"
+    create_summary = "登记工作人员法律培训/证书考试（attendance: [{user, hours, result, certificate_no}]）"
 
-    @extend_schema(summary="学法记录详情", responses=OpenApiTypes.OBJECT)
-    def get(self, request, pk):
-        return Response(_study_detail(self.get_object(pk)))
-
-
-def _staff_training_detail(t) -> dict:
-    return StaffTrainingSerializer(t).data | {"attendance": [
-        {"user": a.user_id, "name": a.user.display_name, "hours": str(a.hours), "result": a.result,
-         "certificate_no": a.certificate_no} for a in t.attendance.select_related("user")]}
-
-
-class StaffTrainingsEndpoint(PublicityEndpoint):
-    perms = {"GET": VIEW, "POST": "publicity.manage_staff_training"}
-    access = staff_training_policy
-
-    @extend_schema(summary="工作人员法律培训/证书考试：列表", responses=StaffTrainingSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.staff_training_list(user=request.user, filters=request.GET), StaffTrainingSerializer)
-
-    @extend_schema(summary="登记工作人员法律培训/证书考试（attendance: [{user, hours, result, certificate_no}]）",
-                   request=StaffTrainingIn, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request):
-        data = self.validated(StaffTrainingIn)
-        node = self.node(data.pop("node"))
+    def create(self, data):
+        user = self.request.user
+        node = _node(user, data.pop("node"))
         rows = [dict(r) for r in data.pop("attendance")]
-        staff = {u.pk: u for u in selectors.staff_for_node(request.user, node).filter(pk__in=[r["user"] for r in rows])}
+        staff = {u.pk: u for u in _all_of(selectors.staff_for_node(user, node), [r["user"] for r in rows], field="attendance",
+                                          message="参训人员不存在或不属于本街道。", field_message="人员不存在。")}
         for r in rows:
-            r["user"] = staff.get(r["user"])
-            if r["user"] is None:
-                raise DomainError("参训人员不存在或不属于本街道。", field_errors={"attendance": "人员不存在。"})
-        t = services.staff_training_create(actor=request.user, node=node, attendance=rows, **data)
-        return Response(_staff_training_detail(t), status=201)
+            r["user"] = staff[r["user"]]
+        return services.staff_training_create(actor=user, node=node, attendance=rows, **data)
 
 
-class StaffTrainingEndpoint(PublicityEndpoint):
-    perms = {"GET": VIEW}
-    access = staff_training_policy
-    census_model = StaffTraining
-
-    @extend_schema(summary="工作人员法律培训/考试详情", responses=OpenApiTypes.OBJECT)
-    def get(self, request, pk):
-        return Response(_staff_training_detail(self.get_object(pk)))
+class StaffTrainingEndpoint(RecordDetail):
+    access = policies.staff_training_policy
+    out, summary = StaffTrainingDetailOut, "工作人员法律培训/考试详情"
 
 
 urlpatterns = [

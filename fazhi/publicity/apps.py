@@ -18,4 +18,4 @@ class PublicityConfig(domain.DomainApp):
         ("宣传节点维护", "publicity:key_dates", "core.manage_calendar"),
     ]
     public_nav = [("普法活动", "publicity_public:events")]
-    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays")
+    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays", "onboarding")

@@ -208,7 +208,8 @@ def audience_groups():
 
 
 def campaign_list(*, user, filters=None):
-    return _period(campaign_policy.instances_for(user), filters, field="start_date").select_related("node", "key_date")
+    return (_period(campaign_policy.instances_for(user), filters, field="start_date").select_related("node", "key_date")
+            .order_by("-start_date"))
 
 
 def campaigns_for_node(user, node=None):
@@ -263,12 +264,17 @@ def leader_training_get_for_user(user, pk):
     return _get(leader_training_policy, user, pk)
 
 
-def study_session_list(*, user, filters=None):
+def _of_kind(access_policy, user, filters):
+    """The user's rows of a model with kinds, filtered by period, node and ``kind``, newest first."""
     filters = filters or {}
-    qs = _period(study_policy.instances_for(user), filters)
+    qs = _period(access_policy.instances_for(user), filters)
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
-    return qs.select_related("node").annotate(user_count=Count("attendees", distinct=True)).order_by("-date", "-id")
+    return qs.select_related("node").order_by("-date", "-id")
+
+
+def study_session_list(*, user, filters=None):
+    return _of_kind(study_policy, user, filters).annotate(user_count=Count("attendees", distinct=True))
 
 
 def study_session_get_for_user(user, pk):
@@ -276,11 +282,8 @@ def study_session_get_for_user(user, pk):
 
 
 def staff_training_list(*, user, filters=None):
-    filters = filters or {}
-    qs = _period(staff_training_policy.instances_for(user), filters)
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    return qs.select_related("node").annotate(attendee_count=Count("attendance"), total_hours=Sum("attendance__hours")).order_by("-date", "-id")
+    return _of_kind(staff_training_policy, user, filters).annotate(attendee_count=Count("attendance"),
+                                                                   total_hours=Sum("attendance__hours"))
 
 
 def staff_training_get_for_user(user, pk):
@@ -327,3 +330,25 @@ def training_hours_by_user(user_ids, start, end) -> dict:
     for row in rows:
         result[row["user_id"]] = decimal.Decimal(row["total"] or 0)
     return result
+
+
+# ---- onboarding (what a new subdistrict still lacks in this module) -------------------------------------------------
+
+def accounts_with(tenant, perm) -> int:
+    """How many active accounts work inside ``tenant`` in a role that grants ``perm``."""
+    from fazhi.core.models import Membership
+    from fazhi.core.roles import Role, perms_for_role
+
+    roles = [r for r in Role.values if perm in perms_for_role(r)]
+    return (Membership.objects.filter(is_active=True, user__is_active=True, role__in=roles,
+                                      node__path__startswith=tenant.path).values("user_id").distinct().count())
+
+
+def villages_without_leaders(tenant) -> tuple[int, list[str]]:
+    """(how many active villages ``tenant`` has, the names of those with no one on the active
+    法治带头人/法律明白人 register, by path)."""
+    from .models import Leader
+
+    villages = OrgNode.objects.villages().inside(tenant).filter(is_active=True)
+    registered = Leader.objects.filter(is_active=True, node__path__startswith=tenant.path).values("node_id")
+    return villages.count(), list(villages.exclude(pk__in=registered).order_by("path").values_list("name", flat=True))

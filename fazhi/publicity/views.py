@@ -10,16 +10,8 @@ from fazhi.core import audit, clock, figures, files, orgkinds, policy, ui
 from fazhi.core.errors import Conflict, DomainError
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
-from . import forms, selectors, services
+from . import forms, policies, selectors, services
 from .models import Event, KeyDate, Leader, LeaderTraining, Site, StaffTraining, StudySession, Target
-from .policies import (
-    event_policy,
-    leader_policy,
-    leader_training_policy,
-    site_policy,
-    staff_training_policy,
-    study_policy,
-)
 from .workflow import EVENT_WORKFLOW
 
 VIEW = "publicity.view"
@@ -34,30 +26,46 @@ def _filters(request, *keys):
 
 
 class PublicityList(ListPage):
-    """A scoped list with the period/node filters plus ``filter_keys``; ``can_manage`` for the 'new' button."""
+    """A scoped list: ``listing`` (the selector) with the period/node filters plus ``filter_keys``; ``can_manage`` for
+    the 'new' button; ``kinds`` (choices) for the kind filter when the model has kinds."""
 
     perms = {"GET": VIEW}
     filter_keys: tuple = ()
     manage_perm = MANAGE
+    listing = None
+    kinds = None
 
     def filters(self) -> dict:
         return _filters(self.request, *self.filter_keys)
 
+    def get_queryset(self):
+        return type(self).listing(user=self.request.user, filters=self.filters())
+
     def extra_context(self) -> dict:
-        return {"filters": self.filters(), "can_manage": policy.has_perm(self.request.user, self.manage_perm)}
+        extra = {"kinds": self.kinds} if self.kinds is not None else {}
+        return {"filters": self.filters(), "can_manage": policy.has_perm(self.request.user, self.manage_perm), **extra}
 
 
 class PublicityForm(FormPage):
-    """A form bound to the user (its node and choice fields are scoped); ``simple_form.html`` with a back link."""
+    """A form bound to the user (its node and choice fields are scoped); ``simple_form.html`` with a back link.
+    The cleaned form goes to ``service(actor=, **data)``; the new record's page (``detail_url``) follows."""
 
     template_name = "publicity/simple_form.html"
     back_url = ""
+    service = None
+    detail_url = ""
 
     def get_form_kwargs(self) -> dict:
         return {"user": self.request.user}
 
     def extra_context(self) -> dict:
         return {"back": reverse(self.back_url)}
+
+    def perform(self, form):
+        return type(self).service(actor=self.request.user, **form.cleaned_data)
+
+    def success_url(self, record) -> str:
+        return reverse(self.detail_url, kwargs={"pk": record.pk})
 
 
 class EditPage(FormPage):
@@ -68,11 +76,24 @@ class EditPage(FormPage):
     action = "manage"
     template_name = "publicity/simple_form.html"
     conflict = False
+    fields: tuple = ()  # the record's fields the form starts from
+    detail_url = ""
+    title_prefix = "修改："
 
     def record(self):
         if not hasattr(self, "_record"):
             self._record = self.get_object(self.kwargs["pk"], self.action)
         return self._record
+
+    def get_form_kwargs(self) -> dict:
+        return {"user": self.request.user, "initial": {f: getattr(self.record(), f) for f in self.fields}}
+
+    def context(self, form) -> dict:
+        return {"form": form, "title": f"{self.title_prefix}{self.record().name}",
+                "back": reverse(self.detail_url, args=[self.record().pk])}
+
+    def success_url(self, result) -> str:
+        return reverse(self.detail_url, kwargs={"pk": self.record().pk})
 
     def perform(self, form):
         try:
@@ -92,10 +113,19 @@ class EditPage(FormPage):
 
 
 class DetailPage(Page):
+    """One record through its policy, shown as ``name`` with its audit timeline and ``more(record)``."""
+
     perms = {"GET": VIEW}
+    name = ""
+
+    def more(self, obj) -> dict:
+        return {}
 
     def context(self, obj) -> dict:
-        raise NotImplementedError
+        return {self.name: obj, "timeline": audit.timeline(obj), **self.more(obj)}
+
+    def can_edit(self, obj) -> bool:
+        return policy.has_perm(self.request.user, MANAGE, obj.node)
 
     def get(self, request, pk):
         return self.render(self.context(self.get_object(pk)))
@@ -208,7 +238,7 @@ def _due_status(event):
 
 
 class EventDetail(DetailPage):
-    access = event_policy
+    access = policies.event_policy
     template_name = "publicity/event_detail.html"
 
     def get_object(self, pk, action="view", **lookup):
@@ -227,41 +257,31 @@ class EventDetail(DetailPage):
 
 
 class EventEdit(EditPage):
-    access = event_policy
-    action = "record"
-    template_name = "publicity/event_form.html"
-    form_class = forms.EventEditForm
-    success_message = "已保存修改。"
-
-    def event(self):
-        return self.record()
+    access = policies.event_policy
+    action, template_name, form_class, success_message = "record", "publicity/event_form.html", forms.EventEditForm, "已保存修改。"
+    fields = ("title", "date", "place", "target", "organiser_unit", "organiser_text", "key_date", "campaign", "content",
+              "materials", "slogans", "online_reach", "version")
+    detail_url = "publicity:event_detail"
 
     def get_form_kwargs(self) -> dict:
-        event = self.event()
-        reach = {r.group.code: r.people for r in selectors.event_reach(event)}
-        initial = {"title": event.title, "date": event.date, "place": event.place, "target": event.target,
-                   "organiser_unit": event.organiser_unit, "organiser_text": event.organiser_text, "key_date": event.key_date,
-                   "campaign": event.campaign, "content": event.content, "materials": event.materials, "slogans": event.slogans,
-                   "online_reach": event.online_reach, "version": event.version, **{f"reach_{k}": v for k, v in reach.items()}}
-        return {"user": self.request.user, "initial": initial}
+        kwargs = super().get_form_kwargs()
+        kwargs["initial"] |= {f"reach_{r.group.code}": r.people for r in selectors.event_reach(self.record())}
+        return kwargs
 
     def context(self, form) -> dict:
-        return {"form": form, "title": f"修改活动：{self.event().title}", "event": self.event()}
+        return {"form": form, "title": f"修改活动：{self.record().title}", "event": self.record()}
 
     def save(self, form):
-        services.event_update(actor=self.request.user, event=self.event(), expected_version=form.cleaned_data["version"],
+        services.event_update(actor=self.request.user, event=self.record(), expected_version=form.cleaned_data["version"],
                               **_event_kwargs(form))
-        return self.event()
-
-    def success_url(self, event) -> str:
-        return reverse("publicity:event_detail", kwargs={"pk": event.pk})
+        return self.record()
 
 
 class _EventAction(ActionPage):
     """A button on an event (POST): the event through its policy (404 outside scope), one service, back to it."""
 
     perms = {"POST": VIEW}
-    access = event_policy
+    access = policies.event_policy
 
     def redirect_url(self) -> str:
         return reverse("publicity:event_detail", kwargs={"pk": self.kwargs["pk"]})
@@ -306,8 +326,7 @@ class CampaignCreate(PublicityForm):
         key_date = self.request.GET.get("key_date", "")
         return {"user": self.request.user, "initial": {"key_date": key_date} if key_date.isdigit() else None}
 
-    def perform(self, form):
-        return services.campaign_create(actor=self.request.user, **form.cleaned_data)
+    service = services.campaign_create
 
     def success_url(self, result) -> str:
         return reverse("publicity:calendar")
@@ -390,215 +409,132 @@ class KeyDateLunar(ActionPage):
 
 class SiteList(PublicityList):
     template_name = "publicity/site_list.html"
-
-    def get_queryset(self):
-        return selectors.site_list(user=self.request.user, filters=self.filters())
+    listing = selectors.site_list
 
 
 class SiteCreate(PublicityForm):
     perms = {"GET": MANAGE, "POST": MANAGE}
-    form_class = forms.SiteForm
-    title = "登记普法阵地"
-    success_message = "普法阵地已登记。"
-    back_url = "publicity:sites"
-
-    def perform(self, form):
-        return services.site_create(actor=self.request.user, **form.cleaned_data)
-
-    def success_url(self, site) -> str:
-        return reverse("publicity:site_detail", kwargs={"pk": site.pk})
+    form_class, title, success_message = forms.SiteForm, "登记普法阵地", "普法阵地已登记。"
+    back_url, detail_url, service = "publicity:sites", "publicity:site_detail", services.site_create
 
 
 class SiteDetail(DetailPage):
-    access = site_policy
-    template_name = "publicity/site_detail.html"
+    access = policies.site_policy
+    template_name, name = "publicity/site_detail.html", "site"
 
-    def context(self, site) -> dict:
-        return {"site": site, "timeline": audit.timeline(site),
-                "can_edit": policy.has_perm(self.request.user, MANAGE, site.node)}
+    def more(self, site) -> dict:
+        return {"can_edit": self.can_edit(site)}
 
 
 class SiteEdit(EditPage):
-    access = site_policy
-    form_class = forms.SiteEditForm
-    success_message = "已保存修改。"
-
-    def site(self):
-        return self.record()
-
-    def get_form_kwargs(self) -> dict:
-        site = self.site()
-        return {"user": self.request.user,
-                "initial": {f: getattr(site, f) for f in services.SITE_FIELDS} | {"version": site.version}}
-
-    def context(self, form) -> dict:
-        return {"form": form, "title": f"修改普法阵地：{self.site().name}",
-                "back": reverse("publicity:site_detail", args=[self.site().pk])}
+    access = policies.site_policy
+    form_class, success_message, title_prefix = forms.SiteEditForm, "已保存修改。", "修改普法阵地："
+    fields, detail_url = (*services.SITE_FIELDS, "version"), "publicity:site_detail"
 
     def save(self, form):
         data = dict(form.cleaned_data)
-        return services.site_update(actor=self.request.user, site=self.site(), expected_version=data.pop("version"), **data)
-
-    def success_url(self, result) -> str:
-        return reverse("publicity:site_detail", kwargs={"pk": self.site().pk})
+        return services.site_update(actor=self.request.user, site=self.record(), expected_version=data.pop("version"), **data)
 
 
 # ---- 法治带头人/法律明白人 ---------------------------------------------------------------------------------------
 
 class LeaderList(PublicityList):
     template_name = "publicity/leader_list.html"
-    filter_keys = ("kind", "q", "trained_year")
-
-    def get_queryset(self):
-        return selectors.leader_list(user=self.request.user, filters=self.filters())
+    filter_keys, listing, kinds = ("kind", "q", "trained_year"), selectors.leader_list, Leader.Kind.choices
 
     def extra_context(self) -> dict:
-        return super().extra_context() | {"kinds": Leader.Kind.choices,
-                                          "villages": selectors.nodes_for(self.request.user, VIEW, (orgkinds.VILLAGE,))}
+        return super().extra_context() | {"villages": selectors.nodes_for(self.request.user, VIEW, (orgkinds.VILLAGE,))}
 
 
 class LeaderCreate(PublicityForm):
     perms = {"GET": MANAGE, "POST": MANAGE}
-    form_class = forms.LeaderForm
-    title = "登记法治带头人/法律明白人"
-    back_url = "publicity:leaders"
-
-    def perform(self, form):
-        return services.leader_create(actor=self.request.user, **form.cleaned_data)
+    form_class, title = forms.LeaderForm, "登记法治带头人/法律明白人"
+    back_url, detail_url, service = "publicity:leaders", "publicity:leader_detail", services.leader_create
 
     def get_success_message(self, leader) -> str:
         return f"已登记{leader.get_kind_display()}“{leader.name}”。"
 
-    def success_url(self, leader) -> str:
-        return reverse("publicity:leader_detail", kwargs={"pk": leader.pk})
-
 
 class LeaderDetail(DetailPage):
-    access = leader_policy
-    template_name = "publicity/leader_detail.html"
+    access = policies.leader_policy
+    template_name, name = "publicity/leader_detail.html", "leader"
 
-    def context(self, leader) -> dict:
-        return {"leader": leader, "trainings": leader.trainings.order_by("-date"), "timeline": audit.timeline(leader),
-                "can_edit": policy.has_perm(self.request.user, MANAGE, leader.node)}
+    def more(self, leader) -> dict:
+        return {"trainings": leader.trainings.order_by("-date"), "can_edit": self.can_edit(leader)}
 
 
 class LeaderEdit(EditPage):
-    access = leader_policy
-    form_class = forms.LeaderEditForm
-    success_message = "已保存。"
-
-    def leader(self):
-        return self.record()
-
-    def get_form_kwargs(self) -> dict:
-        leader = self.leader()
-        return {"user": self.request.user,
-                "initial": {f: getattr(leader, f) for f in ("name", "kind", "gender", "position", "phone", "is_active")}}
-
-    def context(self, form) -> dict:
-        return {"form": form, "title": f"修改：{self.leader().name}",
-                "back": reverse("publicity:leader_detail", args=[self.leader().pk])}
+    access = policies.leader_policy
+    form_class, success_message = forms.LeaderEditForm, "已保存。"
+    fields, detail_url = ("name", "kind", "gender", "position", "phone", "is_active"), "publicity:leader_detail"
 
     def save(self, form):
-        return services.leader_update(actor=self.request.user, leader=self.leader(), **form.cleaned_data)
-
-    def success_url(self, result) -> str:
-        return reverse("publicity:leader_detail", kwargs={"pk": self.leader().pk})
+        return services.leader_update(actor=self.request.user, leader=self.record(), **form.cleaned_data)
 
 
 class LeaderTrainingList(PublicityList):
     template_name = "publicity/leader_training_list.html"
-
-    def get_queryset(self):
-        return selectors.leader_training_list(user=self.request.user, filters=self.filters())
+    listing = selectors.leader_training_list
 
 
 class LeaderTrainingCreate(PublicityForm):
     perms = {"GET": MANAGE, "POST": MANAGE}
-    form_class = forms.LeaderTrainingForm
-    title = "登记法治带头人/法律明白人培训"
-    back_url = "publicity:leader_trainings"
-
-    def perform(self, form):
-        return services.leader_training_create(actor=self.request.user, **form.cleaned_data)
+    form_class, title = forms.LeaderTrainingForm, "登记法治带头人/法律明白人培训"
+    back_url, detail_url = "publicity:leader_trainings", "publicity:leader_training_detail"
+    service = services.leader_training_create
 
     def get_success_message(self, training) -> str:
         return f"培训已登记，参训{training.attendees.count()}人。"
 
-    def success_url(self, training) -> str:
-        return reverse("publicity:leader_training_detail", kwargs={"pk": training.pk})
-
 
 class LeaderTrainingDetail(DetailPage):
-    access = leader_training_policy
-    template_name = "publicity/leader_training_detail.html"
+    access = policies.leader_training_policy
+    template_name, name = "publicity/leader_training_detail.html", "training"
 
-    def context(self, training) -> dict:
-        return {"training": training, "attendees": training.attendees.select_related("node").order_by("node__path", "name"),
-                "timeline": audit.timeline(training)}
+    def more(self, training) -> dict:
+        return {"attendees": training.attendees.select_related("node").order_by("node__path", "name")}
 
 
 # ---- leadership law study ---------------------------------------------------------------------------------------
 
 class StudyList(PublicityList):
     template_name = "publicity/study_list.html"
-    filter_keys = ("kind",)
-    manage_perm = "publicity.manage_study"
-
-    def get_queryset(self):
-        return selectors.study_session_list(user=self.request.user, filters=self.filters())
-
-    def extra_context(self) -> dict:
-        return super().extra_context() | {"kinds": StudySession.Kind.choices}
+    filter_keys, manage_perm = ("kind",), "publicity.manage_study"
+    listing, kinds = selectors.study_session_list, StudySession.Kind.choices
 
 
 class StudyCreate(PublicityForm):
     perms = {"GET": "publicity.manage_study", "POST": "publicity.manage_study"}
-    form_class = forms.StudySessionForm
-    title = "登记领导干部学法/专题研讨/专题党课"
-    back_url = "publicity:study"
+    form_class, title = forms.StudySessionForm, "登记领导干部学法/专题研讨/专题党课"
+    back_url, detail_url, service = "publicity:study", "publicity:study_detail", services.study_session_create
 
     def get_form_kwargs(self) -> dict:
         return {"user": self.request.user, "initial": {"kind": self.request.GET.get("kind") or StudySession.Kind.STUDY}}
 
-    def perform(self, form):
-        return services.study_session_create(actor=self.request.user, **form.cleaned_data)
-
     def get_success_message(self, session) -> str:
         return f"已登记{session.get_kind_display()}。"
 
-    def success_url(self, session) -> str:
-        return reverse("publicity:study_detail", kwargs={"pk": session.pk})
-
 
 class StudyDetail(DetailPage):
-    access = study_policy
-    template_name = "publicity/study_detail.html"
+    access = policies.study_policy
+    template_name, name = "publicity/study_detail.html", "session"
 
-    def context(self, session) -> dict:
-        return {"session": session, "users": session.attendees.order_by("full_name"), "timeline": audit.timeline(session)}
+    def more(self, session) -> dict:
+        return {"users": session.attendees.order_by("full_name")}
 
 
 # ---- staff legal training ---------------------------------------------------------------------------------------
 
 class StaffTrainingList(PublicityList):
     template_name = "publicity/staff_training_list.html"
-    filter_keys = ("kind",)
-    manage_perm = "publicity.manage_staff_training"
-
-    def get_queryset(self):
-        return selectors.staff_training_list(user=self.request.user, filters=self.filters())
-
-    def extra_context(self) -> dict:
-        return super().extra_context() | {"kinds": StaffTraining.Kind.choices}
+    filter_keys, manage_perm = ("kind",), "publicity.manage_staff_training"
+    listing, kinds = selectors.staff_training_list, StaffTraining.Kind.choices
 
 
 class StaffTrainingCreate(PublicityForm):
     perms = {"GET": "publicity.manage_staff_training", "POST": "publicity.manage_staff_training"}
-    form_class = forms.StaffTrainingForm
-    title = "登记工作人员法律培训/证书考试"
-    success_message = "已登记。"
-    back_url = "publicity:staff_trainings"
+    form_class, title, success_message = forms.StaffTrainingForm, "登记工作人员法律培训/证书考试", "已登记。"
+    back_url, detail_url = "publicity:staff_trainings", "publicity:staff_training_detail"
 
     def perform(self, form):
         data = form.cleaned_data
@@ -606,17 +542,13 @@ class StaffTrainingCreate(PublicityForm):
         return services.staff_training_create(actor=self.request.user, node=data["node"], kind=data["kind"], date=data["date"],
                                               title=data["title"], organiser=data.get("organiser", ""), attendance=attendance)
 
-    def success_url(self, training) -> str:
-        return reverse("publicity:staff_training_detail", kwargs={"pk": training.pk})
-
 
 class StaffTrainingDetail(DetailPage):
-    access = staff_training_policy
-    template_name = "publicity/staff_training_detail.html"
+    access = policies.staff_training_policy
+    template_name, name = "publicity/staff_training_detail.html", "training"
 
-    def context(self, training) -> dict:
-        return {"training": training, "attendance": training.attendance.select_related("user").order_by("user__full_name"),
-                "timeline": audit.timeline(training)}
+    def more(self, training) -> dict:
+        return {"attendance": training.attendance.select_related("user").order_by("user__full_name")}
 
 
 # ---- public site --------------------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
 """Publicity sites, the 法治带头人/法律明白人 registry and trainings, leadership law study, staff training."""
+import functools
+
 from django.db import transaction
 
 from fazhi.core import audit, clock, orgkinds, policy
@@ -85,8 +87,9 @@ LEADER_FIELDS = ["name", "kind", "gender", "position", "phone", "registered_on",
 
 
 @transaction.atomic
-def leader_update(*, actor, leader, name, kind, gender="", position="", phone="", is_active=True):
-    """Correct a registry entry, or take someone off the active register (their training history stays)."""
+def leader_update(*, actor, leader, name, kind, gender="", position="", phone="", is_active=True, registered_on=None):
+    """Correct a registry entry, or take someone off the active register (their training history stays).
+    ``registered_on`` (a ledger correction) is kept when not given."""
     _require(actor, "publicity.manage", leader.node)
     leader = Leader.objects.select_for_update().get(pk=leader.pk)
     before = audit.snapshot(leader, LEADER_FIELDS)
@@ -104,15 +107,18 @@ def leader_update(*, actor, leader, name, kind, gender="", position="", phone=""
     elif is_active:
         leader.removed_on = None
     leader.is_active = bool(is_active)
+    if registered_on is not None:
+        leader.registered_on = clean_date(registered_on, field="registered_on", label="登记日期")
     leader.save()
     audit.record(actor=actor, action="update", obj=leader, changes=audit.diff(before, audit.snapshot(leader, LEADER_FIELDS)),
                  action_label="修改名册信息" if leader.is_active or not before["is_active"] else "移出名册")
     return leader
 
 
-@transaction.atomic
-def leader_training_create(*, actor, node, date, topic, attendees, mode=LeaderTraining.Mode.OFFLINE, trainer="", hours=0):
-    _require(actor, "publicity.manage", node)
+LEADER_TRAINING_FIELDS = ["date", "topic", "mode", "trainer", "hours"]
+
+
+def _clean_leader_training(*, node, date, topic, attendees, mode, trainer, hours):
     day = clean_date(date, field="date", label="培训日期")
     if day > clock.today():
         raise DomainError("培训记录的日期不能晚于今天。", field_errors={"date": "日期晚于今天。"})
@@ -122,39 +128,92 @@ def leader_training_create(*, actor, node, date, topic, attendees, mode=LeaderTr
     outside = [a.name for a in attendees if not a.node.path.startswith(node.path)]
     if outside:
         raise DomainError("以下人员不属于本次培训的组织范围：" + "、".join(outside[:10]), field_errors={"attendees": "有人员不在范围内。"})
-    training = LeaderTraining.objects.create(
-        node=node, date=day, topic=clean_text(topic, field="topic", label="培训主题", max_length=100),
-        mode=_choice(mode, LeaderTraining.Mode.choices, field="mode", label="方式"),
-        trainer=clean_text(trainer, field="trainer", label="授课人", max_length=50, required=False),
-        hours=(clean_decimal(hours, field="hours", label="学时", max_value=MAX_HOURS, places="0.1", required=False) or 0), created_at=clock.now())
+    return {"date": day, "topic": clean_text(topic, field="topic", label="培训主题", max_length=100),
+            "mode": _choice(mode, LeaderTraining.Mode.choices, field="mode", label="方式"),
+            "trainer": clean_text(trainer, field="trainer", label="授课人", max_length=50, required=False),
+            "hours": (clean_decimal(hours, field="hours", label="学时", max_value=MAX_HOURS, places="0.1", required=False) or 0)}, attendees
+
+
+@transaction.atomic
+def leader_training_create(*, actor, node, date, topic, attendees, mode=LeaderTraining.Mode.OFFLINE, trainer="", hours=0):
+    _require(actor, "publicity.manage", node)
+    data, attendees = _clean_leader_training(node=node, date=date, topic=topic, attendees=attendees, mode=mode,
+                                             trainer=trainer, hours=hours)
+    training = LeaderTraining.objects.create(node=node, **data, created_at=clock.now())
     training.attendees.set(attendees)
     audit.record(actor=actor, action="create", obj=training,
-                 changes=audit.snapshot(training, ["date", "topic", "mode", "trainer", "hours"]) | {"attendees": len(attendees)})
+                 changes=audit.snapshot(training, LEADER_TRAINING_FIELDS) | {"attendees": len(attendees)})
     return training
+
+
+def _update_with_attendees(*, actor, obj, names, fields, clean, action_label):
+    """Correct a record that has attendees: ``fields`` overlay its current values (``names`` and ``attendees``),
+    ``clean(**merged)`` checks them and returns (data, attendees); audited with before and after."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    current = {k: getattr(obj, k) for k in names} | {"attendees": list(obj.attendees.all())}
+    before = audit.snapshot(obj, names) | {"attendees": sorted(a.pk for a in current["attendees"])}
+    data, attendees = clean(**(current | fields))
+    for k, v in data.items():
+        setattr(obj, k, v)
+    obj.save()
+    obj.attendees.set(attendees)
+    after = audit.snapshot(obj, names) | {"attendees": sorted(a.pk for a in attendees)}
+    audit.record(actor=actor, action="update", obj=obj, changes=audit.diff(before, after), action_label=action_label)
+    return obj
+
+
+@transaction.atomic
+def leader_training_update(*, actor, training, **fields):
+    """Correct a training (a ledger row): any of date, topic, mode, trainer, hours, attendees; the rest is kept."""
+    _require(actor, "publicity.manage", training.node)
+    return _update_with_attendees(actor=actor, obj=training, names=LEADER_TRAINING_FIELDS, fields=fields,
+                                  clean=functools.partial(_clean_leader_training, node=training.node),
+                                  action_label="修改培训记录")
 
 
 # ---- leadership law study ---------------------------------------------------------------------------------------
 
-@transaction.atomic
-def study_session_create(*, actor, node, kind, date, topic, speaker, attendees=(), attendee_names="", place="", summary=""):
-    _require(actor, "publicity.manage_study", node)
-    kind = _choice(kind, StudySession.Kind.choices, field="kind", label="类型")
+STUDY_FIELDS = ["kind", "date", "topic", "speaker", "place", "attendee_names", "summary"]
+
+
+def _clean_study(*, kind, date, topic, speaker, attendees, attendee_names, place, summary):
     day = clean_date(date, field="date", label="日期")
     if day > clock.today():
         raise DomainError("学法记录的日期不能晚于今天。", field_errors={"date": "日期晚于今天。"})
-    attendees = list(attendees or [])
     names = clean_text(attendee_names, field="attendee_names", label="其他参加人员", max_length=500, required=False)
     if not attendees and not names:
         raise DomainError("请选择或填写参加人员。", field_errors={"attendee_names": "请选择或填写参加人员。"})
-    session = StudySession.objects.create(
-        node=node, kind=kind, date=day, topic=clean_text(topic, field="topic", label="主题", max_length=100),
-        speaker=clean_text(speaker, field="speaker", label="主讲人", max_length=50),
-        place=clean_text(place, field="place", label="地点", max_length=100, required=False), attendee_names=names,
-        summary=clean_text(summary, field="summary", label="内容摘要", max_length=5000, required=False), created_at=clock.now())
+    return {"kind": _choice(kind, StudySession.Kind.choices, field="kind", label="类型"), "date": day,
+            "topic": clean_text(topic, field="topic", label="主题", max_length=100),
+            "speaker": clean_text(speaker, field="speaker", label="主讲人", max_length=50),
+            "place": clean_text(place, field="place", label="地点", max_length=100, required=False), "attendee_names": names,
+            "summary": clean_text(summary, field="summary", label="内容摘要", max_length=5000, required=False)}
+
+
+@transaction.atomic
+def study_session_create(*, actor, node, kind, date, topic, speaker, attendees=(), attendee_names="", place="", summary=""):
+    _require(actor, "publicity.manage_study", node)
+    attendees = list(attendees or [])
+    data = _clean_study(kind=kind, date=date, topic=topic, speaker=speaker, attendees=attendees,
+                        attendee_names=attendee_names, place=place, summary=summary)
+    session = StudySession.objects.create(node=node, **data, created_at=clock.now())
     session.attendees.set(attendees)
     audit.record(actor=actor, action="create", obj=session,
                  changes=audit.snapshot(session, ["kind", "date", "topic", "speaker", "attendee_names"]) | {"attendees": [u.pk for u in attendees]})
     return session
+
+
+def _clean_study_with_attendees(*, attendees, **fields):
+    attendees = list(attendees or [])
+    return _clean_study(attendees=attendees, **fields), attendees
+
+
+@transaction.atomic
+def study_session_update(*, actor, session, **fields):
+    """Correct a study record (a ledger row): any of its fields and ``attendees`` (users); the rest is kept."""
+    _require(actor, "publicity.manage_study", session.node)
+    return _update_with_attendees(actor=actor, obj=session, names=STUDY_FIELDS, fields=fields,
+                                  clean=_clean_study_with_attendees, action_label="修改学法记录")
 
 
 # ---- staff legal training and certificate exams -----------------------------------------------------------------
@@ -213,6 +272,26 @@ def staff_attendance_add(*, actor, training, user, hours=0, result="", certifica
         certificate_no=clean_text(certificate_no, field="certificate_no", label="证书编号", max_length=50, required=False))
     audit.record(actor=actor, action="update", obj=training, action_label="增加参训人员",
                  changes={"attendance": {user.display_name: str(row.hours)}})
+    return row
+
+
+@transaction.atomic
+def staff_attendance_update(*, actor, row, **fields):
+    """Correct one attendee's hours, exam result or certificate number (a ledger row); the rest is kept."""
+    _require(actor, "publicity.manage_staff_training", row.training.node)
+    row = StaffAttendance.objects.select_for_update().select_related("training", "user").get(pk=row.pk)
+    names = ["hours", "result", "certificate_no"]
+    before = {k: audit.normalize(getattr(row, k)) for k in names}
+    merged = before | {k: v for k, v in fields.items() if k in names}
+    if (merged["result"] or "") not in StaffAttendance.Result.values:
+        raise DomainError("考试结果应为“通过”或“未通过”。", field_errors={"result": "考试结果不正确。"})
+    row.hours = clean_decimal(merged["hours"], field="hours", label="学时", max_value=MAX_HOURS, places="0.1", required=False) or 0
+    row.result = merged["result"] or ""
+    row.certificate_no = clean_text(merged["certificate_no"], field="certificate_no", label="证书编号", max_length=50, required=False)
+    row.save()
+    after = {k: audit.normalize(getattr(row, k)) for k in names}
+    audit.record(actor=actor, action="update", obj=row.training, action_label=f"修改参训记录：{row.user.display_name}",
+                 changes=audit.diff(before, after))
     return row
 
 
