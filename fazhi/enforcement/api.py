@@ -14,7 +14,7 @@ from fazhi.core.errors import DomainError
 from fazhi.core.validators import clean_node
 
 from . import selectors, services
-from .models import Case, Officer, Power
+from .models import Case, Officer, Power, Subject
 from .policies import case_policy, officer_policy, power_policy, publication_policy, reviewer_policy, step_policy
 from .workflow import case_workflow
 
@@ -476,6 +476,46 @@ class Powers(Endpoint):
         return Response(EnforcementPowerOut(power).data, status=201)
 
 
+SUBJECT_TEXT = ("legal_status", "address", "office_phone", "procedures", "remedies", "complaints",
+                "reconsideration_body", "litigation_court")
+
+
+class EnforcementSubjectOut(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    node_name = serializers.CharField(source="node.name", read_only=True)
+
+    class Meta:
+        model = Subject
+        fields = ["id", "node", "node_name", "unit", "unit_name", *SUBJECT_TEXT]
+
+
+class EnforcementSubjectIn(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in SUBJECT_TEXT:
+            fields[name] = text()
+        return fields
+
+
+class Subjects(Endpoint):
+    perms = {"GET": VIEW, "POST": MANAGE}
+
+    @doc(summary="执法主体：列表（管辖范围内各街道的综合行政执法办公室）", responses=EnforcementSubjectOut(many=True))
+    def get(self, request):
+        return self.page(selectors.subject_list(user=request.user).order_by("node__path", "id"), EnforcementSubjectOut)
+
+    @doc(summary="执法主体：登记或修改（unit 为街道的内设机构，即综合行政执法办公室；信息在公众网站事前公开）",
+         request=EnforcementSubjectIn, responses=EnforcementSubjectOut)
+    def post(self, request):
+        d = _clean(self.validated(EnforcementSubjectIn))
+        unit = selectors.department_for(user=request.user, pk=d.pop("unit"))
+        existed = Subject.objects.filter(unit=unit).exists()
+        subject = services.subject_save(actor=request.user, unit=unit, **{k: d.get(k, "") for k in SUBJECT_TEXT})
+        return Response(EnforcementSubjectOut(subject).data, status=200 if existed else 201)
+
+
 class EnforcementReviewerIn(serializers.Serializer):
     user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     reviewing_since = text()
@@ -528,4 +568,5 @@ urlpatterns = [
     path("officers/", Officers.as_view(), name="api_enforcement_officers"),
     path("powers/", Powers.as_view(), name="api_enforcement_powers"),
     path("reviewers/", Reviewers.as_view(), name="api_enforcement_reviewers"),
+    path("subjects/", Subjects.as_view(), name="api_enforcement_subjects"),
 ]

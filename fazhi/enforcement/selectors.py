@@ -85,6 +85,27 @@ def subject_for(*, user, subject=None, action: str = "manage", node=None) -> Sub
     return found[0]
 
 
+def department_for(*, user, pk):
+    """A subdistrict's internal department (the comprehensive enforcement office) the user may manage, by id: the unit
+    an enforcement subject is registered for. Outside the scope or not a department → a clear refusal."""
+    from fazhi.core.models import Unit
+
+    nodes = policy.scoped_nodes(user, "enforcement.manage")
+    unit = Unit.objects.filter(pk=pk, kind=Unit.Kind.DEPARTMENT, is_active=True, node__in=nodes).select_related("node") \
+        .first() if str(pk).isdigit() and len(str(pk)) < 12 else None
+    if unit is None:
+        message = "所选机构不存在、不在您的管辖范围内，或不是街道的内设机构（综合行政执法办公室）。"
+        raise DomainError(message, field_errors={"unit": message})
+    return unit
+
+
+def departments_of(node) -> list:
+    """The subdistrict's active internal departments (where its enforcement office may be)."""
+    from fazhi.core.models import Unit
+
+    return list(Unit.objects.filter(node=node, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by("sort_order", "id"))
+
+
 def must_choose_subject(*, user, action: str = "manage") -> bool:
     """Does a new record of this user need an explicit subject (a district-level scope, or several subjects)?"""
     return _holds_above_tenant(user, subject_policy.perm(action)) or \

@@ -6,6 +6,7 @@ from django.urls import reverse
 from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
+from fazhi.core.validators import clean_node
 
 from . import documents, selectors, services
 from .forms import (
@@ -621,19 +622,34 @@ class SubjectEdit(EnforcementForm):
     title = "执法主体信息（事前公开）"
     success_message = "执法主体信息已保存，并在公众网站公示。"
 
+    def node(self):
+        """The subdistrict chosen by ``?node=`` (the onboarding checklist links here with it), else None."""
+        value = self.request.GET.get("node")
+        if not value:
+            return None
+        try:
+            return clean_node(self.request.user, value, perm=MANAGE, field="node", label="街道", tenants=True)
+        except DomainError as exc:
+            raise NotFound(exc.message) from None
+
     def subject(self):
-        return selectors.subject_list(user=self.request.user).first()
+        node, subjects = self.node(), selectors.subject_list(user=self.request.user)
+        return (subjects.filter(node=node) if node else subjects).first()
 
     def get_form_kwargs(self):
         subject = self.subject()
         return {"initial": {f: getattr(subject, f) for f in SubjectForm.base_fields} if subject else {}}
 
     def perform(self, form):
-        subject = self.subject()
-        units = [m.unit for m in self.request.user.memberships.select_related("unit") if m.unit_id]
-        unit = subject.unit if subject else (units[0] if units else None)
+        subject, node = self.subject(), self.node()
+        units = [m.unit for m in self.request.user.memberships.select_related("unit")
+                 if m.unit_id and (node is None or m.unit.node_id == node.pk)]
+        if subject is None and not units and node is not None:
+            units = selectors.departments_of(node)
+        unit = subject.unit if subject else (units[0] if len(units) == 1 or node is None and units else None)
         if unit is None:
-            raise DomainError("您的账号未关联机构（综合行政执法办公室），请系统管理员设置。")
+            raise DomainError("未能确定综合行政执法办公室：请先在“机构”中为该街道登记唯一的内设机构（综合行政执法办公室），"
+                              "或使用接口 /api/enforcement/subjects/ 指定机构。")
         return services.subject_save(actor=self.request.user, unit=unit, **form.cleaned_data)
 
     def success_url(self, subject):
