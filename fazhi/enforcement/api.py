@@ -511,7 +511,7 @@ class Subjects(Endpoint):
     def post(self, request):
         d = _clean(self.validated(EnforcementSubjectIn))
         unit = selectors.department_for(user=request.user, pk=d.pop("unit"))
-        existed = Subject.objects.filter(unit=unit).exists()
+        existed = selectors.subject_of_unit(unit) is not None
         subject = services.subject_save(actor=request.user, unit=unit, **{k: d.get(k, "") for k in SUBJECT_TEXT})
         return Response(EnforcementSubjectOut(subject).data, status=200 if existed else 201)
 

@@ -99,6 +99,10 @@ def department_for(*, user, pk):
     return unit
 
 
+def subject_of_unit(unit) -> Subject | None:
+    return Subject.objects.filter(unit=unit).first()
+
+
 def departments_of(node) -> list:
     """The subdistrict's active internal departments (where its enforcement office may be)."""
     from fazhi.core.models import Unit
@@ -180,9 +184,11 @@ def officer_list(*, user, filters=None):
         qs = qs.filter(status=Officer.Status.ACTIVE, valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=60))
     elif cert == "invalid":
         qs = qs.filter(Q(valid_until__lt=today) | Q(valid_until__isnull=True) | Q(certificate_number="") | ~Q(status=Officer.Status.ACTIVE))
+    if f.get("current") == "1":
+        qs = qs.exclude(status=Officer.Status.REVOKED)
     if f.get("q"):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(certificate_number__icontains=f["q"]))
-    return qs.order_by("name", "id")
+    return _in_node(qs, user, f).order_by("name", "id")
 
 
 def officer_get_for_user(*, user, pk, action: str = "view") -> Officer:
@@ -193,6 +199,28 @@ def officers_expiring(*, user, days=60):
     today = clock.today()
     return officer_list(user=user).filter(status=Officer.Status.ACTIVE, valid_until__gte=today,
                                           valid_until__lte=today + datetime.timedelta(days=days))
+
+
+# ``?period=`` of the case list: which date ``start``/``end`` bound (a figure's records link names its own date)
+PERIODS = {"filed": "filed_on", "decided": "decided_on", "closed": "closed_on"}
+
+
+def _in_node(qs, user, f, field="node"):
+    """``?node=``: rows inside that node of the user's scope (a node outside it lists nothing)."""
+    if f.get("node") and str(f["node"]).isdigit() and len(str(f["node"])) < 12:
+        node = policy.scoped_nodes(user, VIEW).filter(pk=f["node"]).first()
+        qs = qs.filter(**{f"{field}__path__startswith": node.path}) if node else qs.none()
+    return qs
+
+
+def _in_period(qs, f, field):
+    """``?start=&end=`` (dates, inclusive) on ``field``; a bad date filters nothing."""
+    start, end = _date(f.get("start")), _date(f.get("end"))
+    if start:
+        qs = qs.filter(**{f"{field}__gte": start})
+    if end:
+        qs = qs.filter(**{f"{field}__lte": end})
+    return qs
 
 
 def case_list(*, user, filters=None):
@@ -208,14 +236,8 @@ def case_list(*, user, filters=None):
         qs = qs.filter(result=f["result"])
     if f.get("major") == "1":
         qs = qs.filter(is_major=True)
-    if f.get("node") and str(f["node"]).isdigit() and len(str(f["node"])) < 12:
-        node = policy.scoped_nodes(user, VIEW).filter(pk=f["node"]).first()
-        qs = qs.filter(node__path__startswith=node.path) if node else qs.none()
-    start, end = _date(f.get("start")), _date(f.get("end"))
-    if start:
-        qs = qs.filter(filed_on__gte=start)
-    if end:
-        qs = qs.filter(filed_on__lte=end)
+    qs = _in_node(qs, user, f)
+    qs = _in_period(qs, f, PERIODS.get(f.get("period"), "filed_on"))
     today = clock.today()
     due = f.get("due")
     if due == "overdue":
@@ -295,8 +317,30 @@ def unpublished_decisions(*, user):
         .exclude(publications__status=Publication.Status.PUBLISHED).exclude(publications__status=Publication.Status.WITHDRAWN)
 
 
-def evaluation_list(*, user):
-    return evaluation_policy.instances_for(user).order_by("-evaluated_on", "-id")
+def evaluation_list(*, user, filters=None):
+    f = filters or {}
+    qs = _in_period(_in_node(evaluation_policy.instances_for(user), user, f), f, "evaluated_on")
+    return qs.order_by("-evaluated_on", "-id")
+
+
+def review_list(*, user, filters=None):
+    """Legal review opinions (法制审核记录), newest first; ``?node=&start=&end=`` on the review date."""
+    from .policies import review_policy
+
+    f = filters or {}
+    qs = _in_period(_in_node(review_policy.instances_for(user).select_related("case", "reviewer"), user, f), f,
+                    "reviewed_at__date")
+    if f.get("opinion"):
+        qs = qs.filter(opinion=f["opinion"])
+    return qs.order_by("-reviewed_at", "-id")
+
+
+def av_step_list(*, user, filters=None):
+    """Steps that must be recorded on audio or video (应音像记录的执法环节); ``?node=&start=&end=`` on the step's time."""
+    f = filters or {}
+    qs = _in_node(step_policy.instances_for(user).filter(av_required=True).select_related("case"), user, f)
+    qs = _in_period(qs, f, "occurred_at__date")
+    return qs.order_by("-occurred_at", "-id")
 
 
 def accountability_list(*, user):

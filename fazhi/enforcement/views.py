@@ -444,18 +444,43 @@ class PublicationRevoked(PublicationForm):
         return f"已登记。请在{pub.withdraw_due:%Y-%m-%d}前撤回该公示并公开说明理由。"
 
 
-class Supervision(Page):
+class Supervision(ListPage):
+    """Case-file evaluations (paged; ``?node=&start=&end=`` — the records of the average-score figure), the closed
+    cases still to evaluate and the accountability records."""
+
     perms = {"GET": VIEW}
     template_name = "enforcement/supervision.html"
 
-    def get(self, request):
-        user = request.user
-        return self.render({
-            "evaluations": selectors.evaluation_list(user=user)[:100],
+    def get_queryset(self):
+        return selectors.evaluation_list(user=self.request.user, filters=self.request.GET)
+
+    def extra_context(self):
+        user = self.request.user
+        return {
             "accountabilities": selectors.accountability_list(user=user)[:100],
             "to_evaluate": selectors.case_list(user=user, filters={"status": CaseStatus.CLOSED})
             .filter(evaluations__isnull=True)[:50],
-            "can_supervise": policy.has_perm(user, "enforcement.supervise")})
+            "can_supervise": policy.has_perm(user, "enforcement.supervise")}
+
+
+class ReviewRecords(ListPage):
+    """Legal review opinions given (法制审核记录): the records of the legal-review figures."""
+
+    perms = {"GET": VIEW}
+    template_name = "enforcement/review_records.html"
+
+    def get_queryset(self):
+        return selectors.review_list(user=self.request.user, filters=self.request.GET)
+
+
+class AvSteps(ListPage):
+    """Steps that must be recorded on audio or video (现场检查、调查取证、听证、送达…): the records of the figure."""
+
+    perms = {"GET": VIEW}
+    template_name = "enforcement/av_steps.html"
+
+    def get_queryset(self):
+        return selectors.av_step_list(user=self.request.user, filters=self.request.GET)
 
 
 # ---- officers, powers, subject ------------------------------------------------------------------------------
