@@ -278,3 +278,39 @@ class OkSerializer(serializers.Serializer):
     """Schema for answers that only confirm."""
 
     ok = serializers.BooleanField()
+
+
+class RecordList(Endpoint):
+    """GET the records the user may see, paged: ``selector(user=, filters=query parameters)`` serialised with
+    ``out``. With ``create_in`` set, POST validates the body with it and answers 201 with ``out`` of what
+    ``create(request, data)`` (one service call) returns. The OpenAPI description is derived from ``summary`` /
+    ``create_summary`` (and ``tags``) once, here; a subclass that defines ``get`` or ``post`` itself keeps its own.
+    ``perms`` are declared as on any endpoint."""
+
+    selector: ClassVar[Any] = None
+    out: ClassVar[Any] = None
+    summary: ClassVar[str] = ""
+    create_in: ClassVar[Any] = None
+    create_summary: ClassVar[str] = ""
+    tags: ClassVar[list[str] | None] = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        extra = {"tags": cls.tags} if cls.tags else {}
+
+        def get(self, request):
+            rows = type(self).selector(user=request.user, filters=request.query_params)
+            return self.page(rows, self.out, context={"user": request.user})
+
+        def post(self, request):
+            record = self.create(request, self.validated(self.create_in))
+            return Response(self.out(record, context={"user": request.user}).data, status=201)
+
+        if cls.selector is not None and "get" not in cls.__dict__:
+            cls.get = extend_schema(summary=cls.summary, responses=cls.out(many=True), **extra)(get)
+        if cls.create_in is not None and "post" not in cls.__dict__:
+            cls.post = extend_schema(summary=cls.create_summary, request=cls.create_in, responses=cls.out,
+                                     **extra)(post)
+
+    def create(self, request, data: dict):
+        raise NotImplementedError

@@ -9,7 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import clock, files
-from fazhi.core.endpoints import Endpoint
+from fazhi.core.endpoints import Endpoint, RecordList
 from fazhi.core.errors import DomainError
 from fazhi.core.validators import clean_node
 
@@ -233,15 +233,18 @@ def _clean(data: dict) -> dict:
     return {k: ("" if v is None else v) for k, v in data.items()}
 
 
+class EnforcementList(RecordList):
+    """A list (and create) endpoint of this module, under its OpenAPI tag."""
+
+    tags = TAGS
+
+
 # ---- cases ------------------------------------------------------------------------------------------------------
 
-class Cases(Endpoint):
+class Cases(EnforcementList):
     perms = {"GET": VIEW, "POST": HANDLE}
     access = case_policy
-
-    @doc(summary="执法案件：列表（管辖范围内）", responses=EnforcementCaseListOut(many=True))
-    def get(self, request):
-        return self.page(selectors.case_list(user=request.user, filters=request.query_params), EnforcementCaseListOut)
+    selector, out, summary = selectors.case_list, EnforcementCaseListOut, "执法案件：列表（管辖范围内）"
 
     @doc(summary="执法案件：登记（发生地所在街道的执法主体）", request=EnforcementCaseIn)
     def post(self, request):
@@ -400,13 +403,10 @@ class CaseEvaluate(Endpoint):
 
 # ---- publicity --------------------------------------------------------------------------------------------------
 
-class Publications(Endpoint):
+class Publications(EnforcementList):
     perms = {"GET": VIEW}
     access = publication_policy
-
-    @doc(summary="执法决定公示列表（管辖范围内）", responses=EnforcementPublicationOut(many=True))
-    def get(self, request):
-        return self.page(selectors.publication_list(user=request.user, filters=request.query_params), EnforcementPublicationOut)
+    selector, out, summary = selectors.publication_list, EnforcementPublicationOut, "执法决定公示列表（管辖范围内）"
 
 
 class PublicationRevoked(Endpoint):
@@ -438,42 +438,34 @@ class PublicationWithdraw(Endpoint):
 
 # ---- officers, powers -------------------------------------------------------------------------------------------
 
-class Officers(Endpoint):
+class Officers(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
     access = officer_policy
+    selector, out, summary = selectors.officer_list, EnforcementOfficerOut, "执法人员：列表"
+    create_in, create_summary = EnforcementOfficerIn, "执法人员：登记（账号须为该执法主体所在街道的工作人员）"
 
-    @doc(summary="执法人员：列表", responses=EnforcementOfficerOut(many=True))
-    def get(self, request):
-        return self.page(selectors.officer_list(user=request.user, filters=request.query_params), EnforcementOfficerOut)
-
-    @doc(summary="执法人员：登记（账号须为该执法主体所在街道的工作人员）", request=EnforcementOfficerIn, responses=EnforcementOfficerOut)
-    def post(self, request):
-        d = _clean(self.validated(EnforcementOfficerIn))
+    def create(self, request, data):
+        d = _clean(data)
         subject = selectors.subject_for(user=request.user, subject=d.get("subject") or None)
         user = selectors.user_by_id(d.get("user") or None)
-        officer = services.officer_create(
+        return services.officer_create(
             actor=request.user, subject=subject, user=user, certificate_number=d.get("certificate_number", ""),
             issuing_authority=d.get("issuing_authority", ""), valid_from=d.get("valid_from") or None,
             valid_until=d.get("valid_until") or None, status=d.get("status") or Officer.Status.ACTIVE)
-        return Response(EnforcementOfficerOut(officer).data, status=201)
 
 
-class Powers(Endpoint):
+class Powers(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
     access = power_policy
+    selector, out, summary = selectors.power_list, EnforcementPowerOut, "权责清单：列表"
+    create_in, create_summary = EnforcementPowerIn, "权责清单：新增（区级账号须以 subject 指明街道的执法主体）"
 
-    @doc(summary="权责清单：列表", responses=EnforcementPowerOut(many=True))
-    def get(self, request):
-        return self.page(selectors.power_list(user=request.user, filters=request.query_params), EnforcementPowerOut)
-
-    @doc(summary="权责清单：新增（区级账号须以 subject 指明街道的执法主体）", request=EnforcementPowerIn, responses=EnforcementPowerOut)
-    def post(self, request):
-        d = _clean(self.validated(EnforcementPowerIn))
+    def create(self, request, data):
+        d = _clean(data)
         subject = selectors.subject_for(user=request.user, subject=d.get("subject") or None)
-        power = services.power_create(actor=request.user, subject=subject, code=d.get("code", ""),
-                                      name=d.get("name", ""), power_type=d.get("power_type", ""),
-                                      legal_basis=d.get("legal_basis", ""), discretion=d.get("discretion", ""))
-        return Response(EnforcementPowerOut(power).data, status=201)
+        return services.power_create(actor=request.user, subject=subject, code=d.get("code", ""),
+                                     name=d.get("name", ""), power_type=d.get("power_type", ""),
+                                     legal_basis=d.get("legal_basis", ""), discretion=d.get("discretion", ""))
 
 
 SUBJECT_TEXT = ("legal_status", "address", "office_phone", "procedures", "remedies", "complaints",
@@ -499,12 +491,10 @@ class EnforcementSubjectIn(serializers.Serializer):
         return fields
 
 
-class Subjects(Endpoint):
+class Subjects(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
-
-    @doc(summary="执法主体：列表（管辖范围内各街道的综合行政执法办公室）", responses=EnforcementSubjectOut(many=True))
-    def get(self, request):
-        return self.page(selectors.subject_list(user=request.user).order_by("node__path", "id"), EnforcementSubjectOut)
+    selector, out = selectors.subjects_by_node, EnforcementSubjectOut
+    summary = "执法主体：列表（管辖范围内各街道的综合行政执法办公室）"
 
     @doc(summary="执法主体：登记或修改（unit 为街道的内设机构，即综合行政执法办公室；信息在公众网站事前公开）",
          request=EnforcementSubjectIn, responses=EnforcementSubjectOut)
@@ -532,23 +522,19 @@ class EnforcementReviewerOut(serializers.Serializer):
     qualified_on = serializers.DateField()
 
 
-class Reviewers(Endpoint):
+class Reviewers(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
     access = reviewer_policy
+    selector, out, summary = selectors.reviewers, EnforcementReviewerOut, "法制审核人员：列表"
+    create_in = EnforcementReviewerIn
+    create_summary = "法制审核人员：登记（2021年7月15日以后初次从事法制审核的须有法律职业资格，行政处罚法第五十八条第二款）"
 
-    @doc(summary="法制审核人员：列表", responses=EnforcementReviewerOut(many=True))
-    def get(self, request):
-        return self.page(selectors.reviewers(user=request.user), EnforcementReviewerOut)
-
-    @doc(summary="法制审核人员：登记（2021年7月15日以后初次从事法制审核的须有法律职业资格，行政处罚法第五十八条第二款）",
-         request=EnforcementReviewerIn, responses=EnforcementReviewerOut)
-    def post(self, request):
-        d = _clean(self.validated(EnforcementReviewerIn))
-        rec = services.reviewer_register(actor=request.user, user=selectors.user_by_id(d.get("user") or None),
-                                         reviewing_since=d.get("reviewing_since") or None,
-                                         qualification_number=d.get("qualification_number", ""),
-                                         qualified_on=d.get("qualified_on") or None)
-        return Response(EnforcementReviewerOut(rec).data, status=201)
+    def create(self, request, data):
+        d = _clean(data)
+        return services.reviewer_register(actor=request.user, user=selectors.user_by_id(d.get("user") or None),
+                                          reviewing_since=d.get("reviewing_since") or None,
+                                          qualification_number=d.get("qualification_number", ""),
+                                          qualified_on=d.get("qualified_on") or None)
 
 
 urlpatterns = [

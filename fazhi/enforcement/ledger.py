@@ -17,8 +17,6 @@ SUBJECT_COLUMN = ledger.Column("subject__node__name", "所属街道", max_length
                                help="区级账号导入时必填：填写街道名称或简称；街道工作人员可不填（即本街道）。"
                                     "已有记录按账号/编码对应，不能通过台账改到别的街道。")
 MOVE_REFUSED = "已登记的记录不能通过台账改到别的街道。"
-OFFICER_FIELDS = ("certificate_number", "issuing_authority", "valid_from", "valid_until", "status")
-POWER_FIELDS = ("code", "name", "power_type", "legal_basis", "discretion")
 
 
 def _subject(actor, values):
@@ -37,11 +35,33 @@ def _keep_subject(actor, record, values):
     return bool(values)
 
 
+class EnforcementLedger(ledger.Ledger):
+    """A ledger of this module: its rows are one selector's (``selector(user=, filters=)``); a row naming an existing
+    record updates it through ``update(record, fields, actor=)`` with every field of ``fields`` (the sheet's value
+    where it changed, the record's otherwise)."""
+
+    view_perm = "enforcement.view"
+    import_perm = "enforcement.manage"
+    selector = None
+    fields: tuple = ()
+
+    def queryset(self, user, params):
+        return type(self).selector(user=user, filters=params)
+
+    def update_row(self, record, values, *, actor):
+        if _keep_subject(actor, record, values):
+            self.update(record, {k: values.get(k, getattr(record, k)) for k in self.fields}, actor=actor)
+
+    def update(self, record, fields, *, actor):
+        raise NotImplementedError
+
+
 @ledger.register
-class CaseLedger(ledger.Ledger):
+class CaseLedger(EnforcementLedger):
     key = "enforcement.cases"
     title = "行政执法案件台账"
-    view_perm = "enforcement.view"
+    import_perm = ""  # export only
+    selector = selectors.case_list
     columns = [
         ledger.Column("number", "案号", width=24),
         ledger.Column("title", "案由", width=30),
@@ -60,17 +80,14 @@ class CaseLedger(ledger.Ledger):
         ledger.Column("closed_on", "结案日期", kind="date"),
     ]
 
-    def queryset(self, user, params):
-        return selectors.case_list(user=user, filters=params)
-
 
 @ledger.register
-class OfficerLedger(ledger.Ledger):
+class OfficerLedger(EnforcementLedger):
     key = "enforcement.officers"
     title = "行政执法人员台账"
-    view_perm = "enforcement.view"
-    import_perm = "enforcement.manage"
+    selector = selectors.officer_list
     key_column = "user__username"
+    fields = ("certificate_number", "issuing_authority", "valid_from", "valid_until", "status")
     columns = [
         ledger.Column("user__username", "账号", required=True, max_length=150,
                       help="已登记的执法人员按账号对应（未改动的行跳过，改动的执法证信息更新）；新账号即新登记"),
@@ -83,9 +100,6 @@ class OfficerLedger(ledger.Ledger):
         SUBJECT_COLUMN,
     ]
 
-    def queryset(self, user, params):
-        return selectors.officer_list(user=user, filters=params)
-
     def import_row(self, values, *, actor, row_number):
         subject = _subject(actor, values)
         user = selectors.officer_candidates(subject).filter(username=values["user__username"]).first()
@@ -95,21 +109,18 @@ class OfficerLedger(ledger.Ledger):
                                        issuing_authority=values.get("issuing_authority") or "", valid_from=values.get("valid_from"),
                                        valid_until=values.get("valid_until"), status=values.get("status") or Officer.Status.ACTIVE)
 
-    def update_row(self, record, values, *, actor):
-        if not _keep_subject(actor, record, values):
-            return
-        fields = {k: values.get(k, getattr(record, k)) for k in OFFICER_FIELDS}
+    def update(self, record, fields, *, actor):
         fields["status"] = fields["status"] or Officer.Status.ACTIVE
         services.officer_update(actor=actor, officer=record, version=record.version, reason="台账导入", **fields)
 
 
 @ledger.register
-class PowerLedger(ledger.Ledger):
+class PowerLedger(EnforcementLedger):
     key = "enforcement.powers"
     title = "权责清单"
-    view_perm = "enforcement.view"
-    import_perm = "enforcement.manage"
+    selector = selectors.power_list
     key_column = "code"
+    fields = ("code", "name", "power_type", "legal_basis", "discretion")
     scope_column = "subject__node__name"
     columns = [
         ledger.Column("code", "事项编码", required=True, max_length=40,
@@ -120,9 +131,6 @@ class PowerLedger(ledger.Ledger):
         ledger.Column("discretion", "裁量基准", max_length=5000, width=40),
         SUBJECT_COLUMN,
     ]
-
-    def queryset(self, user, params):
-        return selectors.power_list(user=user, filters=params)
 
     def import_row(self, values, *, actor, row_number):
         return services.power_create(actor=actor, subject=_subject(actor, values), code=values["code"], name=values["name"],
@@ -139,9 +147,6 @@ class PowerLedger(ledger.Ledger):
             return None
         return self.queryset(user, {}).filter(subject=subject, code=value).first()
 
-    def update_row(self, record, values, *, actor):
-        if not _keep_subject(actor, record, values):
-            return
-        fields = {k: values.get(k, getattr(record, k)) for k in POWER_FIELDS}
+    def update(self, record, fields, *, actor):
         services.power_update(actor=actor, power=record, version=record.version, is_active=record.is_active,
                               **{k: v or "" for k, v in fields.items()})

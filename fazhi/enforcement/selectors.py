@@ -50,6 +50,11 @@ def subject_list(*, user) -> QuerySet:
     return subject_policy.instances_for(user)
 
 
+def subjects_by_node(*, user, filters=None) -> QuerySet:
+    """The subjects in the user's scope in the order of the org tree (the API's list)."""
+    return subject_list(user=user).order_by("node__path", "id")
+
+
 def subject_for(*, user, subject=None, action: str = "manage", node=None) -> Subject:
     """The enforcement subject a new record is filed under. ``subject`` (an id, or a subdistrict's id or name) chooses
     it; a ``node`` (where a case happened) implies its subdistrict's subject; otherwise only a user whose scope is one
@@ -161,7 +166,7 @@ def staff_of(subject: Subject) -> QuerySet:
                                is_active=True).distinct().order_by("username")
 
 
-def reviewers(*, user) -> QuerySet:
+def reviewers(*, user, filters=None) -> QuerySet:
     from .policies import reviewer_policy
 
     return reviewer_policy.instances_for(user).select_related("user")

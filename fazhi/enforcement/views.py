@@ -54,6 +54,14 @@ class EnforcementForm(FormPage):
     def extra_context(self) -> dict:
         return {"multipart": self.multipart, "back": self.back_case()}
 
+    def chosen_subject(self, action: str = "manage"):
+        """The subject a new record is filed under: ``?subject=`` or the user's only one (else a clear 404)."""
+        try:
+            return selectors.subject_for(user=self.request.user, subject=self.request.GET.get("subject") or None,
+                                         action=action)
+        except DomainError as exc:
+            raise NotFound(exc.message) from None
+
 
 # ---- cases ----------------------------------------------------------------------------------------------------
 
@@ -77,15 +85,8 @@ class CaseNew(EnforcementForm):
     title = "登记执法案件"
     success_message = "案件已登记，待执法办负责人审批立案。"
 
-    def subject(self):
-        try:
-            return selectors.subject_for(user=self.request.user, subject=self.request.GET.get("subject") or None,
-                                         action="handle")
-        except DomainError as exc:
-            raise NotFound(exc.message) from None
-
     def get_form_kwargs(self):
-        return {"subject": self.subject(), "user": self.request.user}
+        return {"subject": self.chosen_subject("handle"), "user": self.request.user}
 
     def perform(self, form):
         d = form.cleaned_data
@@ -503,11 +504,7 @@ class OfficerNew(EnforcementForm):
     title = "登记执法人员"
 
     def get_form_kwargs(self):
-        try:
-            subject = selectors.subject_for(user=self.request.user, subject=self.request.GET.get("subject") or None)
-        except DomainError as exc:
-            raise NotFound(exc.message) from None
-        return {"subject": subject}
+        return {"subject": self.chosen_subject()}
 
     def perform(self, form):
         d = dict(form.cleaned_data)
@@ -688,11 +685,7 @@ class ReviewerNew(EnforcementForm):
     success_message = "已登记法制审核人员。"
 
     def get_form_kwargs(self):
-        try:
-            subject = selectors.subject_for(user=self.request.user, subject=self.request.GET.get("subject") or None)
-        except DomainError as exc:
-            raise NotFound(exc.message) from None
-        return {"subject": subject}
+        return {"subject": self.chosen_subject()}
 
     def perform(self, form):
         d = form.cleaned_data
