@@ -314,3 +314,40 @@ class RecordList(Endpoint):
 
     def create(self, request, data: dict):
         raise NotImplementedError
+
+
+class RecordAction(Endpoint):
+    """POST one action on one record: the record through ``access`` for ``access_action`` (outside the scope 404, visible
+    but not allowed 403), then the body validated by ``action_in`` (400, nothing written), then
+    ``perform(request, record, data)`` — one service call — whose result ``answer(result)`` turns into the response
+    body, with ``success_status`` (201 by default: the action records something). The OpenAPI description is derived from
+    ``summary``, ``action_in`` and ``responses`` (and ``tags``) once, here; ``perms`` are declared as on any endpoint."""
+
+    access_action: ClassVar[str] = "view"
+    action_in: ClassVar[Any] = None
+    summary: ClassVar[str] = ""
+    responses: ClassVar[Any] = None
+    success_status: ClassVar[int] = 201
+    tags: ClassVar[list[str] | None] = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.action_in is None or "post" in cls.__dict__:
+            return
+        from drf_spectacular.types import OpenApiTypes
+
+        extra = {"tags": cls.tags} if cls.tags else {}
+
+        def post(self, request, pk):
+            record = self.get_object(pk, self.access_action)
+            result = self.perform(request, record, self.validated(self.action_in))
+            return Response(self.answer(result), status=self.success_status)
+
+        cls.post = extend_schema(summary=cls.summary, request=cls.action_in,
+                                 responses=cls.responses or OpenApiTypes.OBJECT, **extra)(post)
+
+    def perform(self, request, record, data: dict):
+        raise NotImplementedError
+
+    def answer(self, result) -> dict:
+        raise NotImplementedError

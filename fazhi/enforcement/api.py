@@ -9,7 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import clock, files
-from fazhi.core.endpoints import Endpoint, RecordList
+from fazhi.core.endpoints import Endpoint, RecordAction, RecordList
 from fazhi.core.errors import DomainError
 from fazhi.core.validators import clean_node
 
@@ -239,6 +239,12 @@ class EnforcementList(RecordList):
     tags = TAGS
 
 
+class EnforcementAction(RecordAction):
+    """An action on one record of this module, under its OpenAPI tag."""
+
+    tags = TAGS
+
+
 # ---- cases ------------------------------------------------------------------------------------------------------
 
 class Cases(EnforcementList):
@@ -270,32 +276,33 @@ class CaseDetail(Endpoint):
         return Response(case_payload(self.get_object(pk), request.user))
 
 
-class CaseTransition(Endpoint):
+class CaseTransition(EnforcementAction):
     perms = {"POST": VIEW}
     access = case_policy
+    action_in, summary, success_status = EnforcementTransitionIn, "办理操作（name 见详情中的 available_actions）", 200
 
-    @doc(summary="办理操作（name 见详情中的 available_actions）", request=EnforcementTransitionIn)
-    def post(self, request, pk):
-        case = self.get_object(pk)
-        d = self.validated(EnforcementTransitionIn)
+    def perform(self, request, case, d):
         data = {k: v for k, v in d.items() if k not in ("name", "version", "reason") and v is not None}
-        case = services.case_transition(actor=request.user, case=case, name=d["name"], version=d.get("version"),
+        return services.case_transition(actor=request.user, case=case, name=d["name"], version=d.get("version"),
                                         reason=d.get("reason") or "", **data)
-        return Response(case_payload(case, request.user))
+
+    def answer(self, case):
+        return case_payload(case, self.request.user)
 
 
-class CaseSteps(Endpoint):
+class CaseSteps(EnforcementAction):
     perms = {"POST": HANDLE}
     access = case_policy
+    access_action, action_in, summary = "handle", EnforcementStepIn, "记录调查取证环节（现场检查/询问调查/调查取证）"
 
-    @doc(summary="记录调查取证环节（现场检查/询问调查/调查取证）", request=EnforcementStepIn)
-    def post(self, request, pk):
-        case = self.get_object(pk, "handle")
-        d = _clean(self.validated(EnforcementStepIn))
-        step = services.step_record(actor=request.user, case=case, kind=d.get("kind", ""), content=d.get("content", ""),
+    def perform(self, request, case, data):
+        d = _clean(data)
+        return services.step_record(actor=request.user, case=case, kind=d.get("kind", ""), content=d.get("content", ""),
                                     occurred_at=d.get("occurred_at"), place=d.get("place", ""),
                                     documents=d.get("documents", ""), officers=d.get("officers") or [])
-        return Response({"id": step.pk, "kind": step.kind, "av_required": step.av_required}, status=201)
+
+    def answer(self, step):
+        return {"id": step.pk, "kind": step.kind, "av_required": step.av_required}
 
 
 class StepDetail(Endpoint):
@@ -325,17 +332,18 @@ class StepDetail(Endpoint):
         self._immutable(request, pk)
 
 
-class StepCorrect(Endpoint):
+class StepCorrect(EnforcementAction):
     perms = {"POST": HANDLE}
     access = step_policy
+    access_action, action_in, summary = "handle", EnforcementCorrectionIn, "更正环节记录（新增一条指向原记录的更正）"
 
-    @doc(summary="更正环节记录（新增一条指向原记录的更正）", request=EnforcementCorrectionIn)
-    def post(self, request, pk):
-        step = self.get_object(pk, "handle")
-        d = _clean(self.validated(EnforcementCorrectionIn))
-        correction = services.step_correct(actor=request.user, step=step, content=d.get("content", ""),
-                                           reason=d.get("reason", ""))
-        return Response({"id": correction.pk, "corrects": step.pk}, status=201)
+    def perform(self, request, step, data):
+        d = _clean(data)
+        return services.step_correct(actor=request.user, step=step, content=d.get("content", ""),
+                                     reason=d.get("reason", ""))
+
+    def answer(self, correction):
+        return {"id": correction.pk, "corrects": correction.corrects_id}
 
 
 class TooLarge(DomainError):
@@ -362,43 +370,44 @@ class StepEvidence(Endpoint):
                          "size": stored.size, "content_type": stored.content_type}, status=201)
 
 
-class CaseReview(Endpoint):
+class CaseReview(EnforcementAction):
     perms = {"POST": "enforcement.review"}
     access = case_policy
+    action_in, summary = EnforcementReviewIn, "法制审核意见（opinion=approve/reject，checklist 为审核要点）"
 
-    @doc(summary="法制审核意见（opinion=approve/reject，checklist 为审核要点）", request=EnforcementReviewIn)
-    def post(self, request, pk):
-        case = self.get_object(pk)
-        d = self.validated(EnforcementReviewIn)
-        review = services.legal_review_record(actor=request.user, case=case, opinion=d.get("opinion") or "",
-                                              checklist=d.get("checklist") or {}, reasons=d.get("reasons") or "",
-                                              version=d.get("version"))
-        return Response({"id": review.pk, "opinion": review.opinion, "case_status": review.case.status}, status=201)
+    def perform(self, request, case, d):
+        return services.legal_review_record(actor=request.user, case=case, opinion=d.get("opinion") or "",
+                                            checklist=d.get("checklist") or {}, reasons=d.get("reasons") or "",
+                                            version=d.get("version"))
+
+    def answer(self, review):
+        return {"id": review.pk, "opinion": review.opinion, "case_status": review.case.status}
 
 
-class CasePublish(Endpoint):
+class CasePublish(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = case_policy
+    access_action, action_in, summary = "publish", EnforcementPublishIn, "公示执法决定（scrub=true 时自动隐去证件号和电话）"
 
-    @doc(summary="公示执法决定（scrub=true 时自动隐去证件号和电话）", request=EnforcementPublishIn)
-    def post(self, request, pk):
-        case = self.get_object(pk, "publish")
-        pub = services.publication_publish(actor=request.user, case=case, scrub=self.validated(EnforcementPublishIn)["scrub"])
-        return Response({"id": pub.pk, "body": pub.body, "party_display": pub.party_display, "due_date": pub.due_date,
-                         "on_time": pub.on_time, "scrubbed": pub.scrubbed}, status=201)
+    def perform(self, request, case, d):
+        return services.publication_publish(actor=request.user, case=case, scrub=d["scrub"])
+
+    def answer(self, pub):
+        return {"id": pub.pk, "body": pub.body, "party_display": pub.party_display, "due_date": pub.due_date,
+                "on_time": pub.on_time, "scrubbed": pub.scrubbed}
 
 
-class CaseEvaluate(Endpoint):
+class CaseEvaluate(EnforcementAction):
     perms = {"POST": "enforcement.supervise"}
     access = case_policy
+    access_action, action_in, summary = "supervise", EnforcementEvaluationIn, "案卷评查（scores: {项目: 分}）"
 
-    @doc(summary="案卷评查（scores: {项目: 分}）", request=EnforcementEvaluationIn)
-    def post(self, request, pk):
-        case = self.get_object(pk, "supervise")
-        d = self.validated(EnforcementEvaluationIn)
-        ev = services.evaluation_record(actor=request.user, case=case, scores=d.get("scores") or {},
-                                        findings=d.get("findings") or "")
-        return Response({"id": ev.pk, "total": ev.total}, status=201)
+    def perform(self, request, case, d):
+        return services.evaluation_record(actor=request.user, case=case, scores=d.get("scores") or {},
+                                          findings=d.get("findings") or "")
+
+    def answer(self, ev):
+        return {"id": ev.pk, "total": ev.total}
 
 
 # ---- publicity --------------------------------------------------------------------------------------------------
@@ -409,31 +418,32 @@ class Publications(EnforcementList):
     selector, out, summary = selectors.publication_list, EnforcementPublicationOut, "执法决定公示列表（管辖范围内）"
 
 
-class PublicationRevoked(Endpoint):
+class PublicationRevoked(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = publication_policy
+    action_in, summary, success_status = EnforcementRevokedIn, "登记原决定被撤销/变更（开始计算撤回期限）", 200
+    responses = EnforcementPublicationOut
 
-    @doc(summary="登记原决定被撤销/变更（开始计算撤回期限）", request=EnforcementRevokedIn, responses=EnforcementPublicationOut)
-    def post(self, request, pk):
-        pub = self.get_object(pk)
-        d = self.validated(EnforcementRevokedIn)
-        pub = services.publication_mark_revoked(actor=request.user, publication=pub, revoked_on=d.get("revoked_on"),
-                                                reason=d.get("reason") or "", version=d.get("version"))
-        return Response(EnforcementPublicationOut(pub).data)
+    def perform(self, request, pub, d):
+        return services.publication_mark_revoked(actor=request.user, publication=pub, revoked_on=d.get("revoked_on"),
+                                                 reason=d.get("reason") or "", version=d.get("version"))
+
+    def answer(self, pub):
+        return EnforcementPublicationOut(pub).data
 
 
-class PublicationWithdraw(Endpoint):
+class PublicationWithdraw(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = publication_policy
+    action_in, summary, success_status = EnforcementRevokedIn, "撤回执法决定公示（理由向社会公开）", 200
 
-    @doc(summary="撤回执法决定公示（理由向社会公开）", request=EnforcementRevokedIn)
-    def post(self, request, pk):
-        pub = self.get_object(pk)
-        d = self.validated(EnforcementRevokedIn)
-        pub = services.publication_withdraw(actor=request.user, publication=pub, reason=d.get("reason") or "",
-                                            revoked_on=d.get("revoked_on"), version=d.get("version"))
-        return Response({"id": pub.pk, "status": pub.status, "withdraw_due": pub.withdraw_due,
-                         "withdrawn_on": pub.withdrawn_on, "withdraw_reason": pub.withdraw_reason})
+    def perform(self, request, pub, d):
+        return services.publication_withdraw(actor=request.user, publication=pub, reason=d.get("reason") or "",
+                                             revoked_on=d.get("revoked_on"), version=d.get("version"))
+
+    def answer(self, pub):
+        return {"id": pub.pk, "status": pub.status, "withdraw_due": pub.withdraw_due,
+                "withdrawn_on": pub.withdrawn_on, "withdraw_reason": pub.withdraw_reason}
 
 
 # ---- officers, powers -------------------------------------------------------------------------------------------
