@@ -234,9 +234,18 @@ def _clean(data: dict) -> dict:
 
 
 class EnforcementList(RecordList):
-    """A list (and create) endpoint of this module, under its OpenAPI tag."""
+    """A list (and create) endpoint of this module, under its OpenAPI tag. A new record is filed under the subject
+    the body's ``subject`` names (or the user's only one): ``create_under(actor, subject, data)``."""
 
     tags = TAGS
+
+    def create(self, request, data):
+        d = _clean(data)
+        subject = selectors.subject_for(user=request.user, subject=d.get("subject") or None)
+        return self.create_under(request.user, subject, d)
+
+    def create_under(self, actor, subject, d):
+        raise NotImplementedError
 
 
 class EnforcementAction(RecordAction):
@@ -454,12 +463,10 @@ class Officers(EnforcementList):
     selector, out, summary = selectors.officer_list, EnforcementOfficerOut, "执法人员：列表"
     create_in, create_summary = EnforcementOfficerIn, "执法人员：登记（账号须为该执法主体所在街道的工作人员）"
 
-    def create(self, request, data):
-        d = _clean(data)
-        subject = selectors.subject_for(user=request.user, subject=d.get("subject") or None)
+    def create_under(self, actor, subject, d):
         user = selectors.user_by_id(d.get("user") or None)
         return services.officer_create(
-            actor=request.user, subject=subject, user=user, certificate_number=d.get("certificate_number", ""),
+            actor=actor, subject=subject, user=user, certificate_number=d.get("certificate_number", ""),
             issuing_authority=d.get("issuing_authority", ""), valid_from=d.get("valid_from") or None,
             valid_until=d.get("valid_until") or None, status=d.get("status") or Officer.Status.ACTIVE)
 
@@ -470,12 +477,10 @@ class Powers(EnforcementList):
     selector, out, summary = selectors.power_list, EnforcementPowerOut, "权责清单：列表"
     create_in, create_summary = EnforcementPowerIn, "权责清单：新增（区级账号须以 subject 指明街道的执法主体）"
 
-    def create(self, request, data):
-        d = _clean(data)
-        subject = selectors.subject_for(user=request.user, subject=d.get("subject") or None)
-        return services.power_create(actor=request.user, subject=subject, code=d.get("code", ""),
-                                     name=d.get("name", ""), power_type=d.get("power_type", ""),
-                                     legal_basis=d.get("legal_basis", ""), discretion=d.get("discretion", ""))
+    def create_under(self, actor, subject, d):
+        return services.power_create(actor=actor, subject=subject, code=d.get("code", ""), name=d.get("name", ""),
+                                     power_type=d.get("power_type", ""), legal_basis=d.get("legal_basis", ""),
+                                     discretion=d.get("discretion", ""))
 
 
 SUBJECT_TEXT = ("legal_status", "address", "office_phone", "procedures", "remedies", "complaints",

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotFound
-from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
+from fazhi.core.pages import ActionPage, FormPage, ListPage, Page, SelectorListPage
 from fazhi.core.validators import clean_node
 
 from . import documents, selectors, services
@@ -65,13 +65,11 @@ class EnforcementForm(FormPage):
 
 # ---- cases ----------------------------------------------------------------------------------------------------
 
-class CaseList(ListPage):
+class CaseList(SelectorListPage):
     perms = {"GET": VIEW}
     access = case_policy
     template_name = "enforcement/case_list.html"
-
-    def get_queryset(self):
-        return selectors.case_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.case_list
 
     def extra_context(self):
         return {"statuses": CaseStatus.choices, "power_types": PowerType.choices, "results": Result.choices,
@@ -391,12 +389,10 @@ class ReviewQueue(ListPage):
                 "can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
-class Publications(ListPage):
+class Publications(SelectorListPage):
     perms = {"GET": VIEW}
     template_name = "enforcement/publications.html"
-
-    def get_queryset(self):
-        return selectors.publication_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.publication_list
 
     def extra_context(self):
         return {"can_publish": policy.has_perm(self.request.user, "enforcement.publish")}
@@ -445,15 +441,13 @@ class PublicationRevoked(PublicationForm):
         return f"已登记。请在{pub.withdraw_due:%Y-%m-%d}前撤回该公示并公开说明理由。"
 
 
-class Supervision(ListPage):
+class Supervision(SelectorListPage):
     """Case-file evaluations (paged; ``?node=&start=&end=`` — the records of the average-score figure), the closed
     cases still to evaluate and the accountability records."""
 
     perms = {"GET": VIEW}
     template_name = "enforcement/supervision.html"
-
-    def get_queryset(self):
-        return selectors.evaluation_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.evaluation_list
 
     def extra_context(self):
         user = self.request.user
@@ -464,35 +458,29 @@ class Supervision(ListPage):
             "can_supervise": policy.has_perm(user, "enforcement.supervise")}
 
 
-class ReviewRecords(ListPage):
+class ReviewRecords(SelectorListPage):
     """Legal review opinions given (法制审核记录): the records of the legal-review figures."""
 
     perms = {"GET": VIEW}
     template_name = "enforcement/review_records.html"
-
-    def get_queryset(self):
-        return selectors.review_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.review_list
 
 
-class AvSteps(ListPage):
+class AvSteps(SelectorListPage):
     """Steps that must be recorded on audio or video (现场检查、调查取证、听证、送达…): the records of the figure."""
 
     perms = {"GET": VIEW}
     template_name = "enforcement/av_steps.html"
-
-    def get_queryset(self):
-        return selectors.av_step_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.av_step_list
 
 
 # ---- officers, powers, subject ------------------------------------------------------------------------------
 
-class OfficerList(ListPage):
+class OfficerList(SelectorListPage):
     perms = {"GET": VIEW}
     access = officer_policy
     template_name = "enforcement/officer_list.html"
-
-    def get_queryset(self):
-        return selectors.officer_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.officer_list
 
     def extra_context(self):
         return {"today": clock.today(), "can_manage": policy.has_perm(self.request.user, MANAGE)}
@@ -586,13 +574,11 @@ class AccountabilityNew(EnforcementForm):
         return reverse("enforcement:officer_detail", args=[self.officer().pk])
 
 
-class PowerList(ListPage):
+class PowerList(SelectorListPage):
     perms = {"GET": VIEW}
     access = power_policy
     template_name = "enforcement/power_list.html"
-
-    def get_queryset(self):
-        return selectors.power_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.power_list
 
     def extra_context(self):
         return {"power_types": PowerType.choices, "can_manage": policy.has_perm(self.request.user, MANAGE),
