@@ -40,5 +40,5 @@ def checks(tenant) -> list[Check]:
                      link("enforcement:officer_list", query=query)))
     out.append(Check("登记法制审核人员", reviewers > 0,
                      f"已登记 {reviewers} 人。" if reviewers else "重大执法决定作出前须经法制审核（行政处罚法第五十八条）。",
-                     link("enforcement:review_queue", query=query), required=False))
+                     link("enforcement:reviewer_new", query=f"subject={tenant.pk}"), required=False))
     return out

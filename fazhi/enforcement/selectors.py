@@ -144,7 +144,7 @@ def power_list(*, user, filters=None):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(code__icontains=f["q"]))
     if f.get("active") != "all":
         qs = qs.filter(is_active=True)
-    return qs.order_by("code")
+    return _in_node(qs, user, f).order_by("code")
 
 
 def power_get_for_user(*, user, pk, action: str = "view") -> Power:

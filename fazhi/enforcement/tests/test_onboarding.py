@@ -99,3 +99,8 @@ def test_the_checklist_links_to_the_page_that_registers_that_subdistricts_subjec
     assert Subject.objects.get(node=tree.other).unit.name == "敬仲综合行政执法办公室"
     assert not Subject.objects.filter(node=tree.sub).exists()
     assert c.get("/work/enforcement/subject/?node=999999").status_code == 404
+    # from the checklist's officer link a district administrator registers officers of that subdistrict
+    page = c.get(f"/work/enforcement/officers/?node={tree.other.pk}").content.decode()
+    assert f"/work/enforcement/officers/new/?subject={tree.other.pk}" in page
+    assert c.get(f"/work/enforcement/officers/new/?subject={tree.other.pk}").status_code == 200
+    assert c.get("/work/enforcement/officers/new/").status_code == 404  # a district account must choose
