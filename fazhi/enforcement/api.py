@@ -197,6 +197,7 @@ class EnforcementReviewIn(serializers.Serializer):
 
 class EnforcementPublishIn(serializers.Serializer):
     scrub = serializers.BooleanField(required=False, default=False)
+    published_on = text()  # a publication made earlier (history): its date; empty = today
 
 
 class EnforcementRevokedIn(serializers.Serializer):
@@ -396,14 +397,16 @@ class CaseReview(EnforcementAction):
 class CasePublish(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = case_policy
-    access_action, action_in, summary = "publish", EnforcementPublishIn, "公示执法决定（scrub=true 时自动隐去证件号和电话）"
+    access_action, action_in = "publish", EnforcementPublishIn
+    summary = "公示执法决定（scrub=true 时自动隐去证件号和电话；published_on 登记以往已作出的公示的日期）"
 
     def perform(self, request, case, d):
-        return services.publication_publish(actor=request.user, case=case, scrub=d["scrub"])
+        return services.publication_publish(actor=request.user, case=case, scrub=d["scrub"],
+                                            published_on=d.get("published_on") or None)
 
     def answer(self, pub):
         return {"id": pub.pk, "body": pub.body, "party_display": pub.party_display, "due_date": pub.due_date,
-                "on_time": pub.on_time, "scrubbed": pub.scrubbed}
+                "published_on": pub.published_on, "on_time": pub.on_time, "scrubbed": pub.scrubbed}
 
 
 class CaseEvaluate(EnforcementAction):

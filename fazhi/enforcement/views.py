@@ -302,7 +302,8 @@ class Publish(ActionPage):
 
     def perform(self):
         case = self.get_object(self.kwargs["pk"], "publish")
-        pub = services.publication_publish(actor=self.request.user, case=case, scrub=self.request.POST.get("scrub") == "1")
+        pub = services.publication_publish(actor=self.request.user, case=case, scrub=self.request.POST.get("scrub") == "1",
+                                           published_on=self.request.POST.get("published_on") or None)
         if getattr(pub, "scrubbed", False):
             return "公示内容中的身份证号/电话号码已自动隐去后公示；执法决定已在公众网站公示。"
         return None
