@@ -278,39 +278,44 @@ class OkSerializer(serializers.Serializer):
 class RecordList(Endpoint):
     """A collection route: GET lists, POST (optional) creates.
 
-    GET pages ``listing(user=..., filters=request.GET)`` — the app's scoped selector — with the ``row`` serializer.
-    A subclass that names an ``input`` serializer answers POST: the body is checked by ``input``, ``create(data)``
-    calls one service and returns the record, which is answered 201 with ``out`` (context: the user). Without
-    ``perms`` the policy's "view" permission guards GET. The OpenAPI descriptions come from ``summary`` (GET) and
-    ``create_summary`` (POST), derived once, here; a subclass may still write its own ``get``/``post``.
-    Without ``perms``, GET needs the policy's "view" permission and POST its ``create_action`` permission."""
+    GET pages ``selector(user=, filters=query parameters)`` — the app's scoped read — with the ``row`` serializer
+    (``out`` when no ``row`` is named). A subclass that names ``create_in`` answers POST: the body is checked by it,
+    ``create(data)`` makes one service call (``self.request`` is at hand) and returns the record, answered 201 with
+    ``out``. Without ``perms``, GET needs the policy's "view" permission and POST its ``create_action``
+    permission. The OpenAPI descriptions come from ``summary`` / ``create_summary`` (and ``tags``), derived once,
+    here; a subclass may still write its own ``get``/``post``."""
 
-    listing: ClassVar[Any] = None
+    selector: ClassVar[Any] = None
     row: ClassVar[Any] = None
-    input: ClassVar[Any] = None
     out: ClassVar[Any] = None
     summary: ClassVar[str] = ""
+    create_in: ClassVar[Any] = None
     create_summary: ClassVar[str] = ""
     create_action: ClassVar[str] = "manage"
+    tags: ClassVar[list[str] | None] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if not cls.perms:
             cls.perms = _view_perm(cls)
-            if cls.input is not None and cls.access is not None:
+            if cls.create_in is not None and cls.access is not None:
                 cls.perms["POST"] = cls.access.actions[cls.create_action]
+        extra = {"tags": cls.tags} if cls.tags else {}
+        row = cls.row or cls.out
 
         def get(self, request):
-            return self.page(type(self).listing(user=request.user, filters=request.GET), self.row)
+            rows = type(self).selector(user=request.user, filters=request.query_params)
+            return self.page(rows, self.row or self.out, context={"user": request.user})
 
         def post(self, request):
-            record = self.create(self.validated(self.input))
+            record = self.create(self.validated(self.create_in))
             return Response(self.out(record, context={"user": request.user}).data, status=201)
 
-        if cls.listing is not None and cls.row is not None and "get" not in cls.__dict__:
-            cls.get = extend_schema(summary=cls.summary, responses=cls.row(many=True))(get)
-        if cls.input is not None and cls.out is not None and "post" not in cls.__dict__:
-            cls.post = extend_schema(summary=cls.create_summary, request=cls.input, responses={201: cls.out})(post)
+        if cls.selector is not None and row is not None and "get" not in cls.__dict__:
+            cls.get = extend_schema(summary=cls.summary, responses=row(many=True), **extra)(get)
+        if cls.create_in is not None and cls.out is not None and "post" not in cls.__dict__:
+            cls.post = extend_schema(summary=cls.create_summary, request=cls.create_in, responses={201: cls.out},
+                                     **extra)(post)
 
     def create(self, data: dict):
         """One service call with the checked body; returns the new record (as ``out`` should show it)."""
@@ -343,4 +348,41 @@ class RecordEdit(RecordDetail):
 
     def edit(self, record, data: dict) -> None:
         """One service call that changes ``record`` with the checked body."""
+        raise NotImplementedError
+
+
+class RecordAction(Endpoint):
+    """POST one action on one record: the record through ``access`` for ``access_action`` (outside the scope 404, visible
+    but not allowed 403), then the body validated by ``action_in`` (400, nothing written), then
+    ``perform(request, record, data)`` — one service call — whose result ``answer(result)`` turns into the response
+    body, with ``success_status`` (201 by default: the action records something). The OpenAPI description is derived from
+    ``summary``, ``action_in`` and ``responses`` (and ``tags``) once, here; ``perms`` are declared as on any endpoint."""
+
+    access_action: ClassVar[str] = "view"
+    action_in: ClassVar[Any] = None
+    summary: ClassVar[str] = ""
+    responses: ClassVar[Any] = None
+    success_status: ClassVar[int] = 201
+    tags: ClassVar[list[str] | None] = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.action_in is None or "post" in cls.__dict__:
+            return
+        from drf_spectacular.types import OpenApiTypes
+
+        extra = {"tags": cls.tags} if cls.tags else {}
+
+        def post(self, request, pk):
+            record = self.get_object(pk, self.access_action)
+            result = self.perform(request, record, self.validated(self.action_in))
+            return Response(self.answer(result), status=self.success_status)
+
+        cls.post = extend_schema(summary=cls.summary, request=cls.action_in,
+                                 responses=cls.responses or OpenApiTypes.OBJECT, **extra)(post)
+
+    def perform(self, request, record, data: dict):
+        raise NotImplementedError
+
+    def answer(self, result) -> dict:
         raise NotImplementedError

@@ -156,6 +156,7 @@ class Ledger:
     import_perm = ""  # empty: export only
     columns: list = []
     key_column = ""  # the column (its ``key``) holding the record number a row is matched on (登记编号, 案号…)
+    scope_column = ""  # a column completing the key where a number is unique only within it (所属街道 for 事项编码)
     update_row = None  # fn(record, values, *, actor): update one record through the module's service (see below)
 
     def queryset(self, user, params):
@@ -170,11 +171,23 @@ class Ledger:
     # changed cells ({column key: new value}); it calls the module's service (validation, scope, audit) and raises
     # DomainError (field_errors keyed by column key) for what it cannot change.
 
-    def find(self, user, value):
-        """The record whose key column equals ``value`` among those the user can see, else None."""
+    def find(self, user, value, values=None):
+        """The record whose key column equals ``value`` among those the user can see, else None. ``values`` (the
+        row) narrows the match by ``scope_column`` when the row fills it in."""
         if not self.key_column or value in (None, ""):
             return None
-        return self.queryset(user, {}).filter(**{self.key_column: value}).order_by().first()
+        qs = self.queryset(user, {}).filter(**{self.key_column: value})
+        scope = (values or {}).get(self.scope_column) if self.scope_column else None
+        if scope not in (None, ""):
+            qs = qs.filter(**{self.scope_column: scope})
+        return qs.order_by().first()
+
+    def row_key(self, values):
+        """What names the row's record: the key column's value (with the scope column's, if any); None if empty."""
+        value = values.get(self.key_column) if self.key_column else None
+        if value in (None, ""):
+            return None
+        return (value, values.get(self.scope_column) or "") if self.scope_column else value
 
     def key_header(self):
         column = next((c for c in self.columns if c.key == self.key_column), None)
@@ -459,15 +472,16 @@ def run_import(ledger, data, *, actor, dry_run=True, progress=None):
             key_value = values.get(ledger.key_column) if ledger.key_column else None
             outcome = RowOutcome(row=number, action=ERROR, record=str(key_value or ""))
             result.rows.append(outcome)
-            if key_value not in (None, ""):
-                if key_value in seen_keys:
+            row_key = ledger.row_key(values)
+            if row_key is not None:
+                if row_key in seen_keys:
                     result.errors.append(RowError(number, ledger.key_header(),
-                                                  f"与第{seen_keys[key_value]}行的{ledger.key_header()}重复。"))
+                                                  f"与第{seen_keys[row_key]}行的{ledger.key_header()}重复。"))
                     continue
-                seen_keys[key_value] = number
+                seen_keys[row_key] = number
             if number in failed_rows:
                 continue
-            record = ledger.find(actor, key_value)
+            record = ledger.find(actor, key_value, values)
             try:
                 with transaction.atomic():
                     if record is None:

@@ -184,3 +184,13 @@ def _takes_files(form_class) -> bool:
                 getattr(f.widget, "needs_multipart_form", False) for f in form_class.base_fields.values()))
     except (TypeError, ValueError):
         return False
+
+
+class SelectorListPage(ListPage):
+    """A list page whose rows are one selector's: ``selector(user=, filters=the query string)`` (the app's scoped
+    read), paged like every list; ``extra_context`` adds the rest."""
+
+    selector: ClassVar[Any] = None
+
+    def get_queryset(self):
+        return type(self).selector(user=self.request.user, filters=self.request.GET)

@@ -9,12 +9,12 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import clock, files
-from fazhi.core.endpoints import Endpoint
+from fazhi.core.endpoints import Endpoint, RecordAction, RecordList
 from fazhi.core.errors import DomainError
 from fazhi.core.validators import clean_node
 
 from . import selectors, services
-from .models import Case, Officer, Power
+from .models import Case, Officer, Power, Subject
 from .policies import case_policy, officer_policy, power_policy, publication_policy, reviewer_policy, step_policy
 from .workflow import case_workflow
 
@@ -197,6 +197,7 @@ class EnforcementReviewIn(serializers.Serializer):
 
 class EnforcementPublishIn(serializers.Serializer):
     scrub = serializers.BooleanField(required=False, default=False)
+    published_on = text()  # a publication made earlier (history): its date; empty = today
 
 
 class EnforcementRevokedIn(serializers.Serializer):
@@ -233,15 +234,33 @@ def _clean(data: dict) -> dict:
     return {k: ("" if v is None else v) for k, v in data.items()}
 
 
+class EnforcementList(RecordList):
+    """A list (and create) endpoint of this module, under its OpenAPI tag. A new record is filed under the subject
+    the body's ``subject`` names (or the user's only one): ``create_under(actor, subject, data)``."""
+
+    tags = TAGS
+
+    def create(self, data):
+        d = _clean(data)
+        subject = selectors.subject_for(user=self.request.user, subject=d.get("subject") or None)
+        return self.create_under(self.request.user, subject, d)
+
+    def create_under(self, actor, subject, d):
+        raise NotImplementedError
+
+
+class EnforcementAction(RecordAction):
+    """An action on one record of this module, under its OpenAPI tag."""
+
+    tags = TAGS
+
+
 # ---- cases ------------------------------------------------------------------------------------------------------
 
-class Cases(Endpoint):
+class Cases(EnforcementList):
     perms = {"GET": VIEW, "POST": HANDLE}
     access = case_policy
-
-    @doc(summary="执法案件：列表（管辖范围内）", responses=EnforcementCaseListOut(many=True))
-    def get(self, request):
-        return self.page(selectors.case_list(user=request.user, filters=request.query_params), EnforcementCaseListOut)
+    selector, out, summary = selectors.case_list, EnforcementCaseListOut, "执法案件：列表（管辖范围内）"
 
     @doc(summary="执法案件：登记（发生地所在街道的执法主体）", request=EnforcementCaseIn)
     def post(self, request):
@@ -267,32 +286,33 @@ class CaseDetail(Endpoint):
         return Response(case_payload(self.get_object(pk), request.user))
 
 
-class CaseTransition(Endpoint):
+class CaseTransition(EnforcementAction):
     perms = {"POST": VIEW}
     access = case_policy
+    action_in, summary, success_status = EnforcementTransitionIn, "办理操作（name 见详情中的 available_actions）", 200
 
-    @doc(summary="办理操作（name 见详情中的 available_actions）", request=EnforcementTransitionIn)
-    def post(self, request, pk):
-        case = self.get_object(pk)
-        d = self.validated(EnforcementTransitionIn)
+    def perform(self, request, case, d):
         data = {k: v for k, v in d.items() if k not in ("name", "version", "reason") and v is not None}
-        case = services.case_transition(actor=request.user, case=case, name=d["name"], version=d.get("version"),
+        return services.case_transition(actor=request.user, case=case, name=d["name"], version=d.get("version"),
                                         reason=d.get("reason") or "", **data)
-        return Response(case_payload(case, request.user))
+
+    def answer(self, case):
+        return case_payload(case, self.request.user)
 
 
-class CaseSteps(Endpoint):
+class CaseSteps(EnforcementAction):
     perms = {"POST": HANDLE}
     access = case_policy
+    access_action, action_in, summary = "handle", EnforcementStepIn, "记录调查取证环节（现场检查/询问调查/调查取证）"
 
-    @doc(summary="记录调查取证环节（现场检查/询问调查/调查取证）", request=EnforcementStepIn)
-    def post(self, request, pk):
-        case = self.get_object(pk, "handle")
-        d = _clean(self.validated(EnforcementStepIn))
-        step = services.step_record(actor=request.user, case=case, kind=d.get("kind", ""), content=d.get("content", ""),
+    def perform(self, request, case, data):
+        d = _clean(data)
+        return services.step_record(actor=request.user, case=case, kind=d.get("kind", ""), content=d.get("content", ""),
                                     occurred_at=d.get("occurred_at"), place=d.get("place", ""),
                                     documents=d.get("documents", ""), officers=d.get("officers") or [])
-        return Response({"id": step.pk, "kind": step.kind, "av_required": step.av_required}, status=201)
+
+    def answer(self, step):
+        return {"id": step.pk, "kind": step.kind, "av_required": step.av_required}
 
 
 class StepDetail(Endpoint):
@@ -322,17 +342,18 @@ class StepDetail(Endpoint):
         self._immutable(request, pk)
 
 
-class StepCorrect(Endpoint):
+class StepCorrect(EnforcementAction):
     perms = {"POST": HANDLE}
     access = step_policy
+    access_action, action_in, summary = "handle", EnforcementCorrectionIn, "更正环节记录（新增一条指向原记录的更正）"
 
-    @doc(summary="更正环节记录（新增一条指向原记录的更正）", request=EnforcementCorrectionIn)
-    def post(self, request, pk):
-        step = self.get_object(pk, "handle")
-        d = _clean(self.validated(EnforcementCorrectionIn))
-        correction = services.step_correct(actor=request.user, step=step, content=d.get("content", ""),
-                                           reason=d.get("reason", ""))
-        return Response({"id": correction.pk, "corrects": step.pk}, status=201)
+    def perform(self, request, step, data):
+        d = _clean(data)
+        return services.step_correct(actor=request.user, step=step, content=d.get("content", ""),
+                                     reason=d.get("reason", ""))
+
+    def answer(self, correction):
+        return {"id": correction.pk, "corrects": correction.corrects_id}
 
 
 class TooLarge(DomainError):
@@ -359,121 +380,148 @@ class StepEvidence(Endpoint):
                          "size": stored.size, "content_type": stored.content_type}, status=201)
 
 
-class CaseReview(Endpoint):
+class CaseReview(EnforcementAction):
     perms = {"POST": "enforcement.review"}
     access = case_policy
+    action_in, summary = EnforcementReviewIn, "法制审核意见（opinion=approve/reject，checklist 为审核要点）"
 
-    @doc(summary="法制审核意见（opinion=approve/reject，checklist 为审核要点）", request=EnforcementReviewIn)
-    def post(self, request, pk):
-        case = self.get_object(pk)
-        d = self.validated(EnforcementReviewIn)
-        review = services.legal_review_record(actor=request.user, case=case, opinion=d.get("opinion") or "",
-                                              checklist=d.get("checklist") or {}, reasons=d.get("reasons") or "",
-                                              version=d.get("version"))
-        return Response({"id": review.pk, "opinion": review.opinion, "case_status": review.case.status}, status=201)
+    def perform(self, request, case, d):
+        return services.legal_review_record(actor=request.user, case=case, opinion=d.get("opinion") or "",
+                                            checklist=d.get("checklist") or {}, reasons=d.get("reasons") or "",
+                                            version=d.get("version"))
+
+    def answer(self, review):
+        return {"id": review.pk, "opinion": review.opinion, "case_status": review.case.status}
 
 
-class CasePublish(Endpoint):
+class CasePublish(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = case_policy
+    access_action, action_in = "publish", EnforcementPublishIn
+    summary = "公示执法决定（scrub=true 时自动隐去证件号和电话；published_on 登记以往已作出的公示的日期）"
 
-    @doc(summary="公示执法决定（scrub=true 时自动隐去证件号和电话）", request=EnforcementPublishIn)
-    def post(self, request, pk):
-        case = self.get_object(pk, "publish")
-        pub = services.publication_publish(actor=request.user, case=case, scrub=self.validated(EnforcementPublishIn)["scrub"])
-        return Response({"id": pub.pk, "body": pub.body, "party_display": pub.party_display, "due_date": pub.due_date,
-                         "on_time": pub.on_time, "scrubbed": pub.scrubbed}, status=201)
+    def perform(self, request, case, d):
+        return services.publication_publish(actor=request.user, case=case, scrub=d["scrub"],
+                                            published_on=d.get("published_on") or None)
+
+    def answer(self, pub):
+        return {"id": pub.pk, "body": pub.body, "party_display": pub.party_display, "due_date": pub.due_date,
+                "published_on": pub.published_on, "on_time": pub.on_time, "scrubbed": pub.scrubbed}
 
 
-class CaseEvaluate(Endpoint):
+class CaseEvaluate(EnforcementAction):
     perms = {"POST": "enforcement.supervise"}
     access = case_policy
+    access_action, action_in, summary = "supervise", EnforcementEvaluationIn, "案卷评查（scores: {项目: 分}）"
 
-    @doc(summary="案卷评查（scores: {项目: 分}）", request=EnforcementEvaluationIn)
-    def post(self, request, pk):
-        case = self.get_object(pk, "supervise")
-        d = self.validated(EnforcementEvaluationIn)
-        ev = services.evaluation_record(actor=request.user, case=case, scores=d.get("scores") or {},
-                                        findings=d.get("findings") or "")
-        return Response({"id": ev.pk, "total": ev.total}, status=201)
+    def perform(self, request, case, d):
+        return services.evaluation_record(actor=request.user, case=case, scores=d.get("scores") or {},
+                                          findings=d.get("findings") or "")
+
+    def answer(self, ev):
+        return {"id": ev.pk, "total": ev.total}
 
 
 # ---- publicity --------------------------------------------------------------------------------------------------
 
-class Publications(Endpoint):
+class Publications(EnforcementList):
     perms = {"GET": VIEW}
     access = publication_policy
-
-    @doc(summary="执法决定公示列表（管辖范围内）", responses=EnforcementPublicationOut(many=True))
-    def get(self, request):
-        return self.page(selectors.publication_list(user=request.user, filters=request.query_params), EnforcementPublicationOut)
+    selector, out, summary = selectors.publication_list, EnforcementPublicationOut, "执法决定公示列表（管辖范围内）"
 
 
-class PublicationRevoked(Endpoint):
+class PublicationRevoked(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = publication_policy
+    action_in, summary, success_status = EnforcementRevokedIn, "登记原决定被撤销/变更（开始计算撤回期限）", 200
+    responses = EnforcementPublicationOut
 
-    @doc(summary="登记原决定被撤销/变更（开始计算撤回期限）", request=EnforcementRevokedIn, responses=EnforcementPublicationOut)
-    def post(self, request, pk):
-        pub = self.get_object(pk)
-        d = self.validated(EnforcementRevokedIn)
-        pub = services.publication_mark_revoked(actor=request.user, publication=pub, revoked_on=d.get("revoked_on"),
-                                                reason=d.get("reason") or "", version=d.get("version"))
-        return Response(EnforcementPublicationOut(pub).data)
+    def perform(self, request, pub, d):
+        return services.publication_mark_revoked(actor=request.user, publication=pub, revoked_on=d.get("revoked_on"),
+                                                 reason=d.get("reason") or "", version=d.get("version"))
+
+    def answer(self, pub):
+        return EnforcementPublicationOut(pub).data
 
 
-class PublicationWithdraw(Endpoint):
+class PublicationWithdraw(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = publication_policy
+    action_in, summary, success_status = EnforcementRevokedIn, "撤回执法决定公示（理由向社会公开）", 200
 
-    @doc(summary="撤回执法决定公示（理由向社会公开）", request=EnforcementRevokedIn)
-    def post(self, request, pk):
-        pub = self.get_object(pk)
-        d = self.validated(EnforcementRevokedIn)
-        pub = services.publication_withdraw(actor=request.user, publication=pub, reason=d.get("reason") or "",
-                                            revoked_on=d.get("revoked_on"), version=d.get("version"))
-        return Response({"id": pub.pk, "status": pub.status, "withdraw_due": pub.withdraw_due,
-                         "withdrawn_on": pub.withdrawn_on, "withdraw_reason": pub.withdraw_reason})
+    def perform(self, request, pub, d):
+        return services.publication_withdraw(actor=request.user, publication=pub, reason=d.get("reason") or "",
+                                             revoked_on=d.get("revoked_on"), version=d.get("version"))
+
+    def answer(self, pub):
+        return {"id": pub.pk, "status": pub.status, "withdraw_due": pub.withdraw_due,
+                "withdrawn_on": pub.withdrawn_on, "withdraw_reason": pub.withdraw_reason}
 
 
 # ---- officers, powers -------------------------------------------------------------------------------------------
 
-class Officers(Endpoint):
+class Officers(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
     access = officer_policy
+    selector, out, summary = selectors.officer_list, EnforcementOfficerOut, "执法人员：列表"
+    create_in, create_summary = EnforcementOfficerIn, "执法人员：登记（账号须为该执法主体所在街道的工作人员）"
 
-    @doc(summary="执法人员：列表", responses=EnforcementOfficerOut(many=True))
-    def get(self, request):
-        return self.page(selectors.officer_list(user=request.user, filters=request.query_params), EnforcementOfficerOut)
-
-    @doc(summary="执法人员：登记（账号须为该执法主体所在街道的工作人员）", request=EnforcementOfficerIn, responses=EnforcementOfficerOut)
-    def post(self, request):
-        d = _clean(self.validated(EnforcementOfficerIn))
-        subject = selectors.subject_for(user=request.user, subject=d.get("subject") or None)
+    def create_under(self, actor, subject, d):
         user = selectors.user_by_id(d.get("user") or None)
-        officer = services.officer_create(
-            actor=request.user, subject=subject, user=user, certificate_number=d.get("certificate_number", ""),
+        return services.officer_create(
+            actor=actor, subject=subject, user=user, certificate_number=d.get("certificate_number", ""),
             issuing_authority=d.get("issuing_authority", ""), valid_from=d.get("valid_from") or None,
             valid_until=d.get("valid_until") or None, status=d.get("status") or Officer.Status.ACTIVE)
-        return Response(EnforcementOfficerOut(officer).data, status=201)
 
 
-class Powers(Endpoint):
+class Powers(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
     access = power_policy
+    selector, out, summary = selectors.power_list, EnforcementPowerOut, "权责清单：列表"
+    create_in, create_summary = EnforcementPowerIn, "权责清单：新增（区级账号须以 subject 指明街道的执法主体）"
 
-    @doc(summary="权责清单：列表", responses=EnforcementPowerOut(many=True))
-    def get(self, request):
-        return self.page(selectors.power_list(user=request.user, filters=request.query_params), EnforcementPowerOut)
+    def create_under(self, actor, subject, d):
+        return services.power_create(actor=actor, subject=subject, code=d.get("code", ""), name=d.get("name", ""),
+                                     power_type=d.get("power_type", ""), legal_basis=d.get("legal_basis", ""),
+                                     discretion=d.get("discretion", ""))
 
-    @doc(summary="权责清单：新增（区级账号须以 subject 指明街道的执法主体）", request=EnforcementPowerIn, responses=EnforcementPowerOut)
+
+SUBJECT_TEXT = ("legal_status", "address", "office_phone", "procedures", "remedies", "complaints",
+                "reconsideration_body", "litigation_court")
+
+
+class EnforcementSubjectOut(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    node_name = serializers.CharField(source="node.name", read_only=True)
+
+    class Meta:
+        model = Subject
+        fields = ["id", "node", "node_name", "unit", "unit_name", *SUBJECT_TEXT]
+
+
+class EnforcementSubjectIn(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in SUBJECT_TEXT:
+            fields[name] = text()
+        return fields
+
+
+class Subjects(EnforcementList):
+    perms = {"GET": VIEW, "POST": MANAGE}
+    selector, out = selectors.subjects_by_node, EnforcementSubjectOut
+    summary = "执法主体：列表（管辖范围内各街道的综合行政执法办公室）"
+
+    @doc(summary="执法主体：登记或修改（unit 为街道的内设机构，即综合行政执法办公室；信息在公众网站事前公开）",
+         request=EnforcementSubjectIn, responses=EnforcementSubjectOut)
     def post(self, request):
-        d = _clean(self.validated(EnforcementPowerIn))
-        subject = selectors.subject_for(user=request.user, subject=d.get("subject") or None)
-        power = services.power_create(actor=request.user, subject=subject, code=d.get("code", ""),
-                                      name=d.get("name", ""), power_type=d.get("power_type", ""),
-                                      legal_basis=d.get("legal_basis", ""), discretion=d.get("discretion", ""))
-        return Response(EnforcementPowerOut(power).data, status=201)
+        d = _clean(self.validated(EnforcementSubjectIn))
+        unit = selectors.department_for(user=request.user, pk=d.pop("unit"))
+        existed = selectors.subject_of_unit(unit) is not None
+        subject = services.subject_save(actor=request.user, unit=unit, **{k: d.get(k, "") for k in SUBJECT_TEXT})
+        return Response(EnforcementSubjectOut(subject).data, status=200 if existed else 201)
 
 
 class EnforcementReviewerIn(serializers.Serializer):
@@ -492,23 +540,19 @@ class EnforcementReviewerOut(serializers.Serializer):
     qualified_on = serializers.DateField()
 
 
-class Reviewers(Endpoint):
+class Reviewers(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
     access = reviewer_policy
+    selector, out, summary = selectors.reviewers, EnforcementReviewerOut, "法制审核人员：列表"
+    create_in = EnforcementReviewerIn
+    create_summary = "法制审核人员：登记（2021年7月15日以后初次从事法制审核的须有法律职业资格，行政处罚法第五十八条第二款）"
 
-    @doc(summary="法制审核人员：列表", responses=EnforcementReviewerOut(many=True))
-    def get(self, request):
-        return self.page(selectors.reviewers(user=request.user), EnforcementReviewerOut)
-
-    @doc(summary="法制审核人员：登记（2021年7月15日以后初次从事法制审核的须有法律职业资格，行政处罚法第五十八条第二款）",
-         request=EnforcementReviewerIn, responses=EnforcementReviewerOut)
-    def post(self, request):
-        d = _clean(self.validated(EnforcementReviewerIn))
-        rec = services.reviewer_register(actor=request.user, user=selectors.user_by_id(d.get("user") or None),
-                                         reviewing_since=d.get("reviewing_since") or None,
-                                         qualification_number=d.get("qualification_number", ""),
-                                         qualified_on=d.get("qualified_on") or None)
-        return Response(EnforcementReviewerOut(rec).data, status=201)
+    def create(self, data):
+        d = _clean(data)
+        return services.reviewer_register(actor=self.request.user, user=selectors.user_by_id(d.get("user") or None),
+                                          reviewing_since=d.get("reviewing_since") or None,
+                                          qualification_number=d.get("qualification_number", ""),
+                                          qualified_on=d.get("qualified_on") or None)
 
 
 urlpatterns = [
@@ -528,4 +572,5 @@ urlpatterns = [
     path("officers/", Officers.as_view(), name="api_enforcement_officers"),
     path("powers/", Powers.as_view(), name="api_enforcement_powers"),
     path("reviewers/", Reviewers.as_view(), name="api_enforcement_reviewers"),
+    path("subjects/", Subjects.as_view(), name="api_enforcement_subjects"),
 ]

@@ -190,18 +190,28 @@ def _remedies(case, doc):
                f"直接向{subject.litigation_court}提起行政诉讼（《中华人民共和国行政诉讼法》第四十六条）。")
 
 
-def decision_letter(case):
-    if decision_kind(case) != "decision":
-        raise DomainError(_wrong_document(case, "decision"))
-    you = _you(case)
-    doc = _doc(case, "行政处罚决定书", case.decision_number)
+def _decision_doc(case, kind, title):
+    """A decision document's head: refused unless the case's result calls for this ``kind``; the party's line."""
+    if decision_kind(case) != kind:
+        raise DomainError(_wrong_document(case, kind))
+    doc = _doc(case, title, case.decision_number)
     _para(doc, _party_line(case), indent=False)
+    return doc
+
+
+def _numbered(doc, lines):
+    for i, line in enumerate(lines, 1):
+        _para(doc, f"{i}. {line}")
+
+
+def decision_letter(case):
+    doc = _decision_doc(case, "decision", "行政处罚决定书")
+    you = _you(case)
     _para(doc, f"本机关于{case.filed_on:%Y年%m月%d日}对{you}{case.title}一案立案调查。")
     _para(doc, f"经查明：{case.facts}")
     evidence = _evidence_lines(case)
     _para(doc, "以上事实有下列证据证明：" + ("" if evidence else "（无）"))
-    for i, line in enumerate(evidence, 1):
-        _para(doc, f"{i}. {line}")
+    _numbered(doc, evidence)
     if case.statement_waived:
         _para(doc, f"本机关已告知{you}拟作出的行政处罚及陈述、申辩权利，{you}明确放弃陈述、申辩。")
     elif case.statement_on:
@@ -224,14 +234,10 @@ def decision_letter(case):
 
 
 def no_penalty_letter(case):
-    if decision_kind(case) != "no_penalty":
-        raise DomainError(_wrong_document(case, "no_penalty"))
+    doc = _decision_doc(case, "no_penalty", "不予行政处罚决定书")
     you = _you(case)
-    doc = _doc(case, "不予行政处罚决定书", case.decision_number)
-    _para(doc, _party_line(case), indent=False)
     _para(doc, f"本机关于{case.filed_on:%Y年%m月%d日}对{you}{case.title}一案立案调查。经查明：{case.facts}")
-    for i, line in enumerate(_evidence_lines(case), 1):
-        _para(doc, f"{i}. {line}")
+    _numbered(doc, _evidence_lines(case))
     _para(doc, f"依据{case.decision_basis}及《中华人民共和国行政处罚法》第五十七条第一款，本机关决定：{case.decision_text}")
     _remedies(case, doc)
     _sign(doc, case, case.decided_on)

@@ -13,6 +13,14 @@ from fazhi.core.models import StoredFile
 from .models import Case, CaseStep, Evaluation, LegalReview, Officer, PowerType, Publication, Result
 
 CASES = "enforcement:case_list"
+REVIEWS = "enforcement:review_records"
+AV_STEPS = "enforcement:av_steps"
+OFFICERS = "enforcement:officer_list"
+
+
+def _current(node, start, end):
+    """The officers a figure counts: all but those whose certificate is revoked."""
+    return {"current": "1"}
 
 
 def training_hours_for(user_ids, start, end):
@@ -53,13 +61,15 @@ def cases_by_power(node, start, end):
     return {name: n for name, n in rows}
 
 
-@figure("enforcement.cases_by_result", "执法决定（按处理结果）", unit="件", kind="breakdown", records=CASES)
+@figure("enforcement.cases_by_result", "执法决定（按处理结果）", unit="件", kind="breakdown", records=CASES,
+        records_params=lambda n, s, e: {"period": "decided"})
 def cases_by_result(node, start, end):
     counts = dict(_cases(node).filter(decided_on__range=(start, end)).values_list("result").annotate(n=Count("id")))
     return {label: counts.get(value, 0) for value, label in Result.choices}
 
 
-@figure("enforcement.cases_closed", "办结执法案件", unit="件", records=CASES, records_params=lambda n, s, e: {"status": "closed"})
+@figure("enforcement.cases_closed", "办结执法案件", unit="件", records=CASES,
+        records_params=lambda n, s, e: {"period": "closed"})
 def cases_closed(node, start, end):
     return _cases(node).filter(closed_on__range=(start, end)).count()
 
@@ -68,12 +78,12 @@ def _reviews(node, start, end):
     return within(LegalReview.objects.all(), node).filter(reviewed_at__date__range=(start, end))
 
 
-@figure("enforcement.legal_reviews", "重大执法决定法制审核", unit="次", records="enforcement:review_queue")
+@figure("enforcement.legal_reviews", "重大执法决定法制审核", unit="次", records=REVIEWS)
 def legal_reviews(node, start, end):
     return _reviews(node, start, end).count()
 
 
-@figure("enforcement.legal_review_rejection_rate", "法制审核退回率", kind="rate", records="enforcement:review_queue")
+@figure("enforcement.legal_review_rejection_rate", "法制审核退回率", kind="rate", records=REVIEWS)
 def legal_review_rejection_rate(node, start, end):
     qs = _reviews(node, start, end)
     total = qs.count()
@@ -102,12 +112,12 @@ def _av_steps(node, start, end):
     return within(CaseStep.objects.filter(av_required=True), node).filter(occurred_at__date__range=(start, end))
 
 
-@figure("enforcement.av_required_steps", "应音像记录的执法环节", unit="个", records=CASES)
+@figure("enforcement.av_required_steps", "应音像记录的执法环节", unit="个", records=AV_STEPS)
 def av_required_steps(node, start, end):
     return _av_steps(node, start, end).count()
 
 
-@figure("enforcement.av_coverage", "执法环节音像记录覆盖率", kind="rate", records=CASES,
+@figure("enforcement.av_coverage", "执法环节音像记录覆盖率", kind="rate", records=AV_STEPS,
         description="现场检查、调查取证、听证、现场送达等应音像记录的环节中，附有至少一个录音或录像证据文件的比例。")
 def av_coverage(node, start, end):
     qs = _av_steps(node, start, end)
@@ -126,12 +136,12 @@ def _officers(node):
     return within(Officer.objects.all(), node)
 
 
-@figure("enforcement.officers_total", "行政执法人员", unit="人", records="enforcement:officer_list")
+@figure("enforcement.officers_total", "行政执法人员", unit="人", records=OFFICERS, records_params=_current)
 def officers_total(node, start, end):
     return _officers(node).exclude(status=Officer.Status.REVOKED).count()
 
 
-@figure("enforcement.officers_valid_cert_rate", "执法人员持有效执法证比例", kind="rate", records="enforcement:officer_list",
+@figure("enforcement.officers_valid_cert_rate", "执法人员持有效执法证比例", kind="rate", records=OFFICERS, records_params=_current,
         description="期末日执法证在有效期内且未暂扣、注销的人员比例。")
 def officers_valid_cert_rate(node, start, end):
     # Officer.cert_valid(end) as a database condition: a certificate number, active, valid_from (if any) ≤ end ≤ valid_until.
@@ -141,7 +151,7 @@ def officers_valid_cert_rate(node, start, end):
     return row["valid"] / row["total"] if row["total"] else None
 
 
-@figure("enforcement.training_hours", "执法人员参加法律培训", unit="学时", kind="amount", records="enforcement:officer_list",
+@figure("enforcement.training_hours", "执法人员参加法律培训", unit="学时", kind="amount", records=OFFICERS, records_params=_current,
         description="取自普法模块的干部法律培训台账（fazhi.publicity）。")
 def training_hours(node, start, end):
     ids = list(_officers(node).exclude(status=Officer.Status.REVOKED).values_list("user_id", flat=True))
@@ -149,7 +159,8 @@ def training_hours(node, start, end):
     return float(sum(hours.values(), Decimal("0")))
 
 
-@figure("enforcement.training_hours_per_officer", "执法人员人均培训学时", unit="学时", kind="amount", records="enforcement:officer_list")
+@figure("enforcement.training_hours_per_officer", "执法人员人均培训学时", unit="学时", kind="amount", records=OFFICERS,
+        records_params=_current)
 def training_hours_per_officer(node, start, end):
     n = officers_total(node, start, end)
     return round(training_hours(node, start, end) / n, 1) if n else None

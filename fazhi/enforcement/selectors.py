@@ -50,6 +50,11 @@ def subject_list(*, user) -> QuerySet:
     return subject_policy.instances_for(user)
 
 
+def subjects_by_node(*, user, filters=None) -> QuerySet:
+    """The subjects in the user's scope in the order of the org tree (the API's list)."""
+    return subject_list(user=user).order_by("node__path", "id")
+
+
 def subject_for(*, user, subject=None, action: str = "manage", node=None) -> Subject:
     """The enforcement subject a new record is filed under. ``subject`` (an id, or a subdistrict's id or name) chooses
     it; a ``node`` (where a case happened) implies its subdistrict's subject; otherwise only a user whose scope is one
@@ -85,6 +90,31 @@ def subject_for(*, user, subject=None, action: str = "manage", node=None) -> Sub
     return found[0]
 
 
+def department_for(*, user, pk):
+    """A subdistrict's internal department (the comprehensive enforcement office) the user may manage, by id: the unit
+    an enforcement subject is registered for. Outside the scope or not a department → a clear refusal."""
+    from fazhi.core.models import Unit
+
+    nodes = policy.scoped_nodes(user, "enforcement.manage")
+    unit = Unit.objects.filter(pk=pk, kind=Unit.Kind.DEPARTMENT, is_active=True, node__in=nodes).select_related("node") \
+        .first() if str(pk).isdigit() and len(str(pk)) < 12 else None
+    if unit is None:
+        message = "所选机构不存在、不在您的管辖范围内，或不是街道的内设机构（综合行政执法办公室）。"
+        raise DomainError(message, field_errors={"unit": message})
+    return unit
+
+
+def subject_of_unit(unit) -> Subject | None:
+    return Subject.objects.filter(unit=unit).first()
+
+
+def departments_of(node) -> list:
+    """The subdistrict's active internal departments (where its enforcement office may be)."""
+    from fazhi.core.models import Unit
+
+    return list(Unit.objects.filter(node=node, kind=Unit.Kind.DEPARTMENT, is_active=True).order_by("sort_order", "id"))
+
+
 def must_choose_subject(*, user, action: str = "manage") -> bool:
     """Does a new record of this user need an explicit subject (a district-level scope, or several subjects)?"""
     return _holds_above_tenant(user, subject_policy.perm(action)) or \
@@ -114,7 +144,7 @@ def power_list(*, user, filters=None):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(code__icontains=f["q"]))
     if f.get("active") != "all":
         qs = qs.filter(is_active=True)
-    return qs.order_by("code")
+    return _in_node(qs, user, f).order_by("code")
 
 
 def power_get_for_user(*, user, pk, action: str = "view") -> Power:
@@ -136,7 +166,7 @@ def staff_of(subject: Subject) -> QuerySet:
                                is_active=True).distinct().order_by("username")
 
 
-def reviewers(*, user) -> QuerySet:
+def reviewers(*, user, filters=None) -> QuerySet:
     from .policies import reviewer_policy
 
     return reviewer_policy.instances_for(user).select_related("user")
@@ -159,9 +189,11 @@ def officer_list(*, user, filters=None):
         qs = qs.filter(status=Officer.Status.ACTIVE, valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=60))
     elif cert == "invalid":
         qs = qs.filter(Q(valid_until__lt=today) | Q(valid_until__isnull=True) | Q(certificate_number="") | ~Q(status=Officer.Status.ACTIVE))
+    if f.get("current") == "1":
+        qs = qs.exclude(status=Officer.Status.REVOKED)
     if f.get("q"):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(certificate_number__icontains=f["q"]))
-    return qs.order_by("name", "id")
+    return _in_node(qs, user, f).order_by("name", "id")
 
 
 def officer_get_for_user(*, user, pk, action: str = "view") -> Officer:
@@ -172,6 +204,28 @@ def officers_expiring(*, user, days=60):
     today = clock.today()
     return officer_list(user=user).filter(status=Officer.Status.ACTIVE, valid_until__gte=today,
                                           valid_until__lte=today + datetime.timedelta(days=days))
+
+
+# ``?period=`` of the case list: which date ``start``/``end`` bound (a figure's records link names its own date)
+PERIODS = {"filed": "filed_on", "decided": "decided_on", "closed": "closed_on"}
+
+
+def _in_node(qs, user, f, field="node"):
+    """``?node=``: rows inside that node of the user's scope (a node outside it lists nothing)."""
+    if f.get("node") and str(f["node"]).isdigit() and len(str(f["node"])) < 12:
+        node = policy.scoped_nodes(user, VIEW).filter(pk=f["node"]).first()
+        qs = qs.filter(**{f"{field}__path__startswith": node.path}) if node else qs.none()
+    return qs
+
+
+def _in_period(qs, f, field):
+    """``?start=&end=`` (dates, inclusive) on ``field``; a bad date filters nothing."""
+    start, end = _date(f.get("start")), _date(f.get("end"))
+    if start:
+        qs = qs.filter(**{f"{field}__gte": start})
+    if end:
+        qs = qs.filter(**{f"{field}__lte": end})
+    return qs
 
 
 def case_list(*, user, filters=None):
@@ -187,14 +241,8 @@ def case_list(*, user, filters=None):
         qs = qs.filter(result=f["result"])
     if f.get("major") == "1":
         qs = qs.filter(is_major=True)
-    if f.get("node") and str(f["node"]).isdigit() and len(str(f["node"])) < 12:
-        node = policy.scoped_nodes(user, VIEW).filter(pk=f["node"]).first()
-        qs = qs.filter(node__path__startswith=node.path) if node else qs.none()
-    start, end = _date(f.get("start")), _date(f.get("end"))
-    if start:
-        qs = qs.filter(filed_on__gte=start)
-    if end:
-        qs = qs.filter(filed_on__lte=end)
+    qs = _in_node(qs, user, f)
+    qs = _in_period(qs, f, PERIODS.get(f.get("period"), "filed_on"))
     today = clock.today()
     due = f.get("due")
     if due == "overdue":
@@ -274,8 +322,30 @@ def unpublished_decisions(*, user):
         .exclude(publications__status=Publication.Status.PUBLISHED).exclude(publications__status=Publication.Status.WITHDRAWN)
 
 
-def evaluation_list(*, user):
-    return evaluation_policy.instances_for(user).order_by("-evaluated_on", "-id")
+def evaluation_list(*, user, filters=None):
+    f = filters or {}
+    qs = _in_period(_in_node(evaluation_policy.instances_for(user), user, f), f, "evaluated_on")
+    return qs.order_by("-evaluated_on", "-id")
+
+
+def review_list(*, user, filters=None):
+    """Legal review opinions (法制审核记录), newest first; ``?node=&start=&end=`` on the review date."""
+    from .policies import review_policy
+
+    f = filters or {}
+    qs = _in_period(_in_node(review_policy.instances_for(user).select_related("case", "reviewer"), user, f), f,
+                    "reviewed_at__date")
+    if f.get("opinion"):
+        qs = qs.filter(opinion=f["opinion"])
+    return qs.order_by("-reviewed_at", "-id")
+
+
+def av_step_list(*, user, filters=None):
+    """Steps that must be recorded on audio or video (应音像记录的执法环节); ``?node=&start=&end=`` on the step's time."""
+    f = filters or {}
+    qs = _in_node(step_policy.instances_for(user).filter(av_required=True).select_related("case"), user, f)
+    qs = _in_period(qs, f, "occurred_at__date")
+    return qs.order_by("-occurred_at", "-id")
 
 
 def accountability_list(*, user):

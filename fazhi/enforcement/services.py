@@ -835,13 +835,21 @@ def publication_preview(case):
 
 
 @transaction.atomic
-def publication_publish(*, actor, case, scrub=False):
+def publication_publish(*, actor, case, scrub=False, published_on=None):
     """Publish a decision on the public site (执法决定公示), masked by rule. A text that would show an ID or phone
-    number is refused, unless ``scrub`` asks to remove those numbers (and says so)."""
+    number is refused, unless ``scrub`` asks to remove those numbers (and says so).
+
+    ``published_on`` records a publication made earlier (history entered later): not in the future, not before the
+    decision; it is judged on time against its own date and audited as history. Empty: today."""
     case = lock(Case, case.pk)
     _require(actor, "enforcement.publish", case.node)
     if case.status not in (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTED, CaseStatus.CLOSED) or not case.decided_on:
         raise DomainError("案件尚未作出决定，不能公示。")
+    today = clock.today()
+    on = clean_date(published_on, field="published_on", label="公示日期", required=False, not_future=True) or today
+    if on < case.decided_on:
+        message = f"公示日期不能早于决定日期（{case.decided_on:%Y-%m-%d}）。"
+        raise DomainError(message, field_errors={"published_on": message})
     if case.publications.filter(status=Publication.Status.PUBLISHED).exists():
         raise DomainError("该决定已公示，无需重复公示。")
     party, village, body = publication_preview(case)
@@ -855,13 +863,15 @@ def publication_publish(*, actor, case, scrub=False):
             body = body.replace(case.party_id_number, masking.ID_PLACEHOLDER)
         scrubbed = True
     d = publication_deadline(case)
-    today = clock.today()
     pub = Publication.objects.create(case=case, node=case.node, kind=publication_kind(case), title=f"{case.subject.unit.name}{case.title}处理决定",
-                                     party_display=party, address_display=village, body=body, published_on=today,
-                                     due_date=d.due if d else None, on_time=bool(d and d.due and today <= d.due),
+                                     party_display=party, address_display=village, body=body, published_on=on,
+                                     due_date=d.due if d else None, on_time=bool(d and d.due and on <= d.due),
                                      published_by=actor)
-    audit.record(actor=actor, action="publish", obj=pub, changes={"case": case.number, "due": pub.due_date, "on_time": pub.on_time, "scrubbed": scrubbed},
-                 action_label="公示执法决定", is_public=True)
+    changes = {"case": case.number, "due": pub.due_date, "on_time": pub.on_time, "scrubbed": scrubbed}
+    if on != today:
+        changes |= {"published_on": on, "history": True}
+    audit.record(actor=actor, action="publish", obj=pub, changes=changes, is_public=True,
+                 action_label="公示执法决定" if on == today else f"登记历史公示（公示日期{on:%Y-%m-%d}）")
     audit.record(actor=actor, action="publish", obj=case, changes={"publication": pub.pk}, action_label="执法决定已公示")
     pub.scrubbed = scrubbed
     return pub

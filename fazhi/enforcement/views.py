@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotFound
-from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
+from fazhi.core.pages import ActionPage, FormPage, ListPage, Page, SelectorListPage
+from fazhi.core.validators import clean_node
 
 from . import documents, selectors, services
 from .forms import (
@@ -53,16 +54,22 @@ class EnforcementForm(FormPage):
     def extra_context(self) -> dict:
         return {"multipart": self.multipart, "back": self.back_case()}
 
+    def chosen_subject(self, action: str = "manage"):
+        """The subject a new record is filed under: ``?subject=`` or the user's only one (else a clear 404)."""
+        try:
+            return selectors.subject_for(user=self.request.user, subject=self.request.GET.get("subject") or None,
+                                         action=action)
+        except DomainError as exc:
+            raise NotFound(exc.message) from None
+
 
 # ---- cases ----------------------------------------------------------------------------------------------------
 
-class CaseList(ListPage):
+class CaseList(SelectorListPage):
     perms = {"GET": VIEW}
     access = case_policy
     template_name = "enforcement/case_list.html"
-
-    def get_queryset(self):
-        return selectors.case_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.case_list
 
     def extra_context(self):
         return {"statuses": CaseStatus.choices, "power_types": PowerType.choices, "results": Result.choices,
@@ -76,15 +83,8 @@ class CaseNew(EnforcementForm):
     title = "登记执法案件"
     success_message = "案件已登记，待执法办负责人审批立案。"
 
-    def subject(self):
-        try:
-            return selectors.subject_for(user=self.request.user, subject=self.request.GET.get("subject") or None,
-                                         action="handle")
-        except DomainError as exc:
-            raise NotFound(exc.message) from None
-
     def get_form_kwargs(self):
-        return {"subject": self.subject(), "user": self.request.user}
+        return {"subject": self.chosen_subject("handle"), "user": self.request.user}
 
     def perform(self, form):
         d = form.cleaned_data
@@ -302,7 +302,8 @@ class Publish(ActionPage):
 
     def perform(self):
         case = self.get_object(self.kwargs["pk"], "publish")
-        pub = services.publication_publish(actor=self.request.user, case=case, scrub=self.request.POST.get("scrub") == "1")
+        pub = services.publication_publish(actor=self.request.user, case=case, scrub=self.request.POST.get("scrub") == "1",
+                                           published_on=self.request.POST.get("published_on") or None)
         if getattr(pub, "scrubbed", False):
             return "公示内容中的身份证号/电话号码已自动隐去后公示；执法决定已在公众网站公示。"
         return None
@@ -389,12 +390,10 @@ class ReviewQueue(ListPage):
                 "can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
-class Publications(ListPage):
+class Publications(SelectorListPage):
     perms = {"GET": VIEW}
     template_name = "enforcement/publications.html"
-
-    def get_queryset(self):
-        return selectors.publication_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.publication_list
 
     def extra_context(self):
         return {"can_publish": policy.has_perm(self.request.user, "enforcement.publish")}
@@ -443,29 +442,46 @@ class PublicationRevoked(PublicationForm):
         return f"已登记。请在{pub.withdraw_due:%Y-%m-%d}前撤回该公示并公开说明理由。"
 
 
-class Supervision(Page):
+class Supervision(SelectorListPage):
+    """Case-file evaluations (paged; ``?node=&start=&end=`` — the records of the average-score figure), the closed
+    cases still to evaluate and the accountability records."""
+
     perms = {"GET": VIEW}
     template_name = "enforcement/supervision.html"
+    selector = selectors.evaluation_list
 
-    def get(self, request):
-        user = request.user
-        return self.render({
-            "evaluations": selectors.evaluation_list(user=user)[:100],
+    def extra_context(self):
+        user = self.request.user
+        return {
             "accountabilities": selectors.accountability_list(user=user)[:100],
             "to_evaluate": selectors.case_list(user=user, filters={"status": CaseStatus.CLOSED})
             .filter(evaluations__isnull=True)[:50],
-            "can_supervise": policy.has_perm(user, "enforcement.supervise")})
+            "can_supervise": policy.has_perm(user, "enforcement.supervise")}
+
+
+class ReviewRecords(SelectorListPage):
+    """Legal review opinions given (法制审核记录): the records of the legal-review figures."""
+
+    perms = {"GET": VIEW}
+    template_name = "enforcement/review_records.html"
+    selector = selectors.review_list
+
+
+class AvSteps(SelectorListPage):
+    """Steps that must be recorded on audio or video (现场检查、调查取证、听证、送达…): the records of the figure."""
+
+    perms = {"GET": VIEW}
+    template_name = "enforcement/av_steps.html"
+    selector = selectors.av_step_list
 
 
 # ---- officers, powers, subject ------------------------------------------------------------------------------
 
-class OfficerList(ListPage):
+class OfficerList(SelectorListPage):
     perms = {"GET": VIEW}
     access = officer_policy
     template_name = "enforcement/officer_list.html"
-
-    def get_queryset(self):
-        return selectors.officer_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.officer_list
 
     def extra_context(self):
         return {"today": clock.today(), "can_manage": policy.has_perm(self.request.user, MANAGE)}
@@ -477,11 +493,7 @@ class OfficerNew(EnforcementForm):
     title = "登记执法人员"
 
     def get_form_kwargs(self):
-        try:
-            subject = selectors.subject_for(user=self.request.user, subject=self.request.GET.get("subject") or None)
-        except DomainError as exc:
-            raise NotFound(exc.message) from None
-        return {"subject": subject}
+        return {"subject": self.chosen_subject()}
 
     def perform(self, form):
         d = dict(form.cleaned_data)
@@ -563,13 +575,11 @@ class AccountabilityNew(EnforcementForm):
         return reverse("enforcement:officer_detail", args=[self.officer().pk])
 
 
-class PowerList(ListPage):
+class PowerList(SelectorListPage):
     perms = {"GET": VIEW}
     access = power_policy
     template_name = "enforcement/power_list.html"
-
-    def get_queryset(self):
-        return selectors.power_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.power_list
 
     def extra_context(self):
         return {"power_types": PowerType.choices, "can_manage": policy.has_perm(self.request.user, MANAGE),
@@ -621,19 +631,34 @@ class SubjectEdit(EnforcementForm):
     title = "执法主体信息（事前公开）"
     success_message = "执法主体信息已保存，并在公众网站公示。"
 
+    def node(self):
+        """The subdistrict chosen by ``?node=`` (the onboarding checklist links here with it), else None."""
+        value = self.request.GET.get("node")
+        if not value:
+            return None
+        try:
+            return clean_node(self.request.user, value, perm=MANAGE, field="node", label="街道", tenants=True)
+        except DomainError as exc:
+            raise NotFound(exc.message) from None
+
     def subject(self):
-        return selectors.subject_list(user=self.request.user).first()
+        node, subjects = self.node(), selectors.subject_list(user=self.request.user)
+        return (subjects.filter(node=node) if node else subjects).first()
 
     def get_form_kwargs(self):
         subject = self.subject()
         return {"initial": {f: getattr(subject, f) for f in SubjectForm.base_fields} if subject else {}}
 
     def perform(self, form):
-        subject = self.subject()
-        units = [m.unit for m in self.request.user.memberships.select_related("unit") if m.unit_id]
-        unit = subject.unit if subject else (units[0] if units else None)
+        subject, node = self.subject(), self.node()
+        units = [m.unit for m in self.request.user.memberships.select_related("unit")
+                 if m.unit_id and (node is None or m.unit.node_id == node.pk)]
+        if subject is None and not units and node is not None:
+            units = selectors.departments_of(node)
+        unit = subject.unit if subject else (units[0] if len(units) == 1 or node is None and units else None)
         if unit is None:
-            raise DomainError("您的账号未关联机构（综合行政执法办公室），请系统管理员设置。")
+            raise DomainError("未能确定综合行政执法办公室：请先在“机构”中为该街道登记唯一的内设机构（综合行政执法办公室），"
+                              "或使用接口 /api/enforcement/subjects/ 指定机构。")
         return services.subject_save(actor=self.request.user, unit=unit, **form.cleaned_data)
 
     def success_url(self, subject):
@@ -647,11 +672,7 @@ class ReviewerNew(EnforcementForm):
     success_message = "已登记法制审核人员。"
 
     def get_form_kwargs(self):
-        try:
-            subject = selectors.subject_for(user=self.request.user, subject=self.request.GET.get("subject") or None)
-        except DomainError as exc:
-            raise NotFound(exc.message) from None
-        return {"subject": subject}
+        return {"subject": self.chosen_subject()}
 
     def perform(self, form):
         d = form.cleaned_data

@@ -330,7 +330,7 @@ class EventScope:
 
 class EventsEndpoint(EventScope, RecordList):
     create_action = "record"
-    listing, row, input, out = selectors.event_list, EventSerializer, EventIn, EventDetailOut
+    selector, row, create_in, out = selectors.event_list, EventSerializer, EventIn, EventDetailOut
     summary = "普法宣传活动：列表（按年份/对象/节点/状态筛选）"
     create_summary = "登记普法宣传活动（可附 photos）"
 
@@ -409,7 +409,7 @@ class ReferenceEndpoint(Endpoint):
 
 class CampaignsEndpoint(RecordList):
     perms = {"GET": VIEW, "POST": MANAGE}
-    listing, row, input, out = selectors.campaign_list, CampaignSerializer, CampaignIn, CampaignSerializer
+    selector, row, create_in, out = selectors.campaign_list, CampaignSerializer, CampaignIn, CampaignSerializer
     summary, create_summary = "专项宣传活动：列表", "创建专项宣传活动"
 
     def create(self, data):
@@ -440,7 +440,7 @@ class NodeRecords(RecordList):
 
 class SitesEndpoint(NodeRecords):
     access = policies.site_policy
-    listing, row, input, out, service = selectors.site_list, SiteSerializer, SiteIn, SiteSerializer, services.site_create
+    selector, row, create_in, out, service = selectors.site_list, SiteSerializer, SiteIn, SiteSerializer, services.site_create
     summary, create_summary = "普法阵地：列表", "登记普法阵地"
 
 
@@ -456,7 +456,7 @@ class SiteEndpoint(RecordEdit):
 
 class LeadersEndpoint(NodeRecords):
     access = policies.leader_policy
-    listing, row, input, out, service = selectors.leader_list, LeaderSerializer, LeaderIn, LeaderSerializer, services.leader_create
+    selector, row, create_in, out, service = selectors.leader_list, LeaderSerializer, LeaderIn, LeaderSerializer, services.leader_create
     summary, create_summary = "法治带头人、法律明白人名册：列表", "登记法治带头人、法律明白人"
 
 
@@ -472,7 +472,7 @@ class LeaderEndpoint(RecordEdit):
 
 class LeaderTrainingsEndpoint(NodeRecords):
     access = policies.leader_training_policy
-    listing, row, input, out = selectors.leader_training_list, LeaderTrainingSerializer, LeaderTrainingIn, LeaderTrainingDetailOut
+    selector, row, create_in, out = selectors.leader_training_list, LeaderTrainingSerializer, LeaderTrainingIn, LeaderTrainingDetailOut
     service, candidates = services.leader_training_create, selectors.leaders_for_training
     refused = ("有参训人员不在名册中或不在本次培训的范围内。", "有人员不在范围内。")
     summary = "法治带头人、法律明白人培训：列表"
@@ -488,7 +488,7 @@ class LeaderTrainingEndpoint(RecordDetail):
 
 class StudySessionsEndpoint(NodeRecords):
     access = policies.study_policy
-    listing, row, input, out = selectors.study_session_list, StudySerializer, StudyIn, StudyDetailOut
+    selector, row, create_in, out = selectors.study_session_list, StudySerializer, StudyIn, StudyDetailOut
     service, candidates = services.study_session_create, selectors.staff_for_node
     refused = ("有参加人员不属于本街道。", "有人员不属于本街道。")
     summary, create_summary = "领导干部学法、专题研讨、专题党课：列表", "登记学法记录（attendees 为用户编号列表）"
@@ -501,7 +501,7 @@ class StudySessionEndpoint(RecordDetail):
 
 class StaffTrainingsEndpoint(RecordList):
     access = policies.staff_training_policy
-    listing, row, input, out = selectors.staff_training_list, StaffTrainingSerializer, StaffTrainingIn, StaffTrainingDetailOut
+    selector, row, create_in, out = selectors.staff_training_list, StaffTrainingSerializer, StaffTrainingIn, StaffTrainingDetailOut
     summary = "工作人员法律培训/证书考试：列表"
     create_summary = "登记工作人员法律培训/证书考试（attendance: [{user, hours, result, certificate_no}]）"
 

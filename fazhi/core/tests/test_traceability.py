@@ -18,9 +18,6 @@ START, END = datetime.date(2020, 1, 1), datetime.date(2099, 12, 31)
 
 # (figure key, "sub" | "district"): (figure value, records listed) as measured on this fixture
 KNOWN_MISMATCHES = {
-    # enforcement (owned elsewhere): the records link of an average score opens a page that is not a record list
-    ("enforcement.evaluation_score_avg", "sub"): (None, "no list"),
-    ("enforcement.evaluation_score_avg", "district"): (None, "no list"),
     # legalservice (owned elsewhere): these links open pages without a paged record list, so nothing is countable;
     # villages_without_advisor counts 2 / 3 villages and its page lists none countably
     ("legalservice.demonstration_village_names", "sub"): (0, "no list"),

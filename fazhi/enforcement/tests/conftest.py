@@ -77,7 +77,8 @@ def advance(case, users, enf, to="decided", fine="500", major_review=True):
     from fazhi.enforcement.models import CaseStatus, StepKind
 
     s = services
-    case = s.case_transition(actor=users.enforcement_head, case=case, name="approve_filing")
+    if case.status == CaseStatus.DRAFT:  # a case filed earlier (another frozen date) goes on from there
+        case = s.case_transition(actor=users.enforcement_head, case=case, name="approve_filing")
     if to == "investigating":
         return case
     step = s.step_record(actor=users.officer, case=case, kind=StepKind.INSPECTION, content="现场检查，彩钢棚约20平方米。",

@@ -114,3 +114,20 @@ def test_revoked_decision_listed_until_withdrawn(make_case, users, enf, client_f
         pub = services.publication_withdraw(actor=users.disclosure, publication=pub, reason="原决定已撤销")
     assert pub.revoked_on == datetime.date(2023, 6, 1) and pub.withdrawn_on > pub.withdraw_due
     assert not todos_for(users.disclosure) or "原决定已撤销/变更、待撤回的公示" not in [t.label for t in todos_for(users.disclosure)]
+
+
+def test_a_publication_made_earlier_is_recorded_with_its_own_date(enf, users, make_case, api_for):
+    """History entered later (issue 14): a decision published back then keeps its date, is judged on time by it and
+    is audited as history — never "published today and late"."""
+    case = advance(make_case(), users, enf, to="decided")  # decided 2023-06-01
+    url = reverse("api_enforcement_case_publish", args=[case.pk])
+    with clock.frozen(clock.at_local(datetime.date(2023, 9, 1), 10)):
+        api = api_for(users.disclosure)
+        for bad, word in (("2023-09-02", "不能晚于"), ("2023-05-31", "不能早于决定日期"), ("不是日期", "公示日期")):
+            r = api.post(url, {"published_on": bad}, format="json")
+            assert r.status_code == 400 and word in r.json()["detail"], (bad, r.json())
+        r = api.post(url, {"published_on": "2023-06-05"}, format="json")
+        assert r.status_code == 201, r.json()
+        assert r.json()["published_on"] == "2023-06-05" and r.json()["on_time"] is True
+    event = AuditEvent.objects.filter(action="publish", object_type="enforcement.publication").latest("id")
+    assert event.action_label == "登记历史公示（公示日期2023-06-05）" and event.actor == users.disclosure
