@@ -35,14 +35,18 @@ from .policies import (
 VIEW = "legalservice.view"
 
 
-def _within(qs, filters, field="node"):
-    """Optional ?node= filter (a node inside the user's scope) and ?start=/?end= date filters."""
+def _node_filter(filters):
+    """The node named by ?node= (any node: the scoped queryset it narrows keeps the user inside their scope)."""
     node_id = (filters or {}).get("node")
-    if node_id and str(node_id).isdigit():
-        node = OrgNode.objects.filter(pk=node_id).first()
-        if node:
-            qs = qs.filter(**{f"{field}__path__startswith": node.path})
-    return qs
+    if node_id and str(node_id).isdigit() and len(str(node_id)) < 12:
+        return OrgNode.objects.filter(pk=node_id).first()
+    return None
+
+
+def _within(qs, filters, field="node"):
+    """Optional ?node= filter: only rows inside that node."""
+    node = _node_filter(filters)
+    return qs.filter(**{f"{field}__path__startswith": node.path}) if node else qs
 
 
 def _dates(qs, filters, field):
@@ -86,18 +90,34 @@ def advisors_for_user_account(user):
     return Advisor.objects.filter(user=user, is_active=True) if getattr(user, "pk", None) else Advisor.objects.none()
 
 
-def village_coverage(*, user, node=None):
-    """[(village, [active village advisors])] of every village in scope — villages with [] are gaps."""
-    villages = policy.scoped_nodes(user, VIEW, level=orgkinds.VILLAGE).order_by("path")
+def village_list(*, user, filters=None):
+    """The villages in the user's scope (?node= inside a node; ?missing=1 only those without an active village
+    advisor — the records behind the figure "未配备法律顾问的村（社区）")."""
+    filters = filters or {}
+    qs = policy.scoped_nodes(user, VIEW, level=orgkinds.VILLAGE)
+    node = _node_filter(filters)
     if node is not None:
-        villages = villages.filter(path__startswith=node.path)
-    villages = list(villages)
+        qs = qs.filter(path__startswith=node.path)
+    if filters.get("missing") == "1":
+        qs = villages_without_advisor_qs(qs)
+    return qs.order_by("path")
+
+
+def advisors_by_village(villages) -> dict:
+    """{village pk: [active village advisors serving it]} for the given villages (one query)."""
     by_village = {v.pk: [] for v in villages}
     links = Advisor.villages.through.objects.filter(
         orgnode_id__in=by_village.keys(), advisor__is_active=True, advisor__kind=Advisor.Kind.VILLAGE
     ).select_related("advisor")
     for link in links:
         by_village[link.orgnode_id].append(link.advisor)
+    return by_village
+
+
+def village_coverage(*, user, node=None):
+    """[(village, [active village advisors])] of every village in scope — villages with [] are gaps."""
+    villages = list(village_list(user=user, filters={"node": node.pk} if node is not None else None))
+    by_village = advisors_by_village(villages)
     return [(v, by_village[v.pk]) for v in villages]
 
 
@@ -214,7 +234,30 @@ def station_get_for_user(*, user, pk):
 
 
 def demonstration_village_list(*, user, filters=None):
-    return _within(demonstration_policy.instances_for(user), filters)
+    """Designations in scope (?node=; ?year_by=2023: those made in or before that year)."""
+    qs = _within(demonstration_policy.instances_for(user), filters)
+    year_by = str((filters or {}).get("year_by") or "")
+    if year_by.isdigit() and len(year_by) == 4:
+        qs = qs.filter(year__lte=int(year_by))
+    return qs
+
+
+def demonstration_villages(*, user, filters=None):
+    """The villages holding at least one designation of ``demonstration_village_list`` (one row a village — the
+    records behind the figure "民主法治示范村（社区）")."""
+    designated = demonstration_village_list(user=user, filters=filters).values("node")
+    return OrgNode.objects.filter(pk__in=designated).order_by("path")
+
+
+def designations_by_village(*, user, villages, filters=None) -> dict:
+    """{village pk: [its designations, highest level first]} for the given villages."""
+    order = {level: i for i, level in enumerate(DemonstrationVillage.Level.values)}
+    by_village = {v.pk: [] for v in villages}
+    for item in demonstration_village_list(user=user, filters=filters).filter(node__in=list(by_village)):
+        by_village[item.node_id].append(item)
+    for items in by_village.values():
+        items.sort(key=lambda d: (order[d.level], -d.year))
+    return by_village
 
 
 def demonstration_village_get_for_user(*, user, pk):

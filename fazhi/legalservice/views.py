@@ -7,7 +7,7 @@ from django.db.models import Sum
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from fazhi.core import audit, clock, files, policy
+from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
@@ -72,8 +72,6 @@ class _Form(FormPage):
             return super().post(request, *args, **kwargs)
         form = self.get_form()
         form.is_valid()
-        from fazhi.core import ui
-
         ui.apply_error(form, too_large)
         return self.render(self.context(form), status=400)
 
@@ -119,14 +117,35 @@ class AdvisorList(ListPage):
         return {"kinds": Advisor.Kind.choices, "can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
-class Coverage(Page):
+class _VillageRows(ListPage):
+    """A paged list of villages, each row carrying what ``attached(villages)`` finds for it (one query a page)."""
+
+    def attached(self, villages) -> dict:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        context = {**ui.paginate(request, self.get_queryset(), self.per_page), "filters": request.GET}
+        villages = list(context["page_obj"])
+        attached = self.attached(villages)
+        return self.render(context | {"rows": [(v, attached[v.pk]) for v in villages]} | self.extra_context())
+
+
+class Coverage(_VillageRows):
+    """Every village in scope with its advisors (?missing=1: only the gaps, each with a button to register one)."""
+
     perms = {"GET": VIEW}
     template_name = "legalservice/coverage.html"
 
-    def get(self, request):
-        rows = selectors.village_coverage(user=request.user)
-        return self.render({"rows": rows, "gaps": [v for v, a in rows if not a],
-                            "can_manage": policy.has_perm(request.user, MANAGE)})
+    def get_queryset(self):
+        return selectors.village_list(user=self.request.user, filters=self.request.GET)
+
+    def attached(self, villages) -> dict:
+        return selectors.advisors_by_village(villages)
+
+    def extra_context(self) -> dict:
+        every = selectors.village_list(user=self.request.user, filters={"node": self.request.GET.get("node")})
+        return {"gaps": list(selectors.villages_without_advisor_qs(every).order_by("path")),
+                "can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
 def _advisor_kwargs(data: dict) -> dict:
@@ -461,17 +480,33 @@ class ServiceEdit(_Form):
 
 # ---- stations & demonstration villages -------------------------------------------------------------------------
 
-class Stations(Page):
+class Stations(ListPage):
     perms = {"GET": VIEW}
     access = station_policy
     template_name = "legalservice/stations.html"
 
-    def get(self, request):
-        return self.render({
-            "stations": selectors.station_list(user=request.user, filters=request.GET),
-            "demos": selectors.demonstration_village_list(user=request.user, filters=request.GET).order_by(
-                "-year", "node__path"),
-            "can_manage": policy.has_perm(request.user, MANAGE)})
+    def get_queryset(self):
+        return selectors.station_list(user=self.request.user, filters=self.request.GET)
+
+    def extra_context(self) -> dict:
+        return {"can_manage": policy.has_perm(self.request.user, MANAGE)}
+
+
+class DemonstrationVillages(_VillageRows):
+    """The villages holding a 民主法治示范村 designation (?year_by=: designated by that year), each with its levels."""
+
+    perms = {"GET": VIEW}
+    access = demonstration_policy
+    template_name = "legalservice/demonstration_villages.html"
+
+    def get_queryset(self):
+        return selectors.demonstration_villages(user=self.request.user, filters=self.request.GET)
+
+    def attached(self, villages) -> dict:
+        return selectors.designations_by_village(user=self.request.user, villages=villages, filters=self.request.GET)
+
+    def extra_context(self) -> dict:
+        return {"can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
 class StationNew(_Form):
@@ -496,6 +531,9 @@ class DemonstrationVillageNew(StationNew):
 
     def perform(self, form):
         return services.demonstration_village_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_url(self, result) -> str:
+        return reverse("legalservice:demonstration_villages")
 
 
 def village_page_url(village):

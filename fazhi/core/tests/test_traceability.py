@@ -21,16 +21,6 @@ KNOWN_MISMATCHES = {
     # enforcement (owned elsewhere): the records link of an average score opens a page that is not a record list
     ("enforcement.evaluation_score_avg", "sub"): (None, "no list"),
     ("enforcement.evaluation_score_avg", "district"): (None, "no list"),
-    # legalservice (owned elsewhere): these links open pages without a paged record list, so nothing is countable;
-    # villages_without_advisor counts 2 / 3 villages and its page lists none countably
-    ("legalservice.demonstration_village_names", "sub"): (0, "no list"),
-    ("legalservice.demonstration_village_names", "district"): (0, "no list"),
-    ("legalservice.demonstration_villages", "sub"): (0, "no list"),
-    ("legalservice.demonstration_villages", "district"): (0, "no list"),
-    ("legalservice.stations", "sub"): (0, "no list"),
-    ("legalservice.stations", "district"): (0, "no list"),
-    ("legalservice.villages_without_advisor", "sub"): (2, "no list"),
-    ("legalservice.villages_without_advisor", "district"): (3, "no list"),
 }
 
 
