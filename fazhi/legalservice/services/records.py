@@ -101,33 +101,76 @@ def service_record_add_photo(*, actor, record, upload, max_bytes=None):
 
 # ---- stations & demonstration villages --------------------------------------------------------------------------
 
+STATION_FIELDS = ["name", "address", "opening_hours", "opened_on", "is_active"]
+
+
+def _station_values(*, name, address, opening_hours, opened_on):
+    return {"name": clean_text(name, field="name", label="名称", max_length=100),
+            "address": clean_text(address, field="address", label="地址", max_length=200),
+            "opening_hours": clean_text(opening_hours, field="opening_hours", label="开放时间", max_length=100, required=False),
+            "opened_on": opened_on}
+
+
 @transaction.atomic
 def station_create(*, actor, node, name, address, opening_hours="", opened_on=None):
     _village(node)
     policy.require(actor, "legalservice.manage", node, view_perm="legalservice.view")
     if Station.objects.filter(node=node).exists():
         raise DomainError(f"{node.name}已登记公共法律服务站。", field_errors={"node": "该村已有服务站。"})
-    station = Station.objects.create(
-        node=node, name=clean_text(name, field="name", label="名称", max_length=100),
-        address=clean_text(address, field="address", label="地址", max_length=200),
-        opening_hours=clean_text(opening_hours, field="opening_hours", label="开放时间", max_length=100, required=False),
-        opened_on=opened_on, created_at=clock.now())
+    station = Station.objects.create(node=node, created_at=clock.now(), **_station_values(
+        name=name, address=address, opening_hours=opening_hours, opened_on=opened_on))
     audit.record(actor=actor, action="create", obj=station, action_label="登记公共法律服务站",
-                 changes=audit.snapshot(station, ["name", "address", "opening_hours", "opened_on"]))
+                 changes=audit.snapshot(station, STATION_FIELDS[:4]))
     return station
 
 
 @transaction.atomic
-def demonstration_village_create(*, actor, node, level, year, title="民主法治示范村（社区）"):
+def station_update(*, actor, station, name, address, opening_hours="", opened_on=None, is_active=True):
+    """Change a station's particulars (its village stays: one station a village)."""
+    obj = Station.objects.select_for_update().get(pk=station.pk)
+    policy.require(actor, "legalservice.manage", obj.node, view_perm="legalservice.view")
+    before = audit.snapshot(obj, STATION_FIELDS)
+    for key, value in _station_values(name=name, address=address, opening_hours=opening_hours,
+                                      opened_on=opened_on).items():
+        setattr(obj, key, value)
+    obj.is_active = bool(is_active)
+    obj.save()
+    audit.record(actor=actor, action="update", obj=obj, action_label="修改公共法律服务站",
+                 changes=audit.diff(before, audit.snapshot(obj, STATION_FIELDS)))
+    return obj
+
+
+def _designation_values(*, actor, node, level, year, title, exclude=None):
     _village(node)
     policy.require(actor, "legalservice.manage", node, view_perm="legalservice.view")
     if level not in DemonstrationVillage.Level.values:
         raise DomainError("请选择级别。", field_errors={"level": "请选择级别。"})
     year = clean_int(year, field="year", label="命名年份", min_value=1990, max_value=clock.today().year)
-    if DemonstrationVillage.objects.filter(node=node, level=level).exists():
+    if DemonstrationVillage.objects.filter(node=node, level=level).exclude(pk=exclude).exists():
         raise DomainError(f"{node.name}已登记为{DemonstrationVillage.Level(level).label}示范村。", field_errors={"level": "已登记。"})
-    item = DemonstrationVillage.objects.create(node=node, level=level, year=year, created_at=clock.now(),
-                                               title=clean_text(title, field="title", label="称号", max_length=100))
+    return {"node": node, "level": level, "year": year,
+            "title": clean_text(title, field="title", label="称号", max_length=100)}
+
+
+@transaction.atomic
+def demonstration_village_create(*, actor, node, level, year, title="民主法治示范村（社区）"):
+    values = _designation_values(actor=actor, node=node, level=level, year=year, title=title)
+    item = DemonstrationVillage.objects.create(created_at=clock.now(), **values)
     audit.record(actor=actor, action="create", obj=item, action_label="登记民主法治示范村",
-                 changes={"level": level, "year": year})
+                 changes={"level": level, "year": values["year"]})
     return item
+
+
+@transaction.atomic
+def demonstration_village_update(*, actor, item, node, level, year, title="民主法治示范村（社区）"):
+    obj = DemonstrationVillage.objects.select_for_update().get(pk=item.pk)
+    policy.require(actor, "legalservice.manage", obj.node, view_perm="legalservice.view")
+    fields = ["node", "level", "year", "title"]
+    before = audit.snapshot(obj, fields)
+    for key, value in _designation_values(actor=actor, node=node, level=level, year=year, title=title,
+                                          exclude=obj.pk).items():
+        setattr(obj, key, value)
+    obj.save()
+    audit.record(actor=actor, action="update", obj=obj, action_label="修改民主法治示范村",
+                 changes=audit.diff(before, audit.snapshot(obj, fields)))
+    return obj
