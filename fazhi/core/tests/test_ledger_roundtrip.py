@@ -49,7 +49,8 @@ def test_every_ledger_exports_labels_and_reimports_as_nothing_to_do(users, tree)
             cells = {row[headers.index(column.header)] for row in ws.iter_rows(min_row=2, values_only=True)} - {None, ""}
             raw = cells & set(column.choices)
             assert not raw - set(column.choices.values()), f"{item.key} “{column.header}” exports raw codes {raw}"
-        if item.key_column and item.can_import(users.sub_admin):
+        # a ledger with no rows here has nothing to re-import (its own app's tests do its round trip)
+        if item.key_column and item.can_import(users.sub_admin) and ws.max_row > 1:
             result = ledger.run_import(item, data, actor=users.sub_admin, dry_run=True)
             assert result.ok and result.nothing_to_do, (item.key, result.errors)
             checked.append(item.key)
