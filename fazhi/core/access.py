@@ -171,3 +171,36 @@ def policy_for(model: type[Model]) -> AccessPolicy:
 
 def registered() -> Iterable[AccessPolicy]:
     return list(_registry.values())
+
+
+class Gate:
+    """What the API's ``Endpoint`` and the workbench's ``Page`` share: the method's permission somewhere in the
+    user's tree and the object lookup through the model's policy. One copy, so the two can never disagree."""
+
+    perms: dict[str, str | tuple[str, ...]] = {}
+    access: AccessPolicy | None = None
+
+    def may_any(self, user, method: str) -> bool:
+        """Whether the user holds (one of) the permission(s) the HTTP method needs anywhere; True if none is set."""
+        method = "GET" if method in ("HEAD", "OPTIONS") else method
+        required = self.perms.get(method)
+        if required is None:
+            return True
+        names = (required,) if isinstance(required, str) else tuple(required)
+        return any(self._may_anywhere(user, perm) for perm in names)
+
+    def _may_anywhere(self, user, perm: str) -> bool:
+        if policy.has_perm(user, perm):
+            return True
+        access = self.access
+        if access is not None:
+            action = next((a for a, p in access.actions.items() if p == perm), None)
+            return action is not None and access.may_anywhere(user, action)
+        return False
+
+    def get_object(self, pk: Any, action: str = "view", *, access: AccessPolicy | None = None, **lookup):
+        access = access or self.access
+        if access is None:
+            raise NotFound()
+        return access.get_for_user(self.request.user, action, pk, **lookup)
+

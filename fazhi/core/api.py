@@ -139,19 +139,12 @@ class Nodes(endpoints.Endpoint):
         return Response(OrgNodeSerializer(node).data, status=201)
 
 
-class NodeDetail(endpoints.Endpoint):
+class NodeDetail(endpoints.RecordDetail):
     perms = {"GET": "core.view", "PATCH": "core.manage_org"}
     access = node_policy
-
-    @extend_schema(summary="组织节点详情（管辖范围外返回 404）", responses=OrgNodeSerializer)
-    def get(self, request, pk):
-        return Response(OrgNodeSerializer(self.get_object(pk)).data)
-
-    @extend_schema(summary="修改组织节点名称、简称、编码", request=NodeUpdateIn, responses=OrgNodeSerializer)
-    def patch(self, request, pk):
-        node = self.get_object(pk)
-        data = self.validated(NodeUpdateIn)
-        return Response(OrgNodeSerializer(services.org_node_update(actor=request.user, node=node, **data)).data)
+    out, summary = OrgNodeSerializer, "组织节点详情（管辖范围外返回 404）"
+    edit_in, edit_service, edit_kw = NodeUpdateIn, services.org_node_update, "node"
+    edit_summary = "修改组织节点名称、简称、编码"
 
 
 class Units(endpoints.Endpoint):
@@ -168,19 +161,12 @@ class Units(endpoints.Endpoint):
         return Response(UnitSerializer(services.unit_create(actor=request.user, node=node, **data)).data, status=201)
 
 
-class UnitDetail(endpoints.Endpoint):
+class UnitDetail(endpoints.RecordDetail):
     perms = {"GET": "core.view", "PATCH": "core.manage_org"}
     access = unit_policy
-
-    @extend_schema(summary="机构详情", responses=UnitSerializer)
-    def get(self, request, pk):
-        return Response(UnitSerializer(self.get_object(pk)).data)
-
-    @extend_schema(summary="修改、停用或启用机构", request=UnitUpdateIn, responses=UnitSerializer)
-    def patch(self, request, pk):
-        unit = self.get_object(pk)
-        data = self.validated(UnitUpdateIn)
-        return Response(UnitSerializer(services.unit_update(actor=request.user, unit=unit, **data)).data)
+    out, summary = UnitSerializer, "机构详情"
+    edit_in, edit_service, edit_kw = UnitUpdateIn, services.unit_update, "unit"
+    edit_summary = "修改、停用或启用机构"
 
 
 def _grant_args(endpoint, grant):

@@ -28,9 +28,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import policy, ratelimit, ui
-from .access import AccessPolicy
-from .errors import DomainError, NotAllowed, NotFound
+from . import ratelimit, ui
+from .access import AccessPolicy, Gate
+from .errors import DomainError, NotAllowed
 
 NOT_FOUND = "记录不存在或不在您的管辖范围内。"
 ROLE_LACKS = "您的岗位角色不包含此功能。"
@@ -105,7 +105,7 @@ class Pagination(PageNumberPagination):
         return text if text.isdigit() and 0 < len(text) < 7 else 1
 
 
-class Endpoint(APIView):
+class Endpoint(Gate, APIView):
     """A staff API endpoint: permission per HTTP method, object lookup through the model's policy."""
 
     permission_classes = [IsAuthenticated]
@@ -115,29 +115,9 @@ class Endpoint(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
-        required = self.perms.get(method)
-        if required is not None:
-            names = (required,) if isinstance(required, str) else tuple(required)
-            if not any(self._may_anywhere(request.user, perm) for perm in names):
-                raise NotAllowed(ROLE_LACKS)
+        if not self.may_any(request.user, request.method):
+            raise NotAllowed(ROLE_LACKS)
         _require_object_body(request)
-
-    def _may_anywhere(self, user, perm: str) -> bool:
-        if policy.has_perm(user, perm):
-            return True
-        access = self.access
-        if access is not None:
-            action = next((a for a, p in access.actions.items() if p == perm), None)
-            return action is not None and access.may_anywhere(user, action)
-        return False
-
-    # ---- objects ----------------------------------------------------------------------------------------------
-    def get_object(self, pk: Any, action: str = "view", *, access: AccessPolicy | None = None, **lookup):
-        access = access or self.access
-        if access is None:
-            raise NotFound()
-        return access.get_for_user(self.request.user, action, pk, **lookup)
 
     # ---- input ------------------------------------------------------------------------------------------------
     def validated(self, serializer_class: type[serializers.Serializer], data: Any = None, **kwargs) -> dict:
@@ -197,6 +177,11 @@ class RecordDetail(Endpoint):
 
     out: ClassVar[Any] = None
     summary: ClassVar[str] = ""
+    # PATCH (optional): ``edit_in`` validates the body, ``edit_service(actor=, <edit_kw>=record, **data)`` writes.
+    edit_in: ClassVar[Any] = None
+    edit_service: ClassVar[Any] = None
+    edit_kw: ClassVar[str] = ""
+    edit_summary: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -204,10 +189,20 @@ class RecordDetail(Endpoint):
             cls.perms = _view_perm(cls)
 
         def get(self, request, pk):
-            return Response(self.out(self.get_object(pk), context={"user": request.user}).data)
+            return self.respond(self.get_object(pk))
+
+        def patch(self, request, pk):
+            record = self.get_object(pk)
+            data = self.validated(self.edit_in)
+            return self.respond(type(self).edit_service(actor=request.user, **{self.edit_kw: record}, **data))
 
         if cls.out is not None and "get" not in cls.__dict__:
             cls.get = extend_schema(summary=cls.summary, responses=cls.out)(get)
+        if cls.edit_in is not None and "patch" not in cls.__dict__:
+            cls.patch = extend_schema(summary=cls.edit_summary, request=cls.edit_in, responses=cls.out)(patch)
+
+    def respond(self, record, status: int = 200) -> Response:
+        return Response(self.out(record, context={"user": self.request.user}).data, status=status)
 
 
 class TransitionEndpoint(Endpoint):

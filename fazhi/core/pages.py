@@ -21,14 +21,14 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from . import policy, ui
-from .access import AccessPolicy
+from . import ui
+from .access import AccessPolicy, Gate
 from .errors import DomainError, NotAllowed, NotFound
 
 ROLE_LACKS = "您的岗位角色不包含此功能。"
 
 
-class Page(View):
+class Page(Gate, View):
     perms: ClassVar[dict[str, str | tuple[str, ...]]] = {}
     access: ClassVar[AccessPolicy | None] = None
     template_name: ClassVar[str] = ""
@@ -38,32 +38,14 @@ class Page(View):
     def dispatch(self, request, *args, **kwargs):
         if self.login_required and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
-        required = self.perms.get(method)
-        if required is not None:
-            names = (required,) if isinstance(required, str) else tuple(required)
-            if not any(self._may_anywhere(request.user, perm) for perm in names):
-                raise PermissionDenied(ROLE_LACKS)
+        if not self.may_any(request.user, request.method):
+            raise PermissionDenied(ROLE_LACKS)
         try:
             return super().dispatch(request, *args, **kwargs)
         except NotFound:
             raise Http404("记录不存在或不在您的管辖范围内。") from None
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from None
-
-    def _may_anywhere(self, user, perm: str) -> bool:
-        if policy.has_perm(user, perm):
-            return True
-        if self.access is not None:
-            action = next((a for a, p in self.access.actions.items() if p == perm), None)
-            return action is not None and self.access.may_anywhere(user, action)
-        return False
-
-    def get_object(self, pk: Any, action: str = "view", *, access: AccessPolicy | None = None, **lookup):
-        access = access or self.access
-        if access is None:
-            raise NotFound()
-        return access.get_for_user(self.request.user, action, pk, **lookup)
 
     def render(self, context: dict, *, status: int = 200, template: str | None = None):
         if template is None:
