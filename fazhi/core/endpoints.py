@@ -273,3 +273,74 @@ class OkSerializer(serializers.Serializer):
     """Schema for answers that only confirm."""
 
     ok = serializers.BooleanField()
+
+
+class RecordList(Endpoint):
+    """A collection route: GET lists, POST (optional) creates.
+
+    GET pages ``listing(user=..., filters=request.GET)`` — the app's scoped selector — with the ``row`` serializer.
+    A subclass that names an ``input`` serializer answers POST: the body is checked by ``input``, ``create(data)``
+    calls one service and returns the record, which is answered 201 with ``out`` (context: the user). Without
+    ``perms`` the policy's "view" permission guards GET. The OpenAPI descriptions come from ``summary`` (GET) and
+    ``create_summary`` (POST), derived once, here; a subclass may still write its own ``get``/``post``.
+    Without ``perms``, GET needs the policy's "view" permission and POST its ``create_action`` permission."""
+
+    listing: ClassVar[Any] = None
+    row: ClassVar[Any] = None
+    input: ClassVar[Any] = None
+    out: ClassVar[Any] = None
+    summary: ClassVar[str] = ""
+    create_summary: ClassVar[str] = ""
+    create_action: ClassVar[str] = "manage"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.perms:
+            cls.perms = _view_perm(cls)
+            if cls.input is not None and cls.access is not None:
+                cls.perms["POST"] = cls.access.actions[cls.create_action]
+
+        def get(self, request):
+            return self.page(type(self).listing(user=request.user, filters=request.GET), self.row)
+
+        def post(self, request):
+            record = self.create(self.validated(self.input))
+            return Response(self.out(record, context={"user": request.user}).data, status=201)
+
+        if cls.listing is not None and cls.row is not None and "get" not in cls.__dict__:
+            cls.get = extend_schema(summary=cls.summary, responses=cls.row(many=True))(get)
+        if cls.input is not None and cls.out is not None and "post" not in cls.__dict__:
+            cls.post = extend_schema(summary=cls.create_summary, request=cls.input, responses={201: cls.out})(post)
+
+    def create(self, data: dict):
+        """One service call with the checked body; returns the new record (as ``out`` should show it)."""
+        raise NotImplementedError
+
+
+class RecordEdit(RecordDetail):
+    """``RecordDetail`` plus PUT: the record through the policy for ``edit_action`` (outside scope 404, visible but
+    not allowed 403), the body checked by ``edit_input``, one service call in ``edit(record, data)``, and the record
+    read again and answered like GET. Without a PUT entry in ``perms`` it needs the policy's ``edit_action``
+    permission; the OpenAPI description comes from ``edit_summary``."""
+
+    edit_input: ClassVar[Any] = None
+    edit_action: ClassVar[str] = "manage"
+    edit_summary: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.edit_input is None:
+            return
+        if "PUT" not in cls.perms and cls.access is not None:
+            cls.perms = {**cls.perms, "PUT": cls.access.actions[cls.edit_action]}
+
+        def put(self, request, pk):
+            self.edit(self.get_object(pk, self.edit_action), self.validated(self.edit_input))
+            return self.get(request, pk)
+
+        if "put" not in cls.__dict__:
+            cls.put = extend_schema(summary=cls.edit_summary, request=cls.edit_input, responses=cls.out)(put)
+
+    def edit(self, record, data: dict) -> None:
+        """One service call that changes ``record`` with the checked body."""
+        raise NotImplementedError

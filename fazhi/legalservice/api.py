@@ -4,40 +4,27 @@ the same services and selectors as the workbench. Domain errors are answered onc
 from django.conf import settings
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import files, ratelimit, validators
-from fazhi.core.endpoints import Endpoint, PublicEndpoint
+from fazhi.core.endpoints import Endpoint, PublicEndpoint, RecordDetail, RecordEdit, RecordList
 from fazhi.core.errors import DomainError
 
 from . import selectors, services
 from .models import Advisor, Booking, Consultation, DemonstrationVillage, OfficeHour, ServiceRecord, Station
+from .permissions import MANAGE, RECORD_OFFICE_HOUR, RECORD_SERVICE, VIEW
 from .policies import advisor_policy, consultation_policy, office_hour_policy, record_policy
 from .views_public import ASK_LIMIT, BOOK_LIMIT, LOOKUP_LIMIT
 from .workflow import consultation_workflow, office_hour_workflow
-
-VIEW = "legalservice.view"
-MANAGE = "legalservice.manage"
-RECORD_SERVICE = "legalservice.record_service"
-RECORD_OFFICE_HOUR = "legalservice.record_office_hour"
 
 
 def _node(user, pk, perm, field="node"):
     if pk in (None, ""):
         return None
     return validators.clean_node(user, pk, perm=perm, field=field)
-
-
-def _advisor(user, pk):
-    if pk in (None, ""):
-        return None
-    advisor = selectors.advisors_for(user, "legalservice.view").filter(pk=pk).first() if str(pk).isdigit() else None
-    if advisor is None:
-        raise DomainError("所选法律顾问不存在或不在您的管辖范围内。", field_errors={"advisor": "不在管辖范围内。"})
-    return advisor
 
 
 # ---- serializers (output) ----------------------------------------------------------------------------------------
@@ -92,6 +79,45 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
         model = ServiceRecord
         fields = ["id", "node", "node_name", "advisor", "kind", "kind_label", "date", "title", "people_served", "hours", "notes",
                   "dispute", "version"]
+
+
+class OfficeHourDetailSerializer(OfficeHourSerializer):
+    """One office hour with the transitions the user may run and its bookings."""
+
+    actions = serializers.SerializerMethodField()
+    bookings = serializers.SerializerMethodField()
+
+    class Meta(OfficeHourSerializer.Meta):
+        fields = [*OfficeHourSerializer.Meta.fields, "actions", "bookings"]
+
+    def get_actions(self, obj) -> list[str]:
+        return [t.name for t in office_hour_workflow.available(obj, self.context["user"])]
+
+    @extend_schema_field(BookingSerializer(many=True))
+    def get_bookings(self, obj):
+        return BookingSerializer(obj.bookings.all(), many=True).data
+
+
+class ConsultationDetailSerializer(ConsultationSerializer):
+    actions = serializers.SerializerMethodField()
+
+    class Meta(ConsultationSerializer.Meta):
+        fields = [*ConsultationSerializer.Meta.fields, "actions"]
+
+    def get_actions(self, obj) -> list[str]:
+        return [t.name for t in consultation_workflow.available(obj, self.context["user"])]
+
+
+class ServiceRecordDetailSerializer(ServiceRecordSerializer):
+    photos = serializers.SerializerMethodField()
+
+    class Meta(ServiceRecordSerializer.Meta):
+        fields = [*ServiceRecordSerializer.Meta.fields, "photos"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_photos(self, obj):
+        return [{"uuid": str(f.uuid), "name": f.original_name, "url": f"/files/{f.uuid}/"}
+                for f in files.files_of(obj, "photo")]
 
 
 class StationSerializer(serializers.ModelSerializer):
@@ -192,37 +218,29 @@ def _advisor_args(user, data):
             "appointed_on": data.get("appointed_on")}
 
 
-class Advisors(Endpoint):
+class Advisors(RecordList):
     perms = {"GET": VIEW, "POST": MANAGE}
+    listing = selectors.advisor_list
+    row = out = AdvisorSerializer
+    input = LegalAdvisorIn
+    summary, create_summary = "法律顾问名册", "登记法律顾问"
 
-    @extend_schema(summary="法律顾问名册", responses=AdvisorSerializer(many=True), operation_id="legal_advisors_list")
-    def get(self, request):
-        return self.page(selectors.advisor_list(user=request.user, filters=request.GET), AdvisorSerializer)
-
-    @extend_schema(summary="登记法律顾问", request=LegalAdvisorIn, responses={201: AdvisorSerializer},
-                   operation_id="legal_advisors_create")
-    def post(self, request):
-        data = self.validated(LegalAdvisorIn)
-        advisor = services.advisor_create(actor=request.user, **_advisor_args(request.user, data))
-        return Response(AdvisorSerializer(advisor).data, status=201)
+    def create(self, data):
+        return services.advisor_create(actor=self.request.user, **_advisor_args(self.request.user, data))
 
 
-class AdvisorDetail(Endpoint):
+@extend_schema_view(get=extend_schema(operation_id="legal_advisor_get"),
+                    put=extend_schema(operation_id="legal_advisor_update"))
+class AdvisorDetail(RecordEdit):
     perms = {"GET": VIEW, "PUT": VIEW}
     access = advisor_policy
+    out = AdvisorSerializer
+    edit_input = LegalAdvisorIn
+    summary, edit_summary = "法律顾问", "修改法律顾问（需带 version）"
 
-    @extend_schema(summary="法律顾问", responses=AdvisorSerializer, operation_id="legal_advisor_get")
-    def get(self, request, pk):
-        return Response(AdvisorSerializer(self.get_object(pk)).data)
-
-    @extend_schema(summary="修改法律顾问（需带 version）", request=LegalAdvisorIn, responses=AdvisorSerializer,
-                   operation_id="legal_advisor_update")
-    def put(self, request, pk):
-        obj = self.get_object(pk, "manage")
-        data = self.validated(LegalAdvisorIn)
-        obj = services.advisor_update(actor=request.user, advisor=obj, version=data.get("version"),
-                                      is_active=data.get("is_active", True), **_advisor_args(request.user, data))
-        return Response(AdvisorSerializer(obj).data)
+    def edit(self, advisor, data):
+        services.advisor_update(actor=self.request.user, advisor=advisor, version=data.get("version"),
+                                is_active=data.get("is_active", True), **_advisor_args(self.request.user, data))
 
 
 def _advisor(user, pk):
@@ -234,22 +252,18 @@ def _advisor(user, pk):
     return advisor
 
 
-class OfficeHours(Endpoint):
+class OfficeHours(RecordList):
     perms = {"GET": VIEW, "POST": RECORD_OFFICE_HOUR}
+    listing = selectors.office_hour_list
+    row = out = OfficeHourSerializer
+    input = LegalOfficeHourIn
+    summary, create_summary = "坐班安排", "临时安排一次坐班"
 
-    @extend_schema(summary="坐班安排", responses=OfficeHourSerializer(many=True), operation_id="legal_office_hours_list")
-    def get(self, request):
-        return self.page(selectors.office_hour_list(user=request.user, filters=request.GET), OfficeHourSerializer)
-
-    @extend_schema(summary="临时安排一次坐班", request=LegalOfficeHourIn, responses={201: OfficeHourSerializer},
-                   operation_id="legal_office_hours_create")
-    def post(self, request):
-        data = self.validated(LegalOfficeHourIn)
-        slot = services.office_hour_create(
-            actor=request.user, node=_node(request.user, data["node"], RECORD_OFFICE_HOUR),
-            advisor=_advisor(request.user, data["advisor"]),
+    def create(self, data):
+        user = self.request.user
+        return services.office_hour_create(
+            actor=user, node=_node(user, data["node"], RECORD_OFFICE_HOUR), advisor=_advisor(user, data["advisor"]),
             **{k: data[k] for k in ("date", "start_time", "end_time", "place", "capacity")})
-        return Response(OfficeHourSerializer(slot).data, status=201)
 
 
 class OfficeHourRules(Endpoint):
@@ -265,17 +279,10 @@ class OfficeHourRules(Endpoint):
         return Response({"id": rule.pk, "rule": str(rule), "generated": rule.slots.count()}, status=201)
 
 
-class OfficeHourDetail(Endpoint):
-    perms = {"GET": VIEW}
+class OfficeHourDetail(RecordDetail):
     access = office_hour_policy
-
-    @extend_schema(summary="坐班详情", responses=OfficeHourSerializer)
-    def get(self, request, pk):
-        obj = self.get_object(pk)
-        data = OfficeHourSerializer(obj).data
-        data["actions"] = [t.name for t in office_hour_workflow.available(obj, request.user)]
-        data["bookings"] = BookingSerializer(obj.bookings.all(), many=True).data
-        return Response(data)
+    out = OfficeHourDetailSerializer
+    summary = "坐班详情"
 
 
 class OfficeHourTransition(Endpoint):
@@ -293,32 +300,24 @@ class OfficeHourTransition(Endpoint):
         return Response(OfficeHourSerializer(obj).data)
 
 
-class Bookings(Endpoint):
+class Bookings(RecordList):
     perms = {"GET": VIEW}
+    listing = selectors.booking_list
+    row = BookingSerializer
+    summary = "坐班预约（?upcoming=1 今后有效的，?mine=1 我的坐班）"
 
-    @extend_schema(summary="坐班预约（?upcoming=1 今后有效的，?mine=1 我的坐班）", responses=BookingSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.booking_list(user=request.user, filters=request.GET), BookingSerializer)
 
-
-class Consultations(Endpoint):
+class Consultations(RecordList):
     perms = {"GET": VIEW}
+    listing = selectors.consultation_list
+    row = ConsultationSerializer
+    summary = "在线咨询列表"
 
-    @extend_schema(summary="在线咨询列表", responses=ConsultationSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.consultation_list(user=request.user, filters=request.GET), ConsultationSerializer)
 
-
-class ConsultationDetail(Endpoint):
-    perms = {"GET": VIEW}
+class ConsultationDetail(RecordDetail):
     access = consultation_policy
-
-    @extend_schema(summary="在线咨询详情", responses=ConsultationSerializer)
-    def get(self, request, pk):
-        obj = self.get_object(pk)
-        data = ConsultationSerializer(obj).data
-        data["actions"] = [t.name for t in consultation_workflow.available(obj, request.user)]
-        return Response(data)
+    out = ConsultationDetailSerializer
+    summary = "在线咨询详情"
 
 
 class ConsultationTransition(Endpoint):
@@ -350,43 +349,30 @@ def _record_args(user, data):
             **{k: data[k] for k in ("kind", "date", "title", "people_served", "hours", "notes")}}
 
 
-class ServiceRecords(Endpoint):
+class ServiceRecords(RecordList):
     perms = {"GET": VIEW, "POST": RECORD_SERVICE}
+    listing = selectors.service_record_list
+    row = out = ServiceRecordSerializer
+    input = LegalServiceRecordIn
+    summary, create_summary = "法律服务记录", "登记法律服务"
 
-    @extend_schema(summary="法律服务记录", responses=ServiceRecordSerializer(many=True), operation_id="legal_services_list")
-    def get(self, request):
-        return self.page(selectors.service_record_list(user=request.user, filters=request.GET), ServiceRecordSerializer)
-
-    @extend_schema(summary="登记法律服务", request=LegalServiceRecordIn, responses={201: ServiceRecordSerializer},
-                   operation_id="legal_services_create")
-    def post(self, request):
-        data = self.validated(LegalServiceRecordIn)
-        record = services.service_record_create(actor=request.user, **_record_args(request.user, data))
-        return Response(ServiceRecordSerializer(record).data, status=201)
+    def create(self, data):
+        return services.service_record_create(actor=self.request.user, **_record_args(self.request.user, data))
 
 
-class ServiceRecordDetail(Endpoint):
+@extend_schema_view(get=extend_schema(operation_id="legal_service_get"),
+                    put=extend_schema(operation_id="legal_service_update"))
+class ServiceRecordDetail(RecordEdit):
     perms = {"GET": VIEW, "PUT": VIEW}
     access = record_policy
+    out = ServiceRecordDetailSerializer
+    edit_input = LegalServiceRecordIn
+    edit_action = "record"
+    summary, edit_summary = "法律服务记录", "修改法律服务记录（需带 version）"
 
-    def _out(self, obj):
-        out = ServiceRecordSerializer(obj).data
-        out["photos"] = [{"uuid": str(f.uuid), "name": f.original_name, "url": f"/files/{f.uuid}/"}
-                         for f in files.files_of(obj, "photo")]
-        return Response(out)
-
-    @extend_schema(summary="法律服务记录", responses=ServiceRecordSerializer, operation_id="legal_service_get")
-    def get(self, request, pk):
-        return self._out(self.get_object(pk))
-
-    @extend_schema(summary="修改法律服务记录（需带 version）", request=LegalServiceRecordIn, responses=ServiceRecordSerializer,
-                   operation_id="legal_service_update")
-    def put(self, request, pk):
-        obj = self.get_object(pk, "record")
-        data = self.validated(LegalServiceRecordIn)
-        obj = services.service_record_update(actor=request.user, record=obj, version=data.get("version"),
-                                             **_record_args(request.user, data))
-        return self._out(obj)
+    def edit(self, record, data):
+        services.service_record_update(actor=self.request.user, record=record, version=data.get("version"),
+                                       **_record_args(self.request.user, data))
 
 
 class ServiceRecordPhoto(Endpoint):
@@ -414,37 +400,34 @@ class ServiceRecordPhoto(Endpoint):
         return Response({"uuid": str(stored.uuid), "name": stored.original_name}, status=201)
 
 
-class Stations(Endpoint):
+class Stations(RecordList):
     perms = {"GET": VIEW, "POST": MANAGE}
+    listing = selectors.station_list
+    row = out = StationSerializer
+    input = LegalStationIn
+    summary, create_summary = "公共法律服务站", "登记公共法律服务站"
 
-    @extend_schema(summary="公共法律服务站", responses=StationSerializer(many=True), operation_id="legal_stations_list")
-    def get(self, request):
-        return self.page(selectors.station_list(user=request.user, filters=request.GET), StationSerializer)
-
-    @extend_schema(summary="登记公共法律服务站", request=LegalStationIn, responses={201: StationSerializer},
-                   operation_id="legal_stations_create")
-    def post(self, request):
-        data = self.validated(LegalStationIn)
-        station = services.station_create(actor=request.user, **(data | {"node": _node(request.user, data["node"], MANAGE)}))
-        return Response(StationSerializer(station).data, status=201)
+    def create(self, data):
+        return services.station_create(actor=self.request.user, **_on_node(self.request.user, data))
 
 
-class DemonstrationVillages(Endpoint):
+class DemonstrationVillages(RecordList):
     perms = {"GET": VIEW, "POST": MANAGE}
+    row = out = DemonstrationVillageSerializer
+    input = LegalDemonstrationVillageIn
+    summary, create_summary = "民主法治示范村", "登记民主法治示范村"
 
-    @extend_schema(summary="民主法治示范村", responses=DemonstrationVillageSerializer(many=True),
-                   operation_id="legal_demonstration_villages_list")
-    def get(self, request):
-        qs = selectors.demonstration_village_list(user=request.user, filters=request.GET).order_by("-year", "id")
-        return self.page(qs, DemonstrationVillageSerializer)
+    @staticmethod
+    def listing(*, user, filters):
+        return selectors.demonstration_village_list(user=user, filters=filters).order_by("-year", "id")
 
-    @extend_schema(summary="登记民主法治示范村", request=LegalDemonstrationVillageIn,
-                   responses={201: DemonstrationVillageSerializer}, operation_id="legal_demonstration_villages_create")
-    def post(self, request):
-        data = self.validated(LegalDemonstrationVillageIn)
-        item = services.demonstration_village_create(
-            actor=request.user, **(data | {"node": _node(request.user, data["node"], MANAGE)}))
-        return Response(DemonstrationVillageSerializer(item).data, status=201)
+    def create(self, data):
+        return services.demonstration_village_create(actor=self.request.user, **_on_node(self.request.user, data))
+
+
+def _on_node(user, data):
+    """The checked body with its village (``node``) looked up in the user's scope for managing."""
+    return data | {"node": _node(user, data["node"], MANAGE)}
 
 
 class Coverage(Endpoint):
