@@ -11,6 +11,7 @@ from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
+from . import policies as p
 from . import selectors, services
 from .forms import (
     AdvisorForm,
@@ -21,21 +22,8 @@ from .forms import (
     StationForm,
 )
 from .models import Advisor, Consultation, OfficeHour, ServiceRecord
-from .policies import (
-    advisor_policy,
-    booking_policy,
-    consultation_policy,
-    demonstration_policy,
-    office_hour_policy,
-    record_policy,
-    station_policy,
-)
+from .permissions import MANAGE, RECORD_OFFICE_HOUR, RECORD_SERVICE, VIEW
 from .workflow import consultation_workflow, office_hour_workflow
-
-VIEW = "legalservice.view"
-MANAGE = "legalservice.manage"
-RECORD_SERVICE = "legalservice.record_service"
-RECORD_OFFICE_HOUR = "legalservice.record_office_hour"
 
 
 def _upload_error(request):
@@ -56,6 +44,19 @@ class _Form(FormPage):
 
     template_name = "legalservice/form.html"
     multipart = False
+    service = None  # the create service: service(actor=, **cleaned_data)
+    success_route = ""  # where a saved form goes: a list, or (``success_to_record``) the saved record's page
+    success_to_record = True
+
+    def arguments(self, form) -> dict:
+        """The service's keyword arguments from the checked form (the actor is added)."""
+        return form.cleaned_data
+
+    def perform(self, form):
+        return type(self).service(actor=self.request.user, **self.arguments(form))
+
+    def success_url(self, result) -> str:
+        return reverse(self.success_route, kwargs={"pk": result.pk} if self.success_to_record else None)
 
     def get_form_kwargs(self) -> dict:
         return {"user": self.request.user, "initial": self.initial() if self.request.method == "GET" else None}
@@ -107,7 +108,7 @@ class _Detail(Page):
 
 class AdvisorList(ListPage):
     perms = {"GET": VIEW}
-    access = advisor_policy
+    access = p.advisor_policy
     template_name = "legalservice/advisors.html"
 
     def get_queryset(self):
@@ -157,28 +158,27 @@ def _advisor_kwargs(data: dict) -> dict:
 class AdvisorNew(_Form):
     form_class = AdvisorForm
     perms = {"GET": MANAGE, "POST": MANAGE}
-    access = advisor_policy
+    access = p.advisor_policy
     title = "登记法律顾问"
     multipart = True
+    service = services.advisor_create
+    success_route = "legalservice:advisor_detail"
 
     def initial(self) -> dict:
         village = self.request.GET.get("village", "")
         return {"kind": self.request.GET.get("kind", Advisor.Kind.VILLAGE),
                 "villages": [village] if village.isdigit() else []}
 
-    def perform(self, form):
-        return services.advisor_create(actor=self.request.user, **_advisor_kwargs(form.cleaned_data))
+    def arguments(self, form) -> dict:
+        return _advisor_kwargs(form.cleaned_data)
 
     def get_success_message(self, advisor) -> str:
         return f"已登记法律顾问 {advisor.name}。"
 
-    def success_url(self, advisor) -> str:
-        return reverse("legalservice:advisor_detail", kwargs={"pk": advisor.pk})
-
 
 class AdvisorDetail(Page):
     perms = {"GET": VIEW}
-    access = advisor_policy
+    access = p.advisor_policy
     template_name = "legalservice/advisor_detail.html"
 
     def get(self, request, pk):
@@ -187,7 +187,7 @@ class AdvisorDetail(Page):
             "advisor": advisor, "villages": advisor.villages.all(), "timeline": audit.timeline(advisor),
             "upcoming": selectors.office_hour_list(user=request.user).filter(advisor=advisor, date__gte=clock.today())[:10],
             "services": selectors.service_record_list(user=request.user).filter(advisor=advisor)[:10],
-            "can_manage": advisor_policy.may(request.user, "manage", advisor)})
+            "can_manage": p.advisor_policy.may(request.user, "manage", advisor)})
 
 
 class AdvisorEdit(AdvisorNew):
@@ -235,7 +235,7 @@ def _upcoming_by_default(request):
 
 class OfficeHourList(ListPage):
     perms = {"GET": VIEW}
-    access = office_hour_policy
+    access = p.office_hour_policy
     template_name = "legalservice/office_hours.html"
 
     def get_queryset(self):
@@ -252,18 +252,15 @@ class OfficeHourRuleNew(_Form):
     form_class = OfficeHourRuleForm
     perms = {"GET": MANAGE, "POST": MANAGE}
     title = "制定每月定期坐班规则"
+    service = services.office_hour_rule_create
+    success_route, success_to_record = "legalservice:office_hours", False
 
     def initial(self) -> dict:
         return {"generate_from": clock.today(), "months": 12, "capacity": 6, "week_of_month": 1, "weekday": 2}
 
-    def perform(self, form):
-        return services.office_hour_rule_create(actor=self.request.user, **form.cleaned_data)
-
     def get_success_message(self, rule) -> str:
         return f"已制定坐班规则“{rule}”，并生成坐班安排 {rule.slots.count()} 次。"
 
-    def success_url(self, rule) -> str:
-        return reverse("legalservice:office_hours")
 
 
 class OfficeHourNew(_Form):
@@ -271,21 +268,18 @@ class OfficeHourNew(_Form):
     perms = {"GET": RECORD_OFFICE_HOUR, "POST": RECORD_OFFICE_HOUR}
     title = "临时安排一次坐班"
     success_message = "已安排坐班。"
+    service = services.office_hour_create
+    success_route = "legalservice:office_hour_detail"
 
     def initial(self) -> dict:
         return {"capacity": 6}
 
-    def perform(self, form):
-        return services.office_hour_create(actor=self.request.user, **form.cleaned_data)
-
-    def success_url(self, slot) -> str:
-        return reverse("legalservice:office_hour_detail", kwargs={"pk": slot.pk})
 
 
 class OfficeHourDetail(_Detail):
     detail_url = "legalservice:office_hour_detail"
     perms = {"GET": VIEW}
-    access = office_hour_policy
+    access = p.office_hour_policy
     template_name = "legalservice/office_hour_detail.html"
     http_method_names = ["get", "head", "options"]
 
@@ -308,7 +302,7 @@ class OfficeHourTransition(OfficeHourDetail):
 
 class BookingList(ListPage):
     perms = {"GET": VIEW}
-    access = booking_policy
+    access = p.booking_policy
     template_name = "legalservice/bookings.html"
 
     def get_queryset(self):
@@ -320,7 +314,7 @@ class BookingList(ListPage):
 
 class BookingCancel(ActionPage):
     perms = {"POST": VIEW}
-    access = booking_policy
+    access = p.booking_policy
     success_message = "已取消该预约。"
 
     def perform(self):
@@ -336,7 +330,7 @@ class BookingCancel(ActionPage):
 
 class ConsultationList(ListPage):
     perms = {"GET": VIEW}
-    access = consultation_policy
+    access = p.consultation_policy
     template_name = "legalservice/consultations.html"
 
     def get_queryset(self):
@@ -354,7 +348,7 @@ CONSULTATION_DONE = {"answer": "已答复。群众可凭查询码和手机号查
 class ConsultationDetail(_Detail):
     detail_url = "legalservice:consultation_detail"
     perms = {"GET": VIEW}
-    access = consultation_policy
+    access = p.consultation_policy
     template_name = "legalservice/consultation_detail.html"
     http_method_names = ["get", "head", "options"]
 
@@ -383,7 +377,7 @@ class ConsultationTransition(ConsultationDetail):
 
 class ServiceRecordList(ListPage):
     perms = {"GET": VIEW}
-    access = record_policy
+    access = p.record_policy
     template_name = "legalservice/services.html"
 
     def get_queryset(self):
@@ -409,30 +403,28 @@ class ServiceNew(_Form):
     title = "登记法律服务"
     success_message = "已登记法律服务。"
     multipart = True
+    service = services.service_record_create
+    success_route = "legalservice:service_detail"
 
     def initial(self) -> dict:
         mine = selectors.advisors_for_user_account(self.request.user).first()
         return {"date": clock.today(), "advisor": mine, "node": mine.node if mine else None,
                 "kind": self.request.GET.get("kind", "consultation")}
 
-    def perform(self, form):
-        return services.service_record_create(actor=self.request.user, photos=self.request.FILES.getlist("photos"),
-                                              **_record_kwargs(form.cleaned_data))
-
-    def success_url(self, record) -> str:
-        return reverse("legalservice:service_detail", kwargs={"pk": record.pk})
+    def arguments(self, form) -> dict:
+        return _record_kwargs(form.cleaned_data) | {"photos": self.request.FILES.getlist("photos")}
 
 
 class ServiceDetail(_Detail):
     detail_url = "legalservice:service_detail"
     perms = {"GET": VIEW}
-    access = record_policy
+    access = p.record_policy
     template_name = "legalservice/service_detail.html"
     http_method_names = ["get", "head", "options"]
 
     def detail_context(self, record) -> dict:
         return {"r": record, "photos": files.files_of(record, purpose="photo"), "timeline": audit.timeline(record),
-                "can_edit": record_policy.may(self.request.user, "record", record)}
+                "can_edit": p.record_policy.may(self.request.user, "record", record)}
 
 
 class ServicePhoto(ServiceDetail):
@@ -453,8 +445,9 @@ class ServicePhoto(ServiceDetail):
 class ServiceEdit(_Form):
     form_class = ServiceRecordForm
     perms = {"GET": VIEW, "POST": VIEW}
-    access = record_policy
+    access = p.record_policy
     title = "修改法律服务记录"
+    success_route = "legalservice:service_detail"
 
     def get_form(self):
         self.record = self.get_object(self.kwargs["pk"], "record")
@@ -474,15 +467,12 @@ class ServiceEdit(_Form):
                                               version=form.cleaned_data.get("version"),
                                               **_record_kwargs(form.cleaned_data))
 
-    def success_url(self, record) -> str:
-        return reverse("legalservice:service_detail", kwargs={"pk": record.pk})
-
 
 # ---- stations & demonstration villages -------------------------------------------------------------------------
 
 class Stations(ListPage):
     perms = {"GET": VIEW}
-    access = station_policy
+    access = p.station_policy
     template_name = "legalservice/stations.html"
 
     def get_queryset(self):
@@ -496,7 +486,7 @@ class DemonstrationVillages(_VillageRows):
     """The villages holding a 民主法治示范村 designation (?year_by=: designated by that year), each with its levels."""
 
     perms = {"GET": VIEW}
-    access = demonstration_policy
+    access = p.demonstration_policy
     template_name = "legalservice/demonstration_villages.html"
 
     def get_queryset(self):
@@ -511,29 +501,21 @@ class DemonstrationVillages(_VillageRows):
 
 class StationNew(_Form):
     perms = {"GET": MANAGE, "POST": MANAGE}
-    access = station_policy
+    access = p.station_policy
     form_class = StationForm
     title = "登记公共法律服务站"
     success_message = "已登记公共法律服务站。"
-
-    def perform(self, form):
-        return services.station_create(actor=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result) -> str:
-        return reverse("legalservice:stations")
+    service = services.station_create
+    success_route, success_to_record = "legalservice:stations", False
 
 
 class DemonstrationVillageNew(StationNew):
-    access = demonstration_policy
+    access = p.demonstration_policy
     form_class = DemonstrationVillageForm
     title = "登记民主法治示范村"
     success_message = "已登记民主法治示范村。"
-
-    def perform(self, form):
-        return services.demonstration_village_create(actor=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result) -> str:
-        return reverse("legalservice:demonstration_villages")
+    service = services.demonstration_village_create
+    success_route = "legalservice:demonstration_villages"
 
 
 def village_page_url(village):
