@@ -49,6 +49,23 @@ def _within(qs, filters, field="node"):
     return qs.filter(**{f"{field}__path__startswith": node.path}) if node else qs
 
 
+def _listed(access_policy, user, filters, *, date, choice=("status", ())):
+    """The rows ``access_policy`` shows the user, narrowed by ?node=, the date filters on ``date`` and
+    ?<field>= when it is one of the ``choice`` field's values."""
+    field, values = choice
+    qs = _dates(_within(access_policy.instances_for(user), filters), filters, date)
+    return qs.filter(**{field: filters[field]}) if filters.get(field) in values else qs
+
+
+def _slots(qs, filters, user, prefix=""):
+    """?upcoming=1: from today on; ?mine=1: the user's own office hours (``prefix`` leads to the office hour)."""
+    if filters.get("upcoming") == "1":
+        qs = qs.filter(**{f"{prefix}date__gte": clock.today()})
+    if filters.get("mine") == "1":
+        qs = qs.filter(**{f"{prefix}advisor__user": user})
+    return qs
+
+
 def _dates(qs, filters, field):
     start = parse_date((filters or {}).get("start"))
     end = parse_date((filters or {}).get("end"))
@@ -139,16 +156,8 @@ def office_hour_rule_list(*, user):
 
 def office_hour_list(*, user, filters=None):
     filters = filters or {}
-    qs = office_hour_policy.instances_for(user)
-    qs = _within(qs, filters)
-    qs = _dates(qs, filters, "date")
-    if filters.get("status") in OfficeHour.Status.values:
-        qs = qs.filter(status=filters["status"])
-    if filters.get("upcoming") == "1":
-        qs = qs.filter(date__gte=clock.today())
-    if filters.get("mine") == "1":
-        qs = qs.filter(advisor__user=user)
-    return qs.annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED))).order_by("date", "start_time", "id")
+    qs = _listed(office_hour_policy, user, filters, date="date", choice=("status", OfficeHour.Status.values))
+    return _slots(qs, filters, user).annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED))).order_by("date", "start_time", "id")
 
 
 def office_hour_get_for_user(*, user, pk):
@@ -157,16 +166,10 @@ def office_hour_get_for_user(*, user, pk):
 
 def booking_list(*, user, filters=None):
     filters = filters or {}
-    qs = booking_policy.instances_for(user)
-    qs = _within(qs, filters)
-    qs = _dates(qs, filters, "office_hour__date")
-    if filters.get("status") in Booking.Status.values:
-        qs = qs.filter(status=filters["status"])
+    qs = _listed(booking_policy, user, filters, date="office_hour__date", choice=("status", Booking.Status.values))
     if filters.get("upcoming") == "1":
-        qs = qs.filter(office_hour__date__gte=clock.today(), status=Booking.Status.BOOKED)
-    if filters.get("mine") == "1":
-        qs = qs.filter(office_hour__advisor__user=user)
-    return qs.order_by("office_hour__date", "office_hour__start_time", "id")
+        qs = qs.filter(status=Booking.Status.BOOKED)
+    return _slots(qs, filters, user, prefix="office_hour__").order_by("office_hour__date", "office_hour__start_time", "id")
 
 
 def bookings_for_day(*, user, day):
@@ -177,11 +180,8 @@ def bookings_for_day(*, user, day):
 
 def consultation_list(*, user, filters=None):
     filters = filters or {}
-    qs = consultation_policy.instances_for(user)
-    qs = _within(qs, filters)
-    qs = _dates(qs, filters, "answered_at__date" if filters.get("by") == "answered" else "asked_at__date")
-    if filters.get("status") in Consultation.Status.values:
-        qs = qs.filter(status=filters["status"])
+    qs = _listed(consultation_policy, user, filters, choice=("status", Consultation.Status.values),
+                 date="answered_at__date" if filters.get("by") == "answered" else "asked_at__date")
     if filters.get("due") == "overdue":
         qs = qs.filter(status=Consultation.Status.PENDING, due_date__lt=clock.today())
     elif filters.get("due") == "soon":
@@ -207,11 +207,7 @@ def pending_consultations_for(user):
 
 def service_record_list(*, user, filters=None):
     filters = filters or {}
-    qs = record_policy.instances_for(user)
-    qs = _within(qs, filters)
-    qs = _dates(qs, filters, "date")
-    if filters.get("kind") in ServiceRecord.Kind.values:
-        qs = qs.filter(kind=filters["kind"])
+    qs = _listed(record_policy, user, filters, date="date", choice=("kind", ServiceRecord.Kind.values))
     if filters.get("advisor") and str(filters["advisor"]).isdigit():
         qs = qs.filter(advisor_id=int(filters["advisor"]))
     return qs.order_by("-date", "-id")

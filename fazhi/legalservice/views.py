@@ -104,21 +104,31 @@ class _Detail(Page):
         return HttpResponseRedirect(reverse(self.detail_url, kwargs={"pk": pk}))
 
 
-# ---- advisors & coverage -------------------------------------------------------------------------------------
+class _List(ListPage):
+    """A workbench list of this module: ``selector(user=, filters=)`` — the module's scoped read — paged."""
 
-class AdvisorList(ListPage):
     perms = {"GET": VIEW}
-    access = p.advisor_policy
-    template_name = "legalservice/advisors.html"
+    selector = None
+
+    def filters(self):
+        return self.request.GET
 
     def get_queryset(self):
-        return selectors.advisor_list(user=self.request.user, filters=self.request.GET)
+        return type(self).selector(user=self.request.user, filters=self.filters())
+
+
+# ---- advisors & coverage -------------------------------------------------------------------------------------
+
+class AdvisorList(_List):
+    access = p.advisor_policy
+    template_name = "legalservice/advisors.html"
+    selector = selectors.advisor_list
 
     def extra_context(self) -> dict:
         return {"kinds": Advisor.Kind.choices, "can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
-class _VillageRows(ListPage):
+class _VillageRows(_List):
     """A paged list of villages, each row carrying what ``attached(villages)`` finds for it (one query a page)."""
 
     def attached(self, villages) -> dict:
@@ -134,11 +144,8 @@ class _VillageRows(ListPage):
 class Coverage(_VillageRows):
     """Every village in scope with its advisors (?missing=1: only the gaps, each with a button to register one)."""
 
-    perms = {"GET": VIEW}
     template_name = "legalservice/coverage.html"
-
-    def get_queryset(self):
-        return selectors.village_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.village_list
 
     def attached(self, villages) -> dict:
         return selectors.advisors_by_village(villages)
@@ -233,13 +240,13 @@ def _upcoming_by_default(request):
     return params
 
 
-class OfficeHourList(ListPage):
-    perms = {"GET": VIEW}
+class OfficeHourList(_List):
     access = p.office_hour_policy
     template_name = "legalservice/office_hours.html"
+    selector = selectors.office_hour_list
 
-    def get_queryset(self):
-        return selectors.office_hour_list(user=self.request.user, filters=_upcoming_by_default(self.request))
+    def filters(self):
+        return _upcoming_by_default(self.request)
 
     def extra_context(self) -> dict:
         user = self.request.user
@@ -300,13 +307,10 @@ class OfficeHourTransition(OfficeHourDetail):
         return "已登记。"
 
 
-class BookingList(ListPage):
-    perms = {"GET": VIEW}
+class BookingList(OfficeHourList):
     access = p.booking_policy
     template_name = "legalservice/bookings.html"
-
-    def get_queryset(self):
-        return selectors.booking_list(user=self.request.user, filters=_upcoming_by_default(self.request))
+    selector = selectors.booking_list
 
     def extra_context(self) -> dict:
         return {"filters": _upcoming_by_default(self.request)}
@@ -328,13 +332,10 @@ class BookingCancel(ActionPage):
 
 # ---- consultations ---------------------------------------------------------------------------------------------
 
-class ConsultationList(ListPage):
-    perms = {"GET": VIEW}
+class ConsultationList(_List):
     access = p.consultation_policy
     template_name = "legalservice/consultations.html"
-
-    def get_queryset(self):
-        return selectors.consultation_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.consultation_list
 
     def extra_context(self) -> dict:
         return {"statuses": Consultation.Status.choices, "today": clock.today()}
@@ -375,13 +376,10 @@ class ConsultationTransition(ConsultationDetail):
 
 # ---- service records -----------------------------------------------------------------------------------------
 
-class ServiceRecordList(ListPage):
-    perms = {"GET": VIEW}
+class ServiceRecordList(_List):
     access = p.record_policy
     template_name = "legalservice/services.html"
-
-    def get_queryset(self):
-        return selectors.service_record_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.service_record_list
 
     def extra_context(self) -> dict:
         user = self.request.user
@@ -470,13 +468,10 @@ class ServiceEdit(_Form):
 
 # ---- stations & demonstration villages -------------------------------------------------------------------------
 
-class Stations(ListPage):
-    perms = {"GET": VIEW}
+class Stations(_List):
     access = p.station_policy
     template_name = "legalservice/stations.html"
-
-    def get_queryset(self):
-        return selectors.station_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.station_list
 
     def extra_context(self) -> dict:
         return {"can_manage": policy.has_perm(self.request.user, MANAGE)}
@@ -485,12 +480,9 @@ class Stations(ListPage):
 class DemonstrationVillages(_VillageRows):
     """The villages holding a 民主法治示范村 designation (?year_by=: designated by that year), each with its levels."""
 
-    perms = {"GET": VIEW}
     access = p.demonstration_policy
     template_name = "legalservice/demonstration_villages.html"
-
-    def get_queryset(self):
-        return selectors.demonstration_villages(user=self.request.user, filters=self.request.GET)
+    selector = selectors.demonstration_villages
 
     def attached(self, villages) -> dict:
         return selectors.designations_by_village(user=self.request.user, villages=villages, filters=self.request.GET)
