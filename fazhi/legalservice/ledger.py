@@ -48,9 +48,15 @@ def _village_names(text):
     return [n.strip() for n in (text or "").replace(",", "、").replace("，", "、").split("、") if n.strip()]
 
 
-class _Updatable(ledger.Ledger):
+class _Ledger(ledger.Ledger):
+    view_perm = "legalservice.view"
+
+
+class _Updatable(_Ledger):
     """A ledger whose rows update their record: ``update_row`` merges the changed cells into the record's current
     values (``current``) and calls the module's update service (``save``)."""
+
+    import_perm = "legalservice.import"
 
     def current(self, record) -> dict:
         raise NotImplementedError
@@ -66,8 +72,6 @@ class _Updatable(ledger.Ledger):
 class AdvisorLedger(_Updatable):
     key = "legalservice.advisors"
     title = "法律顾问名册"
-    view_perm = "legalservice.view"
-    import_perm = "legalservice.import"
     key_column = "licence_number"
     columns = [
         C("name", "姓名", required=True, max_length=50),
@@ -123,8 +127,6 @@ class AdvisorLedger(_Updatable):
 class ServiceRecordLedger(_Updatable):
     key = "legalservice.services"
     title = "法律服务台账"
-    view_perm = "legalservice.view"
-    import_perm = "legalservice.import"
     key_column = "id"
     columns = [
         C("id", "记录编号", kind="int", min_value=1, width=10, help=RECORD_NUMBER),
@@ -172,8 +174,6 @@ class ServiceRecordLedger(_Updatable):
 class StationLedger(_Updatable):
     key = "legalservice.stations"
     title = "公共法律服务站"
-    view_perm = "legalservice.view"
-    import_perm = "legalservice.import"
     key_column = "node__name"
     columns = [
         C("node__name", "村（社区）", required=True, help="每村一个服务站：已登记的按村名对应（未改动的行跳过，改动的更新）"),
@@ -213,8 +213,6 @@ class StationLedger(_Updatable):
 class DemonstrationVillageLedger(_Updatable):
     key = "legalservice.demonstration_villages"
     title = "民主法治示范村"
-    view_perm = "legalservice.view"
-    import_perm = "legalservice.import"
     key_column = "id"
     columns = [
         C("id", "记录编号", kind="int", min_value=1, width=10, help=RECORD_NUMBER),
@@ -245,12 +243,11 @@ class DemonstrationVillageLedger(_Updatable):
 
 
 @ledger.register
-class ConsultationLedger(ledger.Ledger):
+class ConsultationLedger(_Ledger):
     """Export only: consultations arrive from residents through the public site."""
 
     key = "legalservice.consultations"
     title = "在线法律咨询台账"
-    view_perm = "legalservice.view"
     columns = [
         C("asked_at", "提问时间", kind="datetime"),
         C("node__name", "村（社区）"),
@@ -269,12 +266,11 @@ class ConsultationLedger(ledger.Ledger):
 
 
 @ledger.register
-class OfficeHourLedger(ledger.Ledger):
+class OfficeHourLedger(_Ledger):
     """Export only: office hours come from the monthly rules and are recorded as held / missed / cancelled."""
 
     key = "legalservice.office_hours"
     title = "定期坐班台账"
-    view_perm = "legalservice.view"
     columns = [
         C("date", "日期", kind="date"),
         C("time", "时间", export=lambda s: f"{s.start_time:%H:%M}–{s.end_time:%H:%M}"),

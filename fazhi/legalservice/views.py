@@ -81,6 +81,8 @@ class _Detail(Page):
     """A record page; its transition twin (POST) re-renders it with the refusal's status when a rule says no."""
 
     detail_url = ""
+    perms = {"GET": VIEW}
+    http_method_names = ["get", "head", "options"]
 
     def get(self, request, pk, status=200):
         return self.render(self.detail_context(self.get_object(pk)), status=status)
@@ -115,6 +117,13 @@ class _List(ListPage):
 
     def get_queryset(self):
         return type(self).selector(user=self.request.user, filters=self.filters())
+
+
+class _Acting:
+    """The POST twin of a ``_Detail`` page: ``act`` on the record, then back to its page."""
+
+    perms = {"POST": VIEW}
+    http_method_names = ["post"]
 
 
 # ---- advisors & coverage -------------------------------------------------------------------------------------
@@ -285,19 +294,15 @@ class OfficeHourNew(_Form):
 
 class OfficeHourDetail(_Detail):
     detail_url = "legalservice:office_hour_detail"
-    perms = {"GET": VIEW}
     access = p.office_hour_policy
     template_name = "legalservice/office_hour_detail.html"
-    http_method_names = ["get", "head", "options"]
 
     def detail_context(self, slot) -> dict:
         return {"slot": slot, "bookings": slot.bookings.all().order_by("created_at"),
                 "actions": office_hour_workflow.available(slot, self.request.user), "timeline": audit.timeline(slot)}
 
 
-class OfficeHourTransition(OfficeHourDetail):
-    perms = {"POST": VIEW}
-    http_method_names = ["post"]
+class OfficeHourTransition(_Acting, OfficeHourDetail):
 
     def act(self, slot) -> str:
         data = self.request.POST
@@ -348,10 +353,8 @@ CONSULTATION_DONE = {"answer": "已答复。群众可凭查询码和手机号查
 
 class ConsultationDetail(_Detail):
     detail_url = "legalservice:consultation_detail"
-    perms = {"GET": VIEW}
     access = p.consultation_policy
     template_name = "legalservice/consultation_detail.html"
-    http_method_names = ["get", "head", "options"]
 
     def detail_context(self, obj) -> dict:
         deadline = services.answer_deadline(obj)
@@ -363,9 +366,7 @@ class ConsultationDetail(_Detail):
                 "preview_answer": services.cleaned_public_text(obj, obj.public_answer or obj.answer)}
 
 
-class ConsultationTransition(ConsultationDetail):
-    perms = {"POST": VIEW}
-    http_method_names = ["post"]
+class ConsultationTransition(_Acting, ConsultationDetail):
 
     def act(self, obj) -> str:
         name = self.request.POST.get("action", "")
@@ -415,19 +416,15 @@ class ServiceNew(_Form):
 
 class ServiceDetail(_Detail):
     detail_url = "legalservice:service_detail"
-    perms = {"GET": VIEW}
     access = p.record_policy
     template_name = "legalservice/service_detail.html"
-    http_method_names = ["get", "head", "options"]
 
     def detail_context(self, record) -> dict:
         return {"r": record, "photos": files.files_of(record, purpose="photo"), "timeline": audit.timeline(record),
                 "can_edit": p.record_policy.may(self.request.user, "record", record)}
 
 
-class ServicePhoto(ServiceDetail):
-    perms = {"POST": VIEW}
-    http_method_names = ["post"]
+class ServicePhoto(_Acting, ServiceDetail):
 
     def act(self, record) -> str:
         too_large = _upload_error(self.request)
