@@ -285,19 +285,36 @@ class OfficeHourDetail(RecordDetail):
     summary = "坐班详情"
 
 
-class OfficeHourTransition(Endpoint):
+class _Transition(Endpoint):
+    # POST {"action": ..., "version": ...}: one workflow action on the record through the module's transition
+    # service (``run``); answered with ``out``. The OpenAPI summary comes from ``summary``, derived once, here.
+    # (A comment, not a docstring: the API description stays the endpoint layer's.)
     perms = {"POST": VIEW}
-    access = office_hour_policy
+    out = None
+    summary = ""
 
-    @extend_schema(summary="登记坐班情况：action = hold（已坐班）/ miss（未坐班）/ cancel（取消）",
-                   request=LegalTransitionIn, responses=OfficeHourSerializer)
-    def post(self, request, pk):
-        obj = self.get_object(pk)
-        data = self.validated(LegalTransitionIn)
-        obj = services.office_hour_transition(actor=request.user, office_hour=obj, name=data["action"],
-                                              version=data.get("version"), reason=data["reason"],
-                                              people_received=data["people_received"], note=data["note"])
-        return Response(OfficeHourSerializer(obj).data)
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+
+        def post(self, request, pk):
+            obj = self.get_object(pk)
+            return Response(self.out(self.run(obj, self.validated(LegalTransitionIn))).data)
+
+        cls.post = extend_schema(summary=cls.summary, request=LegalTransitionIn, responses=cls.out)(post)
+
+    def run(self, obj, data):
+        raise NotImplementedError
+
+
+class OfficeHourTransition(_Transition):
+    access = office_hour_policy
+    out = OfficeHourSerializer
+    summary = "登记坐班情况：action = hold（已坐班）/ miss（未坐班）/ cancel（取消）"
+
+    def run(self, slot, data):
+        return services.office_hour_transition(actor=self.request.user, office_hour=slot, name=data["action"],
+                                               version=data.get("version"), reason=data["reason"],
+                                               people_received=data["people_received"], note=data["note"])
 
 
 class Bookings(RecordList):
@@ -320,18 +337,14 @@ class ConsultationDetail(RecordDetail):
     summary = "在线咨询详情"
 
 
-class ConsultationTransition(Endpoint):
-    perms = {"POST": VIEW}
+class ConsultationTransition(_Transition):
     access = consultation_policy
+    out = ConsultationSerializer
+    summary = "答复 / 发布 / 撤回：action = answer / publish / unpublish"
 
-    @extend_schema(summary="答复 / 发布 / 撤回：action = answer / publish / unpublish", request=LegalTransitionIn,
-                   responses=ConsultationSerializer)
-    def post(self, request, pk):
-        obj = self.get_object(pk)
-        data = self.validated(LegalTransitionIn)
-        obj = services.consultation_transition(actor=request.user, consultation=obj, name=data["action"], data=data,
-                                               version=data.get("version"))
-        return Response(ConsultationSerializer(obj).data)
+    def run(self, consultation, data):
+        return services.consultation_transition(actor=self.request.user, consultation=consultation,
+                                                name=data["action"], data=data, version=data.get("version"))
 
 
 def _dispute(user, pk):

@@ -192,18 +192,16 @@ class AdvisorNew(_Form):
         return f"已登记法律顾问 {advisor.name}。"
 
 
-class AdvisorDetail(Page):
-    perms = {"GET": VIEW}
+class AdvisorDetail(_Detail):
     access = p.advisor_policy
     template_name = "legalservice/advisor_detail.html"
 
-    def get(self, request, pk):
-        advisor = self.get_object(pk)
-        return self.render({
-            "advisor": advisor, "villages": advisor.villages.all(), "timeline": audit.timeline(advisor),
-            "upcoming": selectors.office_hour_list(user=request.user).filter(advisor=advisor, date__gte=clock.today())[:10],
-            "services": selectors.service_record_list(user=request.user).filter(advisor=advisor)[:10],
-            "can_manage": p.advisor_policy.may(request.user, "manage", advisor)})
+    def detail_context(self, advisor) -> dict:
+        user = self.request.user
+        return {"advisor": advisor, "villages": advisor.villages.all(), "timeline": audit.timeline(advisor),
+                "upcoming": selectors.office_hour_list(user=user).filter(advisor=advisor, date__gte=clock.today())[:10],
+                "services": selectors.service_record_list(user=user).filter(advisor=advisor)[:10],
+                "can_manage": p.advisor_policy.may(user, "manage", advisor)}
 
 
 class AdvisorEdit(AdvisorNew):
