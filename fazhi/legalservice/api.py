@@ -210,6 +210,34 @@ class LegalDemonstrationVillageIn(serializers.Serializer):
 
 # ---- endpoints ---------------------------------------------------------------------------------------------------
 
+class _Collection(RecordList):
+    # GET lists, POST creates through ``service(actor=, **arguments(user, data))`` (a comment, not a docstring:
+    # the API description stays the endpoint layer's).
+    service = None
+    arguments = None
+
+    def create(self, data):
+        return type(self).service(actor=self.request.user, **type(self).arguments(self.request.user, data))
+
+
+class _Record(RecordEdit):
+    # GET one record; PUT (with ``version``) changes it through ``edit_service(actor=, <edit_kw>=record, version=,
+    # **arguments(user, data))``. Operation ids ``<operation>_get`` / ``<operation>_update`` as the API has had them.
+    edit_service = None
+    edit_kw = ""
+    arguments = None
+    operation = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        extend_schema_view(get=extend_schema(operation_id=f"{cls.operation}_get"),
+                           put=extend_schema(operation_id=f"{cls.operation}_update"))(cls)
+
+    def edit(self, record, data):
+        type(self).edit_service(actor=self.request.user, version=data.get("version"), **{self.edit_kw: record},
+                                **type(self).arguments(self.request.user, data))
+
+
 def _advisor_args(user, data):
     villages = [_node(user, pk, MANAGE, "villages") for pk in data.get("village_ids", [])]
     return {"kind": data["kind"], "name": data["name"], "law_firm": data["law_firm"], "licence_number": data["licence_number"],
@@ -218,29 +246,24 @@ def _advisor_args(user, data):
             "appointed_on": data.get("appointed_on")}
 
 
-class Advisors(RecordList):
+class Advisors(_Collection):
     perms = {"GET": VIEW, "POST": MANAGE}
-    listing = selectors.advisor_list
+    listing, service, arguments = selectors.advisor_list, services.advisor_create, _advisor_args
     row = out = AdvisorSerializer
     input = LegalAdvisorIn
     summary, create_summary = "法律顾问名册", "登记法律顾问"
 
-    def create(self, data):
-        return services.advisor_create(actor=self.request.user, **_advisor_args(self.request.user, data))
 
-
-@extend_schema_view(get=extend_schema(operation_id="legal_advisor_get"),
-                    put=extend_schema(operation_id="legal_advisor_update"))
-class AdvisorDetail(RecordEdit):
+class AdvisorDetail(_Record):
     perms = {"GET": VIEW, "PUT": VIEW}
-    access = advisor_policy
-    out = AdvisorSerializer
-    edit_input = LegalAdvisorIn
+    access, operation = advisor_policy, "legal_advisor"
+    out, edit_input = AdvisorSerializer, LegalAdvisorIn
+    edit_service, edit_kw = services.advisor_update, "advisor"
     summary, edit_summary = "法律顾问", "修改法律顾问（需带 version）"
 
-    def edit(self, advisor, data):
-        services.advisor_update(actor=self.request.user, advisor=advisor, version=data.get("version"),
-                                is_active=data.get("is_active", True), **_advisor_args(self.request.user, data))
+    @staticmethod
+    def arguments(user, data):
+        return _advisor_args(user, data) | {"is_active": data.get("is_active", True)}
 
 
 def _advisor(user, pk):
@@ -252,18 +275,17 @@ def _advisor(user, pk):
     return advisor
 
 
-class OfficeHours(RecordList):
+class OfficeHours(_Collection):
     perms = {"GET": VIEW, "POST": RECORD_OFFICE_HOUR}
-    listing = selectors.office_hour_list
+    listing, service = selectors.office_hour_list, services.office_hour_create
     row = out = OfficeHourSerializer
     input = LegalOfficeHourIn
     summary, create_summary = "坐班安排", "临时安排一次坐班"
 
-    def create(self, data):
-        user = self.request.user
-        return services.office_hour_create(
-            actor=user, node=_node(user, data["node"], RECORD_OFFICE_HOUR), advisor=_advisor(user, data["advisor"]),
-            **{k: data[k] for k in ("date", "start_time", "end_time", "place", "capacity")})
+    @staticmethod
+    def arguments(user, data):
+        return {"node": _node(user, data["node"], RECORD_OFFICE_HOUR), "advisor": _advisor(user, data["advisor"]),
+                **{k: data[k] for k in ("date", "start_time", "end_time", "place", "capacity")}}
 
 
 class OfficeHourRules(Endpoint):
@@ -362,30 +384,20 @@ def _record_args(user, data):
             **{k: data[k] for k in ("kind", "date", "title", "people_served", "hours", "notes")}}
 
 
-class ServiceRecords(RecordList):
+class ServiceRecords(_Collection):
     perms = {"GET": VIEW, "POST": RECORD_SERVICE}
-    listing = selectors.service_record_list
+    listing, service, arguments = selectors.service_record_list, services.service_record_create, _record_args
     row = out = ServiceRecordSerializer
     input = LegalServiceRecordIn
     summary, create_summary = "法律服务记录", "登记法律服务"
 
-    def create(self, data):
-        return services.service_record_create(actor=self.request.user, **_record_args(self.request.user, data))
 
-
-@extend_schema_view(get=extend_schema(operation_id="legal_service_get"),
-                    put=extend_schema(operation_id="legal_service_update"))
-class ServiceRecordDetail(RecordEdit):
+class ServiceRecordDetail(_Record):
     perms = {"GET": VIEW, "PUT": VIEW}
-    access = record_policy
-    out = ServiceRecordDetailSerializer
-    edit_input = LegalServiceRecordIn
-    edit_action = "record"
+    access, operation, edit_action = record_policy, "legal_service", "record"
+    out, edit_input = ServiceRecordDetailSerializer, LegalServiceRecordIn
+    edit_service, edit_kw, arguments = services.service_record_update, "record", _record_args
     summary, edit_summary = "法律服务记录", "修改法律服务记录（需带 version）"
-
-    def edit(self, record, data):
-        services.service_record_update(actor=self.request.user, record=record, version=data.get("version"),
-                                       **_record_args(self.request.user, data))
 
 
 class ServiceRecordPhoto(Endpoint):
@@ -413,19 +425,21 @@ class ServiceRecordPhoto(Endpoint):
         return Response({"uuid": str(stored.uuid), "name": stored.original_name}, status=201)
 
 
-class Stations(RecordList):
+def _on_node(user, data):
+    """The checked body with its village (``node``) looked up in the user's scope for managing."""
+    return data | {"node": _node(user, data["node"], MANAGE)}
+
+
+class Stations(_Collection):
     perms = {"GET": VIEW, "POST": MANAGE}
-    listing = selectors.station_list
+    listing, service, arguments = selectors.station_list, services.station_create, _on_node
     row = out = StationSerializer
     input = LegalStationIn
     summary, create_summary = "公共法律服务站", "登记公共法律服务站"
 
-    def create(self, data):
-        return services.station_create(actor=self.request.user, **_on_node(self.request.user, data))
 
-
-class DemonstrationVillages(RecordList):
-    perms = {"GET": VIEW, "POST": MANAGE}
+class DemonstrationVillages(Stations):
+    service = services.demonstration_village_create
     row = out = DemonstrationVillageSerializer
     input = LegalDemonstrationVillageIn
     summary, create_summary = "民主法治示范村", "登记民主法治示范村"
@@ -433,14 +447,6 @@ class DemonstrationVillages(RecordList):
     @staticmethod
     def listing(*, user, filters):
         return selectors.demonstration_village_list(user=user, filters=filters).order_by("-year", "id")
-
-    def create(self, data):
-        return services.demonstration_village_create(actor=self.request.user, **_on_node(self.request.user, data))
-
-
-def _on_node(user, data):
-    """The checked body with its village (``node``) looked up in the user's scope for managing."""
-    return data | {"node": _node(user, data["node"], MANAGE)}
 
 
 class Coverage(Endpoint):
