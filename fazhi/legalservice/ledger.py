@@ -159,7 +159,7 @@ class ServiceRecordLedger(_Updatable):
                     hours=values.get("hours") or 0, notes=values.get("notes") or "")
 
     def import_row(self, values, *, actor, row_number):
-        services.service_record_create(actor=actor, **self._kwargs(values, actor))
+        services.service_record_create(actor=actor, imported=f"{self.title}第{row_number}行", **self._kwargs(values, actor))
 
     def current(self, r):
         return {"node__name": r.node.name, "advisor_licence": r.advisor.licence_number, "kind": r.kind, "date": r.date,

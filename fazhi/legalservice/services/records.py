@@ -25,6 +25,9 @@ def _record_values(*, actor, node, advisor, kind, date, title, people_served, ho
         errors["date"] = "请填写服务日期。"
     elif date > clock.today():
         errors["date"] = "服务日期不能晚于今天。"
+    elif advisor is not None and advisor.appointed_on and date < advisor.appointed_on:
+        # a record of a past day is judged by that day: the advisor must already have been appointed
+        errors["date"] = f"服务日期早于该法律顾问的聘任日期（{advisor.appointed_on:%Y-%m-%d}）。"
     values = {}
     for field, fn in (("title", lambda: clean_text(title, field="title", label="事项", max_length=200)),
                       ("people_served", lambda: clean_int(people_served, field="people_served", label="服务人数",
@@ -47,13 +50,18 @@ def _record_values(*, actor, node, advisor, kind, date, title, people_served, ho
 
 @transaction.atomic
 def service_record_create(*, actor, node, advisor, kind, date, title, people_served=0, hours=0, notes="", dispute=None,
-                          photos=()):
+                          photos=(), imported=""):
+    """``imported`` names where a record from paper comes from (a ledger row): audited as imported history, by the
+    importer at the time of the import, with the record's own (business) date."""
     values = _record_values(actor=actor, node=node, advisor=advisor, kind=kind, date=date, title=title,
                             people_served=people_served, hours=hours, notes=notes)
     values.update(_dispute_value(actor, kind, dispute))
     record = ServiceRecord.objects.create(created_by=actor if getattr(actor, "pk", None) else None, created_at=clock.now(), **values)
-    audit.record(actor=actor, action="create", obj=record, action_label="登记法律服务",
-                 changes=audit.snapshot(record, RECORD_FIELDS))
+    changes = audit.snapshot(record, RECORD_FIELDS)
+    if imported:
+        changes |= {"imported_history": True, "business_date": audit.normalize(record.date)}
+    audit.record(actor=actor, action="create", obj=record, changes=changes,
+                 action_label=f"导入历史：{imported}" if imported else "登记法律服务")
     for upload in photos or ():
         service_record_add_photo(actor=actor, record=record, upload=upload)
     return record

@@ -126,7 +126,7 @@ def test_exported_ledger_reimports_as_nothing_to_do_and_one_edit_is_one_audited_
     result = ledger.run_import(item, data, actor=j, dry_run=False)
     assert result.ok and result.updated == 1 and result.created == 0 and model.objects.count() == count
     record = model.objects.get(**{field: new_value})
-    event = AuditEvent.objects.filter(object_id=str(record.pk), action="update").latest("id")
+    event = AuditEvent.objects.filter(object_type=record._meta.label_lower, object_id=str(record.pk), action="update").latest("id")
     assert event.actor == j and field in event.changes
     assert ledger.run_import(item, data, actor=j, dry_run=True).nothing_to_do
 
@@ -172,3 +172,26 @@ def test_a_year_of_paper_history_keeps_its_own_dates(tree, users, legal):
     assert figures.compute("legalservice.residents_served", tree.sub, *y2022) == 240
     this_year = (clock.today().replace(month=1, day=1), clock.today())
     assert figures.compute("legalservice.lectures", tree.sub, *this_year) == 0
+    record = ServiceRecord.objects.get(title="2022年3月讲座")
+    event = AuditEvent.objects.get(object_type="legalservice.servicerecord", object_id=str(record.pk), action="create")
+    assert event.actor == users.judicial and event.action_label == "导入历史：法律服务台账第4行"
+    assert event.changes["imported_history"] is True and event.changes["business_date"] == "2022-03-15"
+
+
+def test_a_past_record_is_judged_by_its_day_the_advisor_was_appointed_by_then(tree, users, legal):
+    """A service dated before the advisor's appointment is refused on its row (the rule of the record's date)."""
+    late = f.advisor(users.judicial, tree.liu, name="新聘顾问", appointed_on=datetime.date(2023, 6, 1))
+    item = ledger.get("legalservice.services")
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    headers = [c.header for c in item.import_columns()]
+    ws.append(headers)
+    for day in ("2023-05-31", "2023-06-01"):
+        row = {"日期": day, "村（社区）": "刘家村", "顾问执业证号": late.licence_number, "服务类型": "法律咨询",
+               "事项": f"{day} 咨询", "服务人数": 1}
+        ws.append([row.get(h) for h in headers])
+    result = ledger.run_import(item, _bytes(wb), actor=users.judicial, dry_run=True)
+    assert not result.ok and [(e.row, e.column) for e in result.errors] == [(2, "日期")]
+    assert "早于该法律顾问的聘任日期（2023-06-01）" in result.errors[0].message
