@@ -180,19 +180,21 @@ class Gate:
     perms: dict[str, str | tuple[str, ...]] = {}
     access: AccessPolicy | None = None
 
-    def may_any(self, user, method: str) -> bool:
+    @classmethod
+    def may_any(cls, user, method: str) -> bool:
         """Whether the user holds (one of) the permission(s) the HTTP method needs anywhere; True if none is set."""
         method = "GET" if method in ("HEAD", "OPTIONS") else method
-        required = self.perms.get(method)
+        required = cls.perms.get(method)
         if required is None:
             return True
         names = (required,) if isinstance(required, str) else tuple(required)
-        return any(self._may_anywhere(user, perm) for perm in names)
+        return any(cls._may_anywhere(user, perm) for perm in names)
 
-    def _may_anywhere(self, user, perm: str) -> bool:
+    @classmethod
+    def _may_anywhere(cls, user, perm: str) -> bool:
         if policy.has_perm(user, perm):
             return True
-        access = self.access
+        access = cls.access
         if access is not None:
             action = next((a for a, p in access.actions.items() if p == perm), None)
             return action is not None and access.may_anywhere(user, action)

@@ -3,7 +3,6 @@ still in the WAL, or ``pg_dump -Fc``), the uploaded files (MEDIA_ROOT, content-a
 with SHA-256 checksums and the audit chain heads at backup time. A restore checks the manifest first, and is
 verified with ``verify_audit`` (and ``verify_evidence`` where that command exists)."""
 import datetime
-import hashlib
 import json
 import os
 import shutil
@@ -18,17 +17,10 @@ from django.db import connection, connections
 
 from . import audit, clock
 from .errors import DomainError
+from .files import file_sha256 as sha256_of
 
 PREFIX = "fazhi-"
 DB_SQLITE, DB_PG, MEDIA = "database.sqlite3", "database.pgdump", "media.tar"
-
-
-def sha256_of(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as src:
-        for chunk in iter(lambda: src.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _pg_params():

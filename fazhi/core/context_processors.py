@@ -1,23 +1,11 @@
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from . import policy
+from . import menu, policy
 
 
 def _nav(user):
-    sections = []
-    for config in apps.get_app_configs():
-        items = []
-        for label, url_name, perm in getattr(config, "nav", []):
-            if perm and not policy.has_perm(user, perm):
-                continue
-            try:
-                items.append({"label": label, "url": reverse(url_name), "name": url_name})
-            except NoReverseMatch:
-                continue
-        if items:
-            sections.append({"title": config.verbose_name, "items": items, "app": config.label})
-    return sections
+    return menu.sections(user, apps.get_app_configs())
 
 
 def _public_nav():

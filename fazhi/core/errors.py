@@ -19,31 +19,33 @@ class DomainError(Exception):
         return self.message
 
 
-class NotAllowed(DomainError):
+class _Refusal(DomainError):
+    """A domain error with its own status, code and default message (set as class attributes)."""
+
+    default_message = ""
+    error_code = ""
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(message or self.default_message, code=self.error_code, **kwargs)
+
+
+class NotAllowed(_Refusal):
     """The user may see the record but may not do this to it."""
 
-    status_code = 403
-
-    def __init__(self, message="您没有权限执行此操作。", **kwargs):
-        super().__init__(message, code="not_allowed", **kwargs)
+    status_code, error_code, default_message = 403, "not_allowed", "您没有权限执行此操作。"
 
 
-class NotFound(DomainError):
+class NotFound(_Refusal):
     """The record does not exist or lies outside the user's scope (we do not say which)."""
 
-    status_code = 404
-
-    def __init__(self, message="记录不存在或不在您的管辖范围内。", **kwargs):
-        super().__init__(message, code="not_found", **kwargs)
+    status_code, error_code, default_message = 404, "not_found", "记录不存在或不在您的管辖范围内。"
 
 
-class Conflict(DomainError):
+class Conflict(_Refusal):
     """Somebody else changed the record since the user loaded it."""
 
-    status_code = 409
-
-    def __init__(self, message="该记录已被他人修改，请刷新页面后重试，您的操作未生效。", **kwargs):
-        super().__init__(message, code="conflict", **kwargs)
+    status_code, error_code = 409, "conflict"
+    default_message = "该记录已被他人修改，请刷新页面后重试，您的操作未生效。"
 
 
 class TransitionNotAllowed(DomainError):

@@ -23,22 +23,6 @@ class UnitForm(forms.Form):
         self.fields["node"].queryset = tenants
 
 
-class AccountForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150, help_text="字母、数字和 _ . @ + -")
-    full_name = forms.CharField(label="姓名", max_length=50)
-    phone = forms.CharField(label="手机号", max_length=20, required=False)
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput(render_value=False),
-                               help_text="至少10位，包含字母和数字，不能与用户名相近；首次登录后请本人修改")
-    node = forms.ModelChoiceField(label="任职组织", queryset=None, empty_label="请选择")
-    role = forms.ChoiceField(label="岗位角色", choices=Role.choices)
-    unit = forms.ModelChoiceField(label="所在机构", queryset=None, required=False, empty_label="（无）")
-
-    def __init__(self, *args, nodes, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["node"].queryset = nodes
-        self.fields["unit"].queryset = units
-
-
 class GrantForm(forms.Form):
     node = forms.ModelChoiceField(label="任职组织", queryset=None, empty_label="请选择")
     role = forms.ChoiceField(label="岗位角色", choices=Role.choices)
@@ -48,3 +32,12 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = nodes
         self.fields["unit"].queryset = units
+
+
+class AccountForm(GrantForm):
+    field_order = ["username", "full_name", "phone", "password", "node", "role", "unit"]
+    username = forms.CharField(label="用户名", max_length=150, help_text="字母、数字和 _ . @ + -")
+    full_name = forms.CharField(label="姓名", max_length=50)
+    phone = forms.CharField(label="手机号", max_length=20, required=False)
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput(render_value=False),
+                               help_text="至少10位，包含字母和数字，不能与用户名相近；首次登录后请本人修改")

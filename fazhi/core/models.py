@@ -74,6 +74,11 @@ class OrgKind(models.Model):
         return self.label
 
 
+def _from_kind(attr: str) -> property:
+    """A node's property answered by its kind's row (``node.level`` is ``OrgKind.level`` of its kind)."""
+    return property(lambda node: getattr(node.kind_info, attr), doc=f"The node kind's ``{attr}``.")
+
+
 class OrgNode(models.Model):
     """A node of the organisation tree: district → subdistrict (township) → village/community → grid.
 
@@ -119,13 +124,12 @@ class OrgNode(models.Model):
 
         return orgkinds.get(self.kind)
 
-    @property
-    def level(self) -> int:
-        return self.kind_info.level
-
-    @property
-    def is_tenant(self) -> bool:
-        return self.kind_info.is_tenant
+    level = _from_kind("level")
+    is_tenant = _from_kind("is_tenant")
+    is_subdistrict = is_tenant  # kept for templates: a tenant node (街道 or 乡镇)
+    hosts_reports = _from_kind("hosts_reports")
+    dispute_level = _from_kind("dispute_level")
+    kind_label = _from_kind("label")
 
     @property
     def is_district(self) -> bool:
@@ -138,23 +142,6 @@ class OrgNode(models.Model):
     @property
     def is_grid(self) -> bool:
         return self.level == OrgKind.Level.GRID
-
-    @property
-    def is_subdistrict(self):
-        """Kept for templates: a tenant node (街道 or 乡镇)."""
-        return self.is_tenant
-
-    @property
-    def hosts_reports(self) -> bool:
-        return self.kind_info.hosts_reports
-
-    @property
-    def dispute_level(self) -> str:
-        return self.kind_info.dispute_level
-
-    @property
-    def kind_label(self) -> str:
-        return self.kind_info.label
 
     def get_kind_display(self):
         return self.kind_label

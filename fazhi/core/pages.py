@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
@@ -34,6 +35,7 @@ class Page(Gate, View):
     template_name: ClassVar[str] = ""
     partial_template: ClassVar[str | None] = None  # rendered for htmx requests
     login_required: ClassVar[bool] = True
+    record_action: ClassVar[str] = "view"  # what ``self.record`` (the URL's ``pk`` through the policy) is checked for
 
     def dispatch(self, request, *args, **kwargs):
         if self.login_required and not request.user.is_authenticated:
@@ -46,6 +48,11 @@ class Page(Gate, View):
             raise Http404("记录不存在或不在您的管辖范围内。") from None
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from None
+
+    @cached_property
+    def record(self):
+        """The object named by the URL's ``pk``, fetched once through the policy for ``record_action``."""
+        return self.get_object(self.kwargs["pk"], self.record_action)
 
     def render(self, context: dict, *, status: int = 200, template: str | None = None):
         if template is None:
@@ -89,6 +96,11 @@ class FormPage(Page):
 
     def get_form_kwargs(self) -> dict:
         return {}
+
+    def query_initial(self, *names: str) -> dict:
+        """Initial values taken from whole-number query parameters (``?node=12`` preselects the node)."""
+        values = {name: self.request.GET.get(name, "") for name in names}
+        return {name: value for name, value in values.items() if value.isdigit() and len(value) < 12}
 
     def get_form(self):
         data = self.request.POST if self.request.method == "POST" else None

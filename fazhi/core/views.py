@@ -115,19 +115,26 @@ def _report_recompute(request, changed):
     messages.success(request, f"已保存。未办结事项的期限已重新计算（{total} 项期限发生变化）。")
 
 
+def _calendar_post(request, form_class, service, form_key: str):
+    """A calendar form (one day's override, a whole year): save through the service, report what was recomputed,
+    back to that year; a refusal stays on the form (400)."""
+    require_perm(request.user, "core.manage_calendar")
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            _, changed = service(actor=request.user, **form.cleaned_data)
+            _report_recompute(request, changed)
+            year = form.cleaned_data.get("year") or form.cleaned_data["date"].year
+            return redirect(f"{reverse('core:calendar')}?year={year}")
+        except DomainError as exc:
+            ui.apply_error(form, exc)
+    return render(request, "core/calendar.html", _calendar_context(request, **{form_key: form}), status=400)
+
+
 @login_required
 @require_POST
 def calendar_override(request):
-    require_perm(request.user, "core.manage_calendar")
-    form = CalendarOverrideForm(request.POST)
-    if form.is_valid():
-        try:
-            _, changed = services.calendar_override_set(actor=request.user, **form.cleaned_data)
-            _report_recompute(request, changed)
-            return redirect(f"{reverse('core:calendar')}?year={form.cleaned_data['date'].year}")
-        except DomainError as exc:
-            ui.apply_error(form, exc)
-    return render(request, "core/calendar.html", _calendar_context(request, override_form=form), status=400)
+    return _calendar_post(request, CalendarOverrideForm, services.calendar_override_set, "override_form")
 
 
 @login_required
@@ -149,16 +156,7 @@ def calendar_override_delete(request):
 @login_required
 @require_POST
 def calendar_year(request):
-    require_perm(request.user, "core.manage_calendar")
-    form = CalendarYearForm(request.POST)
-    if form.is_valid():
-        try:
-            _, changed = services.calendar_year_define(actor=request.user, **form.cleaned_data)
-            _report_recompute(request, changed)
-            return redirect(f"{reverse('core:calendar')}?year={form.cleaned_data['year']}")
-        except DomainError as exc:
-            ui.apply_error(form, exc)
-    return render(request, "core/calendar.html", _calendar_context(request, year_form=form), status=400)
+    return _calendar_post(request, CalendarYearForm, services.calendar_year_define, "year_form")
 
 
 @login_required

@@ -18,22 +18,18 @@ class NodeEdit(FormPage):
     template_name = "core/admin/form.html"
     success_message = "已保存。"
 
-    @property
-    def node(self):
-        if not hasattr(self, "_node"):
-            self._node = self.get_object(self.kwargs["pk"], "manage")
-        return self._node
+    record_action = "manage"
 
     @property
     def title(self):
-        return f"修改{self.node.name}"
+        return f"修改{self.record.name}"
 
     def get_form_kwargs(self):
-        return {"initial": {"name": self.node.name, "short_name": self.node.short_name, "code": self.node.code}}
+        return {"initial": {"name": self.record.name, "short_name": self.record.short_name, "code": self.record.code}}
 
     def perform(self, form):
         c = form.cleaned_data
-        return services.org_node_update(actor=self.request.user, node=self.node, name=c["name"],
+        return services.org_node_update(actor=self.request.user, node=self.record, name=c["name"],
                                         short_name=c["short_name"], code=c["code"])
 
     def success_url(self, result):
@@ -61,10 +57,7 @@ class UnitNew(FormPage):
     success_message = "已新增机构。"
 
     def get_form_kwargs(self):
-        initial = {}
-        node = self.request.GET.get("node")
-        if node and node.isdigit():
-            initial["node"] = node
+        initial = self.query_initial("node")
         return {"tenants": selectors.tenants_for(self.request.user, "core.manage_org"), "initial": initial}
 
     def perform(self, form):
@@ -111,10 +104,7 @@ class AccountNew(FormPage):
     title = "新增账号"
 
     def get_form_kwargs(self):
-        initial = {}
-        node = self.request.GET.get("node")
-        if node and node.isdigit():
-            initial["node"] = node
+        initial = self.query_initial("node")
         return {**_grant_choices(self.request.user), "initial": initial}
 
     def perform(self, form):

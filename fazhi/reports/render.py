@@ -2,8 +2,10 @@
 
 Tokens: ``{{key}}`` → the value (``198``; a rate ``95.2%``; a breakdown ``婚姻家庭12、邻里8``),
 ``{{key|change}}`` → the change against the previous year (``比上年增加12起``), ``{{key|approx}}`` → the value
-phrased as the seed report does (5123 → ``5100余``, 57 → ``50余``, 61234 → ``6.1万余``). The figure's unit is
-not added: the prose carries it ("举办普法讲座{{legalservice.lectures}}场").
+phrased as the seed report does (5123 → ``5100余``, 57 → ``50余``, 61234 → ``6.1万余``), ``{{key|opt}}`` → the
+value, and when it is zero or empty the whole clause around it (from the last 。；to the next) is left out, so a
+claim the records do not support is never printed ("充分发挥无民主法治示范村的…"). The figure's unit is not added:
+the prose carries it ("举办普法讲座{{legalservice.lectures}}场").
 """
 import datetime
 import math
@@ -14,7 +16,8 @@ from decimal import Decimal
 from fazhi.core import figures
 
 TOKEN_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*(?:\|\s*([A-Za-z_]+)\s*)?\}\}")
-FILTERS = {"change", "approx"}
+FILTERS = {"change", "approx", "opt"}
+CLAUSE_RE = re.compile(r"[^。；]*\{\{\s*([A-Za-z0-9_.]+)\s*\|\s*opt\s*\}\}[^。；]*[。；]?")
 CN_NUM = "零一二三四五六七八九十"
 CN_ORD = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"]
 
@@ -31,7 +34,7 @@ def token_errors(text):
         if figures.get(key) is None:
             problems.append(f"未知的指标“{{{{{key}}}}}”：指标库中没有这个指标，请检查拼写或删除。")
         if flt and flt not in FILTERS:
-            problems.append(f"未知的格式“|{flt}”（{match.group(0)}）：可用 |change（与上年比较）或 |approx（约数）。")
+            problems.append(f"未知的格式“|{flt}”（{match.group(0)}）：可用 |change（与上年比较）、|approx（约数）或 |opt（为零或为空时略去该句）。")
     stray = re.sub(TOKEN_RE, "", text or "")
     if "{{" in stray or "}}" in stray:
         problems.append("正文中有不完整的指标标记（“{{”与“}}”不成对）。")
@@ -143,15 +146,18 @@ class FigureContext:
         return fig.records_url(self.node, self.start, self.end) if fig else ""
 
     def has_data(self):
-        """False when the platform holds no record of this node dated in the year. Every record is created
-        through a service that writes an audit event, so the audit log is the one place to ask."""
-        from django.utils import timezone
-
-        from fazhi.core.models import AuditEvent
-
-        start = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
-        end = timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min))
-        return figures.within(AuditEvent.objects.filter(at__gte=start, at__lt=end), self.node).exists()
+        """False when the platform holds no record of this node dated in the year — by the records' own business
+        dates (an imported 2022 ledger counts for 2022, not for the day it was imported). A count figure with a
+        value in the year that has none in an empty far-past window is one that follows dates; a register (in-post
+        advisors, the mediator roster) answers the same for any window and does not count."""
+        empty_start, empty_end = datetime.date(1900, 1, 1), datetime.date(1900, 12, 31)
+        for key, fig in figures.all_figures().items():
+            if fig.kind != "count":
+                continue
+            value = self.value(key)
+            if isinstance(value, (int, float)) and value > 0 and not compute(key, self.node, empty_start, empty_end):
+                return True
+        return False
 
 
 def render_text(text, ctx, *, markup=None):
@@ -175,7 +181,16 @@ def render_text(text, ctx, *, markup=None):
             shown = plain(fig, value)
         return markup(key, fig, shown) if markup else shown
 
-    return TOKEN_RE.sub(repl, text or "")
+    def drop_empty(match):
+        return "" if _empty(ctx.value(match.group(1))) and figures.get(match.group(1)) else match.group(0)
+
+    return TOKEN_RE.sub(repl, CLAUSE_RE.sub(drop_empty, text or ""))
+
+
+def _empty(value) -> bool:
+    return value in (None, "", 0, 0.0) or (isinstance(value, (dict, list, tuple)) and not any(value.values()
+                                                                                       if isinstance(value, dict)
+                                                                                       else value))
 
 
 def report_title(report):

@@ -51,19 +51,19 @@ def report_create(*, actor, node: OrgNode, year, title: str = "") -> ReportTempl
         f"{node.name}{year}年法治政府建设年度报告"
     report = ReportTemplate.objects.create(node=node, year=year, title=title, created_at=now, updated_at=now)
     previous = ReportTemplate.objects.filter(node=node, year=year - 1).first()
+    words = defaults.locality(node, year)
     if previous is not None:
         rows = [ReportSection(report=report, part=s.part, order=s.order, heading=s.heading,
                               body=s.body.replace(f"{year - 1}年", f"{year}年"), target=s.target, updated_at=now)
                 for s in previous.sections.exclude(part__in=(3, 5))]  # shortcomings, "other": the year's own
         rows += [ReportSection(report=report, part=part, order=i, heading=heading,
-                               body=body.replace("{year}", str(year)), updated_at=now)
+                               body=defaults.fill(body, words), updated_at=now)
                  for i, (part, heading, body) in enumerate(defaults.SECTIONS, 1) if part == 5]
     else:
-        short = node.short_name or node.name.removesuffix("街道").removesuffix("村")
-        fmt = {"node": node.name, "short": short, "year": year}
-        rows = [ReportSection(report=report, part=0, order=0, body=defaults.PREAMBLE.format(**fmt), updated_at=now)]
+        rows = [ReportSection(report=report, part=0, order=0, body=defaults.fill(defaults.PREAMBLE, words),
+                              updated_at=now)]
         rows += [ReportSection(report=report, part=part, order=i, heading=heading,
-                               body=body.replace("{year}", str(year)), updated_at=now)
+                               body=defaults.fill(body, words), updated_at=now)
                  for i, (part, heading, body) in enumerate(defaults.SECTIONS, 1)]
     ReportSection.objects.bulk_create(rows)
     audit.record(actor=actor, action="create", obj=report, node=node,

@@ -37,11 +37,9 @@ def _fill_defaults(report):
     from fazhi.reports import defaults
     from fazhi.reports.models import ReportSection
 
-    node, year = report.node, report.year
-    short = node.short_name or node.name.removesuffix("街道").removesuffix("村")
-    rows = [ReportSection(report=report, part=0, order=0,
-                          body=defaults.PREAMBLE.format(node=node.name, short=short, year=year))]
-    rows += [ReportSection(report=report, part=p, order=i, heading=h, body=b.replace("{year}", str(year)))
+    words = defaults.locality(report.node, report.year)
+    rows = [ReportSection(report=report, part=0, order=0, body=defaults.fill(defaults.PREAMBLE, words))]
+    rows += [ReportSection(report=report, part=p, order=i, heading=h, body=defaults.fill(b, words))
              for i, (p, h, b) in enumerate(defaults.SECTIONS, 1)]
     ReportSection.objects.bulk_create(rows)
 
