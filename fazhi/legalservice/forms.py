@@ -70,7 +70,7 @@ class OfficeHourRuleForm(OfficeHourForm):
     date = None
     week_of_month = forms.TypedChoiceField(label="每月第几个", choices=sorted(ORDINAL_LABELS.items()), coerce=int)
     weekday = forms.TypedChoiceField(label="星期", choices=list(enumerate(WEEKDAY_LABELS)), coerce=int)
-    place = forms.CharField(label="地点", max_length=100, help_text="如：刘家村公共法律服务站")
+    place = forms.CharField(label="地点", max_length=100, help_text="如：本村公共法律服务站")
     capacity = forms.IntegerField(label="每次可预约人数", initial=6)
     generate_from = forms.DateField(label="从哪天开始生成", widget=DATE, required=False)
     months = forms.IntegerField(label="生成月数", initial=12)
