@@ -4,40 +4,27 @@ the same services and selectors as the workbench. Domain errors are answered onc
 from django.conf import settings
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import files, ratelimit, validators
-from fazhi.core.endpoints import Endpoint, PublicEndpoint
+from fazhi.core.endpoints import Endpoint, PublicEndpoint, RecordDetail, RecordEdit, RecordList
 from fazhi.core.errors import DomainError
 
 from . import selectors, services
 from .models import Advisor, Booking, Consultation, DemonstrationVillage, OfficeHour, ServiceRecord, Station
+from .permissions import MANAGE, RECORD_OFFICE_HOUR, RECORD_SERVICE, VIEW
 from .policies import advisor_policy, consultation_policy, office_hour_policy, record_policy
 from .views_public import ASK_LIMIT, BOOK_LIMIT, LOOKUP_LIMIT
 from .workflow import consultation_workflow, office_hour_workflow
-
-VIEW = "legalservice.view"
-MANAGE = "legalservice.manage"
-RECORD_SERVICE = "legalservice.record_service"
-RECORD_OFFICE_HOUR = "legalservice.record_office_hour"
 
 
 def _node(user, pk, perm, field="node"):
     if pk in (None, ""):
         return None
     return validators.clean_node(user, pk, perm=perm, field=field)
-
-
-def _advisor(user, pk):
-    if pk in (None, ""):
-        return None
-    advisor = selectors.advisors_for(user, "legalservice.view").filter(pk=pk).first() if str(pk).isdigit() else None
-    if advisor is None:
-        raise DomainError("所选法律顾问不存在或不在您的管辖范围内。", field_errors={"advisor": "不在管辖范围内。"})
-    return advisor
 
 
 # ---- serializers (output) ----------------------------------------------------------------------------------------
@@ -92,6 +79,45 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
         model = ServiceRecord
         fields = ["id", "node", "node_name", "advisor", "kind", "kind_label", "date", "title", "people_served", "hours", "notes",
                   "dispute", "version"]
+
+
+class OfficeHourDetailSerializer(OfficeHourSerializer):
+    """One office hour with the transitions the user may run and its bookings."""
+
+    actions = serializers.SerializerMethodField()
+    bookings = serializers.SerializerMethodField()
+
+    class Meta(OfficeHourSerializer.Meta):
+        fields = [*OfficeHourSerializer.Meta.fields, "actions", "bookings"]
+
+    def get_actions(self, obj) -> list[str]:
+        return [t.name for t in office_hour_workflow.available(obj, self.context["user"])]
+
+    @extend_schema_field(BookingSerializer(many=True))
+    def get_bookings(self, obj):
+        return BookingSerializer(obj.bookings.all(), many=True).data
+
+
+class ConsultationDetailSerializer(ConsultationSerializer):
+    actions = serializers.SerializerMethodField()
+
+    class Meta(ConsultationSerializer.Meta):
+        fields = [*ConsultationSerializer.Meta.fields, "actions"]
+
+    def get_actions(self, obj) -> list[str]:
+        return [t.name for t in consultation_workflow.available(obj, self.context["user"])]
+
+
+class ServiceRecordDetailSerializer(ServiceRecordSerializer):
+    photos = serializers.SerializerMethodField()
+
+    class Meta(ServiceRecordSerializer.Meta):
+        fields = [*ServiceRecordSerializer.Meta.fields, "photos"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_photos(self, obj):
+        return [{"uuid": str(f.uuid), "name": f.original_name, "url": f"/files/{f.uuid}/"}
+                for f in files.files_of(obj, "photo")]
 
 
 class StationSerializer(serializers.ModelSerializer):
@@ -184,6 +210,34 @@ class LegalDemonstrationVillageIn(serializers.Serializer):
 
 # ---- endpoints ---------------------------------------------------------------------------------------------------
 
+class _Collection(RecordList):
+    # GET lists, POST creates through ``service(actor=, **arguments(user, data))`` (a comment, not a docstring:
+    # the API description stays the endpoint layer's).
+    service = None
+    arguments = None
+
+    def create(self, data):
+        return type(self).service(actor=self.request.user, **type(self).arguments(self.request.user, data))
+
+
+class _Record(RecordEdit):
+    # GET one record; PUT (with ``version``) changes it through ``edit_service(actor=, <edit_kw>=record, version=,
+    # **arguments(user, data))``. Operation ids ``<operation>_get`` / ``<operation>_update`` as the API has had them.
+    edit_service = None
+    edit_kw = ""
+    arguments = None
+    operation = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        extend_schema_view(get=extend_schema(operation_id=f"{cls.operation}_get"),
+                           put=extend_schema(operation_id=f"{cls.operation}_update"))(cls)
+
+    def edit(self, record, data):
+        type(self).edit_service(actor=self.request.user, version=data.get("version"), **{self.edit_kw: record},
+                                **type(self).arguments(self.request.user, data))
+
+
 def _advisor_args(user, data):
     villages = [_node(user, pk, MANAGE, "villages") for pk in data.get("village_ids", [])]
     return {"kind": data["kind"], "name": data["name"], "law_firm": data["law_firm"], "licence_number": data["licence_number"],
@@ -192,37 +246,24 @@ def _advisor_args(user, data):
             "appointed_on": data.get("appointed_on")}
 
 
-class Advisors(Endpoint):
+class Advisors(_Collection):
     perms = {"GET": VIEW, "POST": MANAGE}
-
-    @extend_schema(summary="法律顾问名册", responses=AdvisorSerializer(many=True), operation_id="legal_advisors_list")
-    def get(self, request):
-        return self.page(selectors.advisor_list(user=request.user, filters=request.GET), AdvisorSerializer)
-
-    @extend_schema(summary="登记法律顾问", request=LegalAdvisorIn, responses={201: AdvisorSerializer},
-                   operation_id="legal_advisors_create")
-    def post(self, request):
-        data = self.validated(LegalAdvisorIn)
-        advisor = services.advisor_create(actor=request.user, **_advisor_args(request.user, data))
-        return Response(AdvisorSerializer(advisor).data, status=201)
+    selector, service, arguments = selectors.advisor_list, services.advisor_create, _advisor_args
+    row = out = AdvisorSerializer
+    create_in = LegalAdvisorIn
+    summary, create_summary = "法律顾问名册", "登记法律顾问"
 
 
-class AdvisorDetail(Endpoint):
+class AdvisorDetail(_Record):
     perms = {"GET": VIEW, "PUT": VIEW}
-    access = advisor_policy
+    access, operation = advisor_policy, "legal_advisor"
+    out, edit_input = AdvisorSerializer, LegalAdvisorIn
+    edit_service, edit_kw = services.advisor_update, "advisor"
+    summary, edit_summary = "法律顾问", "修改法律顾问（需带 version）"
 
-    @extend_schema(summary="法律顾问", responses=AdvisorSerializer, operation_id="legal_advisor_get")
-    def get(self, request, pk):
-        return Response(AdvisorSerializer(self.get_object(pk)).data)
-
-    @extend_schema(summary="修改法律顾问（需带 version）", request=LegalAdvisorIn, responses=AdvisorSerializer,
-                   operation_id="legal_advisor_update")
-    def put(self, request, pk):
-        obj = self.get_object(pk, "manage")
-        data = self.validated(LegalAdvisorIn)
-        obj = services.advisor_update(actor=request.user, advisor=obj, version=data.get("version"),
-                                      is_active=data.get("is_active", True), **_advisor_args(request.user, data))
-        return Response(AdvisorSerializer(obj).data)
+    @staticmethod
+    def arguments(user, data):
+        return _advisor_args(user, data) | {"is_active": data.get("is_active", True)}
 
 
 def _advisor(user, pk):
@@ -234,22 +275,17 @@ def _advisor(user, pk):
     return advisor
 
 
-class OfficeHours(Endpoint):
+class OfficeHours(_Collection):
     perms = {"GET": VIEW, "POST": RECORD_OFFICE_HOUR}
+    selector, service = selectors.office_hour_list, services.office_hour_create
+    row = out = OfficeHourSerializer
+    create_in = LegalOfficeHourIn
+    summary, create_summary = "坐班安排", "临时安排一次坐班"
 
-    @extend_schema(summary="坐班安排", responses=OfficeHourSerializer(many=True), operation_id="legal_office_hours_list")
-    def get(self, request):
-        return self.page(selectors.office_hour_list(user=request.user, filters=request.GET), OfficeHourSerializer)
-
-    @extend_schema(summary="临时安排一次坐班", request=LegalOfficeHourIn, responses={201: OfficeHourSerializer},
-                   operation_id="legal_office_hours_create")
-    def post(self, request):
-        data = self.validated(LegalOfficeHourIn)
-        slot = services.office_hour_create(
-            actor=request.user, node=_node(request.user, data["node"], RECORD_OFFICE_HOUR),
-            advisor=_advisor(request.user, data["advisor"]),
-            **{k: data[k] for k in ("date", "start_time", "end_time", "place", "capacity")})
-        return Response(OfficeHourSerializer(slot).data, status=201)
+    @staticmethod
+    def arguments(user, data):
+        return {"node": _node(user, data["node"], RECORD_OFFICE_HOUR), "advisor": _advisor(user, data["advisor"]),
+                **{k: data[k] for k in ("date", "start_time", "end_time", "place", "capacity")}}
 
 
 class OfficeHourRules(Endpoint):
@@ -265,74 +301,72 @@ class OfficeHourRules(Endpoint):
         return Response({"id": rule.pk, "rule": str(rule), "generated": rule.slots.count()}, status=201)
 
 
-class OfficeHourDetail(Endpoint):
-    perms = {"GET": VIEW}
+class OfficeHourDetail(RecordDetail):
     access = office_hour_policy
-
-    @extend_schema(summary="坐班详情", responses=OfficeHourSerializer)
-    def get(self, request, pk):
-        obj = self.get_object(pk)
-        data = OfficeHourSerializer(obj).data
-        data["actions"] = [t.name for t in office_hour_workflow.available(obj, request.user)]
-        data["bookings"] = BookingSerializer(obj.bookings.all(), many=True).data
-        return Response(data)
+    out = OfficeHourDetailSerializer
+    summary = "坐班详情"
 
 
-class OfficeHourTransition(Endpoint):
+class _Transition(Endpoint):
+    # POST {"action": ..., "version": ...}: one workflow action on the record through the module's transition
+    # service (``run``); answered with ``out``. The OpenAPI summary comes from ``summary``, derived once, here.
+    # (A comment, not a docstring: the API description stays the endpoint layer's.)
     perms = {"POST": VIEW}
+    out = None
+    summary = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+
+        def post(self, request, pk):
+            obj = self.get_object(pk)
+            return Response(self.out(self.run(obj, self.validated(LegalTransitionIn))).data)
+
+        cls.post = extend_schema(summary=cls.summary, request=LegalTransitionIn, responses=cls.out)(post)
+
+    def run(self, obj, data):
+        raise NotImplementedError
+
+
+class OfficeHourTransition(_Transition):
     access = office_hour_policy
+    out = OfficeHourSerializer
+    summary = "登记坐班情况：action = hold（已坐班）/ miss（未坐班）/ cancel（取消）"
 
-    @extend_schema(summary="登记坐班情况：action = hold（已坐班）/ miss（未坐班）/ cancel（取消）",
-                   request=LegalTransitionIn, responses=OfficeHourSerializer)
-    def post(self, request, pk):
-        obj = self.get_object(pk)
-        data = self.validated(LegalTransitionIn)
-        obj = services.office_hour_transition(actor=request.user, office_hour=obj, name=data["action"],
-                                              version=data.get("version"), reason=data["reason"],
-                                              people_received=data["people_received"], note=data["note"])
-        return Response(OfficeHourSerializer(obj).data)
+    def run(self, slot, data):
+        return services.office_hour_transition(actor=self.request.user, office_hour=slot, name=data["action"],
+                                               version=data.get("version"), reason=data["reason"],
+                                               people_received=data["people_received"], note=data["note"])
 
 
-class Bookings(Endpoint):
+class Bookings(RecordList):
     perms = {"GET": VIEW}
+    selector = selectors.booking_list
+    row = BookingSerializer
+    summary = "坐班预约（?upcoming=1 今后有效的，?mine=1 我的坐班）"
 
-    @extend_schema(summary="坐班预约（?upcoming=1 今后有效的，?mine=1 我的坐班）", responses=BookingSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.booking_list(user=request.user, filters=request.GET), BookingSerializer)
 
-
-class Consultations(Endpoint):
+class Consultations(RecordList):
     perms = {"GET": VIEW}
+    selector = selectors.consultation_list
+    row = ConsultationSerializer
+    summary = "在线咨询列表"
 
-    @extend_schema(summary="在线咨询列表", responses=ConsultationSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.consultation_list(user=request.user, filters=request.GET), ConsultationSerializer)
 
-
-class ConsultationDetail(Endpoint):
-    perms = {"GET": VIEW}
+class ConsultationDetail(RecordDetail):
     access = consultation_policy
-
-    @extend_schema(summary="在线咨询详情", responses=ConsultationSerializer)
-    def get(self, request, pk):
-        obj = self.get_object(pk)
-        data = ConsultationSerializer(obj).data
-        data["actions"] = [t.name for t in consultation_workflow.available(obj, request.user)]
-        return Response(data)
+    out = ConsultationDetailSerializer
+    summary = "在线咨询详情"
 
 
-class ConsultationTransition(Endpoint):
-    perms = {"POST": VIEW}
+class ConsultationTransition(_Transition):
     access = consultation_policy
+    out = ConsultationSerializer
+    summary = "答复 / 发布 / 撤回：action = answer / publish / unpublish"
 
-    @extend_schema(summary="答复 / 发布 / 撤回：action = answer / publish / unpublish", request=LegalTransitionIn,
-                   responses=ConsultationSerializer)
-    def post(self, request, pk):
-        obj = self.get_object(pk)
-        data = self.validated(LegalTransitionIn)
-        obj = services.consultation_transition(actor=request.user, consultation=obj, name=data["action"], data=data,
-                                               version=data.get("version"))
-        return Response(ConsultationSerializer(obj).data)
+    def run(self, consultation, data):
+        return services.consultation_transition(actor=self.request.user, consultation=consultation,
+                                                name=data["action"], data=data, version=data.get("version"))
 
 
 def _dispute(user, pk):
@@ -350,43 +384,20 @@ def _record_args(user, data):
             **{k: data[k] for k in ("kind", "date", "title", "people_served", "hours", "notes")}}
 
 
-class ServiceRecords(Endpoint):
+class ServiceRecords(_Collection):
     perms = {"GET": VIEW, "POST": RECORD_SERVICE}
-
-    @extend_schema(summary="法律服务记录", responses=ServiceRecordSerializer(many=True), operation_id="legal_services_list")
-    def get(self, request):
-        return self.page(selectors.service_record_list(user=request.user, filters=request.GET), ServiceRecordSerializer)
-
-    @extend_schema(summary="登记法律服务", request=LegalServiceRecordIn, responses={201: ServiceRecordSerializer},
-                   operation_id="legal_services_create")
-    def post(self, request):
-        data = self.validated(LegalServiceRecordIn)
-        record = services.service_record_create(actor=request.user, **_record_args(request.user, data))
-        return Response(ServiceRecordSerializer(record).data, status=201)
+    selector, service, arguments = selectors.service_record_list, services.service_record_create, _record_args
+    row = out = ServiceRecordSerializer
+    create_in = LegalServiceRecordIn
+    summary, create_summary = "法律服务记录", "登记法律服务"
 
 
-class ServiceRecordDetail(Endpoint):
+class ServiceRecordDetail(_Record):
     perms = {"GET": VIEW, "PUT": VIEW}
-    access = record_policy
-
-    def _out(self, obj):
-        out = ServiceRecordSerializer(obj).data
-        out["photos"] = [{"uuid": str(f.uuid), "name": f.original_name, "url": f"/files/{f.uuid}/"}
-                         for f in files.files_of(obj, "photo")]
-        return Response(out)
-
-    @extend_schema(summary="法律服务记录", responses=ServiceRecordSerializer, operation_id="legal_service_get")
-    def get(self, request, pk):
-        return self._out(self.get_object(pk))
-
-    @extend_schema(summary="修改法律服务记录（需带 version）", request=LegalServiceRecordIn, responses=ServiceRecordSerializer,
-                   operation_id="legal_service_update")
-    def put(self, request, pk):
-        obj = self.get_object(pk, "record")
-        data = self.validated(LegalServiceRecordIn)
-        obj = services.service_record_update(actor=request.user, record=obj, version=data.get("version"),
-                                             **_record_args(request.user, data))
-        return self._out(obj)
+    access, operation, edit_action = record_policy, "legal_service", "record"
+    out, edit_input = ServiceRecordDetailSerializer, LegalServiceRecordIn
+    edit_service, edit_kw, arguments = services.service_record_update, "record", _record_args
+    summary, edit_summary = "法律服务记录", "修改法律服务记录（需带 version）"
 
 
 class ServiceRecordPhoto(Endpoint):
@@ -414,37 +425,28 @@ class ServiceRecordPhoto(Endpoint):
         return Response({"uuid": str(stored.uuid), "name": stored.original_name}, status=201)
 
 
-class Stations(Endpoint):
+def _on_node(user, data):
+    """The checked body with its village (``node``) looked up in the user's scope for managing."""
+    return data | {"node": _node(user, data["node"], MANAGE)}
+
+
+class Stations(_Collection):
     perms = {"GET": VIEW, "POST": MANAGE}
-
-    @extend_schema(summary="公共法律服务站", responses=StationSerializer(many=True), operation_id="legal_stations_list")
-    def get(self, request):
-        return self.page(selectors.station_list(user=request.user, filters=request.GET), StationSerializer)
-
-    @extend_schema(summary="登记公共法律服务站", request=LegalStationIn, responses={201: StationSerializer},
-                   operation_id="legal_stations_create")
-    def post(self, request):
-        data = self.validated(LegalStationIn)
-        station = services.station_create(actor=request.user, **(data | {"node": _node(request.user, data["node"], MANAGE)}))
-        return Response(StationSerializer(station).data, status=201)
+    selector, service, arguments = selectors.station_list, services.station_create, _on_node
+    row = out = StationSerializer
+    create_in = LegalStationIn
+    summary, create_summary = "公共法律服务站", "登记公共法律服务站"
 
 
-class DemonstrationVillages(Endpoint):
-    perms = {"GET": VIEW, "POST": MANAGE}
+class DemonstrationVillages(Stations):
+    service = services.demonstration_village_create
+    row = out = DemonstrationVillageSerializer
+    create_in = LegalDemonstrationVillageIn
+    summary, create_summary = "民主法治示范村", "登记民主法治示范村"
 
-    @extend_schema(summary="民主法治示范村", responses=DemonstrationVillageSerializer(many=True),
-                   operation_id="legal_demonstration_villages_list")
-    def get(self, request):
-        qs = selectors.demonstration_village_list(user=request.user, filters=request.GET).order_by("-year", "id")
-        return self.page(qs, DemonstrationVillageSerializer)
-
-    @extend_schema(summary="登记民主法治示范村", request=LegalDemonstrationVillageIn,
-                   responses={201: DemonstrationVillageSerializer}, operation_id="legal_demonstration_villages_create")
-    def post(self, request):
-        data = self.validated(LegalDemonstrationVillageIn)
-        item = services.demonstration_village_create(
-            actor=request.user, **(data | {"node": _node(request.user, data["node"], MANAGE)}))
-        return Response(DemonstrationVillageSerializer(item).data, status=201)
+    @staticmethod
+    def selector(*, user, filters):
+        return selectors.demonstration_village_list(user=user, filters=filters).order_by("-year", "id")
 
 
 class Coverage(Endpoint):

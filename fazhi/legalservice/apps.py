@@ -19,4 +19,4 @@ class LegalserviceConfig(domain.DomainApp):
         ("法律顾问", "legalservice_public:index"),
         ("在线法律咨询", "legalservice_public:ask"),
     ]
-    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays")
+    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays", "onboarding")

@@ -45,7 +45,8 @@ def advisors_village(node, start, end):
     return _advisors(node, end).filter(kind=Advisor.Kind.VILLAGE).count()
 
 
-@figure("legalservice.villages_without_advisor", "未配备法律顾问的村（社区）", unit="个", records="legalservice:coverage")
+@figure("legalservice.villages_without_advisor", "未配备法律顾问的村（社区）", unit="个", records="legalservice:coverage",
+        records_params=lambda n, s, e: {"missing": "1", "start": "", "end": ""})
 def villages_without_advisor(node, start, end):
     return villages_without_advisor_qs(OrgNode.objects.filter(path__startswith=node.path)).count()
 
@@ -147,11 +148,16 @@ def stations(node, start, end):
     return qs.exclude(opened_on__gt=end).count()
 
 
+def _designated_by(n, s, e):
+    return {"year_by": e.year, "start": "", "end": ""}
+
+
 def _designations(node, end):
     return within(DemonstrationVillage.objects.filter(year__lte=end.year), node)
 
 
-@figure("legalservice.demonstration_villages", "民主法治示范村（社区）", unit="个", records="legalservice:stations")
+@figure("legalservice.demonstration_villages", "民主法治示范村（社区）", unit="个",
+        records="legalservice:demonstration_villages", records_params=_designated_by)
 def demonstration_villages(node, start, end):
     return _designations(node, end).values("node").distinct().count()
 
@@ -159,7 +165,8 @@ def demonstration_villages(node, start, end):
 LEVEL_ORDER = {"national": 0, "provincial": 1, "municipal": 2, "district": 3}
 
 
-@figure("legalservice.demonstration_village_names", "民主法治示范村（社区）名单", kind="breakdown", records="legalservice:stations")
+@figure("legalservice.demonstration_village_names", "民主法治示范村（社区）名单", kind="breakdown",
+        records="legalservice:demonstration_villages", records_params=_designated_by)
 def demonstration_village_names(node, start, end):
     """{村名: highest level label}, e.g. {"刘家村": "省级"}."""
     best = {}

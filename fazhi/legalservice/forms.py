@@ -47,25 +47,10 @@ class AdvisorForm(ScopedForm):
         self.fields["node"].queryset = selectors.tenants_for(self.user, "legalservice.manage")
 
 
-class OfficeHourRuleForm(ScopedForm):
-    node = NodeChoice(label="村（社区）", queryset=None)
-    advisor = forms.ModelChoiceField(label="坐班顾问", queryset=None)
-    week_of_month = forms.TypedChoiceField(label="每月第几个", choices=sorted(ORDINAL_LABELS.items()), coerce=int)
-    weekday = forms.TypedChoiceField(label="星期", choices=list(enumerate(WEEKDAY_LABELS)), coerce=int)
-    start_time = forms.TimeField(label="开始时间", widget=TIME)
-    end_time = forms.TimeField(label="结束时间", widget=TIME)
-    place = forms.CharField(label="地点", max_length=100, help_text="如：刘家村公共法律服务站")
-    capacity = forms.IntegerField(label="每次可预约人数", initial=6)
-    generate_from = forms.DateField(label="从哪天开始生成", widget=DATE, required=False)
-    months = forms.IntegerField(label="生成月数", initial=12)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["node"].queryset = selectors.villages_for(self.user, "legalservice.manage")
-        self.fields["advisor"].queryset = selectors.advisors_for(self.user, "legalservice.view")
-
-
 class OfficeHourForm(ScopedForm):
+    """One office hour (a slot) — and, through ``OfficeHourRuleForm``, the monthly rule that makes them."""
+
+    node_perm = "legalservice.record_office_hour"
     node = NodeChoice(label="村（社区）", queryset=None)
     advisor = forms.ModelChoiceField(label="坐班顾问", queryset=None)
     date = forms.DateField(label="日期", widget=DATE)
@@ -76,8 +61,21 @@ class OfficeHourForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["node"].queryset = selectors.villages_for(self.user, "legalservice.record_office_hour")
+        self.fields["node"].queryset = selectors.villages_for(self.user, self.node_perm)
         self.fields["advisor"].queryset = selectors.advisors_for(self.user, "legalservice.view")
+
+
+class OfficeHourRuleForm(OfficeHourForm):
+    node_perm = "legalservice.manage"
+    date = None
+    week_of_month = forms.TypedChoiceField(label="每月第几个", choices=sorted(ORDINAL_LABELS.items()), coerce=int)
+    weekday = forms.TypedChoiceField(label="星期", choices=list(enumerate(WEEKDAY_LABELS)), coerce=int)
+    place = forms.CharField(label="地点", max_length=100, help_text="如：本村公共法律服务站")
+    capacity = forms.IntegerField(label="每次可预约人数", initial=6)
+    generate_from = forms.DateField(label="从哪天开始生成", widget=DATE, required=False)
+    months = forms.IntegerField(label="生成月数", initial=12)
+    field_order = ["node", "advisor", "week_of_month", "weekday", "start_time", "end_time", "place", "capacity",
+                   "generate_from", "months"]
 
 
 class ServiceRecordForm(ScopedForm):

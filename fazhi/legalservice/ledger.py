@@ -1,8 +1,13 @@
 """Excel ledgers (台账) of the module. Export reads the scoped selectors; import calls the same services as the UI.
 
-Columns are never ``export_only``: the core import refuses unknown headers, so an exported file must re-import as is;
-informative columns (顾问姓名, 所属组织) are simply ignored on import. Villages are matched by name inside the importing user's scope, advisors by licence number, so a ledger exported from
-one subdistrict can be imported into another with villages of the same names (the round trip the tests check).
+Round trip: an exported sheet re-imports as "nothing to do". A row names its record by the ledger's key column —
+an advisor by 执业证号, a station by its 村（社区）, a service record or a designation by its 记录编号 — and an edited cell
+updates that record through the module's update service (validated, audited); unchanged rows are skipped. Rows whose
+key names no record the importer can see (empty, or a sheet from another subdistrict) are created. Informative
+columns (所属组织, 法律顾问姓名) are export-only: ignored on import. Villages are matched by name inside the importing
+user's scope, advisors by licence number, so a ledger exported from one subdistrict can be imported into another
+with villages of the same names (the round trip the tests check). Service records keep their own dates, so a year of
+paper history comes in as that year's work.
 """
 from fazhi.core import ledger, orgkinds, validators
 from fazhi.core.errors import DomainError
@@ -11,6 +16,8 @@ from . import selectors, services
 from .models import Advisor, Consultation, DemonstrationVillage, OfficeHour, ServiceRecord
 
 C = ledger.Column
+IGNORED = "仅导出：导入时忽略此列"
+RECORD_NUMBER = "已有记录按编号对应（未改动的行跳过，改动的更新）；新记录留空，由系统编号"
 
 
 def _find_node(actor, name, perm, field, *, tenants_too=False):
@@ -28,29 +35,55 @@ def _find_node(actor, name, perm, field, *, tenants_too=False):
 
 
 def _find_advisor(actor, licence_number, field="advisor_licence"):
-    advisor = selectors.advisors_for(actor, "legalservice.view").filter(licence_number=(licence_number or "").strip()).first()
+    """The advisor with this licence number in scope; one who has left counts too (a past record names them)."""
+    advisors = selectors.advisor_list(user=actor, filters={"active": ""}).order_by("-is_active", "id")
+    advisor = advisors.filter(licence_number=(licence_number or "").strip()).first()
     if advisor is None:
-        message = f"找不到执业证号为“{licence_number}”的在岗法律顾问，请先导入法律顾问名册。"
+        message = f"找不到执业证号为“{licence_number}”的法律顾问，请先导入法律顾问名册。"
         raise DomainError(message, field_errors={field: message})
     return advisor
 
 
+def _village_names(text):
+    return [n.strip() for n in (text or "").replace(",", "、").replace("，", "、").split("、") if n.strip()]
+
+
+class _Ledger(ledger.Ledger):
+    view_perm = "legalservice.view"
+
+
+class _Updatable(_Ledger):
+    """A ledger whose rows update their record: ``update_row`` merges the changed cells into the record's current
+    values (``current``) and calls the module's update service (``save``)."""
+
+    import_perm = "legalservice.import"
+
+    def current(self, record) -> dict:
+        raise NotImplementedError
+
+    def save(self, record, values, *, actor):
+        raise NotImplementedError
+
+    def update_row(self, record, values, *, actor):
+        self.save(record, self.current(record) | values, actor=actor)
+
+
 @ledger.register
-class AdvisorLedger(ledger.Ledger):
+class AdvisorLedger(_Updatable):
     key = "legalservice.advisors"
     title = "法律顾问名册"
-    view_perm = "legalservice.view"
-    import_perm = "legalservice.import"
+    key_column = "licence_number"
     columns = [
         C("name", "姓名", required=True, max_length=50),
         C("kind", "类型", kind="choice", required=True, choices=dict(Advisor.Kind.choices)),
         C("law_firm", "律师事务所", required=True, max_length=100, width=24),
-        C("licence_number", "执业证号", required=True, max_length=40, width=22),
+        C("licence_number", "执业证号", required=True, max_length=40, width=22,
+          help="已登记的顾问按执业证号对应（未改动的行跳过，改动的更新）"),
         C("phone", "手机号", max_length=20),
         C("public_phone", "公开联系电话", max_length=20),
         C("villages", "服务村（社区）", width=30, help="多个村用“、”分隔；专职顾问可留空",
           export=lambda a: "、".join(v.name for v in a.villages.all())),
-        C("node__name", "所属组织", help="导出时填写；导入时忽略（由服务村或导入人所在街道确定）"),
+        C("node__name", "所属组织", help="导出时填写；导入时忽略（由服务村或导入人所在街道确定）", export_only=True),
         C("how_to_ask", "咨询方式说明", max_length=300, width=30),
         C("appointed_on", "聘任日期", kind="date"),
     ]
@@ -58,25 +91,48 @@ class AdvisorLedger(ledger.Ledger):
     def queryset(self, user, params):
         return selectors.advisor_list(user=user, filters=params)
 
+    def find(self, user, value, values=None):
+        """The advisor with this licence number in the importer's scope, in post or not (never a second one)."""
+        if value in (None, ""):
+            return None
+        return selectors.advisor_list(user=user, filters={"active": ""}).filter(licence_number=value).order_by(
+            "-is_active", "id").first()
+
+    def _kwargs(self, values, actor, villages=None):
+        if villages is None:
+            villages = [_find_node(actor, n, "legalservice.manage", "villages") for n in _village_names(values.get("villages"))]
+        return dict(kind=values["kind"], name=values["name"], law_firm=values["law_firm"],
+                    licence_number=values["licence_number"], phone=values.get("phone") or "",
+                    public_phone=values.get("public_phone") or "", villages=villages,
+                    how_to_ask=values.get("how_to_ask") or "", appointed_on=values.get("appointed_on"))
+
     def import_row(self, values, *, actor, row_number):
-        names = [n.strip() for n in (values.get("villages") or "").replace(",", "、").replace("，", "、").split("、") if n.strip()]
-        villages = [_find_node(actor, n, "legalservice.manage", "villages") for n in names]
-        services.advisor_create(actor=actor, kind=values["kind"], name=values["name"], law_firm=values["law_firm"],
-                                licence_number=values["licence_number"], phone=values.get("phone") or "",
-                                public_phone=values.get("public_phone") or "", villages=villages,
-                                how_to_ask=values.get("how_to_ask") or "", appointed_on=values.get("appointed_on"))
+        services.advisor_create(actor=actor, **self._kwargs(values, actor))
+
+    def current(self, advisor):
+        return {"kind": advisor.kind, "name": advisor.name, "law_firm": advisor.law_firm,
+                "licence_number": advisor.licence_number, "phone": advisor.phone, "public_phone": advisor.public_phone,
+                "villages": "、".join(v.name for v in advisor.villages.all()), "how_to_ask": advisor.how_to_ask,
+                "appointed_on": advisor.appointed_on}
+
+    def save(self, advisor, values, *, actor):
+        served = list(advisor.villages.all())
+        same = _village_names(values.get("villages")) == [v.name for v in served]
+        services.advisor_update(actor=actor, advisor=advisor, version=advisor.version, is_active=advisor.is_active,
+                                user=advisor.user, node=advisor.node if values["kind"] == Advisor.Kind.FULLTIME else None,
+                                **self._kwargs(values, actor, villages=served if same else None))
 
 
 @ledger.register
-class ServiceRecordLedger(ledger.Ledger):
+class ServiceRecordLedger(_Updatable):
     key = "legalservice.services"
     title = "法律服务台账"
-    view_perm = "legalservice.view"
-    import_perm = "legalservice.import"
+    key_column = "id"
     columns = [
+        C("id", "记录编号", kind="int", min_value=1, width=10, help=RECORD_NUMBER),
         C("date", "日期", kind="date", required=True),
         C("node__name", "村（社区）", required=True),
-        C("advisor__name", "法律顾问", help="导出时填写；导入时以执业证号为准"),
+        C("advisor__name", "法律顾问", help="导出时填写；导入时以执业证号为准", export_only=True),
         C("advisor_licence", "顾问执业证号", required=True, width=22, export=lambda r: r.advisor.licence_number),
         C("kind", "服务类型", kind="choice", required=True, choices=dict(ServiceRecord.Kind.choices)),
         C("title", "事项", required=True, max_length=200, width=30),
@@ -88,23 +144,39 @@ class ServiceRecordLedger(ledger.Ledger):
     def queryset(self, user, params):
         return selectors.service_record_list(user=user, filters=params).select_related("advisor")
 
+    def _kwargs(self, values, actor, record=None):
+        """The service's arguments; an unchanged village or advisor stays the record's own (even where names repeat)."""
+        if record is not None and values["node__name"] == record.node.name:
+            node = record.node
+        else:
+            node = _find_node(actor, values["node__name"], "legalservice.record_service", "node__name", tenants_too=True)
+        if record is not None and values["advisor_licence"] == record.advisor.licence_number:
+            advisor = record.advisor
+        else:
+            advisor = _find_advisor(actor, values["advisor_licence"])
+        return dict(node=node, advisor=advisor, kind=values["kind"],
+                    date=values["date"], title=values["title"], people_served=values["people_served"],
+                    hours=values.get("hours") or 0, notes=values.get("notes") or "")
+
     def import_row(self, values, *, actor, row_number):
-        node = _find_node(actor, values["node__name"], "legalservice.record_service", "node__name",
-                          tenants_too=True)
-        services.service_record_create(actor=actor, node=node, advisor=_find_advisor(actor, values["advisor_licence"]),
-                                       kind=values["kind"], date=values["date"], title=values["title"],
-                                       people_served=values["people_served"], hours=values.get("hours") or 0,
-                                       notes=values.get("notes") or "")
+        services.service_record_create(actor=actor, imported=f"{self.title}第{row_number}行", **self._kwargs(values, actor))
+
+    def current(self, r):
+        return {"node__name": r.node.name, "advisor_licence": r.advisor.licence_number, "kind": r.kind, "date": r.date,
+                "title": r.title, "people_served": r.people_served, "hours": r.hours, "notes": r.notes}
+
+    def save(self, record, values, *, actor):
+        services.service_record_update(actor=actor, record=record, version=record.version, dispute=record.dispute,
+                                       **self._kwargs(values, actor, record))
 
 
 @ledger.register
-class StationLedger(ledger.Ledger):
+class StationLedger(_Updatable):
     key = "legalservice.stations"
     title = "公共法律服务站"
-    view_perm = "legalservice.view"
-    import_perm = "legalservice.import"
+    key_column = "node__name"
     columns = [
-        C("node__name", "村（社区）", required=True),
+        C("node__name", "村（社区）", required=True, help="每村一个服务站：已登记的按村名对应（未改动的行跳过，改动的更新）"),
         C("name", "名称", required=True, max_length=100, width=24),
         C("address", "地址", required=True, max_length=200, width=30),
         C("opening_hours", "开放时间", max_length=100),
@@ -114,19 +186,36 @@ class StationLedger(ledger.Ledger):
     def queryset(self, user, params):
         return selectors.station_list(user=user, filters=params)
 
+    def find(self, user, value, values=None):
+        """The station of the village of this name in scope; none where the name is not unique (the import then
+        says so for the village)."""
+        if value in (None, ""):
+            return None
+        matches = list(self.queryset(user, {}).filter(node__name=value)[:2])
+        return matches[0] if len(matches) == 1 else None
+
     def import_row(self, values, *, actor, row_number):
         services.station_create(actor=actor, node=_find_node(actor, values["node__name"], "legalservice.manage", "node__name"),
                                 name=values["name"], address=values["address"], opening_hours=values.get("opening_hours") or "",
                                 opened_on=values.get("opened_on"))
 
+    def current(self, station):
+        return {"name": station.name, "address": station.address, "opening_hours": station.opening_hours,
+                "opened_on": station.opened_on}
+
+    def save(self, station, values, *, actor):
+        services.station_update(actor=actor, station=station, name=values["name"], address=values["address"],
+                                opening_hours=values.get("opening_hours") or "", opened_on=values.get("opened_on"),
+                                is_active=station.is_active)
+
 
 @ledger.register
-class DemonstrationVillageLedger(ledger.Ledger):
+class DemonstrationVillageLedger(_Updatable):
     key = "legalservice.demonstration_villages"
     title = "民主法治示范村"
-    view_perm = "legalservice.view"
-    import_perm = "legalservice.import"
+    key_column = "id"
     columns = [
+        C("id", "记录编号", kind="int", min_value=1, width=10, help=RECORD_NUMBER),
         C("node__name", "村（社区）", required=True),
         C("level", "级别", kind="choice", required=True, choices=dict(DemonstrationVillage.Level.choices)),
         C("year", "命名年份", kind="int", required=True, min_value=1990, max_value=2100),
@@ -136,19 +225,29 @@ class DemonstrationVillageLedger(ledger.Ledger):
     def queryset(self, user, params):
         return selectors.demonstration_village_list(user=user, filters=params).order_by("node__path", "level")
 
+    def _kwargs(self, values, actor, item=None):
+        if item is not None and values["node__name"] == item.node.name:
+            node = item.node  # unchanged: the designation's own village, even where names repeat
+        else:
+            node = _find_node(actor, values["node__name"], "legalservice.manage", "node__name")
+        return dict(node=node, level=values["level"], year=values["year"], title=values.get("title") or "民主法治示范村（社区）")
+
     def import_row(self, values, *, actor, row_number):
-        services.demonstration_village_create(actor=actor, node=_find_node(actor, values["node__name"], "legalservice.manage", "node__name"),
-                                              level=values["level"], year=values["year"],
-                                              title=values.get("title") or "民主法治示范村（社区）")
+        services.demonstration_village_create(actor=actor, **self._kwargs(values, actor))
+
+    def current(self, item):
+        return {"node__name": item.node.name, "level": item.level, "year": item.year, "title": item.title}
+
+    def save(self, item, values, *, actor):
+        services.demonstration_village_update(actor=actor, item=item, **self._kwargs(values, actor, item))
 
 
 @ledger.register
-class ConsultationLedger(ledger.Ledger):
+class ConsultationLedger(_Ledger):
     """Export only: consultations arrive from residents through the public site."""
 
     key = "legalservice.consultations"
     title = "在线法律咨询台账"
-    view_perm = "legalservice.view"
     columns = [
         C("asked_at", "提问时间", kind="datetime"),
         C("node__name", "村（社区）"),
@@ -167,12 +266,11 @@ class ConsultationLedger(ledger.Ledger):
 
 
 @ledger.register
-class OfficeHourLedger(ledger.Ledger):
+class OfficeHourLedger(_Ledger):
     """Export only: office hours come from the monthly rules and are recorded as held / missed / cancelled."""
 
     key = "legalservice.office_hours"
     title = "定期坐班台账"
-    view_perm = "legalservice.view"
     columns = [
         C("date", "日期", kind="date"),
         C("time", "时间", export=lambda s: f"{s.start_time:%H:%M}–{s.end_time:%H:%M}"),

@@ -8,9 +8,14 @@
 """
 from fazhi.core.roles import Role
 
-ADVISOR = {"legalservice.view", "legalservice.answer", "legalservice.record_service", "legalservice.record_office_hour"}
+VIEW = "legalservice.view"
+MANAGE = "legalservice.manage"
+RECORD_SERVICE = "legalservice.record_service"
+RECORD_OFFICE_HOUR = "legalservice.record_office_hour"
+
+ADVISOR = {VIEW, "legalservice.answer", RECORD_SERVICE, RECORD_OFFICE_HOUR}
 GRANTS = {
     Role.LEGAL_ADVISOR: ADVISOR,
-    Role.JUDICIAL_STAFF: ADVISOR | {"legalservice.manage", "legalservice.publish", "legalservice.import"},
+    Role.JUDICIAL_STAFF: ADVISOR | {MANAGE, "legalservice.publish", "legalservice.import"},
     Role.LEADER: {"legalservice.view"},
 }

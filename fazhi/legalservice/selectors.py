@@ -35,13 +35,34 @@ from .policies import (
 VIEW = "legalservice.view"
 
 
-def _within(qs, filters, field="node"):
-    """Optional ?node= filter (a node inside the user's scope) and ?start=/?end= date filters."""
+def _node_filter(filters):
+    """The node named by ?node= (any node: the scoped queryset it narrows keeps the user inside their scope)."""
     node_id = (filters or {}).get("node")
-    if node_id and str(node_id).isdigit():
-        node = OrgNode.objects.filter(pk=node_id).first()
-        if node:
-            qs = qs.filter(**{f"{field}__path__startswith": node.path})
+    if node_id and str(node_id).isdigit() and len(str(node_id)) < 12:
+        return OrgNode.objects.filter(pk=node_id).first()
+    return None
+
+
+def _within(qs, filters, field="node"):
+    """Optional ?node= filter: only rows inside that node."""
+    node = _node_filter(filters)
+    return qs.filter(**{f"{field}__path__startswith": node.path}) if node else qs
+
+
+def _listed(access_policy, user, filters, *, date, choice=("status", ())):
+    """The rows ``access_policy`` shows the user, narrowed by ?node=, the date filters on ``date`` and
+    ?<field>= when it is one of the ``choice`` field's values."""
+    field, values = choice
+    qs = _dates(_within(access_policy.instances_for(user), filters), filters, date)
+    return qs.filter(**{field: filters[field]}) if filters.get(field) in values else qs
+
+
+def _slots(qs, filters, user, prefix=""):
+    """?upcoming=1: from today on; ?mine=1: the user's own office hours (``prefix`` leads to the office hour)."""
+    if filters.get("upcoming") == "1":
+        qs = qs.filter(**{f"{prefix}date__gte": clock.today()})
+    if filters.get("mine") == "1":
+        qs = qs.filter(**{f"{prefix}advisor__user": user})
     return qs
 
 
@@ -86,18 +107,34 @@ def advisors_for_user_account(user):
     return Advisor.objects.filter(user=user, is_active=True) if getattr(user, "pk", None) else Advisor.objects.none()
 
 
-def village_coverage(*, user, node=None):
-    """[(village, [active village advisors])] of every village in scope — villages with [] are gaps."""
-    villages = policy.scoped_nodes(user, VIEW, level=orgkinds.VILLAGE).order_by("path")
+def village_list(*, user, filters=None):
+    """The villages in the user's scope (?node= inside a node; ?missing=1 only those without an active village
+    advisor — the records behind the figure "未配备法律顾问的村（社区）")."""
+    filters = filters or {}
+    qs = policy.scoped_nodes(user, VIEW, level=orgkinds.VILLAGE)
+    node = _node_filter(filters)
     if node is not None:
-        villages = villages.filter(path__startswith=node.path)
-    villages = list(villages)
+        qs = qs.filter(path__startswith=node.path)
+    if filters.get("missing") == "1":
+        qs = villages_without_advisor_qs(qs)
+    return qs.order_by("path")
+
+
+def advisors_by_village(villages) -> dict:
+    """{village pk: [active village advisors serving it]} for the given villages (one query)."""
     by_village = {v.pk: [] for v in villages}
     links = Advisor.villages.through.objects.filter(
         orgnode_id__in=by_village.keys(), advisor__is_active=True, advisor__kind=Advisor.Kind.VILLAGE
     ).select_related("advisor")
     for link in links:
         by_village[link.orgnode_id].append(link.advisor)
+    return by_village
+
+
+def village_coverage(*, user, node=None):
+    """[(village, [active village advisors])] of every village in scope — villages with [] are gaps."""
+    villages = list(village_list(user=user, filters={"node": node.pk} if node is not None else None))
+    by_village = advisors_by_village(villages)
     return [(v, by_village[v.pk]) for v in villages]
 
 
@@ -119,16 +156,8 @@ def office_hour_rule_list(*, user):
 
 def office_hour_list(*, user, filters=None):
     filters = filters or {}
-    qs = office_hour_policy.instances_for(user)
-    qs = _within(qs, filters)
-    qs = _dates(qs, filters, "date")
-    if filters.get("status") in OfficeHour.Status.values:
-        qs = qs.filter(status=filters["status"])
-    if filters.get("upcoming") == "1":
-        qs = qs.filter(date__gte=clock.today())
-    if filters.get("mine") == "1":
-        qs = qs.filter(advisor__user=user)
-    return qs.annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED))).order_by("date", "start_time", "id")
+    qs = _listed(office_hour_policy, user, filters, date="date", choice=("status", OfficeHour.Status.values))
+    return _slots(qs, filters, user).annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED))).order_by("date", "start_time", "id")
 
 
 def office_hour_get_for_user(*, user, pk):
@@ -137,16 +166,10 @@ def office_hour_get_for_user(*, user, pk):
 
 def booking_list(*, user, filters=None):
     filters = filters or {}
-    qs = booking_policy.instances_for(user)
-    qs = _within(qs, filters)
-    qs = _dates(qs, filters, "office_hour__date")
-    if filters.get("status") in Booking.Status.values:
-        qs = qs.filter(status=filters["status"])
+    qs = _listed(booking_policy, user, filters, date="office_hour__date", choice=("status", Booking.Status.values))
     if filters.get("upcoming") == "1":
-        qs = qs.filter(office_hour__date__gte=clock.today(), status=Booking.Status.BOOKED)
-    if filters.get("mine") == "1":
-        qs = qs.filter(office_hour__advisor__user=user)
-    return qs.order_by("office_hour__date", "office_hour__start_time", "id")
+        qs = qs.filter(status=Booking.Status.BOOKED)
+    return _slots(qs, filters, user, prefix="office_hour__").order_by("office_hour__date", "office_hour__start_time", "id")
 
 
 def bookings_for_day(*, user, day):
@@ -157,11 +180,8 @@ def bookings_for_day(*, user, day):
 
 def consultation_list(*, user, filters=None):
     filters = filters or {}
-    qs = consultation_policy.instances_for(user)
-    qs = _within(qs, filters)
-    qs = _dates(qs, filters, "answered_at__date" if filters.get("by") == "answered" else "asked_at__date")
-    if filters.get("status") in Consultation.Status.values:
-        qs = qs.filter(status=filters["status"])
+    qs = _listed(consultation_policy, user, filters, choice=("status", Consultation.Status.values),
+                 date="answered_at__date" if filters.get("by") == "answered" else "asked_at__date")
     if filters.get("due") == "overdue":
         qs = qs.filter(status=Consultation.Status.PENDING, due_date__lt=clock.today())
     elif filters.get("due") == "soon":
@@ -187,11 +207,7 @@ def pending_consultations_for(user):
 
 def service_record_list(*, user, filters=None):
     filters = filters or {}
-    qs = record_policy.instances_for(user)
-    qs = _within(qs, filters)
-    qs = _dates(qs, filters, "date")
-    if filters.get("kind") in ServiceRecord.Kind.values:
-        qs = qs.filter(kind=filters["kind"])
+    qs = _listed(record_policy, user, filters, date="date", choice=("kind", ServiceRecord.Kind.values))
     if filters.get("advisor") and str(filters["advisor"]).isdigit():
         qs = qs.filter(advisor_id=int(filters["advisor"]))
     return qs.order_by("-date", "-id")
@@ -214,7 +230,30 @@ def station_get_for_user(*, user, pk):
 
 
 def demonstration_village_list(*, user, filters=None):
-    return _within(demonstration_policy.instances_for(user), filters)
+    """Designations in scope (?node=; ?year_by=2023: those made in or before that year)."""
+    qs = _within(demonstration_policy.instances_for(user), filters)
+    year_by = str((filters or {}).get("year_by") or "")
+    if year_by.isdigit() and len(year_by) == 4:
+        qs = qs.filter(year__lte=int(year_by))
+    return qs
+
+
+def demonstration_villages(*, user, filters=None):
+    """The villages holding at least one designation of ``demonstration_village_list`` (one row a village — the
+    records behind the figure "民主法治示范村（社区）")."""
+    designated = demonstration_village_list(user=user, filters=filters).values("node")
+    return OrgNode.objects.filter(pk__in=designated).order_by("path")
+
+
+def designations_by_village(*, user, villages, filters=None) -> dict:
+    """{village pk: [its designations, highest level first]} for the given villages."""
+    order = {level: i for i, level in enumerate(DemonstrationVillage.Level.values)}
+    by_village = {v.pk: [] for v in villages}
+    for item in demonstration_village_list(user=user, filters=filters).filter(node__in=list(by_village)):
+        by_village[item.node_id].append(item)
+    for items in by_village.values():
+        items.sort(key=lambda d: (order[d.level], -d.year))
+    return by_village
 
 
 def demonstration_village_get_for_user(*, user, pk):

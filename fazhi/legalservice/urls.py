@@ -26,5 +26,6 @@ urlpatterns = [
     path("services/<int:pk>/photo/", views.ServicePhoto.as_view(), name="service_photo"),
     path("stations/", views.Stations.as_view(), name="stations"),
     path("stations/new/", views.StationNew.as_view(), name="station_new"),
+    path("demonstration-villages/", views.DemonstrationVillages.as_view(), name="demonstration_villages"),
     path("demonstration-villages/new/", views.DemonstrationVillageNew.as_view(), name="demonstration_village_new"),
 ]

@@ -7,10 +7,11 @@ from django.db.models import Sum
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from fazhi.core import audit, clock, files, policy
+from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
+from . import policies as p
 from . import selectors, services
 from .forms import (
     AdvisorForm,
@@ -21,21 +22,8 @@ from .forms import (
     StationForm,
 )
 from .models import Advisor, Consultation, OfficeHour, ServiceRecord
-from .policies import (
-    advisor_policy,
-    booking_policy,
-    consultation_policy,
-    demonstration_policy,
-    office_hour_policy,
-    record_policy,
-    station_policy,
-)
+from .permissions import MANAGE, RECORD_OFFICE_HOUR, RECORD_SERVICE, VIEW
 from .workflow import consultation_workflow, office_hour_workflow
-
-VIEW = "legalservice.view"
-MANAGE = "legalservice.manage"
-RECORD_SERVICE = "legalservice.record_service"
-RECORD_OFFICE_HOUR = "legalservice.record_office_hour"
 
 
 def _upload_error(request):
@@ -56,6 +44,19 @@ class _Form(FormPage):
 
     template_name = "legalservice/form.html"
     multipart = False
+    service = None  # the create service: service(actor=, **cleaned_data)
+    success_route = ""  # where a saved form goes: a list, or (``success_to_record``) the saved record's page
+    success_to_record = True
+
+    def arguments(self, form) -> dict:
+        """The service's keyword arguments from the checked form (the actor is added)."""
+        return form.cleaned_data
+
+    def perform(self, form):
+        return type(self).service(actor=self.request.user, **self.arguments(form))
+
+    def success_url(self, result) -> str:
+        return reverse(self.success_route, kwargs={"pk": result.pk} if self.success_to_record else None)
 
     def get_form_kwargs(self) -> dict:
         return {"user": self.request.user, "initial": self.initial() if self.request.method == "GET" else None}
@@ -72,8 +73,6 @@ class _Form(FormPage):
             return super().post(request, *args, **kwargs)
         form = self.get_form()
         form.is_valid()
-        from fazhi.core import ui
-
         ui.apply_error(form, too_large)
         return self.render(self.context(form), status=400)
 
@@ -82,6 +81,8 @@ class _Detail(Page):
     """A record page; its transition twin (POST) re-renders it with the refusal's status when a rule says no."""
 
     detail_url = ""
+    perms = {"GET": VIEW}
+    http_method_names = ["get", "head", "options"]
 
     def get(self, request, pk, status=200):
         return self.render(self.detail_context(self.get_object(pk)), status=status)
@@ -105,28 +106,63 @@ class _Detail(Page):
         return HttpResponseRedirect(reverse(self.detail_url, kwargs={"pk": pk}))
 
 
-# ---- advisors & coverage -------------------------------------------------------------------------------------
+class _List(ListPage):
+    """A workbench list of this module: ``selector(user=, filters=)`` — the module's scoped read — paged."""
 
-class AdvisorList(ListPage):
     perms = {"GET": VIEW}
-    access = advisor_policy
-    template_name = "legalservice/advisors.html"
+    selector = None
+
+    def filters(self):
+        return self.request.GET
 
     def get_queryset(self):
-        return selectors.advisor_list(user=self.request.user, filters=self.request.GET)
+        return type(self).selector(user=self.request.user, filters=self.filters())
+
+
+class _Acting:
+    """The POST twin of a ``_Detail`` page: ``act`` on the record, then back to its page."""
+
+    perms = {"POST": VIEW}
+    http_method_names = ["post"]
+
+
+# ---- advisors & coverage -------------------------------------------------------------------------------------
+
+class AdvisorList(_List):
+    access = p.advisor_policy
+    template_name = "legalservice/advisors.html"
+    selector = selectors.advisor_list
 
     def extra_context(self) -> dict:
         return {"kinds": Advisor.Kind.choices, "can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
-class Coverage(Page):
-    perms = {"GET": VIEW}
-    template_name = "legalservice/coverage.html"
+class _VillageRows(_List):
+    """A paged list of villages, each row carrying what ``attached(villages)`` finds for it (one query a page)."""
 
-    def get(self, request):
-        rows = selectors.village_coverage(user=request.user)
-        return self.render({"rows": rows, "gaps": [v for v, a in rows if not a],
-                            "can_manage": policy.has_perm(request.user, MANAGE)})
+    def attached(self, villages) -> dict:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        context = {**ui.paginate(request, self.get_queryset(), self.per_page), "filters": request.GET}
+        villages = list(context["page_obj"])
+        attached = self.attached(villages)
+        return self.render(context | {"rows": [(v, attached[v.pk]) for v in villages]} | self.extra_context())
+
+
+class Coverage(_VillageRows):
+    """Every village in scope with its advisors (?missing=1: only the gaps, each with a button to register one)."""
+
+    template_name = "legalservice/coverage.html"
+    selector = selectors.village_list
+
+    def attached(self, villages) -> dict:
+        return selectors.advisors_by_village(villages)
+
+    def extra_context(self) -> dict:
+        every = selectors.village_list(user=self.request.user, filters={"node": self.request.GET.get("node")})
+        return {"gaps": list(selectors.villages_without_advisor_qs(every).order_by("path")),
+                "can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
 def _advisor_kwargs(data: dict) -> dict:
@@ -138,37 +174,34 @@ def _advisor_kwargs(data: dict) -> dict:
 class AdvisorNew(_Form):
     form_class = AdvisorForm
     perms = {"GET": MANAGE, "POST": MANAGE}
-    access = advisor_policy
+    access = p.advisor_policy
     title = "登记法律顾问"
     multipart = True
+    service = services.advisor_create
+    success_route = "legalservice:advisor_detail"
 
     def initial(self) -> dict:
         village = self.request.GET.get("village", "")
         return {"kind": self.request.GET.get("kind", Advisor.Kind.VILLAGE),
                 "villages": [village] if village.isdigit() else []}
 
-    def perform(self, form):
-        return services.advisor_create(actor=self.request.user, **_advisor_kwargs(form.cleaned_data))
+    def arguments(self, form) -> dict:
+        return _advisor_kwargs(form.cleaned_data)
 
     def get_success_message(self, advisor) -> str:
         return f"已登记法律顾问 {advisor.name}。"
 
-    def success_url(self, advisor) -> str:
-        return reverse("legalservice:advisor_detail", kwargs={"pk": advisor.pk})
 
-
-class AdvisorDetail(Page):
-    perms = {"GET": VIEW}
-    access = advisor_policy
+class AdvisorDetail(_Detail):
+    access = p.advisor_policy
     template_name = "legalservice/advisor_detail.html"
 
-    def get(self, request, pk):
-        advisor = self.get_object(pk)
-        return self.render({
-            "advisor": advisor, "villages": advisor.villages.all(), "timeline": audit.timeline(advisor),
-            "upcoming": selectors.office_hour_list(user=request.user).filter(advisor=advisor, date__gte=clock.today())[:10],
-            "services": selectors.service_record_list(user=request.user).filter(advisor=advisor)[:10],
-            "can_manage": advisor_policy.may(request.user, "manage", advisor)})
+    def detail_context(self, advisor) -> dict:
+        user = self.request.user
+        return {"advisor": advisor, "villages": advisor.villages.all(), "timeline": audit.timeline(advisor),
+                "upcoming": selectors.office_hour_list(user=user).filter(advisor=advisor, date__gte=clock.today())[:10],
+                "services": selectors.service_record_list(user=user).filter(advisor=advisor)[:10],
+                "can_manage": p.advisor_policy.may(user, "manage", advisor)}
 
 
 class AdvisorEdit(AdvisorNew):
@@ -214,13 +247,13 @@ def _upcoming_by_default(request):
     return params
 
 
-class OfficeHourList(ListPage):
-    perms = {"GET": VIEW}
-    access = office_hour_policy
+class OfficeHourList(_List):
+    access = p.office_hour_policy
     template_name = "legalservice/office_hours.html"
+    selector = selectors.office_hour_list
 
-    def get_queryset(self):
-        return selectors.office_hour_list(user=self.request.user, filters=_upcoming_by_default(self.request))
+    def filters(self):
+        return _upcoming_by_default(self.request)
 
     def extra_context(self) -> dict:
         user = self.request.user
@@ -233,18 +266,15 @@ class OfficeHourRuleNew(_Form):
     form_class = OfficeHourRuleForm
     perms = {"GET": MANAGE, "POST": MANAGE}
     title = "制定每月定期坐班规则"
+    service = services.office_hour_rule_create
+    success_route, success_to_record = "legalservice:office_hours", False
 
     def initial(self) -> dict:
         return {"generate_from": clock.today(), "months": 12, "capacity": 6, "week_of_month": 1, "weekday": 2}
 
-    def perform(self, form):
-        return services.office_hour_rule_create(actor=self.request.user, **form.cleaned_data)
-
     def get_success_message(self, rule) -> str:
         return f"已制定坐班规则“{rule}”，并生成坐班安排 {rule.slots.count()} 次。"
 
-    def success_url(self, rule) -> str:
-        return reverse("legalservice:office_hours")
 
 
 class OfficeHourNew(_Form):
@@ -252,32 +282,25 @@ class OfficeHourNew(_Form):
     perms = {"GET": RECORD_OFFICE_HOUR, "POST": RECORD_OFFICE_HOUR}
     title = "临时安排一次坐班"
     success_message = "已安排坐班。"
+    service = services.office_hour_create
+    success_route = "legalservice:office_hour_detail"
 
     def initial(self) -> dict:
         return {"capacity": 6}
 
-    def perform(self, form):
-        return services.office_hour_create(actor=self.request.user, **form.cleaned_data)
-
-    def success_url(self, slot) -> str:
-        return reverse("legalservice:office_hour_detail", kwargs={"pk": slot.pk})
 
 
 class OfficeHourDetail(_Detail):
     detail_url = "legalservice:office_hour_detail"
-    perms = {"GET": VIEW}
-    access = office_hour_policy
+    access = p.office_hour_policy
     template_name = "legalservice/office_hour_detail.html"
-    http_method_names = ["get", "head", "options"]
 
     def detail_context(self, slot) -> dict:
         return {"slot": slot, "bookings": slot.bookings.all().order_by("created_at"),
                 "actions": office_hour_workflow.available(slot, self.request.user), "timeline": audit.timeline(slot)}
 
 
-class OfficeHourTransition(OfficeHourDetail):
-    perms = {"POST": VIEW}
-    http_method_names = ["post"]
+class OfficeHourTransition(_Acting, OfficeHourDetail):
 
     def act(self, slot) -> str:
         data = self.request.POST
@@ -287,13 +310,10 @@ class OfficeHourTransition(OfficeHourDetail):
         return "已登记。"
 
 
-class BookingList(ListPage):
-    perms = {"GET": VIEW}
-    access = booking_policy
+class BookingList(OfficeHourList):
+    access = p.booking_policy
     template_name = "legalservice/bookings.html"
-
-    def get_queryset(self):
-        return selectors.booking_list(user=self.request.user, filters=_upcoming_by_default(self.request))
+    selector = selectors.booking_list
 
     def extra_context(self) -> dict:
         return {"filters": _upcoming_by_default(self.request)}
@@ -301,7 +321,7 @@ class BookingList(ListPage):
 
 class BookingCancel(ActionPage):
     perms = {"POST": VIEW}
-    access = booking_policy
+    access = p.booking_policy
     success_message = "已取消该预约。"
 
     def perform(self):
@@ -315,13 +335,10 @@ class BookingCancel(ActionPage):
 
 # ---- consultations ---------------------------------------------------------------------------------------------
 
-class ConsultationList(ListPage):
-    perms = {"GET": VIEW}
-    access = consultation_policy
+class ConsultationList(_List):
+    access = p.consultation_policy
     template_name = "legalservice/consultations.html"
-
-    def get_queryset(self):
-        return selectors.consultation_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.consultation_list
 
     def extra_context(self) -> dict:
         return {"statuses": Consultation.Status.choices, "today": clock.today()}
@@ -334,10 +351,8 @@ CONSULTATION_DONE = {"answer": "已答复。群众可凭查询码和手机号查
 
 class ConsultationDetail(_Detail):
     detail_url = "legalservice:consultation_detail"
-    perms = {"GET": VIEW}
-    access = consultation_policy
+    access = p.consultation_policy
     template_name = "legalservice/consultation_detail.html"
-    http_method_names = ["get", "head", "options"]
 
     def detail_context(self, obj) -> dict:
         deadline = services.answer_deadline(obj)
@@ -349,9 +364,7 @@ class ConsultationDetail(_Detail):
                 "preview_answer": services.cleaned_public_text(obj, obj.public_answer or obj.answer)}
 
 
-class ConsultationTransition(ConsultationDetail):
-    perms = {"POST": VIEW}
-    http_method_names = ["post"]
+class ConsultationTransition(_Acting, ConsultationDetail):
 
     def act(self, obj) -> str:
         name = self.request.POST.get("action", "")
@@ -362,13 +375,10 @@ class ConsultationTransition(ConsultationDetail):
 
 # ---- service records -----------------------------------------------------------------------------------------
 
-class ServiceRecordList(ListPage):
-    perms = {"GET": VIEW}
-    access = record_policy
+class ServiceRecordList(_List):
+    access = p.record_policy
     template_name = "legalservice/services.html"
-
-    def get_queryset(self):
-        return selectors.service_record_list(user=self.request.user, filters=self.request.GET)
+    selector = selectors.service_record_list
 
     def extra_context(self) -> dict:
         user = self.request.user
@@ -390,35 +400,29 @@ class ServiceNew(_Form):
     title = "登记法律服务"
     success_message = "已登记法律服务。"
     multipart = True
+    service = services.service_record_create
+    success_route = "legalservice:service_detail"
 
     def initial(self) -> dict:
         mine = selectors.advisors_for_user_account(self.request.user).first()
         return {"date": clock.today(), "advisor": mine, "node": mine.node if mine else None,
                 "kind": self.request.GET.get("kind", "consultation")}
 
-    def perform(self, form):
-        return services.service_record_create(actor=self.request.user, photos=self.request.FILES.getlist("photos"),
-                                              **_record_kwargs(form.cleaned_data))
-
-    def success_url(self, record) -> str:
-        return reverse("legalservice:service_detail", kwargs={"pk": record.pk})
+    def arguments(self, form) -> dict:
+        return _record_kwargs(form.cleaned_data) | {"photos": self.request.FILES.getlist("photos")}
 
 
 class ServiceDetail(_Detail):
     detail_url = "legalservice:service_detail"
-    perms = {"GET": VIEW}
-    access = record_policy
+    access = p.record_policy
     template_name = "legalservice/service_detail.html"
-    http_method_names = ["get", "head", "options"]
 
     def detail_context(self, record) -> dict:
         return {"r": record, "photos": files.files_of(record, purpose="photo"), "timeline": audit.timeline(record),
-                "can_edit": record_policy.may(self.request.user, "record", record)}
+                "can_edit": p.record_policy.may(self.request.user, "record", record)}
 
 
-class ServicePhoto(ServiceDetail):
-    perms = {"POST": VIEW}
-    http_method_names = ["post"]
+class ServicePhoto(_Acting, ServiceDetail):
 
     def act(self, record) -> str:
         too_large = _upload_error(self.request)
@@ -434,8 +438,9 @@ class ServicePhoto(ServiceDetail):
 class ServiceEdit(_Form):
     form_class = ServiceRecordForm
     perms = {"GET": VIEW, "POST": VIEW}
-    access = record_policy
+    access = p.record_policy
     title = "修改法律服务记录"
+    success_route = "legalservice:service_detail"
 
     def get_form(self):
         self.record = self.get_object(self.kwargs["pk"], "record")
@@ -455,47 +460,49 @@ class ServiceEdit(_Form):
                                               version=form.cleaned_data.get("version"),
                                               **_record_kwargs(form.cleaned_data))
 
-    def success_url(self, record) -> str:
-        return reverse("legalservice:service_detail", kwargs={"pk": record.pk})
-
 
 # ---- stations & demonstration villages -------------------------------------------------------------------------
 
-class Stations(Page):
-    perms = {"GET": VIEW}
-    access = station_policy
+class Stations(_List):
+    access = p.station_policy
     template_name = "legalservice/stations.html"
+    selector = selectors.station_list
 
-    def get(self, request):
-        return self.render({
-            "stations": selectors.station_list(user=request.user, filters=request.GET),
-            "demos": selectors.demonstration_village_list(user=request.user, filters=request.GET).order_by(
-                "-year", "node__path"),
-            "can_manage": policy.has_perm(request.user, MANAGE)})
+    def extra_context(self) -> dict:
+        return {"can_manage": policy.has_perm(self.request.user, MANAGE)}
+
+
+class DemonstrationVillages(_VillageRows):
+    """The villages holding a 民主法治示范村 designation (?year_by=: designated by that year), each with its levels."""
+
+    access = p.demonstration_policy
+    template_name = "legalservice/demonstration_villages.html"
+    selector = selectors.demonstration_villages
+
+    def attached(self, villages) -> dict:
+        return selectors.designations_by_village(user=self.request.user, villages=villages, filters=self.request.GET)
+
+    def extra_context(self) -> dict:
+        return {"can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
 class StationNew(_Form):
     perms = {"GET": MANAGE, "POST": MANAGE}
-    access = station_policy
+    access = p.station_policy
     form_class = StationForm
     title = "登记公共法律服务站"
     success_message = "已登记公共法律服务站。"
-
-    def perform(self, form):
-        return services.station_create(actor=self.request.user, **form.cleaned_data)
-
-    def success_url(self, result) -> str:
-        return reverse("legalservice:stations")
+    service = services.station_create
+    success_route, success_to_record = "legalservice:stations", False
 
 
 class DemonstrationVillageNew(StationNew):
-    access = demonstration_policy
+    access = p.demonstration_policy
     form_class = DemonstrationVillageForm
     title = "登记民主法治示范村"
     success_message = "已登记民主法治示范村。"
-
-    def perform(self, form):
-        return services.demonstration_village_create(actor=self.request.user, **form.cleaned_data)
+    service = services.demonstration_village_create
+    success_route = "legalservice:demonstration_villages"
 
 
 def village_page_url(village):

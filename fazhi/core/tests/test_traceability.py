@@ -17,18 +17,7 @@ pytestmark = pytest.mark.django_db
 START, END = datetime.date(2020, 1, 1), datetime.date(2099, 12, 31)
 
 # (figure key, "sub" | "district"): (figure value, records listed) as measured on this fixture
-KNOWN_MISMATCHES = {
-    # legalservice (owned elsewhere): these links open pages without a paged record list, so nothing is countable;
-    # villages_without_advisor counts 2 / 3 villages and its page lists none countably
-    ("legalservice.demonstration_village_names", "sub"): (0, "no list"),
-    ("legalservice.demonstration_village_names", "district"): (0, "no list"),
-    ("legalservice.demonstration_villages", "sub"): (0, "no list"),
-    ("legalservice.demonstration_villages", "district"): (0, "no list"),
-    ("legalservice.stations", "sub"): (0, "no list"),
-    ("legalservice.stations", "district"): (0, "no list"),
-    ("legalservice.villages_without_advisor", "sub"): (2, "no list"),
-    ("legalservice.villages_without_advisor", "district"): (3, "no list"),
-}
+KNOWN_MISMATCHES: dict = {}
 
 
 def _value_count(fig, value):

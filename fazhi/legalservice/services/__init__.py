@@ -29,8 +29,10 @@ from .office_hours import (  # noqa: F401
 )
 from .records import (  # noqa: F401
                             demonstration_village_create,
+                            demonstration_village_update,
                             service_record_add_photo,
                             service_record_create,
                             service_record_update,
                             station_create,
+                            station_update,
 )

@@ -25,6 +25,9 @@ def _record_values(*, actor, node, advisor, kind, date, title, people_served, ho
         errors["date"] = "请填写服务日期。"
     elif date > clock.today():
         errors["date"] = "服务日期不能晚于今天。"
+    elif advisor is not None and advisor.appointed_on and date < advisor.appointed_on:
+        # a record of a past day is judged by that day: the advisor must already have been appointed
+        errors["date"] = f"服务日期早于该法律顾问的聘任日期（{advisor.appointed_on:%Y-%m-%d}）。"
     values = {}
     for field, fn in (("title", lambda: clean_text(title, field="title", label="事项", max_length=200)),
                       ("people_served", lambda: clean_int(people_served, field="people_served", label="服务人数",
@@ -47,13 +50,18 @@ def _record_values(*, actor, node, advisor, kind, date, title, people_served, ho
 
 @transaction.atomic
 def service_record_create(*, actor, node, advisor, kind, date, title, people_served=0, hours=0, notes="", dispute=None,
-                          photos=()):
+                          photos=(), imported=""):
+    """``imported`` names where a record from paper comes from (a ledger row): audited as imported history, by the
+    importer at the time of the import, with the record's own (business) date."""
     values = _record_values(actor=actor, node=node, advisor=advisor, kind=kind, date=date, title=title,
                             people_served=people_served, hours=hours, notes=notes)
     values.update(_dispute_value(actor, kind, dispute))
     record = ServiceRecord.objects.create(created_by=actor if getattr(actor, "pk", None) else None, created_at=clock.now(), **values)
-    audit.record(actor=actor, action="create", obj=record, action_label="登记法律服务",
-                 changes=audit.snapshot(record, RECORD_FIELDS))
+    changes = audit.snapshot(record, RECORD_FIELDS)
+    if imported:
+        changes |= {"imported_history": True, "business_date": audit.normalize(record.date)}
+    audit.record(actor=actor, action="create", obj=record, changes=changes,
+                 action_label=f"导入历史：{imported}" if imported else "登记法律服务")
     for upload in photos or ():
         service_record_add_photo(actor=actor, record=record, upload=upload)
     return record
@@ -101,33 +109,76 @@ def service_record_add_photo(*, actor, record, upload, max_bytes=None):
 
 # ---- stations & demonstration villages --------------------------------------------------------------------------
 
+STATION_FIELDS = ["name", "address", "opening_hours", "opened_on", "is_active"]
+
+
+def _station_values(*, name, address, opening_hours, opened_on):
+    return {"name": clean_text(name, field="name", label="名称", max_length=100),
+            "address": clean_text(address, field="address", label="地址", max_length=200),
+            "opening_hours": clean_text(opening_hours, field="opening_hours", label="开放时间", max_length=100, required=False),
+            "opened_on": opened_on}
+
+
 @transaction.atomic
 def station_create(*, actor, node, name, address, opening_hours="", opened_on=None):
     _village(node)
     policy.require(actor, "legalservice.manage", node, view_perm="legalservice.view")
     if Station.objects.filter(node=node).exists():
         raise DomainError(f"{node.name}已登记公共法律服务站。", field_errors={"node": "该村已有服务站。"})
-    station = Station.objects.create(
-        node=node, name=clean_text(name, field="name", label="名称", max_length=100),
-        address=clean_text(address, field="address", label="地址", max_length=200),
-        opening_hours=clean_text(opening_hours, field="opening_hours", label="开放时间", max_length=100, required=False),
-        opened_on=opened_on, created_at=clock.now())
+    station = Station.objects.create(node=node, created_at=clock.now(), **_station_values(
+        name=name, address=address, opening_hours=opening_hours, opened_on=opened_on))
     audit.record(actor=actor, action="create", obj=station, action_label="登记公共法律服务站",
-                 changes=audit.snapshot(station, ["name", "address", "opening_hours", "opened_on"]))
+                 changes=audit.snapshot(station, STATION_FIELDS[:4]))
     return station
 
 
 @transaction.atomic
-def demonstration_village_create(*, actor, node, level, year, title="民主法治示范村（社区）"):
+def station_update(*, actor, station, name, address, opening_hours="", opened_on=None, is_active=True):
+    """Change a station's particulars (its village stays: one station a village)."""
+    obj = Station.objects.select_for_update().get(pk=station.pk)
+    policy.require(actor, "legalservice.manage", obj.node, view_perm="legalservice.view")
+    before = audit.snapshot(obj, STATION_FIELDS)
+    for key, value in _station_values(name=name, address=address, opening_hours=opening_hours,
+                                      opened_on=opened_on).items():
+        setattr(obj, key, value)
+    obj.is_active = bool(is_active)
+    obj.save()
+    audit.record(actor=actor, action="update", obj=obj, action_label="修改公共法律服务站",
+                 changes=audit.diff(before, audit.snapshot(obj, STATION_FIELDS)))
+    return obj
+
+
+def _designation_values(*, actor, node, level, year, title, exclude=None):
     _village(node)
     policy.require(actor, "legalservice.manage", node, view_perm="legalservice.view")
     if level not in DemonstrationVillage.Level.values:
         raise DomainError("请选择级别。", field_errors={"level": "请选择级别。"})
     year = clean_int(year, field="year", label="命名年份", min_value=1990, max_value=clock.today().year)
-    if DemonstrationVillage.objects.filter(node=node, level=level).exists():
+    if DemonstrationVillage.objects.filter(node=node, level=level).exclude(pk=exclude).exists():
         raise DomainError(f"{node.name}已登记为{DemonstrationVillage.Level(level).label}示范村。", field_errors={"level": "已登记。"})
-    item = DemonstrationVillage.objects.create(node=node, level=level, year=year, created_at=clock.now(),
-                                               title=clean_text(title, field="title", label="称号", max_length=100))
+    return {"node": node, "level": level, "year": year,
+            "title": clean_text(title, field="title", label="称号", max_length=100)}
+
+
+@transaction.atomic
+def demonstration_village_create(*, actor, node, level, year, title="民主法治示范村（社区）"):
+    values = _designation_values(actor=actor, node=node, level=level, year=year, title=title)
+    item = DemonstrationVillage.objects.create(created_at=clock.now(), **values)
     audit.record(actor=actor, action="create", obj=item, action_label="登记民主法治示范村",
-                 changes={"level": level, "year": year})
+                 changes={"level": level, "year": values["year"]})
     return item
+
+
+@transaction.atomic
+def demonstration_village_update(*, actor, item, node, level, year, title="民主法治示范村（社区）"):
+    obj = DemonstrationVillage.objects.select_for_update().get(pk=item.pk)
+    policy.require(actor, "legalservice.manage", obj.node, view_perm="legalservice.view")
+    fields = ["node", "level", "year", "title"]
+    before = audit.snapshot(obj, fields)
+    for key, value in _designation_values(actor=actor, node=node, level=level, year=year, title=title,
+                                          exclude=obj.pk).items():
+        setattr(obj, key, value)
+    obj.save()
+    audit.record(actor=actor, action="update", obj=obj, action_label="修改民主法治示范村",
+                 changes=audit.diff(before, audit.snapshot(obj, fields)))
+    return obj

@@ -124,11 +124,13 @@ LISTS = {
     "/work/legal/": "advisor_list", "/work/legal/services/": "service_record_list",
     "/work/legal/consultations/": "consultation_list", "/work/legal/office-hours/": "office_hour_list",
     "/work/legal/bookings/": "booking_list", "/work/legal/stations/": "station_list",
+    "/work/legal/coverage/": "village_list", "/work/legal/demonstration-villages/": "demonstration_villages",
 }
 TRACED = ["legalservice.advisors_fulltime", "legalservice.advisors_village", "legalservice.lectures",
           "legalservice.services", "legalservice.consultations_received", "legalservice.consultations_answered",
           "legalservice.office_hours_planned", "legalservice.office_hours_held", "legalservice.office_hours_missed",
-          "legalservice.bookings", "legalservice.stations"]
+          "legalservice.bookings", "legalservice.stations", "legalservice.villages_without_advisor",
+          "legalservice.demonstration_villages"]
 
 
 def test_records_links_list_exactly_what_the_figures_count(tree, users, legal):
@@ -144,3 +146,22 @@ def test_records_links_list_exactly_what_the_figures_count(tree, users, legal):
             url = urlsplit(figure.records_url(node, Y0, end))
             listed = getattr(selectors, LISTS[url.path])(user=users.admin, filters=dict(parse_qsl(url.query)))
             assert listed.count() == fig(key, node, end=end), (key, node.name, end)
+
+
+def test_figure_links_open_pages_listing_exactly_the_counted_villages(client_for, tree, users, legal):
+    """The gap and demonstration-village figures open paged lists of exactly the villages they count."""
+    build_year(tree, users, legal)
+    services.advisor_update(actor=users.judicial, advisor=legal.yang, version=0, kind="village", name=legal.yang.name,
+                            law_firm="x", licence_number=legal.yang.licence_number, villages=[tree.yang], is_active=False)
+    client = client_for(users.admin)
+    for key, end, names in (("legalservice.villages_without_advisor", Y1, ["大杨村"]),
+                            ("legalservice.demonstration_villages", Y1, ["刘家村"]),
+                            ("legalservice.demonstration_village_names", datetime.date(2024, 12, 31), ["刘家村", "大杨村"])):
+        page = client.get(figures.all_figures()[key].records_url(tree.sub, Y0, end))
+        listed = [v.name for v in page.context["page_obj"]]
+        assert listed == names, key
+        value = fig(key, tree.sub, end=end)
+        assert len(listed) == (len(value) if isinstance(value, dict) else value), key
+    html = client.get(figures.all_figures()["legalservice.demonstration_villages"].records_url(
+        tree.sub, Y0, datetime.date(2024, 12, 31))).content.decode()
+    assert "省级" in html and "2020" in html and "市级" in html and "2018" in html
