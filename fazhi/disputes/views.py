@@ -58,6 +58,7 @@ class DisputePage(Page):
 
 
 class DisputeList(ListPage):
+    menu = "矛盾纠纷台账"
     perms = {"GET": VIEW}
     access = dispute_policy
     template_name = "disputes/list.html"
@@ -241,6 +242,7 @@ class DisputeDocument(DisputePage):
 
 
 class Deadlines(Page):
+    menu = "纠纷期限提醒"
     perms = {"GET": VIEW}
     access = dispute_policy
     template_name = "disputes/deadlines.html"
@@ -256,6 +258,7 @@ class Deadlines(Page):
 
 
 class StateTimes(Page):
+    menu = "办理用时统计"
     perms = {"GET": VIEW}
     access = dispute_policy
     template_name = "disputes/state_times.html"
@@ -292,6 +295,7 @@ class TransferAck(ActionPage):
 # ---- rooms, roster, risk words -----------------------------------------------------------------------------------
 
 class Rooms(Page):
+    menu = "调解超市"
     perms = {"GET": VIEW}
     access = room_policy
     template_name = "disputes/rooms.html"
@@ -360,6 +364,7 @@ class RoomEdit(FormPage):
 
 
 class Mediators(ListPage):
+    menu = "调解员名册"
     perms = {"GET": VIEW}
     access = mediator_policy
     template_name = "disputes/mediators.html"
@@ -411,6 +416,7 @@ class MediatorEdit(FormPage):
 
 
 class RiskWords(Page):
+    menu = "风险词库"
     perms = {"GET": VIEW, "POST": "disputes.manage"}
     template_name = "disputes/risk_words.html"
 

@@ -28,6 +28,7 @@ class PublicPage(Page):
 
 
 class Submit(PublicPage):
+    public_menu = "我要调解"
     template_name = "disputes/public/submit.html"
 
     def get(self, request):
@@ -74,6 +75,7 @@ class Submitted(PublicPage):
 
 
 class Track(PublicPage):
+    public_menu = "调解进度查询"
     template_name = "disputes/public/track.html"
 
     def get(self, request):
@@ -99,6 +101,7 @@ class Track(PublicPage):
 
 
 class Rooms(PublicPage):
+    public_menu = "群众诉求超市"
     template_name = "disputes/public/rooms.html"
 
     def get(self, request):

@@ -66,6 +66,7 @@ class EnforcementForm(FormPage):
 # ---- cases ----------------------------------------------------------------------------------------------------
 
 class CaseList(SelectorListPage):
+    menu = "执法案件"
     perms = {"GET": VIEW}
     access = case_policy
     template_name = "enforcement/case_list.html"
@@ -358,6 +359,7 @@ class Document(Page):
 # ---- deadlines, reviews, publicity, supervision -----------------------------------------------------------------
 
 class Deadlines(Page):
+    menu = "期限提醒"
     perms = {"GET": VIEW}
     template_name = "enforcement/deadlines.html"
 
@@ -378,6 +380,7 @@ class Deadlines(Page):
 
 
 class ReviewQueue(ListPage):
+    menu = "法制审核"
     perms = {"GET": VIEW}
     template_name = "enforcement/review_queue.html"
 
@@ -391,6 +394,7 @@ class ReviewQueue(ListPage):
 
 
 class Publications(SelectorListPage):
+    menu = "执法公示"
     perms = {"GET": VIEW}
     template_name = "enforcement/publications.html"
     selector = selectors.publication_list
@@ -445,6 +449,7 @@ class PublicationRevoked(PublicationForm):
 class Supervision(SelectorListPage):
     """Case-file evaluations (paged; ``?node=&start=&end=`` — the records of the average-score figure), the closed
     cases still to evaluate and the accountability records."""
+    menu = "执法监督"
 
     perms = {"GET": VIEW}
     template_name = "enforcement/supervision.html"
@@ -478,6 +483,7 @@ class AvSteps(SelectorListPage):
 # ---- officers, powers, subject ------------------------------------------------------------------------------
 
 class OfficerList(SelectorListPage):
+    menu = "执法人员"
     perms = {"GET": VIEW}
     access = officer_policy
     template_name = "enforcement/officer_list.html"
@@ -576,6 +582,7 @@ class AccountabilityNew(EnforcementForm):
 
 
 class PowerList(SelectorListPage):
+    menu = "权责清单"
     perms = {"GET": VIEW}
     access = power_policy
     template_name = "enforcement/power_list.html"

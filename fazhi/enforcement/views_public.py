@@ -8,6 +8,7 @@ from . import selectors
 
 class Home(Page):
     """事前公开: subject, officers with certificate numbers, powers with legal basis, procedures, remedies, complaints."""
+    public_menu = "执法公示"
 
     login_required = False
     template_name = "enforcement/public/home.html"

@@ -88,6 +88,7 @@ class TransitionAct(ActionPage):
 # ---- 主动公开 -----------------------------------------------------------------------------------------------------
 
 class Items(ListPage):
+    menu = "主动公开"
     perms = {"GET": VIEW}
     template_name = "governance/items.html"
 
@@ -231,6 +232,7 @@ class ItemWithdraw(ActionPage):
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
 
 class Requests(ListPage):
+    menu = "依申请公开"
     perms = {"GET": VIEW}
     template_name = "governance/requests.html"
 
@@ -363,6 +365,7 @@ class RequestLetter(Page):
 # ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
 
 class AnnualReports(ListPage):
+    menu = "信息公开年报"
     perms = {"GET": VIEW}
     template_name = "governance/annual_reports.html"
 
@@ -451,6 +454,7 @@ class AnnualReportDocx(Page):
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
 
 class Documents(ListPage):
+    menu = "行政规范性文件"
     perms = {"GET": VIEW}
     template_name = "governance/documents.html"
 
@@ -508,6 +512,7 @@ class DocumentAct(TransitionAct):
 
 
 class Comments(ListPage):
+    menu = "公众意见审核"
     perms = {"GET": VIEW}
     template_name = "governance/comments.html"
 
@@ -538,6 +543,7 @@ class CommentModerate(ActionPage):
 # ---- 重大决策 -----------------------------------------------------------------------------------------------------
 
 class Decisions(ListPage):
+    menu = "重大行政决策"
     perms = {"GET": VIEW}
     template_name = "governance/decisions.html"
 
@@ -664,6 +670,7 @@ class DecisionBundle(Page):
 # ---- 会议 ---------------------------------------------------------------------------------------------------------
 
 class Meetings(ListPage):
+    menu = "党工委会议"
     perms = {"GET": VIEW}
     template_name = "governance/meetings.html"
 

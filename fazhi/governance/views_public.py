@@ -25,6 +25,7 @@ class PublicPage(Page):
 
 
 class Index(PublicPage):
+    public_menu = "政务公开"
     template_name = "governance/public/index.html"
 
     def get(self, request):
@@ -59,6 +60,7 @@ class Feed(PublicPage):
 
 
 class Apply(PublicPage):
+    public_menu = "依申请公开"
     template_name = "governance/public/apply.html"
 
     def form(self):
@@ -165,6 +167,7 @@ class TrackLetter(Track):
 
 
 class Documents(PublicPage):
+    public_menu = "征求意见"
     template_name = "governance/public/documents.html"
 
     def get(self, request):

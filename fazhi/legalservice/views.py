@@ -129,6 +129,7 @@ class _Acting:
 # ---- advisors & coverage -------------------------------------------------------------------------------------
 
 class AdvisorList(_List):
+    menu = "法律顾问名册"
     access = p.advisor_policy
     template_name = "legalservice/advisors.html"
     selector = selectors.advisor_list
@@ -152,6 +153,7 @@ class _VillageRows(_List):
 
 class Coverage(_VillageRows):
     """Every village in scope with its advisors (?missing=1: only the gaps, each with a button to register one)."""
+    menu = "村居顾问覆盖"
 
     template_name = "legalservice/coverage.html"
     selector = selectors.village_list
@@ -248,6 +250,7 @@ def _upcoming_by_default(request):
 
 
 class OfficeHourList(_List):
+    menu = "定期坐班"
     access = p.office_hour_policy
     template_name = "legalservice/office_hours.html"
     selector = selectors.office_hour_list
@@ -311,6 +314,7 @@ class OfficeHourTransition(_Acting, OfficeHourDetail):
 
 
 class BookingList(OfficeHourList):
+    menu = "坐班预约"
     access = p.booking_policy
     template_name = "legalservice/bookings.html"
     selector = selectors.booking_list
@@ -336,6 +340,7 @@ class BookingCancel(ActionPage):
 # ---- consultations ---------------------------------------------------------------------------------------------
 
 class ConsultationList(_List):
+    menu = "在线咨询"
     access = p.consultation_policy
     template_name = "legalservice/consultations.html"
     selector = selectors.consultation_list
@@ -376,6 +381,7 @@ class ConsultationTransition(_Acting, ConsultationDetail):
 # ---- service records -----------------------------------------------------------------------------------------
 
 class ServiceRecordList(_List):
+    menu = "法律服务台账"
     access = p.record_policy
     template_name = "legalservice/services.html"
     selector = selectors.service_record_list
@@ -464,6 +470,7 @@ class ServiceEdit(_Form):
 # ---- stations & demonstration villages -------------------------------------------------------------------------
 
 class Stations(_List):
+    menu = "服务站与示范村"
     access = p.station_policy
     template_name = "legalservice/stations.html"
     selector = selectors.station_list

@@ -31,6 +31,7 @@ class _Public(Page):
 
 
 class Index(_Public):
+    public_menu = "法律顾问"
     template_name = "legalservice/public/index.html"
 
     def get(self, request):
@@ -164,6 +165,7 @@ class Booked(_Public):
 
 
 class Ask(_PublicForm):
+    public_menu = "在线法律咨询"
     template_name = "legalservice/public/ask.html"
     form_class = AskForm
     rate = ("legal_ask", ASK_LIMIT)

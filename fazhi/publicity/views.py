@@ -134,6 +134,7 @@ class DetailPage(Page):
 # ---- calendar and figures ---------------------------------------------------------------------------------------
 
 class Calendar(Page):
+    menu = "普法宣传日历"
     perms = {"GET": VIEW}
     template_name = "publicity/calendar.html"
 
@@ -158,6 +159,7 @@ FIGURE_KEYS = ["publicity.events", "publicity.events_into_organs", "publicity.ma
 
 
 class Figures(Page):
+    menu = "普法工作数据"
     perms = {"GET": VIEW}
     template_name = "publicity/figures.html"
 
@@ -181,6 +183,7 @@ class Figures(Page):
 # ---- events ---------------------------------------------------------------------------------------------------
 
 class EventList(PublicityList):
+    menu = "普法宣传活动"
     template_name = "publicity/event_list.html"
     filter_keys = ("target", "status", "key_date", "group", "q", "due")
 
@@ -335,6 +338,7 @@ class CampaignCreate(PublicityForm):
 # ---- key dates (administrators) -----------------------------------------------------------------------------------
 
 class KeyDates(Page):
+    menu = "宣传节点维护"
     perms = {"GET": CALENDAR}
     template_name = "publicity/key_dates.html"
 
@@ -408,6 +412,7 @@ class KeyDateLunar(ActionPage):
 # ---- sites ----------------------------------------------------------------------------------------------------
 
 class SiteList(PublicityList):
+    menu = "普法阵地"
     template_name = "publicity/site_list.html"
     listing = selectors.site_list
 
@@ -439,6 +444,7 @@ class SiteEdit(EditPage):
 # ---- 法治带头人/法律明白人 ---------------------------------------------------------------------------------------
 
 class LeaderList(PublicityList):
+    menu = "法治带头人/法律明白人"
     template_name = "publicity/leader_list.html"
     filter_keys, listing, kinds = ("kind", "q", "trained_year"), selectors.leader_list, Leader.Kind.choices
 
@@ -473,6 +479,7 @@ class LeaderEdit(EditPage):
 
 
 class LeaderTrainingList(PublicityList):
+    menu = "带头人/明白人培训"
     template_name = "publicity/leader_training_list.html"
     listing = selectors.leader_training_list
 
@@ -498,6 +505,7 @@ class LeaderTrainingDetail(DetailPage):
 # ---- leadership law study ---------------------------------------------------------------------------------------
 
 class StudyList(PublicityList):
+    menu = "领导干部学法"
     template_name = "publicity/study_list.html"
     filter_keys, manage_perm = ("kind",), "publicity.manage_study"
     listing, kinds = selectors.study_session_list, StudySession.Kind.choices
@@ -526,6 +534,7 @@ class StudyDetail(DetailPage):
 # ---- staff legal training ---------------------------------------------------------------------------------------
 
 class StaffTrainingList(PublicityList):
+    menu = "工作人员法律培训"
     template_name = "publicity/staff_training_list.html"
     filter_keys, manage_perm = ("kind",), "publicity.manage_staff_training"
     listing, kinds = selectors.staff_training_list, StaffTraining.Kind.choices
@@ -555,6 +564,7 @@ class StaffTrainingDetail(DetailPage):
 
 class PublicEvents(Page):
     """Held events for residents: no personal data (numbers scrubbed from the free text that is shown)."""
+    public_menu = "普法活动"
 
     login_required = False
     template_name = "publicity/public_events.html"

@@ -24,6 +24,7 @@ from .workflow import report_workflow
 
 
 class ReportList(ListPage):
+    menu = "法治政府建设年度报告"
     perms = {"GET": "reports.view"}
     access = report_policy
     template_name = "reports/list.html"
@@ -243,6 +244,7 @@ class ReportExport(Page):
 # ---- plan items ----------------------------------------------------------------------------------------------
 
 class PlanList(ListPage):
+    menu = "年度计划事项"
     perms = {"GET": "reports.view"}
     access = plan_policy
     template_name = "reports/plan_list.html"
@@ -291,6 +293,7 @@ class PlanUpdate(ActionPage):
 # ---- dashboard -----------------------------------------------------------------------------------------------
 
 class DashboardPage(Page):
+    menu = "领导驾驶舱"
     perms = {"GET": "reports.dashboard"}
     template_name = "reports/dashboard.html"
 

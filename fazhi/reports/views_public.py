@@ -7,6 +7,8 @@ from .models import ReportTemplate
 
 
 class PublishedList(Page):
+    public_menu = "法治政府建设年度报告"
+    public_note = "已公开的年度报告"
     login_required = False
     template_name = "reports/public_list.html"
 
