@@ -1,22 +1,21 @@
-"""The menus, declared where the pages are: the workbench menu in an app's ``urls.py``, the public site's menu (and
-the portal's tiles) in its ``urls_public.py``.
+"""The menus, declared on the pages themselves:
 
-    urlpatterns = [
-        menu("矛盾纠纷台账", "", views.DisputeList.as_view(), name="list"),
-        path("new/", views.DisputeNew.as_view(), name="new"),
-    ]
-    urlpatterns = [public_menu("我要调解", "", views_public.submit, name="submit", note="在线申请调解")]
+    class DisputeList(ListPage):
+        menu = "矛盾纠纷台账"            # an entry of the workbench menu
+    class Submit(PublicPage):
+        public_menu = "我要调解"         # an entry of the public site's menu and a tile of the portal
+        public_note = "在线申请调解"
 
 A workbench entry is shown to a user exactly when its page would let them in (the page's ``perms["GET"]`` through
-the one gate, extra grants included; a function view names its ``perm``), in the order of ``urlpatterns``, under
-the app's ``verbose_name``. No app lists a menu a second time in ``apps.py``.
+the one gate, extra grants included), in the order of the app's ``urlpatterns``, under the app's ``verbose_name``.
+An app whose pages are plain functions (core) lists them in its config as ``nav = [(label, url name, perm)]``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
 
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import NoReverseMatch, reverse
 
 from . import policy
 
@@ -42,20 +41,6 @@ class Entry:
             return ""
 
 
-def menu(label: str, route: str, view, *, name: str, perm: str = "") -> URLPattern:
-    """A URL pattern that is also an entry of its app's workbench menu."""
-    pattern = path(route, view, name=name)
-    pattern.menu_entry = (label, perm, "")
-    return pattern
-
-
-def public_menu(label: str, route: str, view, *, name: str, note: str = "") -> URLPattern:
-    """A URL pattern that is also an entry of the public site's menu and a tile of the portal (with ``note``)."""
-    pattern = path(route, view, name=name)
-    pattern.public_entry = (label, "", note)
-    return pattern
-
-
 def entries(app_config, *, public: bool = False) -> list[Entry]:
     """The entries an app declares in ``urls.py`` (or ``urls_public.py``); none when it has no such module."""
     if not app_config.name.startswith("fazhi."):
@@ -71,15 +56,20 @@ def entries(app_config, *, public: bool = False) -> list[Entry]:
         if exc.name != module_name:
             raise
         module = None
-    found = []
-    if module is not None:
+    found, seen = [], set()
+    legacy = getattr(app_config, "public_nav" if public else "nav", None)
+    if legacy:  # an app whose pages are functions (core) lists them: (label, url name, permission)
+        rows = [(*item, "")[:3] for item in legacy]
+        found = [Entry(label, url_name, None, "" if public else extra, extra if public else "")
+                 for label, url_name, extra in rows]
+    elif module is not None:
         namespace = getattr(module, "app_name", app_config.label)
         for pattern in getattr(module, "urlpatterns", []):
-            declared = getattr(pattern, "public_entry" if public else "menu_entry", None)
-            if declared:
-                label, perm, note = declared
-                view = getattr(pattern.callback, "view_class", pattern.callback)
-                found.append(Entry(label, f"{namespace}:{pattern.name}", view, perm, note))
+            view = getattr(pattern.callback, "view_class", pattern.callback)
+            label = getattr(view, "public_menu" if public else "menu", "")
+            if label and view not in seen and getattr(pattern, "name", None):
+                seen.add(view)
+                found.append(Entry(label, f"{namespace}:{pattern.name}", view, "", getattr(view, "public_note", "")))
     setattr(app_config, key, found)
     return found
 
