@@ -196,6 +196,18 @@ def request_track(code, phone):
     return DisclosureRequest.objects.filter(tracking_code=code, phone=phone).first()
 
 
+def annual_decisions(*, user, filters=None) -> QuerySet:
+    """The enforcement decisions behind a table-二 cell of the annual report (?node=&year=&kind=), read through the
+    enforcement module's selector; a node outside the user's scope lists nothing."""
+    from fazhi.enforcement import disclosure as enforcement
+
+    filters = filters or {}
+    node_id = str(filters.get("node") or "")
+    node = (policy.scoped_nodes(user, VIEW).filter(pk=int(node_id)).first()
+            if node_id.isdigit() and len(node_id) < 12 else None)
+    return enforcement.decisions(node, _year(filters.get("year")), str(filters.get("kind") or ""))
+
+
 def subdistricts_public() -> QuerySet:
     return OrgNode.objects.tenants().filter(is_active=True).order_by("path")
 

@@ -373,6 +373,16 @@ class AnnualReports(ListPage):
         return {"can_create": policy.has_perm(self.request.user, "governance.disclosure")}
 
 
+class AnnualDecisions(ListPage):
+    """The records of a table-二 cell (行政处罚/行政强制 本年处理决定数量): the enforcement decisions it counts."""
+
+    perms = {"GET": VIEW}
+    template_name = "governance/annual_decisions.html"
+
+    def get_queryset(self):
+        return selectors.annual_decisions(user=self.request.user, filters=self.request.GET.dict())
+
+
 class AnnualReportCreate(CreatePage):
     perm = "governance.disclosure"
     form_class = forms.AnnualReportForm
