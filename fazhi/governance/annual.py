@@ -8,6 +8,8 @@ Every counted cell is one Q over its records (``request_cell_q``), used both for
 (``selectors.request_list(filters={"annual": year, "cell": key, "node": id})``): a cell's link lists exactly its
 records. Choices, stated once:
 
+- A request whose applicant never corrected (视为放弃申请, 第三十条) is handled on the day it is closed
+  (``answered_on``), in the row 其他处理：申请人无正当理由逾期不补正.
 - 本年新收: received in the year. 上年结转: received before the year and not answered before it. 本年度办理结果:
   answered in the year, in the row of its ``table_reason``. 结转下年度: received by the year's end, not answered by it.
   So new + carried over = handled + carried forward for every column, unless a record is inconsistent (answered
@@ -105,7 +107,7 @@ def _row_q(year: int, row: str) -> Q | None:
     return None
 
 
-_OPEN = [s for s in R.Status.values if s != R.Status.ANSWERED]
+_OPEN = [s for s in R.Status.values if s not in (R.Status.ANSWERED, R.Status.ABANDONED)]
 
 
 def _remedy_q(year: int, kind: str, result: str, prefix: str = "") -> Q | None:

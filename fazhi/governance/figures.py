@@ -70,29 +70,34 @@ def _requests(node):
     return within(DisclosureRequest.objects.all(), node)
 
 
+def _answered(node, start, end):
+    """Replies in the period (a request closed as abandoned — 逾期未补正 — was not answered)."""
+    return _requests(node).filter(answered_on__range=(start, end), status=DisclosureRequest.Status.ANSWERED)
+
+
 @figure("governance.requests_received", "收到政府信息公开申请", unit="件", records="governance:requests")
 def requests_received(node, start, end):
     return _requests(node).filter(received_on__range=(start, end)).count()
 
 
 @figure("governance.requests_answered", "答复政府信息公开申请", unit="件", records="governance:requests",
-        records_params=lambda node, start, end: {"by": "answered"})
+        records_params=lambda node, start, end: {"by": "answered", "status": "answered"})
 def requests_answered(node, start, end):
-    return _requests(node).filter(answered_on__range=(start, end)).count()
+    return _answered(node, start, end).count()
 
 
 @figure("governance.requests_by_reply", "申请答复（按答复类型）", unit="件", kind="breakdown", records="governance:requests",
-        records_params=lambda node, start, end: {"by": "answered"})
+        records_params=lambda node, start, end: {"by": "answered", "status": "answered"})
 def requests_by_reply(node, start, end):
-    counts = dict(_requests(node).filter(answered_on__range=(start, end)).values_list("reply_type").annotate(n=Count("id"))
+    counts = dict(_answered(node, start, end).values_list("reply_type").annotate(n=Count("id"))
                   .values_list("reply_type", "n"))
     return OrderedDict((label, counts[key]) for key, label in DisclosureRequest.Reply.choices if counts.get(key))
 
 
 @figure("governance.requests_on_time_rate", "申请按期答复率", kind="rate", records="governance:requests",
-        records_params=lambda node, start, end: {"by": "answered"})
+        records_params=lambda node, start, end: {"by": "answered", "status": "answered"})
 def requests_on_time_rate(node, start, end):
-    qs = _requests(node).filter(answered_on__range=(start, end), due_date__isnull=False)
+    qs = _answered(node, start, end).filter(due_date__isnull=False)
     total = qs.count()
     return qs.filter(answered_on__lte=F("due_date")).count() / total if total else None
 

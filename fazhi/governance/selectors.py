@@ -181,6 +181,8 @@ def request_list(*, user, filters=None):
         qs = qs.filter(open_q, due_date__lt=today)
     elif due == "soon":
         qs = qs.filter(open_q, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=3))
+    elif due == "uncorrected":  # the correction period is over: 视为放弃申请 may be recorded (第三十条)
+        qs = qs.filter(status=DisclosureRequest.Status.CORRECTING, correction_due__lt=today)
     return _q(qs, filters.get("q"))
 
 

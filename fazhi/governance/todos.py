@@ -17,6 +17,8 @@ ROWS = [
      "warning", ""),
     ("governance.requests", selectors.request_list, {"status": "correcting"}, "依申请公开等待申请人补正",
      "governance:requests", "info", ""),
+    ("governance.requests", selectors.request_list, {"due": "uncorrected"}, "依申请公开补正期限已过（可视为放弃申请）",
+     "governance:requests", "warning", "申请人无正当理由逾期不补正的，视为放弃申请（《政府信息公开条例》第三十条）"),
     ("governance.approve_extension", selectors.request_list, {"status": "extension_pending"}, "依申请公开延期待批准",
      "governance:requests", "warning", ""),
     ("governance.moderate", selectors.comment_list, {"status": "pending"}, "公众意见待审核", "governance:comments",
