@@ -11,7 +11,7 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 
-from fazhi.core import clock, policy
+from fazhi.core import clock, files, policy
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgNode
 from fazhi.core.search import search_q
@@ -196,6 +196,16 @@ def request_track(code, phone):
     if not code or not phone:
         return None
     return DisclosureRequest.objects.filter(tracking_code=code, phone=phone).first()
+
+
+def request_by_code(code):
+    """The request with this tracking code — only for a signed token that already proves code + phone."""
+    return DisclosureRequest.objects.filter(tracking_code=str(code or "")[:20]).first() if code else None
+
+
+def reply_files(req):
+    """The reply's attachments (the letter's enclosures) the applicant downloads from the tracking page."""
+    return files.files_of(req, purpose="reply")
 
 
 def annual_decisions(*, user, filters=None) -> QuerySet:

@@ -129,6 +129,43 @@ def test_applicant_downloads_the_reply_letter_from_the_tracking_page(users, tree
     assert client.post("/open/track/letter/", {"token": "forged"}).status_code == 302
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def test_applicant_downloads_the_reply_attachments_of_their_own_request_only(users, tree, client):
+    from fazhi.core.validators import make_id_number
+
+    id_number = make_id_number("37030519800101123")
+    req = f.request(tree, day=RECEIVED)
+    other = f.request(tree, day=RECEIVED, phone="13905330002")
+    _act(req, users.disclosure, "answer", datetime.date(2024, 3, 5), reply_type="disclosed", reply_text="公开",
+         attachments=[(f"低保名单-{id_number}.pdf", PDF)])
+    _act(other, users.disclosure, "answer", datetime.date(2024, 3, 5), reply_type="disclosed", reply_text="公开",
+         attachments=[("他人的附件.pdf", PDF + b"other")])
+    from fazhi.core.files import files_of
+
+    mine, theirs = files_of(req, "reply").get(), files_of(other, "reply").get()
+    r = client.post("/open/track/", {"code": req.tracking_code, "phone": "13905331234"})
+    html = r.content.decode()
+    assert "低保名单" in html and "他人的附件" not in html
+    # no personal numbers in the page: neither the ID number in the file name nor the phone (not even in the token)
+    assert id_number not in html and "13905331234" not in html
+    import base64
+
+    token = r.context["token"]
+    assert "13905331234" not in base64.urlsafe_b64decode(token.split(":")[0] + "==").decode("latin-1")
+    got = client.post(f"/open/track/attachments/{mine.uuid}/", {"token": token})
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    # another request's attachment with this request's token: 404; a forged or missing token: back to the form
+    assert client.post(f"/open/track/attachments/{theirs.uuid}/", {"token": token}).status_code == 404
+    assert client.post(f"/open/track/attachments/{mine.uuid}/", {"token": "forged"}).status_code == 302
+    assert client.post(f"/open/track/attachments/{mine.uuid}/",
+                       {"token": token.replace(req.tracking_code, other.tracking_code)}).status_code == 302
+    assert client.get(f"/open/track/attachments/{mine.uuid}/").status_code == 302
+    # the file itself is not public: the plain download route refuses an anonymous visitor
+    assert client.get(f"/files/{mine.uuid}/").status_code == 404
+
+
 def test_no_correction_by_the_period_end_closes_the_request_as_abandoned(users, tree, client):
     """第三十条: 申请人无正当理由逾期不补正的，视为放弃申请 — only after the period the notice gave, with a reason; the
     request leaves the open lists, is not a reply (figures), and counts in the annual report's 其他处理 row."""
