@@ -118,6 +118,16 @@ def test_each_cell_link_lists_exactly_its_records(year_2023, tree, users, api_fo
     carried = next(r for r in tables["requests"]["rows"] if r.get("key") == "carried")["cells"][-1]["url"]
     ids = {r["id"] for r in api.get(f"{API}/requests/", dict(parse_qsl(urlsplit(carried).query))).json()["results"]}
     assert ids == {year_2023["carried_done"].pk, year_2023["carried_open"].pk}
+    # every counted cell of table 二 (documents, catalogue, enforcement decisions): its page lists exactly n records
+    page = client_for(users.disclosure)
+    for table in tables["proactive"]:
+        for row in table["rows"]:
+            for cell in row["cells"]:
+                if cell["url"]:
+                    assert page.get(cell["url"]).context["page_obj"].paginator.count == cell["n"], row["label"]
+                    checked += 1
+                else:
+                    assert cell["n"] == "—", row["label"]  # only the rows the platform does not record
     # the proactive catalogue link: published items of the year, not drafts
     link = _table(tables, "proactive_catalogue")["rows"][-1]["cells"][0]["url"]
     html = client_for(users.disclosure).get(link).content.decode()
