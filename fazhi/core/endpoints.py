@@ -278,3 +278,80 @@ class OkSerializer(serializers.Serializer):
     """Schema for answers that only confirm."""
 
     ok = serializers.BooleanField()
+
+
+class ListCreateEndpoint(Endpoint):
+    """GET: a scoped list, paged; POST: one new record through its service, 201.
+
+    A subclass names ``list_selector`` (``fn(*, user, filters)``), ``list_out`` and ``list_summary``; for POST
+    ``create_in`` (input serializer), ``create_perm`` (the permission the new record's node is chosen for),
+    ``create_service`` (``fn(*, actor, node, **data)``), ``out`` and ``create_summary``; and ``node_for``
+    (``fn(user, perm, node_id) -> node``: the node the body names inside the user's scope, or the user's own).
+    ``perms`` and the OpenAPI description are derived once, here. ``create(request, node, data)`` adapts the input
+    where the service's arguments differ from the body's fields. Output serializers get ``context={"user": ...}``."""
+
+    list_selector: ClassVar[Any] = None
+    list_out: ClassVar[Any] = None
+    list_summary: ClassVar[str] = ""
+    view_perm: ClassVar[str] = ""
+    create_in: ClassVar[Any] = None
+    create_perm: ClassVar[str] = ""
+    create_service: ClassVar[Any] = None
+    out: ClassVar[Any] = None
+    create_summary: ClassVar[str] = ""
+    node_for: ClassVar[Any] = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.list_selector is None:
+            return
+        cls.perms = cls.perms or {"GET": cls.view_perm, **({"POST": cls.create_perm} if cls.create_in else {})}
+
+        def get(self, request):
+            qs = type(self).list_selector(user=request.user, filters=request.GET.dict())
+            return self.page(qs, self.list_out, context={"user": request.user})
+
+        cls.get = extend_schema(summary=cls.list_summary, responses=cls.list_out(many=True))(get)
+        if cls.create_in is None:
+            return
+
+        def post(self, request):
+            data = self.validated(self.create_in)
+            node = type(self).node_for(request.user, self.create_perm, data.pop("node", None))
+            obj = self.create(request, node, data)
+            return Response(self.out(obj, context={"user": request.user}).data, status=201)
+
+        cls.post = extend_schema(summary=cls.create_summary, request=cls.create_in, responses=cls.out)(post)
+
+    def create(self, request, node, data: dict):
+        return type(self).create_service(actor=request.user, node=node, **data)
+
+
+class RecordActionEndpoint(Endpoint):
+    """One write on one record: the record (URL ``pk``) through ``access`` for ``action`` (404 outside scope, 403
+    without the action), the body checked by ``input``, ``act(obj, data)`` runs one service, and what it returns is
+    answered with ``out`` (status ``status``: 200, or 201 where the write adds a row). ``method`` is "post" or
+    "patch"; the permission is the policy's for ``action``; the OpenAPI description comes from ``summary``. Other URL
+    parameters (a sub-record's id) are in ``self.kwargs``."""
+
+    action: ClassVar[str] = "view"
+    input: ClassVar[Any] = None
+    out: ClassVar[Any] = None
+    summary: ClassVar[str] = ""
+    status: ClassVar[int] = 200
+    method: ClassVar[str] = "post"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.input is None or cls.access is None:
+            return
+        cls.perms = cls.perms or {cls.method.upper(): cls.access.actions[cls.action]}
+
+        def write(self, request, pk, **_):
+            result = self.act(self.get_object(pk, self.action), self.validated(self.input))
+            return Response(self.out(result, context={"user": request.user}).data, status=self.status)
+
+        setattr(cls, cls.method, extend_schema(summary=cls.summary, request=cls.input, responses=cls.out)(write))
+
+    def act(self, obj, data: dict):
+        raise NotImplementedError

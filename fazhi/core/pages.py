@@ -190,3 +190,41 @@ def _takes_files(form_class) -> bool:
                 getattr(f.widget, "needs_multipart_form", False) for f in form_class.base_fields.values()))
     except (TypeError, ValueError):
         return False
+
+
+class SelectorList(ListPage):
+    """A ``ListPage`` over one selector, ``selector(*, user, filters)``, filtered by the query string. ``flags`` adds
+    booleans to the context — ``{"can_create": "governance.documents"}``: the user holds that permission somewhere
+    (to show the "new" button); ``more_context()`` adds the rest."""
+
+    selector: ClassVar[Any] = None
+    flags: ClassVar[dict[str, str]] = {}
+
+    def get_queryset(self):
+        return type(self).selector(user=self.request.user, filters=self.request.GET.dict())
+
+    def more_context(self) -> dict:
+        return {}
+
+    def extra_context(self) -> dict:
+        return {**{key: policy.has_perm(self.request.user, perm) for key, perm in self.flags.items()},
+                **self.more_context()}
+
+
+class RecordAction(ActionPage):
+    """A button on a record's page: the record (URL ``pk``) through ``access`` for ``action`` (404 outside scope,
+    403 without the action), ``act(obj)`` runs one service, then back to the record's ``detail_url``."""
+
+    action: ClassVar[str] = "view"
+    detail_url: ClassVar[str] = ""
+
+    def perform(self):
+        return self.act(self.get_object(self.kwargs["pk"], self.action))
+
+    def act(self, obj):
+        raise NotImplementedError
+
+    def redirect_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(self.detail_url, args=[self.kwargs["pk"]])

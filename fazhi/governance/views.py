@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotAllowed, NotFound
-from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
+from fazhi.core.pages import ActionPage, FormPage, Page, RecordAction, SelectorList
 
 from . import annual, documents, forms, policies, selectors, services
 from . import workflow as wf
@@ -47,6 +47,9 @@ class CreatePage(FormPage):
 
     def node(self):
         return selectors.tenant_for_new_record(self.request.user, self.perm, self.request.POST.get("node"))
+
+    def perform(self, form):
+        return type(self).service(actor=self.request.user, node=self.node(), **form.cleaned_data)
 
     def extra_context(self) -> dict:
         return {"back": reverse(self.back_url), "multipart": self.multipart}
@@ -87,16 +90,16 @@ class TransitionAct(ActionPage):
 
 # ---- 主动公开 -----------------------------------------------------------------------------------------------------
 
-class Items(ListPage):
+class List(SelectorList):
     perms = {"GET": VIEW}
-    template_name = "governance/items.html"
 
-    def get_queryset(self):
-        return selectors.item_list(user=self.request.user, filters=self.request.GET.dict())
 
-    def extra_context(self):
-        return {"categories": selectors.categories(),
-                "can_publish": policy.has_perm(self.request.user, "governance.disclosure")}
+class Items(List):
+    template_name, selector = "governance/items.html", selectors.item_list
+    flags = {"can_publish": "governance.disclosure"}
+
+    def more_context(self):
+        return {"categories": selectors.categories()}
 
 
 class ItemCreate(CreatePage):
@@ -196,50 +199,39 @@ class ItemDetail(Page):
             "withdraw_form": forms.ReasonForm(initial={"version": item.version})})
 
 
-class ItemAttach(ActionPage):
+class ItemAction(RecordAction):
     perms = {"POST": "governance.disclosure"}
-    access = policies.item_policy
+    access, action, detail_url = policies.item_policy, "disclosure", "governance:item_detail"
+
+
+class ItemAttach(ItemAction):
     success_message = "已添加附件。"
 
-    def perform(self):
-        item = self.get_object(self.kwargs["pk"], "disclosure")
+    def act(self, item):
         uploads = self.request.FILES.getlist("file")
         if getattr(self.request, "upload_too_large", False) or not uploads:
             raise DomainError("请选择要上传的附件（不超过大小上限）。")
         services.disclosure_attach(actor=self.request.user, item_id=item.pk, uploads=uploads)
 
-    def redirect_url(self):
-        return reverse("governance:item_detail", args=[self.kwargs["pk"]])
 
-
-class ItemWithdraw(ActionPage):
-    perms = {"POST": "governance.disclosure"}
-    access = policies.item_policy
+class ItemWithdraw(ItemAction):
     success_message = "已撤回；原链接将显示撤回说明。"
 
-    def perform(self):
-        item = self.get_object(self.kwargs["pk"], "disclosure")
+    def act(self, item):
         form = forms.ReasonForm(self.request.POST)
         form.is_valid()
         services.disclosure_withdraw(actor=self.request.user, item_id=item.pk, reason=form.cleaned_data.get("reason", ""),
                                      version=form.cleaned_data.get("version"))
 
-    def redirect_url(self):
-        return reverse("governance:item_detail", args=[self.kwargs["pk"]])
-
 
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
 
-class Requests(ListPage):
-    perms = {"GET": VIEW}
-    template_name = "governance/requests.html"
+class Requests(List):
+    template_name, selector = "governance/requests.html", selectors.request_list
+    flags = {"can_register": "governance.requests"}
 
-    def get_queryset(self):
-        return selectors.request_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"statuses": DisclosureRequest.Status.choices,
-                "can_register": policy.has_perm(self.request.user, "governance.requests")}
+    def more_context(self):
+        return {"statuses": DisclosureRequest.Status.choices}
 
     def render(self, context, **kwargs):
         today = clock.today()
@@ -299,24 +291,18 @@ class RequestAct(TransitionAct):
     id_kw, detail_url = "request_id", "governance:request_detail"
 
 
-class RequestRecord(ActionPage):
+class RequestRecord(RecordAction):
     """Record what the annual report needs on a request (its statistics, a reconsideration or lawsuit)."""
 
     perms = {"POST": "governance.requests"}
-    access = policies.request_policy
-
-    def perform(self):
-        req = self.get_object(self.kwargs["pk"], "requests")
-        return self.act(req, self.request.POST)
-
-    def redirect_url(self):
-        return reverse("governance:request_detail", args=[self.kwargs["pk"]])
+    access, action, detail_url = policies.request_policy, "requests", "governance:request_detail"
 
 
 class RequestStatistics(RequestRecord):
     success_message = "已登记年报统计信息。"
 
-    def act(self, req, data):
+    def act(self, req):
+        data = self.request.POST
         form = forms.StatisticsForm(data)
         form.is_valid()
         d = form.cleaned_data
@@ -329,8 +315,8 @@ class RequestStatistics(RequestRecord):
 class RequestRemedyAdd(RequestRecord):
     success_message = "已登记。"
 
-    def act(self, req, data):
-        d = data.dict()
+    def act(self, req):
+        d = self.request.POST.dict()
         services.remedy_create(actor=self.request.user, request_id=req.pk, kind=d.get("kind", ""),
                                filed_on=d.get("filed_on"), body=d.get("body", ""), result=d.get("result", "pending"),
                                decided_on=d.get("decided_on"), note=d.get("note", ""))
@@ -340,7 +326,8 @@ class RequestRemedyUpdate(RequestRecord):
     success_message = "已更新结果。"
     census_kwargs = {"remedy_id": 1}
 
-    def act(self, req, data):
+    def act(self, req):
+        data = self.request.POST
         remedy = selectors.remedy_of(req, self.kwargs["remedy_id"])
         p = f"r{remedy.pk}-"
         services.remedy_update(actor=self.request.user, remedy_id=remedy.pk, version=data.get(p + "version") or None,
@@ -362,25 +349,15 @@ class RequestLetter(Page):
 
 # ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
 
-class AnnualReports(ListPage):
-    perms = {"GET": VIEW}
-    template_name = "governance/annual_reports.html"
-
-    def get_queryset(self):
-        return selectors.annual_report_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"can_create": policy.has_perm(self.request.user, "governance.disclosure")}
+class AnnualReports(List):
+    template_name, selector = "governance/annual_reports.html", selectors.annual_report_list
+    flags = {"can_create": "governance.disclosure"}
 
 
-class AnnualDecisions(ListPage):
+class AnnualDecisions(List):
     """The records of a table-二 cell (行政处罚/行政强制 本年处理决定数量): the enforcement decisions it counts."""
 
-    perms = {"GET": VIEW}
-    template_name = "governance/annual_decisions.html"
-
-    def get_queryset(self):
-        return selectors.annual_decisions(user=self.request.user, filters=self.request.GET.dict())
+    template_name, selector = "governance/annual_decisions.html", selectors.annual_decisions
 
 
 class AnnualReportCreate(CreatePage):
@@ -389,14 +366,12 @@ class AnnualReportCreate(CreatePage):
     title = "起草政府信息公开工作年度报告"
     back_url, detail_url = "governance:annual_reports", "governance:annual_report_detail"
     success_message = "已起草；表格由台账记录生成，请核对每一格的记录。"
+    service = services.annual_report_create
 
     def get_form(self):
         form = super().get_form()
         form.initial.setdefault("year", clock.today().year - 1)
         return form
-
-    def perform(self, form):
-        return services.annual_report_create(actor=self.request.user, node=self.node(), **form.cleaned_data)
 
 
 class AnnualReportDetail(Page):
@@ -460,16 +435,12 @@ class AnnualReportDocx(Page):
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
 
-class Documents(ListPage):
-    perms = {"GET": VIEW}
-    template_name = "governance/documents.html"
+class Documents(List):
+    template_name, selector = "governance/documents.html", selectors.document_list
+    flags = {"can_create": "governance.documents"}
 
-    def get_queryset(self):
-        return selectors.document_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"statuses": NormativeDocument.Status.choices,
-                "can_create": policy.has_perm(self.request.user, "governance.documents")}
+    def more_context(self):
+        return {"statuses": NormativeDocument.Status.choices}
 
 
 class DocumentCreate(CreatePage):
@@ -477,10 +448,7 @@ class DocumentCreate(CreatePage):
     form_class = forms.DocumentForm
     title = "起草行政规范性文件"
     back_url, detail_url = "governance:documents", "governance:document_detail"
-    success_message = "已登记起草。"
-
-    def perform(self, form):
-        return services.document_create(actor=self.request.user, node=self.node(), **form.cleaned_data)
+    success_message, service = "已登记起草。", services.document_create
 
 
 def _doc_context(user, doc):
@@ -517,16 +485,12 @@ class DocumentAct(TransitionAct):
         return _doc_context(self.request.user, obj)
 
 
-class Comments(ListPage):
-    perms = {"GET": VIEW}
-    template_name = "governance/comments.html"
+class Comments(List):
+    template_name, selector = "governance/comments.html", selectors.comment_list
+    flags = {"can_moderate": "governance.moderate"}
 
-    def get_queryset(self):
-        return selectors.comment_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"moderate_form": forms.ModerateForm(),
-                "can_moderate": policy.has_perm(self.request.user, "governance.moderate")}
+    def more_context(self):
+        return {"moderate_form": forms.ModerateForm()}
 
 
 class CommentModerate(ActionPage):
@@ -547,15 +511,9 @@ class CommentModerate(ActionPage):
 
 # ---- 重大决策 -----------------------------------------------------------------------------------------------------
 
-class Decisions(ListPage):
-    perms = {"GET": VIEW}
-    template_name = "governance/decisions.html"
-
-    def get_queryset(self):
-        return selectors.decision_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"can_create": policy.has_perm(self.request.user, "governance.decisions")}
+class Decisions(List):
+    template_name, selector = "governance/decisions.html", selectors.decision_list
+    flags = {"can_create": "governance.decisions"}
 
 
 class DecisionCreate(CreatePage):
@@ -563,15 +521,12 @@ class DecisionCreate(CreatePage):
     form_class = forms.DecisionForm
     title = "列入重大行政决策目录"
     back_url, detail_url = "governance:decisions", "governance:decision_detail"
-    success_message = "已列入决策目录。"
+    success_message, service = "已列入决策目录。", services.decision_create
 
     def get_form(self):
         form = super().get_form()
         form.initial.setdefault("year", clock.today().year)
         return form
-
-    def perform(self, form):
-        return services.decision_create(actor=self.request.user, node=self.node(), **form.cleaned_data)
 
 
 def _agenda_context(user, decision):
@@ -612,18 +567,11 @@ class DecisionAct(TransitionAct):
         return _agenda_context(self.request.user, obj)
 
 
-class DecisionAction(ActionPage):
+class DecisionAction(RecordAction):
     """A button on a decision's page (comment period, a procedure step, a hearing)."""
 
     perms = {"POST": "governance.decisions"}
-    access = policies.decision_policy
-
-    def perform(self):
-        self.decision = self.get_object(self.kwargs["pk"], "decisions")
-        return self.act(self.decision)
-
-    def redirect_url(self):
-        return reverse("governance:decision_detail", args=[self.kwargs["pk"]])
+    access, action, detail_url = policies.decision_policy, "decisions", "governance:decision_detail"
 
 
 class DecisionCommentOpen(DecisionAction):
@@ -673,15 +621,9 @@ class DecisionBundle(Page):
 
 # ---- 会议 ---------------------------------------------------------------------------------------------------------
 
-class Meetings(ListPage):
-    perms = {"GET": VIEW}
-    template_name = "governance/meetings.html"
-
-    def get_queryset(self):
-        return selectors.meeting_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"can_create": policy.has_perm(self.request.user, "governance.meetings")}
+class Meetings(List):
+    template_name, selector = "governance/meetings.html", selectors.meeting_list
+    flags = {"can_create": "governance.meetings"}
 
 
 class MeetingCreate(CreatePage):
@@ -716,38 +658,33 @@ class MeetingDetail(Page):
             "timeline": audit.timeline(meeting)})
 
 
-class MeetingAction(ActionPage):
+class MeetingAction(RecordAction):
     perms = {"POST": "governance.meetings"}
-    access = policies.meeting_policy
-
-    def perform(self):
-        meeting = self.get_object(self.kwargs["pk"], "meetings")
-        return self.act(meeting, self.request.POST)
-
-    def redirect_url(self):
-        return reverse("governance:meeting_detail", args=[self.kwargs["pk"]])
+    access, action, detail_url = policies.meeting_policy, "meetings", "governance:meeting_detail"
 
 
 class MeetingAttendee(MeetingAction):
     success_message = "已登记参会人员。"
 
-    def act(self, meeting, data):
+    def act(self, meeting):
         services.meeting_add_attendee(actor=self.request.user, meeting_id=meeting.pk,
-                                      **selectors.attendee_input(meeting, data.dict()))
+                                      **selectors.attendee_input(meeting, self.request.POST.dict()))
 
 
 class MeetingItem(MeetingAction):
     success_message = "已增加议题。"
 
-    def act(self, meeting, data):
-        services.meeting_add_item(actor=self.request.user, meeting_id=meeting.pk, title=data.get("title", ""))
+    def act(self, meeting):
+        services.meeting_add_item(actor=self.request.user, meeting_id=meeting.pk,
+                                  title=self.request.POST.get("title", ""))
 
 
 class AgendaDecide(MeetingAction):
     success_message = "已记录集体决定。"
     census_kwargs = {"item_id": 1}
 
-    def act(self, meeting, data):
+    def act(self, meeting):
+        data = self.request.POST
         item = selectors.agenda_item_of(meeting, self.kwargs["item_id"])
         services.agenda_item_decide(actor=self.request.user, item_id=item.pk, outcome=data.get("outcome", ""),
                                     decision_text=data.get("decision_text", ""))
@@ -756,6 +693,7 @@ class AgendaDecide(MeetingAction):
 class MeetingMinutes(MeetingAction):
     success_message = "已保存会议纪要。"
 
-    def act(self, meeting, data):
+    def act(self, meeting):
+        data = self.request.POST
         services.meeting_record_minutes(actor=self.request.user, meeting_id=meeting.pk, minutes=data.get("minutes", ""),
                                         version=data.get("version") or None)
