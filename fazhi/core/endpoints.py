@@ -355,3 +355,28 @@ class RecordActionEndpoint(Endpoint):
 
     def act(self, obj, data: dict):
         raise NotImplementedError
+
+
+class RecordFileEndpoint(Endpoint):
+    """GET a document made from one record (a letter, a .docx, an archive): the record through ``access`` (404
+    outside scope), ``document(obj)`` returns ``(content, filename, content_type)``; the permission is the policy's
+    "view"; ``content_type`` and ``summary`` describe it in the OpenAPI schema."""
+
+    summary: ClassVar[str] = ""
+    content_type: ClassVar[str] = "application/octet-stream"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.access is None:
+            return
+        cls.perms = cls.perms or _view_perm(cls)
+
+        def get(self, request, pk):
+            return ui.file_response(*self.document(self.get_object(pk)))
+
+        from drf_spectacular.types import OpenApiTypes
+
+        cls.get = extend_schema(summary=cls.summary, responses={(200, cls.content_type): OpenApiTypes.BINARY})(get)
+
+    def document(self, obj) -> tuple[bytes, str, str]:
+        raise NotImplementedError

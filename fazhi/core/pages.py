@@ -213,10 +213,16 @@ class SelectorList(ListPage):
 
 class RecordAction(ActionPage):
     """A button on a record's page: the record (URL ``pk``) through ``access`` for ``action`` (404 outside scope,
-    403 without the action), ``act(obj)`` runs one service, then back to the record's ``detail_url``."""
+    403 without the action), ``act(obj)`` runs one service, then back to the record's ``detail_url``. The
+    permission is the policy's for ``action`` unless ``perms`` says otherwise."""
 
     action: ClassVar[str] = "view"
     detail_url: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.access is not None and not cls.perms:
+            cls.perms = {"POST": cls.access.actions[cls.action]}
 
     def perform(self):
         return self.act(self.get_object(self.kwargs["pk"], self.action))
@@ -228,3 +234,39 @@ class RecordAction(ActionPage):
         from django.urls import reverse
 
         return reverse(self.detail_url, args=[self.kwargs["pk"]])
+
+
+class PublicPage(Page):
+    """A page of the public site (no account): it shows only what anyone may see — published rows, or a resident's
+    own record found by a code — so the route census does not probe it with other users (``census_skip``)."""
+
+    login_required = False
+    census_skip = "public page: published rows only, the same for everyone"
+
+
+class RecordPage(Page):
+    """GET one record (URL ``pk``) through ``access`` — 404 missing or outside scope — rendered with
+    ``context(obj)``. The permission is the policy's "view" unless ``perms`` says otherwise."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.access is not None and not cls.perms:
+            cls.perms = {"GET": cls.access.actions["view"]}
+
+    def get(self, request, pk):
+        return self.render(self.context(self.get_object(pk)))
+
+    def context(self, obj) -> dict:
+        raise NotImplementedError
+
+
+class RecordFilePage(RecordPage):
+    """GET a document made from one record (a letter, a .docx, an archive): ``document(obj)`` returns
+    ``(content, filename, content_type)``, or a response of its own (a redirect with a message)."""
+
+    def get(self, request, pk):
+        made = self.document(self.get_object(pk))
+        return ui.file_response(*made) if isinstance(made, tuple) else made
+
+    def document(self, obj):
+        raise NotImplementedError

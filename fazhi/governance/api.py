@@ -1,12 +1,18 @@
 """JSON API /api/governance/: thin Endpoint classes over the same selectors and services as the workbench."""
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import ui
-from fazhi.core.endpoints import Endpoint, ListCreateEndpoint, RecordActionEndpoint, RecordDetail, TransitionEndpoint
+from fazhi.core.endpoints import (
+    Endpoint,
+    ListCreateEndpoint,
+    RecordActionEndpoint,
+    RecordDetail,
+    RecordFileEndpoint,
+    TransitionEndpoint,
+)
 from fazhi.core.endpoints import text_field as _text
 from fazhi.core.errors import DomainError
 
@@ -368,9 +374,7 @@ class Items(ListCreate):
 
 class ItemDetail(RecordDetail):
     perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
-    access = policies.item_policy
-    out = ItemSerializer
-    summary = "主动公开信息详情"
+    access, out, summary = policies.item_policy, ItemSerializer, "主动公开信息详情"
 
     @extend_schema(summary="修改待发布信息（已发布的只能撤回）", request=ItemEditIn, responses=ItemSerializer)
     def patch(self, request, pk):
@@ -430,27 +434,21 @@ class Requests(ListCreate):
 
 
 class RequestDetail(RecordDetail):
-    access = policies.request_policy
-    out = RequestSerializer
-    summary = "依申请公开详情"
+    access, out, summary = policies.request_policy, RequestSerializer, "依申请公开详情"
 
 
 class RequestTransition(TransitionEndpoint):
-    access = policies.request_policy
+    access, summary = policies.request_policy, "依申请公开办理操作"
     workflow, service, id_kw, out = wf.REQUEST, services.request_transition, "request_id", RequestSerializer
-    summary = "依申请公开办理操作"
 
 
-class RequestLetter(Endpoint):
-    perms = {"GET": VIEW}
-    access = policies.request_policy
+class RequestLetter(RecordFileEndpoint):
+    access, summary, content_type = policies.request_policy, "答复书（.docx）", ui.DOCX
 
-    @extend_schema(summary="答复书（.docx）", responses={(200, ui.DOCX): OpenApiTypes.BINARY})
-    def get(self, request, pk):
-        req = self.get_object(pk)
+    def document(self, req):
         if req.status != "answered":
             raise DomainError("尚未答复，不能生成答复书。")
-        return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
+        return documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX
 
 
 class RequestStatistics(RecordActionEndpoint):
@@ -495,8 +493,7 @@ class AnnualReports(ListCreate):
 
 class AnnualReportDetail(RecordDetail):
     perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
-    access = policies.report_policy
-    out = AnnualReportDetailSerializer
+    access, out = policies.report_policy, AnnualReportDetailSerializer
     summary = "年度报告详情：表格（每格含记录清单链接）、对账问题、公布期限"
 
     @extend_schema(summary="修改年度报告文字部分（一、五、六）", request=AnnualReportEditIn,
@@ -508,25 +505,19 @@ class AnnualReportDetail(RecordDetail):
 
 
 class AnnualReportTransition(TransitionEndpoint):
-    access = policies.report_policy
-    workflow = wf.ANNUAL_REPORT
-    service = services.annual_report_transition
-    id_kw = "report_id"
-    out = AnnualReportDetailSerializer
-    summary = "年度报告流程"
+    access, summary = policies.report_policy, "年度报告流程"
+    workflow, service = wf.ANNUAL_REPORT, services.annual_report_transition
+    id_kw, out = "report_id", AnnualReportDetailSerializer
 
     def attachments(self, request) -> dict:
         return {}
 
 
-class AnnualReportDocx(Endpoint):
-    perms = {"GET": VIEW}
-    access = policies.report_policy
+class AnnualReportDocx(RecordFileEndpoint):
+    access, summary, content_type = policies.report_policy, "年度报告（.docx，GB/T 9704 版式）", ui.DOCX
 
-    @extend_schema(summary="年度报告（.docx，GB/T 9704 版式）", responses={(200, ui.DOCX): OpenApiTypes.BINARY})
-    def get(self, request, pk):
-        report = self.get_object(pk)
-        return ui.file_response(documents.annual_report_docx(report), f"{report}.docx", ui.DOCX)
+    def document(self, report):
+        return documents.annual_report_docx(report), f"{report}.docx", ui.DOCX
 
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
@@ -553,9 +544,8 @@ class DocumentDetail(Endpoint):
 
 
 class DocumentTransition(TransitionEndpoint):
-    access = policies.document_policy
+    access, summary = policies.document_policy, "规范性文件流程操作"
     workflow, service, id_kw, out = wf.DOCUMENT, services.document_transition, "document_id", DocumentSerializer
-    summary = "规范性文件流程操作"
 
 
 class Comments(ListCreate):
@@ -580,15 +570,12 @@ class Decisions(ListCreate):
 
 
 class DecisionDetail(RecordDetail):
-    access = policies.decision_policy
-    out = DecisionSerializer
-    summary = "重大行政决策详情（含程序环节）"
+    access, out, summary = policies.decision_policy, DecisionSerializer, "重大行政决策详情（含程序环节）"
 
 
 class DecisionTransition(TransitionEndpoint):
-    access = policies.decision_policy
+    access, summary = policies.decision_policy, "决策流程操作"
     workflow, service, id_kw, out = wf.DECISION, services.decision_transition, "decision_id", DecisionSerializer
-    summary = "决策流程操作"
 
     def attachments(self, request) -> dict:
         return {}
@@ -629,14 +616,12 @@ class DecisionHearing(RecordActionEndpoint):
         return services.hearing_create(actor=self.request.user, decision_id=decision.pk, **d)
 
 
-class DecisionBundle(Endpoint):
-    perms = {"GET": VIEW}
-    access = policies.decision_policy
+class DecisionBundle(RecordFileEndpoint):
+    access, content_type = policies.decision_policy, "application/zip"
+    summary = "决策档案（.zip：.docx 摘要 + 各环节附件）"
 
-    @extend_schema(summary="决策档案（.zip：.docx 摘要 + 各环节附件）", responses={(200, "application/zip"): OpenApiTypes.BINARY})
-    def get(self, request, pk):
-        decision = self.get_object(pk)
-        return ui.file_response(documents.decision_bundle(decision), f"决策档案-{decision.pk}.zip", "application/zip")
+    def document(self, decision):
+        return documents.decision_bundle(decision), f"决策档案-{decision.pk}.zip", "application/zip"
 
 
 # ---- 会议 ---------------------------------------------------------------------------------------------------------
@@ -652,9 +637,7 @@ class Meetings(ListCreate):
 
 
 class MeetingDetail(RecordDetail):
-    access = policies.meeting_policy
-    out = MeetingSerializer
-    summary = "党工委会议详情"
+    access, out, summary = policies.meeting_policy, MeetingSerializer, "党工委会议详情"
 
 
 class MeetingAction(RecordActionEndpoint):

@@ -12,17 +12,12 @@ from fazhi.core import audit, clock, ratelimit, ui
 from fazhi.core.errors import DomainError
 from fazhi.core.masking import mask_name, mask_phone, scrub_text
 from fazhi.core.middleware import client_ip
-from fazhi.core.pages import Page
+from fazhi.core.pages import PublicPage
 from fazhi.core.views import serve_stored
 
 from . import documents, forms, selectors, services
 
 TRACK_SALT = "governance.track"
-
-
-class PublicPage(Page):
-    login_required = False
-    census_skip = "public page: published rows only, the same for everyone"
 
 
 class Index(PublicPage):
