@@ -225,7 +225,7 @@ class RequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.DisclosureRequest
         fields = ["id", "node", "tracking_code", "applicant_type", "applicant_name", "phone", "email", "address", "content",
-                  "purpose", "channel", "received_on", "clock_start", "correction_requested_on", "correction_note",
+                  "purpose", "channel", "received_on", "clock_start", "correction_requested_on", "correction_note", "correction_due",
                   "corrected_on", "waiting_days", "extended", "extension_reason", "due_date", "status", "reply_type",
                   "reply_text", "reply_reason", "referred_body", "answered_on", "reply_number", "organisation_kind",
                   "table_reason", "fee_amount", "remedies", "version", "deadline", "actions"]

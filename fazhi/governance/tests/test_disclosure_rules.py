@@ -166,7 +166,7 @@ def test_applicant_downloads_the_reply_attachments_of_their_own_request_only(use
     assert client.get(f"/files/{mine.uuid}/").status_code == 404
 
 
-def test_no_correction_by_the_period_end_closes_the_request_as_abandoned(users, tree, client):
+def test_no_correction_by_the_period_end_closes_the_request_as_abandoned(users, tree, client, api_for):
     """第三十条: 申请人无正当理由逾期不补正的，视为放弃申请 — only after the period the notice gave, with a reason; the
     request leaves the open lists, is not a reply (figures), and counts in the annual report's 其他处理 row."""
     from fazhi.core import workdays
@@ -177,6 +177,12 @@ def test_no_correction_by_the_period_end_closes_the_request_as_abandoned(users, 
     req = f.request(tree, day=RECEIVED)
     req = _act(req, users.disclosure, "request_correction", datetime.date(2024, 3, 4), reason="请写明年份")
     assert req.correction_due == datetime.date(2024, 3, 25)  # 15 working days after 3月4日
+    api = api_for(users.disclosure)
+    assert api.get(f"/api/governance/requests/{req.pk}/").json()["correction_due"] == "2024-03-25"
+    with clock.frozen(datetime.date(2024, 3, 25)):  # the API refuses it too, with the table's reason
+        r = api.post(f"/api/governance/requests/{req.pk}/transition/",
+                     {"action": "close_uncorrected", "reason": "未补正"}, format="json")
+    assert r.status_code == 400 and "补正期限至2024年03月25日" in r.json()["detail"]
     with pytest.raises(TransitionNotAllowed, match="补正期限至2024年03月25日"):
         _act(req, users.disclosure, "close_uncorrected", datetime.date(2024, 3, 25), reason="未补正")
     with clock.frozen(datetime.date(2024, 3, 26)):
