@@ -351,38 +351,89 @@ class RecordEdit(RecordDetail):
         raise NotImplementedError
 
 
-class RecordAction(Endpoint):
-    """POST one action on one record: the record through ``access`` for ``access_action`` (outside the scope 404, visible
-    but not allowed 403), then the body validated by ``action_in`` (400, nothing written), then
-    ``perform(request, record, data)`` — one service call — whose result ``answer(result)`` turns into the response
-    body, with ``success_status`` (201 by default: the action records something). The OpenAPI description is derived from
-    ``summary``, ``action_in`` and ``responses`` (and ``tags``) once, here; ``perms`` are declared as on any endpoint."""
+class ListCreateEndpoint(RecordList):
+    """A ``RecordList`` whose new record is filed under a node the body may name: ``node_for(user, create_perm,
+    node_id)`` (inside the user's scope, or the user's own), then ``create_at(node, data)`` — by default
+    ``create_service(actor=, node=, **data)``. Without ``perms``: GET needs ``view_perm``, POST ``create_perm``."""
 
-    access_action: ClassVar[str] = "view"
-    action_in: ClassVar[Any] = None
-    summary: ClassVar[str] = ""
+    view_perm: ClassVar[str] = ""
+    create_perm: ClassVar[str] = ""
+    create_service: ClassVar[Any] = None
+    node_for: ClassVar[Any] = None
+
+    def __init_subclass__(cls, **kwargs):
+        if cls.selector is not None and not cls.perms and cls.view_perm:
+            cls.perms = {"GET": cls.view_perm, **({"POST": cls.create_perm} if cls.create_in else {})}
+        super().__init_subclass__(**kwargs)
+
+    def create(self, data: dict):
+        node = type(self).node_for(self.request.user, self.create_perm, data.pop("node", None))
+        return self.create_at(node, data)
+
+    def create_at(self, node, data: dict):
+        return type(self).create_service(actor=self.request.user, node=node, **data)
+
+
+class RecordAction(Endpoint):
+    """One write on one record: the record (URL ``pk``) through ``access`` for ``action`` (404 outside scope, 403
+    without the action), the body checked by ``input`` (400, nothing written), ``act(obj, data)`` runs one service,
+    and ``answer(result)`` (by default ``out`` of it) is the response, with ``status`` (200, or 201 where the write
+    adds a row). ``method`` is "post" or "patch"; without ``perms`` the permission is the policy's for ``action``.
+    The OpenAPI description comes from ``summary``, ``input`` and ``responses`` (else ``out``), and ``tags``. Other
+    URL parameters (a sub-record's id) are in ``self.kwargs``."""
+
+    action: ClassVar[str] = "view"
+    input: ClassVar[Any] = None
+    out: ClassVar[Any] = None
     responses: ClassVar[Any] = None
-    success_status: ClassVar[int] = 201
+    summary: ClassVar[str] = ""
+    status: ClassVar[int] = 200
+    method: ClassVar[str] = "post"
     tags: ClassVar[list[str] | None] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.action_in is None or "post" in cls.__dict__:
+        if cls.input is None or cls.access is None or cls.method in cls.__dict__:
             return
+        cls.perms = cls.perms or {cls.method.upper(): cls.access.actions[cls.action]}
         from drf_spectacular.types import OpenApiTypes
 
+        def write(self, request, pk, **_):
+            result = self.act(self.get_object(pk, self.action), self.validated(self.input))
+            return Response(self.answer(result), status=self.status)
+
         extra = {"tags": cls.tags} if cls.tags else {}
+        schema = extend_schema(summary=cls.summary, request=cls.input,
+                               responses=cls.responses or cls.out or OpenApiTypes.OBJECT, **extra)
+        setattr(cls, cls.method, schema(write))
 
-        def post(self, request, pk):
-            record = self.get_object(pk, self.access_action)
-            result = self.perform(request, record, self.validated(self.action_in))
-            return Response(self.answer(result), status=self.success_status)
-
-        cls.post = extend_schema(summary=cls.summary, request=cls.action_in,
-                                 responses=cls.responses or OpenApiTypes.OBJECT, **extra)(post)
-
-    def perform(self, request, record, data: dict):
+    def act(self, obj, data: dict):
         raise NotImplementedError
 
     def answer(self, result) -> dict:
+        return self.out(result, context={"user": self.request.user}).data
+
+
+class RecordFileEndpoint(Endpoint):
+    """GET a document made from one record (a letter, a .docx, an archive): the record through ``access`` (404
+    outside scope), ``document(obj)`` returns ``(content, filename, content_type)``; the permission is the policy's
+    "view"; ``content_type`` and ``summary`` describe it in the OpenAPI schema."""
+
+    summary: ClassVar[str] = ""
+    content_type: ClassVar[str] = "application/octet-stream"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.access is None:
+            return
+        cls.perms = cls.perms or _view_perm(cls)
+
+        def get(self, request, pk):
+            return ui.file_response(*self.document(self.get_object(pk)))
+
+        from drf_spectacular.types import OpenApiTypes
+
+        cls.get = extend_schema(summary=cls.summary, responses={(200, cls.content_type): OpenApiTypes.BINARY})(get)
+
+    def document(self, obj) -> tuple[bytes, str, str]:
         raise NotImplementedError

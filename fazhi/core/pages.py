@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from . import ui
+from . import policy, ui
 from .access import AccessPolicy, Gate
 from .errors import DomainError, NotAllowed, NotFound
 
@@ -186,11 +186,81 @@ def _takes_files(form_class) -> bool:
         return False
 
 
-class SelectorListPage(ListPage):
-    """A list page whose rows are one selector's: ``selector(user=, filters=the query string)`` (the app's scoped
-    read), paged like every list; ``extra_context`` adds the rest."""
+class SelectorList(ListPage):
+    """A ``ListPage`` over one selector, ``selector(*, user, filters)``, filtered by the query string. ``flags`` adds
+    booleans to the context — ``{"can_create": "governance.documents"}``: the user holds that permission somewhere
+    (to show the "new" button); ``more_context()`` adds the rest."""
 
     selector: ClassVar[Any] = None
+    flags: ClassVar[dict[str, str]] = {}
 
     def get_queryset(self):
-        return type(self).selector(user=self.request.user, filters=self.request.GET)
+        return type(self).selector(user=self.request.user, filters=self.request.GET.dict())
+
+    def more_context(self) -> dict:
+        return {}
+
+    def extra_context(self) -> dict:
+        return {**{key: policy.has_perm(self.request.user, perm) for key, perm in self.flags.items()},
+                **self.more_context()}
+
+
+class RecordAction(ActionPage):
+    """A button on a record's page: the record (URL ``pk``) through ``access`` for ``action`` (404 outside scope,
+    403 without the action), ``act(obj)`` runs one service, then back to the record's ``detail_url``. The
+    permission is the policy's for ``action`` unless ``perms`` says otherwise."""
+
+    action: ClassVar[str] = "view"
+    detail_url: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.access is not None and not cls.perms:
+            cls.perms = {"POST": cls.access.actions[cls.action]}
+
+    def perform(self):
+        return self.act(self.get_object(self.kwargs["pk"], self.action))
+
+    def act(self, obj):
+        raise NotImplementedError
+
+    def redirect_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(self.detail_url, args=[self.kwargs["pk"]])
+
+
+class PublicPage(Page):
+    """A page of the public site (no account): it shows only what anyone may see — published rows, or a resident's
+    own record found by a code — so the route census does not probe it with other users (``census_skip``)."""
+
+    login_required = False
+    census_skip = "public page: published rows only, the same for everyone"
+
+
+class RecordPage(Page):
+    """GET one record (URL ``pk``) through ``access`` — 404 missing or outside scope — rendered with
+    ``context(obj)``. The permission is the policy's "view" unless ``perms`` says otherwise."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.access is not None and not cls.perms:
+            cls.perms = {"GET": cls.access.actions["view"]}
+
+    def get(self, request, pk):
+        return self.render(self.context(self.get_object(pk)))
+
+    def context(self, obj) -> dict:
+        raise NotImplementedError
+
+
+class RecordFilePage(RecordPage):
+    """GET a document made from one record (a letter, a .docx, an archive): ``document(obj)`` returns
+    ``(content, filename, content_type)``, or a response of its own (a redirect with a message)."""
+
+    def get(self, request, pk):
+        made = self.document(self.get_object(pk))
+        return ui.file_response(*made) if isinstance(made, tuple) else made
+
+    def document(self, obj):
+        raise NotImplementedError

@@ -336,6 +336,12 @@ def file_download(request, uuid):
     stored = selectors.stored_file(uuid)
     if stored is None or not files.may_download(request.user, stored):
         raise Http404("文件不存在或不在您的管辖范围内。")
+    return serve_stored(request, stored)
+
+
+def serve_stored(request, stored):
+    """Serve a stored file the caller has already authorised: blob present, SHA-256 re-checked, download hook run.
+    ``file_download`` and pages that authorise otherwise (an applicant's tracking code) both answer through it."""
     path = files.blob_path(stored.sha256)
     if not path.exists():
         raise Http404("文件已丢失，请联系系统管理员。")

@@ -250,9 +250,10 @@ class EnforcementList(RecordList):
 
 
 class EnforcementAction(RecordAction):
-    """An action on one record of this module, under its OpenAPI tag."""
+    """An action on one record of this module, under its OpenAPI tag; most record something (201)."""
 
     tags = TAGS
+    status = 201
 
 
 # ---- cases ------------------------------------------------------------------------------------------------------
@@ -289,11 +290,11 @@ class CaseDetail(Endpoint):
 class CaseTransition(EnforcementAction):
     perms = {"POST": VIEW}
     access = case_policy
-    action_in, summary, success_status = EnforcementTransitionIn, "办理操作（name 见详情中的 available_actions）", 200
+    input, summary, status = EnforcementTransitionIn, "办理操作（name 见详情中的 available_actions）", 200
 
-    def perform(self, request, case, d):
+    def act(self, case, d):
         data = {k: v for k, v in d.items() if k not in ("name", "version", "reason") and v is not None}
-        return services.case_transition(actor=request.user, case=case, name=d["name"], version=d.get("version"),
+        return services.case_transition(actor=self.request.user, case=case, name=d["name"], version=d.get("version"),
                                         reason=d.get("reason") or "", **data)
 
     def answer(self, case):
@@ -303,11 +304,11 @@ class CaseTransition(EnforcementAction):
 class CaseSteps(EnforcementAction):
     perms = {"POST": HANDLE}
     access = case_policy
-    access_action, action_in, summary = "handle", EnforcementStepIn, "记录调查取证环节（现场检查/询问调查/调查取证）"
+    action, input, summary = "handle", EnforcementStepIn, "记录调查取证环节（现场检查/询问调查/调查取证）"
 
-    def perform(self, request, case, data):
+    def act(self, case, data):
         d = _clean(data)
-        return services.step_record(actor=request.user, case=case, kind=d.get("kind", ""), content=d.get("content", ""),
+        return services.step_record(actor=self.request.user, case=case, kind=d.get("kind", ""), content=d.get("content", ""),
                                     occurred_at=d.get("occurred_at"), place=d.get("place", ""),
                                     documents=d.get("documents", ""), officers=d.get("officers") or [])
 
@@ -345,11 +346,11 @@ class StepDetail(Endpoint):
 class StepCorrect(EnforcementAction):
     perms = {"POST": HANDLE}
     access = step_policy
-    access_action, action_in, summary = "handle", EnforcementCorrectionIn, "更正环节记录（新增一条指向原记录的更正）"
+    action, input, summary = "handle", EnforcementCorrectionIn, "更正环节记录（新增一条指向原记录的更正）"
 
-    def perform(self, request, step, data):
+    def act(self, step, data):
         d = _clean(data)
-        return services.step_correct(actor=request.user, step=step, content=d.get("content", ""),
+        return services.step_correct(actor=self.request.user, step=step, content=d.get("content", ""),
                                      reason=d.get("reason", ""))
 
     def answer(self, correction):
@@ -383,10 +384,10 @@ class StepEvidence(Endpoint):
 class CaseReview(EnforcementAction):
     perms = {"POST": "enforcement.review"}
     access = case_policy
-    action_in, summary = EnforcementReviewIn, "法制审核意见（opinion=approve/reject，checklist 为审核要点）"
+    input, summary = EnforcementReviewIn, "法制审核意见（opinion=approve/reject，checklist 为审核要点）"
 
-    def perform(self, request, case, d):
-        return services.legal_review_record(actor=request.user, case=case, opinion=d.get("opinion") or "",
+    def act(self, case, d):
+        return services.legal_review_record(actor=self.request.user, case=case, opinion=d.get("opinion") or "",
                                             checklist=d.get("checklist") or {}, reasons=d.get("reasons") or "",
                                             version=d.get("version"))
 
@@ -397,11 +398,11 @@ class CaseReview(EnforcementAction):
 class CasePublish(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = case_policy
-    access_action, action_in = "publish", EnforcementPublishIn
+    action, input = "publish", EnforcementPublishIn
     summary = "公示执法决定（scrub=true 时自动隐去证件号和电话；published_on 登记以往已作出的公示的日期）"
 
-    def perform(self, request, case, d):
-        return services.publication_publish(actor=request.user, case=case, scrub=d["scrub"],
+    def act(self, case, d):
+        return services.publication_publish(actor=self.request.user, case=case, scrub=d["scrub"],
                                             published_on=d.get("published_on") or None)
 
     def answer(self, pub):
@@ -412,10 +413,10 @@ class CasePublish(EnforcementAction):
 class CaseEvaluate(EnforcementAction):
     perms = {"POST": "enforcement.supervise"}
     access = case_policy
-    access_action, action_in, summary = "supervise", EnforcementEvaluationIn, "案卷评查（scores: {项目: 分}）"
+    action, input, summary = "supervise", EnforcementEvaluationIn, "案卷评查（scores: {项目: 分}）"
 
-    def perform(self, request, case, d):
-        return services.evaluation_record(actor=request.user, case=case, scores=d.get("scores") or {},
+    def act(self, case, d):
+        return services.evaluation_record(actor=self.request.user, case=case, scores=d.get("scores") or {},
                                           findings=d.get("findings") or "")
 
     def answer(self, ev):
@@ -433,11 +434,11 @@ class Publications(EnforcementList):
 class PublicationRevoked(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = publication_policy
-    action_in, summary, success_status = EnforcementRevokedIn, "登记原决定被撤销/变更（开始计算撤回期限）", 200
+    input, summary, status = EnforcementRevokedIn, "登记原决定被撤销/变更（开始计算撤回期限）", 200
     responses = EnforcementPublicationOut
 
-    def perform(self, request, pub, d):
-        return services.publication_mark_revoked(actor=request.user, publication=pub, revoked_on=d.get("revoked_on"),
+    def act(self, pub, d):
+        return services.publication_mark_revoked(actor=self.request.user, publication=pub, revoked_on=d.get("revoked_on"),
                                                  reason=d.get("reason") or "", version=d.get("version"))
 
     def answer(self, pub):
@@ -447,10 +448,10 @@ class PublicationRevoked(EnforcementAction):
 class PublicationWithdraw(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = publication_policy
-    action_in, summary, success_status = EnforcementRevokedIn, "撤回执法决定公示（理由向社会公开）", 200
+    input, summary, status = EnforcementRevokedIn, "撤回执法决定公示（理由向社会公开）", 200
 
-    def perform(self, request, pub, d):
-        return services.publication_withdraw(actor=request.user, publication=pub, reason=d.get("reason") or "",
+    def act(self, pub, d):
+        return services.publication_withdraw(actor=self.request.user, publication=pub, reason=d.get("reason") or "",
                                              revoked_on=d.get("revoked_on"), version=d.get("version"))
 
     def answer(self, pub):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotFound
-from fazhi.core.pages import ActionPage, FormPage, ListPage, Page, SelectorListPage
+from fazhi.core.pages import ActionPage, FormPage, ListPage, Page, SelectorList
 from fazhi.core.validators import clean_node
 
 from . import documents, selectors, services
@@ -65,7 +65,7 @@ class EnforcementForm(FormPage):
 
 # ---- cases ----------------------------------------------------------------------------------------------------
 
-class CaseList(SelectorListPage):
+class CaseList(SelectorList):
     menu = "执法案件"
     perms = {"GET": VIEW}
     access = case_policy
@@ -393,7 +393,7 @@ class ReviewQueue(ListPage):
                 "can_manage": policy.has_perm(self.request.user, MANAGE)}
 
 
-class Publications(SelectorListPage):
+class Publications(SelectorList):
     menu = "执法公示"
     perms = {"GET": VIEW}
     template_name = "enforcement/publications.html"
@@ -446,7 +446,7 @@ class PublicationRevoked(PublicationForm):
         return f"已登记。请在{pub.withdraw_due:%Y-%m-%d}前撤回该公示并公开说明理由。"
 
 
-class Supervision(SelectorListPage):
+class Supervision(SelectorList):
     """Case-file evaluations (paged; ``?node=&start=&end=`` — the records of the average-score figure), the closed
     cases still to evaluate and the accountability records."""
     menu = "执法监督"
@@ -464,7 +464,7 @@ class Supervision(SelectorListPage):
             "can_supervise": policy.has_perm(user, "enforcement.supervise")}
 
 
-class ReviewRecords(SelectorListPage):
+class ReviewRecords(SelectorList):
     """Legal review opinions given (法制审核记录): the records of the legal-review figures."""
 
     perms = {"GET": VIEW}
@@ -472,7 +472,7 @@ class ReviewRecords(SelectorListPage):
     selector = selectors.review_list
 
 
-class AvSteps(SelectorListPage):
+class AvSteps(SelectorList):
     """Steps that must be recorded on audio or video (现场检查、调查取证、听证、送达…): the records of the figure."""
 
     perms = {"GET": VIEW}
@@ -482,7 +482,7 @@ class AvSteps(SelectorListPage):
 
 # ---- officers, powers, subject ------------------------------------------------------------------------------
 
-class OfficerList(SelectorListPage):
+class OfficerList(SelectorList):
     menu = "执法人员"
     perms = {"GET": VIEW}
     access = officer_policy
@@ -581,7 +581,7 @@ class AccountabilityNew(EnforcementForm):
         return reverse("enforcement:officer_detail", args=[self.officer().pk])
 
 
-class PowerList(SelectorListPage):
+class PowerList(SelectorList):
     menu = "权责清单"
     perms = {"GET": VIEW}
     access = power_policy

@@ -8,6 +8,8 @@ Every counted cell is one Q over its records (``request_cell_q``), used both for
 (``selectors.request_list(filters={"annual": year, "cell": key, "node": id})``): a cell's link lists exactly its
 records. Choices, stated once:
 
+- A request whose applicant never corrected (视为放弃申请, 第三十条) is handled on the day it is closed
+  (``answered_on``), in the row 其他处理：申请人无正当理由逾期不补正.
 - 本年新收: received in the year. 上年结转: received before the year and not answered before it. 本年度办理结果:
   answered in the year, in the row of its ``table_reason``. 结转下年度: received by the year's end, not answered by it.
   So new + carried over = handled + carried forward for every column, unless a record is inconsistent (answered
@@ -16,8 +18,10 @@ records. Choices, stated once:
 - 行政复议/行政诉讼: those filed in the year; a result decided after the year's end counts as 尚未审结.
 - 主动公开: items published in the year (withdrawn later included, drafts never), by catalogue category; normative
   documents 本年制发 (published in the year), 本年废止 (repealed in the year), 现行有效 (published by the year's end
-  and not repealed by it). 街道 make no 规章, so that row is "—". The 行政许可/处罚/强制/收费 rows of 第二十条第（五）
-  （六）（八）项 are not computed here (the enforcement module's records).
+  and not repealed by it). 街道 make no 规章, so that row is "—". 第二十条第（六）项 行政处罚/行政强制 本年处理决定数量
+  come from the enforcement module's records through its selector (``fazhi.enforcement.disclosure``), each cell
+  linked to the list of those decisions. 行政许可 (第（五）项) and 行政事业性收费 (第（八）项) are not recorded on the
+  platform: their cells are "—" and ``NOT_RECORDED`` says so on the report page.
 - 信息处理费 (第四十二条): the fees recorded on the requests answered in the year.
 """
 from __future__ import annotations
@@ -103,7 +107,7 @@ def _row_q(year: int, row: str) -> Q | None:
     return None
 
 
-_OPEN = [s for s in R.Status.values if s != R.Status.ANSWERED]
+_OPEN = [s for s in R.Status.values if s not in (R.Status.ANSWERED, R.Status.ABANDONED)]
 
 
 def _remedy_q(year: int, kind: str, result: str, prefix: str = "") -> Q | None:
@@ -175,7 +179,30 @@ def _proactive(node, year: int) -> list[dict]:
     rows.append({"label": "合计", "cells": [_cell(sum(counts.values()), _url("governance:items", node, year=year))]})
     catalogue = {"key": "proactive_catalogue", "title": "主动公开政府信息（按公开目录类别）",
                  "head": [[("目录类别", 1), ("本年主动公开（条）", 1)]], "rows": rows}
-    return [legal, catalogue]
+    return [legal, *_decisions(node, year), catalogue]
+
+
+#: What table 二 needs and the platform does not record (shown on the report page until it does).
+NOT_RECORDED = ("行政许可（第二十条第（五）项）和行政事业性收费（第二十条第（八）项）本平台未登记，表中以“—”表示；"
+                "如有，请在“六、其他需要报告的事项”中说明。")
+
+
+def _decisions(node, year: int) -> list[dict]:
+    """第二十条第（五）（六）（八）项: decisions of the year by kind, from the enforcement module's selector."""
+    from fazhi.enforcement import disclosure as enforcement
+
+    counts = enforcement.decision_counts(node, year)
+    none = [_cell("—")]
+    row = [{"label": label, "cells": [_cell(counts[kind], _url("governance:annual_decisions", node, year=year,
+                                                               kind=kind))]}
+           for kind, (label, _q) in enforcement.KINDS.items()]
+    head = [("信息内容", 1), ("本年处理决定数量", 1)]
+    return [{"key": "proactive_licensing", "title": "第二十条第（五）项", "head": [head],
+             "rows": [{"label": "行政许可", "cells": none}]},
+            {"key": "proactive_enforcement", "title": "第二十条第（六）项", "head": [head], "rows": row},
+            {"key": "proactive_fees", "title": "第二十条第（八）项",
+             "head": [[("信息内容", 1), ("本年收费金额（单位：万元）", 1)]],
+             "rows": [{"label": "行政事业性收费", "cells": none}]}]
 
 
 def _counts(node, year: int, rows: list[str]) -> dict:
@@ -283,7 +310,8 @@ def warnings(node, year: int) -> list[str]:
     n = within(DisclosureRequest.objects.all(), node).filter(
         _row_q(year, "new") | _row_q(year, "carried"), applicant_type=R.ApplicantType.ORGANISATION,
         organisation_kind="").count()
-    return [f"有{n}件法人或其他组织的申请未登记组织类别，计入“其他”。"] if n else []
+    out = [f"有{n}件法人或其他组织的申请未登记组织类别，计入“其他”。"] if n else []
+    return out + [NOT_RECORDED]
 
 
 def digest(report, tables: dict) -> str:

@@ -1,12 +1,18 @@
 """JSON API /api/governance/: thin Endpoint classes over the same selectors and services as the workbench."""
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import ui
-from fazhi.core.endpoints import Endpoint, RecordDetail, TransitionEndpoint
+from fazhi.core.endpoints import (
+    Endpoint,
+    ListCreateEndpoint,
+    RecordAction,
+    RecordDetail,
+    RecordFileEndpoint,
+    TransitionEndpoint,
+)
 from fazhi.core.endpoints import text_field as _text
 from fazhi.core.errors import DomainError
 
@@ -219,7 +225,7 @@ class RequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.DisclosureRequest
         fields = ["id", "node", "tracking_code", "applicant_type", "applicant_name", "phone", "email", "address", "content",
-                  "purpose", "channel", "received_on", "clock_start", "correction_requested_on", "correction_note",
+                  "purpose", "channel", "received_on", "clock_start", "correction_requested_on", "correction_note", "correction_due",
                   "corrected_on", "waiting_days", "extended", "extension_reason", "due_date", "status", "reply_type",
                   "reply_text", "reply_reason", "referred_body", "answered_on", "reply_number", "organisation_kind",
                   "table_reason", "fee_amount", "remedies", "version", "deadline", "actions"]
@@ -348,29 +354,27 @@ class MeetingListSerializer(serializers.ModelSerializer):
 
 # ---- 主动公开 -----------------------------------------------------------------------------------------------------
 
-class Items(Endpoint):
-    perms = {"GET": VIEW, "POST": "governance.disclosure"}
+class ListCreate(ListCreateEndpoint):
+    """A list + create endpoint of this module: viewing needs governance.view; a new record belongs to a 街道."""
 
-    @extend_schema(summary="主动公开信息列表", responses=ItemSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.item_list(user=request.user, filters=request.GET.dict()), ItemSerializer)
+    view_perm = VIEW
+    node_for = selectors.tenant_for_new_record
 
-    @extend_schema(summary="保存主动公开信息（待确认发布：预览 preview/ 后经 publish/ 确认才公开）", request=ItemIn,
-                   responses=ItemSerializer)
-    def post(self, request):
-        d = self.validated(ItemIn)
-        node = selectors.tenant_for_new_record(request.user, "governance.disclosure", d.get("node"))
-        item = services.disclosure_save(actor=request.user, node=node, category_code=d.get("category", ""),
+
+class Items(ListCreate):
+    selector, row, summary = selectors.item_list, ItemSerializer, "主动公开信息列表"
+    create_in, create_perm, out = ItemIn, "governance.disclosure", ItemSerializer
+    create_summary = "保存主动公开信息（待确认发布：预览 preview/ 后经 publish/ 确认才公开）"
+
+    def create_at(self, node, d):
+        return services.disclosure_save(actor=self.request.user, node=node, category_code=d.get("category", ""),
                                         title=d.get("title", ""), body=d.get("body", ""), formed_on=d.get("formed_on"),
-                                        attachments=request.FILES.getlist("attachments"))
-        return Response(ItemSerializer(item).data, status=201)
+                                        attachments=self.request.FILES.getlist("attachments"))
 
 
 class ItemDetail(RecordDetail):
     perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
-    access = policies.item_policy
-    out = ItemSerializer
-    summary = "主动公开信息详情"
+    access, out, summary = policies.item_policy, ItemSerializer, "主动公开信息详情"
 
     @extend_schema(summary="修改待发布信息（已发布的只能撤回）", request=ItemEditIn, responses=ItemSerializer)
     def patch(self, request, pk):
@@ -400,141 +404,96 @@ class ItemPreview(Endpoint):
             "version": item.version}).data)
 
 
-class ItemPublish(Endpoint):
-    perms = {"POST": "governance.disclosure"}
-    access = policies.item_policy
+class ItemPublish(RecordAction):
+    access, action, input, out = policies.item_policy, "disclosure", PublishIn, ItemSerializer
+    summary = "确认发布（逾期公开须填写 late_reason）"
 
-    @extend_schema(summary="确认发布（逾期公开须填写 late_reason）", request=PublishIn, responses=ItemSerializer)
-    def post(self, request, pk):
-        item = self.get_object(pk, "disclosure")
-        d = self.validated(PublishIn)
-        item = services.disclosure_confirm(actor=request.user, item_id=item.pk, version=d.get("version"),
+    def act(self, item, d):
+        return services.disclosure_confirm(actor=self.request.user, item_id=item.pk, version=d.get("version"),
                                            late_reason=d.get("late_reason", ""))
-        return Response(ItemSerializer(item).data)
 
 
-class ItemWithdraw(Endpoint):
-    perms = {"POST": "governance.disclosure"}
-    access = policies.item_policy
+class ItemWithdraw(RecordAction):
+    access, action, input, out = policies.item_policy, "disclosure", ReasonIn, ItemSerializer
+    summary = "撤回主动公开信息（记录理由，不删除）"
 
-    @extend_schema(summary="撤回主动公开信息（记录理由，不删除）", request=ReasonIn, responses=ItemSerializer)
-    def post(self, request, pk):
-        item = self.get_object(pk, "disclosure")
-        d = self.validated(ReasonIn)
-        item = services.disclosure_withdraw(actor=request.user, item_id=item.pk, reason=d.get("reason", ""),
+    def act(self, item, d):
+        return services.disclosure_withdraw(actor=self.request.user, item_id=item.pk, reason=d.get("reason", ""),
                                             version=d.get("version"))
-        return Response(ItemSerializer(item).data)
 
 
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
 
-class Requests(Endpoint):
-    perms = {"GET": VIEW, "POST": "governance.requests"}
+class Requests(ListCreate):
+    selector, row, summary = selectors.request_list, RequestSerializer, "依申请公开列表"
+    create_in, create_perm, out = RequestIn, "governance.requests", RequestSerializer
+    create_service, create_summary = services.request_submit, "登记依申请公开（窗口、信函）"
 
-    @extend_schema(summary="依申请公开列表", responses=RequestSerializer(many=True))
-    def get(self, request):
-        qs = selectors.request_list(user=request.user, filters=request.GET.dict())
-        return self.page(qs, RequestSerializer, context={"user": request.user})
-
-    @extend_schema(summary="登记依申请公开（窗口、信函）", request=RequestIn, responses=RequestSerializer)
-    def post(self, request):
-        d = self.validated(RequestIn)
-        node = selectors.tenant_for_new_record(request.user, "governance.requests", d.pop("node", None))
-        d["channel"] = d.get("channel") or "counter"
-        req = services.request_submit(actor=request.user, node=node, **d)
-        return Response(RequestSerializer(req, context={"user": request.user}).data, status=201)
+    def create_at(self, node, d):
+        return super().create(self.request, node, {**d, "channel": d.get("channel") or "counter"})
 
 
 class RequestDetail(RecordDetail):
-    access = policies.request_policy
-    out = RequestSerializer
-    summary = "依申请公开详情"
+    access, out, summary = policies.request_policy, RequestSerializer, "依申请公开详情"
 
 
 class RequestTransition(TransitionEndpoint):
-    access = policies.request_policy
+    access, summary = policies.request_policy, "依申请公开办理操作"
     workflow, service, id_kw, out = wf.REQUEST, services.request_transition, "request_id", RequestSerializer
-    summary = "依申请公开办理操作"
 
 
-class RequestLetter(Endpoint):
-    perms = {"GET": VIEW}
-    access = policies.request_policy
+class RequestLetter(RecordFileEndpoint):
+    access, summary, content_type = policies.request_policy, "答复书（.docx）", ui.DOCX
 
-    @extend_schema(summary="答复书（.docx）", responses={(200, ui.DOCX): OpenApiTypes.BINARY})
-    def get(self, request, pk):
-        req = self.get_object(pk)
+    def document(self, req):
         if req.status != "answered":
             raise DomainError("尚未答复，不能生成答复书。")
-        return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
+        return documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX
 
 
-class RequestStatistics(Endpoint):
-    perms = {"POST": "governance.requests"}
-    access = policies.request_policy
+class RequestStatistics(RecordAction):
+    access, action, input, out = policies.request_policy, "requests", StatisticsIn, RequestSerializer
+    summary = ("登记年报统计信息：organisation_kind（法人或其他组织类别）、table_reason（办理结果统计口径，含不予公开等具体"
+               "情形）、fee_amount（信息处理费，元）")
 
-    @extend_schema(summary="登记年报统计信息：organisation_kind（法人或其他组织类别）、table_reason（办理结果统计口径，"
-                           "含不予公开等具体情形）、fee_amount（信息处理费，元）", request=StatisticsIn,
-                   responses=RequestSerializer)
-    def post(self, request, pk):
-        req = self.get_object(pk, "requests")
-        d = self.validated(StatisticsIn)
-        req = services.request_record_statistics(actor=request.user, request_id=req.pk, version=d.get("version"),
-                                                 organisation_kind=d.get("organisation_kind"),
-                                                 table_reason=d.get("table_reason"), fee_amount=d.get("fee_amount"))
-        return Response(RequestSerializer(req, context={"user": request.user}).data)
+    def act(self, req, d):
+        return services.request_record_statistics(actor=self.request.user, request_id=req.pk, version=d.get("version"),
+                                                  organisation_kind=d.get("organisation_kind"),
+                                                  table_reason=d.get("table_reason"), fee_amount=d.get("fee_amount"))
 
 
-class RequestRemedies(Endpoint):
-    perms = {"POST": "governance.requests"}
-    access = policies.request_policy
+class RequestRemedies(RecordAction):
+    access, action, input, out, status = policies.request_policy, "requests", RemedyIn, RemedySerializer, 201
+    summary = ("登记行政复议、行政诉讼：kind = reconsideration / lawsuit_direct / lawsuit_after，"
+               "result = upheld / corrected / other / pending")
 
-    @extend_schema(summary="登记行政复议、行政诉讼：kind = reconsideration / lawsuit_direct / lawsuit_after，"
-                           "result = upheld / corrected / other / pending", request=RemedyIn, responses=RemedySerializer)
-    def post(self, request, pk):
-        req = self.get_object(pk, "requests")
-        remedy = services.remedy_create(actor=request.user, request_id=req.pk, **self.validated(RemedyIn))
-        return Response(RemedySerializer(remedy).data, status=201)
+    def act(self, req, d):
+        return services.remedy_create(actor=self.request.user, request_id=req.pk, **d)
 
 
-class RequestRemedy(Endpoint):
-    perms = {"PATCH": "governance.requests"}
-    access = policies.request_policy
+class RequestRemedy(RecordAction):
+    access, action, input, out, method = policies.request_policy, "requests", RemedyUpdateIn, RemedySerializer, "patch"
+    summary = "修改行政复议、行政诉讼的结果"
     census_kwargs = {"remedy_id": 1}
 
-    @extend_schema(summary="修改行政复议、行政诉讼的结果", request=RemedyUpdateIn, responses=RemedySerializer)
-    def patch(self, request, pk, remedy_id):
-        remedy = selectors.remedy_of(self.get_object(pk, "requests"), remedy_id)
-        d = self.validated(RemedyUpdateIn)
-        remedy = services.remedy_update(actor=request.user, remedy_id=remedy.pk, version=d.get("version"),
-                                        result=d.get("result", ""), decided_on=d.get("decided_on"),
-                                        note=d.get("note"))
-        return Response(RemedySerializer(remedy).data)
+    def act(self, req, d):
+        remedy = selectors.remedy_of(req, self.kwargs["remedy_id"])
+        return services.remedy_update(actor=self.request.user, remedy_id=remedy.pk, version=d.get("version"),
+                                      result=d.get("result", ""), decided_on=d.get("decided_on"), note=d.get("note"))
 
 
 # ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
 
-class AnnualReports(Endpoint):
-    perms = {"GET": VIEW, "POST": "governance.disclosure"}
-
-    @extend_schema(summary="政府信息公开工作年度报告列表", responses=AnnualReportSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.annual_report_list(user=request.user, filters=request.GET.dict()),
-                         AnnualReportSerializer)
-
-    @extend_schema(summary="起草政府信息公开工作年度报告（表格由台账记录生成）", request=AnnualReportIn,
-                   responses=AnnualReportDetailSerializer)
-    def post(self, request):
-        d = self.validated(AnnualReportIn)
-        node = selectors.tenant_for_new_record(request.user, "governance.disclosure", d.pop("node", None))
-        report = services.annual_report_create(actor=request.user, node=node, **d)
-        return Response(AnnualReportDetailSerializer(report, context={"user": request.user}).data, status=201)
+class AnnualReports(ListCreate):
+    selector, row = selectors.annual_report_list, AnnualReportSerializer
+    summary = "政府信息公开工作年度报告列表"
+    create_in, create_perm, out = AnnualReportIn, "governance.disclosure", AnnualReportDetailSerializer
+    create_service, create_summary = services.annual_report_create, "起草政府信息公开工作年度报告（表格由台账记录生成）"
 
 
 class AnnualReportDetail(RecordDetail):
     perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
-    access = policies.report_policy
-    out = AnnualReportDetailSerializer
+    access, out = policies.report_policy, AnnualReportDetailSerializer
     summary = "年度报告详情：表格（每格含记录清单链接）、对账问题、公布期限"
 
     @extend_schema(summary="修改年度报告文字部分（一、五、六）", request=AnnualReportEditIn,
@@ -546,44 +505,30 @@ class AnnualReportDetail(RecordDetail):
 
 
 class AnnualReportTransition(TransitionEndpoint):
-    access = policies.report_policy
-    workflow = wf.ANNUAL_REPORT
-    service = services.annual_report_transition
-    id_kw = "report_id"
-    out = AnnualReportDetailSerializer
-    summary = "年度报告流程"
+    access, summary = policies.report_policy, "年度报告流程"
+    workflow, service = wf.ANNUAL_REPORT, services.annual_report_transition
+    id_kw, out = "report_id", AnnualReportDetailSerializer
 
     def attachments(self, request) -> dict:
         return {}
 
 
-class AnnualReportDocx(Endpoint):
-    perms = {"GET": VIEW}
-    access = policies.report_policy
+class AnnualReportDocx(RecordFileEndpoint):
+    access, summary, content_type = policies.report_policy, "年度报告（.docx，GB/T 9704 版式）", ui.DOCX
 
-    @extend_schema(summary="年度报告（.docx，GB/T 9704 版式）", responses={(200, ui.DOCX): OpenApiTypes.BINARY})
-    def get(self, request, pk):
-        report = self.get_object(pk)
-        return ui.file_response(documents.annual_report_docx(report), f"{report}.docx", ui.DOCX)
+    def document(self, report):
+        return documents.annual_report_docx(report), f"{report}.docx", ui.DOCX
 
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
 
-class Documents(Endpoint):
-    perms = {"GET": VIEW, "POST": "governance.documents"}
+class Documents(ListCreate):
+    selector, row, summary = selectors.document_list, DocumentSerializer, "行政规范性文件列表"
+    create_in, create_perm, out = DocumentIn, "governance.documents", DocumentSerializer
+    create_service, create_summary = services.document_create, "起草行政规范性文件"
 
-    @extend_schema(summary="行政规范性文件列表", responses=DocumentSerializer(many=True))
-    def get(self, request):
-        qs = selectors.document_list(user=request.user, filters=request.GET.dict())
-        return self.page(qs, DocumentSerializer, context={"user": request.user})
-
-    @extend_schema(summary="起草行政规范性文件", request=DocumentIn, responses=DocumentSerializer)
-    def post(self, request):
-        d = self.validated(DocumentIn)
-        node = selectors.tenant_for_new_record(request.user, "governance.documents", d.pop("node", None))
-        doc = services.document_create(actor=request.user, node=node, title=d.get("title", ""), body=d.get("body", ""),
-                                       drafting_unit=d.get("drafting_unit", ""))
-        return Response(DocumentSerializer(doc, context={"user": request.user}).data, status=201)
+    def create_at(self, node, d):
+        return super().create(self.request, node, {"title": "", "body": "", **d})
 
 
 class DocumentDetail(Endpoint):
@@ -599,197 +544,138 @@ class DocumentDetail(Endpoint):
 
 
 class DocumentTransition(TransitionEndpoint):
-    access = policies.document_policy
+    access, summary = policies.document_policy, "规范性文件流程操作"
     workflow, service, id_kw, out = wf.DOCUMENT, services.document_transition, "document_id", DocumentSerializer
-    summary = "规范性文件流程操作"
 
 
-class Comments(Endpoint):
-    perms = {"GET": VIEW}
-
-    @extend_schema(summary="公众意见列表（审核）", responses=CommentSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.comment_list(user=request.user, filters=request.GET.dict()), CommentSerializer)
+class Comments(ListCreate):
+    selector, row, summary = selectors.comment_list, CommentSerializer, "公众意见列表（审核）"
 
 
-class CommentModerate(Endpoint):
-    perms = {"POST": "governance.moderate"}
-    access = policies.comment_policy
+class CommentModerate(RecordAction):
+    access, action, input, out = policies.comment_policy, "moderate", ModerateIn, CommentSerializer
+    summary = "审核公众意见：status = approved / rejected，reply 答复"
 
-    @extend_schema(summary="审核公众意见：status = approved / rejected，reply 答复", request=ModerateIn,
-                   responses=CommentSerializer)
-    def post(self, request, pk):
-        comment = self.get_object(pk, "moderate")
-        d = self.validated(ModerateIn)
-        comment = services.comment_moderate(actor=request.user, comment_id=comment.pk, status=d.get("status", ""),
-                                            reply=d.get("reply", ""))
-        return Response(CommentSerializer(comment).data)
+    def act(self, comment, d):
+        return services.comment_moderate(actor=self.request.user, comment_id=comment.pk, status=d.get("status", ""),
+                                         reply=d.get("reply", ""))
 
 
 # ---- 重大决策 -----------------------------------------------------------------------------------------------------
 
-class Decisions(Endpoint):
-    perms = {"GET": VIEW, "POST": "governance.decisions"}
-
-    @extend_schema(summary="重大行政决策目录", responses=DecisionListSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.decision_list(user=request.user, filters=request.GET.dict()), DecisionListSerializer)
-
-    @extend_schema(summary="列入重大行政决策目录", request=DecisionIn, responses=DecisionSerializer)
-    def post(self, request):
-        d = self.validated(DecisionIn)
-        node = selectors.tenant_for_new_record(request.user, "governance.decisions", d.pop("node", None))
-        decision = services.decision_create(actor=request.user, node=node, **d)
-        return Response(DecisionSerializer(decision, context={"user": request.user}).data, status=201)
+class Decisions(ListCreate):
+    selector, row, summary = selectors.decision_list, DecisionListSerializer, "重大行政决策目录"
+    create_in, create_perm, out = DecisionIn, "governance.decisions", DecisionSerializer
+    create_service, create_summary = services.decision_create, "列入重大行政决策目录"
 
 
 class DecisionDetail(RecordDetail):
-    access = policies.decision_policy
-    out = DecisionSerializer
-    summary = "重大行政决策详情（含程序环节）"
+    access, out, summary = policies.decision_policy, DecisionSerializer, "重大行政决策详情（含程序环节）"
 
 
 class DecisionTransition(TransitionEndpoint):
-    access = policies.decision_policy
+    access, summary = policies.decision_policy, "决策流程操作"
     workflow, service, id_kw, out = wf.DECISION, services.decision_transition, "decision_id", DecisionSerializer
-    summary = "决策流程操作"
 
     def attachments(self, request) -> dict:
         return {}
 
 
-class DecisionCommentOpen(Endpoint):
-    perms = {"POST": "governance.decisions"}
-    access = policies.decision_policy
+class DecisionCommentOpen(RecordAction):
+    access, action, input, out = policies.decision_policy, "decisions", DaysIn, DecisionSerializer
+    summary = "公开征求意见（days，默认30日）"
 
-    @extend_schema(summary="公开征求意见（days，默认30日）", request=DaysIn, responses=DecisionSerializer)
-    def post(self, request, pk):
-        decision = self.get_object(pk, "decisions")
-        d = self.validated(DaysIn)
-        decision = services.decision_open_comment(actor=request.user, decision_id=decision.pk, days=d.get("days"),
-                                                  version=d.get("version"))
-        return Response(DecisionSerializer(decision, context={"user": request.user}).data)
+    def act(self, decision, d):
+        return services.decision_open_comment(actor=self.request.user, decision_id=decision.pk, days=d.get("days"),
+                                              version=d.get("version"))
 
 
-class DecisionStepRecord(Endpoint):
-    perms = {"POST": "governance.decisions"}
-    access = policies.decision_policy
+class DecisionStepRecord(RecordAction):
+    access, action, input, out = policies.decision_policy, "decisions", StepIn, DecisionSerializer
+    summary = "记录程序环节：action = record（evidence, done_on, files）/ waive（reason）"
     census_kwargs = {"kind": "expert"}
 
-    @extend_schema(summary="记录程序环节：action = record（evidence, done_on, files）/ waive（reason）", request=StepIn,
-                   responses=DecisionSerializer)
-    def post(self, request, pk, kind):
-        decision = self.get_object(pk, "decisions")
-        d = self.validated(StepIn)
+    def act(self, decision, d):
+        kind = self.kwargs["kind"]
         if d.get("action") == "waive":
-            services.decision_step_waive(actor=request.user, decision_id=decision.pk, kind=kind, reason=d.get("reason", ""))
+            services.decision_step_waive(actor=self.request.user, decision_id=decision.pk, kind=kind,
+                                         reason=d.get("reason", ""))
         else:
-            services.decision_step_record(actor=request.user, decision_id=decision.pk, kind=kind,
+            services.decision_step_record(actor=self.request.user, decision_id=decision.pk, kind=kind,
                                           evidence=d.get("evidence", ""), done_on=d.get("done_on"),
-                                          attachments=request.FILES.getlist("files"))
+                                          attachments=self.request.FILES.getlist("files"))
         decision.refresh_from_db()
-        return Response(DecisionSerializer(decision, context={"user": request.user}).data)
+        return decision
 
 
-class DecisionHearing(Endpoint):
-    perms = {"POST": "governance.decisions"}
-    access = policies.decision_policy
+class DecisionHearing(RecordAction):
+    access, action, input, out, status = policies.decision_policy, "decisions", HearingIn, HearingSerializer, 201
+    summary = "登记听证会"
 
-    @extend_schema(summary="登记听证会", request=HearingIn, responses=HearingSerializer)
-    def post(self, request, pk):
-        decision = self.get_object(pk, "decisions")
-        hearing = services.hearing_create(actor=request.user, decision_id=decision.pk, **self.validated(HearingIn))
-        return Response(HearingSerializer(hearing).data, status=201)
+    def act(self, decision, d):
+        return services.hearing_create(actor=self.request.user, decision_id=decision.pk, **d)
 
 
-class DecisionBundle(Endpoint):
-    perms = {"GET": VIEW}
-    access = policies.decision_policy
+class DecisionBundle(RecordFileEndpoint):
+    access, content_type = policies.decision_policy, "application/zip"
+    summary = "决策档案（.zip：.docx 摘要 + 各环节附件）"
 
-    @extend_schema(summary="决策档案（.zip：.docx 摘要 + 各环节附件）", responses={(200, "application/zip"): OpenApiTypes.BINARY})
-    def get(self, request, pk):
-        decision = self.get_object(pk)
-        return ui.file_response(documents.decision_bundle(decision), f"决策档案-{decision.pk}.zip", "application/zip")
+    def document(self, decision):
+        return documents.decision_bundle(decision), f"决策档案-{decision.pk}.zip", "application/zip"
 
 
 # ---- 会议 ---------------------------------------------------------------------------------------------------------
 
-class Meetings(Endpoint):
-    perms = {"GET": VIEW, "POST": "governance.meetings"}
+class Meetings(ListCreate):
+    selector, row, summary = selectors.meeting_list, MeetingListSerializer, "党工委会议列表"
+    create_in, create_perm, out = MeetingIn, "governance.meetings", MeetingSerializer
+    create_summary = "登记党工委会议（agenda: [议题]）"
 
-    @extend_schema(summary="党工委会议列表", responses=MeetingListSerializer(many=True))
-    def get(self, request):
-        return self.page(selectors.meeting_list(user=request.user, filters=request.GET.dict()), MeetingListSerializer)
-
-    @extend_schema(summary="登记党工委会议（agenda: [议题]）", request=MeetingIn, responses=MeetingSerializer)
-    def post(self, request):
-        d = self.validated(MeetingIn)
-        node = selectors.tenant_for_new_record(request.user, "governance.meetings", d.get("node"))
-        meeting = services.meeting_create(actor=request.user, node=node, title=d.get("title", ""),
-                                          held_on=d.get("held_on"), place=d.get("place", ""),
-                                          agenda=d.get("agenda") or [])
-        return Response(MeetingSerializer(meeting).data, status=201)
+    def create_at(self, node, d):
+        return services.meeting_create(actor=self.request.user, node=node, title=d.get("title", ""),
+                                       held_on=d.get("held_on"), place=d.get("place", ""), agenda=d.get("agenda") or [])
 
 
 class MeetingDetail(RecordDetail):
-    access = policies.meeting_policy
-    out = MeetingSerializer
-    summary = "党工委会议详情"
+    access, out, summary = policies.meeting_policy, MeetingSerializer, "党工委会议详情"
 
 
-class MeetingAttendeeAdd(Endpoint):
-    perms = {"POST": "governance.meetings"}
-    access = policies.meeting_policy
-
-    @extend_schema(summary="登记参会人员：user（党工委成员）或 name + village（列席）", request=AttendeeIn,
-                   responses=AttendeeSerializer)
-    def post(self, request, pk):
-        meeting = self.get_object(pk, "meetings")
-        d = self.validated(AttendeeIn)
-        attendee = services.meeting_add_attendee(actor=request.user, meeting_id=meeting.pk,
-                                                 **selectors.attendee_input(meeting, d))
-        return Response(AttendeeSerializer(attendee).data, status=201)
+class MeetingAction(RecordAction):
+    access, action = policies.meeting_policy, "meetings"
 
 
-class MeetingItemAdd(Endpoint):
-    perms = {"POST": "governance.meetings"}
-    access = policies.meeting_policy
+class MeetingAttendeeAdd(MeetingAction):
+    input, out, status = AttendeeIn, AttendeeSerializer, 201
+    summary = "登记参会人员：user（党工委成员）或 name + village（列席）"
 
-    @extend_schema(summary="增加议题", request=TitleIn, responses=AgendaSerializer)
-    def post(self, request, pk):
-        meeting = self.get_object(pk, "meetings")
-        item = services.meeting_add_item(actor=request.user, meeting_id=meeting.pk,
-                                         title=self.validated(TitleIn).get("title", ""))
-        return Response(AgendaSerializer(item).data, status=201)
+    def act(self, meeting, d):
+        return services.meeting_add_attendee(actor=self.request.user, meeting_id=meeting.pk,
+                                             **selectors.attendee_input(meeting, d))
 
 
-class AgendaDecide(Endpoint):
-    perms = {"POST": "governance.meetings"}
-    access = policies.meeting_policy
+class MeetingItemAdd(MeetingAction):
+    input, out, status, summary = TitleIn, AgendaSerializer, 201, "增加议题"
+
+    def act(self, meeting, d):
+        return services.meeting_add_item(actor=self.request.user, meeting_id=meeting.pk, title=d.get("title", ""))
+
+
+class AgendaDecide(MeetingAction):
+    input, out, summary = OutcomeIn, AgendaSerializer, "记录议题的集体决定：outcome = approved / rejected / deferred"
     census_kwargs = {"item_id": 1}
 
-    @extend_schema(summary="记录议题的集体决定：outcome = approved / rejected / deferred", request=OutcomeIn,
-                   responses=AgendaSerializer)
-    def post(self, request, pk, item_id):
-        meeting = self.get_object(pk, "meetings")
-        item = selectors.agenda_item_of(meeting, item_id)
-        d = self.validated(OutcomeIn)
-        item = services.agenda_item_decide(actor=request.user, item_id=item.pk, outcome=d.get("outcome", ""),
+    def act(self, meeting, d):
+        item = selectors.agenda_item_of(meeting, self.kwargs["item_id"])
+        return services.agenda_item_decide(actor=self.request.user, item_id=item.pk, outcome=d.get("outcome", ""),
                                            decision_text=d.get("decision_text", ""))
-        return Response(AgendaSerializer(item).data)
 
 
-class MeetingMinutes(Endpoint):
-    perms = {"POST": "governance.meetings"}
-    access = policies.meeting_policy
+class MeetingMinutes(MeetingAction):
+    input, out, summary = MinutesIn, MeetingSerializer, "录入会议纪要"
 
-    @extend_schema(summary="录入会议纪要", request=MinutesIn, responses=MeetingSerializer)
-    def post(self, request, pk):
-        meeting = self.get_object(pk, "meetings")
-        d = self.validated(MinutesIn)
-        meeting = services.meeting_record_minutes(actor=request.user, meeting_id=meeting.pk,
-                                                  minutes=d.get("minutes", ""), version=d.get("version"))
-        return Response(MeetingSerializer(meeting).data)
+    def act(self, meeting, d):
+        return services.meeting_record_minutes(actor=self.request.user, meeting_id=meeting.pk,
+                                               minutes=d.get("minutes", ""), version=d.get("version"))
 
 
 urlpatterns = [

@@ -32,6 +32,18 @@ from .models import (
 from .workflow import PRE_DECISION_STEPS
 
 
+def _share(qs, q):
+    """The share of ``qs`` that satisfies ``q``; None for no rows."""
+    total = qs.count()
+    return qs.filter(q).count() / total if total else None
+
+
+def _by_choice(qs, field, choices):
+    """{label: n} of ``qs`` by ``field``, in the choices' order, only the labels that occur."""
+    counts = dict(qs.values_list(field).annotate(n=Count("id")).values_list(field, "n"))
+    return OrderedDict((label, counts[key]) for key, label in choices if counts.get(key))
+
+
 def _items(node, start, end):
     return within(DisclosureItem.objects.all(), node).filter(published_on__range=(start, end))
 
@@ -61,13 +73,16 @@ def disclosure_by_month(node, start, end):
 
 @figure("governance.disclosure_timeliness", "主动公开及时率（20个工作日内）", kind="rate", records="governance:items")
 def disclosure_timeliness(node, start, end):
-    qs = _items(node, start, end).exclude(is_timely__isnull=True)
-    total = qs.count()
-    return qs.filter(is_timely=True).count() / total if total else None
+    return _share(_items(node, start, end).exclude(is_timely__isnull=True), Q(is_timely=True))
 
 
 def _requests(node):
     return within(DisclosureRequest.objects.all(), node)
+
+
+def _answered(node, start, end):
+    """Replies in the period (a request closed as abandoned — 逾期未补正 — was not answered)."""
+    return _requests(node).filter(answered_on__range=(start, end), status=DisclosureRequest.Status.ANSWERED)
 
 
 @figure("governance.requests_received", "收到政府信息公开申请", unit="件", records="governance:requests")
@@ -76,25 +91,21 @@ def requests_received(node, start, end):
 
 
 @figure("governance.requests_answered", "答复政府信息公开申请", unit="件", records="governance:requests",
-        records_params=lambda node, start, end: {"by": "answered"})
+        records_params=lambda node, start, end: {"by": "answered", "status": "answered"})
 def requests_answered(node, start, end):
-    return _requests(node).filter(answered_on__range=(start, end)).count()
+    return _answered(node, start, end).count()
 
 
 @figure("governance.requests_by_reply", "申请答复（按答复类型）", unit="件", kind="breakdown", records="governance:requests",
-        records_params=lambda node, start, end: {"by": "answered"})
+        records_params=lambda node, start, end: {"by": "answered", "status": "answered"})
 def requests_by_reply(node, start, end):
-    counts = dict(_requests(node).filter(answered_on__range=(start, end)).values_list("reply_type").annotate(n=Count("id"))
-                  .values_list("reply_type", "n"))
-    return OrderedDict((label, counts[key]) for key, label in DisclosureRequest.Reply.choices if counts.get(key))
+    return _by_choice(_answered(node, start, end), "reply_type", DisclosureRequest.Reply.choices)
 
 
 @figure("governance.requests_on_time_rate", "申请按期答复率", kind="rate", records="governance:requests",
-        records_params=lambda node, start, end: {"by": "answered"})
+        records_params=lambda node, start, end: {"by": "answered", "status": "answered"})
 def requests_on_time_rate(node, start, end):
-    qs = _requests(node).filter(answered_on__range=(start, end), due_date__isnull=False)
-    total = qs.count()
-    return qs.filter(answered_on__lte=F("due_date")).count() / total if total else None
+    return _share(_answered(node, start, end).filter(due_date__isnull=False), Q(answered_on__lte=F("due_date")))
 
 
 def _docs(node):
@@ -103,26 +114,21 @@ def _docs(node):
 
 @figure("governance.normative_docs_by_stage", "行政规范性文件（按阶段）", unit="件", kind="breakdown", records="governance:documents")
 def normative_docs_by_stage(node, start, end):
-    counts = dict(_docs(node).filter(created_on__lte=end).values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    return OrderedDict((label, counts[key]) for key, label in NormativeDocument.Status.choices if counts.get(key))
+    return _by_choice(_docs(node).filter(created_on__lte=end), "status", NormativeDocument.Status.choices)
 
 
-@figure("governance.normative_docs_reviewed", "规范性文件合法性审核", unit="件", records="governance:documents",
-        records_params=lambda node, start, end: {"by": "reviewed_on"})
-def normative_docs_reviewed(node, start, end):
-    return _docs(node).filter(reviewed_on__range=(start, end)).count()
+def _docs_on(key, label, field):
+    """A figure counting the documents whose ``field`` date lies in the period (the list filters ?by=field)."""
+    def count(node, start, end):
+        return _docs(node).filter(**{f"{field}__range": (start, end)}).count()
+
+    return figure(f"governance.normative_docs_{key}", label, unit="件", records="governance:documents",
+                  records_params=lambda node, start, end: {"by": field})(count)
 
 
-@figure("governance.normative_docs_published", "公布行政规范性文件", unit="件", records="governance:documents",
-        records_params=lambda node, start, end: {"by": "published_on"})
-def normative_docs_published(node, start, end):
-    return _docs(node).filter(published_on__range=(start, end)).count()
-
-
-@figure("governance.normative_docs_filed", "规范性文件报备", unit="件", records="governance:documents",
-        records_params=lambda node, start, end: {"by": "filed_on"})
-def normative_docs_filed(node, start, end):
-    return _docs(node).filter(filed_on__range=(start, end)).count()
+normative_docs_reviewed = _docs_on("reviewed", "规范性文件合法性审核", "reviewed_on")
+normative_docs_published = _docs_on("published", "公布行政规范性文件", "published_on")
+normative_docs_filed = _docs_on("filed", "规范性文件报备", "filed_on")
 
 
 def _decisions(node, start, end):
@@ -138,8 +144,7 @@ def decisions(node, start, end):
 def decision_procedure_completeness(node, start, end):
     decided = _decisions(node, start, end).exclude(status__in=(MajorDecision.Status.CATALOGUED, MajorDecision.Status.IN_PROCEDURE))
     steps = DecisionStep.objects.filter(decision__in=decided, required=True, kind__in=PRE_DECISION_STEPS + ("collective",))
-    total = steps.count()
-    return steps.exclude(status=DecisionStep.Status.PENDING).count() / total if total else None
+    return _share(steps, ~Q(status=DecisionStep.Status.PENDING))
 
 
 def _meetings(node, start, end):

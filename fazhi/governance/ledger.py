@@ -8,11 +8,20 @@ from . import selectors, services
 from .models import DisclosureItem, DisclosureRequest, NormativeDocument
 
 
-@ledger.register
-class DisclosureLedger(ledger.Ledger):
-    key = "governance_disclosure"
-    title = "主动公开信息台账"
+class Ledger(ledger.Ledger):
+    """A ledger of this module: viewed with governance.view, its rows the list page's (``selector``)."""
+
     view_perm = "governance.view"
+    selector = None
+
+    def queryset(self, user, params):
+        return type(self).selector(user=user, filters=params)
+
+
+@ledger.register
+class DisclosureLedger(Ledger):
+    key, selector = "governance_disclosure", selectors.item_list
+    title = "主动公开信息台账"
     import_perm = "governance.disclosure"
     columns = [
         Column("category__name", "目录类别", required=True, max_length=60),
@@ -26,9 +35,6 @@ class DisclosureLedger(ledger.Ledger):
         Column("withdraw_reason", "撤回理由", export_only=True),
     ]
 
-    def queryset(self, user, params):
-        return selectors.item_list(user=user, filters=params)
-
     def import_row(self, values, *, actor, row_number):
         by_name = {c.name: c.code for c in selectors.categories()}
         code = by_name.get(values.get("category__name"))
@@ -40,10 +46,9 @@ class DisclosureLedger(ledger.Ledger):
 
 
 @ledger.register
-class RequestLedger(ledger.Ledger):
-    key = "governance_requests"
+class RequestLedger(Ledger):
+    key, selector = "governance_requests", selectors.request_list
     title = "依申请公开台账"
-    view_perm = "governance.view"
     columns = [
         Column("tracking_code", "查询码"),
         Column("applicant_type", "申请人类型", kind="choice", choices=dict(DisclosureRequest.ApplicantType.choices)),
@@ -58,15 +63,11 @@ class RequestLedger(ledger.Ledger):
         Column("answered_on", "答复日期", kind="date"),
     ]
 
-    def queryset(self, user, params):
-        return selectors.request_list(user=user, filters=params)
-
 
 @ledger.register
-class DocumentLedger(ledger.Ledger):
-    key = "governance_documents"
+class DocumentLedger(Ledger):
+    key, selector = "governance_documents", selectors.document_list
     title = "行政规范性文件台账"
-    view_perm = "governance.view"
     columns = [
         Column("doc_number", "文号"),
         Column("title", "文件名称", width=40),
@@ -82,15 +83,11 @@ class DocumentLedger(ledger.Ledger):
         Column("valid_until", "有效期至", kind="date"),
     ]
 
-    def queryset(self, user, params):
-        return selectors.document_list(user=user, filters=params)
-
 
 @ledger.register
-class MeetingLedger(ledger.Ledger):
-    key = "governance_meetings"
+class MeetingLedger(Ledger):
+    key, selector = "governance_meetings", selectors.meeting_list
     title = "党工委会议台账"
-    view_perm = "governance.view"
     columns = [
         Column("title", "会议名称", width=30),
         Column("held_on", "会议日期", kind="date"),
@@ -100,6 +97,3 @@ class MeetingLedger(ledger.Ledger):
         Column("guest_count", "列席村（社区）书记人数", kind="int"),
         Column("minutes", "会议纪要", width=40),
     ]
-
-    def queryset(self, user, params):
-        return selectors.meeting_list(user=user, filters=params)

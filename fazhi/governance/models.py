@@ -66,6 +66,7 @@ class DisclosureRequest(models.Model):
         CONSULTING = "consulting", "征求第三方意见中"
         EXTENSION_PENDING = "extension_pending", "延期待批"
         ANSWERED = "answered", "已答复"
+        ABANDONED = "abandoned", "视为放弃申请（逾期未补正）"
 
     class ApplicantType(models.TextChoices):
         PERSON = "person", "公民"
@@ -131,6 +132,7 @@ class DisclosureRequest(models.Model):
     clock_start = models.DateField("期限起算日")
     correction_requested_on = models.DateField("通知补正日期", null=True, blank=True)
     correction_note = models.TextField("补正要求", blank=True)
+    correction_due = models.DateField("补正期限", null=True, blank=True)
     correction_late = models.BooleanField("补正告知超过7个工作日", default=False)
     corrected_on = models.DateField("补正完成日期", null=True, blank=True)
     waiting_days = models.PositiveIntegerField("补正等待天数", default=0)

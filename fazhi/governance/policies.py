@@ -5,53 +5,41 @@ policies (``fazhi.core.access``): missing or outside scope is 404, visible but n
 """
 from fazhi.core.access import AccessPolicy, register
 
-from .models import (
-    AgendaItem,
-    DecisionStep,
-    DisclosureItem,
-    DisclosureRemedy,
-    DisclosureReport,
-    DisclosureRequest,
-    Hearing,
-    MajorDecision,
-    Meeting,
-    NormativeDocument,
-    PublicComment,
-)
+from . import models as m
 
 VIEW = "governance.view"
 
 item_policy = register(AccessPolicy(
-    DisclosureItem, actions={"view": VIEW, "disclosure": "governance.disclosure"},
+    m.DisclosureItem, actions={"view": VIEW, "disclosure": "governance.disclosure"},
     base=lambda qs: qs.select_related("category", "node", "publisher")))
 request_policy = register(AccessPolicy(
-    DisclosureRequest, actions={"view": VIEW, "requests": "governance.requests",
+    m.DisclosureRequest, actions={"view": VIEW, "requests": "governance.requests",
                                 "approve_extension": "governance.approve_extension"},
     base=lambda qs: qs.select_related("node", "extension_approved_by")))
 document_policy = register(AccessPolicy(
-    NormativeDocument, actions={"view": VIEW, "documents": "governance.documents",
+    m.NormativeDocument, actions={"view": VIEW, "documents": "governance.documents",
                                 "legal_review": "governance.legal_review", "decide": "governance.decide"},
     base=lambda qs: qs.select_related("node", "reviewer", "agenda_item__meeting", "disclosure_item")))
 comment_policy = register(AccessPolicy(
-    PublicComment, actions={"view": VIEW, "moderate": "governance.moderate"},
+    m.PublicComment, actions={"view": VIEW, "moderate": "governance.moderate"},
     base=lambda qs: qs.select_related("document", "decision", "node")))
 decision_policy = register(AccessPolicy(
-    MajorDecision, actions={"view": VIEW, "decisions": "governance.decisions", "decide": "governance.decide"},
+    m.MajorDecision, actions={"view": VIEW, "decisions": "governance.decisions", "decide": "governance.decide"},
     base=lambda qs: qs.select_related("node", "agenda_item__meeting")))
 meeting_policy = register(AccessPolicy(
-    Meeting, actions={"view": VIEW, "meetings": "governance.meetings"},
+    m.Meeting, actions={"view": VIEW, "meetings": "governance.meetings"},
     base=lambda qs: qs.select_related("node", "chair")))
 agenda_policy = register(AccessPolicy(
-    AgendaItem, actions={"view": VIEW, "meetings": "governance.meetings"}, node_field="meeting__node",
+    m.AgendaItem, actions={"view": VIEW, "meetings": "governance.meetings"}, node_field="meeting__node",
     base=lambda qs: qs.select_related("meeting", "meeting__node")))
 step_policy = register(AccessPolicy(
-    DecisionStep, actions={"view": VIEW, "decisions": "governance.decisions"}, node_field="decision__node"))
+    m.DecisionStep, actions={"view": VIEW, "decisions": "governance.decisions"}, node_field="decision__node"))
 hearing_policy = register(AccessPolicy(
-    Hearing, actions={"view": VIEW, "decisions": "governance.decisions"}, node_field="decision__node"))
+    m.Hearing, actions={"view": VIEW, "decisions": "governance.decisions"}, node_field="decision__node"))
 remedy_policy = register(AccessPolicy(
-    DisclosureRemedy, actions={"view": VIEW, "requests": "governance.requests"}, node_field="request__node",
+    m.DisclosureRemedy, actions={"view": VIEW, "requests": "governance.requests"}, node_field="request__node",
     base=lambda qs: qs.select_related("request", "request__node")))
 report_policy = register(AccessPolicy(
-    DisclosureReport, actions={"view": VIEW, "disclosure": "governance.disclosure",
+    m.DisclosureReport, actions={"view": VIEW, "disclosure": "governance.disclosure",
                                "finalise": "governance.report_finalise"},
     base=lambda qs: qs.select_related("node", "finalised_by", "disclosure_item")))

@@ -11,7 +11,7 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 
-from fazhi.core import clock, policy
+from fazhi.core import clock, files, policy
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgNode
 from fazhi.core.search import search_q
@@ -181,6 +181,8 @@ def request_list(*, user, filters=None):
         qs = qs.filter(open_q, due_date__lt=today)
     elif due == "soon":
         qs = qs.filter(open_q, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=3))
+    elif due == "uncorrected":  # the correction period is over: 视为放弃申请 may be recorded (第三十条)
+        qs = qs.filter(status=DisclosureRequest.Status.CORRECTING, correction_due__lt=today)
     return _q(qs, filters.get("q"))
 
 
@@ -194,6 +196,28 @@ def request_track(code, phone):
     if not code or not phone:
         return None
     return DisclosureRequest.objects.filter(tracking_code=code, phone=phone).first()
+
+
+def request_by_code(code):
+    """The request with this tracking code — only for a signed token that already proves code + phone."""
+    return DisclosureRequest.objects.filter(tracking_code=str(code or "")[:20]).first() if code else None
+
+
+def reply_files(req):
+    """The reply's attachments (the letter's enclosures) the applicant downloads from the tracking page."""
+    return files.files_of(req, purpose="reply")
+
+
+def annual_decisions(*, user, filters=None) -> QuerySet:
+    """The enforcement decisions behind a table-二 cell of the annual report (?node=&year=&kind=), read through the
+    enforcement module's selector; a node outside the user's scope lists nothing."""
+    from fazhi.enforcement import disclosure as enforcement
+
+    filters = filters or {}
+    node_id = str(filters.get("node") or "")
+    node = (policy.scoped_nodes(user, VIEW).filter(pk=int(node_id)).first()
+            if node_id.isdigit() and len(node_id) < 12 else None)
+    return enforcement.decisions(node, _year(filters.get("year")), str(filters.get("kind") or ""))
 
 
 def subdistricts_public() -> QuerySet:

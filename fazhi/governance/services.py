@@ -48,6 +48,7 @@ RULE_NORMATIVE_COMMENT = "governance.normative_comment"
 RULE_DECISION_COMMENT = "governance.decision_comment"
 RULE_NORMATIVE_VALIDITY = "governance.normative_validity"
 RULE_CORRECTION = "governance.correction_notice"
+RULE_CORRECTION_PERIOD = "governance.correction_period"
 RULE_THIRD_PARTY = "governance.third_party"
 RULE_RECONSIDERATION = "governance.reconsideration"
 RULE_LAWSUIT = "governance.lawsuit"
@@ -258,6 +259,25 @@ def correction_deadline(req: DisclosureRequest) -> workdays.Deadline:
     return workdays.compute_deadline(RULE_CORRECTION, req.received_on)
 
 
+def correction_period_due(req: DisclosureRequest) -> datetime.date | None:
+    """第三十条: the reasonable period the notice gave the applicant to correct (the rule's, from the notice day)."""
+    if req.correction_due or not req.correction_requested_on:
+        return req.correction_due
+    return workdays.compute_deadline(RULE_CORRECTION_PERIOD, req.correction_requested_on).due
+
+
+def _abandon(req: DisclosureRequest, *, reason: str, today: datetime.date) -> None:
+    """第三十条: no correction by the period's end without good reason — the request counts as withdrawn and the
+    agency no longer handles it; closed today, in the annual report's row 其他处理：逾期不补正."""
+    due = correction_period_due(req)
+    req.reply_reason = clean_text(reason, field="reason", label="逾期未补正的情况说明", max_length=2000)
+    req.reply_text = (f"本机关已于{req.correction_requested_on:%Y年%m月%d日}一次性告知您补正申请，补正期限至"
+                      f"{due:%Y年%m月%d日}。您无正当理由逾期未补正，依据《中华人民共和国政府信息公开条例》第三十条，"
+                      "视为放弃申请，本机关不再处理该政府信息公开申请。")
+    req.answered_on = today
+    req.table_reason = DisclosureRequest.TableReason.NO_CORRECTION
+
+
 def consultation_deadline(req: DisclosureRequest) -> workdays.Deadline:
     """第三十二条: the third party answers within 15 working days of receiving the request for its opinion."""
     return workdays.compute_deadline(RULE_THIRD_PARTY, req.consultation_started_on)
@@ -344,6 +364,9 @@ def request_transition(*, actor, request_id: int, name: str, version: Any = None
             req.correction_note = clean_text(reason, field="reason", label="补正要求", max_length=2000)
             due = correction_deadline(req).due
             req.correction_late = due is not None and today > due
+            req.correction_due = workdays.compute_deadline(RULE_CORRECTION_PERIOD, today).due
+        elif name == "close_uncorrected":
+            _abandon(req, reason=reason, today=today)
         elif name == "start_consultation":
             req.consultation_party = clean_text(consultation_party, field="consultation_party", label="第三方名称",
                                                 max_length=200)
@@ -1107,7 +1130,8 @@ def annual_report_transition(*, actor, report_id: int, name: str, version: Any =
 @workdays.register_recompute
 def recompute(actor):
     changed = 0
-    for req in DisclosureRequest.objects.exclude(status=DisclosureRequest.Status.ANSWERED):
+    for req in DisclosureRequest.objects.exclude(status__in=(DisclosureRequest.Status.ANSWERED,
+                                                             DisclosureRequest.Status.ABANDONED)):
         old = req.due_date
         _set_due(req)
         if req.due_date != old:

@@ -8,23 +8,29 @@ from fazhi.core.todos import Todo
 
 from . import selectors
 
+
+def _requests(filters, label, level, detail="", perm="governance.requests"):
+    return (perm, selectors.request_list, filters, label, "governance:requests", level, detail)
+
+
+def _documents(perm, filters, label, detail=""):
+    return (perm, selectors.document_list, filters, label, "governance:documents", "warning", detail)
+
+
 ROWS = [
     ("governance.disclosure", selectors.item_list, {"status": "draft"}, "主动公开信息待确认发布", "governance:items",
      "warning", "预览核对后确认发布；自形成之日起20个工作日内公开（《政府信息公开条例》第二十六条）"),
-    ("governance.requests", selectors.request_list, {"due": "overdue"}, "依申请公开已超期未答复", "governance:requests",
-     "danger", "《政府信息公开条例》第三十三条"),
-    ("governance.requests", selectors.request_list, {"due": "soon"}, "依申请公开即将到期", "governance:requests",
-     "warning", ""),
-    ("governance.requests", selectors.request_list, {"status": "correcting"}, "依申请公开等待申请人补正",
-     "governance:requests", "info", ""),
-    ("governance.approve_extension", selectors.request_list, {"status": "extension_pending"}, "依申请公开延期待批准",
-     "governance:requests", "warning", ""),
+    _requests({"due": "overdue"}, "依申请公开已超期未答复", "danger", "《政府信息公开条例》第三十三条"),
+    _requests({"due": "soon"}, "依申请公开即将到期", "warning"),
+    _requests({"status": "correcting"}, "依申请公开等待申请人补正", "info"),
+    _requests({"due": "uncorrected"}, "依申请公开补正期限已过（可视为放弃申请）", "warning",
+              "申请人无正当理由逾期不补正的，视为放弃申请（《政府信息公开条例》第三十条）"),
+    _requests({"status": "extension_pending"}, "依申请公开延期待批准", "warning", perm="governance.approve_extension"),
     ("governance.moderate", selectors.comment_list, {"status": "pending"}, "公众意见待审核", "governance:comments",
      "warning", ""),
-    ("governance.documents", selectors.document_list, {"due": "review"}, "规范性文件到期评估清理", "governance:documents",
-     "warning", "有效期届满前应评估，决定继续施行、修改或废止"),
-    ("governance.legal_review", selectors.document_list, {"status": "in_review"}, "规范性文件待合法性审核",
-     "governance:documents", "warning", ""),
+    _documents("governance.documents", {"due": "review"}, "规范性文件到期评估清理",
+               "有效期届满前应评估，决定继续施行、修改或废止"),
+    _documents("governance.legal_review", {"status": "in_review"}, "规范性文件待合法性审核"),
 ]
 
 

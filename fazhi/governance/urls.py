@@ -22,6 +22,7 @@ urlpatterns = [
     path("requests/<int:pk>/remedies/<int:remedy_id>/", views.RequestRemedyUpdate.as_view(),
          name="request_remedy_update"),
     path("annual/", views.AnnualReports.as_view(), name="annual_reports"),
+    path("annual/decisions/", views.AnnualDecisions.as_view(), name="annual_decisions"),
     path("annual/new/", views.AnnualReportCreate.as_view(), name="annual_report_create"),
     path("annual/<int:pk>/", views.AnnualReportDetail.as_view(), name="annual_report_detail"),
     path("annual/<int:pk>/edit/", views.AnnualReportEdit.as_view(), name="annual_report_edit"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("apply/", views.Apply.as_view(), name="apply"),
     path("track/", views.Track.as_view(), name="track"),
     path("track/letter/", views.TrackLetter.as_view(), name="track_letter"),
+    path("track/attachments/<uuid:uuid>/", views.TrackAttachment.as_view(), name="track_attachment"),
     path("annual/<int:pk>/", views.AnnualReport.as_view(), name="annual_report"),
     path("documents/", views.Documents.as_view(), name="documents"),
     path("documents/<int:pk>/", views.Document.as_view(), name="document"),

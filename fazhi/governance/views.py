@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from fazhi.core import audit, clock, files, policy, ui
 from fazhi.core.errors import DomainError, NotAllowed, NotFound
-from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
+from fazhi.core.pages import ActionPage, FormPage, Page, RecordAction, RecordFilePage, RecordPage, SelectorList
 
 from . import annual, documents, forms, policies, selectors, services
 from . import workflow as wf
@@ -48,6 +48,9 @@ class CreatePage(FormPage):
     def node(self):
         return selectors.tenant_for_new_record(self.request.user, self.perm, self.request.POST.get("node"))
 
+    def perform(self, form):
+        return type(self).service(actor=self.request.user, node=self.node(), **form.cleaned_data)
+
     def extra_context(self) -> dict:
         return {"back": reverse(self.back_url), "multipart": self.multipart}
 
@@ -65,8 +68,12 @@ class TransitionAct(ActionPage):
     detail_url = ""
     census_kwargs = {"name": "answer"}
 
+    #: fn(user, obj) -> the choices the transition forms need (agenda items, the next number), or None
+    form_context_of = None
+
     def form_context(self, obj) -> dict:
-        return {}
+        fn = type(self).form_context_of
+        return fn(self.request.user, obj) if fn else {}
 
     def perform(self):
         self.obj = self.get_object(self.kwargs["pk"])
@@ -87,25 +94,23 @@ class TransitionAct(ActionPage):
 
 # ---- 主动公开 -----------------------------------------------------------------------------------------------------
 
-class Items(ListPage):
-    menu = "主动公开"
+class List(SelectorList):
     perms = {"GET": VIEW}
-    template_name = "governance/items.html"
 
-    def get_queryset(self):
-        return selectors.item_list(user=self.request.user, filters=self.request.GET.dict())
 
-    def extra_context(self):
-        return {"categories": selectors.categories(),
-                "can_publish": policy.has_perm(self.request.user, "governance.disclosure")}
+class Items(List):
+    menu = "主动公开"
+    template_name, selector = "governance/items.html", selectors.item_list
+    flags = {"can_publish": "governance.disclosure"}
+
+    def more_context(self):
+        return {"categories": selectors.categories()}
 
 
 class ItemCreate(CreatePage):
     """Saving an item makes a draft; the preview shows what the public will see, and only confirming publishes."""
 
-    perm = "governance.disclosure"
-    form_class = forms.ItemForm
-    title = "新增主动公开信息"
+    perm, form_class, title = "governance.disclosure", forms.ItemForm, "新增主动公开信息"
     back_url, detail_url, multipart = "governance:items", "governance:item_preview", True
     success_message = "已保存为待发布信息，尚未公开：请核对预览后确认发布。"
 
@@ -181,67 +186,53 @@ class ItemPreview(Page):
         return self.render({**selectors.public_view(item, preview=True), "preview": preview}, status=status)
 
 
-class ItemDetail(Page):
-    perms = {"GET": VIEW}
-    access = policies.item_policy
-    template_name = "governance/item_detail.html"
+class ItemDetail(RecordPage):
+    access, template_name = policies.item_policy, "governance/item_detail.html"
 
-    def get(self, request, pk):
-        item = self.get_object(pk)
+    def context(self, item):
+        request = self.request
         deadline = services.disclosure_deadline(item.formed_on)
-        return self.render({
+        return {
             "item": item, "deadline": deadline, "deadline_status": deadline.status(done_on=item.published_on),
             "files": files.files_of(item), "timeline": audit.timeline(item),
             "can_withdraw": not wf.ITEM.why_not(item, request.user, "withdraw"),
             "can_publish": not wf.ITEM.why_not(item, request.user, "publish"),
-            "withdraw_form": forms.ReasonForm(initial={"version": item.version})})
+            "withdraw_form": forms.ReasonForm(initial={"version": item.version})}
 
 
-class ItemAttach(ActionPage):
-    perms = {"POST": "governance.disclosure"}
-    access = policies.item_policy
+class ItemAction(RecordAction):
+    access, action, detail_url = policies.item_policy, "disclosure", "governance:item_detail"
+
+
+class ItemAttach(ItemAction):
     success_message = "已添加附件。"
 
-    def perform(self):
-        item = self.get_object(self.kwargs["pk"], "disclosure")
+    def act(self, item):
         uploads = self.request.FILES.getlist("file")
         if getattr(self.request, "upload_too_large", False) or not uploads:
             raise DomainError("请选择要上传的附件（不超过大小上限）。")
         services.disclosure_attach(actor=self.request.user, item_id=item.pk, uploads=uploads)
 
-    def redirect_url(self):
-        return reverse("governance:item_detail", args=[self.kwargs["pk"]])
 
-
-class ItemWithdraw(ActionPage):
-    perms = {"POST": "governance.disclosure"}
-    access = policies.item_policy
+class ItemWithdraw(ItemAction):
     success_message = "已撤回；原链接将显示撤回说明。"
 
-    def perform(self):
-        item = self.get_object(self.kwargs["pk"], "disclosure")
+    def act(self, item):
         form = forms.ReasonForm(self.request.POST)
         form.is_valid()
         services.disclosure_withdraw(actor=self.request.user, item_id=item.pk, reason=form.cleaned_data.get("reason", ""),
                                      version=form.cleaned_data.get("version"))
 
-    def redirect_url(self):
-        return reverse("governance:item_detail", args=[self.kwargs["pk"]])
-
 
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
 
-class Requests(ListPage):
+class Requests(List):
     menu = "依申请公开"
-    perms = {"GET": VIEW}
-    template_name = "governance/requests.html"
+    template_name, selector = "governance/requests.html", selectors.request_list
+    flags = {"can_register": "governance.requests"}
 
-    def get_queryset(self):
-        return selectors.request_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"statuses": DisclosureRequest.Status.choices,
-                "can_register": policy.has_perm(self.request.user, "governance.requests")}
+    def more_context(self):
+        return {"statuses": DisclosureRequest.Status.choices}
 
     def render(self, context, **kwargs):
         today = clock.today()
@@ -253,9 +244,7 @@ class Requests(ListPage):
 
 
 class RequestCreate(CreatePage):
-    perm = "governance.requests"
-    form_class = forms.RequestForm
-    title = "登记政府信息公开申请（窗口、信函）"
+    perm, form_class, title = "governance.requests", forms.RequestForm, "登记政府信息公开申请（窗口、信函）"
     back_url, detail_url = "governance:requests", "governance:request_detail"
 
     def get_form_kwargs(self):
@@ -273,15 +262,13 @@ class RequestCreate(CreatePage):
         return f"已登记，查询码 {result.tracking_code}。"
 
 
-class RequestDetail(Page):
-    perms = {"GET": VIEW}
-    access = policies.request_policy
-    template_name = "governance/request_detail.html"
+class RequestDetail(RecordPage):
+    access, template_name = policies.request_policy, "governance/request_detail.html"
 
-    def get(self, request, pk):
-        req = self.get_object(pk)
+    def context(self, req):
+        request = self.request
         deadline = services.request_deadline(req)
-        return self.render({
+        return {
             "req": req, "deadline": deadline, "deadline_status": deadline.status(done_on=req.answered_on),
             "actions": _actions(wf.REQUEST, req, request.user), "attach_actions": ATTACH_ACTIONS,
             "files": files.files_of(req), "timeline": audit.timeline(req),
@@ -292,7 +279,7 @@ class RequestDetail(Page):
             "remedies": [(r, forms.RemedyUpdateForm(prefix=f"r{r.pk}", initial={
                 "version": r.version, "result": r.result, "decided_on": r.decided_on, "note": r.note}))
                 for r in selectors.remedies_of(req)],
-            "remedy_form": forms.RemedyForm()})
+            "remedy_form": forms.RemedyForm()}
 
 
 class RequestAct(TransitionAct):
@@ -301,24 +288,17 @@ class RequestAct(TransitionAct):
     id_kw, detail_url = "request_id", "governance:request_detail"
 
 
-class RequestRecord(ActionPage):
+class RequestRecord(RecordAction):
     """Record what the annual report needs on a request (its statistics, a reconsideration or lawsuit)."""
 
-    perms = {"POST": "governance.requests"}
-    access = policies.request_policy
-
-    def perform(self):
-        req = self.get_object(self.kwargs["pk"], "requests")
-        return self.act(req, self.request.POST)
-
-    def redirect_url(self):
-        return reverse("governance:request_detail", args=[self.kwargs["pk"]])
+    access, action, detail_url = policies.request_policy, "requests", "governance:request_detail"
 
 
 class RequestStatistics(RequestRecord):
     success_message = "已登记年报统计信息。"
 
-    def act(self, req, data):
+    def act(self, req):
+        data = self.request.POST
         form = forms.StatisticsForm(data)
         form.is_valid()
         d = form.cleaned_data
@@ -331,8 +311,8 @@ class RequestStatistics(RequestRecord):
 class RequestRemedyAdd(RequestRecord):
     success_message = "已登记。"
 
-    def act(self, req, data):
-        d = data.dict()
+    def act(self, req):
+        d = self.request.POST.dict()
         services.remedy_create(actor=self.request.user, request_id=req.pk, kind=d.get("kind", ""),
                                filed_on=d.get("filed_on"), body=d.get("body", ""), result=d.get("result", "pending"),
                                decided_on=d.get("decided_on"), note=d.get("note", ""))
@@ -342,7 +322,8 @@ class RequestRemedyUpdate(RequestRecord):
     success_message = "已更新结果。"
     census_kwargs = {"remedy_id": 1}
 
-    def act(self, req, data):
+    def act(self, req):
+        data = self.request.POST
         remedy = selectors.remedy_of(req, self.kwargs["remedy_id"])
         p = f"r{remedy.pk}-"
         services.remedy_update(actor=self.request.user, remedy_id=remedy.pk, version=data.get(p + "version") or None,
@@ -350,58 +331,50 @@ class RequestRemedyUpdate(RequestRecord):
                                note=data.get(p + "note"))
 
 
-class RequestLetter(Page):
-    perms = {"GET": VIEW}
+class RequestLetter(RecordFilePage):
     access = policies.request_policy
 
-    def get(self, request, pk):
-        req = self.get_object(pk)
+    def document(self, req):
         if req.status != "answered":
-            ui.flash_error(request, DomainError("尚未答复，不能生成答复书。"))
+            ui.flash_error(self.request, DomainError("尚未答复，不能生成答复书。"))
             return HttpResponseRedirect(reverse("governance:request_detail", args=[req.pk]))
-        return ui.file_response(documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX)
+        return documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX
 
 
 # ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
 
-class AnnualReports(ListPage):
+class AnnualReports(List):
     menu = "信息公开年报"
-    perms = {"GET": VIEW}
-    template_name = "governance/annual_reports.html"
+    template_name, selector = "governance/annual_reports.html", selectors.annual_report_list
+    flags = {"can_create": "governance.disclosure"}
 
-    def get_queryset(self):
-        return selectors.annual_report_list(user=self.request.user, filters=self.request.GET.dict())
 
-    def extra_context(self):
-        return {"can_create": policy.has_perm(self.request.user, "governance.disclosure")}
+class AnnualDecisions(List):
+    """The records of a table-二 cell (行政处罚/行政强制 本年处理决定数量): the enforcement decisions it counts."""
+
+    template_name, selector = "governance/annual_decisions.html", selectors.annual_decisions
 
 
 class AnnualReportCreate(CreatePage):
-    perm = "governance.disclosure"
-    form_class = forms.AnnualReportForm
-    title = "起草政府信息公开工作年度报告"
+    perm, form_class, title = "governance.disclosure", forms.AnnualReportForm, "起草政府信息公开工作年度报告"
     back_url, detail_url = "governance:annual_reports", "governance:annual_report_detail"
     success_message = "已起草；表格由台账记录生成，请核对每一格的记录。"
+    service = services.annual_report_create
 
     def get_form(self):
         form = super().get_form()
         form.initial.setdefault("year", clock.today().year - 1)
         return form
 
-    def perform(self, form):
-        return services.annual_report_create(actor=self.request.user, node=self.node(), **form.cleaned_data)
 
+class AnnualReportDetail(RecordPage):
+    access, template_name = policies.report_policy, "governance/annual_report_detail.html"
 
-class AnnualReportDetail(Page):
-    perms = {"GET": VIEW}
-    access = policies.report_policy
-    template_name = "governance/annual_report_detail.html"
-
-    def get(self, request, pk):
-        report = self.get_object(pk)
+    def context(self, report):
+        request = self.request
         deadline = services.annual_report_deadline(report)
         open_ = report.status in ("draft", "review")
-        return self.render({
+        return {
             "report": report, "sections": annual.sections(report, services.annual_report_tables(report)),
             "problems": services.annual_report_problems(report) if open_ else [],
             "warnings": annual.warnings(report.node, report.year) if open_ else [],
@@ -409,7 +382,7 @@ class AnnualReportDetail(Page):
             "actions": _actions(wf.ANNUAL_REPORT, report, request.user),
             "can_edit": report.status == "draft" and policy.has_perm(request.user, "governance.disclosure",
                                                                      report.node),
-            "timeline": audit.timeline(report)})
+            "timeline": audit.timeline(report)}
 
 
 class AnnualReportEdit(FormPage):
@@ -442,39 +415,28 @@ class AnnualReportAct(TransitionAct):
     census_kwargs = {"name": "submit_review"}
 
 
-class AnnualReportDocx(Page):
-    perms = {"GET": VIEW}
+class AnnualReportDocx(RecordFilePage):
     access = policies.report_policy
 
-    def get(self, request, pk):
-        report = self.get_object(pk)
-        return ui.file_response(documents.annual_report_docx(report), f"{report}.docx", ui.DOCX)
+    def document(self, report):
+        return documents.annual_report_docx(report), f"{report}.docx", ui.DOCX
 
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
 
-class Documents(ListPage):
+class Documents(List):
     menu = "行政规范性文件"
-    perms = {"GET": VIEW}
-    template_name = "governance/documents.html"
+    template_name, selector = "governance/documents.html", selectors.document_list
+    flags = {"can_create": "governance.documents"}
 
-    def get_queryset(self):
-        return selectors.document_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"statuses": NormativeDocument.Status.choices,
-                "can_create": policy.has_perm(self.request.user, "governance.documents")}
+    def more_context(self):
+        return {"statuses": NormativeDocument.Status.choices}
 
 
 class DocumentCreate(CreatePage):
-    perm = "governance.documents"
-    form_class = forms.DocumentForm
-    title = "起草行政规范性文件"
+    perm, form_class, title = "governance.documents", forms.DocumentForm, "起草行政规范性文件"
     back_url, detail_url = "governance:documents", "governance:document_detail"
-    success_message = "已登记起草。"
-
-    def perform(self, form):
-        return services.document_create(actor=self.request.user, node=self.node(), **form.cleaned_data)
+    success_message, service = "已登记起草。", services.document_create
 
 
 def _doc_context(user, doc):
@@ -486,51 +448,39 @@ def _doc_context(user, doc):
     return ctx
 
 
-class DocumentDetail(Page):
-    perms = {"GET": VIEW}
-    access = policies.document_policy
-    template_name = "governance/document_detail.html"
+class DocumentDetail(RecordPage):
+    access, template_name = policies.document_policy, "governance/document_detail.html"
 
-    def get(self, request, pk):
-        doc = self.get_object(pk)
-        return self.render({
+    def context(self, doc):
+        request = self.request
+        return {
             "doc": doc, "actions": _actions(wf.DOCUMENT, doc, request.user, _doc_context(request.user, doc)),
             "attach_actions": ATTACH_ACTIONS, "comments": doc.comments.all(),
             "can_moderate": policies.comment_policy.may_anywhere(request.user, "moderate") and
             policy.has_perm(request.user, "governance.moderate", doc.node),
-            "moderate_form": forms.ModerateForm(), "files": files.files_of(doc), "timeline": audit.timeline(doc)})
+            "moderate_form": forms.ModerateForm(), "files": files.files_of(doc), "timeline": audit.timeline(doc)}
 
 
 class DocumentAct(TransitionAct):
     access = policies.document_policy
     workflow, service = wf.DOCUMENT, services.document_transition
     id_kw, detail_url = "document_id", "governance:document_detail"
-    census_kwargs = {"name": "publish"}
-
-    def form_context(self, obj):
-        return _doc_context(self.request.user, obj)
+    census_kwargs, form_context_of = {"name": "publish"}, _doc_context
 
 
-class Comments(ListPage):
+class Comments(List):
     menu = "公众意见审核"
-    perms = {"GET": VIEW}
-    template_name = "governance/comments.html"
+    template_name, selector = "governance/comments.html", selectors.comment_list
+    flags = {"can_moderate": "governance.moderate"}
 
-    def get_queryset(self):
-        return selectors.comment_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"moderate_form": forms.ModerateForm(),
-                "can_moderate": policy.has_perm(self.request.user, "governance.moderate")}
+    def more_context(self):
+        return {"moderate_form": forms.ModerateForm()}
 
 
-class CommentModerate(ActionPage):
-    perms = {"POST": "governance.moderate"}
-    access = policies.comment_policy
-    success_message = "已审核。"
+class CommentModerate(RecordAction):
+    access, action, success_message = policies.comment_policy, "moderate", "已审核。"
 
-    def perform(self):
-        comment = self.get_object(self.kwargs["pk"], "moderate")
+    def act(self, comment):
         form = forms.ModerateForm(self.request.POST)
         form.is_valid()
         services.comment_moderate(actor=self.request.user, comment_id=comment.pk,
@@ -542,52 +492,39 @@ class CommentModerate(ActionPage):
 
 # ---- 重大决策 -----------------------------------------------------------------------------------------------------
 
-class Decisions(ListPage):
+class Decisions(List):
     menu = "重大行政决策"
-    perms = {"GET": VIEW}
-    template_name = "governance/decisions.html"
-
-    def get_queryset(self):
-        return selectors.decision_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"can_create": policy.has_perm(self.request.user, "governance.decisions")}
+    template_name, selector = "governance/decisions.html", selectors.decision_list
+    flags = {"can_create": "governance.decisions"}
 
 
 class DecisionCreate(CreatePage):
-    perm = "governance.decisions"
-    form_class = forms.DecisionForm
-    title = "列入重大行政决策目录"
+    perm, form_class, title = "governance.decisions", forms.DecisionForm, "列入重大行政决策目录"
     back_url, detail_url = "governance:decisions", "governance:decision_detail"
-    success_message = "已列入决策目录。"
+    success_message, service = "已列入决策目录。", services.decision_create
 
     def get_form(self):
         form = super().get_form()
         form.initial.setdefault("year", clock.today().year)
         return form
 
-    def perform(self, form):
-        return services.decision_create(actor=self.request.user, node=self.node(), **form.cleaned_data)
-
 
 def _agenda_context(user, decision):
     return {"agenda_items": list(selectors.approved_agenda_items(user, decision.node)[:50])}
 
 
-class DecisionDetail(Page):
-    perms = {"GET": VIEW}
-    access = policies.decision_policy
-    template_name = "governance/decision_detail.html"
+class DecisionDetail(RecordPage):
+    access, template_name = policies.decision_policy, "governance/decision_detail.html"
 
-    def get(self, request, pk):
-        decision = self.get_object(pk)
+    def context(self, decision):
+        request = self.request
         can_edit = decision.status == "in_procedure" and policy.has_perm(request.user, "governance.decisions",
                                                                          decision.node)
         steps = list(decision.steps.all())
         for s in steps:
             s.file_list = files.files_of(s)
             s.editable = can_edit and s.kind in wf.PRE_DECISION_STEPS
-        return self.render({
+        return {
             "decision": decision, "steps": steps, "hearings": decision.hearings.all(),
             "comments": decision.comments.all(),
             "actions": _actions(wf.DECISION, decision, request.user, _agenda_context(request.user, decision)),
@@ -595,31 +532,20 @@ class DecisionDetail(Page):
             if decision.status == "in_procedure" else None,
             "can_edit": can_edit, "step_form": forms.StepForm(), "hearing_form": forms.HearingForm(),
             "can_moderate": policy.has_perm(request.user, "governance.moderate", decision.node),
-            "moderate_form": forms.ModerateForm(), "timeline": audit.timeline(decision)})
+            "moderate_form": forms.ModerateForm(), "timeline": audit.timeline(decision)}
 
 
 class DecisionAct(TransitionAct):
     access = policies.decision_policy
     workflow, service = wf.DECISION, services.decision_transition
     id_kw, detail_url = "decision_id", "governance:decision_detail"
-    census_kwargs = {"name": "publish"}
-
-    def form_context(self, obj):
-        return _agenda_context(self.request.user, obj)
+    census_kwargs, form_context_of = {"name": "publish"}, _agenda_context
 
 
-class DecisionAction(ActionPage):
+class DecisionAction(RecordAction):
     """A button on a decision's page (comment period, a procedure step, a hearing)."""
 
-    perms = {"POST": "governance.decisions"}
-    access = policies.decision_policy
-
-    def perform(self):
-        self.decision = self.get_object(self.kwargs["pk"], "decisions")
-        return self.act(self.decision)
-
-    def redirect_url(self):
-        return reverse("governance:decision_detail", args=[self.kwargs["pk"]])
+    access, action, detail_url = policies.decision_policy, "decisions", "governance:decision_detail"
 
 
 class DecisionCommentOpen(DecisionAction):
@@ -657,34 +583,23 @@ class DecisionHearing(DecisionAction):
         services.hearing_create(actor=self.request.user, decision_id=decision.pk, **form.cleaned_data)
 
 
-class DecisionBundle(Page):
-    perms = {"GET": VIEW}
+class DecisionBundle(RecordFilePage):
     access = policies.decision_policy
 
-    def get(self, request, pk):
-        decision = self.get_object(pk)
-        return ui.file_response(documents.decision_bundle(decision), f"决策档案-{decision.title[:30]}.zip",
-                                "application/zip")
+    def document(self, decision):
+        return documents.decision_bundle(decision), f"决策档案-{decision.title[:30]}.zip", "application/zip"
 
 
 # ---- 会议 ---------------------------------------------------------------------------------------------------------
 
-class Meetings(ListPage):
+class Meetings(List):
     menu = "党工委会议"
-    perms = {"GET": VIEW}
-    template_name = "governance/meetings.html"
-
-    def get_queryset(self):
-        return selectors.meeting_list(user=self.request.user, filters=self.request.GET.dict())
-
-    def extra_context(self):
-        return {"can_create": policy.has_perm(self.request.user, "governance.meetings")}
+    template_name, selector = "governance/meetings.html", selectors.meeting_list
+    flags = {"can_create": "governance.meetings"}
 
 
 class MeetingCreate(CreatePage):
-    perm = "governance.meetings"
-    form_class = forms.MeetingForm
-    title = "登记党工委会议"
+    perm, form_class, title = "governance.meetings", forms.MeetingForm, "登记党工委会议"
     back_url, detail_url = "governance:meetings", "governance:meeting_detail"
     success_message = "已登记会议。"
 
@@ -695,14 +610,12 @@ class MeetingCreate(CreatePage):
                                        agenda=[line.strip() for line in d["agenda"].splitlines() if line.strip()])
 
 
-class MeetingDetail(Page):
-    perms = {"GET": VIEW}
-    access = policies.meeting_policy
-    template_name = "governance/meeting_detail.html"
+class MeetingDetail(RecordPage):
+    access, template_name = policies.meeting_policy, "governance/meeting_detail.html"
 
-    def get(self, request, pk):
-        meeting = self.get_object(pk)
-        return self.render({
+    def context(self, meeting):
+        request = self.request
+        return {
             "meeting": meeting, "attendees": meeting.attendees.select_related("village", "user"),
             "items": list(meeting.items.prefetch_related("documents", "decisions")),
             "can_edit": policy.has_perm(request.user, "governance.meetings", meeting.node),
@@ -710,41 +623,35 @@ class MeetingDetail(Page):
                                                 villages=selectors.villages_of(meeting.node)),
             "item_form": forms.AgendaItemForm(), "decide_form": forms.AgendaDecideForm(),
             "minutes_form": forms.MinutesForm(initial={"version": meeting.version, "minutes": meeting.minutes}),
-            "timeline": audit.timeline(meeting)})
+            "timeline": audit.timeline(meeting)}
 
 
-class MeetingAction(ActionPage):
-    perms = {"POST": "governance.meetings"}
-    access = policies.meeting_policy
-
-    def perform(self):
-        meeting = self.get_object(self.kwargs["pk"], "meetings")
-        return self.act(meeting, self.request.POST)
-
-    def redirect_url(self):
-        return reverse("governance:meeting_detail", args=[self.kwargs["pk"]])
+class MeetingAction(RecordAction):
+    access, action, detail_url = policies.meeting_policy, "meetings", "governance:meeting_detail"
 
 
 class MeetingAttendee(MeetingAction):
     success_message = "已登记参会人员。"
 
-    def act(self, meeting, data):
+    def act(self, meeting):
         services.meeting_add_attendee(actor=self.request.user, meeting_id=meeting.pk,
-                                      **selectors.attendee_input(meeting, data.dict()))
+                                      **selectors.attendee_input(meeting, self.request.POST.dict()))
 
 
 class MeetingItem(MeetingAction):
     success_message = "已增加议题。"
 
-    def act(self, meeting, data):
-        services.meeting_add_item(actor=self.request.user, meeting_id=meeting.pk, title=data.get("title", ""))
+    def act(self, meeting):
+        services.meeting_add_item(actor=self.request.user, meeting_id=meeting.pk,
+                                  title=self.request.POST.get("title", ""))
 
 
 class AgendaDecide(MeetingAction):
     success_message = "已记录集体决定。"
     census_kwargs = {"item_id": 1}
 
-    def act(self, meeting, data):
+    def act(self, meeting):
+        data = self.request.POST
         item = selectors.agenda_item_of(meeting, self.kwargs["item_id"])
         services.agenda_item_decide(actor=self.request.user, item_id=item.pk, outcome=data.get("outcome", ""),
                                     decision_text=data.get("decision_text", ""))
@@ -753,6 +660,7 @@ class AgendaDecide(MeetingAction):
 class MeetingMinutes(MeetingAction):
     success_message = "已保存会议纪要。"
 
-    def act(self, meeting, data):
+    def act(self, meeting):
+        data = self.request.POST
         services.meeting_record_minutes(actor=self.request.user, meeting_id=meeting.pk, minutes=data.get("minutes", ""),
                                         version=data.get("version") or None)

@@ -3,7 +3,7 @@ Personal data never shown; only published rows (selectors.public_*)."""
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.html import strip_tags
@@ -12,16 +12,12 @@ from fazhi.core import audit, clock, ratelimit, ui
 from fazhi.core.errors import DomainError
 from fazhi.core.masking import mask_name, mask_phone, scrub_text
 from fazhi.core.middleware import client_ip
-from fazhi.core.pages import Page
+from fazhi.core.pages import PublicPage
+from fazhi.core.views import serve_stored
 
 from . import documents, forms, selectors, services
 
 TRACK_SALT = "governance.track"
-
-
-class PublicPage(Page):
-    login_required = False
-    census_skip = "public page: published rows only, the same for everyone"
 
 
 class Index(PublicPage):
@@ -92,7 +88,9 @@ class Apply(PublicPage):
 
 
 class Track(PublicPage):
-    """The applicant's own request, found by tracking code + phone; the correction is submitted from here."""
+    """The applicant's own request, found by tracking code + phone; the correction is submitted, the reply letter
+    and its attachments are downloaded from here. What travels back is a token signed with the phone number as
+    part of its key: it names the tracking code only, so the phone number is never written into the page."""
 
     template_name = "governance/public/track.html"
 
@@ -115,27 +113,34 @@ class Track(PublicPage):
                 form = forms.TrackForm()  # never echo the phone number back into the page
         return self.page(form, req)
 
-    def identity(self):
-        """The code and phone travel back signed, so the phone number is never written into the page."""
+    @staticmethod
+    def signer(req):
+        return signing.TimestampSigner(salt=f"{TRACK_SALT}:{req.phone}")
+
+    def tracked(self):
+        """The request the posted token names, if the token is genuine and fresh (an hour), else None."""
+        token = self.request.POST.get("token", "")
+        req = selectors.request_by_code(token.split(":", 1)[0])
         try:
-            return signing.loads(self.request.POST.get("token", ""), salt=TRACK_SALT, max_age=3600)
+            self.signer(req).unsign(token, max_age=3600) if req else None
         except signing.BadSignature:
             return None
+        return req
 
     def correct(self):
-        ident = self.identity()
-        if ident is None:
+        req = self.tracked()
+        if req is None:
             messages.error(self.request, "页面已过期，请重新输入查询码和联系电话。")
             return None
         if not ratelimit.allow_request(self.request, "gov-track", limit=20, window=3600):
             messages.error(self.request, ratelimit.MESSAGE)
             return None
         try:
-            req = services.request_correct_by_applicant(code=ident["c"], phone=ident["p"],
+            req = services.request_correct_by_applicant(code=req.tracking_code, phone=req.phone,
                                                         correction_text=self.request.POST.get("correction_text"))
         except DomainError as exc:
             messages.error(self.request, exc.message)
-            return selectors.request_track(ident["c"], ident["p"])
+            return req
         messages.success(self.request, "补正已提交，答复期限自今日起重新计算。")
         return req
 
@@ -143,27 +148,51 @@ class Track(PublicPage):
         context = {"form": form, "req": req}
         if req is not None:
             d = services.request_deadline(req)
+            answered = req.status == "answered"
             context.update(deadline=d, deadline_status=d.status(done_on=req.answered_on),
                            masked_name=mask_name(req.applicant_name), masked_phone=mask_phone(req.phone),
-                           events=audit.timeline(req),
-                           token=signing.dumps({"c": req.tracking_code, "p": req.phone}, salt=TRACK_SALT))
+                           events=[{"action_label": scrub_text(e.action_label), "at": e.at} for e in audit.timeline(req)],
+                           token=self.signer(req).sign(req.tracking_code),
+                           attachments=[(f.uuid, scrub_text(f.original_name), f.size)
+                                        for f in (selectors.reply_files(req) if answered else ())])
         return self.render(context)
 
 
-class TrackLetter(Track):
-    """The applicant downloads the reply letter (.docx) of their own answered request (signed code + phone)."""
+class TrackDownload(Track):
+    """A download of the applicant's own answered request (signed token, POST only): ``document(req)`` answers."""
 
-    def get(self, request):
+    def get(self, request, **kwargs):
         return HttpResponseRedirect(reverse("governance_public:track"))
 
-    def post(self, request):
-        ident = self.identity()
-        req = selectors.request_track(ident["c"], ident["p"]) if ident else None
+    def post(self, request, **kwargs):
+        req = self.tracked()
         if req is None or req.status != "answered":
             messages.error(request, "页面已过期或尚未答复，请重新查询。")
             return HttpResponseRedirect(reverse("governance_public:track"))
+        return self.document(req)
+
+    def document(self, req):
+        raise NotImplementedError
+
+
+class TrackLetter(TrackDownload):
+    """The reply letter (.docx)."""
+
+    def document(self, req):
         return ui.file_response(documents.reply_letter(req), f"答复书-{req.reply_number or req.tracking_code}.docx",
                                 ui.DOCX)
+
+
+class TrackAttachment(TrackDownload):
+    """An attachment of the reply — only one of this request's reply files (another uuid is a 404)."""
+
+    census_skip = "public download scoped by the signed tracking token: another request's file is a 404"
+
+    def document(self, req):
+        stored = selectors.reply_files(req).filter(uuid=self.kwargs["uuid"]).first()
+        if stored is None:
+            raise Http404("附件不存在。")
+        return serve_stored(self.request, stored)
 
 
 class Documents(PublicPage):

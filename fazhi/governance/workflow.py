@@ -84,6 +84,16 @@ def _correction_not_yet_asked(obj, user):
     return None
 
 
+def _correction_period_over(obj, user):
+    from .services import correction_period_due
+
+    due = correction_period_due(obj)
+    if due is not None and clock.today() <= due:
+        return (f"补正期限至{due:%Y年%m月%d日}，期满申请人仍未补正的，方可视为放弃申请"
+                "（《政府信息公开条例》第三十条）。")
+    return None
+
+
 def _not_yet_consulted(obj, user):
     if obj.consultation_started_on:
         return "已征求过第三方意见。"
@@ -96,6 +106,9 @@ REQUEST = GovernanceWorkflow([
     Transition("submit_correction", "补正完成", (R.Status.CORRECTING,), R.Status.REGISTERED, "governance.requests",
                fields=("corrected_on", "correction_text")),
     Transition("applicant_correction", "申请人提交补正", (R.Status.CORRECTING,), R.Status.REGISTERED, APPLICANT),
+    Transition("close_uncorrected", "逾期未补正，视为放弃申请", (R.Status.CORRECTING,), R.Status.ABANDONED,
+               "governance.requests", guard=_correction_period_over, requires_reason=True, style="danger",
+               fields=("reason",)),
     Transition("start_consultation", "书面征求第三方意见", (R.Status.REGISTERED,), R.Status.CONSULTING,
                "governance.requests", guard=_not_yet_consulted, requires_reason=True, style="secondary",
                fields=("consultation_party", "reason")),

@@ -194,7 +194,7 @@ def report_transition(*, actor, report: ReportTemplate, name: str, expected_vers
         if name == "report_up":
             obj.reported_on = clock.today()
         elif name == "publish":
-            return _publish(obj, actor)
+            return _publish(obj, actor, late_reason=reason)
         return None
 
     return report_workflow.run(report, actor=actor, name=name, version=_version(expected_version), reason=reason,
@@ -217,7 +217,8 @@ def _freeze(report, actor):
                                         markdown=markdown, sha256=digest, finalised_by=actor, finalised_at=clock.now())
 
 
-def _publish(report, actor):
+def _publish(report, actor, *, late_reason: str = ""):
+    """Publish on the portal through governance; a publication after its 20 working days carries the reason."""
     from fazhi.governance.services import disclosure_publish
 
     from .documents import docx_bytes, pdf_bytes
@@ -225,6 +226,7 @@ def _publish(report, actor):
     version = ReportVersion.objects.filter(report=report).order_by("-number").first()
     item = disclosure_publish(actor=actor, node=report.node, category_code="annual_report", title=report.title,
                               body=render.plain_text(version.blocks), formed_on=timezone.localdate(version.finalised_at),
+                              late_reason=late_reason,
                               attachments=((f"{report.title}.docx", docx_bytes(version.blocks)),
                                            (f"{report.title}.pdf", pdf_bytes(version.blocks))))
     report.published_on = clock.today()

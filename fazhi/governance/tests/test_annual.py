@@ -67,6 +67,10 @@ def year_2023(users, tree):
     return r
 
 
+def _table(tables, key):
+    return next(t for t in tables["proactive"] if t["key"] == key)
+
+
 def _rows(tables):
     return {row["key"]: [c["n"] for c in row["cells"]] for row in tables["requests"]["rows"] if row.get("key")}
 
@@ -90,7 +94,7 @@ def test_tables_from_a_known_set_of_requests(year_2023, tree):
     assert remedies == [0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]
     fees = [row["cells"][0]["n"] for row in tables["fees"]["rows"]]
     assert fees == [1, "50.00"]
-    catalogue = {row["label"]: row["cells"][0]["n"] for row in tables["proactive"][1]["rows"]}
+    catalogue = {row["label"]: row["cells"][0]["n"] for row in _table(tables, "proactive_catalogue")["rows"]}
     assert catalogue["工作动态"] == 1 and catalogue["合计"] == 1
     # the identity holds for every column
     assert annual.identity_problems(tables) == []
@@ -114,8 +118,18 @@ def test_each_cell_link_lists_exactly_its_records(year_2023, tree, users, api_fo
     carried = next(r for r in tables["requests"]["rows"] if r.get("key") == "carried")["cells"][-1]["url"]
     ids = {r["id"] for r in api.get(f"{API}/requests/", dict(parse_qsl(urlsplit(carried).query))).json()["results"]}
     assert ids == {year_2023["carried_done"].pk, year_2023["carried_open"].pk}
+    # every counted cell of table 二 (documents, catalogue, enforcement decisions): its page lists exactly n records
+    page = client_for(users.disclosure)
+    for table in tables["proactive"]:
+        for row in table["rows"]:
+            for cell in row["cells"]:
+                if cell["url"]:
+                    assert page.get(cell["url"]).context["page_obj"].paginator.count == cell["n"], row["label"]
+                    checked += 1
+                else:
+                    assert cell["n"] == "—", row["label"]  # only the rows the platform does not record
     # the proactive catalogue link: published items of the year, not drafts
-    link = tables["proactive"][1]["rows"][-1]["cells"][0]["url"]
+    link = _table(tables, "proactive_catalogue")["rows"][-1]["cells"][0]["url"]
     html = client_for(users.disclosure).get(link).content.decode()
     assert "稷下工作动态" in html and "未发布的草稿" not in html
 
@@ -181,7 +195,8 @@ def test_lifecycle_through_the_api_and_the_portal(year_2023, tree, users, api_fo
     doc = Document(io.BytesIO(docx.content))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "一、总体情况" in text and "五、存在的主要问题及改进情况" in text and report.sha256 in text
-    assert len(doc.tables) == 5 and "予以公开" in doc.tables[2].rows[6].cells[0].text
+    assert len(doc.tables) == 8 and "予以公开" in doc.tables[5].rows[6].cells[0].text
+    assert doc.tables[2].rows[1].cells[0].text == "行政处罚"
     section = doc.sections[0]
     assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
     with clock.frozen(datetime.date(2024, 1, 10)):
@@ -247,3 +262,69 @@ def test_pages_render(year_2023, tree, users, client_for):
         assert "年报统计信息" in html and "保护第三方合法权益" in html and "行政复议" in html
         assert c.get("/work/governance/annual/").status_code == 200
         assert c.get(f"/work/governance/annual/{report.pk}/report.docx").status_code == 200
+
+
+def _decision(tree, users, *, power, day, result, node=None, number=""):
+    """An enforcement decision on record (the enforcement module's own rows, made directly for the count)."""
+    from fazhi.enforcement.models import Case
+
+    return Case.objects.create(node=node or tree.liu, subject=power.subject, power=power, title="案件", number=number,
+                               party_kind="person", party_name="王五", facts="事实。", created_by=users.disclosure,
+                               created_at=clock.now(), status="decided", decided_on=day, result=result,
+                               decision_number=number)
+
+
+@pytest.fixture
+def decisions_2023(tree, users):
+    from fazhi.core.models import Unit
+    from fazhi.enforcement.models import Power, Subject
+
+    def subject_of(node, name):
+        unit = Unit.objects.create(node=node, kind=Unit.Kind.DEPARTMENT, name=name)
+        return Subject.objects.create(node=node, unit=unit, legal_status="街道综合行政执法机构")
+
+    sub, other = subject_of(tree.sub, "稷下执法办"), subject_of(tree.other, "敬仲执法办")
+    powers = {}
+    for subject, key in ((sub, "sub"), (other, "other")):
+        for kind in ("penalty", "compulsory", "inspection"):
+            powers[key, kind] = Power.objects.create(node=subject.node, subject=subject, code=f"{key}-{kind}",
+                                                     name=f"{kind}事项", power_type=kind, legal_basis="依据")
+    d = datetime.date
+    made = [
+        _decision(tree, users, power=powers["sub", "penalty"], day=d(2023, 3, 1), result="penalty", number="稷执罚〔2023〕1号"),
+        _decision(tree, users, power=powers["sub", "penalty"], day=d(2023, 12, 31), result="penalty", number="稷执罚〔2023〕2号"),
+        _decision(tree, users, power=powers["sub", "penalty"], day=d(2023, 5, 1), result="no_penalty", number="不予处罚"),
+        _decision(tree, users, power=powers["sub", "penalty"], day=d(2024, 1, 1), result="penalty", number="次年决定"),
+        _decision(tree, users, power=powers["sub", "penalty"], day=d(2022, 12, 31), result="penalty", number="上年决定"),
+        _decision(tree, users, power=powers["sub", "compulsory"], day=d(2023, 6, 1), result="order", number="稷执强〔2023〕1号"),
+        _decision(tree, users, power=powers["sub", "compulsory"], day=d(2023, 6, 2), result="revoked", number="撤销的强制"),
+        _decision(tree, users, power=powers["sub", "inspection"], day=d(2023, 6, 3), result="penalty", number="检查事项"),
+        _decision(tree, users, power=powers["other", "penalty"], day=d(2023, 6, 4), result="penalty", number="敬仲的处罚",
+                  node=tree.other),
+    ]
+    return made
+
+
+def test_table_two_counts_enforcement_decisions_and_links_exactly_them(decisions_2023, tree, users, client_for):
+    tables = annual.compute(tree.sub, 2023)
+    enforcement = _table(tables, "proactive_enforcement")
+    cells = {row["label"]: row["cells"][0] for row in enforcement["rows"]}
+    assert cells["行政处罚"]["n"] == 2 and cells["行政强制"]["n"] == 1
+    # 行政许可 and 行政事业性收费 are not recorded on the platform: "—", and the page says so
+    assert _table(tables, "proactive_licensing")["rows"][0]["cells"][0]["n"] == "—"
+    assert _table(tables, "proactive_fees")["rows"][0]["cells"][0]["n"] == "—"
+    assert any("行政许可" in w for w in annual.warnings(tree.sub, 2023))
+    c = client_for(users.disclosure)
+    html = c.get(cells["行政处罚"]["url"]).content.decode()
+    assert "稷执罚〔2023〕1号" in html and "稷执罚〔2023〕2号" in html and "共 2 件" in html
+    for absent in ("不予处罚", "次年决定", "上年决定", "检查事项", "敬仲的处罚", "稷执强"):
+        assert absent not in html
+    html = c.get(cells["行政强制"]["url"]).content.decode()
+    assert "稷执强〔2023〕1号" in html and "撤销的强制" not in html and "共 1 件" in html
+    # another subdistrict's officer following the same link sees nothing of 稷下
+    html = client_for(users.other_admin).get(cells["行政处罚"]["url"]).content.decode()
+    assert "稷执罚" not in html and "共 0 件" in html
+    # the district counts both subdistricts
+    district = {row["label"]: row["cells"][0]["n"]
+                for row in _table(annual.compute(tree.district, 2023), "proactive_enforcement")["rows"]}
+    assert district["行政处罚"] == 3

@@ -127,3 +127,88 @@ def test_applicant_downloads_the_reply_letter_from_the_tracking_page(users, tree
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "政府信息公开申请答复书" in "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
     assert client.post("/open/track/letter/", {"token": "forged"}).status_code == 302
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def test_applicant_downloads_the_reply_attachments_of_their_own_request_only(users, tree, client):
+    from fazhi.core.validators import make_id_number
+
+    id_number = make_id_number("37030519800101123")
+    req = f.request(tree, day=RECEIVED)
+    other = f.request(tree, day=RECEIVED, phone="13905330002")
+    _act(req, users.disclosure, "answer", datetime.date(2024, 3, 5), reply_type="disclosed", reply_text="公开",
+         attachments=[(f"低保名单-{id_number}.pdf", PDF)])
+    _act(other, users.disclosure, "answer", datetime.date(2024, 3, 5), reply_type="disclosed", reply_text="公开",
+         attachments=[("他人的附件.pdf", PDF + b"other")])
+    from fazhi.core.files import files_of
+
+    mine, theirs = files_of(req, "reply").get(), files_of(other, "reply").get()
+    r = client.post("/open/track/", {"code": req.tracking_code, "phone": "13905331234"})
+    html = r.content.decode()
+    assert "低保名单" in html and "他人的附件" not in html
+    # no personal numbers in the page: neither the ID number in the file name nor the phone (not even in the token)
+    assert id_number not in html and "13905331234" not in html
+    import base64
+
+    token = r.context["token"]
+    assert "13905331234" not in base64.urlsafe_b64decode(token.split(":")[0] + "==").decode("latin-1")
+    got = client.post(f"/open/track/attachments/{mine.uuid}/", {"token": token})
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    # another request's attachment with this request's token: 404; a forged or missing token: back to the form
+    assert client.post(f"/open/track/attachments/{theirs.uuid}/", {"token": token}).status_code == 404
+    assert client.post(f"/open/track/attachments/{mine.uuid}/", {"token": "forged"}).status_code == 302
+    assert client.post(f"/open/track/attachments/{mine.uuid}/",
+                       {"token": token.replace(req.tracking_code, other.tracking_code)}).status_code == 302
+    assert client.get(f"/open/track/attachments/{mine.uuid}/").status_code == 302
+    # the file itself is not public: the plain download route refuses an anonymous visitor
+    assert client.get(f"/files/{mine.uuid}/").status_code == 404
+
+
+def test_no_correction_by_the_period_end_closes_the_request_as_abandoned(users, tree, client, api_for):
+    """第三十条: 申请人无正当理由逾期不补正的，视为放弃申请 — only after the period the notice gave, with a reason; the
+    request leaves the open lists, is not a reply (figures), and counts in the annual report's 其他处理 row."""
+    from fazhi.core import workdays
+    from fazhi.governance import annual, figures  # noqa: F401 - figures registered
+
+    rule = workdays.rule(services.RULE_CORRECTION_PERIOD)
+    assert rule.amount == 15 and rule.unit == "working_days" and "第三十条" in rule.legal_basis
+    req = f.request(tree, day=RECEIVED)
+    req = _act(req, users.disclosure, "request_correction", datetime.date(2024, 3, 4), reason="请写明年份")
+    assert req.correction_due == datetime.date(2024, 3, 25)  # 15 working days after 3月4日
+    api = api_for(users.disclosure)
+    assert api.get(f"/api/governance/requests/{req.pk}/").json()["correction_due"] == "2024-03-25"
+    with clock.frozen(datetime.date(2024, 3, 25)):  # the API refuses it too, with the table's reason
+        r = api.post(f"/api/governance/requests/{req.pk}/transition/",
+                     {"action": "close_uncorrected", "reason": "未补正"}, format="json")
+    assert r.status_code == 400 and "补正期限至2024年03月25日" in r.json()["detail"]
+    with pytest.raises(TransitionNotAllowed, match="补正期限至2024年03月25日"):
+        _act(req, users.disclosure, "close_uncorrected", datetime.date(2024, 3, 25), reason="未补正")
+    with clock.frozen(datetime.date(2024, 3, 26)):
+        assert not selectors.request_list(user=users.disclosure, filters={"due": "overdue"}).exists()
+        assert list(selectors.request_list(user=users.disclosure, filters={"due": "uncorrected"})) == [req]
+    with pytest.raises(TransitionNotAllowed, match="需要填写理由"):
+        _act(req, users.disclosure, "close_uncorrected", datetime.date(2024, 3, 26))
+    req = _act(req, users.disclosure, "close_uncorrected", datetime.date(2024, 3, 26),
+               reason="经电话联系，申请人未说明理由")
+    assert req.status == "abandoned" and req.answered_on == datetime.date(2024, 3, 26)
+    assert req.table_reason == "other_no_correction" and "视为放弃申请" in req.reply_text
+    with pytest.raises(TransitionNotAllowed):  # closed: the applicant cannot correct any more
+        _act(req, users.disclosure, "submit_correction", datetime.date(2024, 3, 27))
+    with clock.frozen(datetime.date(2024, 3, 27)):
+        assert not selectors.request_list(user=users.disclosure, filters={"due": "uncorrected"}).exists()
+    # the annual report: handled in 2024 in its row, and the table still reconciles
+    tables = annual.compute(tree.sub, 2024)
+    rows = {r["key"]: r["cells"][-1]["n"] for r in tables["requests"]["rows"] if r.get("key")}
+    assert rows["other_no_correction"] == 1 and rows["handled"] == 1 and rows["forward"] == 0
+    assert annual.identity_problems(tables) == []
+    # not a reply: the reply figures do not count it
+    from fazhi.core import figures as core_figures
+
+    start, end = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
+    assert core_figures.compute("governance.requests_answered", tree.sub, start, end) == 0
+    assert core_figures.compute("governance.requests_on_time_rate", tree.sub, start, end) is None
+    # the applicant sees it on the tracking page
+    html = client.post("/open/track/", {"code": req.tracking_code, "phone": req.phone}).content.decode()
+    assert "视为放弃申请" in html and "第三十条" in html

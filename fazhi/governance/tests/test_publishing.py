@@ -112,3 +112,32 @@ def test_normative_document_publication_is_its_own_decision(users, tree):
             services.disclosure_publish(actor=users.office, node=tree.sub, category_code="normative", title="迟发文件",
                                         body="", formed_on=FORMED)
     assert not DisclosureItem.objects.filter(title="迟发文件").exists()
+
+
+def test_the_rule_of_law_report_published_late_from_the_reports_module_carries_its_reason(users, tree, client_for):
+    """The reports module publishes its annual report through governance.disclosure_publish: a publication more than
+    20 working days after finalising needs the late reason (第二十六条), typed on the report page and passed on."""
+    from fazhi.reports import render
+    from fazhi.reports import selectors as reports_selectors
+    from fazhi.reports import services as reports
+
+    with clock.frozen(datetime.date(2024, 1, 10)):
+        report = reports.report_create(actor=users.office, node=tree.sub, year=2023)
+        for section in (s for s in report.sections.all() if render.token_errors(s.body)):
+            reports.section_update(actor=users.office, section=section, heading=section.heading, body="正文",
+                                   expected_version=section.version)
+        for name, actor in (("submit", users.office), ("finalise", users.leader)):
+            report = reports.report_transition(actor=actor, name=name, report=reports_selectors.report_get_for_user(
+                user=actor, pk=report.pk))
+    page = client_for(users.leader)
+    with clock.frozen(datetime.date(2024, 3, 20)):  # finalised 1月10日: due 20 working days later, long past
+        html = page.get(f"/work/reports/{report.pk}/").content.decode()
+        assert "逾期公开理由" in html
+        r = page.post(f"/work/reports/{report.pk}/transition/publish/", {"version": report.version}, follow=True)
+        assert "请填写逾期公开理由" in r.content.decode()
+        assert not DisclosureItem.objects.exists()
+        r = page.post(f"/work/reports/{report.pk}/transition/publish/",
+                      {"version": report.version, "reason": "等待区政府审定后公开"})
+    assert r.status_code == 302
+    item = DisclosureItem.objects.get()
+    assert item.status == "published" and item.is_timely is False and item.late_reason == "等待区政府审定后公开"
