@@ -430,7 +430,7 @@ class Requests(ListCreate):
     create_service, create_summary = services.request_submit, "登记依申请公开（窗口、信函）"
 
     def create_at(self, node, d):
-        return super().create(self.request, node, {**d, "channel": d.get("channel") or "counter"})
+        return super().create_at(node, {**d, "channel": d.get("channel") or "counter"})
 
 
 class RequestDetail(RecordDetail):
@@ -528,7 +528,7 @@ class Documents(ListCreate):
     create_service, create_summary = services.document_create, "起草行政规范性文件"
 
     def create_at(self, node, d):
-        return super().create(self.request, node, {"title": "", "body": "", **d})
+        return super().create_at(node, {"title": "", "body": "", **d})
 
 
 class DocumentDetail(Endpoint):
