@@ -152,6 +152,13 @@ def mediation_rooms(node, start, end):
     return within(MediationRoom.objects.filter(is_active=True), node).count()
 
 
-@figure("disputes.mediators", "在册调解员", unit="人")
+@figure("disputes.mediators", "在册调解员", unit="人", records="disputes:mediators")
 def mediators(node, start, end):
     return within(Mediator.objects.filter(is_active=True), node).count()
+
+
+@figure("disputes.administrative_mediators", "行政调解员名册（在册行政调解员）", unit="人", records="disputes:mediators",
+        records_params=lambda node, start, end: {"kind": Mediator.Kind.ADMINISTRATIVE})
+def administrative_mediators(node, start, end):
+    """The roster the report names “行政调解员名册”: administrative mediators only, not every mediator."""
+    return within(Mediator.objects.filter(is_active=True, kind=Mediator.Kind.ADMINISTRATIVE), node).count()

@@ -205,6 +205,10 @@ def mediators_for(user, filters=None):
         qs = qs.filter(committee__isnull=False)
     if f.get("active", "1") == "1":
         qs = qs.filter(is_active=True)
+    node_id = _id(f.get("node"))
+    if node_id is not None:
+        node = OrgNode.objects.filter(pk=node_id).first()
+        qs = qs.filter(node__path__startswith=node.path) if node else qs.none()
     return qs.order_by("node__path", "sort_order", "id")
 
 

@@ -61,3 +61,14 @@ def test_has_data_follows_business_dates_not_the_day_of_entry(users, tree, temp_
                                   due_date=datetime.date(2022, 6, 1))
     assert render.FigureContext(node=tree.sub, year=2022).has_data()
     assert not render.FigureContext(node=tree.sub, year=2026).has_data()  # the register alone does not count
+
+
+@pytest.mark.django_db
+def test_the_administrative_mediator_roster_counts_only_administrative_mediators(users, tree):
+    """“建立行政调解员名册（N人）”: people's mediators on the roster are not administrative mediators (issue 14)."""
+    from fazhi.disputes.models import Mediator
+
+    for i, kind in enumerate(("administrative", "people", "people", "judicial")):
+        Mediator.objects.create(node=tree.sub, name=f"调解员{i}", kind=kind)
+    text = _text(services.report_create(actor=users.sub_admin, node=tree.sub, year=2023))
+    assert "建立行政调解员名册（1人）" in text
