@@ -9,17 +9,20 @@ nothing.
 import datetime
 import decimal
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from . import audit
 from .errors import DomainError
 from .validators import spreadsheet_safe
 
+logger = logging.getLogger(__name__)
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 _registry = {}
 
@@ -734,9 +737,13 @@ def undo(state, *, actor, reason):
             obj = model._default_manager.filter(pk=pk).first()
             if obj is None:
                 continue
-            audit.record(actor=actor, action="delete", obj=obj, reason=reason,
-                         action_label="撤销导入（整表未导入）")
-            obj.delete()
+            try:
+                with transaction.atomic():
+                    audit.record(actor=actor, action="delete", obj=obj, reason=reason,
+                                 action_label="撤销导入（整表未导入）")
+                    obj.delete()
+            except ProtectedError:  # someone linked a record to it meanwhile: it stays, and the log says so
+                logger.warning("import undo: %s %s is referenced and was kept", label, pk)
 
 
 # ---- background imports (a core job: fazhi.core.jobs) -------------------------------------------------------------
