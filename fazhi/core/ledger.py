@@ -559,8 +559,15 @@ def _import_in_one_transaction(ledger, rows, result, *, actor, headers, dry_run,
 #   ``check_update(record, changes, *, actor, context)`` (optional): the same for an update.
 
 FIND_CHUNK = 500
-BATCH_SECONDS = 0.4  # a batch's transaction holds the write lock (SQLite) about this long…
-PAUSE_SQLITE = 0.12  # …then lets waiting writers in: SQLite's busy handler re-polls every ≤100 ms
+# A job's batch holds the write lock for at most BATCH_SECONDS (SQLite: one writer at a time, and every waiting
+# writer needs the lock twice — its own transaction, then its audit seal — so shorter there) and writes at most
+# BATCH_ROWS rows (their audit events are sealed right after its commit under the chain head's lock, which other
+# writers' seals wait for); then it pauses so that waiting writers get in: SQLite's busy handler re-polls every
+# ≤100 ms, so the pause spans two of its polls. PostgreSQL locks rows, not the database: no pause.
+BATCH_SECONDS = 0.4
+BATCH_SECONDS_SQLITE = 0.25
+BATCH_ROWS = 50
+PAUSE_SQLITE = 0.2
 PAUSE_OTHER = 0.0
 
 
@@ -649,7 +656,10 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
 
     state = {"done": 0, "created": [], "updated": []}  # what is committed
     total = len(plan)
-    batch_seconds = BATCH_SECONDS if on_batch is not None else float("inf")  # in a request: one short transaction
+    from django.db import connection
+
+    batch_seconds = (BATCH_SECONDS_SQLITE if connection.vendor == "sqlite" else BATCH_SECONDS) \
+        if on_batch is not None else float("inf")  # in a request (few rows): one short transaction
     if progress:
         progress(0, total)
     position = 0
@@ -660,13 +670,13 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
             with transaction.atomic():
                 while position < total:
                     item = plan[position]
-                    try:
-                        with transaction.atomic():
-                            _write_row(ledger, item, batch, actor=actor)
+                    try:  # no savepoint per row: a failing row rolls its whole batch back anyway
+                        _write_row(ledger, item, batch, actor=actor)
                     except DomainError as exc:
                         raise _RowFailed(item.number, exc) from exc
                     position += 1
-                    if time.monotonic() - started >= batch_seconds:
+                    if time.monotonic() - started >= batch_seconds or (
+                            on_batch is not None and position - state["done"] >= BATCH_ROWS):
                         break
                 if position >= total and result.created + result.updated:
                     _audit_import(ledger, result, actor)
@@ -816,6 +826,7 @@ def _import_job(job):
     done, total = cache.get(jobs.progress_key(job.pk)) or (0, result.total)
     if not result.ok:
         raise jobs.Failed(summarize_errors(result.errors), done=done, total=total)
+    Job.objects.filter(pk=job.pk).update(params=job.params)  # done: nothing left to undo (the record ids go)
     return jobs.Done(f"导入完成：已导入 {result.imported} 行（新增 {result.created} 行，更新 {result.updated} 行，"
                      f"跳过（无变化）{result.skipped} 行）。",
                      done=result.total, total=result.total)
