@@ -13,6 +13,7 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -496,6 +497,37 @@ def _not_updatable(ledger, number, key_value, outcome):
                     f"（改动：{'、'.join(h for h, _, _ in outcome.changes)}），请在记录页面修改。")
 
 
+def _decide(ledger, result, outcome, key_value, values, record, *, create, update):
+    """One row: created (``create()``), skipped (no cell changed) or updated (``update(changes)``), or an error for
+    an update the ledger does not support. Returns an update's changes ({} otherwise)."""
+    if record is None:
+        create()
+        outcome.action = CREATE
+        result.created += 1
+        return {}
+    changes, outcome.changes = changed_cells(ledger, record, values)
+    if not changes:
+        outcome.action = SKIP
+        result.skipped += 1
+        return {}
+    if ledger.update_row is None:
+        result.errors.append(_not_updatable(ledger, outcome.row, key_value, outcome))
+        return {}
+    update(changes)
+    outcome.action = UPDATE
+    result.updated += 1
+    return changes
+
+
+def _update(ledger, record, changes, *, actor):
+    ledger.update_row(record, changes, actor=actor)
+
+
+def _check_update(check_update, record, changes, *, actor, context):
+    if check_update is not None:
+        check_update(record, changes, actor=actor, context=context)
+
+
 def _audit_import(ledger, result, actor):
     from . import policy
 
@@ -523,22 +555,9 @@ def _import_in_one_transaction(ledger, rows, result, *, actor, headers, dry_run,
             record = ledger.find(actor, key_value)
             try:
                 with transaction.atomic():
-                    if record is None:
-                        ledger.import_row(values, actor=actor, row_number=number)
-                        outcome.action = CREATE
-                        result.created += 1
-                        continue
-                    changes, outcome.changes = changed_cells(ledger, record, values)
-                    if not changes:
-                        outcome.action = SKIP
-                        result.skipped += 1
-                        continue
-                    if ledger.update_row is None:
-                        result.errors.append(_not_updatable(ledger, number, key_value, outcome))
-                        continue
-                    ledger.update_row(record, changes, actor=actor)
-                    outcome.action = UPDATE
-                    result.updated += 1
+                    _decide(ledger, result, outcome, key_value, values, record,
+                            create=partial(ledger.import_row, values, actor=actor, row_number=number),
+                            update=partial(_update, ledger, record, actor=actor))
             except DomainError as exc:
                 result.errors.extend(_errors_of(exc, number, headers))
         if progress:
@@ -611,25 +630,12 @@ def _validate(ledger, rows, result, *, actor, headers, progress=None):
             continue
         record = existing.get(key_value) if key_value not in (None, "") else None
         try:
-            if record is None:
-                ledger.check_row(values, actor=actor, row_number=number, context=context)
-                outcome.action = CREATE
-                result.created += 1
-                plan.append(_Planned(number, values, outcome))
-                continue
-            changes, outcome.changes = changed_cells(ledger, record, values)
-            if not changes:
-                outcome.action = SKIP
-                result.skipped += 1
-                continue
-            if ledger.update_row is None:
-                result.errors.append(_not_updatable(ledger, number, key_value, outcome))
-                continue
-            if check_update is not None:
-                check_update(record, changes, actor=actor, context=context)
-            outcome.action = UPDATE
-            result.updated += 1
-            plan.append(_Planned(number, values, outcome, record, changes))
+            changes = _decide(ledger, result, outcome, key_value, values, record,
+                              create=partial(ledger.check_row, values, actor=actor, row_number=number,
+                                             context=context),
+                              update=partial(_check_update, check_update, record, actor=actor, context=context))
+            if outcome.action in (CREATE, UPDATE):
+                plan.append(_Planned(number, values, outcome, record, changes))
         except DomainError as exc:
             result.errors.extend(_errors_of(exc, number, headers))
     if progress:
