@@ -2,7 +2,7 @@
 checklist, audit events, ledgers. Built on the core endpoint layer; selectors and services only."""
 from django.conf import settings
 from django.http import Http404
-from django.urls import path
+from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -268,7 +268,7 @@ def ledger_export(request, key):
     return ui.file_response(ledger.export_xlsx(item, item.queryset(request.user, request.GET)), f"{item.key}.xlsx", ui.XLSX)
 
 
-@extend_schema(summary="导入台账：dry_run=1 预检，dry_run=0 全部导入（任一行出错则全部不导入）",
+@extend_schema(summary="导入台账：dry_run=1 预检，dry_run=0 全部导入（任一行出错则全部不导入）；超过后台导入行数时返回 202 和后台任务",
                request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}})
 @api_view(["POST"])
 @parser_classes([MultiPartParser])
@@ -279,8 +279,17 @@ def ledger_import(request, key):
         raise DomainError("请上传 Excel 文件（字段名 file）。", field_errors={"file": "缺少文件。"})
     data = upload.read(settings.FAZHI["LEDGER_MAX_BYTES"] + 1)
     dry_run = request.GET.get("dry_run", request.data.get("dry_run", "1")) not in {"0", "false", "False"}
-    result = ledger.run_import(item, data, actor=request.user, dry_run=dry_run)
-    return Response(result.as_dict(), status=200 if result.ok else 400)
+    if dry_run:
+        result = ledger.run_import(item, data, actor=request.user, dry_run=True)
+        return Response(result.as_dict(), status=200 if result.ok else 400)
+    # more rows than a request should write: checked now, imported by a background job (202 + the job to poll)
+    result, job = ledger.import_or_queue(item, data, actor=request.user)
+    if job is None:
+        return Response(result.as_dict(), status=200 if result.ok else 400)
+    body = {**result.as_dict(), "dry_run": False, "job": {"id": job.pk, "status": job.status,
+                                                          "url": reverse("core:job_detail", args=[job.pk])}}
+    body["summary"] = f"共 {result.total} 行，已检查无误，已转入后台导入（任务 {job.pk}），完成后在任务页面查看结果。"
+    return Response(body, status=202)
 
 
 urlpatterns = [

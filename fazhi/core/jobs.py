@@ -16,7 +16,8 @@ Jobs cannot vanish:
 - the worker (``jobs_worker``) writes a heartbeat every ``HEARTBEAT_SECONDS``: its own (for ``/healthz``) and the
   running job's (``Job.heartbeat_at``; in the cache when the database is busy with the job's own transaction);
 - when a worker starts (and before each job) every RUNNING job whose last heartbeat is older than ``STALE_AFTER``
-  is failed with a message — its worker died (kill -9, Ctrl+C, a crash) — and its upload is deleted;
+  is failed with a message — its worker died (kill -9, Ctrl+C, a crash) — and its upload is deleted; a kind
+  registered with ``undo`` first undoes what the job had committed (a ledger import written in batches);
 - a job queued for ``NO_WORKER_AFTER`` seconds with no live worker says so on its page.
 
 Who sees a job: the person who started it, and — for kinds registered with ``view_perm`` — whoever holds that
@@ -63,6 +64,7 @@ class JobKind:
     back: Callable[[Job], tuple[str, str]] | None = None  # (url, label) of the page the job belongs to
     describe: Callable[[Job], str] | None = None  # the job's title; default "<label>（<node>）"
     interrupted: str = "任务未完成，请重新发起。"  # what a job whose worker died tells its reader
+    undo: Callable[[Job], None] | None = None  # undoes what a job whose worker died had committed (before failing it)
 
 
 @dataclass
@@ -86,8 +88,8 @@ _registry: dict[str, JobKind] = {}
 
 def register(key: str, fn: Callable[[Job], Done], *, label: str, view_perm: str | None = None,
              back: Callable[[Job], tuple[str, str]] | None = None, describe: Callable[[Job], str] | None = None,
-             interrupted: str | None = None) -> JobKind:
-    kind = JobKind(key, label, fn, view_perm, back, describe, interrupted or JobKind.interrupted)
+             interrupted: str | None = None, undo: Callable[[Job], None] | None = None) -> JobKind:
+    kind = JobKind(key, label, fn, view_perm, back, describe, interrupted or JobKind.interrupted, undo)
     _registry[key] = kind
     return kind
 
@@ -298,6 +300,13 @@ def recover_orphans() -> list[int]:
         if beat >= cutoff:
             continue
         kind = get(job.kind)
+        if kind is not None and kind.undo is not None:
+            if not Job.objects.filter(pk=job.pk, status=S.RUNNING).exists():
+                continue  # another worker recovered it meanwhile
+            try:
+                kind.undo(job)
+            except Exception:  # noqa: BLE001 - the job must still end; the log says what could not be undone
+                logger.exception("job %s: undoing its committed work failed", job.pk)
         message = (f"执行中断：后台任务执行进程在 {timezone.localtime(beat):%Y-%m-%d %H:%M:%S} 后停止响应（进程被终止或重启），"
                    f"{kind.interrupted if kind else JobKind.interrupted}")
         if _end(job.pk, S.FAILED, message, only_running=True):

@@ -9,17 +9,21 @@ nothing.
 import datetime
 import decimal
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from . import audit
 from .errors import DomainError
 from .validators import spreadsheet_safe
 
+logger = logging.getLogger(__name__)
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 _registry = {}
 
@@ -443,16 +447,20 @@ def _errors_of(exc, number, headers):
     return [RowError(number, "", exc.message)]
 
 
-def run_import(ledger, data, *, actor, dry_run=True, progress=None):
+def run_import(ledger, data, *, actor, dry_run=True, progress=None, on_batch=None):
     """Dry run or all-or-nothing import. A row naming an existing record (the ledger's ``key_column``) updates it
     through ``ledger.update_row`` when a cell changed and is skipped when nothing did; other rows are created through
     ``ledger.import_row`` (the module's service). Every row is tried, so one pass reports all the sheet's errors.
 
-    ``progress(done, total)``, if given, is called before the first row, every ``PROGRESS_EVERY`` rows and after the
-    last one. It runs inside the import's transaction: report through something that does not roll back (the cache).
-    """
-    from . import policy
+    A ledger that defines ``check_row`` is imported at spreadsheet speed (see ``_validate`` and ``_write``): the dry
+    run only reads (lookup tables once, no write, no write lock) and the import writes in short batches. Other
+    ledgers dry-run by importing inside a transaction that is rolled back, and import in one transaction.
 
+    ``progress(done, total)``, if given, is called before the first row, every ``PROGRESS_EVERY`` rows and after the
+    last one. In the one-transaction path it runs inside the import's transaction: report through something that
+    does not roll back (the cache). ``on_batch(state)`` (batched path) runs inside each batch's transaction with
+    what is committed so far (see ``_write``), so a job can undo it if its worker dies.
+    """
     if not ledger.can_import(actor):
         return ImportResult(ok=False, dry_run=dry_run, errors=[RowError(None, "", "您没有导入此台账的权限。")])
     rows, errors = read_rows(ledger, data)
@@ -461,7 +469,93 @@ def run_import(ledger, data, *, actor, dry_run=True, progress=None):
     result.preview = [{headers[k]: v for k, v in values.items()} for _, values in rows[:20]]
     if errors and not rows:
         return result
-    failed_rows = {e.row for e in errors}
+    if getattr(ledger, "check_row", None) is not None:
+        plan = _validate(ledger, rows, result, actor=actor, headers=headers, progress=None if not dry_run else progress)
+        if result.errors or dry_run:
+            result.imported = 0
+        else:
+            _write(ledger, plan, result, actor=actor, headers=headers, progress=progress, on_batch=on_batch)
+        result.ok = not result.errors
+        return result
+    _import_in_one_transaction(ledger, rows, result, actor=actor, headers=headers, dry_run=dry_run, progress=progress)
+    result.ok = not result.errors
+    return result
+
+
+def _row_start(ledger, result, seen_keys, number, values):
+    """The row's outcome (an error until shown otherwise), or None when its key repeats an earlier row's."""
+    key_value = values.get(ledger.key_column) if ledger.key_column else None
+    outcome = RowOutcome(row=number, action=ERROR, record=str(key_value or ""))
+    result.rows.append(outcome)
+    row_key = ledger.row_key(values)
+    if row_key is not None:
+        if row_key in seen_keys:
+            result.errors.append(RowError(number, ledger.key_header(),
+                                          f"与第{seen_keys[row_key]}行的{ledger.key_header()}重复。"))
+            return None, key_value
+        seen_keys[row_key] = number
+    return outcome, key_value
+
+
+def _finish(result):
+    result.errors.sort(key=lambda e: (e.row or 0))
+    failed = {e.row for e in result.errors}
+    for outcome in result.rows:
+        if outcome.row in failed:
+            outcome.action = ERROR
+
+
+def _not_updatable(ledger, number, key_value, outcome):
+    return RowError(number, ledger.key_header(),
+                    f"{ledger.key_header()}“{key_value}”的记录已存在，本台账不支持通过导入修改已有记录"
+                    f"（改动：{'、'.join(h for h, _, _ in outcome.changes)}），请在记录页面修改。")
+
+
+def _decide(ledger, result, outcome, key_value, values, record, *, create, update):
+    """One row: created (``create()``), skipped (no cell changed) or updated (``update(changes)``), or an error for
+    an update the ledger does not support. Returns an update's changes ({} otherwise)."""
+    if record is None:
+        create()
+        outcome.action = CREATE
+        result.created += 1
+        return {}
+    changes, outcome.changes = changed_cells(ledger, record, values)
+    if not changes:
+        outcome.action = SKIP
+        result.skipped += 1
+        return {}
+    if ledger.update_row is None:
+        result.errors.append(_not_updatable(ledger, outcome.row, key_value, outcome))
+        return {}
+    update(changes)
+    outcome.action = UPDATE
+    result.updated += 1
+    return changes
+
+
+def _update(ledger, record, changes, *, actor):
+    ledger.update_row(record, changes, actor=actor)
+
+
+def _check_update(check_update, record, changes, *, actor, context):
+    if check_update is not None:
+        check_update(record, changes, actor=actor, context=context)
+
+
+def _audit_import(ledger, result, actor):
+    from . import policy
+
+    written = result.created + result.updated
+    audit.record(actor=actor, action="import", node=policy.user_home_node(actor), object_type="core.ledger",
+                 object_id=ledger.key, object_repr=ledger.title,
+                 changes={"rows": written, "created": result.created, "updated": result.updated,
+                          "skipped": result.skipped},
+                 action_label=f"导入{ledger.title}：新增 {result.created} 行，更新 {result.updated} 行")
+    result.imported = written
+
+
+def _import_in_one_transaction(ledger, rows, result, *, actor, headers, dry_run, progress):
+    failed_rows = {e.row for e in result.errors}
     seen_keys = {}
     if progress:
         progress(0, len(rows))
@@ -469,62 +563,222 @@ def run_import(ledger, data, *, actor, dry_run=True, progress=None):
         for done, (number, values) in enumerate(rows):  # ``done`` rows are behind us
             if progress and done and done % PROGRESS_EVERY == 0:
                 progress(done, len(rows))
-            key_value = values.get(ledger.key_column) if ledger.key_column else None
-            outcome = RowOutcome(row=number, action=ERROR, record=str(key_value or ""))
-            result.rows.append(outcome)
-            row_key = ledger.row_key(values)
-            if row_key is not None:
-                if row_key in seen_keys:
-                    result.errors.append(RowError(number, ledger.key_header(),
-                                                  f"与第{seen_keys[row_key]}行的{ledger.key_header()}重复。"))
-                    continue
-                seen_keys[row_key] = number
-            if number in failed_rows:
+            outcome, key_value = _row_start(ledger, result, seen_keys, number, values)
+            if outcome is None or number in failed_rows:
                 continue
             record = ledger.find(actor, key_value, values)
             try:
                 with transaction.atomic():
-                    if record is None:
-                        ledger.import_row(values, actor=actor, row_number=number)
-                        outcome.action = CREATE
-                        result.created += 1
-                        continue
-                    changes, outcome.changes = changed_cells(ledger, record, values)
-                    if not changes:
-                        outcome.action = SKIP
-                        result.skipped += 1
-                        continue
-                    if ledger.update_row is None:
-                        result.errors.append(RowError(
-                            number, ledger.key_header(),
-                            f"{ledger.key_header()}“{key_value}”的记录已存在，本台账不支持通过导入修改已有记录"
-                            f"（改动：{'、'.join(h for h, _, _ in outcome.changes)}），请在记录页面修改。"))
-                        continue
-                    ledger.update_row(record, changes, actor=actor)
-                    outcome.action = UPDATE
-                    result.updated += 1
+                    _decide(ledger, result, outcome, key_value, values, record,
+                            create=partial(ledger.import_row, values, actor=actor, row_number=number),
+                            update=partial(_update, ledger, record, actor=actor))
             except DomainError as exc:
                 result.errors.extend(_errors_of(exc, number, headers))
         if progress:
             progress(len(rows), len(rows))
-        result.errors.sort(key=lambda e: (e.row or 0))
-        failed = {e.row for e in result.errors}
-        for outcome in result.rows:
-            if outcome.row in failed:
-                outcome.action = ERROR
-        written = result.created + result.updated
+        _finish(result)
         if result.errors or dry_run:
             transaction.set_rollback(True)
             result.imported = 0
-        elif written:
-            audit.record(actor=actor, action="import", node=policy.user_home_node(actor), object_type="core.ledger",
-                         object_id=ledger.key, object_repr=ledger.title,
-                         changes={"rows": written, "created": result.created, "updated": result.updated,
-                                  "skipped": result.skipped},
-                         action_label=f"导入{ledger.title}：新增 {result.created} 行，更新 {result.updated} 行")
-            result.imported = written
-    result.ok = not result.errors
-    return result
+        elif result.created + result.updated:
+            _audit_import(ledger, result, actor)
+
+
+# ---- spreadsheet speed: validate by reading only, then write in short batches --------------------------------------
+# A ledger opts in by defining, besides ``import_row`` (which must then return the record it created):
+#   ``prepare(actor, rows)`` -> a context: every lookup table the rows need, one query per table (not per row);
+#   ``check_row(values, *, actor, row_number, context)``: refuse a new row (DomainError keyed by column) exactly as
+#       ``import_row`` would, without writing;
+#   ``check_update(record, changes, *, actor, context)`` (optional): the same for an update.
+
+FIND_CHUNK = 500
+# A job's batch holds the write lock for at most BATCH_SECONDS (SQLite: one writer at a time, and every waiting
+# writer needs the lock twice — its own transaction, then its audit seal — so shorter there) and writes at most
+# BATCH_ROWS rows (their audit events are sealed right after its commit under the chain head's lock, which other
+# writers' seals wait for); then it pauses so that waiting writers get in: SQLite's busy handler re-polls every
+# ≤100 ms, so the pause spans two of its polls. PostgreSQL locks rows, not the database: no pause.
+BATCH_SECONDS = 0.4
+BATCH_SECONDS_SQLITE = 0.25
+BATCH_ROWS = 50
+PAUSE_SQLITE = 0.2
+PAUSE_OTHER = 0.0
+
+
+def find_many(ledger, user, values):
+    """{key value: record} of the records the user can see among ``values`` (one query per 500 keys)."""
+    found = {}
+    values = [v for v in dict.fromkeys(values) if v not in (None, "")]
+    if not ledger.key_column:
+        return found
+    for k in range(0, len(values), FIND_CHUNK):
+        part = values[k:k + FIND_CHUNK]
+        for record in ledger.queryset(user, {}).filter(**{f"{ledger.key_column}__in": part}).order_by():
+            found[getattr(record, ledger.key_column)] = record
+    return found
+
+
+@dataclass
+class _Planned:
+    number: int
+    values: dict
+    outcome: RowOutcome
+    record: object = None
+    changes: dict = field(default_factory=dict)
+
+
+def _validate(ledger, rows, result, *, actor, headers, progress=None):
+    """Every row checked without writing (no transaction, so no write lock on SQLite); returns the plan."""
+    failed_rows = {e.row for e in result.errors}
+    context = ledger.prepare(actor, rows) if hasattr(ledger, "prepare") else None
+    existing = find_many(ledger, actor, [values.get(ledger.key_column) for _, values in rows]) \
+        if ledger.key_column and not ledger.scope_column else {}
+    seen_keys, plan = {}, []
+    check_update = getattr(ledger, "check_update", None)
+    if progress:
+        progress(0, len(rows))
+    for done, (number, values) in enumerate(rows):
+        if progress and done and done % PROGRESS_EVERY == 0:
+            progress(done, len(rows))
+        outcome, key_value = _row_start(ledger, result, seen_keys, number, values)
+        if outcome is None or number in failed_rows:
+            continue
+        if key_value in (None, ""):
+            record = None
+        elif ledger.scope_column:  # the key is unique only within the scope column: match row by row
+            record = ledger.find(actor, key_value, values)
+        else:
+            record = existing.get(key_value)
+        try:
+            changes = _decide(ledger, result, outcome, key_value, values, record,
+                              create=partial(ledger.check_row, values, actor=actor, row_number=number,
+                                             context=context),
+                              update=partial(_check_update, check_update, record, actor=actor, context=context))
+            if outcome.action in (CREATE, UPDATE):
+                plan.append(_Planned(number, values, outcome, record, changes))
+        except DomainError as exc:
+            result.errors.extend(_errors_of(exc, number, headers))
+    if progress:
+        progress(len(rows), len(rows))
+    _finish(result)
+    return plan
+
+
+def _pause():
+    from django.db import connection
+
+    return PAUSE_SQLITE if connection.vendor == "sqlite" else PAUSE_OTHER
+
+
+def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None):
+    """Write the validated plan. In a job (``on_batch`` given): in batches of about ``BATCH_SECONDS`` each (its own
+    transaction), pausing between them so that other users' writes never wait long behind an import; in a request
+    (at most ``background_rows()`` rows): in one transaction. All or nothing at the level of the import:
+    if a row still fails (the data changed since the check, a bug), every committed batch is undone (``undo``) and
+    nothing stays imported. ``on_batch(state)`` runs inside each batch's transaction with ``state`` =
+    {"done": rows written, "created": [[model label, pk]…], "updated": [[model label, pk, {key: old value}]…]}, so
+    a job can persist it atomically with the batch and undo it if its worker dies mid-import."""
+    import time
+
+    state = {"done": 0, "created": [], "updated": []}  # what is committed
+    total = len(plan)
+    from django.db import connection
+
+    batch_seconds = (BATCH_SECONDS_SQLITE if connection.vendor == "sqlite" else BATCH_SECONDS) \
+        if on_batch is not None else float("inf")  # in a request (few rows): one short transaction
+    if progress:
+        progress(0, total)
+    position = 0
+    while True:
+        started = time.monotonic()
+        batch = {"created": [], "updated": []}
+        try:
+            with transaction.atomic():
+                while position < total:
+                    item = plan[position]
+                    try:  # no savepoint per row: a failing row rolls its whole batch back anyway
+                        _write_row(ledger, item, batch, actor=actor)
+                    except DomainError as exc:
+                        raise _RowFailed(item.number, exc) from exc
+                    position += 1
+                    if time.monotonic() - started >= batch_seconds or (
+                            on_batch is not None and position - state["done"] >= BATCH_ROWS):
+                        break
+                if position >= total and result.created + result.updated:
+                    _audit_import(ledger, result, actor)
+                written = {"done": position, "created": state["created"] + batch["created"],
+                           "updated": state["updated"] + batch["updated"]}
+                if on_batch is not None:
+                    on_batch(written)
+            state = written
+        except _RowFailed as failed:
+            undo(state, actor=actor, reason=f"第{failed.number}行导入失败，撤销本次导入已写入的 {state['done']} 行")
+            result.errors.extend(_errors_of(failed.exc, failed.number, headers))
+            result.imported = 0
+            _finish(result)
+            return
+        except BaseException:
+            undo(state, actor=actor, reason=f"导入出错，撤销本次导入已写入的 {state['done']} 行")
+            raise
+        if progress:
+            progress(position, total)
+        if position >= total:
+            return
+        time.sleep(_pause())
+
+
+class _RowFailed(Exception):
+    def __init__(self, number, exc):
+        super().__init__(str(exc))
+        self.number, self.exc = number, exc
+
+
+def _write_row(ledger, item, state, *, actor):
+    if item.record is None:
+        created = ledger.import_row(item.values, actor=actor, row_number=item.number)
+        if created is not None and getattr(created, "pk", None) is not None:
+            state["created"].append([created._meta.label_lower, created.pk])
+        return
+    old = {}
+    for column in ledger.import_columns():
+        if column.key in item.changes:
+            old[column.key], _ = column.parse(column.export_value(item.record))
+    ledger.update_row(item.record, item.changes, actor=actor)
+    state["updated"].append([ledger.key, item.record.pk, audit.normalize(old)])
+
+
+def undo(state, *, actor, reason):
+    """Undo the committed batches of an import: the records it created are deleted (each audited, newest first)
+    and the records it updated get their old cells back through the ledger's ``update_row``. One transaction."""
+    from django.apps import apps
+
+    if not state.get("created") and not state.get("updated"):
+        return
+    with transaction.atomic():
+        for label, pk, old in reversed(state.get("updated", [])):
+            item = get(label)
+            record = item.queryset(actor, {}).filter(pk=pk).first() if item else None
+            if record is None:
+                continue
+            values = {}
+            for column in item.import_columns():
+                if column.key in old:
+                    values[column.key], _ = column.parse(old[column.key])
+            try:
+                item.update_row(record, values, actor=actor)
+            except DomainError:
+                pass
+        for label, pk in reversed(state.get("created", [])):
+            model = apps.get_model(label)
+            obj = model._default_manager.filter(pk=pk).first()
+            if obj is None:
+                continue
+            try:
+                with transaction.atomic():
+                    audit.record(actor=actor, action="delete", obj=obj, reason=reason,
+                                 action_label="撤销导入（整表未导入）")
+                    obj.delete()
+            except ProtectedError:  # someone linked a record to it meanwhile: it stays, and the log says so
+                logger.warning("import undo: %s %s is referenced and was kept", label, pk)
 
 
 # ---- background imports (a core job: fazhi.core.jobs) -------------------------------------------------------------
@@ -538,6 +792,34 @@ def summarize_errors(errors, limit=5):
     return f"未导入：发现 {len(errors)} 处问题，整表未导入任何数据，请修改后重新上传。{head}{more}"
 
 
+SYNC_ROWS = 50  # default: larger sheets import as a background job (settings.FAZHI["LEDGER_BACKGROUND_ROWS"])
+
+
+def background_rows():
+    """Sheets with more rows than this import as a background job, from the page as from the API: a request stays
+    short (behind gunicorn's timeout) and an import written in batches can be undone if its worker dies."""
+    return int(settings.FAZHI.get("LEDGER_BACKGROUND_ROWS", SYNC_ROWS))
+
+
+def import_or_queue(item, data, *, actor):
+    """The API's import: a sheet up to ``background_rows()`` rows imports now; a larger one is checked now (the
+    dry run: reading only) and, if clean, queued as a job. Returns (result, job or None)."""
+    import secrets
+
+    from . import policy
+
+    node = policy.user_home_node(actor)
+    rows, _ = read_rows(item, data) if node is not None else ([], [])
+    if len(rows) <= background_rows() or node is None:
+        return run_import(item, data, actor=actor, dry_run=False), None
+    result = run_import(item, data, actor=actor, dry_run=True)
+    if not result.ok:
+        return result, None
+    token = secrets.token_urlsafe(16)
+    (import_dir() / token).write_bytes(data)
+    return result, start_import_job(actor=actor, ledger=item, token=token, total=result.total, node=node)
+
+
 def start_import_job(*, actor, ledger, token, total, node):
     """Queue the import of the dry-run-checked upload stored under ``token``; returns the job (redirect to its page)."""
     from . import jobs
@@ -549,7 +831,8 @@ def start_import_job(*, actor, ledger, token, total, node):
 def _import_job(job):
     from django.core.cache import cache
 
-    from . import jobs
+    from . import clock, jobs
+    from .models import Job
 
     item = get(job.params.get("ledger", ""))
     path = jobs.upload_path(job)
@@ -559,14 +842,27 @@ def _import_job(job):
     if not data:
         raise jobs.Failed("待导入的文件已失效，请重新上传。")
     jobs.progress(job, message="正在导入…")
-    result = run_import(item, data, actor=job.created_by, dry_run=False,
+
+    def committed(state):  # inside each batch's transaction: what to undo if this worker dies
+        Job.objects.filter(pk=job.pk).update(params={**job.params, "written": state}, heartbeat_at=clock.now())
+
+    result = run_import(item, data, actor=job.created_by, dry_run=False, on_batch=committed,
                         progress=lambda done, total: jobs.progress_cached(job, done, total))
     done, total = cache.get(jobs.progress_key(job.pk)) or (0, result.total)
     if not result.ok:
         raise jobs.Failed(summarize_errors(result.errors), done=done, total=total)
+    Job.objects.filter(pk=job.pk).update(params=job.params)  # done: nothing left to undo (the record ids go)
     return jobs.Done(f"导入完成：已导入 {result.imported} 行（新增 {result.created} 行，更新 {result.updated} 行，"
                      f"跳过（无变化）{result.skipped} 行）。",
                      done=result.total, total=result.total)
+
+
+def _undo_import(job):
+    """A worker died in the middle of a batched import: undo the batches it had committed."""
+    state = (job.params or {}).get("written")
+    if state and (state.get("created") or state.get("updated")):
+        undo(state, actor=job.created_by,
+             reason=f"导入执行中断（已写入 {state.get('done', 0)} 行），整表撤销")
 
 
 def _describe_import(job):
@@ -586,7 +882,7 @@ def _register_import_job():
         return reverse("core:ledger_import", args=[job.params.get("ledger", "")]), "导入台账"
 
     jobs.register(IMPORT_JOB, _import_job, label="台账导入", describe=_describe_import, back=back,
-                  interrupted="整表未导入任何数据（导入要么全部成功，要么不导入），请重新上传文件。")
+                  interrupted="整表未导入任何数据（导入要么全部成功，要么不导入），请重新上传文件。", undo=_undo_import)
 
 
 _register_import_job()

@@ -254,7 +254,7 @@ def ledger_import(request, key):
             path = _import_dir() / token
             rows = request.session.get("ledger_import_rows", {}).get(token, 0)
             node = policy.user_home_node(request.user)
-            if rows > settings.FAZHI.get("LEDGER_BACKGROUND_ROWS", 500) and node is not None and path.exists():
+            if rows > ledger.background_rows() and node is not None and path.exists():
                 # a large sheet: a background job (the task queue) with a progress bar that survives a reload
                 job = ledger.start_import_job(actor=request.user, ledger=item, token=token, total=rows, node=node)
                 _forget_import(request, token)
@@ -283,7 +283,7 @@ def ledger_import(request, key):
                     counts[token] = result.total
                     request.session["ledger_import_rows"] = counts
                     context["token"] = token
-                    context["background"] = result.total > settings.FAZHI.get("LEDGER_BACKGROUND_ROWS", 500)
+                    context["background"] = result.total > ledger.background_rows()
         headers = [c.header for c in item.import_columns()]
         context.update(result=result, headers=headers,
                        preview_rows=[[row.get(h) for h in headers] for row in result.preview])

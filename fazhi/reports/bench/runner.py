@@ -563,6 +563,9 @@ def throughput(clients=THROUGHPUT_CLIENTS, seconds=THROUGHPUT_SECONDS, max_reque
             "p95": p95, "note": f"{len(latencies)} 次成功、{len(failures)} 次失败，{elapsed:.1f} 秒；{url}"}
 
 
+PAGE_RATIO = 1.5  # a page at full scale within 1.5× of its 1k time (issue 16)
+
+
 def fmt_ms(v):
     return f"{v * 1000:.0f}ms"
 
@@ -579,7 +582,8 @@ def table(results, targets):
             lines.append(f"  注意 {app}: {note}")
     header = f"| {'项目':<22} | 1k p50 | 1k p95 | 全量 p50 | 全量 p95 | 倍数 | 目标 | 结果 | 说明 |"
     lines += ["", header, "|" + "---|" * 9]
-    names = [r["name"] for r in (full["rows"] or small["rows"])]
+    names = [r["name"] for r in full["rows"]]
+    names += [r["name"] for r in small["rows"] if r["name"] not in names]  # rows measured at 1k only (imports)
     for name in names:
         f = next((r for r in full["rows"] if r["name"] == name), None)
         s = by_name.get(name)
@@ -597,13 +601,107 @@ def table(results, targets):
         target = targets[kind]
         ratio = (f["p95"] / s["p95"]) if f and s and s.get("p95") else None
         ok = (f or s)["p95"] <= target
-        if kind == "page" and ratio is not None and ratio > 2:
+        if kind == "page" and ratio is not None and ratio > PAGE_RATIO:
             ok = False
-        ms = kind in ("page", "aggregate")
+        ms = kind in ("page", "aggregate", "wait")
         fmt = (lambda v: f"{v * 1000:.0f}ms") if ms else (lambda v: f"{v:.2f}s")
-        tgt = (f"<{target * 1000:.0f}ms" + ("，≤2×" if kind == "page" else "")) if ms else f"<{target:.0f}s"
+        tgt = (f"<{target * 1000:.0f}ms" + (f"，≤{PAGE_RATIO}×" if kind == "page" else "")) if ms else f"<{target:.0f}s"
         lines.append(f"| {name} | {fmt(s['p50']) if s else '—'} | {fmt(s['p95']) if s else '—'} | "
                      f"{fmt(f['p50']) if f else '—'} | {fmt(f['p95']) if f else '—'} | "
                      f"{f'{ratio:.1f}×' if ratio else '—'} | {tgt} | {'达标' if ok else '未达标'} | "
                      f"{(f or s).get('note', '')} |")
     return "\n".join(lines) + "\n"
+
+
+# ---- imports at spreadsheet speed (on a throw-away copy of the 1k dataset) -----------------------------------------
+
+IMPORT_DRY_ROWS = 5000
+IMPORT_WRITE_ROWS = 500  # written in batches as a background job writes them; the 5,000-row time is extrapolated
+IMPORT_WRITERS = 8
+
+
+def _bench_clerk():
+    """A clerk of 基准街道01 (may register disputes there), made once."""
+    from fazhi.core import services
+    from fazhi.core.models import OrgNode, Unit, User
+    from fazhi.core.roles import Role
+
+    user = User.objects.filter(username="bench_clerk").first()
+    if user is None:
+        sub = OrgNode.objects.get(name="基准街道01")
+        unit = Unit.objects.filter(node=sub, kind=Unit.Kind.CENTRE_BODY).first() or services.unit_create(
+            actor="基准测试", node=sub, kind=Unit.Kind.CENTRE_BODY, name="基准司法所")
+        user = services.user_create(actor="基准测试", username="bench_clerk", full_name="基准窗口", password=None,
+                                    memberships=[(sub, Role.CLERK, unit)])
+    return user
+
+
+def imports(*, label, sizes, repeat):
+    """Dry run of a 5,000-row people's-mediation sheet (made through the ledger's template), the batched import of
+    500 rows, and how long ``IMPORT_WRITERS`` clerks writing meanwhile wait at most."""
+    import threading
+
+    from django.db import connections
+
+    from fazhi.core import audit, ledger
+    from fazhi.core.models import OrgNode
+
+    from .imports import make_sheet
+
+    clerk = _bench_clerk()
+    item = ledger.get("disputes.mediation")
+    rows = []
+    data = make_sheet(clerk, IMPORT_DRY_ROWS, prefix="基准预检")
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    dry = ledger.run_import(item, data, actor=clerk, dry_run=True)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    note = f"CPU {cpu:.1f}s；{dry.summary}" if dry.ok else f"预检失败：{'；'.join(str(e) for e in dry.errors[:2])}"
+    rows.append({"name": f"台账导入预检（{IMPORT_DRY_ROWS} 行）", "kind": "import", "p50": wall, "p95": wall,
+                 "note": note[:160]})
+
+    data = make_sheet(clerk, IMPORT_WRITE_ROWS, prefix=f"基准导入{int(time.time()) % 100000}")
+    village = OrgNode.objects.filter(name="基准街道01第01村").first()
+    waits, done, errors = [], threading.Event(), []
+
+    def writer(n):
+        try:
+            OrgNode.objects.filter(pk=village.pk).exists()
+            while not done.is_set():
+                started = time.monotonic()
+                with transaction.atomic():
+                    node = OrgNode.objects.get(pk=village.pk)
+                    audit.record(actor=clerk, action="update", obj=node, changes={"bench": n})
+                waits.append(time.monotonic() - started)
+                time.sleep(0.3)
+        except Exception as exc:  # noqa: BLE001 - reported in the row
+            errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(IMPORT_WRITERS)]
+    for t in threads:
+        t.start()
+    batches = []
+    t0 = time.perf_counter()
+    try:
+        result = ledger.run_import(item, data, actor=clerk, dry_run=False, on_batch=lambda s: batches.append(1))
+    finally:
+        done.set()
+        for t in threads:
+            t.join(60)
+    wall = time.perf_counter() - t0
+    per_row = wall / max(1, IMPORT_WRITE_ROWS)
+    note = (f"{IMPORT_WRITE_ROWS / wall:.0f} 行/秒，{len(batches)} 批；按此推算 5000 行约 {per_row * 5000:.0f} 秒"
+            if result.ok else f"导入失败：{'；'.join(str(e) for e in result.errors[:2])}")
+    rows.append({"name": f"台账导入（{IMPORT_WRITE_ROWS} 行，分批写入）", "kind": "import", "p50": wall, "p95": wall,
+                 "note": note})
+    waits.sort()
+    if waits:
+        p95 = waits[min(len(waits) - 1, int(0.95 * len(waits)))]
+        rows.append({"name": f"导入期间写入等待（{IMPORT_WRITERS} 个并发写入）", "kind": "wait",
+                     "p50": statistics.median(waits), "p95": waits[-1],
+                     "note": f"{len(waits)} 次写入，p95 {p95 * 1000:.0f}ms，最长 {waits[-1] * 1000:.0f}ms"
+                             + (f"；出错 {len(errors)} 次：{errors[0][:60]}" if errors else "")})
+    else:
+        rows.append({"name": "导入期间写入等待", "kind": "skip", "note": "; ".join(errors)[:120]})
+    return {"rows": rows}
