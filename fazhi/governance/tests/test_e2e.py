@@ -57,3 +57,50 @@ def test_request_and_comment_flows(browser_page, users, tree):
     page.goto(page.base_url + f"/open/documents/{doc.pk}/")
     assert page.get_by_text("<script>alert(1)</script>建议增加养犬管理条款").is_visible()
     assert page.get_by_text("已采纳，增加第八条。").is_visible()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_disclosure_officer_publishes_the_years_disclosure_report_from_the_ui(browser_page, users, tree):
+    """Issue 12: a year of requests (handled in the workbench elsewhere) → 起草 → 提交审核 → the leader 审核定稿 →
+    向社会公开 → residents read it on the public site, its table computed from the records."""
+    import datetime
+
+    from fazhi.core import clock
+
+    for day, answered in ((datetime.date(2023, 3, 1), datetime.date(2023, 3, 10)),
+                          (datetime.date(2023, 5, 4), datetime.date(2023, 5, 12))):
+        with clock.frozen(day):
+            req = services.request_submit(node=tree.sub, applicant_name="张三", phone="13905331234",
+                                          content="申请公开某项政府信息")
+        with clock.frozen(answered):
+            services.request_transition(actor=users.disclosure, request_id=req.pk, name="answer",
+                                        reply_type="disclosed", reply_text="予以公开。")
+    page = browser_page
+    browser_login(page, "disclosure")
+    page.goto(page.base_url + "/work/")
+    page.get_by_role("link", name="信息公开年报").click()
+    page.get_by_role("link", name="起草年度报告").click()
+    page.get_by_label("年度").fill("2023")
+    page.get_by_label("一、总体情况").fill("2023年，稷下街道认真贯彻《政府信息公开条例》。")
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_text("对账通过").is_visible()
+    assert page.get_by_role("heading", name="政府信息公开工作年度报告", exact=False).first.is_visible()
+    page.locator("summary", has_text="提交审核").click()
+    page.get_by_role("button", name="确认提交审核").click()
+    detail = page.url
+    browser_login(page, "leader")
+    page.goto(detail)
+    page.locator("summary", has_text="审核定稿").click()
+    page.get_by_role("button", name="确认审核定稿").click()
+    assert page.get_by_text("SHA-256").is_visible()
+    browser_login(page, "disclosure")
+    page.goto(detail)
+    page.locator("summary", has_text="向社会公开").click()
+    page.get_by_role("button", name="确认向社会公开").click()
+    public = page.get_by_role("link", name="/open/annual/", exact=False)
+    href = public.first.get_attribute("href")
+    page.context.clear_cookies()
+    page.goto(page.base_url + href)
+    body = page.content()
+    assert "2023年，稷下街道认真贯彻" in body and "13905331234" not in body
