@@ -291,3 +291,29 @@ def agreement_draft(dispute: Dispute, *, user=None) -> dict:
     return {"facts": facts, "responsibility": responsibility, "terms": terms, "terms_source": source,
             "performance_method": method, "performance_deadline": deadline_date,
             "warnings": performance_warnings(terms, method)}
+
+
+def prefill_values(help_: dict) -> dict:
+    """Form values from the extraction and the confident parts of the suggestion (the view fills empty fields)."""
+    ex = help_["extraction"]
+    out = {}
+    applicant = next((p for p in ex.parties if p.role == "applicant"), None)
+    respondent = next((p for p in ex.parties if p.role == "respondent"), None)
+    for prefix, p in (("applicant", applicant), ("respondent", respondent)):
+        if p is not None:
+            out.update({f"{prefix}_name": p.name, f"{prefix}_phone": p.phone, f"{prefix}_id_number": p.id_number,
+                        f"{prefix}_address": p.address})
+    if applicant is None and ex.phones:
+        out["applicant_phone"] = ex.phones[0]
+    out["contact_phone"] = (applicant.phone if applicant and applicant.phone else ex.phones[0] if ex.phones else "")
+    out["place"] = ex.addresses[0] if ex.addresses else ""
+    out["amount"] = str(ex.amount) if ex.amount is not None else ""
+    out["occurred_on"] = ex.dates[0].isoformat() if ex.dates else ""
+    if help_.get("village") is not None:
+        out["village"] = help_["village"].pk
+    s = help_.get("suggestion")
+    if s is not None and s.kind is not None and s.kind.assigned and s.kind_obj is not None:
+        out["kind"] = s.kind_obj.pk
+    if s is not None and s.level is not None and s.level.assigned:
+        out["level"] = s.level.value
+    return out

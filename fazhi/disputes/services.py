@@ -366,6 +366,25 @@ def dispute_create(*, actor, channel, village, kind, title, description, parties
 
 
 @transaction.atomic
+def dispute_register(*, actor, related_action: str = "", related_target: str = "", **fields):
+    """Intake with the clerk's answer to "related open case found": register, then link to or merge into it (one
+    transaction: a refused link or merge registers nothing)."""
+    d = dispute_create(actor=actor, **fields)
+    if getattr(d, "duplicate", False) or not related_action:
+        return d
+    if related_action == "link":
+        dispute_link(actor=actor, dispute=d, target=related_target, reason="登记时发现相关在办案件")
+    elif related_action == "merge":
+        merged = dispute_transition(actor=actor, dispute=d, name="merge", version=d.version, target=related_target,
+                                    reason="登记时发现与在办案件为同一事项，并单办理")
+        merged.duplicate = False
+        return merged
+    else:
+        raise DomainError("相关案件的处理方式不正确。", field_errors={"related_action": "请选择。"})
+    return d
+
+
+@transaction.atomic
 def dispute_update(*, actor: User, dispute: Dispute, version: Any, title: str | None = None,
                    description: str | None = None, place: str | None = None, amount: Any = None,
                    kind: Any = None) -> Dispute:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/transition/", v.DisputeTransition.as_view(), name="transition"),
     path("<int:pk>/parties/", v.PartyAdd.as_view(), name="party_add"),
     path("<int:pk>/parties/<int:party_pk>/", v.PartyChange.as_view(), name="party_change"),
+    path("<int:pk>/links/", v.LinkAdd.as_view(), name="link_add"),
     path("<int:pk>/advisors/", v.AdvisorJoin.as_view(), name="advisor_join"),
     path("<int:pk>/edit/", v.DisputeEdit.as_view(), name="edit"),
     path("<int:pk>/attachments/", v.AttachmentAdd.as_view(), name="attachment_add"),
