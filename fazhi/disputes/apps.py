@@ -13,10 +13,11 @@ class DisputesConfig(domain.DomainApp):
         ("调解员名册", "disputes:mediators", "disputes.view"),
         ("办理用时统计", "disputes:state_times", "disputes.view"),
         ("风险词库", "disputes:risk_words", "disputes.manage"),
+        ("分派建议模型", "disputes:triage", "disputes.view"),
     ]
     public_nav = [
         ("我要调解", "disputes_public:submit"),
         ("调解进度查询", "disputes_public:track"),
         ("群众诉求超市", "disputes_public:rooms"),
     ]
-    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays")
+    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays", "jobs")

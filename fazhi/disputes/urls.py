@@ -26,5 +26,6 @@ urlpatterns = [
     path("mediators/", v.Mediators.as_view(), name="mediators"),
     path("mediators/new/", v.MediatorEdit.as_view(), name="mediator_new"),
     path("mediators/<int:pk>/edit/", v.MediatorEdit.as_view(), name="mediator_edit"),
+    path("triage/", v.TriagePage.as_view(), name="triage"),
     path("risk-words/", v.RiskWords.as_view(), name="risk_words"),
 ]

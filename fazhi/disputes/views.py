@@ -505,3 +505,30 @@ class RiskWords(Page):
                 return redirect("disputes:risk_words")
         return self.render(self.context(form), status=400)
 
+
+
+# ---- triage model ------------------------------------------------------------------------------------------------
+
+class TriagePage(Page):
+    """The subdistrict's triage model: when it was trained, on how many cases, its held-out accuracy, how often the
+    clerks accepted its suggestions; managers start a retraining (a core background job)."""
+
+    perms = {"GET": VIEW, "POST": "disputes.manage"}
+    template_name = "disputes/triage.html"
+
+    def get(self, request):
+        return self.render({"rows": selectors.triage_overview(request.user),
+                            "can_manage": policy.has_perm(request.user, "disputes.manage"),
+                            "threshold": triage.threshold()})
+
+    def post(self, request):
+        tenant = selectors.manage_nodes(request.user, *_TENANT).filter(pk=request.POST.get("node") or 0).first() \
+            if str(request.POST.get("node", "")).isdigit() else None
+        if tenant is None:
+            messages.error(request, "请选择要训练的街道。")
+            return redirect("disputes:triage")
+        from .jobs import start_retrain
+
+        job = start_retrain(actor=request.user, tenant=tenant)
+        messages.success(request, f"已开始重新训练{tenant.name}的分派建议模型。")
+        return redirect("job_detail", pk=job.pk)
