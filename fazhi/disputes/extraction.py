@@ -21,6 +21,7 @@ UNITS = {"十": 10, "百": 100, "千": 1000}
 
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-\d{7,8})(?!\d)")
+_PHONE_CUE = re.compile(r"(?:电话|手机|联系方式)(?:号码?)?[:：]?\s*(\d[\d\- ]{5,16}\d)")
 _AMOUNT = re.compile(r"(?:人民币)?([0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千]+)\s*(万)?\s*(?:元|块钱|块)")
 _DATE = re.compile(r"(?:(\d{4}|今年|去年)年?)?(\d{1,2})月(\d{1,2})[日号]|(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
 _ADDRESS = re.compile(
@@ -28,7 +29,7 @@ _ADDRESS = re.compile(
     r"(?:[\u4e00-\u9fa5]{2,6}?(?:街道|镇|乡))?[\u4e00-\u9fa5]{2,8}?(?:村|社区|小区)"
     r"(?:[0-9一二三四五六七八九十]+(?:组|号楼|号院|号|单元|室|排))*)")
 _ROLE_CUES = [
-    ("applicant", r"(?:申请人|我叫|本人|来访人|反映人|我是)"),
+    ("applicant", r"(?:(?<!被)申请人|我叫|本人|来访人|反映人|我是)"),
     ("respondent", r"(?:被申请人|对方|邻居|包工头|老板|欠款人|借款人|前夫|前妻|儿子|女儿)"),
 ]
 _NAME = r"[:：是为，,\s]*([\u4e00-\u9fa5]{2,4})"
@@ -167,8 +168,14 @@ def extract(text: str, *, villages=()) -> Extraction:
             continue
         phones.append((m.start(), number))
         ex.phones.append(number)
+    for m in _PHONE_CUE.finditer(text):  # a number written as a phone that is none: say so, fill nothing
+        number = m.group(1).replace(" ", "")
+        if number not in ex.phones and not any(number in r for r in ex.rejected) and phone_error(number):
+            ex.rejected.append(f"{number}：{phone_error(number)}")
     for m in _ADDRESS.finditer(text):
-        addr = re.sub(r"^(?:住|住在|家住|位于|在|于)", "", m.group(1))
+        addr = re.split(r"住址[:：]?|住在|家住|位于|住|在|于", m.group(1))[-1]
+        if len(addr) < 3:
+            continue
         if addr not in ex.addresses:
             ex.addresses.append(addr)
     ex.amounts = _amounts(text)
