@@ -64,6 +64,10 @@ class Command(BaseCommand):
                 else:
                     results[lab]["rows"] += out.get("rows", [])
         text = runner_table(results)
+        from fazhi.reports.bench import triage as triage_bench  # issue 18: dispute triage accuracy and timings
+
+        self.stderr.write("[triage] 分派建议准确率与耗时…")
+        text += triage_bench.section({"1k": (1000,), "full": (100_000,)}.get(scale, triage_bench.SIZES))
         self.stdout.write(text)
         if scale == "both":
             out = settings.BASE_DIR / "var" / "bench-latest.md"
