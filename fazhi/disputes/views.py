@@ -95,7 +95,8 @@ class DisputeNew(FormPage):
     def assist(self):
         post = self.request.POST
         user = self.request.user
-        villages = list(selectors.villages_for(user, "disputes.intake") or selectors.villages_for(user))
+        villages = list(selectors.villages_for(user, "disputes.intake") or selectors.villages_for(user)) or \
+            sorted({g.parent for g in selectors.grids_for(user, "disputes.intake")}, key=lambda v: v.path)
         village = next((v for v in villages if str(v.pk) == post.get("village")), None)
         text = post.get("description", "")[:5000]
         help_ = assist.intake_help(user=user, text=text, villages=villages, village=village,
@@ -106,6 +107,8 @@ class DisputeNew(FormPage):
         prefilled = [k for k, v in filled.items() if v not in (None, "") and not initial.get(k)]
         for k in prefilled:
             initial[k] = filled[k]
+        if help_["related"] and not initial.get("related_target"):
+            initial["related_target"] = help_["related"][0].dispute.tracking_code
         initial["prefilled"] = ",".join(sorted(set(prefilled) | set(filter(None, post.get("prefilled", "").split(",")))))
         form = self.form_class(user=user, initial=initial)
         for k in prefilled:
