@@ -42,7 +42,10 @@ class PublicSubmitForm(forms.Form):
 
 
 class IntakeForm(forms.Form):
-    """A clerk's walk-in registration, a grid worker's patrol report or a referral."""
+    """A clerk's walk-in registration, a grid worker's patrol report or a referral. The complaint text comes first:
+    "识别并预填" reads it and fills the fields below."""
+
+    field_order = ["channel", "description", "title", "village", "grid", "kind", "level"]
 
     channel = forms.ChoiceField(label="来源渠道", choices=[c for c in Dispute.Channel.choices if c[0] != "online"])
     referral_source = forms.ChoiceField(label="移送单位", choices=Dispute.ReferralSource.choices, required=False)

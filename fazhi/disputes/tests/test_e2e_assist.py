@@ -25,13 +25,13 @@ def test_clerk_registers_a_walk_in_with_prefill_suggestion_and_similar_cases(bro
         "楼下天花板发霉，双方协商赔偿未果，损失约两千元。身份证370305199001011230")
     page.get_by_role("button", name="识别并预填").click()
     page.get_by_text("自动识别结果（请逐项核对）").wait_for()
-    assert page.get_by_label("申请人姓名/名称").input_value() == "王秀英"
-    assert page.get_by_label("被申请人姓名/名称").input_value() == "李建国"
+    assert page.locator("#id_applicant_name").input_value() == "王秀英"
+    assert page.locator("#id_respondent_name").input_value() == "李建国"
     assert page.get_by_text("370305199001011230：身份证号码校验位不正确").is_visible()
     assert page.locator("#triage-suggestion").get_by_text("邻里").first.is_visible()
     if os.environ.get("FAZHI_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["FAZHI_SCREENSHOTS"], "intake-assist.png"), full_page=True)
-    page.get_by_label("事由").fill("楼上漏水")
+    page.locator("#id_title").fill("楼上漏水")
     page.get_by_role("button", name="登记", exact=True).click()
     assert page.get_by_text("请逐项核对后勾选确认").first.is_visible()  # the clerk must confirm the pre-filled fields
     page.get_by_label("我已逐项核对自动识别、预填的内容").check()
