@@ -41,18 +41,29 @@ def related_open(*, user, village, parties, place: str = "", exclude_pk=None, li
     phones = {p.get("phone") for p in parties if p.get("phone")}
     names = {p.get("name") for p in parties if p.get("name")}
     addresses = {a for a in [place, *(p.get("address") for p in parties)] if a and len(a) >= 4}
-    match = Q(pk__in=[])
+    # one indexed query per clue (an OR across the joined tables would scan every case of the district)
+    open_ = Q(dispute__status__in=Dispute.OPEN_STATUSES)
+    candidates: set[int] = set()
     if ids:
-        match |= Q(parties__id_number__in=ids)
+        candidates |= set(Party.objects.filter(open_, id_number__in=ids).values_list("dispute_id", flat=True)[:200])
     if phones:
-        match |= Q(parties__phone__in=phones) | Q(contact_phone__in=phones)
+        candidates |= set(Party.objects.filter(open_, phone__in=phones).values_list("dispute_id", flat=True)[:200])
+        candidates |= set(Dispute.objects.filter(contact_phone__in=phones, status__in=Dispute.OPEN_STATUSES)
+                          .values_list("pk", flat=True)[:200])
     if names:
-        match |= Q(parties__name__in=names, village=village)
-    for a in addresses:
-        match |= Q(place=a) | Q(parties__address=a)
+        candidates |= set(Party.objects.filter(open_, name__in=names, dispute__village=village)
+                          .values_list("dispute_id", flat=True)[:200])
+    if addresses:
+        candidates |= set(Party.objects.filter(open_, address__in=addresses, dispute__village=village)
+                          .values_list("dispute_id", flat=True)[:200])
+        candidates |= set(Dispute.objects.filter(village=village, place__in=addresses,
+                                                 status__in=Dispute.OPEN_STATUSES).values_list("pk", flat=True)[:200])
+    candidates.discard(exclude_pk)
+    if not candidates:
+        return []
     qs = (dispute_policy.instances_for(user, "view")
-          .filter(match, status__in=Dispute.OPEN_STATUSES, village__path__startswith=tenant.path)
-          .exclude(pk=exclude_pk).select_related("kind", "village").distinct().order_by("-received_on", "-pk")[:limit])
+          .filter(pk__in=candidates, status__in=Dispute.OPEN_STATUSES, village__path__startswith=tenant.path)
+          .select_related("kind", "village").prefetch_related("parties").order_by("-received_on", "-pk")[:limit])
     out = []
     for d in qs:
         reasons = []
