@@ -534,4 +534,4 @@ class TriagePage(Page):
 
         job = start_retrain(actor=request.user, tenant=tenant)
         messages.success(request, f"已开始重新训练{tenant.name}的分派建议模型。")
-        return redirect("job_detail", pk=job.pk)
+        return redirect("core:job_detail", pk=job.pk)

@@ -97,3 +97,27 @@ def test_similar_cases_never_cross_scope(tree, users, client_for):
     assert shown and all(c.village_id == tree.liu.pk and c.level != "subdistrict" for c in shown)
     for c in shown:
         assert client_for(users.mediator).get(f"/work/disputes/{c.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_retraining_from_the_page_runs_a_core_job_and_the_command_trains_every_subdistrict(
+        tree, users, client_for, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from fazhi.core.models import Job
+
+    history.build(tree.sub, [tree.liu], count=50)
+    page = client_for(users.judicial).get("/work/disputes/triage/")
+    assert page.status_code == 200 and "尚未训练" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client_for(users.judicial).post("/work/disputes/triage/", {"node": tree.sub.pk})
+    job = Job.objects.get(kind="disputes.triage_retrain")
+    assert r.status_code == 302 and job.status == "done" and "50 起已办结案件" in job.message
+    assert client_for(users.clerk).post("/work/disputes/triage/", {"node": tree.sub.pk}).status_code == 403
+    page = client_for(users.clerk).get("/work/disputes/triage/").content.decode()
+    assert "50 起已办结案件" in page and "首选正确率" in page
+    from io import StringIO
+
+    out = StringIO()
+    call_command("triage_retrain", stdout=out)
+    assert "稷下街道：50 起已办结案件" in out.getvalue() and "敬仲街道：0 起" in out.getvalue()
