@@ -149,3 +149,17 @@ def test_api_assist_similar_links_and_draft(tree, users, api_for):
     assert api.get(f"/api/disputes/{d.pk}/links/").json()["results"][0]["tracking_code"] == b.tracking_code
     assert api.get(f"/api/disputes/{d.pk}/agreement-draft/").status_code == 200
     assert api_for(users.leader).get(f"/api/disputes/{d.pk}/agreement-draft/").status_code == 403
+
+
+def test_a_merged_case_is_counted_once_in_the_figures(tree, users):
+    import datetime as dt
+
+    from .. import figures
+
+    first = f.dispute(users.clerk, tree)
+    second = f.dispute(users.clerk, tree)
+    start, end = dt.date(2000, 1, 1), dt.date(2100, 1, 1)
+    assert figures.received(tree.sub, start, end) == 2
+    f.run(users.clerk, second, "merge", reason="同一事项", target=first.tracking_code)
+    assert figures.received(tree.sub, start, end) == 1
+    assert figures._failed(tree.sub, start, end).count() == 0
