@@ -139,16 +139,23 @@ def history(tenant: OrgNode) -> list[Doc]:
           .select_related("kind").only("pk", "node_id", "village_id", "grid_id", "channel", "amount", "search_text",
                                        "tracking_code", "title", "description", "kind__code", "level", "room_id",
                                        "centre_body_id", "status").order_by("pk"))
-    from .models import Party
+    from .models import Agreement, Party
 
     parties: dict[int, list] = {}
     for p in Party.objects.filter(dispute__in=qs.values("pk")).only("dispute_id", "role", "kind"):
         parties.setdefault(p.dispute_id, []).append(p)
+    # the agreed terms count for similarity ("what was agreed in cases like this"); the same wording is segmented once
+    segmented: dict[str, list[str]] = {}
+    terms = {}
+    for dispute_id, text in Agreement.objects.filter(dispute__in=qs.values("pk")).values_list("dispute_id", "terms"):
+        if text not in segmented:
+            segmented[text] = tokens(text)
+        terms[dispute_id] = segmented[text]
     docs = []
     for d in qs.iterator(chunk_size=2000):
         words = case_words(d, parties.get(d.pk, []))
         docs.append(Doc(pk=d.pk, node=d.node_id, words=words, labels=_labels(d),
-                        extra=[f"#k:{d.kind.code}", f"#o:{d.status}"]))
+                        extra=[f"#k:{d.kind.code}", f"#o:{d.status}", *terms.get(d.pk, [])]))
     return docs
 
 
@@ -268,7 +275,11 @@ def similar(*, user, tenant: OrgNode, words: list[str], exclude_pk=None, limit: 
 
 
 def similar_to(*, user, dispute: Dispute, limit: int = 5) -> list[Dispute]:
+    """Closed cases like this one: its words, kind, village, amount band and (once agreed) its agreement's terms."""
     words = case_words(dispute) + [f"#k:{dispute.kind.code}"]
+    agreement = getattr(dispute, "agreement", None)  # a missing one-to-one raises an AttributeError subclass
+    if agreement is not None and agreement.terms:
+        words += tokens(agreement.terms)
     return similar(user=user, tenant=dispute.village.tenant(), words=words, exclude_pk=dispute.pk, limit=limit)
 
 
