@@ -113,7 +113,8 @@ def intake_help(*, user, text: str, villages, village=None, channel="walk_in", t
     parties = list(parties) or [dict(role=p.role, name=p.name, phone=p.phone, id_number=p.id_number,
                                      address=p.address) for p in ex.parties]
     out = {"extraction": ex, "suggestion": None, "reasons": [], "related": [], "village": village}
-    amount = amount if amount not in (None, "") else ex.amount
+    amount = _number(amount)
+    amount = amount if amount is not None else ex.amount
     if village is not None:
         tenant = village.tenant()
         words = triage.intake_words(title=title, description=text, place=place, channel=channel, village=village,
@@ -126,6 +127,14 @@ def intake_help(*, user, text: str, villages, village=None, channel="walk_in", t
     applicants = [p for p in parties if p.get("role") == "applicant"]
     out["group"] = len(applicants) >= GROUP_APPLICANTS
     return out
+
+
+def _number(value):
+    """A typed amount for the suggestion only (the service checks the field itself): junk counts as none."""
+    try:
+        return float(str(value).replace(",", "")) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _outcome(field_suggestion, chosen: str) -> str:

@@ -33,6 +33,8 @@ _ROLE_CUES = [
     ("respondent", r"(?:被申请人|对方|邻居|包工头|老板|欠款人|借款人|前夫|前妻|儿子|女儿)"),
 ]
 _NAME = r"[:：是为，,\s]*([\u4e00-\u9fa5]{2,4})"
+MAX_CUES = 20
+OPENING = 400  # characters the person-name tagger reads when no cue names anyone
 _STOP = set("，,。；;（(的与和、说称因在家于电手身住今现借欠翻把将被向给从对要不也已")
 
 
@@ -113,6 +115,20 @@ def _dates(text: str, today: datetime.date) -> list[datetime.date]:
     return out
 
 
+_warm = {"started": False}
+
+
+def warm_up() -> None:
+    """Load jieba's tagger in the background (a few seconds, once per process) while the clerk types: the intake
+    page calls this when it shows the empty form."""
+    if _warm["started"]:
+        return
+    _warm["started"] = True
+    import threading
+
+    threading.Thread(target=_person_words, args=("申请人王秀英",), name="jieba-warm-up", daemon=True).start()
+
+
 def _person_words(text: str) -> list[str]:
     from jieba import posseg
 
@@ -121,22 +137,23 @@ def _person_words(text: str) -> list[str]:
 
 def _names(text: str) -> list[tuple[int, str, str]]:
     """(position, role, name) of names introduced by a role cue ("申请人王秀英", "邻居李建国"), else the words
-    jieba tags as person names (the first one taken as the applicant)."""
-    persons = _person_words(text)
+    jieba tags as person names in the opening of the text (the first one taken as the applicant). jieba's tagger is
+    slow (about a millisecond a character), so it only ever reads a few characters after a cue, or the opening."""
     found: list[tuple[int, str, str]] = []
     for role, cue in _ROLE_CUES:
-        for m in re.finditer(cue + _NAME, text):
+        for m in list(re.finditer(cue + _NAME, text))[:MAX_CUES]:
             capture = m.group(1)
             if capture[0] not in SURNAMES:
                 continue
-            name = next((w for w in sorted(persons, key=len, reverse=True) if capture.startswith(w)), None)
+            tagged = _person_words(text[m.start(1):m.start(1) + 6])
+            name = next((w for w in tagged if capture.startswith(w)), None)
             if name is None:
                 name = capture[:3] if len(capture) >= 3 and capture[2] not in _STOP else capture[:2]
             if all(name != n for _, _, n in found):
                 found.append((m.start(1), role, name))
     if not found:
         pos = 0
-        for word in persons:
+        for word in _person_words(text[:OPENING]):
             at = text.find(word, pos)
             if all(word != n for _, _, n in found):
                 found.append((at, "applicant" if not found else "respondent", word))

@@ -87,6 +87,12 @@ class DisputeNew(FormPage):
     template_name = "disputes/intake.html"
     title = "登记矛盾纠纷"
 
+    def get(self, request, *args, **kwargs):
+        from .extraction import warm_up
+
+        warm_up()
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
         if request.POST.get("assist"):
             return self.assist()

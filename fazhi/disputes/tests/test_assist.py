@@ -163,3 +163,13 @@ def test_a_merged_case_is_counted_once_in_the_figures(tree, users):
     f.run(users.clerk, second, "merge", reason="同一事项", target=first.tracking_code)
     assert figures.received(tree.sub, start, end) == 1
     assert figures._failed(tree.sub, start, end).count() == 0
+
+
+def test_the_assist_button_survives_junk_input(tree, users, client_for):
+    c = client_for(users.clerk)
+    for data in ({"assist": "1", "amount": "很多钱", "village": "abc", "description": "申请人王五"},
+                 {"assist": "1", "description": "\x00" * 10 + "电话1390000" * 500},
+                 {"assist": "1", "village": str(tree.dongqi.pk), "description": "对方欠钱"}):
+        r = c.post("/work/disputes/new/", data)
+        assert r.status_code == 200
+    assert not Dispute.objects.exists()
