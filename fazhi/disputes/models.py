@@ -437,7 +437,7 @@ class TriageSuggestion(models.Model):
     kind = models.ForeignKey(DisputeKind, verbose_name="建议类型", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
     kind_confidence = models.FloatField("类型置信度", default=0)
-    level = models.CharField("建议层级", max_length=20, blank=True)
+    level = models.CharField("建议层级", max_length=20, choices=Dispute.Level.choices, blank=True)
     level_confidence = models.FloatField("层级置信度", default=0)
     room = models.ForeignKey(MediationRoom, verbose_name="建议调解室", null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
