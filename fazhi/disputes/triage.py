@@ -111,12 +111,17 @@ def _routing_label(value: str) -> str:
 def case_words(d: Dispute, parties=None) -> list[str]:
     """Features of a stored case, from its stored segmented text (no jieba at training time)."""
     parties = list(d.parties.all()) if parties is None else parties
-    words = [w for w in (d.search_text or "").split() if w != (d.tracking_code or "").lower()]
-    return words + meta_words(
-        channel=d.channel, village=d.village_id, amount=d.amount,
-        applicants=sum(1 for p in parties if p.role == "applicant"),
-        org_respondent=any(p.role == "respondent" and p.kind == "organisation" for p in parties),
-        grid=d.grid_id is not None, text=f"{d.title}{d.description}")
+    return _stored_words(d.search_text, d.tracking_code, d.channel, d.village_id, d.amount, d.grid_id,
+                         f"{d.title}{d.description}", [(p.role, p.kind) for p in parties])
+
+
+def _stored_words(search_text, tracking_code, channel, village_id, amount, grid_id, text, parties) -> list[str]:
+    code = (tracking_code or "").lower()
+    return [w for w in (search_text or "").split() if w != code] + meta_words(
+        channel=channel, village=village_id, amount=amount,
+        applicants=sum(1 for role, _ in parties if role == "applicant"),
+        org_respondent=any(role == "respondent" and kind == "organisation" for role, kind in parties),
+        grid=grid_id is not None, text=text)
 
 
 def intake_words(*, title="", description="", place="", channel="", village=None, grid=None, amount=None,
@@ -129,21 +134,16 @@ def intake_words(*, title="", description="", place="", channel="", village=None
         grid=bool(grid), text=f"{title}{description}")
 
 
-def _labels(d: Dispute) -> dict[str, str]:
-    return {"kind": d.kind.code, "level": d.level, "routing": routing_value(d.room_id, d.centre_body_id)}
-
-
 def history(tenant: OrgNode) -> list[Doc]:
-    """Every concluded case of the tenant as a training document (one query for cases, one for parties)."""
-    qs = (Dispute.objects.filter(village__path__startswith=tenant.path, status__in=CONCLUDED)
-          .select_related("kind").only("pk", "node_id", "village_id", "grid_id", "channel", "amount", "search_text",
-                                       "tracking_code", "title", "description", "kind__code", "level", "room_id",
-                                       "centre_body_id", "status").order_by("pk"))
+    """Every concluded case of the tenant as a training document: plain tuples from three queries (cases, parties,
+    agreed terms), no model instances — 100k cases must read in seconds."""
     from .models import Agreement, Party
 
+    qs = Dispute.objects.filter(village__path__startswith=tenant.path, status__in=CONCLUDED)
     parties: dict[int, list] = {}
-    for p in Party.objects.filter(dispute__in=qs.values("pk")).only("dispute_id", "role", "kind"):
-        parties.setdefault(p.dispute_id, []).append(p)
+    for dispute_id, role, kind in Party.objects.filter(dispute__in=qs.values("pk")).values_list(
+            "dispute_id", "role", "kind").iterator(chunk_size=5000):
+        parties.setdefault(dispute_id, []).append((role, kind))
     # the agreed terms count for similarity ("what was agreed in cases like this"); the same wording is segmented once
     segmented: dict[str, list[str]] = {}
     terms = {}
@@ -152,10 +152,16 @@ def history(tenant: OrgNode) -> list[Doc]:
             segmented[text] = tokens(text)
         terms[dispute_id] = segmented[text]
     docs = []
-    for d in qs.iterator(chunk_size=2000):
-        words = case_words(d, parties.get(d.pk, []))
-        docs.append(Doc(pk=d.pk, node=d.node_id, words=words, labels=_labels(d),
-                        extra=[f"#k:{d.kind.code}", f"#o:{d.status}", *terms.get(d.pk, [])]))
+    rows = qs.order_by("pk").values_list(
+        "pk", "node_id", "village_id", "grid_id", "channel", "amount", "search_text", "tracking_code", "title",
+        "description", "kind__code", "level", "room_id", "centre_body_id", "status")
+    for (pk, node_id, village_id, grid_id, channel, amount, search_text, code, title, description, kind, level,
+         room_id, body_id, status) in rows.iterator(chunk_size=5000):
+        words = _stored_words(search_text, code, channel, village_id, amount, grid_id, f"{title}{description}",
+                              parties.get(pk, []))
+        docs.append(Doc(pk=pk, node=node_id, words=words,
+                        labels={"kind": kind, "level": level, "routing": routing_value(room_id, body_id)},
+                        extra=[f"#k:{kind}", f"#o:{status}", *terms.get(pk, [])]))
     return docs
 
 
@@ -183,7 +189,7 @@ def train(*, tenant: OrgNode, actor=None) -> TriageModel:
     return m
 
 
-_cache: dict[int, tuple[int, Engine]] = {}
+_cache: dict[int, tuple[tuple, Engine]] = {}
 _lock = threading.Lock()
 
 
@@ -193,11 +199,12 @@ def current(tenant: OrgNode) -> tuple[TriageModel | None, Engine | None]:
          .only("pk", "node_id", "trained_at", "cases", "metrics", "vocabulary", "seconds").first())
     if m is None:
         return None, None
+    key = (m.pk, m.trained_at, m.cases)  # an id alone can come back (SQLite reuses a deleted row's id)
     cached = _cache.get(tenant.pk)
-    if cached is None or cached[0] != m.pk:
+    if cached is None or cached[0] != key:
         with _lock:
             data = TriageModel.objects.filter(pk=m.pk).values_list("data", flat=True).first()
-            _cache[tenant.pk] = (m.pk, Engine.loads(data))
+            _cache[tenant.pk] = (key, Engine.loads(data))
     return m, _cache[tenant.pk][1]
 
 
