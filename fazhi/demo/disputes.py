@@ -11,7 +11,7 @@ from django.db import transaction
 
 from fazhi.core import clock
 from fazhi.core.validators import make_id_number
-from fazhi.disputes import services
+from fazhi.disputes import samples, services
 from fazhi.disputes.models import Dispute, DisputeKind
 
 RESOLVED_2023 = 198
@@ -115,6 +115,12 @@ class _Gen:
         codes, weights = zip(*KIND_WEIGHTS)
         return self.rng.choices(codes, weights)[0]
 
+    def sample(self):
+        """A generated case (varied wording, kinds people confuse, level and room from amount, applicants, channel):
+        the history the triage model learns from (fazhi.disputes.samples)."""
+        self.n += 1
+        return samples.sample(self.rng, self.n)
+
 
 def _run(actor, d, name, day, **data):
     """Run one transition as ``actor`` on ``day``; ``d`` is updated in place (version, status...)."""
@@ -125,7 +131,9 @@ def _run(actor, d, name, day, **data):
 
 
 def _create(g, day, *, kind_code, channel=None, village=None, grid=None, story=None, applicant=None,
-            flagged_text="", level=None):
+            flagged_text="", level=None, sample=None):
+    if sample is not None:
+        return _create_sample(g, day, sample, flagged_text=flagged_text, applicant=applicant)
     village = village or g.rng.choice(g.villages)
     grids = g.ctx.grids.get(village.name) or []
     channel = channel or g.rng.choices(["walk_in", "online", "patrol", "referral"], [40, 20, 30, 10])[0]
@@ -151,14 +159,46 @@ def _create(g, day, *, kind_code, channel=None, village=None, grid=None, story=N
     return d
 
 
+def _create_sample(g, day, s, *, flagged_text="", applicant=None):
+    village = g.villages[s.village % len(g.villages)]
+    grids = g.ctx.grids.get(village.name) or []
+    channel = s.channel
+    grid = g.rng.choice(grids) if grids and (channel == "patrol" or s.has_grid) else None
+    if channel == "patrol" and grid is None:
+        channel = "walk_in"
+    first = applicant or g.person()
+    parties = [dict(role="applicant", **first)]
+    parties += [dict(role="applicant", name=name) for name in s.applicants[1:]]
+    if s.org_respondent:
+        parties.append(dict(role="respondent", name=s.respondent, kind="organisation"))
+    else:
+        parties.append(dict(role="respondent", **{**g.person(), "name": s.respondent}))
+    actor = None if channel == "online" else g.clerk
+    if channel == "patrol":
+        actor = g.ctx.users["grid"] if grid is not None and grid.name == "刘家村第一网格" else g.clerk
+    with clock.frozen(clock.at_local(day, 9, g.rng.randint(0, 50))):
+        d = services.dispute_create(
+            actor=actor, channel=channel, village=village, grid=grid, kind=g.kinds[s.kind], title=s.title,
+            description=f"{s.description}{flagged_text}", parties=parties, contact_phone=first["phone"],
+            place=f"{village.name}{g.rng.randint(1, 12)}组", amount=s.amount,
+            referral_source=g.rng.choice(["police", "court", "petition"]) if channel == "referral" else "")
+    d.sample = s
+    return d
+
+
 def _mediate(g, d, day, kind_code, rooms, mediators, *, level=None):
-    """Accept, assign, start and record one session (on ``day`` + a few days). Returns the session day."""
-    level = level or g.rng.choices(["grid", "village", "subdistrict"], [35, 35, 30])[0]
+    """Accept, assign, start and record one session (on ``day`` + a few days). Returns the session day. A generated
+    case goes where its sample says (level, room, centre body)."""
+    s = getattr(d, "sample", None)
+    level = level or (s.level if s else None) or g.rng.choices(["grid", "village", "subdistrict"], [35, 35, 30])[0]
     if level == "grid" and d.grid_id is None:
         level = "village"
     _run(g.clerk, d, "accept", day)
     assign = {"level": level}
-    if level == "subdistrict":
+    if level == "subdistrict" and s is not None and (s.room or s.body):
+        assign["room"] = rooms[s.room].pk if s.room else None
+        assign["centre_body"] = g.bodies[s.body].pk if s.body else None
+    elif level == "subdistrict":
         assign["room"] = rooms[ROOM_FOR_KIND[kind_code]].pk
         assign["centre_body"] = g.bodies["司法所"].pk if kind_code != "labour" else g.bodies["人社所"].pk
     # people's mediation (the demo's default): the agreement is signed by a people's mediator (人民调解法第十三条、
@@ -220,8 +260,9 @@ def _load(ctx):
     year_start = datetime.date(2023, 1, 3)
     for i in range(RESOLVED_2023):
         day = year_start + datetime.timedelta(days=int(i * 340 / RESOLVED_2023) + g.rng.randint(0, 2))
-        kind_code = g.kind()
-        d = _create(g, day, kind_code=kind_code)
+        sample = g.sample()
+        kind_code = sample.kind
+        d = _create(g, day, kind_code=kind_code, sample=sample)
         level = None
         if d.channel == "patrol" and i % 6 == 0:  # found on patrol, escalated to the village first
             _run(g.clerk, d, "escalate", day, reason="涉及多户村民，网格调解力量不足，上报村调委会")
@@ -259,14 +300,15 @@ def _load(ctx):
     for year, count in ((2024, 30), (2025, 22), (2026, 18)):
         for i in range(count):
             day = datetime.date(year, 1, 8) + datetime.timedelta(days=int(i * (300 if year < 2026 else 280) / count))
-            kind_code = g.kind()
+            sample = g.sample()
+            kind_code = sample.kind
             extra = ""
             applicant = None
             if year == 2026 and i in (3, 9):
                 extra = "对方扬言要同归于尽。" if i == 3 else "涉及全村二十多户，村民们准备集体上访。"
             if year == 2026 and i in (12, 15):
                 applicant = repeat  # the same person again within 12 months: a repeat flag
-            d = _create(g, day, kind_code=kind_code, flagged_text=extra, applicant=applicant)
+            d = _create(g, day, kind_code=kind_code, flagged_text=extra, applicant=applicant, sample=sample)
             open_case = year == 2026 and i >= count - 8
             if open_case:
                 if i % 3 == 0:
@@ -278,6 +320,11 @@ def _load(ctx):
                 _run(g.clerk, d, "fail", session_day, reason="一方拒绝继续调解。")
             else:
                 _agree(g, d, session_day, kind_code, follow_up_by=datetime.date(2026, 11, 20), judicial=(i % 11 == 2))
+    from fazhi.disputes import triage
+
+    model = triage.train(tenant=ctx.subdistrict)  # what the nightly job does: learn from the concluded cases
+    ctx.log.append(f"分派建议模型：{model.cases} 起已办结案件，留出集纠纷类型准确率 "
+                   f"{(model.metrics.get('kind') or {}).get('top1', 0):.0%}")
     ctx.log.append(f"矛盾纠纷：{Dispute.objects.count()} 起（2023年化解 "
                    f"{Dispute.objects.filter(resolved_on__year=2023).count()} 起），调解室 {len(rooms)} 个，"
                    f"调解员 {len(mediators)} 人")

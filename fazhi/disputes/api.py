@@ -13,7 +13,7 @@ from fazhi.core.endpoints import Endpoint, OkSerializer, PublicEndpoint
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.masking import mask_name
 
-from . import documents, selectors, services, views_public
+from . import assist, documents, selectors, services, triage, views_public
 from .models import Agreement, Dispute, MediationRoom, MediationSession, Mediator, Notice, Party
 from .policies import dispute_policy, mediator_policy, room_policy
 from .workflow import dispute_workflow
@@ -497,6 +497,102 @@ class PublicRooms(PublicEndpoint):
         return Response(RoomSerializer(selectors.rooms_public(), many=True).data)
 
 
+# ---- issue 18: intake help, similar cases, links, agreement draft --------------------------------------------------
+
+class AssistIn(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, allow_blank=True)
+    village = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=["walk_in", "patrol", "referral", "online"], required=False,
+                                      default="walk_in")
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+def _case(d):
+    return {"id": d.pk, "tracking_code": d.tracking_code, "title": d.title, "kind": d.kind.name,
+            "level": d.get_level_display(), "status": d.get_status_display(), "village": d.village.name,
+            "room": d.room.name if d.room_id else "", "centre_body": d.centre_body.name if d.centre_body_id else ""}
+
+
+def _field(f):
+    if f is None:
+        return None
+    return {"value": f.value, "label": f.label, "confidence": round(f.confidence, 4), "assigned": f.assigned,
+            "shown": f.label if f.assigned else "待人工分派",
+            "top": [{"value": v, "label": label, "confidence": c} for v, label, c in f.top]}
+
+
+class IntakeAssist(Endpoint):
+    perms = {"POST": "disputes.intake"}
+
+    @extend_schema(summary="登记辅助：从群众陈述中识别当事人、电话、身份证号（校验不通过的列入 rejected）、住址、金额、日期，"
+                           "给出分派建议（低于阈值为“待人工分派”）、三个最相似的已办结案件和相关在办案件",
+                   request=AssistIn, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        data = self.validated(AssistIn)
+        villages = list(selectors.villages_for(request.user, "disputes.intake") or selectors.villages_for(request.user))
+        village = next((v for v in villages if v.pk == data.get("village")), None)
+        if data.get("village") and village is None:
+            raise NotFound()
+        h = assist.intake_help(user=request.user, text=data["text"], villages=villages, village=village,
+                               channel=data["channel"], title=data["title"], place=data["place"])
+        ex, s = h["extraction"], h["suggestion"]
+        return Response({
+            "extraction": {"parties": [vars(p) for p in ex.parties], "phones": ex.phones, "id_numbers": ex.id_numbers,
+                           "rejected": ex.rejected, "addresses": ex.addresses,
+                           "amounts": [str(a) for a in ex.amounts], "dates": [d.isoformat() for d in ex.dates],
+                           "village": h["village"].pk if h["village"] is not None else None},
+            "suggestion": None if s is None else {"method": s.method, "threshold": s.threshold,
+                                                  "kind": _field(s.kind), "level": _field(s.level),
+                                                  "routing": _field(s.routing)},
+            "similar": [_case(d) for d in h["reasons"]],
+            "related": [{**_case(r.dispute), "reasons": r.reasons} for r in h["related"]],
+            "group": h["group"]})
+
+
+class DisputeSimilar(DisputeEndpoint):
+    perms = {"GET": VIEW}
+
+    @extend_schema(summary="相似的已办结案件（仅限本人可查看的范围）", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        d = self.dispute(pk)
+        return Response({"results": [_case(c) for c in triage.similar_to(user=request.user, dispute=d)]})
+
+
+class LinkIn(serializers.Serializer):
+    target = serializers.CharField(max_length=20)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class DisputeLinks(DisputeEndpoint):
+    perms = {"GET": VIEW, "POST": "disputes.intake"}
+
+    @extend_schema(summary="关联案件（含并案）", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        d = self.dispute(pk)
+        return Response({"results": [{**_case(other), "relation": label, "reason": ln.reason}
+                                     for label, other, ln in assist.links_of(d, request.user)]})
+
+    @extend_schema(summary="关联到另一案件（查询码）；并案请用办理操作 merge", request=LinkIn, responses=OkSerializer)
+    def post(self, request, pk):
+        d = self.dispute(pk, "intake")
+        data = self.validated(LinkIn)
+        services.dispute_link(actor=request.user, dispute=d, target=data["target"], reason=data["reason"])
+        return Response({"ok": True})
+
+
+class AgreementDraft(DisputeEndpoint):
+    perms = {"GET": "disputes.mediate"}
+
+    @extend_schema(summary="调解协议书草稿（根据案件记录起草法定事项；warnings 为缺少的履行事项）", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        d = self.dispute(pk, "mediate")
+        draft = assist.agreement_draft(d, user=request.user)
+        source = draft.pop("terms_source")
+        return Response({**draft, "performance_deadline": draft["performance_deadline"].isoformat(),
+                         "terms_source": source.tracking_code if source else ""})
+
+
 urlpatterns = [
     path("", Disputes.as_view(), name="api_disputes_list"),
     path("<int:pk>/", DisputeDetail.as_view(), name="api_disputes_detail"),
@@ -506,6 +602,10 @@ urlpatterns = [
     path("<int:pk>/documents/<str:kind>/", DisputeDocument.as_view(), name="api_disputes_document"),
     path("<int:pk>/attachments/", DisputeAttachment.as_view(), name="api_disputes_attachment"),
     path("<int:pk>/advisors/", DisputeAdvisor.as_view(), name="api_disputes_advisor"),
+    path("assist/", IntakeAssist.as_view(), name="api_disputes_assist"),
+    path("<int:pk>/similar/", DisputeSimilar.as_view(), name="api_disputes_similar"),
+    path("<int:pk>/links/", DisputeLinks.as_view(), name="api_disputes_links"),
+    path("<int:pk>/agreement-draft/", AgreementDraft.as_view(), name="api_disputes_agreement_draft"),
     path("rooms/", Rooms.as_view(), name="api_disputes_rooms"),
     path("rooms/<int:pk>/", Room.as_view(), name="api_disputes_room"),
     path("risk-words/", RiskWords.as_view(), name="api_disputes_risk_words"),

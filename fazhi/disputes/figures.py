@@ -20,7 +20,8 @@ def place_field(node, prefix=""):
 
 
 def _cases(node):
-    return within(Dispute.objects.all(), node, field=place_field(node))
+    # a case merged into another (并单) is the same matter: counted once, as the case it joined
+    return within(Dispute.objects.exclude(status=Dispute.Status.MERGED), node, field=place_field(node))
 
 
 def _resolved(node, start, end):

@@ -42,7 +42,10 @@ class PublicSubmitForm(forms.Form):
 
 
 class IntakeForm(forms.Form):
-    """A clerk's walk-in registration, a grid worker's patrol report or a referral."""
+    """A clerk's walk-in registration, a grid worker's patrol report or a referral. The complaint text comes first:
+    "识别并预填" reads it and fills the fields below."""
+
+    field_order = ["channel", "description", "title", "village", "grid", "kind", "level"]
 
     channel = forms.ChoiceField(label="来源渠道", choices=[c for c in Dispute.Channel.choices if c[0] != "online"])
     referral_source = forms.ChoiceField(label="移送单位", choices=Dispute.ReferralSource.choices, required=False)
@@ -56,6 +59,8 @@ class IntakeForm(forms.Form):
     title = forms.CharField(label="事由", max_length=100)
     description = forms.CharField(label="纠纷简要情况", widget=forms.Textarea(attrs={"rows": 6, **MAXLEN}))
     place = forms.CharField(label="发生地点", max_length=200, required=False)
+    occurred_on = forms.CharField(label="纠纷发生日期", required=False, max_length=10,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.CharField(label="涉及金额（元）", required=False, max_length=20)
     contact_phone = forms.CharField(label="联系电话（用于群众查询进度）", max_length=20)
     applicant_kind = forms.ChoiceField(label="申请人类别", choices=Party.Kind.choices)
@@ -74,6 +79,19 @@ class IntakeForm(forms.Form):
         help_text="每行一位：身份（申请人/被申请人），姓名或名称，身份证号或信用代码（选填），电话（选填），住址（选填），"
                   "用逗号分隔。群体性纠纷请逐一登记，最多30位。")
     requested_room = forms.TypedChoiceField(label="群众点单调解室", coerce=int, required=False, empty_value=None)
+    related_action = forms.ChoiceField(label="发现相关在办案件时", required=False, choices=[
+        ("", "单独登记"), ("link", "登记并关联到相关案件"), ("merge", "登记后并入相关案件（并单）")])
+    related_target = forms.CharField(label="相关案件查询码", max_length=16, required=False)
+    prefilled = forms.CharField(required=False, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(label="我已逐项核对自动识别、预填的内容", required=False)
+
+    def clean(self):
+        c = super().clean()
+        if c.get("prefilled") and not c.get("confirmed"):
+            self.add_error("confirmed", "表单中有自动识别预填的内容，请逐项核对后勾选确认。")
+        if c.get("related_action") and not c.get("related_target"):
+            self.add_error("related_target", "请填写要关联或并入的案件查询码。")
+        return c
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

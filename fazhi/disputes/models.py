@@ -115,9 +115,10 @@ class Dispute(models.Model):
         AGREED = "agreed", "调解成功"
         FAILED = "failed", "调解不成"
         CLOSED = "closed", "已结案"
+        MERGED = "merged", "已并案"
 
     OPEN_STATUSES = ("registered", "accepted", "assigned", "in_mediation")
-    TERMINAL_STATUSES = ("declined", "closed")
+    TERMINAL_STATUSES = ("declined", "closed", "merged")
 
     class Level(models.TextChoices):
         GRID = "grid", "网格"
@@ -165,6 +166,7 @@ class Dispute(models.Model):
     title = models.CharField("事由", max_length=100)
     description = models.TextField("纠纷简要情况")
     place = models.CharField("发生地点", max_length=200, blank=True)
+    occurred_on = models.DateField("纠纷发生日期", null=True, blank=True)
     amount = models.DecimalField("涉及金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     requested_room = models.ForeignKey(MediationRoom, verbose_name="群众点单调解室", null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="+")
@@ -187,6 +189,8 @@ class Dispute(models.Model):
     is_flagged = models.BooleanField("风险标记", default=False, db_index=True)
     risk_reasons = models.JSONField("风险原因", default=list, blank=True)
     failure_routes = models.TextField("其他救济途径告知", blank=True)
+    merged_into = models.ForeignKey("self", verbose_name="并入案件", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_cases")
     search_text = models.TextField("检索文本", blank=True, editable=False)
     submission_key = models.CharField("提交指纹", max_length=64, blank=True, db_index=True, editable=False)
     # the submission fingerprint + the day it arrived: a unique constraint, so identical submissions sent at the same
@@ -371,3 +375,81 @@ class Transfer(models.Model):
         verbose_name = "上报/移交"
         verbose_name_plural = "上报/移交"
         ordering = ["at", "id"]
+
+
+class DisputeLink(models.Model):
+    """Two cases that belong together (并单): the same parties or the same address. ``merged`` links record a
+    merge (the source case then has status "merged" and ``merged_into`` the target); both keep their audit trail."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", "关联案件"
+        MERGED = "merged", "并案"
+
+    source = models.ForeignKey(Dispute, verbose_name="案件", on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Dispute, verbose_name="相关案件", on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.RELATED)
+    reason = models.CharField("关联原因", max_length=200, blank=True)
+    at = models.DateTimeField("时间")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "关联案件"
+        verbose_name_plural = "关联案件"
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["source", "target"], name="disputes_link_unique")]
+
+
+class TriageModel(models.Model):
+    """A triage model trained on one tenant's own concluded cases (naive Bayes + a BM25 index of the same cases).
+    The arrays live in ``data`` (compressed numpy archive); the newest row of a tenant is the one in use."""
+
+    node = models.ForeignKey(OrgNode, verbose_name="街道", on_delete=models.CASCADE, related_name="+")
+    trained_at = models.DateTimeField("训练时间")
+    trained_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    cases = models.PositiveIntegerField("训练案件数", default=0)
+    vocabulary = models.PositiveIntegerField("词表大小", default=0)
+    seconds = models.FloatField("训练用时（秒）", default=0)
+    metrics = models.JSONField("留出集准确率", default=dict, blank=True)
+    data = models.BinaryField("模型数据")
+
+    class Meta:
+        verbose_name = "分派建议模型"
+        verbose_name_plural = "分派建议模型"
+        ordering = ["-trained_at", "-id"]
+        indexes = [models.Index(fields=["node", "-trained_at"], name="disputes_triage_node_idx")]
+
+
+class TriageSuggestion(models.Model):
+    """What the system suggested when a case was registered, and what the clerk did with it (采纳/修改)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", "待确认"
+        ACCEPTED = "accepted", "采纳建议"
+        CHANGED = "changed", "修改建议"
+        MANUAL = "manual", "人工分派"
+
+    dispute = models.OneToOneField(Dispute, verbose_name="纠纷", on_delete=models.CASCADE, related_name="triage")
+    model = models.ForeignKey(TriageModel, verbose_name="模型", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    method = models.CharField("依据", max_length=20, default="model")  # model | rules
+    threshold = models.FloatField("分派阈值")
+    kind = models.ForeignKey(DisputeKind, verbose_name="建议类型", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    kind_confidence = models.FloatField("类型置信度", default=0)
+    level = models.CharField("建议层级", max_length=20, choices=Dispute.Level.choices, blank=True)
+    level_confidence = models.FloatField("层级置信度", default=0)
+    room = models.ForeignKey(MediationRoom, verbose_name="建议调解室", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    centre_body = models.ForeignKey(Unit, verbose_name="建议承办机构", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    routing_confidence = models.FloatField("调解室/机构置信度", default=0)
+    neighbours = models.JSONField("相似案件", default=list, blank=True)
+    kind_outcome = models.CharField("类型建议", max_length=20, choices=Outcome.choices, blank=True, default="")
+    level_outcome = models.CharField("层级建议", max_length=20, choices=Outcome.choices, blank=True, default="")
+    routing_outcome = models.CharField("分派建议", max_length=20, choices=Outcome.choices, blank=True, default="")
+    created_at = models.DateTimeField("建议时间")
+
+    class Meta:
+        verbose_name = "分派建议"
+        verbose_name_plural = "分派建议"

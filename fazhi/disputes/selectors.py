@@ -339,3 +339,23 @@ def public_events(dispute):
 
 def has_followup_exists():
     return Exists(FollowUp.objects.filter(dispute=OuterRef("pk")))
+
+
+def triage_overview(user) -> list[dict]:
+    """Per subdistrict the user sees: the model in use and how the clerks answered its suggestions."""
+    from .models import TriageModel, TriageSuggestion
+
+    out = []
+    for tenant in policy.scoped_nodes(user, VIEW, level=orgkinds.TENANT).order_by("path"):
+        m = TriageModel.objects.filter(node=tenant).order_by("-trained_at", "-id").defer("data").first()
+        answers = TriageSuggestion.objects.filter(dispute__village__path__startswith=tenant.path).aggregate(
+            total=Count("pk"), kind_accepted=Count("pk", filter=Q(kind_outcome="accepted")),
+            kind_changed=Count("pk", filter=Q(kind_outcome="changed")),
+            routing_accepted=Count("pk", filter=Q(routing_outcome="accepted")),
+            routing_changed=Count("pk", filter=Q(routing_outcome="changed")),
+            manual=Count("pk", filter=Q(kind_outcome="manual")))
+        out.append({"tenant": tenant, "model": m, "answers": answers,
+                    "metrics": [(label, (m.metrics or {}).get(f)) for f, label in
+                                (("kind", "纠纷类型"), ("level", "办理层级"), ("routing", "调解室/承办机构"))]
+                    if m else []})
+    return out

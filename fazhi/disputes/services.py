@@ -226,6 +226,9 @@ def _refresh_risk(dispute, *, actor):
         earlier = sorted(set(earlier))
         if earlier:
             reasons.append(f"重复纠纷：同一当事人12个月内另有纠纷（{'、'.join(earlier)}）")
+    from .assist import group_reasons
+
+    reasons.extend(group_reasons(dispute))
     found = risk_words_in(f"{dispute.title}\n{dispute.description}")
     for category, words in found.items():
         reasons.append(f"{RiskWord.Category(category).label}：{'、'.join(words)}")
@@ -273,7 +276,7 @@ def _submission_key(*, channel, village, kind, contact_phone, description, parti
 @transaction.atomic
 def dispute_create(*, actor, channel, village, kind, title, description, parties, contact_phone, grid=None, level=None,
                    place="", amount=None, requested_room=None, referral_source="", referral_note="", received_on=None,
-                   mediation_type=Dispute.MediationType.PEOPLE):
+                   mediation_type=Dispute.MediationType.PEOPLE, occurred_on=None):
     """Register a dispute from any channel. ``actor`` None = a resident on the public site (channel "online").
 
     Submitting the same form twice (same channel, village, kind, phone, text and parties within a day) returns
@@ -304,6 +307,7 @@ def dispute_create(*, actor, channel, village, kind, title, description, parties
     referral_note = _text(referral_note, "referral_note", "移送说明", 200, required=False)
     if mediation_type not in Dispute.MediationType.values:
         raise DomainError("调解类型不正确。", field_errors={"mediation_type": "调解类型不正确。"})
+    occurred_on = clean_date(occurred_on, field="occurred_on", label="纠纷发生日期", required=False, not_future=True)
     room = None
     if requested_room not in (None, ""):
         room = requested_room if isinstance(requested_room, MediationRoom) else (
@@ -331,6 +335,7 @@ def dispute_create(*, actor, channel, village, kind, title, description, parties
         kind=kind, channel=channel, referral_source=referral_source or "", referral_note=referral_note,
         mediation_type=mediation_type, title=title, description=description, place=place, amount=amount,
         requested_room=room, contact_phone=contact_phone, received_on=received_on or clock.today(),
+        occurred_on=occurred_on,
         submission_key=key, dedupe_key=dedupe_key, created_by=None if is_public else actor, created_at=now,
         updated_at=now)
     _set_due(dispute)
@@ -353,8 +358,30 @@ def dispute_create(*, actor, channel, village, kind, title, description, parties
     _notice(dispute, title="已登记", decided_by=_handler_name(dispute),
             next_steps=f"我们已收到您的纠纷登记，将在受理后安排调解。{_deadline(dispute).explain()}")
     _refresh_risk(dispute, actor=actor or RESIDENT)
+    from .assist import record_intake
+
+    record_intake(dispute=dispute, actor=actor, parties=parties)
     dispute.duplicate = False
     return dispute
+
+
+@transaction.atomic
+def dispute_register(*, actor, related_action: str = "", related_target: str = "", **fields):
+    """Intake with the clerk's answer to "related open case found": register, then link to or merge into it (one
+    transaction: a refused link or merge registers nothing)."""
+    d = dispute_create(actor=actor, **fields)
+    if getattr(d, "duplicate", False) or not related_action:
+        return d
+    if related_action == "link":
+        dispute_link(actor=actor, dispute=d, target=related_target, reason="登记时发现相关在办案件")
+    elif related_action == "merge":
+        merged = dispute_transition(actor=actor, dispute=d, name="merge", version=d.version, target=related_target,
+                                    reason="登记时发现与在办案件为同一事项，并单办理")
+        merged.duplicate = False
+        return merged
+    else:
+        raise DomainError("相关案件的处理方式不正确。", field_errors={"related_action": "请选择。"})
+    return d
 
 
 @transaction.atomic
@@ -608,6 +635,9 @@ def _assign(d, *, actor, reason, data, transition):
                              field="mediation_type", message="调解类型不正确。")
     d.level, d.node, d.centre_body, d.room, d.mediation_type = level, node, body, room, mediation_type
     d.mediators.set(mediators)
+    from .assist import record_assignment
+
+    record_assignment(d, actor=actor)
     where = room.name if room else (body.name if body else node.name)
     _notice(d, title="已安排调解", decided_by=_decider(actor, d), reason=reason,
             next_steps=f"您的纠纷由{where}负责调解{('，调解员：' + '、'.join(m.name for m in mediators)) if mediators else ''}，"
@@ -775,7 +805,48 @@ def _judicial(d, *, actor, reason, data, transition):
     return {"judicial_outcome": outcome}
 
 
-_HANDLERS = {"accept": _accept, "decline": _decline, "assign": _assign, "session": _session,
+def _merge(d, *, actor, reason, data, transition):
+    """并单: this case joins ``target`` (an open case of the same subdistrict). Its parties not yet on the target
+    are added there; both cases keep their own audit trail, linked both ways; the resident is told."""
+    from .assist import find_target, link
+
+    target = find_target(actor=actor, source=d, value=data.get("target"))
+    if target.status not in Dispute.OPEN_STATUSES:
+        raise DomainError("只能并入正在办理的案件。", field_errors={"target": "该案件已办结。"})
+    dispute_policy.check(actor, "intake", target)
+    if target.village.parent_id != d.village.parent_id:
+        raise DomainError("只能并入同一街道的案件。", field_errors={"target": "不在同一街道。"})
+    known = {(p.name, p.id_number) for p in target.parties.all()}
+    added = []
+    for p in d.parties.all():
+        if (p.name, p.id_number) not in known and target.parties.count() < MAX_PARTIES:
+            Party.objects.create(dispute=target, role=p.role, kind=p.kind, name=p.name, id_number=p.id_number,
+                                 phone=p.phone, address=p.address)
+            added.append(p.name)
+    d.merged_into = target
+    d.concluded_on = clock.today()
+    link(actor=actor, source=d, target=target, reason=reason, kind="merged")
+    if added:
+        Dispute.objects.filter(pk=target.pk).update(version=target.version + 1, updated_at=clock.now())
+        audit.record(actor=actor, action="update", action_label="并案添加当事人", obj=target,
+                     changes={"parties": added, "from": d.tracking_code})
+    _notice(d, title="已并案办理", decided_by=_decider(actor, d), reason=reason,
+            next_steps=f"您的纠纷与{target.tracking_code}号纠纷涉及同一事项，已并案办理，后续进度请以该查询码为准。")
+    return {"merged_into": target.tracking_code, "parties_added": added}
+
+
+@transaction.atomic
+def dispute_link(*, actor: User, dispute: Dispute, target: Any, reason: str = ""):
+    """Record that two cases are related (same parties or address), audited on both."""
+    from .assist import find_target, link
+
+    d = lock(Dispute, dispute.pk)
+    other = find_target(actor=actor, source=d, value=target)
+    reason = _text(reason or "", "reason", "关联原因", 200, required=False)
+    return link(actor=actor, source=d, target=other, reason=reason)
+
+
+_HANDLERS = {"accept": _accept, "merge": _merge, "decline": _decline, "assign": _assign, "session": _session,
              "agree": _agree, "fail": _fail, "follow_up": _follow_up, "reopen": _reopen, "escalate": _escalate,
              "escalate_assigned": _escalate, "transfer": _transfer, "judicial": _judicial}
 

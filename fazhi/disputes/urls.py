@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/transition/", v.DisputeTransition.as_view(), name="transition"),
     path("<int:pk>/parties/", v.PartyAdd.as_view(), name="party_add"),
     path("<int:pk>/parties/<int:party_pk>/", v.PartyChange.as_view(), name="party_change"),
+    path("<int:pk>/links/", v.LinkAdd.as_view(), name="link_add"),
     path("<int:pk>/advisors/", v.AdvisorJoin.as_view(), name="advisor_join"),
     path("<int:pk>/edit/", v.DisputeEdit.as_view(), name="edit"),
     path("<int:pk>/attachments/", v.AttachmentAdd.as_view(), name="attachment_add"),
@@ -25,5 +26,6 @@ urlpatterns = [
     path("mediators/", v.Mediators.as_view(), name="mediators"),
     path("mediators/new/", v.MediatorEdit.as_view(), name="mediator_new"),
     path("mediators/<int:pk>/edit/", v.MediatorEdit.as_view(), name="mediator_edit"),
+    path("triage/", v.TriagePage.as_view(), name="triage"),
     path("risk-words/", v.RiskWords.as_view(), name="risk_words"),
 ]

@@ -9,7 +9,7 @@ from fazhi.core import audit, clock, files, orgkinds, policy, ui
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
-from . import documents, selectors, services
+from . import assist, documents, selectors, services, triage
 from .forms import SATISFACTION, AdvisorForm, IntakeForm, MediatorForm, PartyForm, RiskWordForm, RoomForm
 from .models import Dispute, Mediator, Transfer
 from .policies import dispute_policy, mediator_policy, room_policy
@@ -18,7 +18,7 @@ from .workflow import dispute_workflow
 TRANSITION_FIELDS = ("next_steps", "level", "centre_body", "room", "mediation_type", "held_on", "place", "participants",
                      "record", "facts", "responsibility", "terms", "performance_method", "performance_deadline",
                      "routes", "performed", "satisfaction", "note", "judicial_outcome", "judicial_applied_on",
-                     "judicial_decided_on", "judicial_court")
+                     "judicial_decided_on", "judicial_court", "target")
 VIEW = "disputes.view"
 _TENANT, _VILLAGE = (orgkinds.TENANT,), (orgkinds.VILLAGE,)
 
@@ -73,11 +73,57 @@ class DisputeList(ListPage):
                 "export_query": self.request.GET.urlencode()}
 
 
+PREFILL_FIELDS = ("applicant_name", "applicant_phone", "applicant_id_number", "applicant_address", "respondent_name",
+                  "respondent_phone", "respondent_id_number", "respondent_address", "place", "amount", "occurred_on",
+                  "village", "kind", "level", "contact_phone")
+
+
 class DisputeNew(FormPage):
+    """Walk-in intake. "识别并预填" (``assist``) reads the complaint text: the fields it finds are filled in (only
+    empty ones) and marked, with the triage suggestion, the three most similar past cases and related open cases;
+    the clerk confirms before saving."""
+
     perms = {"GET": "disputes.intake", "POST": "disputes.intake"}
     form_class = IntakeForm
-    template_name = "disputes/form.html"
+    template_name = "disputes/intake.html"
     title = "登记矛盾纠纷"
+
+    def get(self, request, *args, **kwargs):
+        from .extraction import warm_up
+
+        warm_up()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("assist"):
+            return self.assist()
+        return super().post(request, *args, **kwargs)
+
+    def assist(self):
+        post = self.request.POST
+        user = self.request.user
+        villages = list(selectors.villages_for(user, "disputes.intake") or selectors.villages_for(user)) or \
+            sorted({g.parent for g in selectors.grids_for(user, "disputes.intake")}, key=lambda v: v.path)
+        village = next((v for v in villages if str(v.pk) == post.get("village")), None)
+        text = post.get("description", "")[:5000]
+        help_ = assist.intake_help(user=user, text=text, villages=villages, village=village,
+                                   channel=post.get("channel") or "walk_in", title=post.get("title", ""),
+                                   place=post.get("place", ""), amount=post.get("amount") or None)
+        initial = {k: v for k, v in post.items() if k not in ("csrfmiddlewaretoken", "assist")}
+        filled = assist.prefill_values(help_)
+        prefilled = [k for k, v in filled.items() if v not in (None, "") and not initial.get(k)]
+        for k in prefilled:
+            initial[k] = filled[k]
+        if help_["related"] and not initial.get("related_target"):
+            initial["related_target"] = help_["related"][0].dispute.tracking_code
+        initial["prefilled"] = ",".join(sorted(set(prefilled) | set(filter(None, post.get("prefilled", "").split(",")))))
+        form = self.form_class(user=user, initial=initial)
+        for k in prefilled:
+            if k in form.fields:
+                form.fields[k].help_text = "（自动识别预填，请核对）" + (form.fields[k].help_text or "")
+        s = help_["suggestion"]
+        fields = [("纠纷类型", s.kind), ("办理层级", s.level), ("调解室/承办机构", s.routing)] if s else []
+        return self.render({**self.context(form), "help": help_, "prefilled": prefilled, "help_fields": fields})
 
     def get_form_kwargs(self):
         user = self.request.user
@@ -85,12 +131,14 @@ class DisputeNew(FormPage):
 
     def perform(self, form):
         c = form.cleaned_data
-        return services.dispute_create(
+        return services.dispute_register(
             actor=self.request.user, channel=c["channel"], village=c["village"], grid=c.get("grid"),
             level=c.get("level") or None, kind=c["kind"], title=c["title"], description=c["description"],
             place=c["place"], amount=c["amount"], contact_phone=c["contact_phone"], parties=form.parties(),
             referral_source=c.get("referral_source") or "", referral_note=c.get("referral_note") or "",
-            requested_room=c.get("requested_room"), mediation_type=c["mediation_type"])
+            requested_room=c.get("requested_room"), mediation_type=c["mediation_type"],
+            occurred_on=c.get("occurred_on") or None, related_action=c.get("related_action") or "",
+            related_target=c.get("related_target") or "")
 
     def get_success_message(self, d):
         if getattr(d, "duplicate", False):
@@ -125,7 +173,22 @@ def _detail_context(request, d):
         "can_upload": dispute_policy.may(request.user, "mediate", d),
         "advisor_choices": selectors.advisor_choices(user=request.user, dispute=d)
         if dispute_policy.may(request.user, "assign", d) else [],
+        **_assist_context(request.user, d, related["parties"]),
     }
+
+
+def _assist_context(user, d, parties):
+    """Issue 18 on the case page: similar past cases (scoped), the triage record, links, related open cases,
+    events of the cases merged into this one, and the agreement draft when an agreement can be recorded."""
+    actions = {t.name for t in dispute_workflow.available(d, user)}
+    related = assist.related_open(user=user, village=d.village, place=d.place, exclude_pk=d.pk, parties=[
+        dict(role=p.role, name=p.name, id_number=p.id_number, phone=p.phone, address=p.address) for p in parties]) \
+        if d.is_open else []
+    return {"similar": triage.similar_to(user=user, dispute=d), "triage": assist.assign_prefill(d),
+            "links": assist.links_of(d, user), "related_open": related,
+            "merged_events": assist.merged_timeline(d, user),
+            "draft": assist.agreement_draft(d, user=user) if "agree" in actions else None,
+            "can_link": dispute_policy.may(user, "intake", d) and d.is_open}
 
 
 class DisputeDetail(DisputePage):
@@ -198,6 +261,18 @@ class PartyChange(DisputePage, ActionPage):
             raise DomainError("请检查当事人信息：" + "；".join(str(e[0]) for e in form.errors.values()))
         services.party_update(actor=self.request.user, dispute=d, party=party, version=version, **form.cleaned_data)
         return "已修改当事人。"
+
+
+class LinkAdd(DisputePage, ActionPage):
+    """Link this case to a related one (并单提示 → 关联); audited on both."""
+
+    perms = {"POST": "disputes.intake"}
+    success_message = "已关联相关案件。"
+
+    def perform(self):
+        d = self.dispute("intake")
+        services.dispute_link(actor=self.request.user, dispute=d, target=self.request.POST.get("target", ""),
+                              reason=self.request.POST.get("reason", ""))
 
 
 class AdvisorJoin(DisputePage, ActionPage):
@@ -445,3 +520,31 @@ class RiskWords(Page):
                 return redirect("disputes:risk_words")
         return self.render(self.context(form), status=400)
 
+
+
+# ---- triage model ------------------------------------------------------------------------------------------------
+
+class TriagePage(Page):
+    """The subdistrict's triage model: when it was trained, on how many cases, its held-out accuracy, how often the
+    clerks accepted its suggestions; managers start a retraining (a core background job)."""
+
+    menu = "分派建议模型"
+    perms = {"GET": VIEW, "POST": "disputes.manage"}
+    template_name = "disputes/triage.html"
+
+    def get(self, request):
+        return self.render({"rows": selectors.triage_overview(request.user),
+                            "can_manage": policy.has_perm(request.user, "disputes.manage"),
+                            "threshold": triage.threshold()})
+
+    def post(self, request):
+        tenant = selectors.manage_nodes(request.user, *_TENANT).filter(pk=request.POST.get("node") or 0).first() \
+            if str(request.POST.get("node", "")).isdigit() else None
+        if tenant is None:
+            messages.error(request, "请选择要训练的街道。")
+            return redirect("disputes:triage")
+        from .jobs import start_retrain
+
+        job = start_retrain(actor=request.user, tenant=tenant)
+        messages.success(request, f"已开始重新训练{tenant.name}的分派建议模型。")
+        return redirect("core:job_detail", pk=job.pk)

@@ -101,6 +101,9 @@ TRANSITIONS = [
                guard=_can_escalate, requires_reason=True),
     Transition("transfer", "移交其他机构", (S.ACCEPTED, S.ASSIGNED, S.IN_MEDIATION), None, "disputes.transfer",
                requires_reason=True, fields=("centre_body", "reason")),
+    # 并单: a case about the same matter as another open case joins it; both keep their audit trail.
+    Transition("merge", "并案（并入其他案件）", OPEN, S.MERGED, "disputes.intake", requires_reason=True, style="danger",
+               fields=("target", "reason")),
     Transition("judicial", "登记司法确认", (S.AGREED, S.CLOSED), None, "disputes.judicial",
                guard=_has_people_agreement, is_public=False,
                fields=("judicial_outcome", "judicial_applied_on", "judicial_decided_on", "judicial_court")),

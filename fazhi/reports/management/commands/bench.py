@@ -74,6 +74,11 @@ class Command(BaseCommand):
             results = self._run(vendor, labels, rebuild, repeat, imports=not no_import)
             title = "SQLite" if vendor == "sqlite" else f"PostgreSQL（{urlparse(_pg_base()).hostname}）"
             text += f"\n## {title}\n\n" + runner_table(results)
+        from fazhi.reports.bench import triage as triage_bench  # issue 18: dispute triage accuracy and timings
+
+        self.stderr.write("[triage] 分派建议准确率与耗时…")
+        text += "\n## 分派建议（与数据库无关）\n\n" + triage_bench.section(
+            {"1k": (1000,), "full": (100_000,)}.get(scale, triage_bench.SIZES))
         self.stdout.write(text)
         if scale == "both" or db == "both":
             out = settings.BASE_DIR / "var" / "bench-latest.md"
