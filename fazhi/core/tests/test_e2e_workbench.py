@@ -69,7 +69,7 @@ def test_a_failed_public_form_focuses_the_error_summary_whose_links_reach_the_fi
     assert page.locator(f"#{target}").get_attribute("aria-invalid") == "true"
     assert page.get_by_label("您的姓名").input_value() == "张三"  # what was typed stays
     accessible(page)
-    page.screenshot(path=_shot("public-form-errors"), full_page=True)
+    page.screenshot(path=screenshot_path("public-form-errors"), full_page=True)
 
 
 @pytest.mark.e2e
@@ -133,7 +133,7 @@ def test_the_workbench_works_on_a_375px_phone(browser_page, tree, users):
     heights = page.evaluate("[...document.querySelectorAll('#side-nav a, header.site a, header.site button')]"
                             ".filter(e => e.offsetHeight).map(e => e.getBoundingClientRect().height)")
     assert heights and min(heights) >= 44, heights
-    page.screenshot(path=_shot("workbench-375-menu"), full_page=True)
+    page.screenshot(path=screenshot_path("workbench-375-menu"), full_page=True)
     nav.get_by_role("link", name="矛盾纠纷台账").click()
     page.wait_for_url("**/work/disputes/**")
     assert not page.locator("#side-nav").is_visible()  # a new page starts with the menu closed
@@ -157,10 +157,11 @@ def test_large_text_mode_gives_60px_tap_targets(browser_page, tree):
         small = [(label, h) for label, h in heights if h < 60]
         assert heights and not small, f"{url}: tap targets under 60 px: {small}"
         accessible(page)
-    page.screenshot(path=_shot("public-large-text"), full_page=True)
+    page.screenshot(path=screenshot_path("public-large-text"), full_page=True)
 
 
-def _shot(name):
+def screenshot_path(name):
+    """Where a browser test saves a screenshot for review (FAZHI_SCREENSHOTS, default var/screenshots)."""
     import os
     from pathlib import Path
 
