@@ -167,11 +167,16 @@ def next_actors(workflow, obj: Model, *, actor: User, transition, old_state: str
 
 
 def _url_of(obj: Model) -> str:
+    """The record's page: ``get_absolute_url``, else the app's "<app_label>:detail" route, else none."""
+    from django.urls import NoReverseMatch, reverse
+
     getter = getattr(obj, "get_absolute_url", None)
+    if getter is not None:
+        return getter()
     try:
-        return getter() if getter else ""
-    except Exception:  # noqa: BLE001 - a record without a page still notifies, without a link
-        return ""
+        return reverse(f"{obj._meta.app_label}:detail", args=[obj.pk])
+    except NoReverseMatch:
+        return ""  # a record without a page still notifies, without a link
 
 
 # ---- reminders: the user's own to-dos that are overdue or due soon -------------------------------------------------
