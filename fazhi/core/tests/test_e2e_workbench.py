@@ -168,3 +168,21 @@ def screenshot_path(name):
     folder = Path(os.environ.get("FAZHI_SCREENSHOTS", "var/screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / f"{name}.png")
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_main_public_pages_pass_the_offline_accessibility_check(browser_page, tree):
+    page = browser_page
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(page.base_url + "/")
+    links = page.evaluate("[...document.querySelectorAll('nav[aria-label=\"公众服务\"] a')].map(a => a.getAttribute('href'))")
+    assert len(links) >= 5
+    failures = []
+    for href in links:
+        page.goto(page.base_url + href)
+        problems = page.evaluate(A11Y_CHECK)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if problems or width > 375:
+            failures.append((href, problems, width))
+    assert not failures, failures

@@ -153,3 +153,17 @@ class BrokenChannel(notifications.Channel):
 
     def send(self, notification):
         raise RuntimeError("gateway down")
+
+
+def test_the_reminder_command_reports_what_it_sent(users, tree):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with clock.frozen(datetime.date(2026, 3, 2)):
+        d = _accepted_case(users, tree)
+    out = StringIO()
+    with clock.frozen(d.due_date + datetime.timedelta(days=1)):
+        call_command("send_reminders", stdout=out)
+    sent = Notification.objects.filter(kind="todo.reminder").count()
+    assert sent >= 1 and out.getvalue().strip() == f"已发送 {sent} 条到期提醒。"
