@@ -8,6 +8,9 @@ from django.urls import reverse
 from conftest import browser_login
 from fazhi.disputes.tests import factories as f
 
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+PHONE = {"width": 375, "height": 812}
+
 A11Y_CHECK = """() => {
   const problems = [];
   if (!document.documentElement.lang) problems.push('html without lang');
@@ -46,14 +49,12 @@ def _focused_is_summary(page):
     return page.evaluate("document.activeElement && document.activeElement.hasAttribute('data-error-summary')")
 
 
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failed_public_form_focuses_the_error_summary_whose_links_reach_the_fields(browser_page, tree):
     from django.core.cache import cache
 
     cache.clear()
     page = browser_page
-    page.set_viewport_size({"width": 375, "height": 812})
+    page.set_viewport_size(PHONE)
     page.goto(page.base_url + reverse("disputes_public:submit"))
     accessible(page)
     page.get_by_label("您的姓名").fill("张三")
@@ -72,8 +73,6 @@ def test_a_failed_public_form_focuses_the_error_summary_whose_links_reach_the_fi
     page.screenshot(path=screenshot_path("public-form-errors"), full_page=True)
 
 
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failed_staff_form_focuses_the_error_summary(browser_page, users):
     page = browser_page
     browser_login(page, "admin")
@@ -87,8 +86,6 @@ def test_a_failed_staff_form_focuses_the_error_summary(browser_page, users):
     accessible(page)
 
 
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_case_assigned_to_a_room_reaches_the_hosts_notifications(browser_page, tree, users):
     from fazhi.disputes import services as dispute_services
 
@@ -112,14 +109,12 @@ def test_a_case_assigned_to_a_room_reaches_the_hosts_notifications(browser_page,
     assert page.locator("header .notify-link").inner_text().strip() == "通知"  # read: the count is gone
 
 
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_workbench_works_on_a_375px_phone(browser_page, tree, users):
     for n in range(3):
         f.dispute(users.clerk, tree, title=f"手机端查看的纠纷{n}")
     page = browser_page
     browser_login(page, "clerk")
-    page.set_viewport_size({"width": 375, "height": 812})
+    page.set_viewport_size(PHONE)
     for url in (reverse("core:home"), reverse("disputes:list"), reverse("core:notifications")):
         page.goto(page.base_url + url)
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -141,11 +136,9 @@ def test_the_workbench_works_on_a_375px_phone(browser_page, tree, users):
     assert page.evaluate("t => getComputedStyle(t).overflowX", table.element_handle()) == "auto"
 
 
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_large_text_mode_gives_60px_tap_targets(browser_page, tree):
     page = browser_page
-    page.set_viewport_size({"width": 375, "height": 812})
+    page.set_viewport_size(PHONE)
     page.goto(page.base_url + "/")
     page.get_by_role("button", name="大字模式").click()
     for url in ("/", reverse("disputes_public:submit")):
@@ -170,11 +163,9 @@ def screenshot_path(name):
     return str(folder / f"{name}.png")
 
 
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_main_public_pages_pass_the_offline_accessibility_check(browser_page, tree):
     page = browser_page
-    page.set_viewport_size({"width": 375, "height": 812})
+    page.set_viewport_size(PHONE)
     page.goto(page.base_url + "/")
     links = page.evaluate("[...document.querySelectorAll('nav[aria-label=\"公众服务\"] a')].map(a => a.getAttribute('href'))")
     assert len(links) >= 5
