@@ -167,7 +167,12 @@ def test_the_main_public_pages_pass_the_offline_accessibility_check(browser_page
     page = browser_page
     page.set_viewport_size(PHONE)
     page.goto(page.base_url + "/")
-    links = page.evaluate("[...document.querySelectorAll('nav[aria-label=\"公众服务\"] a')].map(a => a.getAttribute('href'))")
+    nav = page.get_by_role("navigation", name="公众服务")
+    menu = page.get_by_role("button", name="栏目")
+    assert menu.is_visible() and not nav.is_visible()  # on a phone the menu collapses
+    menu.click()
+    assert nav.get_by_role("link", name="首页").is_visible()
+    links = page.evaluate("[...document.querySelectorAll('#public-nav a')].map(a => a.getAttribute('href'))")
     assert len(links) >= 5
     failures = []
     for href in links:
