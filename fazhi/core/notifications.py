@@ -129,6 +129,16 @@ def _deliver(ids: list[int], message: dict, *, obj: Model | None, perm: str | No
     return created
 
 
+def who_may(access: AccessPolicy, action: str, node: OrgNode):
+    """The people to hand work to: active users whose role grants ``action`` on ``node`` (a membership on it or an
+    ancestor) — not the administrators, who hold every permission and would be told about every record."""
+    from .roles import Role
+
+    members = Membership.objects.filter(is_active=True, node__is_active=True, node__path__in=node.ancestor_paths(),
+                                        role__in=[r for r in Role.values if r != Role.ADMIN])
+    return access.users_with(action, node).filter(pk__in=members.values("user_id"))
+
+
 # ---- the workflow hook: whoever may take the next step --------------------------------------------------------------
 
 def next_actors(workflow, obj: Model, *, actor: User, transition, old_state: str) -> None:

@@ -624,7 +624,7 @@ def _notify_assigned(d, *, actor, where, people):
     from fazhi.core import notifications
 
     people = [p for p in people if p is not None] or list(
-        dispute_policy.users_with("mediate", d.node).filter(memberships__node=d.node).distinct())
+        notifications.who_may(dispute_policy, "mediate", d.node).filter(memberships__node=d.node).distinct())
     notifications.notify(recipients=people, kind="disputes.assigned", title=f"新分派的矛盾纠纷：{d}",
                          body=f"已分派由{where}负责调解（{actor.display_name}）。", obj=d, exclude=actor,
                          url=reverse("disputes:detail", args=[d.pk]), level="warning")
