@@ -97,6 +97,7 @@ def test_a_case_assigned_to_a_room_reaches_the_hosts_notifications(browser_page,
 
     page = browser_page
     browser_login(page, "host")
+    assert page.get_by_role("link", name="未读通知").is_visible()  # in the host's to-dos
     bell = page.locator("header .notify-link")
     assert bell.inner_text().replace(" ", "") == "通知1"
     bell.click()

@@ -42,7 +42,8 @@ def test_a_case_assigned_to_a_room_reaches_its_host_with_a_link_and_an_unread_co
 
     host = client_for(users.host)
     home = host.get(reverse("core:home")).content.decode()
-    assert "未读 1 条" in home
+    assert "未读 1 条" in home  # the header
+    assert "未读通知" in home  # the host's to-dos
     page = host.get(reverse("core:notifications")).content.decode()
     assert d.title in page and "老赵调解室" in page
     response = host.get(reverse("core:notification_open", args=[inbox[0].pk]))
