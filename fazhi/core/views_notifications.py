@@ -31,7 +31,8 @@ class Open(Page):
             if n.url:
                 messages.warning(request, "该事项已不在您的管辖范围内，或已被删除。")
             return HttpResponseRedirect(reverse("core:notifications"))
-        return HttpResponseRedirect(n.url if n.url.startswith("/") else reverse("core:notifications"))
+        local = n.url.startswith("/") and not n.url.startswith(("//", "/\\"))  # links are the platform's own pages
+        return HttpResponseRedirect(n.url if local else reverse("core:notifications"))
 
 
 class MarkRead(ActionPage):
