@@ -168,7 +168,9 @@ document.addEventListener("DOMContentLoaded", function () {
 
   const get = (url) => fetch(url, {credentials: "same-origin"}).then(r => { if (!r.ok) { throw new Error(r.status); } return r.json(); });
   const previous = previousYearUrl();
-  Promise.all([get(box.dataset.url), previous ? get(previous.url).catch(() => null) : Promise.resolve(null)])
+  // one request after the other: two at once would race for the session row (SQLite locks it)
+  get(box.dataset.url)
+    .then(data => (previous ? get(previous.url).catch(() => null) : Promise.resolve(null)).then(before => [data, before]))
     .then(([data, before]) => render(data, before, previous && previous.year))
     .catch(function () { box.innerHTML = '<p class="error">数据加载失败，请刷新重试。</p>'; });
 });
