@@ -88,13 +88,14 @@ def may_see(user: User, *, obj: Model | None = None, node: OrgNode | None = None
 
 def notify(*, recipients: Iterable[User | None], kind: str, title: str, url: str = "", obj: Model | None = None,
            node: OrgNode | None = None, body: str = "", level: str = Notification.Level.INFO, perm: str | None = None,
-           exclude: User | None = None, topic: str = "", data: dict | None = None) -> None:
+           exclude: User | str | None = None, topic: str = "", data: dict | None = None) -> None:
     """Tell ``recipients`` (after the current transaction commits; at once outside one). Recipients who may not
     see ``obj`` (or lack ``perm`` on ``node``), inactive users, duplicates and ``exclude`` (the actor) are skipped.
     With ``topic``, a recipient who already has a notification on that topic gets no second one."""
     ids = []
+    exclude_id = getattr(exclude, "pk", None)  # the actor; a label ("群众（公众网站）") excludes nobody
     for user in recipients:
-        if user is not None and user.pk not in ids and (exclude is None or user.pk != exclude.pk):
+        if user is not None and user.pk not in ids and user.pk != exclude_id:
             ids.append(user.pk)
     if not ids:
         return
@@ -160,7 +161,8 @@ def next_actors(workflow, obj: Model, *, actor: User, transition, old_state: str
                                            node__path__in=node.ancestor_paths()).values("user_id")
     recipients = []
     labels: dict[int, list[str]] = {}
-    for user in User.objects.filter(pk__in=member_ids, is_active=True).exclude(pk=actor.pk):
+    actor_id = getattr(actor, "pk", None)  # an actor may be a label ("申请人（网上补正）")
+    for user in User.objects.filter(pk__in=member_ids, is_active=True).exclude(pk=actor_id):
         can = [t.label for t in steps if workflow.why_not(obj, user, t.name) is None]
         if can:
             recipients.append(user)
@@ -172,8 +174,8 @@ def next_actors(workflow, obj: Model, *, actor: User, transition, old_state: str
     state_label = workflow.state_label(state)
     for user in recipients:  # one call per person: the steps they may take differ
         notify(recipients=[user], kind=f"{_label(obj)}.{state}", title=f"{what}“{obj}”待您处理：{state_label}",
-               body="可执行：" + "、".join(labels[user.pk]) + f"（由{actor.display_name}执行“{transition.label}”后）",
-               url=url, obj=obj, exclude=actor)
+               body="可执行：" + "、".join(labels[user.pk]) + f"（由{getattr(actor, 'display_name', actor)}执行“{transition.label}”后）",
+               url=url, obj=obj)
 
 
 def _url_of(obj: Model) -> str:
