@@ -187,6 +187,16 @@ FAZHI = {
     "PUBLIC_BASE_URL": os.environ.get("FAZHI_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
 }
 
+# Notifications beyond the workbench inbox (fazhi.core.notifications): dotted paths of channel classes, comma-separated,
+# e.g. "fazhi.core.notifications.EmailChannel" (Django's SMTP backend, EMAIL_* below) or ".OutboxChannel" (the log).
+FAZHI_NOTIFICATION_CHANNELS = [p.strip() for p in os.environ.get("FAZHI_NOTIFICATION_CHANNELS", "").split(",") if p.strip()]
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fazhi@localhost")
+
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 elif TESTING:

@@ -20,6 +20,9 @@ def shell(request):
             data["user_roles"] = sorted({r for r in policy.roles(user)})
             node = policy.user_home_node(user)
             data["home_node"] = node
+            from .notifications import unread_count
+
+            data["unread_notifications"] = unread_count(user)
     else:
         data["public_nav"] = _public_nav()
     return data

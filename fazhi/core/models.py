@@ -462,3 +462,45 @@ class Job(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Notification(models.Model):
+    """One message in a user's notification inbox (``fazhi.core.notifications``): work that reached them — a case
+    assigned, a deadline approaching or passed, a transition waiting for them. Created only after the commit of the
+    service that caused it, and only for a recipient who may see its object."""
+
+    class Level(models.TextChoices):
+        INFO = "info", "通知"
+        WARNING = "warning", "提醒"
+        DANGER = "danger", "紧急"
+
+    recipient = models.ForeignKey(User, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("类型", max_length=60)  # "disputes.assigned", "todo.reminder", ...
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=500, blank=True)
+    level = models.CharField("级别", max_length=10, choices=Level.choices, default=Level.INFO)
+    node = models.ForeignKey(OrgNode, verbose_name="组织", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    # the object it is about ("app_label.model", pk): the link is checked against its access policy when opened
+    target_type = models.CharField("对象类型", max_length=100, blank=True)
+    target_id = models.CharField("对象编号", max_length=64, blank=True)
+    # one notification per recipient and topic: a reminder job that runs again does not repeat itself
+    topic = models.CharField("主题", max_length=200, blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+    created_at = models.DateTimeField("时间")
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["recipient", "-created_at"]),
+                   models.Index(fields=["recipient", "topic"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self):
+        return self.read_at is not None

@@ -32,16 +32,22 @@ def todos_for(user):
 
 
 def core_todos(user):
-    """Administrators: next year's holiday schedule must be entered before deadlines can run into it."""
+    """Everyone: unread notifications (work handed to them). Administrators: next year's holiday schedule must be
+    entered before deadlines can run into it."""
     from django.urls import reverse
 
-    from . import clock, policy, workdays
+    from . import clock, notifications, policy, workdays
 
+    items = []
+    unread = notifications.unread_count(user)
+    if unread:  # "info": the reminder job does not remind of its own notifications
+        items.append(Todo(label="未读通知", url=reverse("core:notifications") + "?unread=1", count=unread, level="info",
+                          detail="分派给您、等待您处理或即将到期的事项。"))
     if not policy.has_perm(user, "core.manage_calendar"):
-        return []
+        return items
     today = clock.today()
     next_year = today.year + 1
     if today.month >= 11 and not workdays.Calendar().knows_year(next_year):
-        return [Todo(label=f"录入{next_year}年法定节假日安排", url=reverse("core:calendar") + f"?year={next_year}", count=1,
-                     level="warning", detail="未录入前，跨入该年的期限无法计算。")]
-    return []
+        items.insert(0, Todo(label=f"录入{next_year}年法定节假日安排", url=reverse("core:calendar") + f"?year={next_year}",
+                             count=1, level="warning", detail="未录入前，跨入该年的期限无法计算。"))
+    return items

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin
+from . import views, views_admin, views_notifications
 
 app_name = "core"
 
@@ -35,6 +35,10 @@ urlpatterns = [
     path("ledgers/<str:key>/export/", views.ledger_export, name="ledger_export"),
     path("ledgers/<str:key>/template/", views.ledger_template, name="ledger_template"),
     path("ledgers/<str:key>/import/", views.ledger_import, name="ledger_import"),
+    path("notifications/", views_notifications.Inbox.as_view(), name="notifications"),
+    path("notifications/read-all/", views_notifications.MarkAllRead.as_view(), name="notifications_read_all"),
+    path("notifications/<int:pk>/open/", views_notifications.Open.as_view(), name="notification_open"),
+    path("notifications/<int:pk>/read/", views_notifications.MarkRead.as_view(), name="notification_read"),
     path("jobs/<int:pk>/", views.JobDetail.as_view(), name="job_detail"),
     path("jobs/<int:pk>/progress/", views.JobProgress.as_view(), name="job_progress"),
     path("jobs/<int:pk>/download/", views.JobDownload.as_view(), name="job_download"),

@@ -33,7 +33,7 @@ class Transition:
 
 class Workflow:
     def __init__(self, transitions, *, state_field="status", state_labels=None, node_field="node",
-                 view_perm=None, audit_fields=(), field_labels=None, on_enter=None):
+                 view_perm=None, audit_fields=(), field_labels=None, on_enter=None, notify=None):
         self.transitions = {t.name: t for t in transitions}
         self.state_field = state_field
         self.state_labels = state_labels or {}
@@ -42,6 +42,9 @@ class Workflow:
         self.audit_fields = tuple(audit_fields)  # fields whose before/after the audit event records
         self.field_labels = field_labels or {}
         self.on_enter = on_enter  # fn(obj, old_state, new_state): e.g. time-in-state spans
+        # fn(workflow, obj, *, actor, transition, old_state) after a transition (not for imported history), e.g.
+        # ``notifications.next_actors``: notifications are written after the commit
+        self.notify = notify
 
     @property
     def states(self):
@@ -138,6 +141,8 @@ class Workflow:
             audit.record(actor=actor, action="import" if imported else "transition",
                          action_label=("导入历史：" if imported else "") + t.label, obj=locked, changes=changes,
                          reason=reason, is_public=t.is_public and not imported)
+            if self.notify and not imported:
+                self.notify(self, locked, actor=actor, transition=t, old_state=old)
             return locked
 
 

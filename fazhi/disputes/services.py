@@ -639,10 +639,25 @@ def _assign(d, *, actor, reason, data, transition):
 
     record_assignment(d, actor=actor)
     where = room.name if room else (body.name if body else node.name)
+    _notify_assigned(d, actor=actor, where=where, people=[room.host if room else None] + [m.user for m in mediators])
     _notice(d, title="已安排调解", decided_by=_decider(actor, d), reason=reason,
             next_steps=f"您的纠纷由{where}负责调解{('，调解员：' + '、'.join(m.name for m in mediators)) if mediators else ''}，"
                        f"{('开放时间：' + room.opening_hours + '。') if room and room.opening_hours else ''}工作人员将与您约定调解时间。")
     return {"mediators": [m.name for m in mediators]}
+
+
+def _notify_assigned(d, *, actor, where, people):
+    """The room host and the mediators with an account (else whoever mediates on the node itself) are told, after
+    the commit, that the case is theirs now."""
+    from django.urls import reverse
+
+    from fazhi.core import notifications
+
+    people = [p for p in people if p is not None] or list(
+        notifications.who_may(dispute_policy, "mediate", d.node).filter(memberships__node=d.node).distinct())
+    notifications.notify(recipients=people, kind="disputes.assigned", title=f"新分派的矛盾纠纷：{d}",
+                         body=f"已分派由{where}负责调解（{actor.display_name}）。", obj=d, exclude=actor,
+                         url=reverse("disputes:detail", args=[d.pk]), level="warning")
 
 
 def _session(d, *, actor, reason, data, transition):

@@ -697,9 +697,23 @@ def case_transition(*, actor, case: Case, name: str, version=None, reason: str =
     def handler(obj, *, actor, reason, data, transition):
         step, on = _record_step(obj, actor=actor, name=name, reason=reason, data=data)
         changes = on_state(obj, on=on, actor=actor, data=data, reason=reason) if on_state else {}
+        if name == "submit_review":
+            _notify_reviewers(obj, actor=actor)
         return (changes or {}) | {"step": step.pk}
 
     return case_workflow.run(case, actor=actor, name=name, version=version, reason=reason, data=data, handler=handler)
+
+
+def _notify_reviewers(case: Case, *, actor) -> None:
+    """A case submitted for legal review reaches the legal reviewers of its node (after the commit)."""
+    from django.urls import reverse
+
+    from fazhi.core import notifications
+
+    notifications.notify(recipients=notifications.who_may(case_policy, "review", case.node),
+                         kind="enforcement.review_requested", title=f"执法案件提请法制审核：{case}", obj=case,
+                         body=f"{actor.display_name}提请法制审核，请审核后作出审核意见。", exclude=actor, level="warning",
+                         url=reverse("enforcement:case_detail", args=[case.pk]))
 
 
 def _check_review(opinion: str, checklist: dict | None) -> dict:

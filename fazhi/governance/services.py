@@ -503,7 +503,24 @@ def request_correct_by_applicant(*, code: str, phone: str, correction_text: str)
         _correction_received(req, clock.today(), text)
         _set_due(req)
 
-    return wf.REQUEST.run(found, actor="申请人（网上补正）", name="applicant_correction", handler=handle)
+    req = wf.REQUEST.run(found, actor="申请人（网上补正）", name="applicant_correction", handler=handle)
+    _notify_correction(req)
+    return req
+
+
+def _notify_correction(req: DisclosureRequest) -> None:
+    """The applicant's correction reaches the disclosure officers of the request's node (after the commit)."""
+    from django.urls import reverse
+
+    from fazhi.core import notifications
+
+    from .policies import request_policy
+
+    due = f"答复期限重新计算，至{req.due_date:%Y年%m月%d日}。" if req.due_date else ""
+    notifications.notify(recipients=notifications.who_may(request_policy, "requests", req.node),
+                         kind="governance.correction_received", title=f"申请人已补正：{req}", obj=req, level="warning",
+                         body=f"依申请公开的申请人已在网上提交补正。{due}",
+                         url=reverse("governance:request_detail", args=[req.pk]))
 
 
 # ---- 公众意见（规范性文件、重大决策） ----------------------------------------------------------------------------

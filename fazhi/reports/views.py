@@ -299,7 +299,7 @@ class DashboardPage(Page):
 
     def get(self, request):
         node = selectors.node_for_user(user=request.user, pk=request.GET.get("node"))
-        start, end = ui.period_from(request, default_year=clock.today().year)
+        start, end = ui.period_from(request, default_year=clock.today().year - 1)  # the last complete year
         whole_year = start.month == 1 and end.month == 12 and start.year == end.year
         return self.render({
             "node": node, "start": start, "end": end,
@@ -315,7 +315,7 @@ class DashboardData(Page):
 
     def get(self, request):
         node = selectors.node_for_user(user=request.user, pk=request.GET.get("node"))
-        start, end = ui.period_from(request, default_year=clock.today().year)
+        start, end = ui.period_from(request, default_year=clock.today().year - 1)  # the last complete year
         data = dashboard.dashboard_data(node, start, end)
         allowed = selectors.node_ids_in_scope(user=request.user, ids=[c["id"] for c in data["breadcrumbs"]])
         data["breadcrumbs"] = [c for c in data["breadcrumbs"] if c["id"] in allowed]

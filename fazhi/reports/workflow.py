@@ -3,6 +3,7 @@
 - the report: 起草中 → 待审核 → 已定稿 (locked, hashed) → 已公开; a final report may be reopened;
 - a plan item (section 四, tracked in the next year): 未开始 / 推进中 / 已完成 / 已取消, set from its status form.
 """
+from fazhi.core.notifications import next_actors
 from fazhi.core.workflow import Transition, Workflow
 
 from .models import PlanItem, ReportTemplate
@@ -35,6 +36,7 @@ report_workflow = Workflow(
     ],
     state_labels=dict(S.choices), view_perm="reports.view",
     audit_fields=("status", "reported_on", "published_on", "disclosure_ref"),
+    notify=next_actors,  # submitted: the leader is told it waits for review; returned: the drafters
 )
 
 _ALL = tuple(P.values)

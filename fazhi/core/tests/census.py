@@ -2,7 +2,7 @@
 import hashlib
 
 from fazhi.core import clock
-from fazhi.core.models import Membership, OrgNode, StoredFile, Unit, User
+from fazhi.core.models import Membership, Notification, OrgNode, StoredFile, Unit, User
 
 
 def _node(tree, users):
@@ -28,4 +28,10 @@ def _membership(tree, users):
     return Membership.objects.get(user=users.mediator, node=tree.liu)
 
 
-MAKERS = {OrgNode: _node, StoredFile: _file, Unit: _unit, User: _user, Membership: _membership}
+def _notification(tree, users):
+    return Notification.objects.create(recipient=users.mediator, kind="census", title="刘家村调解员的普查通知",
+                                       node=tree.liu, created_at=clock.now())
+
+
+MAKERS = {OrgNode: _node, StoredFile: _file, Unit: _unit, User: _user, Membership: _membership,
+          Notification: _notification}

@@ -56,7 +56,26 @@ def consultation_create(*, village, asker_name, phone, title, question, is_anony
     audit.record(actor=actor or "群众（公众网站）", action="create", obj=consultation, action_label="群众在线咨询",
                  changes={"title": consultation.title, "advisor": consultation.advisor.name if consultation.advisor else None,
                           "due_date": consultation.due_date})
+    _notify_advisor(consultation)
     return consultation
+
+
+def _notify_advisor(consultation: Consultation) -> None:
+    """The advisor it was routed to is told at once (after the commit); with no advisor account, whoever answers
+    consultations on the village."""
+    from django.urls import reverse
+
+    from fazhi.core import notifications
+
+    from ..policies import consultation_policy
+
+    advisor = consultation.advisor
+    people = [advisor.user] if advisor is not None and advisor.user_id else list(
+        notifications.who_may(consultation_policy, "answer", consultation.node))
+    due = f"请在{consultation.due_date:%Y年%m月%d日}前答复。" if consultation.due_date else ""
+    notifications.notify(recipients=people, kind="legalservice.consultation", title=f"新的在线咨询：{consultation.title}",
+                         body=f"{consultation.node.name}群众在线咨询。{due}", obj=consultation, level="warning",
+                         url=reverse("legalservice:consultation_detail", args=[consultation.pk]))
 
 
 def _answer(obj, *, actor, reason, data, transition) -> dict:

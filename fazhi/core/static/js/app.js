@@ -26,3 +26,74 @@ document.addEventListener("click", function (e) {
   var b = e.target.closest && e.target.closest("[data-print]");
   if (b) { window.print(); }
 });
+
+// Forms show their errors (the GOV.UK error summary): the summary the server rendered at the top of a failed form
+// gets the focus; a form whose template lays out its fields itself (without core/partials/form.html) gets one built
+// from its marked fields. A link in the summary moves the focus to its field.
+(function () {
+  function buildSummary(form) {
+    var fields = form.querySelectorAll(".field.has-error");
+    if (!fields.length || form.querySelector("[data-error-summary]")) { return null; }
+    var box = document.createElement("div");
+    box.className = "error-summary";
+    box.setAttribute("role", "alert");
+    box.setAttribute("tabindex", "-1");
+    box.setAttribute("data-error-summary", "");
+    var h = document.createElement("h2");
+    h.textContent = "提交未成功，请修改以下问题";
+    box.appendChild(h);
+    var ul = document.createElement("ul");
+    fields.forEach(function (f) {
+      var label = f.querySelector("label");
+      var input = f.querySelector("input:not([type=hidden]), select, textarea");
+      f.querySelectorAll(".errorlist li").forEach(function (li) {
+        var item = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = "#" + (input && input.id ? input.id : "");
+        a.textContent = (label ? label.textContent.replace(/\*$/, "").trim() + "：" : "") +
+          li.textContent.replace(/^错误：/, "");
+        item.appendChild(a);
+        ul.appendChild(item);
+      });
+    });
+    box.appendChild(ul);
+    var anchor = Array.prototype.find.call(form.children, function (c) {
+      return !(c.tagName === "INPUT" && c.type === "hidden");
+    });
+    form.insertBefore(box, anchor || null);
+    return box;
+  }
+  function showSummary(root) {
+    root = root || document;
+    if (root.tagName === "FORM") { buildSummary(root); }
+    root.querySelectorAll("form").forEach(buildSummary);
+    var summary = root.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); summary.scrollIntoView({ block: "start" }); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { showSummary(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { showSummary(e.target); });
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("[data-error-summary] a[href^='#']");
+    if (!a) { return; }
+    var target = document.getElementById(a.getAttribute("href").slice(1));
+    if (target) {
+      e.preventDefault();
+      var field = target.closest(".field");
+      (field || target).scrollIntoView({ block: "start" });
+      target.focus();
+    }
+  });
+})();
+
+// Phones: the workbench's module menu collapses behind a "菜单" button (without JavaScript it stays open).
+(function () {
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-nav-toggle]");
+    if (!b) { return; }
+    var nav = document.getElementById(b.getAttribute("aria-controls"));
+    var open = b.getAttribute("aria-expanded") !== "true";
+    b.setAttribute("aria-expanded", open ? "true" : "false");
+    if (nav) { nav.classList.toggle("open", open); }
+  });
+})();
