@@ -13,39 +13,20 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 
+from fazhi.core import docx_layout
+from fazhi.core.docx_layout import BODY_FONT, HEADING_FONT, TITLE_FONT
 from fazhi.core.errors import DomainError, NotFound
 
 from .models import Agreement, Dispute
 
-TITLE_FONT, BODY_FONT, HEADING_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体"
 _DIGITS = "零一二三四五六七八九"
 
 
-def _font(run, name, size, bold=False):
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _new():
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    style = doc.styles["Normal"]
-    style.font.name = BODY_FONT
-    style.font.size = Pt(16)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    style.paragraph_format.line_spacing = Pt(28)
-    style.paragraph_format.space_after = Pt(0)
-    return doc
+_font = docx_layout.set_font
+_new = docx_layout.new_document
 
 
 def _title(doc, text, sub=""):

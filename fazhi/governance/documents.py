@@ -3,34 +3,19 @@ the decision file (决策档案) bundle of a major administrative decision."""
 import io
 import zipfile
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 
-from fazhi.core import audit, files
+from fazhi.core import audit, docx_layout, files
 
 TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
 
 
 def _font(run, name, size):
-    run.font.name = name
-    run.font.size = Pt(size)
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
+    docx_layout.set_font(run, name, size)
 
 
-def _new_document():
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    style = doc.styles["Normal"]
-    style.font.name = BODY_FONT
-    style.font.size = Pt(16)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
-    style.paragraph_format.line_spacing = Pt(28)
-    return doc
+_new_document = docx_layout.new_document
 
 
 def _title(doc, text):

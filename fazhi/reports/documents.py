@@ -11,7 +11,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Pt, RGBColor
+
+from fazhi.core import docx_layout
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -59,9 +61,7 @@ def _style(doc, name, font, size, *, bold=False, indent=True, align=None):
 
 def _page(doc):
     section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    docx_layout.set_page(section)
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")

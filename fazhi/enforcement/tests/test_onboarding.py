@@ -1,6 +1,5 @@
-"""A new subdistrict's enforcement, stood up through the API only (issue 14): the onboarding checklist says what is
-missing — the subject, the power list, two officers with a valid certificate (行政处罚法第四十二条) — until the
-subdistrict can take an enforcement case."""
+"""The enforcement items of the onboarding checklist link to the page that fixes them for that subdistrict (the
+whole API-only journey is fazhi/core/tests/test_onboarding_journey.py)."""
 
 import pytest
 
@@ -8,13 +7,6 @@ from fazhi.core import services as core_services
 from fazhi.enforcement.models import Subject
 
 pytestmark = pytest.mark.django_db
-STRONG = "Xinjie-2024-ok"
-
-
-def _items(api, sub):
-    r = api.get(f"/api/core/nodes/{sub}/onboarding/")
-    assert r.status_code == 200
-    return {i["label"]: i for i in r.json()["items"] if i["module"] == "行政执法"}
 
 
 def test_the_checklist_links_to_the_page_that_registers_that_subdistricts_subject(users, tree, client_for):
