@@ -228,9 +228,9 @@ class SubjectForm(_Chinese):
     remedies = forms.CharField(label="救济途径", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     complaints = forms.CharField(label="投诉举报方式", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     reconsideration_body = forms.CharField(label="行政复议机关", max_length=200, required=False,
-                                           help_text="决定书载明（行政处罚法第五十九条第五项），如“临淄区人民政府”。")
+                                           help_text="决定书载明（行政处罚法第五十九条第五项），如“××区人民政府”。")
     litigation_court = forms.CharField(label="管辖人民法院", max_length=200, required=False,
-                                       help_text="决定书载明（行政处罚法第五十九条第五项），如“临淄区人民法院”。")
+                                       help_text="决定书载明（行政处罚法第五十九条第五项），如“××区人民法院”。")
 
 
 class WithdrawForm(_Chinese):

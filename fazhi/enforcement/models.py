@@ -23,7 +23,7 @@ class Subject(models.Model):
     complaints = models.TextField("投诉举报方式", blank=True)
     reconsideration_body = models.CharField(
         "行政复议机关", max_length=200, blank=True,
-        help_text="决定书载明的行政复议机关（行政处罚法第五十九条第五项；行政复议法第二十四条），如“临淄区人民政府”")
+        help_text="决定书载明的行政复议机关（行政处罚法第五十九条第五项；行政复议法第二十四条），如“××区人民政府”")
     litigation_court = models.CharField("管辖人民法院", max_length=200, blank=True,
                                         help_text="决定书载明的提起行政诉讼的人民法院（行政处罚法第五十九条第五项）")
 

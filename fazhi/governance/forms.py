@@ -198,7 +198,8 @@ def _field(name, context):
     if name == "filed_on":
         return forms.DateField(label="报备日期", widget=DATE, required=False)
     if name == "filing_body":
-        return forms.CharField(label="备案机关", required=False, initial="临淄区人民政府")
+        return forms.CharField(label="备案机关", required=False, initial=context.get("filing_body", ""),
+                               help_text="上一级人民政府（默认按本街道所属的区填写）。")
     if name == "filing_receipt":
         return forms.CharField(label="备案回执号", required=False)
     if name == "corrected_on":

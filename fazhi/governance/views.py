@@ -441,6 +441,8 @@ class DocumentCreate(CreatePage):
 
 def _doc_context(user, doc):
     ctx = {"agenda_items": list(selectors.approved_agenda_items(user, doc.node)[:50])}
+    above = doc.node.parent  # 备案: the people's government one level up (the district of this subdistrict)
+    ctx["filing_body"] = f"{above.name}人民政府" if above is not None else ""
     if doc.status == "decided":
         year = clock.today().year
         ctx["number_help"] = (f"文号格式：{services.format_number(doc.node, year, 'N')}；留空则自动取下一个序号"
