@@ -475,3 +475,8 @@ class Job(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+# Retention periods of personal data live with their runner (fazhi/core/retention.py).
+from . import audit_guard  # noqa: E402,F401  (registers the SQLite audit guard function on every connection)
+from .retention import RetentionRule  # noqa: E402,F401

@@ -19,4 +19,4 @@ class DisputesConfig(domain.DomainApp):
         ("调解进度查询", "disputes_public:track"),
         ("群众诉求超市", "disputes_public:rooms"),
     ]
-    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays")
+    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays", "retention")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from fazhi.core import clock, orgkinds, policy, ui
+from fazhi.core import clock, orgkinds, personal, policy, ui
 from fazhi.core.errors import NotFound
 from fazhi.core.models import DeadlineRule, Membership, OrgNode, Unit, User
 from fazhi.core.roles import Role
@@ -159,7 +159,8 @@ def dispute_track(*, code, phone):
     if not code or not phone or len(code) > 16 or len(phone) > 20:
         return None
     return (Dispute.objects.filter(tracking_code=code)
-            .filter(Q(contact_phone=phone) | Q(parties__phone=phone)).select_related("kind", "village", "room")
+            .filter(personal.match("contact_phone", phone) | personal.match("parties__phone", phone))  # keyed hash
+            .select_related("kind", "village", "room")
             .first())
 
 

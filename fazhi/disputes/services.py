@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from fazhi.core import audit, clock, codes, files, orgkinds, policy, workdays
+from fazhi.core import audit, clock, codes, files, orgkinds, personal, policy, workdays
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import OrgNode, Unit, User
 from fazhi.core.roles import Role
@@ -217,9 +217,9 @@ def _refresh_risk(dispute, *, actor):
         since = dispute.received_on - datetime.timedelta(days=365)
         match = Q()
         if ids:
-            match |= Q(id_number__in=ids)
+            match |= personal.match_any("id_number", ids)  # by keyed hash: the numbers are encrypted
         if phones:
-            match |= Q(phone__in=phones)
+            match |= personal.match_any("phone", phones)
         earlier = (Party.objects.filter(match, dispute__received_on__gte=since, dispute__received_on__lte=dispute.received_on,
                                         dispute__village__parent_id=dispute.village.parent_id)  # same subdistrict only
                    .exclude(dispute=dispute).values_list("dispute__tracking_code", flat=True).distinct()[:5])

@@ -16,4 +16,4 @@ class EnforcementConfig(domain.DomainApp):
         ("执法监督", "enforcement:supervision", "enforcement.view"),
     ]
     public_nav = [("执法公示", "enforcement_public:home")]
-    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays")
+    provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays", "retention")
