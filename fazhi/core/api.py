@@ -11,6 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from . import endpoints, ledger, onboarding, policy, selectors, services, ui
+from .api_personal import PersonalReveal
 from .errors import DomainError
 from .models import AuditEvent, Membership, OrgNode, Unit, User
 from .policies import membership_policy, node_policy, unit_policy
@@ -298,6 +299,7 @@ def ledger_import(request, key):
 
 
 urlpatterns = [
+    path("personal/reveal/", PersonalReveal.as_view(), name="api_personal_reveal"),
     path("me/", Me.as_view(), name="api_me"),
     path("nodes/", Nodes.as_view(), name="api_nodes"),
     path("nodes/<int:pk>/", NodeDetail.as_view(), name="api_node_detail"),

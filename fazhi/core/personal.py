@@ -297,3 +297,107 @@ def decrypt_rows(model, fields: tuple[str, ...], chunk_size: int = 1000) -> int:
                 **{name: models.Value(value, output_field=models.TextField()) for name, value in zip(fields, values)})
             changed += 1
     return changed
+
+
+# ---- who may see a number, and the audited "show" -------------------------------------------------------------
+
+REVEAL_PERM = "core.reveal_personal"  # may ask to see a personal number in full (each time audited)
+EXPORT_PERM = "core.export_personal"  # exports carry personal numbers in full (audited) instead of masked
+
+
+def owner_policy(model):
+    """(policy, path to the scoped owner) for a model holding personal numbers: its own access policy, or that of
+    the record it belongs to through a foreign key (a party → its dispute). None when nothing scopes it."""
+    from django.db.models import ForeignKey
+
+    from . import access
+
+    try:
+        return access.policy_for(model), None
+    except LookupError:
+        pass
+    for field in model._meta.concrete_fields:
+        if isinstance(field, ForeignKey):
+            try:
+                return access.policy_for(field.related_model), field.name
+            except LookupError:
+                continue
+    return None, None
+
+
+def owner_of(obj):
+    """(policy, owner record) of ``obj`` — the record whose scope decides who sees its numbers."""
+    pol, path = owner_policy(type(obj))
+    if pol is None:
+        return None, None
+    return pol, (obj if path is None else getattr(obj, path))
+
+
+def may_reveal(user, obj) -> bool:
+    """May ``user`` ask to see ``obj``'s personal numbers in full (the permission held on the owner's node)?"""
+    from . import policy
+
+    pol, owner = owner_of(obj)
+    if pol is None or owner is None or not getattr(user, "is_authenticated", False):
+        return False
+    return policy.has_perm(user, REVEAL_PERM, pol.node_of(owner))
+
+
+def models_with_personal_numbers() -> dict[str, type]:
+    from django.apps import apps
+
+    return {m._meta.label_lower: m for m in apps.get_models() if personal_fields(m)}
+
+
+def describe_target(obj) -> str:
+    role = getattr(obj, "get_role_display", None)
+    name = getattr(obj, "name", None) or getattr(obj, "party_name", None) or str(obj)
+    return f"{role()} {name}" if callable(role) else str(name)
+
+
+def reveal(*, actor, target: str, object_id, reason, fields=None, via: str = "页面") -> tuple[object, dict[str, str]]:
+    """The audited "show": ``target`` is a model label ("disputes.party"), ``object_id`` its id. Outside the user's
+    scope or missing: NotFound (404); visible but the role may not see numbers: NotAllowed (403); no reason: 400.
+    Returns (record, {field label: plain number}) and writes an audit event naming who saw whose numbers, why."""
+    from django.db import transaction
+
+    from . import audit
+    from .errors import DomainError, NotAllowed, NotFound
+    from .validators import clean_int, clean_text
+
+    model = models_with_personal_numbers().get(str(target or "").strip().lower())
+    if model is None:
+        raise NotFound()
+    pk = clean_int(object_id, field="id", label="记录编号", min_value=1)
+    reason = clean_text(reason, field="reason", label="查看理由", max_length=200)
+    if len(reason) < 2:
+        raise DomainError("请填写查看完整号码的理由（将记入审计日志）。", field_errors={"reason": "请填写查看理由。"})
+    pol, path = owner_policy(model)
+    if pol is None:
+        raise NotFound()
+    obj = model._base_manager.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    owner = obj if path is None else getattr(obj, path)
+    owner = pol.get_for_user(actor, "view", owner.pk)  # 404 outside the user's scope
+    if not may_reveal(actor, obj):
+        raise NotAllowed("您的岗位角色不能查看完整的证件号码和电话号码。")
+    wanted = personal_fields(model)
+    if fields:
+        names = {str(f) for f in (fields if isinstance(fields, (list, tuple)) else [fields])}
+        wanted = [f for f in wanted if f.name in names] or wanted
+    shown = {str(f.verbose_name): getattr(obj, f.attname) for f in wanted if getattr(obj, f.attname)}
+    with transaction.atomic():
+        audit.record(actor=actor, action="reveal_personal", action_label="查看完整个人号码", obj=owner,
+                     changes={"对象": describe_target(obj), "号码": sorted(shown) or ["（无）"], "途径": via},
+                     reason=reason)
+    return obj, shown
+
+
+def keep_if_masked(obj, name: str, value):
+    """An edit form shows the number masked; sent back unchanged, it means "keep the number", not "store the mask"."""
+    current = getattr(obj, name)
+    field = obj._meta.get_field(name)
+    if current and isinstance(value, str) and value.strip() == field.mask(current):
+        return current
+    return value

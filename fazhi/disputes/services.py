@@ -435,6 +435,7 @@ def party_update(*, actor: User, dispute: Dispute, party: Any, version: Any, **f
     p = _party_of(d, party)
     before = audit.snapshot(p, PARTY_FIELDS)
     raw = {f: fields[f] if f in fields and fields[f] is not None else getattr(p, f) for f in PARTY_FIELDS}
+    raw.update({f: personal.keep_if_masked(p, f, raw[f]) for f in ("id_number", "phone")})  # the form shows them masked
     position = list(d.parties.values_list("pk", flat=True)).index(p.pk) + 1
     for key, value in clean_party(raw, position).items():
         setattr(p, key, value)
