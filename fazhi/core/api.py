@@ -280,7 +280,8 @@ def _ledger(user, key):
 @api_view(["GET"])
 def ledger_export(request, key):
     item = _ledger(request.user, key)
-    return ui.file_response(ledger.export_xlsx(item, item.queryset(request.user, request.GET)), f"{item.key}.xlsx", ui.XLSX)
+    content = ledger.export_for_user(item, request.user, item.queryset(request.user, request.GET), via="API")
+    return ui.file_response(content, f"{item.key}.xlsx", ui.XLSX)
 
 
 @extend_schema(summary="导入台账：dry_run=1 预检，dry_run=0 全部导入（任一行出错则全部不导入）",

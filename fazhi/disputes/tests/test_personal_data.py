@@ -140,3 +140,26 @@ def test_retention_pseudonymises_closed_disputes_after_the_rule_years(tree, user
     out = io.StringIO()
     call_command("apply_retention", stdout=out)  # run again: nothing left to do
     assert "没有到期的个人信息" in out.getvalue()
+
+
+def _export_cells(client, header):
+    from openpyxl import load_workbook
+
+    r = client.get("/work/ledgers/disputes.mediation/export/")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    headers = [c.value for c in ws[1]]
+    return [row[headers.index(header)] for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def test_ledger_export_is_audited_and_masked_without_the_export_permission(tree, users, client_for):
+    d = f.dispute(users.clerk, tree, contact="13912345678")
+    id_number = d.parties.get(role="applicant").id_number
+    assert _export_cells(client_for(users.clerk), "申请人身份证号") == [id_number]  # 矛调中心: may export in full
+    event = AuditEvent.objects.filter(action="export_personal").latest("id")
+    assert event.actor_id == users.clerk.pk and event.changes["行数"] == 1 and event.changes["完整号码行数"] == 1
+    assert "申请人身份证号" in event.changes["个人信息列"]
+    assert _export_cells(client_for(users.leader), "联系电话") == ["139****5678"]  # no export permission: masked
+    assert _export_cells(client_for(users.leader), "申请人身份证号") == [personal.mask(id_number, "id")]
+    event = AuditEvent.objects.filter(action="export_personal").latest("id")
+    assert event.actor_id == users.leader.pk and event.changes["完整号码行数"] == 0
