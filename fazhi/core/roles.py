@@ -46,7 +46,7 @@ ALL_ROLES_CORE = {"core.view"}
 # (each time with a reason, audited), and who exports them unmasked (audited; these roles need the second factor,
 # fazhi/core/accounts.py DEFAULT_2FA_ROLES). Everyone else sees them masked. The administrator holds both.
 for _role in (Role.CLERK, Role.MEDIATOR, Role.ROOM_HOST, Role.JUDICIAL_STAFF, Role.ENFORCEMENT_OFFICER,
-              Role.ENFORCEMENT_HEAD, Role.LEGAL_REVIEWER):
+              Role.ENFORCEMENT_HEAD, Role.LEGAL_REVIEWER, Role.LEGAL_ADVISOR, Role.DISCLOSURE_OFFICER):
     CORE_GRANTS.setdefault(_role, set()).add("core.reveal_personal")
 for _role in (Role.CLERK, Role.ENFORCEMENT_HEAD):
     CORE_GRANTS.setdefault(_role, set()).add("core.export_personal")
