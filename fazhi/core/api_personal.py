@@ -1,6 +1,8 @@
 """API: personal numbers are masked in every answer (``MaskPersonalNumbers`` on the serializers); the full numbers
 of one record come only from ``POST /api/core/personal/reveal/`` with a reason, by a role holding
 ``core.reveal_personal`` on the record's node — and each call is an audit event."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -32,6 +34,8 @@ class PersonalReveal(Endpoint):
     perms = {"POST": personal.REVEAL_PERM}
     census_skip = "the record is named in the body; personal.reveal scopes it through the owner's policy"
 
+    @extend_schema(summary="查看一条记录的完整证件号、电话（须填理由，记入审计日志）", request=RevealIn,
+                   responses=OpenApiTypes.OBJECT)
     def post(self, request):
         data = self.validated(RevealIn)
         obj, shown = personal.reveal(actor=request.user, target=data["object"], object_id=data["id"],

@@ -229,6 +229,21 @@ def match(path: str, value) -> Q:
     return Q(**{hash_field_name(path): digest})
 
 
+_NUMBER_LIKE = re.compile(r"(?:\+?86)?\d{7,17}[\dX]?")
+
+
+def search_numbers(model, paths, text) -> Q | None:
+    """For a list's search box: when ``text`` looks like an ID or phone number, Q for the rows of ``model`` where one
+    of the encrypted ``paths`` (e.g. "parties__id_number") holds exactly that number; None otherwise."""
+    norm = normalise(text)
+    if not _NUMBER_LIKE.fullmatch(norm):
+        return None
+    found = Q(pk__in=[])
+    for path in paths:
+        found |= match(path, norm)
+    return Q(pk__in=model._base_manager.filter(found).values("pk"))
+
+
 def match_any(path: str, values) -> Q:
     digests = sorted({d for d in (blind_index(v) for v in values) if d})
     return Q(**{f"{hash_field_name(path)}__in": digests}) if digests else Q(pk__in=[])

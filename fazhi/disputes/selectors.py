@@ -96,7 +96,10 @@ def dispute_list(*, user: User, filters: Any = None) -> QuerySet:
     if field == "followups__visited_on" and (start or end):
         qs = qs.distinct()
     text = (f.get("q") or "").strip()[:100]
-    if text:
+    number = personal.search_numbers(Dispute, ("contact_phone", "parties__id_number", "parties__phone"), text)
+    if number is not None:  # an ID or phone number: found by its keyed hash (the numbers are encrypted)
+        qs = qs.filter(number | Q(tracking_code__iexact=text))
+    elif text:
         q = search_q(text)
         if q is not None:
             qs = qs.filter(q | Q(tracking_code__iexact=text))

@@ -37,7 +37,7 @@ def test_numbers_are_stored_encrypted_and_read_back_plain(tree, users):
     assert Party.objects.get(pk=p.pk).id_number == p.id_number  # the application reads the plain number
 
 
-def test_exact_match_search_and_duplicate_detection_still_work(tree, users):
+def test_exact_match_search_and_duplicate_detection_still_work(tree, users, client_for):
     id_number = f.id_number(901)
     first = f.dispute(users.clerk, tree, contact="13900009011")
     services.party_add(actor=users.clerk, dispute=first, version=first.version, role="respondent", name="王五",
@@ -52,6 +52,10 @@ def test_exact_match_search_and_duplicate_detection_still_work(tree, users):
     assert Party.objects.filter(personal.match("id_number", spaced)).count() == 2
     assert selectors.dispute_track(code=first.tracking_code, phone="13900009011").pk == first.pk
     assert selectors.dispute_track(code=first.tracking_code, phone="13900009012") is None
+    listed = client_for(users.clerk).get("/work/disputes/", {"q": spaced}).content.decode()
+    assert first.tracking_code in listed and second.tracking_code in listed  # the list's search box finds the party
+    assert selectors.dispute_list(user=users.clerk, filters={"q": "13900009011"}).get() == first
+    assert not selectors.dispute_list(user=users.other_clerk, filters={"q": id_number}).exists()  # still scoped
     with pytest.raises(Exception, match="personal.match"):
         list(Party.objects.filter(id_number=id_number))  # a plain lookup would silently find nothing: refused
 
