@@ -1,7 +1,6 @@
 """Residents' phone numbers in bookings and consultations: encrypted at rest, still found by the public lookup and the
 one-booking-per-phone rule, masked on staff pages with an audited "显示"."""
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
@@ -12,11 +11,6 @@ from fazhi.legalservice import selectors, services
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    cache.clear()
 
 
 def test_booking_phone_encrypted_unique_and_masked(tree, users, legal, client_for):
