@@ -416,3 +416,15 @@ def keep_if_masked(obj, name: str, value):
     if current and isinstance(value, str) and value.strip() == field.mask(current):
         return current
     return value
+
+
+def record_document_download(*, actor, obj, title: str) -> None:
+    """A .docx carrying a party's personal numbers in full (an agreement, a decision) was downloaded: audited like an
+    export of personal data (个人信息保护法第五十五条)."""
+    from django.db import transaction
+
+    from . import audit
+
+    with transaction.atomic():
+        audit.record(actor=actor, action="export_personal", action_label="下载含个人信息的文书", obj=obj,
+                     changes={"文书": str(title)[:100]})

@@ -167,3 +167,11 @@ def test_ledger_export_is_audited_and_masked_without_the_export_permission(tree,
     assert _export_cells(client_for(users.leader), "申请人身份证号") == [personal.mask(id_number, "id")]
     event = AuditEvent.objects.filter(action="export_personal").latest("id")
     assert event.actor_id == users.leader.pk and event.changes["完整号码行数"] == 0
+
+
+def test_downloading_a_document_with_the_parties_numbers_is_audited(tree, users, client_for):
+    d = f.dispute(users.clerk, tree)
+    r = client_for(users.clerk).get(f"/work/disputes/{d.pk}/documents/application/")
+    assert r.status_code == 200
+    event = AuditEvent.objects.get(action="export_personal")
+    assert event.actor_id == users.clerk.pk and event.object_id == str(d.pk) and event.changes["文书"]
