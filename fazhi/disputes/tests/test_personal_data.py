@@ -175,3 +175,22 @@ def test_downloading_a_document_with_the_parties_numbers_is_audited(tree, users,
     assert r.status_code == 200
     event = AuditEvent.objects.get(action="export_personal")
     assert event.actor_id == users.clerk.pk and event.object_id == str(d.pk) and event.changes["文书"]
+
+
+def test_the_data_migration_encrypts_rows_stored_in_plain_text(tree, users):
+    """Rows written before encryption (plain text in the column, no hash) are encrypted and hashed by the
+    migration's ``encrypt_rows``, and ``decrypt_rows`` (unapplying it) puts the plain text back."""
+    d = f.dispute(users.clerk, tree)
+    p = d.parties.get(role="applicant")
+    with connection.cursor() as cursor:  # the state before migration disputes 0008
+        cursor.execute("UPDATE disputes_party SET id_number = %s, phone = %s, id_number_hash = '', phone_hash = '' "
+                       "WHERE id = %s", ["370305199001011237", "13900005555", p.pk])
+    assert Party.objects.get(pk=p.pk).id_number == "370305199001011237"  # plain text still reads (no prefix)
+    assert personal.encrypt_rows(Party, ("id_number", "phone")) >= 1
+    stored = _raw("SELECT id_number, phone FROM disputes_party WHERE id = %s", [p.pk])
+    assert "370305199001011237" not in stored[0] and "13900005555" not in stored[1]
+    assert Party.objects.filter(personal.match("id_number", "370305199001011237")).get().pk == p.pk
+    assert personal.encrypt_rows(Party, ("id_number", "phone")) >= 1  # twice: still readable, not double-encrypted
+    assert Party.objects.get(pk=p.pk).phone == "13900005555"
+    personal.decrypt_rows(Party, ("id_number", "phone"))
+    assert _raw("SELECT id_number FROM disputes_party WHERE id = %s", [p.pk])[0] == "370305199001011237"
