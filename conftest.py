@@ -12,6 +12,25 @@ from fazhi.core.roles import Role
 PASSWORD = "test-pass-123"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _audit_tables_flushable():
+    """Django empties every table between transactional tests (``flush``); the SQLite audit guard
+    (fazhi/core/audit_guard.py) would refuse that, as the PostgreSQL trigger refuses TRUNCATE outside test_ databases."""
+    from django.core.management.commands import flush
+
+    from fazhi.core import audit_guard
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **kwargs):
+        with audit_guard.unlocked():
+            return original(self, *args, **kwargs)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

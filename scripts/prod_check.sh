@@ -41,6 +41,7 @@ psql_admin -d "$DB" -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC" -c "ALTER SC
 export DEBUG=0 FAZHI_VAR_DIR="$WORK/var" MEDIA_ROOT="$WORK/media" ALLOWED_HOSTS=127.0.0.1,localhost
 export SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60)
 export FAZHI_ANCHOR_KEY=$(head -c 32 /dev/urandom | base64)
+export FAZHI_DATA_KEY=$(head -c 64 /dev/urandom | base64 -w0)
 OWNER_URL="postgres://$OWNER:$APP_PW@$host_part/$DB"
 APP_URL="postgres://$APP:$APP_PW@$host_part/$DB"
 

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 
 from . import audit, policy
-from .models import AuditEvent, Membership, User
+from .models import AuditEvent, Membership, RetentionRule, User
 
 admin.site.site_header = "法治政府建设工作平台 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -62,3 +62,24 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    """Retention periods of personal data (fazhi/core/retention.py): installation-wide, changed here, audited."""
+
+    list_display = ["label", "code", "years", "action", "is_active"]
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request):
+        return False  # rows come with the module that handles the record type (its data migration)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            before = audit.snapshot(RetentionRule.objects.get(pk=obj.pk), ["years", "action", "is_active", "legal_basis"])
+            super().save_model(request, obj, form, change)
+            audit.record(actor=request.user, action="update", action_label="修改个人信息保存期限", obj=obj,
+                         changes=audit.diff(before, audit.snapshot(obj, ["years", "action", "is_active", "legal_basis"])))

@@ -11,6 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from . import endpoints, ledger, onboarding, policy, selectors, services, ui
+from .api_personal import PersonalReveal
 from .errors import DomainError
 from .models import AuditEvent, Membership, OrgNode, Unit, User
 from .policies import membership_policy, node_policy, unit_policy
@@ -265,7 +266,8 @@ def _ledger(user, key):
 @api_view(["GET"])
 def ledger_export(request, key):
     item = _ledger(request.user, key)
-    return ui.file_response(ledger.export_xlsx(item, item.queryset(request.user, request.GET)), f"{item.key}.xlsx", ui.XLSX)
+    content = ledger.export_for_user(item, request.user, item.queryset(request.user, request.GET), via="API")
+    return ui.file_response(content, f"{item.key}.xlsx", ui.XLSX)
 
 
 @extend_schema(summary="导入台账：dry_run=1 预检，dry_run=0 全部导入（任一行出错则全部不导入）；超过后台导入行数时返回 202 和后台任务",
@@ -293,6 +295,7 @@ def ledger_import(request, key):
 
 
 urlpatterns = [
+    path("personal/reveal/", PersonalReveal.as_view(), name="api_personal_reveal"),
     path("me/", Me.as_view(), name="api_me"),
     path("nodes/", Nodes.as_view(), name="api_nodes"),
     path("nodes/<int:pk>/", NodeDetail.as_view(), name="api_node_detail"),

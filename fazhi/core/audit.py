@@ -145,12 +145,13 @@ def object_type_of(obj):
 
 
 def snapshot(obj, fields):
-    """A JSON-stable dict of ``fields`` of a model instance (FKs by id), for before/after diffs."""
+    """A JSON-stable dict of ``fields`` of a model instance (FKs by id), for before/after diffs. Personal numbers
+    (encrypted fields) appear masked: the audit log never becomes a plain-text copy of them."""
     data = {}
     for name in fields:
         field = obj._meta.get_field(name)
         value = getattr(obj, field.attname)
-        data[name] = normalize(value)
+        data[name] = field.mask(value) if hasattr(field, "plain_max_length") else normalize(value)
     return data
 
 

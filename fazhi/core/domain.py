@@ -20,6 +20,7 @@ start-up, by ``discover()`` — a missing module that is declared is an error at
 - ``workdays``: ``@workdays.register_recompute`` hooks (deadlines stored on rows, recomputed on calendar change).
 - ``jobs``: background work registered with ``fazhi.core.jobs``.
 - ``onboarding``: ``def checks(tenant) -> list[onboarding.Check]`` — what a new subdistrict still lacks in this module.
+- ``retention``: ``@retention.register(code)`` handlers that pseudonymise closed records past their retention period.
 
 The core imports no domain app by name.
 """
@@ -30,7 +31,7 @@ from types import ModuleType
 
 from django.apps import AppConfig, apps
 
-KNOWN = ("permissions", "policies", "figures", "ledger", "todos", "workdays", "jobs", "onboarding")
+KNOWN = ("permissions", "policies", "figures", "ledger", "todos", "workdays", "jobs", "onboarding", "retention")
 
 
 class DomainApp(AppConfig):

@@ -43,6 +43,7 @@ class Column:
     help: str = ""
     import_only: bool = False
     export_only: bool = False
+    personal: str = ""  # "id" / "phone": a personal number, exported masked unless the user may export it in full
 
     def export_value(self, obj):
         if self.export:
@@ -230,8 +231,57 @@ def all_ledgers():
     return list(_registry.values())
 
 
-def export_xlsx(ledger, rows, *, template_only=False):
-    """Bytes of an .xlsx with the ledger's Chinese headers and ``rows`` (an iterable of model instances)."""
+def personal_columns(ledger, model=None):
+    """The export columns holding personal numbers: declared ``personal=`` or reading an encrypted field of
+    ``model`` (the rows' model) directly."""
+    from . import personal
+
+    out = []
+    for c in ledger.export_columns():
+        if c.personal:
+            out.append(c)
+        elif model is not None and c.export is None and "__" not in c.key and personal.is_personal(model, c.key):
+            c.personal = model._meta.get_field(c.key).kind
+            out.append(c)
+    return out
+
+
+def export_for_user(ledger, user, rows, *, via="页面"):
+    """The export a user downloads: personal numbers in full only on rows where the user holds
+    ``core.export_personal`` (on the row's node), masked elsewhere; an export with personal-number columns is an
+    audit event (who, which ledger, how many rows, full or masked) — 个人信息保护法第五十一条、第五十五条."""
+    from django.db import transaction
+
+    from . import audit, personal, policy
+
+    columns = personal_columns(ledger, getattr(rows, "model", None))
+    if not columns:
+        return export_xlsx(ledger, rows)
+    allowed = {}
+    counts = {"rows": 0, "full": 0}
+
+    def reveal_row(obj):
+        node = getattr(obj, "node", None)
+        key = getattr(node, "pk", None)
+        if key not in allowed:
+            allowed[key] = policy.has_perm(user, personal.EXPORT_PERM, node) if node is not None else \
+                policy.has_perm(user, personal.EXPORT_PERM)
+        counts["rows"] += 1
+        counts["full"] += allowed[key]
+        return allowed[key]
+
+    content = export_xlsx(ledger, rows, reveal_row=reveal_row)
+    with transaction.atomic():
+        audit.record(actor=user, action="export_personal", action_label="导出含个人信息的台账",
+                     object_type="core.ledger", object_id=ledger.key, object_repr=ledger.title,
+                     changes={"台账": ledger.title, "行数": counts["rows"], "完整号码行数": counts["full"],
+                              "个人信息列": [c.header for c in columns], "途径": via})
+    return content
+
+
+def export_xlsx(ledger, rows, *, template_only=False, reveal_row=None):
+    """Bytes of an .xlsx with the ledger's Chinese headers and ``rows`` (an iterable of model instances).
+    Personal-number columns are masked unless ``reveal_row(obj)`` says this row may carry them in full."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -249,9 +299,16 @@ def export_xlsx(ledger, rows, *, template_only=False):
         ws.column_dimensions[get_column_letter(i)].width = column.width
     ws.freeze_panes = "A2"
     if not template_only:
+        from .personal import mask
+
+        secret = {c.key for c in personal_columns(ledger, getattr(rows, "model", None))}
         for obj in rows:
+            full = reveal_row(obj) if (secret and reveal_row is not None) else False
+            values = [c.export_value(obj) for c in columns]
+            if secret and not full:
+                values = [mask(v, c.personal) if c.key in secret and v else v for v, c in zip(values, columns)]
             # no cell may run as a formula in Excel/WPS (=HYPERLINK, =cmd|…): OWASP CSV-injection advice
-            ws.append([spreadsheet_safe(c.export_value(obj)) for c in columns])
+            ws.append([spreadsheet_safe(v) for v in values])
         for row in ws.iter_rows(min_row=2):
             for cell, column in zip(row, columns):
                 if column.kind == "date" and cell.value is not None:
@@ -435,10 +492,18 @@ def changed_cells(ledger, record, values):
         if column.key == ledger.key_column or column.key not in values:
             continue
         current, _ = column.parse(column.export_value(record))
+        if column.personal and current and values[column.key] == personal_mask(current, column.personal):
+            continue  # a masked export sent back: the number stays as it is
         if not _same(current, values[column.key]):
             changes[column.key] = values[column.key]
             shown.append((column.header, display(column, current), display(column, values[column.key])))
     return changes, shown
+
+
+def personal_mask(value, kind):
+    from .personal import mask
+
+    return mask(value, kind)
 
 
 def _errors_of(exc, number, headers):

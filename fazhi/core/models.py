@@ -504,3 +504,6 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+# Retention periods of personal data live with their runner (fazhi/core/retention.py).
+from . import audit_guard  # noqa: E402,F401  (registers the SQLite audit guard function on every connection)
+from .retention import RetentionRule  # noqa: E402,F401

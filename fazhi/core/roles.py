@@ -42,6 +42,14 @@ CORE_GRANTS = {
     Role.AUDIT_ADMIN: {"core.view", "core.view_audit"},
 }
 ALL_ROLES_CORE = {"core.view"}
+# Personal numbers (个人信息保护法第五十一条第四项, 合理确定操作权限): who may ask to see an ID or phone number in full
+# (each time with a reason, audited), and who exports them unmasked (audited; these roles need the second factor,
+# fazhi/core/accounts.py DEFAULT_2FA_ROLES). Everyone else sees them masked. The administrator holds both.
+for _role in (Role.CLERK, Role.MEDIATOR, Role.ROOM_HOST, Role.JUDICIAL_STAFF, Role.ENFORCEMENT_OFFICER,
+              Role.ENFORCEMENT_HEAD, Role.LEGAL_REVIEWER, Role.LEGAL_ADVISOR, Role.DISCLOSURE_OFFICER):
+    CORE_GRANTS.setdefault(_role, set()).add("core.reveal_personal")
+for _role in (Role.CLERK, Role.ENFORCEMENT_HEAD):
+    CORE_GRANTS.setdefault(_role, set()).add("core.export_personal")
 
 # Permissions over installation-wide data (the working-day calendar, deadline rules, risk words, publicity key dates):
 # a change there changes every subdistrict, so only a role held on a top-level node (the district, or the whole

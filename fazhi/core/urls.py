@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin, views_notifications
+from . import views, views_admin, views_notifications, views_personal
 
 app_name = "core"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/users/<int:pk>/password/", views.password_reset_by_admin, name="password_reset"),
     path("account/2fa/setup/", views.otp_setup, name="otp_setup"),
     path("account/2fa/verify/", views.otp_verify, name="otp_verify"),
+    path("core/personal/reveal/", views_personal.PersonalReveal.as_view(), name="personal_reveal"),
     path("core/org/", views.org_tree, name="org_tree"),
     path("core/org/<int:pk>/", views.node_detail, name="node_detail"),
     path("core/calendar/", views.calendar_view, name="calendar"),

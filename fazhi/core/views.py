@@ -215,7 +215,7 @@ def _ledger_or_404(user, key):
 def ledger_export(request, key):
     item = _ledger_or_404(request.user, key)
     rows = item.queryset(request.user, request.GET)
-    content = ledger.export_xlsx(item, rows)
+    content = ledger.export_for_user(item, request.user, rows)  # personal numbers masked or audited
     return ui.file_response(content, f"{item.title}-{clock.today():%Y%m%d}.xlsx", ui.XLSX)
 
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import audit, files, ui
+from fazhi.core.api_personal import MaskPersonalNumbers
 from fazhi.core.endpoints import Endpoint, OkSerializer, PublicEndpoint
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.masking import mask_name
@@ -23,7 +24,7 @@ VIEW = "disputes.view"
 
 # ---- output ------------------------------------------------------------------------------------------------------
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(MaskPersonalNumbers, serializers.ModelSerializer):  # numbers masked; full: /api/core/personal/reveal/
     class Meta:
         model = Party
         fields = ["id", "role", "kind", "name", "id_number", "phone", "address"]
@@ -48,7 +49,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         fields = ["at", "title", "decided_by", "reason", "next_steps"]
 
 
-class DisputeSerializer(serializers.ModelSerializer):
+class DisputeSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     kind_name = serializers.CharField(source="kind.name", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True, default="")

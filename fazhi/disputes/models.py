@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from fazhi.core.models import OrgNode, Unit
+from fazhi.core.personal import BlindIndexField, EncryptedField
 
 
 class DisputeKind(models.Model):
@@ -178,7 +179,8 @@ class Dispute(models.Model):
     advisors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="参与调解的法律顾问", blank=True,
                                       related_name="joined_disputes")
     # Contact of whoever submitted (for the public tracking lookup); digits only.
-    contact_phone = models.CharField("联系电话", max_length=20)
+    contact_phone = EncryptedField("联系电话", kind="phone", plain_max_length=20)  # encrypted at rest
+    contact_phone_hash = BlindIndexField(source="contact_phone")  # exact-match lookup (public tracking)
     received_on = models.DateField("登记日期", db_index=True)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     concluded_on = models.DateField("调解终结日期", null=True, blank=True)
@@ -212,7 +214,6 @@ class Dispute(models.Model):
             models.Index(fields=["kind", "resolved_on"], name="disputes_kind_resolved_idx"),
             models.Index(fields=["channel"], name="disputes_channel_idx"),
             models.Index(fields=["level"], name="disputes_level_idx"),
-            models.Index(fields=["contact_phone"], name="disputes_phone_idx"),
             # the list's default order inside a scope: the page's ids come from this index alone (see paging.py)
             models.Index(fields=["node", "-received_on", "-id"], name="disputes_node_recv_idx"),
             # figures count by the village where a case arose (dashboard: one count per village)
@@ -241,8 +242,11 @@ class Party(models.Model):
     role = models.CharField("身份", max_length=20, choices=Role.choices)
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField("姓名/名称", max_length=100)
-    id_number = models.CharField("身份证号/统一社会信用代码", max_length=18, blank=True, db_index=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
+    # personal numbers: encrypted at rest, found by their keyed hash (fazhi/core/personal.py)
+    id_number = EncryptedField("身份证号/统一社会信用代码", kind="id", plain_max_length=18, blank=True)
+    id_number_hash = BlindIndexField(source="id_number")
+    phone = EncryptedField("联系电话", kind="phone", plain_max_length=20, blank=True)
+    phone_hash = BlindIndexField(source="phone")
     address = models.CharField("住址", max_length=200, blank=True)
 
     class Meta:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from fazhi.core import clock, orgkinds, policy, ui
+from fazhi.core import clock, orgkinds, personal, policy, ui
 from fazhi.core.errors import NotFound
 from fazhi.core.models import DeadlineRule, Membership, OrgNode, Unit, User
 from fazhi.core.roles import Role
@@ -96,7 +96,10 @@ def dispute_list(*, user: User, filters: Any = None) -> QuerySet:
     if field == "followups__visited_on" and (start or end):
         qs = qs.distinct()
     text = (f.get("q") or "").strip()[:100]
-    if text:
+    number = personal.search_numbers(Dispute, ("contact_phone", "parties__id_number", "parties__phone"), text)
+    if number is not None:  # an ID or phone number: found by its keyed hash (the numbers are encrypted)
+        qs = qs.filter(number | Q(tracking_code__iexact=text))
+    elif text:
         q = search_q(text)
         if q is not None:
             qs = qs.filter(q | Q(tracking_code__iexact=text))
@@ -159,7 +162,8 @@ def dispute_track(*, code, phone):
     if not code or not phone or len(code) > 16 or len(phone) > 20:
         return None
     return (Dispute.objects.filter(tracking_code=code)
-            .filter(Q(contact_phone=phone) | Q(parties__phone=phone)).select_related("kind", "village", "room")
+            .filter(personal.match("contact_phone", phone) | personal.match("parties__phone", phone))  # keyed hash
+            .select_related("kind", "village", "room")
             .first())
 
 

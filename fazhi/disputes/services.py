@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from fazhi.core import audit, clock, codes, files, orgkinds, policy, workdays
+from fazhi.core import audit, clock, codes, files, orgkinds, personal, policy, workdays
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import OrgNode, Unit, User
 from fazhi.core.roles import Role
@@ -217,9 +217,9 @@ def _refresh_risk(dispute, *, actor):
         since = dispute.received_on - datetime.timedelta(days=365)
         match = Q()
         if ids:
-            match |= Q(id_number__in=ids)
+            match |= personal.match_any("id_number", ids)  # by keyed hash: the numbers are encrypted
         if phones:
-            match |= Q(phone__in=phones)
+            match |= personal.match_any("phone", phones)
         earlier = (Party.objects.filter(match, dispute__received_on__gte=since, dispute__received_on__lte=dispute.received_on,
                                         dispute__village__parent_id=dispute.village.parent_id)  # same subdistrict only
                    .exclude(dispute=dispute).values_list("dispute__tracking_code", flat=True).distinct()[:5])
@@ -462,6 +462,7 @@ def party_update(*, actor: User, dispute: Dispute, party: Any, version: Any, **f
     p = _party_of(d, party)
     before = audit.snapshot(p, PARTY_FIELDS)
     raw = {f: fields[f] if f in fields and fields[f] is not None else getattr(p, f) for f in PARTY_FIELDS}
+    raw.update({f: personal.keep_if_masked(p, f, raw[f]) for f in ("id_number", "phone")})  # the form shows them masked
     position = list(d.parties.values_list("pk", flat=True)).index(p.pk) + 1
     for key, value in clean_party(raw, position).items():
         setattr(p, key, value)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from fazhi.core import audit, clock, files, orgkinds, policy, ui
+from fazhi.core import audit, clock, files, orgkinds, personal, policy, ui
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
 
@@ -313,6 +313,7 @@ class DisputeDocument(DisputePage):
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("disputes:detail", pk=d.pk)
+        personal.record_document_download(actor=request.user, obj=d, title=title)  # it carries parties' numbers
         return ui.file_response(content, f"{title}-{d.tracking_code}.docx", ui.DOCX)
 
 

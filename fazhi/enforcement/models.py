@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from fazhi.core.models import OrgNode, StoredFile, Unit
+from fazhi.core.personal import BlindIndexField, EncryptedField
 
 
 class Subject(models.Model):
@@ -199,8 +200,11 @@ class Case(models.Model):
     title = models.CharField("案由", max_length=200)
     party_kind = models.CharField("当事人类型", max_length=20, choices=PartyKind.choices)
     party_name = models.CharField("当事人", max_length=100)
-    party_id_number = models.CharField("证件号码", max_length=30, blank=True)
-    party_phone = models.CharField("联系电话", max_length=20, blank=True)
+    # personal numbers: encrypted at rest, found by their keyed hash (fazhi/core/personal.py)
+    party_id_number = EncryptedField("证件号码", kind="id", plain_max_length=30, blank=True)
+    party_id_number_hash = BlindIndexField(source="party_id_number")
+    party_phone = EncryptedField("联系电话", kind="phone", plain_max_length=20, blank=True)
+    party_phone_hash = BlindIndexField(source="party_phone")
     party_address = models.CharField("住址/地址", max_length=200, blank=True)
     facts = models.TextField("案件事实")
     involves_public_interest = models.BooleanField("涉及重大公共利益", default=False)

@@ -5,7 +5,7 @@ import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from fazhi.core import clock, orgkinds, policy
+from fazhi.core import clock, orgkinds, personal, policy
 from fazhi.core.errors import DomainError
 from fazhi.core.models import StoredFile, User
 from fazhi.core.search import search_q
@@ -251,7 +251,10 @@ def case_list(*, user, filters=None):
         qs = qs.filter(status__in=OPEN_STATUSES, decision_due__gte=today, decision_due__lte=today + datetime.timedelta(days=7))
     elif due == "service":
         qs = qs.filter(status=CaseStatus.DECIDED)
-    if f.get("q"):
+    number = personal.search_numbers(Case, ("party_id_number", "party_phone"), f.get("q"))
+    if number is not None:  # an ID or phone number: found by its keyed hash (the numbers are encrypted)
+        qs = qs.filter(number)
+    elif f.get("q"):
         q = search_q(f["q"])
         if q is not None:
             qs = qs.filter(q | Q(number__icontains=f["q"]))

@@ -3,7 +3,7 @@ policies, one service call per form. Thin: parse → service / selector → rend
 from django.conf import settings
 from django.urls import reverse
 
-from fazhi.core import audit, clock, files, policy, ui
+from fazhi.core import audit, clock, files, personal, policy, ui
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.pages import ActionPage, FormPage, ListPage, Page, SelectorList
 from fazhi.core.validators import clean_node
@@ -353,6 +353,7 @@ class Document(Page):
         except DomainError as exc:
             ui.flash_error(request, exc)
             return self.back(_case_url(case.pk))
+        personal.record_document_download(actor=request.user, obj=case, title=filename)  # it carries the party's numbers
         return ui.file_response(content, filename, ui.DOCX)
 
 

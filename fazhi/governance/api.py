@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import ui
+from fazhi.core.api_personal import MaskPersonalNumbers
 from fazhi.core.endpoints import (
     Endpoint,
     ListCreateEndpoint,
@@ -217,7 +218,7 @@ class RemedySerializer(serializers.ModelSerializer):
         fields = ["id", "request", "kind", "filed_on", "body", "result", "decided_on", "note", "version"]
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class RequestSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
     deadline = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     remedies = RemedySerializer(many=True, read_only=True)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from fazhi.core.models import OrgNode
+from fazhi.core.personal import BlindIndexField, EncryptedField
 
 
 class DisclosureCategory(models.Model):
@@ -122,7 +123,8 @@ class DisclosureRequest(models.Model):
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices, default=ApplicantType.PERSON)
     organisation_kind = models.CharField("法人或其他组织类别", max_length=20, choices=OrganisationKind.choices, blank=True)
     applicant_name = models.CharField("申请人", max_length=100)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = EncryptedField("联系电话", kind="phone", plain_max_length=20, blank=True)  # encrypted (core/personal.py)
+    phone_hash = BlindIndexField(source="phone")
     email = models.CharField("电子邮箱", max_length=100, blank=True)
     address = models.CharField("通信地址", max_length=200, blank=True)
     content = models.TextField("所需信息的名称、文号或描述")

@@ -11,7 +11,7 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 
-from fazhi.core import clock, files, policy
+from fazhi.core import clock, files, personal, policy
 from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgNode
 from fazhi.core.search import search_q
@@ -195,7 +195,7 @@ def request_track(code, phone):
     code, phone = (code or "").strip().upper(), (phone or "").strip().replace(" ", "")
     if not code or not phone:
         return None
-    return DisclosureRequest.objects.filter(tracking_code=code, phone=phone).first()
+    return DisclosureRequest.objects.filter(personal.match("phone", phone), tracking_code=code).first()
 
 
 def request_by_code(code):

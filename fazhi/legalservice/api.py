@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import files, ratelimit, validators
+from fazhi.core.api_personal import MaskPersonalNumbers
 from fazhi.core.endpoints import Endpoint, PublicEndpoint, RecordDetail, RecordEdit, RecordList
 from fazhi.core.errors import DomainError
 
@@ -56,13 +57,13 @@ class OfficeHourSerializer(serializers.ModelSerializer):
                   "status", "status_label", "people_received", "note", "booked", "version"]
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class BookingSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
     class Meta:
         model = Booking
         fields = ["id", "office_hour", "node", "name", "phone", "topic", "status", "created_at"]
 
 
-class ConsultationSerializer(serializers.ModelSerializer):
+class ConsultationSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:

@@ -252,7 +252,7 @@ class ConsultationLedger(_Ledger):
         C("asked_at", "提问时间", kind="datetime"),
         C("node__name", "村（社区）"),
         C("asker_name", "提问人"),
-        C("phone", "联系电话"),
+        C("phone", "联系电话", personal="phone"),
         C("title", "标题", width=30),
         C("status", "状态", kind="choice", choices=dict(Consultation.Status.choices)),
         C("advisor__name", "承办顾问"),

@@ -9,6 +9,7 @@ from django.db import models
 
 from fazhi.core.masking import mask_name
 from fazhi.core.models import OrgNode, StoredFile
+from fazhi.core.personal import BlindIndexField, EncryptedField
 
 WEEKDAY_LABELS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 ORDINAL_LABELS = {1: "第一个", 2: "第二个", 3: "第三个", 4: "第四个", -1: "最后一个"}
@@ -116,7 +117,8 @@ class Booking(models.Model):
     office_hour = models.ForeignKey(OfficeHour, verbose_name="坐班", on_delete=models.PROTECT, related_name="bookings")
     node = models.ForeignKey(OrgNode, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+")
     name = models.CharField("姓名", max_length=50)
-    phone = models.CharField("联系电话", max_length=20)
+    phone = EncryptedField("联系电话", kind="phone", plain_max_length=20)  # encrypted at rest (core/personal.py)
+    phone_hash = BlindIndexField(source="phone")
     topic = models.CharField("咨询事项", max_length=500)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.BOOKED, db_index=True)
     created_at = models.DateTimeField("预约时间")
@@ -125,7 +127,7 @@ class Booking(models.Model):
         verbose_name = "坐班预约"
         verbose_name_plural = "坐班预约"
         ordering = ["office_hour__date", "created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["office_hour", "phone"], name="legal_booking_once_per_phone")]
+        constraints = [models.UniqueConstraint(fields=["office_hour", "phone_hash"], name="legal_booking_once_per_phone")]
 
     def __str__(self):
         return f"{mask_name(self.name)} 预约 {self.office_hour}"
@@ -142,7 +144,8 @@ class Consultation(models.Model):
     advisor = models.ForeignKey(Advisor, verbose_name="承办顾问", null=True, blank=True, on_delete=models.PROTECT, related_name="consultations")
     code = models.CharField("查询码", max_length=16, unique=True)
     asker_name = models.CharField("提问人", max_length=50)
-    phone = models.CharField("联系电话", max_length=20)
+    phone = EncryptedField("联系电话", kind="phone", plain_max_length=20)  # encrypted at rest (core/personal.py)
+    phone_hash = BlindIndexField(source="phone")
     is_anonymous = models.BooleanField("对外匿名", default=False)
     title = models.CharField("标题", max_length=100)
     question = models.TextField("问题")

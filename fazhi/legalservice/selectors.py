@@ -7,7 +7,7 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from fazhi.core import access, clock, orgkinds, policy
+from fazhi.core import access, clock, orgkinds, personal, policy
 from fazhi.core.models import OrgNode
 from fazhi.core.ui import parse_date
 
@@ -349,4 +349,4 @@ def public_consultation_by_code(code, phone):
     phone = (phone or "").strip().replace(" ", "")
     if not code or not phone or len(code) > 16:
         return None
-    return Consultation.objects.filter(code=code, phone=phone).select_related("node").first()
+    return Consultation.objects.filter(personal.match("phone", phone), code=code).select_related("node").first()

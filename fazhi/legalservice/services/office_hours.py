@@ -3,7 +3,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 
-from fazhi.core import audit, clock, policy, workdays
+from fazhi.core import audit, clock, personal, policy, workdays
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.masking import mask_name
 from fazhi.core.validators import clean_int, clean_text, validate_phone
@@ -149,7 +149,7 @@ def booking_create(*, office_hour_id, name, phone, topic, actor=None):
     today = clock.today()
     if slot.date < today or (slot.date == today and slot.start_time <= _now_local_time()):
         raise DomainError("该坐班时段已经过去，不能预约，请选择以后的时段。")
-    if slot.bookings.filter(phone=phone).exists():
+    if slot.bookings.filter(personal.match("phone", phone)).exists():  # keyed hash: the number is encrypted
         raise DomainError("这个电话号码已经预约过该时段，无需重复预约。", field_errors={"phone": "已预约过该时段。"})
     taken = slot.bookings.filter(status=Booking.Status.BOOKED).count()
     if taken >= slot.capacity:

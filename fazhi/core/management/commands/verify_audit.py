@@ -4,8 +4,9 @@ import time
 import tracemalloc
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
-from fazhi.core import audit
+from fazhi.core import audit, audit_guard
 
 
 class Command(BaseCommand):
@@ -44,6 +45,12 @@ class Command(BaseCommand):
             self.stdout.write(f"审计链校验失败：{broken}（此前已校验 {checked} 条，用时 {elapsed:.1f} 秒{peak}）")
         else:
             self.stdout.write(f"审计链完整：共校验 {checked} 条事件，用时 {elapsed:.1f} 秒{peak}。")
+        missing = audit_guard.expected_triggers(connection) - audit_guard.installed_triggers(connection)
+        if missing:
+            failed = True
+            self.stdout.write(f"审计表保护触发器缺失：{'、'.join(sorted(missing))}（审计事件可被直接改写，请重新执行迁移）。")
+        else:
+            self.stdout.write("审计表保护触发器齐全：审计事件不可修改或删除。")
         if not no_anchors:
             anchors, problems, notes = audit.verify_anchors()
             for note in notes:
