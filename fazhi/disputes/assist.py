@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from fazhi.core import audit, clock
+from fazhi.core import audit, clock, personal
 from fazhi.core.errors import DomainError
 
 from . import extraction, triage
@@ -37,18 +37,18 @@ def related_open(*, user, village, parties, place: str = "", exclude_pk=None, li
     if village is None:
         return []
     tenant = village.tenant()
-    ids = {p.get("id_number") for p in parties if p.get("id_number")}
-    phones = {p.get("phone") for p in parties if p.get("phone")}
+    ids = {personal.normalise(p.get("id_number")) for p in parties if p.get("id_number")}
+    phones = {personal.normalise(p.get("phone")) for p in parties if p.get("phone")}
     names = {p.get("name") for p in parties if p.get("name")}
     addresses = {a for a in [place, *(p.get("address") for p in parties)] if a and len(a) >= 4}
     # one indexed query per clue (an OR across the joined tables would scan every case of the district)
     open_ = Q(dispute__status__in=Dispute.OPEN_STATUSES)
     candidates: set[int] = set()
     if ids:
-        candidates |= set(Party.objects.filter(open_, id_number__in=ids).values_list("dispute_id", flat=True)[:200])
+        candidates |= set(Party.objects.filter(open_, personal.match_any("id_number", ids)).values_list("dispute_id", flat=True)[:200])
     if phones:
-        candidates |= set(Party.objects.filter(open_, phone__in=phones).values_list("dispute_id", flat=True)[:200])
-        candidates |= set(Dispute.objects.filter(contact_phone__in=phones, status__in=Dispute.OPEN_STATUSES)
+        candidates |= set(Party.objects.filter(open_, personal.match_any("phone", phones)).values_list("dispute_id", flat=True)[:200])
+        candidates |= set(Dispute.objects.filter(personal.match_any("contact_phone", phones), status__in=Dispute.OPEN_STATUSES)
                           .values_list("pk", flat=True)[:200])
     if names:
         candidates |= set(Party.objects.filter(open_, name__in=names, dispute__village=village)
@@ -68,9 +68,9 @@ def related_open(*, user, village, parties, place: str = "", exclude_pk=None, li
     for d in qs:
         reasons = []
         for p in d.parties.all():
-            if p.id_number and p.id_number in ids:
+            if p.id_number and personal.normalise(p.id_number) in ids:
                 reasons.append(f"同一当事人 {p.name}（身份证号相同）")
-            elif p.phone and p.phone in phones:
+            elif p.phone and personal.normalise(p.phone) in phones:
                 reasons.append(f"同一当事人 {p.name}（电话相同）")
             elif p.name in names and d.village_id == village.pk:
                 reasons.append(f"同村同名当事人 {p.name}")
@@ -94,7 +94,7 @@ def group_reasons(dispute: Dispute) -> list[str]:
     for r in respondents:
         same = Q(name=r.name, dispute__village__parent_id=dispute.village.parent_id)
         if r.id_number:
-            same = Q(id_number=r.id_number) | same
+            same = personal.match("id_number", r.id_number) | same
         others = (Party.objects.filter(same, role=Party.Role.RESPONDENT, dispute__status__in=Dispute.OPEN_STATUSES)
                   .exclude(dispute=dispute).aggregate(n=Count("dispute", distinct=True))["n"])
         if others + 1 >= GROUP_OPEN_CASES:
