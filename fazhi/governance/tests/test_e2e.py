@@ -88,10 +88,12 @@ def test_the_disclosure_officer_publishes_the_years_disclosure_report_from_the_u
     assert page.get_by_role("heading", name="政府信息公开工作年度报告", exact=False).first.is_visible()
     _act(page, "提交审核")
     detail = page.url
+    page.context.clear_cookies()
     browser_login(page, "leader")
     page.goto(detail)
     _act(page, "审核定稿")
     assert page.get_by_text("SHA-256").is_visible()
+    page.context.clear_cookies()
     browser_login(page, "disclosure")
     page.goto(detail)
     _act(page, "向社会公开", {"逾期公开理由（超过20个工作日时必填）": "2023年度报告补录，按期公开的纸质版已于2024年1月在公开栏公布。"})
