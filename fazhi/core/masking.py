@@ -17,9 +17,17 @@ ID_PLACEHOLDER = "［身份证号已隐去］"
 PHONE_PLACEHOLDER = "［电话已隐去］"
 
 
+# a digest (SHA-256 of a finalised report, 64 hex characters) is not a phone number even where it holds a digit run
+_DIGEST = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])")
+
+
+def _matches(pattern, wide):
+    digests = [m.span() for m in _DIGEST.finditer(wide)]
+    return [m for m in pattern.finditer(wide) if not any(a <= m.start() and m.end() <= b for a, b in digests)]
+
+
 def _replace(pattern, placeholder, text):
-    wide = text.translate(_WIDE)
-    spans = [m.span() for m in pattern.finditer(wide)]
+    spans = [m.span() for m in _matches(pattern, text.translate(_WIDE))]
     for start, end in reversed(spans):
         text = text[:start] + placeholder + text[end:]
     return text
@@ -46,8 +54,7 @@ def _digits(text):
 
 
 def _replace_except(pattern, placeholder, text, allowed):
-    wide = text.translate(_WIDE)
-    spans = [m.span() for m in pattern.finditer(wide) if _digits(m.group(0)) not in allowed]
+    spans = [m.span() for m in _matches(pattern, text.translate(_WIDE)) if _digits(m.group(0)) not in allowed]
     for start, end in reversed(spans):
         text = text[:start] + placeholder + text[end:]
     return text
@@ -87,13 +94,13 @@ def scrub_public_page(body: str) -> str:
 
 def contains_personal_numbers(text):
     wide = str(text or "").translate(_WIDE)
-    return bool(ID_PATTERN.search(wide) or PHONE_PATTERN.search(wide))
+    return bool(_matches(ID_PATTERN, wide) or _matches(PHONE_PATTERN, wide))
 
 
 def personal_numbers_in(text):
     """The personal numbers found in ``text`` (for tests and publication checks)."""
     wide = str(text or "").translate(_WIDE)
-    return [m.group(0) for p in (ID_PATTERN, PHONE_PATTERN) for m in p.finditer(wide)]
+    return [m.group(0) for p in (ID_PATTERN, PHONE_PATTERN) for m in _matches(p, wide)]
 
 
 def mask_names_in_text(text, names):

@@ -48,3 +48,13 @@ def test_ordinary_numbers_are_kept(text):
 def test_scrub_filter_escapes_and_scrubs():
     html = Template("{% load masking %}{{ v|scrub }}").render(Context({"v": "<b>张三</b> 139 1234 5678"}))
     assert "&lt;b&gt;" in html and "1234" not in html and PHONE_PLACEHOLDER in html
+
+
+def test_a_report_digest_on_a_public_page_is_not_mistaken_for_a_phone_number():
+    """A finalised report's SHA-256 can hold a digit run shaped like a landline (…8b0223155215); it stays whole,
+    while a number written among letters is still hidden."""
+    from fazhi.core import masking
+
+    digest = "a5c83ec6439bfac2dd98a4bb9dea04ec6f066951d7f35e04acaf8b0223155215"
+    assert masking.scrub_text(f"SHA-256 {digest}") == f"SHA-256 {digest}"
+    assert "13905331234" not in masking.scrub_text("电话13905331234，座机0533-1234567")
