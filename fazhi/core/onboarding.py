@@ -31,6 +31,23 @@ def link(name: str, *args, query: str = "") -> str:
         return ""
 
 
+def accounts_with(tenant, perm: str) -> int:
+    """How many active accounts work inside ``tenant`` in a role that grants ``perm``."""
+    from .models import Membership
+    from .roles import Role, perms_for_role
+
+    roles = [r for r in Role.values if perm in perms_for_role(r)]
+    return (Membership.objects.filter(is_active=True, user__is_active=True, role__in=roles,
+                                      node__path__startswith=tenant.path).values("user_id").distinct().count())
+
+
+def accounts_check(tenant, perm: str, label: str, who: str, *, required: bool = True) -> Check:
+    """"Someone here can do ``perm``": ok with the count, or what is missing, linking to the accounts page."""
+    n = accounts_with(tenant, perm)
+    return Check(label, n > 0, f"已有 {n} 个账号。" if n else f"尚无{who}账号。",
+                 link("core:accounts", query=f"node={tenant.pk}"), required=required)
+
+
 def core_checks(tenant) -> list[Check]:
     from .models import Membership, OrgNode, Unit
     from .roles import Role

@@ -7,15 +7,9 @@ computed from records; each link opens the page that fixes it.
 """
 from __future__ import annotations
 
-from fazhi.core.onboarding import Check, link
+from fazhi.core.onboarding import Check, accounts_check, link
 
 from . import selectors
-
-
-def _accounts(tenant, perm, label, who) -> Check:
-    n = selectors.accounts_with(tenant, perm)
-    return Check(label, n > 0, f"已有 {n} 个账号。" if n else f"尚无{who}账号。",
-                 link("core:accounts", query=f"node={tenant.pk}"))
 
 
 def checks(tenant) -> list[Check]:
@@ -27,8 +21,8 @@ def checks(tenant) -> list[Check]:
     else:
         detail = f"{total} 个村（社区）均已登记。"
     return [
-        _accounts(tenant, "publicity.manage", "普法工作账号（司法所：普法阵地、名册与培训）", "可开展普法工作（如司法所工作人员）的"),
-        _accounts(tenant, "publicity.manage_study", "领导干部学法登记账号（党政办）", "可登记领导干部学法（如党政办工作人员）的"),
+        accounts_check(tenant, "publicity.manage", "普法工作账号（司法所：普法阵地、名册与培训）", "可开展普法工作（如司法所工作人员）的"),
+        accounts_check(tenant, "publicity.manage_study", "领导干部学法登记账号（党政办）", "可登记领导干部学法（如党政办工作人员）的"),
         Check("每个村（社区）登记法治带头人、法律明白人", bool(total) and not gaps, detail,
               link("publicity:leader_create"), required=False),
     ]

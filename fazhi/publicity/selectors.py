@@ -334,16 +334,6 @@ def training_hours_by_user(user_ids, start, end) -> dict:
 
 # ---- onboarding (what a new subdistrict still lacks in this module) -------------------------------------------------
 
-def accounts_with(tenant, perm) -> int:
-    """How many active accounts work inside ``tenant`` in a role that grants ``perm``."""
-    from fazhi.core.models import Membership
-    from fazhi.core.roles import Role, perms_for_role
-
-    roles = [r for r in Role.values if perm in perms_for_role(r)]
-    return (Membership.objects.filter(is_active=True, user__is_active=True, role__in=roles,
-                                      node__path__startswith=tenant.path).values("user_id").distinct().count())
-
-
 def villages_without_leaders(tenant) -> tuple[int, list[str]]:
     """(how many active villages ``tenant`` has, the names of those with no one on the active
     法治带头人/法律明白人 register, by path)."""
