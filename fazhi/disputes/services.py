@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from fazhi.core import audit, clock, codes, files, orgkinds, personal, policy, workdays
+from fazhi.core import audit, clock, codes, files, masking, orgkinds, personal, policy, workdays
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import OrgNode, Unit, User
 from fazhi.core.roles import Role
@@ -52,6 +52,12 @@ def _text(value, field, label, max_length, required=True):
     if value is not None and not isinstance(value, str):
         raise DomainError(f"{label}应为文字。", field_errors={field: "应为文字。"})
     return clean_text(value, field=field, label=label, max_length=max_length, required=required)
+
+
+def _free_text(value, field, label, max_length, required=True):
+    """A case's free text (事由, 简要情况, 地点): an ID or phone number pasted into it is not kept in plain text —
+    the numbers belong in the parties' fields, which are encrypted at rest (the intake reads them out first)."""
+    return masking.scrub_text(_text(value, field, label, max_length, required=required))
 
 
 def _new_tracking_code():
@@ -291,9 +297,9 @@ def dispute_create(*, actor, channel, village, kind, title, description, parties
         raise DomainError("工作人员代为登记请选择“窗口来访”。", field_errors={"channel": "请选择窗口来访、网格排查或部门移送。"})
     village, grid = _village_and_grid(village, grid)
     kind = _kind(kind)
-    title = _text(title, "title", "事由", 100)
-    description = _text(description, "description", "纠纷简要情况", DESCRIPTION_MAX)
-    place = _text(place, "place", "发生地点", 200, required=False)
+    title = _free_text(title, "title", "事由", 100)
+    description = _free_text(description, "description", "纠纷简要情况", DESCRIPTION_MAX)
+    place = _free_text(place, "place", "发生地点", 200, required=False)
     error = phone_error(contact_phone)
     if error:
         raise DomainError(error, field_errors={"contact_phone": error, "phone": error})
@@ -394,11 +400,11 @@ def dispute_update(*, actor: User, dispute: Dispute, version: Any, title: str | 
         raise DomainError("已办结的纠纷不能修改基本情况。")
     before = audit.snapshot(d, DISPUTE_FIELDS)
     if title is not None:
-        d.title = _text(title, "title", "事由", 100)
+        d.title = _free_text(title, "title", "事由", 100)
     if description is not None:
-        d.description = _text(description, "description", "纠纷简要情况", DESCRIPTION_MAX)
+        d.description = _free_text(description, "description", "纠纷简要情况", DESCRIPTION_MAX)
     if place is not None:
-        d.place = _text(place, "place", "发生地点", 200, required=False)
+        d.place = _free_text(place, "place", "发生地点", 200, required=False)
     if amount is not None:
         d.amount = _amount(amount)
     if kind is not None:

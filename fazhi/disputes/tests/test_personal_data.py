@@ -194,3 +194,16 @@ def test_the_data_migration_encrypts_rows_stored_in_plain_text(tree, users):
     assert Party.objects.get(pk=p.pk).phone == "13900005555"
     personal.decrypt_rows(Party, ("id_number", "phone"))
     assert _raw("SELECT id_number FROM disputes_party WHERE id = %s", [p.pk])[0] == "370305199001011237"
+
+
+def test_numbers_pasted_into_the_case_text_are_not_stored_in_plain_text(tree, users):
+    """The intake invites pasting a whole complaint; its numbers go to the (encrypted) party fields, and the case's
+    own text keeps a placeholder — in the database, on the page and on a later edit."""
+    text = "申请人王秀英，电话139 0533 1234，身份证370305197001011118，住刘家村3组，邻居堵塞排水沟。"
+    d = f.dispute(users.clerk, tree, description=text, place="刘家村3组（联系13905339999）")
+    raw = _raw("SELECT description, place FROM disputes_dispute WHERE id = %s", [d.pk])
+    for stored in raw:
+        assert "139 0533 1234" not in stored and "370305197001011118" not in stored and "13905339999" not in stored
+    assert "［电话已隐去］" in raw[0] and "［身份证号已隐去］" in raw[0] and "邻居堵塞排水沟" in raw[0]
+    d = services.dispute_update(actor=users.clerk, dispute=d, version=d.version, description="补充：对方电话13805331111。")
+    assert "13805331111" not in _raw("SELECT description FROM disputes_dispute WHERE id = %s", [d.pk])[0]
