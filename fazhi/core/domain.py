@@ -5,9 +5,10 @@ A domain app's ``AppConfig`` derives from ``DomainApp`` and declares, as data:
     class DisputesConfig(DomainApp):
         name = "fazhi.disputes"
         verbose_name = "矛盾纠纷多元化解"
-        nav = [("矛盾纠纷台账", "disputes:list", "disputes.view")]        # workbench menu (label, url name, perm)
-        public_nav = [("我要调解", "disputes_public:submit", "说明")]      # the public site's menu
         provides = ("permissions", "policies", "figures", "ledger", "todos", "workdays")
+
+Menus are not declared here: a page carries its own entry (``menu = "…"``, ``public_menu = "…"``, see
+``fazhi.core.menu``).
 
 ``provides`` names the modules of the app that register something with the core; they are imported once, at
 start-up, by ``discover()`` — a missing module that is declared is an error at start-up, never a silent skip:
@@ -35,8 +36,6 @@ KNOWN = ("permissions", "policies", "figures", "ledger", "todos", "workdays", "j
 
 
 class DomainApp(AppConfig):
-    nav: list = []
-    public_nav: list = []
     provides: tuple[str, ...] = ()
 
     def provided(self, name: str) -> ModuleType | None:
