@@ -212,3 +212,15 @@ def test_no_correction_by_the_period_end_closes_the_request_as_abandoned(users, 
     # the applicant sees it on the tracking page
     html = client.post("/open/track/", {"code": req.tracking_code, "phone": req.phone}).content.decode()
     assert "视为放弃申请" in html and "第三十条" in html
+
+
+def test_the_correction_period_counts_working_days_across_qingming(users, tree):
+    """A notice on Monday 2024-04-01: 清明 4–6 April is off and Sunday 7 April is a make-up working day, so the 15
+    working days end on Tuesday 23 April (15 calendar days would end on 16 April)."""
+    req = f.request(tree, day=datetime.date(2024, 3, 29))
+    req = _act(req, users.disclosure, "request_correction", datetime.date(2024, 4, 1), reason="请写明年份")
+    assert req.correction_due == datetime.date(2024, 4, 23)
+    with pytest.raises(TransitionNotAllowed, match="补正期限至2024年04月23日"):
+        _act(req, users.disclosure, "close_uncorrected", datetime.date(2024, 4, 23), reason="未补正")
+    assert _act(req, users.disclosure, "close_uncorrected", datetime.date(2024, 4, 24),
+                reason="申请人逾期未补正").status == "abandoned"
