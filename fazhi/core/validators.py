@@ -104,12 +104,20 @@ def text_error(value, *, label, max_length, required=True, min_length=1):
     return None
 
 
-def clean_text(value, *, field, label, max_length, required=True, min_length=1):
-    """The one text-cleaning policy: controls, NUL and bidi overrides removed, trimmed, length-checked."""
+def clean_text(value, *, field, label, max_length, required=True, min_length=1, redact_numbers=False):
+    """The one text-cleaning policy: controls, NUL and bidi overrides removed, trimmed, length-checked.
+
+    ``redact_numbers``: a resident's free text whose ID and phone numbers have their own (encrypted) fields — a
+    number pasted into it is replaced by a placeholder instead of being stored in plain text."""
     error = text_error(value, label=label, max_length=max_length, required=required, min_length=min_length)
     if error:
         raise DomainError(error, field_errors={field: error})
-    return as_text(value).strip()
+    text = as_text(value).strip()
+    if redact_numbers:
+        from .masking import scrub_text
+
+        text = scrub_text(text)
+    return text
 
 
 def _refuse(field, message):

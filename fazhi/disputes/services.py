@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from fazhi.core import audit, clock, codes, files, masking, orgkinds, personal, policy, workdays
+from fazhi.core import audit, clock, codes, files, orgkinds, personal, policy, workdays
 from fazhi.core.errors import DomainError, NotAllowed
 from fazhi.core.models import OrgNode, Unit, User
 from fazhi.core.roles import Role
@@ -48,16 +48,17 @@ S = Dispute.Status
 
 # ---- helpers -----------------------------------------------------------------------------------------------------
 
-def _text(value, field, label, max_length, required=True):
+def _text(value, field, label, max_length, required=True, redact_numbers=False):
     if value is not None and not isinstance(value, str):
         raise DomainError(f"{label}应为文字。", field_errors={field: "应为文字。"})
-    return clean_text(value, field=field, label=label, max_length=max_length, required=required)
+    return clean_text(value, field=field, label=label, max_length=max_length, required=required,
+                      redact_numbers=redact_numbers)
 
 
 def _free_text(value, field, label, max_length, required=True):
     """A case's free text (事由, 简要情况, 地点): an ID or phone number pasted into it is not kept in plain text —
     the numbers belong in the parties' fields, which are encrypted at rest (the intake reads them out first)."""
-    return masking.scrub_text(_text(value, field, label, max_length, required=required))
+    return _text(value, field, label, max_length, required=required, redact_numbers=True)
 
 
 def _new_tracking_code():

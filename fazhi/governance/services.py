@@ -317,7 +317,8 @@ def request_submit(*, node, applicant_name="", phone="", content="", applicant_t
         except DomainError as exc:
             errors.update(exc.field_errors)
     try:
-        content = clean_text(content, field="content", label="所需政府信息的名称、文号或描述", max_length=3000, min_length=4)
+        content = clean_text(content, field="content", label="所需政府信息的名称、文号或描述", max_length=3000, min_length=4,
+                             redact_numbers=True)
     except DomainError as exc:
         errors.update(exc.field_errors)
     for field, value, label, limit in (("email", email, "电子邮箱", 100), ("address", address, "通信地址", 200), ("purpose", purpose, "用途", 200)):

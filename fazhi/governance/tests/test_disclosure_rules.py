@@ -224,3 +224,11 @@ def test_the_correction_period_counts_working_days_across_qingming(users, tree):
         _act(req, users.disclosure, "close_uncorrected", datetime.date(2024, 4, 23), reason="未补正")
     assert _act(req, users.disclosure, "close_uncorrected", datetime.date(2024, 4, 24),
                 reason="申请人逾期未补正").status == "abandoned"
+
+
+def test_numbers_in_the_request_text_are_not_stored_in_plain_text(tree):
+    """The applicant's phone has its own encrypted field; one typed into the description is replaced."""
+    req = f.request(tree, content="申请公开2023年低保名单，联系我13905331234或身份证370305197001011118核对")
+    req.refresh_from_db()
+    assert "13905331234" not in req.content and "370305197001011118" not in req.content
+    assert "［电话已隐去］" in req.content and "申请公开2023年低保名单" in req.content

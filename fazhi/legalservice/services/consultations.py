@@ -38,7 +38,8 @@ def consultation_create(*, village, asker_name, phone, title, question, is_anony
     for field, label, value, max_length in (("asker_name", "姓名", asker_name, 50), ("title", "标题", title, 100),
                                              ("question", "问题", question, MAX_QUESTION)):
         try:
-            values[field] = clean_text(value, field=field, label=label, max_length=max_length)
+            values[field] = clean_text(value, field=field, label=label, max_length=max_length,
+                                       redact_numbers=field != "asker_name")
         except DomainError as exc:
             errors.update(exc.field_errors)
     try:

@@ -34,3 +34,11 @@ def test_consultation_lookup_by_code_and_phone_still_works(tree, users, legal):
                                      question="父亲的房子怎么继承？")
     assert selectors.public_consultation_by_code(c.code, "13900002222").pk == c.pk
     assert selectors.public_consultation_by_code(c.code, "13900002223") is None
+
+
+def test_numbers_typed_into_a_question_are_not_stored_in_plain_text(tree):
+    """The resident's phone has its own encrypted field; one typed into the question is replaced."""
+    c = f.consultation(tree.liu, question="我家宅基地被占，请回电13905331234，身份证370305197001011118。")
+    c.refresh_from_db()
+    assert "13905331234" not in c.question and "370305197001011118" not in c.question
+    assert "［电话已隐去］" in c.question and "我家宅基地被占" in c.question
