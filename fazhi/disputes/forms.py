@@ -103,7 +103,7 @@ class IntakeForm(forms.Form):
         self.fields["grid"].choices = [("", "—")] + [(g.pk, f"{g.parent.name} {g.name}") for g in
                                                      selectors.grids_for(user, "disputes.view")]
         self.fields["kind"].choices = [("", "请选择")] + [(k.pk, k.name) for k in selectors.kinds()]
-        self.fields["requested_room"].choices = [("", "—")] + [(r.pk, r.name) for r in selectors.rooms_for(user)]
+        self.fields["requested_room"].choices = [("", "—")] + [(r["pk"], r["name"]) for r in selectors.room_choices(user)]
 
     def clean_more_parties(self):
         return parse_party_lines(self.cleaned_data.get("more_parties") or "")

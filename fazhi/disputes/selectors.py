@@ -188,6 +188,11 @@ def rooms_for(user: User) -> QuerySet:
         "specialities").annotate(open_count=Count("disputes", filter=Q(disputes__status__in=Dispute.OPEN_STATUSES)))
 
 
+def room_choices(user: User) -> QuerySet:
+    """The rooms the user may see, as (id, name) rows for a filter or a select (no counts, no related rows)."""
+    return room_policy.instances_for(user).order_by("sort_order", "id").values("pk", "name")
+
+
 def room_get_for_user(*, user: User, pk: Any, action: str = "view") -> MediationRoom:
     return room_policy.get_for_user(user, action, pk,
                                     queryset=MediationRoom.objects.select_related("node", "host", "photo"))

@@ -27,7 +27,7 @@ def _filter_context(user, params):
     return {
         "filters": params, "statuses": Dispute.Status.choices, "levels": Dispute.Level.choices,
         "channels": Dispute.Channel.choices, "kinds": selectors.kinds(), "villages": selectors.villages_for(user),
-        "rooms": selectors.rooms_for(user), "sorts": selectors.SORT_LABELS.items(), "today": clock.today(),
+        "rooms": selectors.room_choices(user), "sorts": selectors.SORT_LABELS.items(), "today": clock.today(),
     }
 
 

@@ -2,12 +2,14 @@
 audit of login/failed login/logout/lock-out, password change and administrator reset, TOTP for the roles that
 need it, idle and absolute session timeouts, 三员分立 roles, trusted proxies."""
 import base64
+import datetime
 import time
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from conftest import PASSWORD, make_user
 from fazhi.core.middleware import client_ip
@@ -150,7 +152,7 @@ def test_second_factor_relaxed_by_the_demo_setting(users, settings):
 
 
 def test_idle_and_absolute_timeouts(users, settings):
-    assert settings.SESSION_COOKIE_AGE <= 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60
     client = Client()
     _login(client, "leader", PASSWORD)
     assert client.get("/work/").status_code == 200
@@ -160,6 +162,42 @@ def test_idle_and_absolute_timeouts(users, settings):
     response = client.get("/work/")
     assert response.status_code == 302 and "/work/login/" in response["Location"]
     assert client.get("/work/").status_code == 302
+
+
+def test_the_idle_clock_is_renewed_once_a_minute_not_written_on_every_page_view(users, settings):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    _login(client, "leader", PASSWORD)
+    client.get("/work/")
+    key = client.session.session_key
+    first = Session.objects.get(pk=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/work/").status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")]
+    assert Session.objects.get(pk=key).expire_date == first  # a page view a second later writes nothing
+    session = client.session
+    session["fazhi_renewed_at"] = time.time() - settings.FAZHI_SESSION_RENEW_SECONDS - 1
+    session.save()
+    before = Session.objects.get(pk=key).expire_date
+    time.sleep(0.01)
+    assert client.get("/work/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date > before  # a minute on: the idle clock starts again
+    assert client.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_an_idle_session_ends(users, settings):
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    _login(client, "leader", PASSWORD)
+    client.get("/work/")
+    Session.objects.filter(pk=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1))  # 30 minutes without a request
+    response = client.get("/work/")
+    assert response.status_code == 302 and "/work/login/" in response["Location"]
 
 
 def test_three_separate_administrators(tree):
