@@ -2,6 +2,7 @@
 API clients, and a real browser (Playwright driving Debian's chromium; never a browser download)."""
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -126,8 +127,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
-def browser_page(live_server):
-    """A Playwright page in Debian's headless chromium. Skips (or fails under CI=true) when chromium is missing."""
+def browser_page(live_server, request):
+    """A Playwright page in Debian's headless chromium. Skips (or fails under CI=true) when chromium is missing.
+    Whatever the test's outcome, the page it ended on is saved for review as ``var/screenshots/<test>.png``
+    (``FAZHI_SCREENSHOTS`` moves the folder), so every journey of ``make test``'s browser tests leaves its picture."""
     if not CHROMIUM:
         if os.environ.get("CI") == "true":
             pytest.fail("CI 环境缺少 chromium（make test 应已安装）")
@@ -147,8 +150,19 @@ def browser_page(live_server):
         try:
             yield page
         finally:
+            _save_final_screenshot(page, request.node.name)
             context.close()
             browser.close()
+
+
+def _save_final_screenshot(page, test_name):
+    folder = Path(os.environ.get("FAZHI_SCREENSHOTS", "var/screenshots"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in test_name)[:120]
+        page.screenshot(path=str(folder / f"end-{name}.png"), full_page=True, timeout=5000)
+    except Exception as exc:  # a closed page or a crashed browser: the test's own result is what matters
+        print(f"截图未保存（{test_name}）：{exc}")
 
 
 def browser_login(page, username, password=PASSWORD):
