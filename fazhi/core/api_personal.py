@@ -15,12 +15,22 @@ class MaskPersonalNumbers:
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        model = type(instance)
-        for name in list(data):
-            source = getattr(self.fields.get(name), "source", name) or name
-            if "." not in source and personal.is_personal(model, source) and data[name]:
-                data[name] = model._meta.get_field(source).mask(data[name])
+        for name, field in self._personal_fields(type(instance)):
+            if data.get(name):
+                data[name] = field.mask(data[name])
         return data
+
+    def _personal_fields(self, model) -> list:
+        """(answer key, encrypted model field) pairs, worked out once per serializer and model, not per row."""
+        cache = self.__dict__.setdefault("_personal_cache", {})
+        if model not in cache:
+            pairs = []
+            for name, field in self.fields.items():
+                source = getattr(field, "source", name) or name
+                if "." not in source and personal.is_personal(model, source):
+                    pairs.append((name, model._meta.get_field(source)))
+            cache[model] = pairs
+        return cache[model]
 
 
 class RevealIn(serializers.Serializer):
