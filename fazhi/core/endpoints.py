@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.http import Http404
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers
@@ -437,3 +438,30 @@ class RecordFileEndpoint(Endpoint):
 
     def document(self, obj) -> tuple[bytes, str, str]:
         raise NotImplementedError
+
+
+class Routes:
+    """An app's API routes, declared on the endpoints themselves instead of in a list at the end of ``api.py``::
+
+        routes = Routes()
+
+        @routes("<int:pk>/", "api_disputes_detail")
+        class DisputeDetail(RecordDetail): ...
+
+        urlpatterns = routes.urlpatterns
+
+    The decorator takes an endpoint class or a function view (``@api_view``) and returns it unchanged; ``add`` files
+    a view defined elsewhere. The patterns keep the order in which they were declared (the first match wins)."""
+
+    def __init__(self):
+        self.urlpatterns: list = []
+
+    def __call__(self, route: str, name: str):
+        def register(view):
+            self.add(route, view, name)
+            return view
+
+        return register
+
+    def add(self, route: str, view, name: str) -> None:
+        self.urlpatterns.append(path(route, view.as_view() if isinstance(view, type) else view, name=name))

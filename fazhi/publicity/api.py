@@ -3,18 +3,19 @@ per HTTP method and the access policy that looks its record up; input serializer
 JSON and wrong types are a Chinese 400 before any service runs); the same scoped selectors and services as the
 workbench. Errors come back as {"detail": Chinese message, "errors": {field: message}} with 400/403/404/409.
 """
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import files, policy
-from fazhi.core.endpoints import Endpoint, RecordDetail, RecordEdit, RecordList
+from fazhi.core.endpoints import Endpoint, RecordDetail, RecordEdit, RecordList, Routes
 from fazhi.core.errors import DomainError, NotFound
 
 from . import policies, selectors, services
 from .workflow import EVENT_WORKFLOW
+
+routes = Routes()
 
 VIEW = "publicity.view"
 MANAGE = "publicity.manage"
@@ -328,6 +329,7 @@ class EventScope:
         return super().get_object(pk, action, queryset=selectors.events_with_reach(self.request.user), **lookup)
 
 
+@routes("events/", "api_publicity_events")
 class EventsEndpoint(EventScope, RecordList):
     create_action = "record"
     selector, row, create_in, out = selectors.event_list, EventSerializer, EventIn, EventDetailOut
@@ -342,6 +344,7 @@ class EventsEndpoint(EventScope, RecordList):
         return self.get_object(event.pk)
 
 
+@routes("events/<int:pk>/", "api_publicity_event")
 class EventEndpoint(EventScope, RecordEdit):
     out, summary, edit_input, edit_action = EventDetailOut, "普法宣传活动详情", EventUpdateIn, "record"
     edit_summary = "修改普法宣传活动（需带 version，他人已修改时返回409）"
@@ -352,6 +355,7 @@ class EventEndpoint(EventScope, RecordEdit):
                               **_event_kwargs(self.request.user, event.node, data))
 
 
+@routes("events/<int:pk>/transition/", "api_publicity_event_transition")
 class EventTransitionEndpoint(EventScope, Endpoint):
     perms = {"POST": RECORD}
 
@@ -366,6 +370,7 @@ class EventTransitionEndpoint(EventScope, Endpoint):
         return Response(EventDetailOut(self.get_object(pk), context={"user": request.user}).data)
 
 
+@routes("events/<int:pk>/photos/", "api_publicity_event_photo")
 class EventPhotoEndpoint(EventScope, Endpoint):
     perms = {"POST": RECORD}
 
@@ -380,6 +385,7 @@ class EventPhotoEndpoint(EventScope, Endpoint):
         return Response({"name": stored.original_name, "url": f"/files/{stored.uuid}/"}, status=201)
 
 
+@routes("calendar/", "api_publicity_calendar")
 class CalendarEndpoint(Endpoint):
     perms = {"GET": VIEW}
 
@@ -397,6 +403,7 @@ class CalendarEndpoint(Endpoint):
                          "missing_lunar": [{"key_date": kd.name, "year": y} for kd, y in data["missing_lunar"]]})
 
 
+@routes("reference/", "api_publicity_reference")
 class ReferenceEndpoint(Endpoint):
     @extend_schema(summary="宣传节点与宣传对象群体（数据字典）", responses=OpenApiTypes.OBJECT)
     def get(self, request):
@@ -407,6 +414,7 @@ class ReferenceEndpoint(Endpoint):
         })
 
 
+@routes("campaigns/", "api_publicity_campaigns")
 class CampaignsEndpoint(RecordList):
     perms = {"GET": VIEW, "POST": MANAGE}
     selector, row, create_in, out = selectors.campaign_list, CampaignSerializer, CampaignIn, CampaignSerializer
@@ -438,12 +446,14 @@ class NodeRecords(RecordList):
 
 # ---- sites ----------------------------------------------------------------------------------------------------
 
+@routes("sites/", "api_publicity_sites")
 class SitesEndpoint(NodeRecords):
     access = policies.site_policy
     selector, row, create_in, out, service = selectors.site_list, SiteSerializer, SiteIn, SiteSerializer, services.site_create
     summary, create_summary = "普法阵地：列表", "登记普法阵地"
 
 
+@routes("sites/<int:pk>/", "api_publicity_site")
 class SiteEndpoint(RecordEdit):
     access = policies.site_policy
     out, summary, edit_input, edit_summary = SiteSerializer, "普法阵地详情", SiteUpdateIn, "修改普法阵地（需带 version）"
@@ -454,12 +464,14 @@ class SiteEndpoint(RecordEdit):
 
 # ---- 法治带头人/法律明白人 and their trainings -------------------------------------------------------------------
 
+@routes("leaders/", "api_publicity_leaders")
 class LeadersEndpoint(NodeRecords):
     access = policies.leader_policy
     selector, row, create_in, out, service = selectors.leader_list, LeaderSerializer, LeaderIn, LeaderSerializer, services.leader_create
     summary, create_summary = "法治带头人、法律明白人名册：列表", "登记法治带头人、法律明白人"
 
 
+@routes("leaders/<int:pk>/", "api_publicity_leader")
 class LeaderEndpoint(RecordEdit):
     access = policies.leader_policy
     out, summary = LeaderDetailOut, "法治带头人、法律明白人详情（含培训记录）"
@@ -470,6 +482,7 @@ class LeaderEndpoint(RecordEdit):
         services.leader_update(actor=self.request.user, leader=leader, **(current | data))
 
 
+@routes("leader-trainings/", "api_publicity_leader_trainings")
 class LeaderTrainingsEndpoint(NodeRecords):
     access = policies.leader_training_policy
     selector, row, create_in, out = selectors.leader_training_list, LeaderTrainingSerializer, LeaderTrainingIn, LeaderTrainingDetailOut
@@ -479,6 +492,7 @@ class LeaderTrainingsEndpoint(NodeRecords):
     create_summary = "登记法治带头人、法律明白人培训（attendees 为名册人员编号列表）"
 
 
+@routes("leader-trainings/<int:pk>/", "api_publicity_leader_training")
 class LeaderTrainingEndpoint(RecordDetail):
     access = policies.leader_training_policy
     out, summary = LeaderTrainingDetailOut, "法治带头人、法律明白人培训详情"
@@ -486,6 +500,7 @@ class LeaderTrainingEndpoint(RecordDetail):
 
 # ---- study sessions and staff training ---------------------------------------------------------------------------
 
+@routes("study-sessions/", "api_publicity_study_sessions")
 class StudySessionsEndpoint(NodeRecords):
     access = policies.study_policy
     selector, row, create_in, out = selectors.study_session_list, StudySerializer, StudyIn, StudyDetailOut
@@ -494,11 +509,13 @@ class StudySessionsEndpoint(NodeRecords):
     summary, create_summary = "领导干部学法、专题研讨、专题党课：列表", "登记学法记录（attendees 为用户编号列表）"
 
 
+@routes("study-sessions/<int:pk>/", "api_publicity_study_session")
 class StudySessionEndpoint(RecordDetail):
     access = policies.study_policy
     out, summary = StudyDetailOut, "学法记录详情"
 
 
+@routes("staff-trainings/", "api_publicity_staff_trainings")
 class StaffTrainingsEndpoint(RecordList):
     access = policies.staff_training_policy
     selector, row, create_in, out = selectors.staff_training_list, StaffTrainingSerializer, StaffTrainingIn, StaffTrainingDetailOut
@@ -516,27 +533,10 @@ class StaffTrainingsEndpoint(RecordList):
         return services.staff_training_create(actor=user, node=node, attendance=rows, **data)
 
 
+@routes("staff-trainings/<int:pk>/", "api_publicity_staff_training")
 class StaffTrainingEndpoint(RecordDetail):
     access = policies.staff_training_policy
     out, summary = StaffTrainingDetailOut, "工作人员法律培训/考试详情"
 
 
-urlpatterns = [
-    path("events/", EventsEndpoint.as_view(), name="api_publicity_events"),
-    path("events/<int:pk>/", EventEndpoint.as_view(), name="api_publicity_event"),
-    path("events/<int:pk>/transition/", EventTransitionEndpoint.as_view(), name="api_publicity_event_transition"),
-    path("events/<int:pk>/photos/", EventPhotoEndpoint.as_view(), name="api_publicity_event_photo"),
-    path("calendar/", CalendarEndpoint.as_view(), name="api_publicity_calendar"),
-    path("reference/", ReferenceEndpoint.as_view(), name="api_publicity_reference"),
-    path("campaigns/", CampaignsEndpoint.as_view(), name="api_publicity_campaigns"),
-    path("sites/", SitesEndpoint.as_view(), name="api_publicity_sites"),
-    path("sites/<int:pk>/", SiteEndpoint.as_view(), name="api_publicity_site"),
-    path("leaders/", LeadersEndpoint.as_view(), name="api_publicity_leaders"),
-    path("leaders/<int:pk>/", LeaderEndpoint.as_view(), name="api_publicity_leader"),
-    path("leader-trainings/", LeaderTrainingsEndpoint.as_view(), name="api_publicity_leader_trainings"),
-    path("leader-trainings/<int:pk>/", LeaderTrainingEndpoint.as_view(), name="api_publicity_leader_training"),
-    path("study-sessions/", StudySessionsEndpoint.as_view(), name="api_publicity_study_sessions"),
-    path("study-sessions/<int:pk>/", StudySessionEndpoint.as_view(), name="api_publicity_study_session"),
-    path("staff-trainings/", StaffTrainingsEndpoint.as_view(), name="api_publicity_staff_trainings"),
-    path("staff-trainings/<int:pk>/", StaffTrainingEndpoint.as_view(), name="api_publicity_staff_training"),
-]
+urlpatterns = routes.urlpatterns
