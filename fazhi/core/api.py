@@ -51,9 +51,7 @@ class NodeUpdateIn(serializers.Serializer):
     code = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
-class UnitSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-
+class UnitSerializer(endpoints.ModelOut):
     class Meta:
         model = Unit
         fields = ["id", "node", "kind", "kind_label", "name", "code", "description", "is_active"]
@@ -73,10 +71,7 @@ class UnitUpdateIn(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class MembershipSerializer(serializers.ModelSerializer):
-    role_label = serializers.CharField(source="get_role_display", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
-
+class MembershipSerializer(endpoints.ModelOut):
     class Meta:
         model = Membership
         fields = ["id", "node", "node_name", "role", "role_label", "unit", "is_active"]
@@ -109,13 +104,7 @@ class ActiveIn(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class CheckSerializer(serializers.Serializer):
-    module = serializers.CharField()
-    label = serializers.CharField()
-    ok = serializers.BooleanField()
-    required = serializers.BooleanField()
-    detail = serializers.CharField()
-    url = serializers.CharField()
+CheckSerializer = endpoints.shape("CheckSerializer", module=str, label=str, ok=bool, required=bool, detail=str, url=str)
 
 
 @routes("me/", "api_me")

@@ -17,6 +17,9 @@ allowed, 404 not found or out of scope, 409 conflict, 413 too large, 429 too man
 """
 from __future__ import annotations
 
+import copy
+import datetime
+import sys
 from typing import Any, ClassVar
 
 from django.http import Http404
@@ -274,6 +277,48 @@ class OkSerializer(serializers.Serializer):
     """Schema for answers that only confirm."""
 
     ok = serializers.BooleanField()
+
+
+_FIELD_FOR_TYPE = {int: serializers.IntegerField, str: serializers.CharField, bool: serializers.BooleanField,
+                   datetime.date: serializers.DateField, datetime.time: serializers.TimeField,
+                   datetime.datetime: serializers.DateTimeField}
+
+
+def shape(name: str, /, *, base: type[serializers.Serializer] = serializers.Serializer, **fields) -> type:
+    """A serializer declared by its fields' Python types, in order: ``shape("JobOut", id=int, status=str)``; ``int``,
+    ``str``, ``bool``, ``datetime.date`` and ``datetime.time`` stand for DRF's plain field (required on input); a
+    serializer field is taken as given. For answers that are not one model row (a dict, a dataclass) and simple
+    input; a model row is a ``ModelOut``."""
+    # every field made here, in order: DRF orders declared fields by when they were made (copies are made anew)
+    declared = {key: _FIELD_FOR_TYPE[value]() if isinstance(value, type) else copy.deepcopy(value)
+                for key, value in fields.items()}
+    module = sys._getframe(1).f_globals.get("__name__", __name__)  # the caller's, as collections.namedtuple does
+    return type(name, (base,), {"__module__": module, **declared})
+
+
+def each(names: str, field) -> dict:
+    """The same field under each of the space-separated ``names``, for ``shape(..., **each("title body", text()))``
+    (``shape`` makes each its own copy)."""
+    return dict.fromkeys(names.split(), field)
+
+
+class ModelOut(serializers.ModelSerializer):
+    """A record as the API shows it, from ``Meta.model`` and the names in ``Meta.fields`` alone:
+
+    - a model field as DRF's ``ModelSerializer`` maps it (a relation: the related record's id);
+    - ``<field>_label``: the Chinese label of a field with choices (``get_<field>_display``);
+    - ``<relation>_name``: the related record's ``name`` (left out when there is none).
+
+    Declare a field on the class for anything else (another source, a method, a nested record)."""
+
+    def build_unknown_field(self, field_name, model_class):
+        base, _, suffix = field_name.rpartition("_")
+        if suffix == "label" and hasattr(model_class, f"get_{base}_display"):
+            return serializers.CharField, {"source": f"get_{base}_display", "read_only": True}
+        relation = getattr(model_class, base, None)
+        if suffix == "name" and getattr(getattr(relation, "field", None), "is_relation", False):
+            return serializers.CharField, {"source": f"{base}.name", "read_only": True}
+        return super().build_unknown_field(field_name, model_class)
 
 
 class RecordList(Endpoint):

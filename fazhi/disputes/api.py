@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from fazhi.core import audit, files, ui
 from fazhi.core.api_personal import MaskPersonalNumbers
-from fazhi.core.endpoints import Endpoint, OkSerializer, PublicEndpoint, Routes
+from fazhi.core.endpoints import Endpoint, ModelOut, OkSerializer, PublicEndpoint, Routes
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.masking import mask_name
 
@@ -50,9 +50,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         fields = ["at", "title", "decided_by", "reason", "next_steps"]
 
 
-class DisputeSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    kind_name = serializers.CharField(source="kind.name", read_only=True)
+class DisputeSerializer(MaskPersonalNumbers, ModelOut):
     village_name = serializers.CharField(source="village.name", read_only=True, default="")
     room_name = serializers.CharField(source="room.name", read_only=True, default="")
 

@@ -8,7 +8,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import clock, files
-from fazhi.core.endpoints import Endpoint, RecordAction, RecordList, Routes
+from fazhi.core.endpoints import Endpoint, ModelOut, RecordAction, RecordList, Routes, each, shape
 from fazhi.core.errors import DomainError
 from fazhi.core.validators import clean_node
 
@@ -39,10 +39,13 @@ def ids():
     return serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
 
 
+def opt_id():
+    return serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
 # ---- output ---------------------------------------------------------------------------------------------------
 
-class EnforcementPowerOut(serializers.ModelSerializer):
-    power_type_label = serializers.CharField(source="get_power_type_display", read_only=True)
+class EnforcementPowerOut(ModelOut):
     subject_name = serializers.CharField(source="subject.unit.name", read_only=True)
 
     class Meta:
@@ -51,8 +54,7 @@ class EnforcementPowerOut(serializers.ModelSerializer):
                   "discretion", "is_active", "version"]
 
 
-class EnforcementOfficerOut(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+class EnforcementOfficerOut(ModelOut):
     certificate_valid = serializers.SerializerMethodField()
 
     class Meta:
@@ -64,11 +66,7 @@ class EnforcementOfficerOut(serializers.ModelSerializer):
         return obj.cert_valid(clock.today())
 
 
-class EnforcementCaseListOut(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    power_name = serializers.CharField(source="power.name", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
-
+class EnforcementCaseListOut(ModelOut):
     class Meta:
         model = Case
         fields = ["id", "number", "title", "power", "power_name", "node", "node_name", "status", "status_label",
@@ -139,20 +137,11 @@ def case_payload(case: Case, user) -> dict:
 
 # ---- input ----------------------------------------------------------------------------------------------------
 
-class EnforcementCaseIn(serializers.Serializer):
-    subject = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    power = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    node = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    title = text()
-    party_kind = text()
-    party_name = text()
-    party_id_number = text()
-    party_phone = text()
-    party_address = text()
-    facts = text()
-    officers = ids()
-    involves_public_interest = serializers.BooleanField(required=False, default=False)
-    is_complex = serializers.BooleanField(required=False, default=False)
+EnforcementCaseIn = shape("EnforcementCaseIn", subject=opt_id(), power=opt_id(), node=opt_id(),
+                          **each("title party_kind party_name party_id_number party_phone party_address facts", text()),
+                          officers=ids(),
+                          involves_public_interest=serializers.BooleanField(required=False, default=False),
+                          is_complex=serializers.BooleanField(required=False, default=False))
 
 
 TRANSITION_TEXT = ("occurred_at", "place", "content", "documents", "proposed_fine", "result", "fine_amount",
@@ -175,13 +164,8 @@ class EnforcementTransitionIn(serializers.Serializer):
         return fields
 
 
-class EnforcementStepIn(serializers.Serializer):
-    kind = text()
-    content = text()
-    occurred_at = text()
-    place = text()
-    documents = text()
-    officers = ids()
+EnforcementStepIn = shape("EnforcementStepIn", **each("kind content occurred_at place documents", text()),
+                          officers=ids())
 
 
 class EnforcementCorrectionIn(serializers.Serializer):
@@ -212,23 +196,13 @@ class EnforcementEvaluationIn(serializers.Serializer):
     findings = text()
 
 
-class EnforcementOfficerIn(serializers.Serializer):
-    subject = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    certificate_number = text()
-    issuing_authority = text()
-    valid_from = text()
-    valid_until = text()
-    status = text()
+EnforcementOfficerIn = shape("EnforcementOfficerIn", subject=opt_id(), user=opt_id(),
+                             **each("certificate_number issuing_authority valid_from valid_until status", text()))
 
 
-class EnforcementPowerIn(serializers.Serializer):
-    subject = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=100)
-    code = text()
-    name = text()
-    power_type = text()
-    legal_basis = text()
-    discretion = text()
+EnforcementPowerIn = shape("EnforcementPowerIn",
+                           subject=serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=100),
+                           **each("code name power_type legal_basis discretion", text()))
 
 
 def _clean(data: dict) -> dict:
@@ -507,10 +481,7 @@ SUBJECT_TEXT = ("legal_status", "address", "office_phone", "procedures", "remedi
                 "reconsideration_body", "litigation_court")
 
 
-class EnforcementSubjectOut(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
-
+class EnforcementSubjectOut(ModelOut):
     class Meta:
         model = Subject
         fields = ["id", "node", "node_name", "unit", "unit_name", *SUBJECT_TEXT]
@@ -542,11 +513,8 @@ class Subjects(EnforcementList):
         return Response(EnforcementSubjectOut(subject).data, status=200 if existed else 201)
 
 
-class EnforcementReviewerIn(serializers.Serializer):
-    user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    reviewing_since = text()
-    qualification_number = text()
-    qualified_on = text()
+EnforcementReviewerIn = shape("EnforcementReviewerIn", user=opt_id(),
+                              **each("reviewing_since qualification_number qualified_on", text()))
 
 
 class EnforcementReviewerOut(serializers.Serializer):

@@ -1,4 +1,6 @@
 """JSON API /api/governance/: thin Endpoint classes over the same selectors and services as the workbench."""
+import datetime
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -13,6 +15,8 @@ from fazhi.core.endpoints import (
     RecordFileEndpoint,
     Routes,
     TransitionEndpoint,
+    each,
+    shape,
 )
 from fazhi.core.endpoints import text_field as _text
 from fazhi.core.errors import DomainError
@@ -25,105 +29,71 @@ routes = Routes()
 VIEW = "governance.view"
 
 
-class ItemIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
-    category = _text()
-    title = _text()
-    body = _text()
-    formed_on = _text(allow_null=True)
+def _opt_int():
+    return serializers.IntegerField(required=False, allow_null=True)
 
 
-class ItemEditIn(serializers.Serializer):
-    category = _text()
-    title = _text()
-    body = _text()
-    formed_on = _text(allow_null=True)
-    version = serializers.JSONField(required=False, allow_null=True)
+def _version():
+    return serializers.JSONField(required=False, allow_null=True)
+
+
+ItemIn = shape("ItemIn", node=_opt_int(), **each("category title body", _text()), formed_on=_text(allow_null=True))
+
+
+ItemEditIn = shape("ItemEditIn", **each("category title body", _text()), formed_on=_text(allow_null=True),
+                   version=_version())
 
 
 class PublishIn(serializers.Serializer):
     late_reason = _text()
-    version = serializers.JSONField(required=False, allow_null=True)
+    version = _version()
 
 
-class PreviewSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.CharField()
-    title = serializers.CharField()
-    category_name = serializers.CharField()
-    publisher_name = serializers.CharField()
-    formed_on = serializers.DateField()
-    published_on = serializers.DateField(allow_null=True)
-    body = serializers.CharField(help_text="公众看到的正文（身份证号、电话号码已遮蔽）")
-    attachments = serializers.ListField(child=serializers.CharField())
-    scrubbed = serializers.BooleanField(help_text="正文含身份证号或电话号码，已遮蔽")
-    due_date = serializers.DateField(allow_null=True)
-    late = serializers.BooleanField(help_text="今天发布是否已超过20个工作日的公开期限")
-    version = serializers.IntegerField()
+PreviewSerializer = shape(
+    "PreviewSerializer", id=int, status=str, title=str, category_name=str, publisher_name=str, formed_on=datetime.date,
+    published_on=serializers.DateField(allow_null=True),
+    body=serializers.CharField(help_text="公众看到的正文（身份证号、电话号码已遮蔽）"),
+    attachments=serializers.ListField(child=serializers.CharField()),
+    scrubbed=serializers.BooleanField(help_text="正文含身份证号或电话号码，已遮蔽"),
+    due_date=serializers.DateField(allow_null=True),
+    late=serializers.BooleanField(help_text="今天发布是否已超过20个工作日的公开期限"), version=int)
 
 
 class StatisticsIn(serializers.Serializer):
     organisation_kind = _text(allow_null=True)
     table_reason = _text(allow_null=True)
     fee_amount = _text(allow_null=True)
-    version = serializers.JSONField(required=False, allow_null=True)
+    version = _version()
 
 
-class RemedyIn(serializers.Serializer):
-    kind = _text()
-    filed_on = _text(allow_null=True)
-    body = _text()
-    result = _text()
-    decided_on = _text(allow_null=True)
-    note = _text()
+RemedyIn = shape("RemedyIn", kind=_text(), filed_on=_text(allow_null=True), **each("body result", _text()),
+                 decided_on=_text(allow_null=True), note=_text())
 
 
 class RemedyUpdateIn(serializers.Serializer):
     result = _text()
     decided_on = _text(allow_null=True)
     note = _text(allow_null=True)
-    version = serializers.JSONField(required=False, allow_null=True)
+    version = _version()
 
 
-class AnnualReportIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
-    year = serializers.JSONField(required=False, allow_null=True)
-    overview = _text()
-    problems = _text()
-    other_matters = _text()
+AnnualReportIn = shape("AnnualReportIn", node=_opt_int(), year=_version(),
+                       **each("overview problems other_matters", _text()))
 
 
-class AnnualReportEditIn(serializers.Serializer):
-    overview = _text()
-    problems = _text()
-    other_matters = _text()
-    version = serializers.JSONField(required=False, allow_null=True)
+AnnualReportEditIn = shape("AnnualReportEditIn", **each("overview problems other_matters", _text()), version=_version())
 
 
 class ReasonIn(serializers.Serializer):
     reason = _text()
-    version = serializers.JSONField(required=False, allow_null=True)
+    version = _version()
 
 
-class RequestIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
-    channel = _text()
-    applicant_type = _text()
-    organisation_kind = _text()
-    applicant_name = _text()
-    phone = _text()
-    email = _text()
-    address = _text()
-    content = _text()
-    purpose = _text()
-    received_on = _text(allow_null=True)
+REQUEST_TEXTS = "channel applicant_type organisation_kind applicant_name phone email address content purpose"
+RequestIn = shape("RequestIn", node=_opt_int(), **each(REQUEST_TEXTS, _text()), received_on=_text(allow_null=True))
 
 
-class DocumentIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
-    title = _text()
-    body = _text()
-    drafting_unit = _text()
+DocumentIn = shape("DocumentIn", node=_opt_int(), **each("title body drafting_unit", _text()))
 
 
 class ModerateIn(serializers.Serializer):
@@ -131,38 +101,24 @@ class ModerateIn(serializers.Serializer):
     reply = _text()
 
 
-class DecisionIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
-    year = serializers.IntegerField(required=False, allow_null=True)
-    title = _text()
-    description = _text()
-    sponsor_unit = _text()
-    hearing_required = serializers.BooleanField(required=False)
+DecisionIn = shape("DecisionIn", node=_opt_int(), year=_opt_int(), **each("title description sponsor_unit", _text()),
+                   hearing_required=serializers.BooleanField(required=False))
 
 
 class DaysIn(serializers.Serializer):
-    days = serializers.IntegerField(required=False, allow_null=True)
-    version = serializers.JSONField(required=False, allow_null=True)
+    days = _opt_int()
+    version = _version()
 
 
-class StepIn(serializers.Serializer):
-    action = _text()
-    evidence = _text()
-    done_on = _text(allow_null=True)
-    reason = _text()
+StepIn = shape("StepIn", **each("action evidence", _text()), done_on=_text(allow_null=True), reason=_text())
 
 
-class HearingIn(serializers.Serializer):
-    notice_on = _text(allow_null=True)
-    notice_text = _text()
-    held_on = _text(allow_null=True)
-    place = _text()
-    participants = _text()
-    record = _text()
+HearingIn = shape("HearingIn", notice_on=_text(allow_null=True), notice_text=_text(), held_on=_text(allow_null=True),
+                  **each("place participants record", _text()))
 
 
 class MeetingIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
+    node = _opt_int()
     title = _text()
     held_on = _text(allow_null=True)
     place = _text()
@@ -179,9 +135,9 @@ class MeetingIn(serializers.Serializer):
 
 
 class AttendeeIn(serializers.Serializer):
-    user = serializers.IntegerField(required=False, allow_null=True)
+    user = _opt_int()
     name = _text()
-    village = serializers.IntegerField(required=False, allow_null=True)
+    village = _opt_int()
     role_label = _text()
 
 
@@ -196,7 +152,7 @@ class OutcomeIn(serializers.Serializer):
 
 class MinutesIn(serializers.Serializer):
     minutes = _text()
-    version = serializers.JSONField(required=False, allow_null=True)
+    version = _version()
 
 
 class ItemSerializer(serializers.ModelSerializer):

@@ -1,6 +1,8 @@
 """JSON API of the legal-services module, on the core endpoint layer: permission per method, objects through the
 module's access policies (missing or outside scope → 404, visible but not allowed → 403), input serializers (400),
 the same services and selectors as the workbench. Domain errors are answered once, by the core exception handler."""
+import datetime
+
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -10,7 +12,7 @@ from rest_framework.response import Response
 
 from fazhi.core import files, ratelimit, validators
 from fazhi.core.api_personal import MaskPersonalNumbers
-from fazhi.core.endpoints import Endpoint, PublicEndpoint, RecordDetail, RecordEdit, RecordList, Routes
+from fazhi.core.endpoints import Endpoint, ModelOut, PublicEndpoint, RecordDetail, RecordEdit, RecordList, Routes, shape
 from fazhi.core.errors import DomainError
 
 from . import selectors, services
@@ -31,9 +33,7 @@ def _node(user, pk, perm, field="node"):
 
 # ---- serializers (output) ----------------------------------------------------------------------------------------
 
-class AdvisorSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
+class AdvisorSerializer(ModelOut):
     village_ids = serializers.SerializerMethodField()
 
     class Meta:
@@ -46,10 +46,7 @@ class AdvisorSerializer(serializers.ModelSerializer):
         return [v.pk for v in obj.villages.all()]
 
 
-class OfficeHourSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
-    advisor_name = serializers.CharField(source="advisor.name", read_only=True)
+class OfficeHourSerializer(ModelOut):
     booked = serializers.IntegerField(read_only=True, default=None)
 
     class Meta:
@@ -64,19 +61,14 @@ class BookingSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
         fields = ["id", "office_hour", "node", "name", "phone", "topic", "status", "created_at"]
 
 
-class ConsultationSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-
+class ConsultationSerializer(MaskPersonalNumbers, ModelOut):
     class Meta:
         model = Consultation
         fields = ["id", "node", "advisor", "asker_name", "phone", "is_anonymous", "title", "question", "status", "status_label",
                   "asked_at", "due_date", "answer", "answered_at", "is_published", "public_question", "public_answer", "version"]
 
 
-class ServiceRecordSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
-
+class ServiceRecordSerializer(ModelOut):
     class Meta:
         model = ServiceRecord
         fields = ["id", "node", "node_name", "advisor", "kind", "kind_label", "date", "title", "people_served", "hours", "notes",
@@ -128,9 +120,7 @@ class StationSerializer(serializers.ModelSerializer):
         fields = ["id", "node", "name", "address", "opening_hours", "opened_on", "is_active"]
 
 
-class DemonstrationVillageSerializer(serializers.ModelSerializer):
-    level_label = serializers.CharField(source="get_level_display", read_only=True)
-
+class DemonstrationVillageSerializer(ModelOut):
     class Meta:
         model = DemonstrationVillage
         fields = ["id", "node", "level", "level_label", "year", "title"]
@@ -153,14 +143,9 @@ class LegalAdvisorIn(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class LegalOfficeHourIn(serializers.Serializer):
-    node = serializers.IntegerField()
-    advisor = serializers.IntegerField()
-    date = serializers.DateField()
-    start_time = serializers.TimeField()
-    end_time = serializers.TimeField()
-    place = serializers.CharField(max_length=100)
-    capacity = serializers.IntegerField(required=False, default=6)
+LegalOfficeHourIn = shape("LegalOfficeHourIn", node=int, advisor=int, date=datetime.date, start_time=datetime.time,
+                          end_time=datetime.time, place=serializers.CharField(max_length=100),
+                          capacity=serializers.IntegerField(required=False, default=6))
 
 
 class LegalRuleIn(LegalOfficeHourIn):

@@ -9,10 +9,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import files, policy
-from fazhi.core.endpoints import Endpoint, RecordDetail, RecordEdit, RecordList, Routes
+from fazhi.core.endpoints import Endpoint, ModelOut, RecordDetail, RecordEdit, RecordList, Routes
 from fazhi.core.errors import DomainError, NotFound
 
 from . import policies, selectors, services
+from .models import Campaign, Event, Leader, LeaderTraining, Site, StaffTraining, StudySession
 from .workflow import EVENT_WORKFLOW
 
 routes = Routes()
@@ -24,110 +25,69 @@ INT_ERRORS = {"invalid": "应为整数。", "max_string_length": "数字过长�
 
 # ---- output shapes ---------------------------------------------------------------------------------------------
 
-class EventSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    date = serializers.DateField()
-    place = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
-    node_name = serializers.CharField(source="node.name")
-    organiser = serializers.CharField()
-    target = serializers.CharField()
-    target_label = serializers.CharField(source="get_target_display")
-    key_date = serializers.IntegerField(source="key_date_id", allow_null=True)
+class EventSerializer(ModelOut):
     key_date_name = serializers.CharField(source="key_date.name", default="")
-    campaign = serializers.IntegerField(source="campaign_id", allow_null=True)
-    status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
-    materials = serializers.IntegerField()
-    slogans = serializers.IntegerField()
-    online_reach = serializers.IntegerField()
     people_reached = serializers.IntegerField(source="reached")
-    record_due = serializers.DateField(allow_null=True)
-    version = serializers.IntegerField()
+
+    class Meta:
+        model = Event
+        fields = ["id", "title", "date", "place", "node", "node_name", "organiser", "target", "target_label", "key_date",
+                  "key_date_name", "campaign", "status", "status_label", "materials", "slogans", "online_reach",
+                  "people_reached", "record_due", "version"]
 
 
-class CampaignSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
-    key_date = serializers.IntegerField(source="key_date_id", allow_null=True)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
-    theme = serializers.CharField()
+class CampaignSerializer(ModelOut):
+    class Meta:
+        model = Campaign
+        fields = ["id", "name", "node", "key_date", "start_date", "end_date", "theme"]
 
 
-class SiteSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
-    node_name = serializers.CharField(source="node.name")
-    kind = serializers.CharField()
-    theme = serializers.CharField()
-    address = serializers.CharField()
+class SiteSerializer(ModelOut):
     investment = serializers.CharField()
-    established_on = serializers.DateField()
-    population_served = serializers.IntegerField()
-    description = serializers.CharField()
-    version = serializers.IntegerField()
+
+    class Meta:
+        model = Site
+        fields = ["id", "name", "node", "node_name", "kind", "theme", "address", "investment", "established_on",
+                  "population_served", "description", "version"]
 
 
-class LeaderSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    node = serializers.IntegerField(source="node_id")
-    node_name = serializers.CharField(source="node.name")
-    gender = serializers.CharField()
-    position = serializers.CharField()
-    phone = serializers.CharField()
-    registered_on = serializers.DateField()
-    is_active = serializers.BooleanField()
-    removed_on = serializers.DateField(allow_null=True)
+class LeaderSerializer(ModelOut):
+    class Meta:
+        model = Leader
+        fields = ["id", "name", "kind", "kind_label", "node", "node_name", "gender", "position", "phone", "registered_on",
+                  "is_active", "removed_on"]
 
 
-class LeaderTrainingSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    date = serializers.DateField()
-    topic = serializers.CharField()
-    mode = serializers.CharField()
-    trainer = serializers.CharField()
+class LeaderTrainingSerializer(ModelOut):
     hours = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
-    node_name = serializers.CharField(source="node.name")
     attendee_count = serializers.IntegerField(default=None)
 
-
-class StudySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    date = serializers.DateField()
-    topic = serializers.CharField()
-    speaker = serializers.CharField()
-    place = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
-    attendee_names = serializers.CharField()
+    class Meta:
+        model = LeaderTraining
+        fields = ["id", "date", "topic", "mode", "trainer", "hours", "node", "node_name", "attendee_count"]
 
 
-class StaffTrainingSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    date = serializers.DateField()
-    title = serializers.CharField()
-    organiser = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
+class StudySerializer(ModelOut):
+    class Meta:
+        model = StudySession
+        fields = ["id", "kind", "kind_label", "date", "topic", "speaker", "place", "node", "attendee_names"]
+
+
+class StaffTrainingSerializer(ModelOut):
+    class Meta:
+        model = StaffTraining
+        fields = ["id", "kind", "kind_label", "date", "title", "organiser", "node"]
 
 
 class EventDetailOut(EventSerializer):
     """One event as its page shows it: reach per group, content, photos and the actions the user may take."""
 
     reach = serializers.SerializerMethodField()
-    content = serializers.CharField()
     photos = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "reach", "content", "photos", "actions"]
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_reach(self, event):
@@ -145,6 +105,9 @@ class EventDetailOut(EventSerializer):
 class LeaderDetailOut(LeaderSerializer):
     trainings = serializers.SerializerMethodField()
 
+    class Meta(LeaderSerializer.Meta):
+        fields = [*LeaderSerializer.Meta.fields, "trainings"]
+
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_trainings(self, leader):
         return [{"id": t.pk, "date": t.date, "topic": t.topic} for t in leader.trainings.order_by("-date")]
@@ -154,6 +117,9 @@ class LeaderTrainingDetailOut(LeaderTrainingSerializer):
     attendee_count = None
     attendees = serializers.SerializerMethodField()
 
+    class Meta(LeaderTrainingSerializer.Meta):
+        fields = [*(f for f in LeaderTrainingSerializer.Meta.fields if f != "attendee_count"), "attendees"]
+
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_attendees(self, t):
         return [{"id": a.pk, "name": a.name, "node_name": a.node.name} for a in t.attendees.select_related("node")]
@@ -161,7 +127,9 @@ class LeaderTrainingDetailOut(LeaderTrainingSerializer):
 
 class StudyDetailOut(StudySerializer):
     attendees = serializers.SerializerMethodField()
-    summary = serializers.CharField()
+
+    class Meta(StudySerializer.Meta):
+        fields = [*StudySerializer.Meta.fields, "attendees", "summary"]
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_attendees(self, s):
@@ -170,6 +138,9 @@ class StudyDetailOut(StudySerializer):
 
 class StaffTrainingDetailOut(StaffTrainingSerializer):
     attendance = serializers.SerializerMethodField()
+
+    class Meta(StaffTrainingSerializer.Meta):
+        fields = [*StaffTrainingSerializer.Meta.fields, "attendance"]
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_attendance(self, t):

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import figures, jobs, ui
-from fazhi.core.endpoints import Endpoint, Routes
+from fazhi.core.endpoints import Endpoint, ModelOut, Routes, shape
 from fazhi.core.errors import DomainError
 from fazhi.core.models import Job
 
@@ -83,10 +83,7 @@ class DashboardData(Endpoint):
         return Response(dashboard.dashboard_data(node, start, end))
 
 
-class ReportSerializer(serializers.ModelSerializer):
-    node_name = serializers.CharField(source="node.name", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-
+class ReportSerializer(ModelOut):
     class Meta:
         model = ReportTemplate
         fields = ["id", "node", "node_name", "year", "title", "status", "status_label", "version", "reported_on",
@@ -201,16 +198,8 @@ class ReportJobIn(serializers.Serializer):
     year = serializers.IntegerField()
 
 
-class ReportJobSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
-    percent = serializers.IntegerField()
-    done = serializers.IntegerField()
-    total = serializers.IntegerField()
-    message = serializers.CharField()
-    notice = serializers.CharField()
-    download = serializers.CharField()
+ReportJobSerializer = shape("ReportJobSerializer", id=int, kind=str, status=str, percent=int, done=int, total=int,
+                            message=str, notice=str, download=str)
 
 
 def _job(job: Job) -> dict:
