@@ -9,6 +9,7 @@ from fazhi.core import clock, orgkinds, personal, policy
 from fazhi.core.errors import DomainError
 from fazhi.core.models import StoredFile, User
 from fazhi.core.search import search_q
+from fazhi.core.selectors import within_dates
 from fazhi.core.validators import clean_date
 
 from .models import (
@@ -221,10 +222,7 @@ def _in_node(qs, user, f, field="node"):
 def _in_period(qs, f, field):
     """``?start=&end=`` (dates, inclusive) on ``field``; a bad date filters nothing."""
     start, end = _date(f.get("start")), _date(f.get("end"))
-    if start:
-        qs = qs.filter(**{f"{field}__gte": start})
-    if end:
-        qs = qs.filter(**{f"{field}__lte": end})
+    qs = within_dates(qs, field, start, end)
     return qs
 
 
