@@ -321,6 +321,14 @@ class ModelOut(serializers.ModelSerializer):
         return super().build_unknown_field(field_name, model_class)
 
 
+def model_out(name: str, model, fields, /, *, base: type | tuple[type, ...] = ModelOut) -> type:
+    """A ``ModelOut`` named ``name`` that shows ``model``'s ``fields`` and nothing else: the whole declaration of a
+    record shown as it is (``base``: a mixin such as ``MaskPersonalNumbers`` before ``ModelOut``, or a subclass)."""
+    meta = type("Meta", (), {"model": model, "fields": list(fields)})
+    module = sys._getframe(1).f_globals.get("__name__", __name__)
+    return type(name, base if isinstance(base, tuple) else (base,), {"__module__": module, "Meta": meta})
+
+
 class RecordList(Endpoint):
     """A collection route: GET lists, POST (optional) creates.
 

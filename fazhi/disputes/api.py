@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from fazhi.core import audit, files, ui
 from fazhi.core.api_personal import MaskPersonalNumbers
-from fazhi.core.endpoints import Endpoint, ModelOut, OkSerializer, PublicEndpoint, Routes
+from fazhi.core.endpoints import Endpoint, ModelOut, OkSerializer, PublicEndpoint, Routes, model_out
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.masking import mask_name
 
@@ -25,29 +25,14 @@ VIEW = "disputes.view"
 
 # ---- output ------------------------------------------------------------------------------------------------------
 
-class PartySerializer(MaskPersonalNumbers, serializers.ModelSerializer):  # numbers masked; full: /api/core/personal/reveal/
-    class Meta:
-        model = Party
-        fields = ["id", "role", "kind", "name", "id_number", "phone", "address"]
-
-
-class SessionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = MediationSession
-        fields = ["id", "held_on", "place", "participants", "record"]
-
-
-class AgreementSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Agreement
-        fields = ["kind", "number", "facts", "responsibility", "terms", "signed_by", "performance_method", "performance_deadline", "signed_on",
-                  "judicial_deadline", "judicial_outcome", "judicial_applied_on", "judicial_decided_on", "judicial_court"]
-
-
-class NoticeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Notice
-        fields = ["at", "title", "decided_by", "reason", "next_steps"]
+# numbers masked; full: /api/core/personal/reveal/
+PartySerializer = model_out("PartySerializer", Party, ["id", "role", "kind", "name", "id_number", "phone", "address"],
+                            base=(MaskPersonalNumbers, ModelOut))
+SessionSerializer = model_out("SessionSerializer", MediationSession, ["id", "held_on", "place", "participants", "record"])
+AgreementSerializer = model_out("AgreementSerializer", Agreement, [
+    "kind", "number", "facts", "responsibility", "terms", "signed_by", "performance_method", "performance_deadline",
+    "signed_on", "judicial_deadline", "judicial_outcome", "judicial_applied_on", "judicial_decided_on", "judicial_court"])
+NoticeSerializer = model_out("NoticeSerializer", Notice, ["at", "title", "decided_by", "reason", "next_steps"])
 
 
 class DisputeSerializer(MaskPersonalNumbers, ModelOut):
@@ -63,22 +48,18 @@ class DisputeSerializer(MaskPersonalNumbers, ModelOut):
                   "version"]
 
 
-class RoomSerializer(serializers.ModelSerializer):
+class _WithSpecialities(ModelOut):
+    """A room or a mediator: its specialities (dispute kinds) by name."""
+
     specialities = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
 
-    class Meta:
-        model = MediationRoom
-        fields = ["id", "node", "name", "host_name", "specialities", "opening_hours", "location", "introduction",
-                  "is_active"]
 
-
-class MediatorSerializer(serializers.ModelSerializer):
-    specialities = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-
-    class Meta:
-        model = Mediator
-        fields = ["id", "node", "name", "kind", "organisation", "phone", "specialities", "committee",
-                  "committee_position", "is_active"]
+RoomSerializer = model_out("RoomSerializer", MediationRoom, [
+    "id", "node", "name", "host_name", "specialities", "opening_hours", "location", "introduction", "is_active"],
+    base=_WithSpecialities)
+MediatorSerializer = model_out("MediatorSerializer", Mediator, [
+    "id", "node", "name", "kind", "organisation", "phone", "specialities", "committee", "committee_position",
+    "is_active"], base=_WithSpecialities)
 
 
 # ---- input -------------------------------------------------------------------------------------------------------
