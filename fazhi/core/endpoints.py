@@ -286,8 +286,8 @@ _FIELD_FOR_TYPE = {int: serializers.IntegerField, str: serializers.CharField, bo
 
 def shape(name: str, /, *, base: type[serializers.Serializer] = serializers.Serializer, **fields) -> type:
     """A serializer declared by its fields' Python types, in order: ``shape("JobOut", id=int, status=str)``; ``int``,
-    ``str``, ``bool``, ``datetime.date`` and ``datetime.time`` stand for DRF's plain field (required on input); a
-    serializer field is taken as given. For answers that are not one model row (a dict, a dataclass) and simple
+    ``str``, ``bool`` and the ``datetime`` types stand for DRF's plain field (required on input); a serializer field
+    is taken as given. For answers that are not one model row (a dict, a dataclass) and simple
     input; a model row is a ``ModelOut``."""
     # every field made here, in order: DRF orders declared fields by when they were made (copies are made anew)
     declared = {key: _FIELD_FOR_TYPE[value]() if isinstance(value, type) else copy.deepcopy(value)
@@ -309,7 +309,8 @@ class ModelOut(serializers.ModelSerializer):
     - ``<field>_label``: the Chinese label of a field with choices (``get_<field>_display``);
     - ``<relation>_name``: the related record's ``name`` (left out when there is none).
 
-    Declare a field on the class for anything else (another source, a method, a nested record)."""
+    A model attribute of the same name (a property) is shown as it is instead. Declare a field on the class for
+    anything else (another source, a method, a nested record)."""
 
     def build_unknown_field(self, field_name, model_class):
         base, _, suffix = field_name.rpartition("_")

@@ -26,6 +26,7 @@ INT_ERRORS = {"invalid": "应为整数。", "max_string_length": "数字过长�
 # ---- output shapes ---------------------------------------------------------------------------------------------
 
 class EventSerializer(ModelOut):
+    organiser = serializers.CharField()  # the unit's name, or the text typed in (a property)
     key_date_name = serializers.CharField(source="key_date.name", default="")
     people_reached = serializers.IntegerField(source="reached")
 
