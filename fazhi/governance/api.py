@@ -33,7 +33,8 @@ def _opt_int():
     return serializers.IntegerField(required=False, allow_null=True)
 
 
-def _version():
+def _json():
+    """An optional JSON value (a number or a string alike): the service checks it."""
     return serializers.JSONField(required=False, allow_null=True)
 
 
@@ -41,12 +42,12 @@ ItemIn = shape("ItemIn", node=_opt_int(), **each("category title body", _text())
 
 
 ItemEditIn = shape("ItemEditIn", **each("category title body", _text()), formed_on=_text(allow_null=True),
-                   version=_version())
+                   version=_json())
 
 
 class PublishIn(serializers.Serializer):
     late_reason = _text()
-    version = _version()
+    version = _json()
 
 
 PreviewSerializer = shape(
@@ -63,10 +64,10 @@ class StatisticsIn(serializers.Serializer):
     organisation_kind = _text(allow_null=True)
     table_reason = _text(allow_null=True)
     fee_amount = _text(allow_null=True)
-    version = _version()
+    version = _json()
 
 
-RemedyIn = shape("RemedyIn", kind=_text(), filed_on=_text(allow_null=True), **each("body result", _text()),
+RemedyIn = shape("RemedyIn", kind=_text(), filed_on=_text(allow_null=True), body=_text(), result=_text(),
                  decided_on=_text(allow_null=True), note=_text())
 
 
@@ -74,19 +75,19 @@ class RemedyUpdateIn(serializers.Serializer):
     result = _text()
     decided_on = _text(allow_null=True)
     note = _text(allow_null=True)
-    version = _version()
+    version = _json()
 
 
-AnnualReportIn = shape("AnnualReportIn", node=_opt_int(), year=_version(),
+AnnualReportIn = shape("AnnualReportIn", node=_opt_int(), year=_json(),
                        **each("overview problems other_matters", _text()))
 
 
-AnnualReportEditIn = shape("AnnualReportEditIn", **each("overview problems other_matters", _text()), version=_version())
+AnnualReportEditIn = shape("AnnualReportEditIn", **each("overview problems other_matters", _text()), version=_json())
 
 
 class ReasonIn(serializers.Serializer):
     reason = _text()
-    version = _version()
+    version = _json()
 
 
 REQUEST_TEXTS = "channel applicant_type organisation_kind applicant_name phone email address content purpose"
@@ -107,10 +108,10 @@ DecisionIn = shape("DecisionIn", node=_opt_int(), year=_opt_int(), **each("title
 
 class DaysIn(serializers.Serializer):
     days = _opt_int()
-    version = _version()
+    version = _json()
 
 
-StepIn = shape("StepIn", **each("action evidence", _text()), done_on=_text(allow_null=True), reason=_text())
+StepIn = shape("StepIn", action=_text(), evidence=_text(), done_on=_text(allow_null=True), reason=_text())
 
 
 HearingIn = shape("HearingIn", notice_on=_text(allow_null=True), notice_text=_text(), held_on=_text(allow_null=True),
@@ -152,7 +153,7 @@ class OutcomeIn(serializers.Serializer):
 
 class MinutesIn(serializers.Serializer):
     minutes = _text()
-    version = _version()
+    version = _json()
 
 
 class ItemSerializer(serializers.ModelSerializer):
