@@ -121,6 +121,19 @@ def api_for():
     return make
 
 
+
+@pytest.fixture
+def get_within(client_for, django_assert_max_num_queries):
+    """get_within(user, url, queries) -> the page ``user`` gets at ``url``, failing if it took more than ``queries``
+    database queries (a list page must not make one query a row)."""
+
+    def get(user, url, queries):
+        c = client_for(user)
+        with django_assert_max_num_queries(queries):
+            return c.get(url)
+
+    return get
+
 # ---- real browser ---------------------------------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -2,7 +2,7 @@
 checklist, audit events, ledgers. Built on the core endpoint layer; selectors and services only."""
 from django.conf import settings
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,6 +16,8 @@ from .errors import DomainError
 from .models import AuditEvent, Membership, OrgNode, Unit, User
 from .policies import membership_policy, node_policy, unit_policy
 from .roles import Role
+
+routes = endpoints.Routes()
 
 exception_handler = endpoints.exception_handler  # kept for imports; the one mapping lives in endpoints
 
@@ -49,9 +51,7 @@ class NodeUpdateIn(serializers.Serializer):
     code = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
-class UnitSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-
+class UnitSerializer(endpoints.ModelOut):
     class Meta:
         model = Unit
         fields = ["id", "node", "kind", "kind_label", "name", "code", "description", "is_active"]
@@ -71,10 +71,7 @@ class UnitUpdateIn(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class MembershipSerializer(serializers.ModelSerializer):
-    role_label = serializers.CharField(source="get_role_display", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
-
+class MembershipSerializer(endpoints.ModelOut):
     class Meta:
         model = Membership
         fields = ["id", "node", "node_name", "role", "role_label", "unit", "is_active"]
@@ -107,15 +104,10 @@ class ActiveIn(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class CheckSerializer(serializers.Serializer):
-    module = serializers.CharField()
-    label = serializers.CharField()
-    ok = serializers.BooleanField()
-    required = serializers.BooleanField()
-    detail = serializers.CharField()
-    url = serializers.CharField()
+CheckSerializer = endpoints.shape("CheckSerializer", module=str, label=str, ok=bool, required=bool, detail=str, url=str)
 
 
+@routes("me/", "api_me")
 class Me(endpoints.Endpoint):
     @extend_schema(summary="当前用户及其岗位角色", responses=OpenApiTypes.OBJECT)
     def get(self, request):
@@ -124,6 +116,7 @@ class Me(endpoints.Endpoint):
                          "memberships": [{"node_id": n, "role": r} for _, r, n, _ in rows]})
 
 
+@routes("nodes/", "api_nodes")
 class Nodes(endpoints.Endpoint):
     perms = {"GET": "core.view", "POST": "core.manage_org"}
 
@@ -140,6 +133,7 @@ class Nodes(endpoints.Endpoint):
         return Response(OrgNodeSerializer(node).data, status=201)
 
 
+@routes("nodes/<int:pk>/", "api_node_detail")
 class NodeDetail(endpoints.RecordDetail):
     perms = {"GET": "core.view", "PATCH": "core.manage_org"}
     access = node_policy
@@ -148,6 +142,7 @@ class NodeDetail(endpoints.RecordDetail):
     edit_summary = "修改组织节点名称、简称、编码"
 
 
+@routes("units/", "api_units")
 class Units(endpoints.Endpoint):
     perms = {"GET": "core.view", "POST": "core.manage_org"}
 
@@ -162,6 +157,7 @@ class Units(endpoints.Endpoint):
         return Response(UnitSerializer(services.unit_create(actor=request.user, node=node, **data)).data, status=201)
 
 
+@routes("units/<int:pk>/", "api_unit_detail")
 class UnitDetail(endpoints.RecordDetail):
     perms = {"GET": "core.view", "PATCH": "core.manage_org"}
     access = unit_policy
@@ -176,6 +172,7 @@ def _grant_args(endpoint, grant):
     return node, grant["role"], unit
 
 
+@routes("accounts/", "api_accounts")
 class Accounts(endpoints.Endpoint):
     perms = {"GET": "core.manage_users", "POST": "core.manage_users"}
 
@@ -192,6 +189,7 @@ class Accounts(endpoints.Endpoint):
         return Response(AccountSerializer(user).data, status=201)
 
 
+@routes("accounts/<int:pk>/", "api_account_detail")
 class AccountDetail(endpoints.Endpoint):
     perms = {"GET": "core.manage_users", "PATCH": "core.manage_users"}
     census_model = User
@@ -208,6 +206,7 @@ class AccountDetail(endpoints.Endpoint):
         return Response(AccountSerializer(account).data)
 
 
+@routes("accounts/<int:pk>/memberships/", "api_account_grants")
 class AccountGrants(endpoints.Endpoint):
     perms = {"POST": "core.manage_users"}
     census_model = User
@@ -220,6 +219,7 @@ class AccountGrants(endpoints.Endpoint):
         return Response(MembershipSerializer(m).data, status=201)
 
 
+@routes("memberships/<int:pk>/", "api_membership_detail")
 class MembershipDetail(endpoints.Endpoint):
     perms = {"DELETE": "core.manage_users"}
     access = membership_policy
@@ -232,6 +232,7 @@ class MembershipDetail(endpoints.Endpoint):
                                                                         reason=reason)).data)
 
 
+@routes("nodes/<int:pk>/onboarding/", "api_onboarding")
 class Onboarding(endpoints.Endpoint):
     perms = {"GET": "core.manage_org"}
     access = node_policy
@@ -246,6 +247,7 @@ class Onboarding(endpoints.Endpoint):
                          "items": CheckSerializer(items, many=True).data})
 
 
+@routes("audit/", "api_audit")
 class AuditEvents(endpoints.Endpoint):
     perms = {"GET": "core.view_audit"}
 
@@ -262,6 +264,7 @@ def _ledger(user, key):
     return item
 
 
+@routes("ledgers/<str:key>/export/", "api_ledger_export")
 @extend_schema(summary="导出台账（.xlsx）", responses={(200, ui.XLSX): bytes})
 @api_view(["GET"])
 def ledger_export(request, key):
@@ -270,6 +273,7 @@ def ledger_export(request, key):
     return ui.file_response(content, f"{item.key}.xlsx", ui.XLSX)
 
 
+@routes("ledgers/<str:key>/import/", "api_ledger_import")
 @extend_schema(summary="导入台账：dry_run=1 预检，dry_run=0 全部导入（任一行出错则全部不导入）；超过后台导入行数时返回 202 和后台任务",
                request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}})
 @api_view(["POST"])
@@ -294,19 +298,5 @@ def ledger_import(request, key):
     return Response(body, status=202)
 
 
-urlpatterns = [
-    path("personal/reveal/", PersonalReveal.as_view(), name="api_personal_reveal"),
-    path("me/", Me.as_view(), name="api_me"),
-    path("nodes/", Nodes.as_view(), name="api_nodes"),
-    path("nodes/<int:pk>/", NodeDetail.as_view(), name="api_node_detail"),
-    path("nodes/<int:pk>/onboarding/", Onboarding.as_view(), name="api_onboarding"),
-    path("units/", Units.as_view(), name="api_units"),
-    path("units/<int:pk>/", UnitDetail.as_view(), name="api_unit_detail"),
-    path("accounts/", Accounts.as_view(), name="api_accounts"),
-    path("accounts/<int:pk>/", AccountDetail.as_view(), name="api_account_detail"),
-    path("accounts/<int:pk>/memberships/", AccountGrants.as_view(), name="api_account_grants"),
-    path("memberships/<int:pk>/", MembershipDetail.as_view(), name="api_membership_detail"),
-    path("audit/", AuditEvents.as_view(), name="api_audit"),
-    path("ledgers/<str:key>/export/", ledger_export, name="api_ledger_export"),
-    path("ledgers/<str:key>/import/", ledger_import, name="api_ledger_import"),
-]
+routes.add("personal/reveal/", PersonalReveal, "api_personal_reveal")
+urlpatterns = routes.urlpatterns

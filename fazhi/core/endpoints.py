@@ -17,9 +17,13 @@ allowed, 404 not found or out of scope, 409 conflict, 413 too large, 429 too man
 """
 from __future__ import annotations
 
+import copy
+import datetime
+import sys
 from typing import Any, ClassVar
 
 from django.http import Http404
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers
@@ -275,6 +279,57 @@ class OkSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
 
 
+_FIELD_FOR_TYPE = {int: serializers.IntegerField, str: serializers.CharField, bool: serializers.BooleanField,
+                   datetime.date: serializers.DateField, datetime.time: serializers.TimeField,
+                   datetime.datetime: serializers.DateTimeField}
+
+
+def shape(name: str, /, *, base: type[serializers.Serializer] = serializers.Serializer, **fields) -> type:
+    """A serializer declared by its fields' Python types, in order: ``shape("JobOut", id=int, status=str)``; ``int``,
+    ``str``, ``bool`` and the ``datetime`` types stand for DRF's plain field (required on input); a serializer field
+    is taken as given. For answers that are not one model row (a dict, a dataclass) and simple
+    input; a model row is a ``ModelOut``."""
+    # every field made here, in order: DRF orders declared fields by when they were made (copies are made anew)
+    declared = {key: _FIELD_FOR_TYPE[value]() if isinstance(value, type) else copy.deepcopy(value)
+                for key, value in fields.items()}
+    module = sys._getframe(1).f_globals.get("__name__", __name__)  # the caller's, as collections.namedtuple does
+    return type(name, (base,), {"__module__": module, **declared})
+
+
+def each(names: str, field) -> dict:
+    """The same field under each of the space-separated ``names``, for ``shape(..., **each("title body", text()))``
+    (``shape`` makes each its own copy)."""
+    return dict.fromkeys(names.split(), field)
+
+
+class ModelOut(serializers.ModelSerializer):
+    """A record as the API shows it, from ``Meta.model`` and the names in ``Meta.fields`` alone:
+
+    - a model field as DRF's ``ModelSerializer`` maps it (a relation: the related record's id);
+    - ``<field>_label``: the Chinese label of a field with choices (``get_<field>_display``);
+    - ``<relation>_name``: the related record's ``name`` (left out when there is none).
+
+    A model attribute of the same name (a property) is shown as it is instead. Declare a field on the class for
+    anything else (another source, a method, a nested record)."""
+
+    def build_unknown_field(self, field_name, model_class):
+        base, _, suffix = field_name.rpartition("_")
+        if suffix == "label" and hasattr(model_class, f"get_{base}_display"):
+            return serializers.CharField, {"source": f"get_{base}_display", "read_only": True}
+        relation = getattr(model_class, base, None)
+        if suffix == "name" and getattr(getattr(relation, "field", None), "is_relation", False):
+            return serializers.CharField, {"source": f"{base}.name", "read_only": True}
+        return super().build_unknown_field(field_name, model_class)
+
+
+def model_out(name: str, model, fields, /, *, base: type | tuple[type, ...] = ModelOut) -> type:
+    """A ``ModelOut`` named ``name`` that shows ``model``'s ``fields`` and nothing else: the whole declaration of a
+    record shown as it is (``base``: a mixin such as ``MaskPersonalNumbers`` before ``ModelOut``, or a subclass)."""
+    meta = type("Meta", (), {"model": model, "fields": list(fields)})
+    module = sys._getframe(1).f_globals.get("__name__", __name__)
+    return type(name, base if isinstance(base, tuple) else (base,), {"__module__": module, "Meta": meta})
+
+
 class RecordList(Endpoint):
     """A collection route: GET lists, POST (optional) creates.
 
@@ -437,3 +492,30 @@ class RecordFileEndpoint(Endpoint):
 
     def document(self, obj) -> tuple[bytes, str, str]:
         raise NotImplementedError
+
+
+class Routes:
+    """An app's API routes, declared on the endpoints themselves instead of in a list at the end of ``api.py``::
+
+        routes = Routes()
+
+        @routes("<int:pk>/", "api_disputes_detail")
+        class DisputeDetail(RecordDetail): ...
+
+        urlpatterns = routes.urlpatterns
+
+    The decorator takes an endpoint class or a function view (``@api_view``) and returns it unchanged; ``add`` files
+    a view defined elsewhere. The patterns keep the order in which they were declared (the first match wins)."""
+
+    def __init__(self):
+        self.urlpatterns: list = []
+
+    def __call__(self, route: str, name: str):
+        def register(view):
+            self.add(route, view, name)
+            return view
+
+        return register
+
+    def add(self, route: str, view, name: str) -> None:
+        self.urlpatterns.append(path(route, view.as_view() if isinstance(view, type) else view, name=name))

@@ -70,9 +70,15 @@ class Page(Gate, View):
 
 
 class ListPage(Page):
-    """GET: the scoped list (``get_queryset``) with its filters, paged id-first; ``extra_context`` adds the rest."""
+    """GET: the scoped list (``get_queryset``) with its filters, paged id-first; ``extra_context`` adds the rest.
+    The permission is the policy's "view" unless ``perms`` says otherwise."""
 
     per_page: ClassVar[int] = ui.PAGE_SIZE
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.access is not None and not cls.perms:
+            cls.perms = {"GET": cls.access.actions["view"]}
 
     def get_queryset(self):
         raise NotImplementedError
@@ -88,11 +94,18 @@ class ListPage(Page):
 
 class FormPage(Page):
     """GET shows the form; POST validates it, calls ``perform(form)`` (one service) and redirects to
-    ``success_url(result)``. Errors stay on the form (status 400); nothing is half-written."""
+    ``success_url(result)``. Errors stay on the form (status 400); nothing is half-written. The permission, to see
+    the form and to send it, is the policy's for ``record_action`` unless ``perms`` says otherwise."""
 
     form_class: ClassVar[Any] = None
     title: ClassVar[str] = ""
     success_message: ClassVar[str] = "已保存。"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.access is not None and not cls.perms:
+            perm = cls.access.actions[cls.record_action]
+            cls.perms = {"GET": perm, "POST": perm}
 
     def get_form_kwargs(self) -> dict:
         return {}

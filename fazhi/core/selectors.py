@@ -2,7 +2,25 @@
 from django.db.models import Count, Q
 
 from . import policy
+from .errors import NotFound
 from .models import AuditEvent, Membership, OrgNode, Unit
+
+
+def within_dates(qs, field: str, start=None, end=None):
+    """Rows whose ``field`` falls from ``start`` to ``end`` (dates, inclusive; an empty end leaves that side open)."""
+    if start:
+        qs = qs.filter(**{f"{field}__gte": start})
+    if end:
+        qs = qs.filter(**{f"{field}__lte": end})
+    return qs
+
+
+def get_or_not_found(qs, pk):
+    """Row ``pk`` of ``qs`` (a pk that is not a whole number finds nothing); ``NotFound`` when there is none."""
+    found = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def org_tree_for_user(user):

@@ -13,6 +13,12 @@ class Todo:
     detail: str = ""
 
 
+def add_counted(items: list, count: int, **fields) -> None:
+    """Adds a to-do for ``count`` records to ``items``, none when there are none."""
+    if count:
+        items.append(Todo(count=count, **fields))
+
+
 def _providers():
     from .domain import providers
 

@@ -12,13 +12,11 @@ from .policies import membership_policy, node_policy, unit_policy
 
 
 class NodeEdit(FormPage):
-    perms = {"GET": "core.manage_org", "POST": "core.manage_org"}
     access = node_policy
+    record_action = "manage"
     form_class = NodeEditForm
     template_name = "core/admin/form.html"
     success_message = "已保存。"
-
-    record_action = "manage"
 
     @property
     def title(self):

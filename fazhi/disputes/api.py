@@ -2,7 +2,6 @@
 HTTP method and the access policy that looks its record up; input serializers only shape the body; the same services
 and scoped selectors as the workbench and the public site. Domain errors become Chinese JSON answers
 (400/403/404/409/429) in core's one exception handler."""
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -10,7 +9,7 @@ from rest_framework.response import Response
 
 from fazhi.core import audit, files, ui
 from fazhi.core.api_personal import MaskPersonalNumbers
-from fazhi.core.endpoints import Endpoint, OkSerializer, PublicEndpoint
+from fazhi.core.endpoints import Endpoint, ModelOut, OkSerializer, PublicEndpoint, Routes, model_out
 from fazhi.core.errors import DomainError, NotFound
 from fazhi.core.masking import mask_name
 
@@ -19,39 +18,24 @@ from .models import Agreement, Dispute, MediationRoom, MediationSession, Mediato
 from .policies import dispute_policy, mediator_policy, room_policy
 from .workflow import dispute_workflow
 
+routes = Routes()
+
 VIEW = "disputes.view"
 
 
 # ---- output ------------------------------------------------------------------------------------------------------
 
-class PartySerializer(MaskPersonalNumbers, serializers.ModelSerializer):  # numbers masked; full: /api/core/personal/reveal/
-    class Meta:
-        model = Party
-        fields = ["id", "role", "kind", "name", "id_number", "phone", "address"]
+# numbers masked; full: /api/core/personal/reveal/
+PartySerializer = model_out("PartySerializer", Party, ["id", "role", "kind", "name", "id_number", "phone", "address"],
+                            base=(MaskPersonalNumbers, ModelOut))
+SessionSerializer = model_out("SessionSerializer", MediationSession, ["id", "held_on", "place", "participants", "record"])
+AgreementSerializer = model_out("AgreementSerializer", Agreement, [
+    "kind", "number", "facts", "responsibility", "terms", "signed_by", "performance_method", "performance_deadline",
+    "signed_on", "judicial_deadline", "judicial_outcome", "judicial_applied_on", "judicial_decided_on", "judicial_court"])
+NoticeSerializer = model_out("NoticeSerializer", Notice, ["at", "title", "decided_by", "reason", "next_steps"])
 
 
-class SessionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = MediationSession
-        fields = ["id", "held_on", "place", "participants", "record"]
-
-
-class AgreementSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Agreement
-        fields = ["kind", "number", "facts", "responsibility", "terms", "signed_by", "performance_method", "performance_deadline", "signed_on",
-                  "judicial_deadline", "judicial_outcome", "judicial_applied_on", "judicial_decided_on", "judicial_court"]
-
-
-class NoticeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Notice
-        fields = ["at", "title", "decided_by", "reason", "next_steps"]
-
-
-class DisputeSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    kind_name = serializers.CharField(source="kind.name", read_only=True)
+class DisputeSerializer(MaskPersonalNumbers, ModelOut):
     village_name = serializers.CharField(source="village.name", read_only=True, default="")
     room_name = serializers.CharField(source="room.name", read_only=True, default="")
 
@@ -64,22 +48,18 @@ class DisputeSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
                   "version"]
 
 
-class RoomSerializer(serializers.ModelSerializer):
+class _WithSpecialities(ModelOut):
+    """A room or a mediator: its specialities (dispute kinds) by name."""
+
     specialities = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
 
-    class Meta:
-        model = MediationRoom
-        fields = ["id", "node", "name", "host_name", "specialities", "opening_hours", "location", "introduction",
-                  "is_active"]
 
-
-class MediatorSerializer(serializers.ModelSerializer):
-    specialities = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-
-    class Meta:
-        model = Mediator
-        fields = ["id", "node", "name", "kind", "organisation", "phone", "specialities", "committee",
-                  "committee_position", "is_active"]
+RoomSerializer = model_out("RoomSerializer", MediationRoom, [
+    "id", "node", "name", "host_name", "specialities", "opening_hours", "location", "introduction", "is_active"],
+    base=_WithSpecialities)
+MediatorSerializer = model_out("MediatorSerializer", Mediator, [
+    "id", "node", "name", "kind", "organisation", "phone", "specialities", "committee", "committee_position",
+    "is_active"], base=_WithSpecialities)
 
 
 # ---- input -------------------------------------------------------------------------------------------------------
@@ -218,6 +198,7 @@ class DisputeEndpoint(Endpoint):
 
 # ---- staff endpoints ---------------------------------------------------------------------------------------------
 
+@routes("", "api_disputes_list")
 class Disputes(DisputeEndpoint):
     perms = {"GET": VIEW, "POST": "disputes.intake"}
 
@@ -236,6 +217,7 @@ class Disputes(DisputeEndpoint):
         return Response(out, status=200 if d.duplicate else 201)
 
 
+@routes("<int:pk>/", "api_disputes_detail")
 class DisputeDetail(DisputeEndpoint):
     perms = {"GET": VIEW, "PATCH": VIEW}
 
@@ -252,6 +234,7 @@ class DisputeDetail(DisputeEndpoint):
         return Response(_detail(self.dispute(pk), request.user))
 
 
+@routes("<int:pk>/attachments/", "api_disputes_attachment")
 class DisputeAttachment(DisputeEndpoint):
     perms = {"POST": VIEW}
 
@@ -265,6 +248,7 @@ class DisputeAttachment(DisputeEndpoint):
                         status=201)
 
 
+@routes("<int:pk>/advisors/", "api_disputes_advisor")
 class DisputeAdvisor(DisputeEndpoint):
     perms = {"POST": "disputes.assign"}
 
@@ -280,6 +264,7 @@ class DisputeAdvisor(DisputeEndpoint):
         return Response({"ok": True})
 
 
+@routes("<int:pk>/transition/", "api_disputes_transition")
 class DisputeTransition(DisputeEndpoint):
     perms = {"POST": VIEW}
 
@@ -296,6 +281,7 @@ class DisputeTransition(DisputeEndpoint):
         return Response(_detail(self.dispute(pk), request.user))
 
 
+@routes("<int:pk>/parties/", "api_disputes_party")
 class DisputeParties(DisputeEndpoint):
     perms = {"POST": VIEW}
 
@@ -307,6 +293,7 @@ class DisputeParties(DisputeEndpoint):
         return Response(PartySerializer(p).data, status=201)
 
 
+@routes("<int:pk>/parties/<int:party_pk>/", "api_disputes_party_item")
 class DisputeParty(DisputeEndpoint):
     perms = {"PATCH": VIEW, "DELETE": VIEW}
     census_kwargs = {"party_pk": 1}
@@ -328,6 +315,7 @@ class DisputeParty(DisputeEndpoint):
         return Response({"ok": True})
 
 
+@routes("<int:pk>/documents/<str:kind>/", "api_disputes_document")
 class DisputeDocument(DisputeEndpoint):
     perms = {"GET": VIEW}
     census_kwargs = {"kind": "application"}
@@ -341,6 +329,7 @@ class DisputeDocument(DisputeEndpoint):
         return ui.file_response(content, f"{title}-{d.tracking_code}.docx", ui.DOCX)
 
 
+@routes("rooms/", "api_disputes_rooms")
 class Rooms(Endpoint):
     perms = {"GET": VIEW, "POST": "disputes.manage"}
     access = room_policy
@@ -359,6 +348,7 @@ class Rooms(Endpoint):
         return Response(RoomSerializer(room).data, status=201)
 
 
+@routes("rooms/<int:pk>/", "api_disputes_room")
 class Room(Endpoint):
     perms = {"PUT": "disputes.manage"}
     access = room_policy
@@ -371,6 +361,7 @@ class Room(Endpoint):
         return Response(RoomSerializer(services.room_save(actor=request.user, room=obj, **data)).data)
 
 
+@routes("rooms/<int:pk>/queue/", "api_disputes_room_queue")
 class RoomQueue(Endpoint):
     perms = {"GET": VIEW}
     access = room_policy
@@ -391,6 +382,7 @@ def _manage_node(user, pk, *, tenants_only=False):
     return node
 
 
+@routes("mediators/", "api_disputes_mediators")
 class Mediators(Endpoint):
     perms = {"GET": VIEW, "POST": "disputes.manage"}
     access = mediator_policy
@@ -412,6 +404,7 @@ class Mediators(Endpoint):
         return Response(MediatorSerializer(m).data, status=201)
 
 
+@routes("risk-words/", "api_disputes_risk_words")
 class RiskWords(Endpoint):
     perms = {"GET": VIEW, "POST": "disputes.manage"}
 
@@ -428,6 +421,7 @@ class RiskWords(Endpoint):
         return Response({"id": rw.pk, "word": rw.word, "category": rw.category}, status=201)
 
 
+@routes("deadlines/", "api_disputes_deadlines")
 class Deadlines(Endpoint):
     perms = {"GET": VIEW}
     access = dispute_policy
@@ -442,6 +436,7 @@ class Deadlines(Endpoint):
         })
 
 
+@routes("state-times/", "api_disputes_state_times")
 class StateTimes(Endpoint):
     perms = {"GET": VIEW}
     access = dispute_policy
@@ -455,6 +450,7 @@ class StateTimes(Endpoint):
 
 # ---- public endpoints (no account) -------------------------------------------------------------------------------
 
+@routes("public/submit/", "api_disputes_public_submit")
 class PublicSubmit(PublicEndpoint):
     rate_limit = ("disputes-submit", views_public.SUBMIT_LIMIT, views_public.SUBMIT_WINDOW)
 
@@ -468,6 +464,7 @@ class PublicSubmit(PublicEndpoint):
                          "duplicate": d.duplicate}, status=200 if d.duplicate else 201)
 
 
+@routes("public/track/", "api_disputes_public_track")
 class PublicTrack(PublicEndpoint):
     @extend_schema(summary="群众凭查询码+手机号查询进度（连续查询失败将被限制）", request=TrackIn,
                    responses=OpenApiTypes.OBJECT)
@@ -492,6 +489,7 @@ class PublicTrack(PublicEndpoint):
                          "notices": NoticeSerializer(d.notices.all(), many=True).data})
 
 
+@routes("public/rooms/", "api_disputes_public_rooms")
 class PublicRooms(PublicEndpoint):
     @extend_schema(summary="群众诉求超市：开放的调解室", responses=RoomSerializer(many=True))
     def get(self, request):
@@ -523,6 +521,7 @@ def _field(f):
             "top": [{"value": v, "label": label, "confidence": c} for v, label, c in f.top]}
 
 
+@routes("assist/", "api_disputes_assist")
 class IntakeAssist(Endpoint):
     perms = {"POST": "disputes.intake"}
 
@@ -551,6 +550,7 @@ class IntakeAssist(Endpoint):
             "group": h["group"]})
 
 
+@routes("<int:pk>/similar/", "api_disputes_similar")
 class DisputeSimilar(DisputeEndpoint):
     perms = {"GET": VIEW}
 
@@ -565,6 +565,7 @@ class LinkIn(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+@routes("<int:pk>/links/", "api_disputes_links")
 class DisputeLinks(DisputeEndpoint):
     perms = {"GET": VIEW, "POST": "disputes.intake"}
 
@@ -582,6 +583,7 @@ class DisputeLinks(DisputeEndpoint):
         return Response({"ok": True})
 
 
+@routes("<int:pk>/agreement-draft/", "api_disputes_agreement_draft")
 class AgreementDraft(DisputeEndpoint):
     perms = {"GET": "disputes.mediate"}
 
@@ -594,27 +596,4 @@ class AgreementDraft(DisputeEndpoint):
                          "terms_source": source.tracking_code if source else ""})
 
 
-urlpatterns = [
-    path("", Disputes.as_view(), name="api_disputes_list"),
-    path("<int:pk>/", DisputeDetail.as_view(), name="api_disputes_detail"),
-    path("<int:pk>/transition/", DisputeTransition.as_view(), name="api_disputes_transition"),
-    path("<int:pk>/parties/", DisputeParties.as_view(), name="api_disputes_party"),
-    path("<int:pk>/parties/<int:party_pk>/", DisputeParty.as_view(), name="api_disputes_party_item"),
-    path("<int:pk>/documents/<str:kind>/", DisputeDocument.as_view(), name="api_disputes_document"),
-    path("<int:pk>/attachments/", DisputeAttachment.as_view(), name="api_disputes_attachment"),
-    path("<int:pk>/advisors/", DisputeAdvisor.as_view(), name="api_disputes_advisor"),
-    path("assist/", IntakeAssist.as_view(), name="api_disputes_assist"),
-    path("<int:pk>/similar/", DisputeSimilar.as_view(), name="api_disputes_similar"),
-    path("<int:pk>/links/", DisputeLinks.as_view(), name="api_disputes_links"),
-    path("<int:pk>/agreement-draft/", AgreementDraft.as_view(), name="api_disputes_agreement_draft"),
-    path("rooms/", Rooms.as_view(), name="api_disputes_rooms"),
-    path("rooms/<int:pk>/", Room.as_view(), name="api_disputes_room"),
-    path("risk-words/", RiskWords.as_view(), name="api_disputes_risk_words"),
-    path("rooms/<int:pk>/queue/", RoomQueue.as_view(), name="api_disputes_room_queue"),
-    path("mediators/", Mediators.as_view(), name="api_disputes_mediators"),
-    path("deadlines/", Deadlines.as_view(), name="api_disputes_deadlines"),
-    path("state-times/", StateTimes.as_view(), name="api_disputes_state_times"),
-    path("public/submit/", PublicSubmit.as_view(), name="api_disputes_public_submit"),
-    path("public/track/", PublicTrack.as_view(), name="api_disputes_public_track"),
-    path("public/rooms/", PublicRooms.as_view(), name="api_disputes_public_rooms"),
-]
+urlpatterns = routes.urlpatterns

@@ -13,6 +13,7 @@ from fazhi.core.errors import NotFound
 from fazhi.core.models import DeadlineRule, Membership, OrgNode, Unit, User
 from fazhi.core.roles import Role
 from fazhi.core.search import search_q
+from fazhi.core.selectors import within_dates
 
 from .models import Agreement, Dispute, DisputeKind, FollowUp, MediationRoom, Mediator, RiskWord, StateSpan, Transfer
 from .policies import dispute_policy, mediator_policy, room_policy
@@ -89,10 +90,7 @@ def dispute_list(*, user: User, filters: Any = None) -> QuerySet:
             qs = qs.filter(**{place_field(node, "") + "__path__startswith": node.path})
     start, end = ui.parse_date(f.get("start")), ui.parse_date(f.get("end"))
     field = DATE_FIELDS.get(f.get("date") or "received", "received_on")
-    if start:
-        qs = qs.filter(**{f"{field}__gte": start})
-    if end:
-        qs = qs.filter(**{f"{field}__lte": end})
+    qs = within_dates(qs, field, start, end)
     if field == "followups__visited_on" and (start or end):
         qs = qs.distinct()
     text = (f.get("q") or "").strip()[:100]

@@ -894,6 +894,13 @@ def _sub_node(actor, node):
     return node
 
 
+def _locked_to_manage(actor, record, access, fields):
+    """A record about to change: read again under a row lock, checked for "manage", with its audit snapshot."""
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    access.check(actor, "manage", record)
+    return record, audit.snapshot(record, fields)
+
+
 ROOM_FIELDS = ("name", "host_name", "host", "opening_hours", "location", "introduction", "sort_order", "is_active")
 
 
@@ -906,9 +913,7 @@ def room_save(*, actor, node=None, room=None, name, host_name, specialities=(), 
         room = MediationRoom(node=node)
         before = {}
     else:
-        room = MediationRoom.objects.select_for_update().get(pk=room.pk)
-        room_policy.check(actor, "manage", room)
-        before = audit.snapshot(room, ROOM_FIELDS)
+        room, before = _locked_to_manage(actor, room, room_policy, ROOM_FIELDS)
     room.name = _text(name, "name", "调解室名称", 50)
     room.host_name = _text(host_name, "host_name", "负责人", 50)
     room.opening_hours = _text(opening_hours, "opening_hours", "开放时间", 100, required=False)
@@ -943,9 +948,7 @@ def mediator_save(*, actor, node=None, mediator=None, name, kind=Mediator.Kind.P
         mediator = Mediator(node=node)
         before = {}
     else:
-        mediator = Mediator.objects.select_for_update().get(pk=mediator.pk)
-        mediator_policy.check(actor, "manage", mediator)
-        before = audit.snapshot(mediator, MEDIATOR_FIELDS)
+        mediator, before = _locked_to_manage(actor, mediator, mediator_policy, MEDIATOR_FIELDS)
     if kind not in Mediator.Kind.values:
         raise DomainError("调解员类别不正确。", field_errors={"kind": "类别不正确。"})
     mediator.name = _text(name, "name", "姓名", 50)

@@ -3,7 +3,7 @@ confirmation windows, transfers to my body, and (for the leader) risk-flagged ca
 from django.urls import reverse
 
 from fazhi.core import policy
-from fazhi.core.todos import Todo
+from fazhi.core.todos import add_counted
 
 from . import selectors
 
@@ -13,32 +13,23 @@ def todos(user):
         return []
     items = []
     base = reverse("disputes:list")
-    n = selectors.overdue(user).count()
-    if n:
-        items.append(Todo(label="超期未办结的矛盾纠纷", url=f"{base}?overdue=1&sort=due", count=n, level="danger",
-                          detail="已超过办结期限（默认一个月），请尽快办结或上报。"))
-    n = selectors.due_soon(user).count()
-    if n:
-        items.append(Todo(label="即将到期的矛盾纠纷", url=f"{base}?due_soon=1&sort=due", count=n, level="warning"))
+    add_counted(items, selectors.overdue(user).count(), label="超期未办结的矛盾纠纷", url=f"{base}?overdue=1&sort=due",
+                level="danger", detail="已超过办结期限（默认一个月），请尽快办结或上报。")
+    add_counted(items, selectors.due_soon(user).count(), label="即将到期的矛盾纠纷", url=f"{base}?due_soon=1&sort=due",
+                level="warning")
     if policy.has_perm(user, "disputes.accept"):
-        n = selectors.dispute_qs(user).filter(status="registered").count()
-        if n:
-            items.append(Todo(label="待受理的矛盾纠纷", url=f"{base}?status=registered", count=n, level="warning"))
+        add_counted(items, selectors.dispute_qs(user).filter(status="registered").count(), label="待受理的矛盾纠纷",
+                    url=f"{base}?status=registered", level="warning")
     if policy.has_perm(user, "disputes.follow_up"):
-        n = selectors.followups_due(user).count()
-        if n:
-            items.append(Todo(label="待回访的矛盾纠纷", url=f"{base}?status=agreed", count=n, level="info"))
+        add_counted(items, selectors.followups_due(user).count(), label="待回访的矛盾纠纷", url=f"{base}?status=agreed",
+                    level="info")
     if policy.has_perm(user, "disputes.judicial"):
-        n = selectors.judicial_window_open(user).count()
-        if n:
-            items.append(Todo(label="司法确认申请期内的调解协议", url=f"{base}?judicial=&status=agreed", count=n, level="info",
-                              detail="协议生效30日内可共同申请司法确认，请登记申请情况。"))
-    n = selectors.transfers_to_my_body(user).count()
-    if n:
-        items.append(Todo(label="移交本机构办理的矛盾纠纷", url=reverse("disputes:transfers"), count=n, level="warning"))
+        add_counted(items, selectors.judicial_window_open(user).count(), label="司法确认申请期内的调解协议",
+                    url=f"{base}?judicial=&status=agreed", level="info",
+                    detail="协议生效30日内可共同申请司法确认，请登记申请情况。")
+    add_counted(items, selectors.transfers_to_my_body(user).count(), label="移交本机构办理的矛盾纠纷",
+                url=reverse("disputes:transfers"), level="warning")
     if policy.has_perm(user, "disputes.oversee"):
-        n = selectors.flagged_open(user).count()
-        if n:
-            items.append(Todo(label="风险预警纠纷（重复、暴力倾向、群体性）", url=f"{base}?flagged=1&status=open", count=n,
-                              level="danger"))
+        add_counted(items, selectors.flagged_open(user).count(), label="风险预警纠纷（重复、暴力倾向、群体性）",
+                    url=f"{base}?flagged=1&status=open", level="danger")
     return items

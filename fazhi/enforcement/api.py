@@ -1,7 +1,6 @@
 """JSON API of the enforcement module: ``Endpoint`` classes on the one gate (fazhi.core.endpoints) — permission per
 method, objects through the access policies, input shaped by serializers, every rule in services.py."""
 from django.conf import settings
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -9,7 +8,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from fazhi.core import clock, files
-from fazhi.core.endpoints import Endpoint, RecordAction, RecordList
+from fazhi.core.endpoints import Endpoint, ModelOut, RecordAction, RecordList, Routes, each, shape
 from fazhi.core.errors import DomainError
 from fazhi.core.validators import clean_node
 
@@ -17,6 +16,8 @@ from . import selectors, services
 from .models import Case, Officer, Power, Subject
 from .policies import case_policy, officer_policy, power_policy, publication_policy, reviewer_policy, step_policy
 from .workflow import case_workflow
+
+routes = Routes()
 
 TAGS = ["行政执法"]
 VIEW, HANDLE, MANAGE = "enforcement.view", "enforcement.handle", "enforcement.manage"
@@ -38,10 +39,13 @@ def ids():
     return serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
 
 
+def opt_id():
+    return serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
 # ---- output ---------------------------------------------------------------------------------------------------
 
-class EnforcementPowerOut(serializers.ModelSerializer):
-    power_type_label = serializers.CharField(source="get_power_type_display", read_only=True)
+class EnforcementPowerOut(ModelOut):
     subject_name = serializers.CharField(source="subject.unit.name", read_only=True)
 
     class Meta:
@@ -50,8 +54,7 @@ class EnforcementPowerOut(serializers.ModelSerializer):
                   "discretion", "is_active", "version"]
 
 
-class EnforcementOfficerOut(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+class EnforcementOfficerOut(ModelOut):
     certificate_valid = serializers.SerializerMethodField()
 
     class Meta:
@@ -63,11 +66,7 @@ class EnforcementOfficerOut(serializers.ModelSerializer):
         return obj.cert_valid(clock.today())
 
 
-class EnforcementCaseListOut(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    power_name = serializers.CharField(source="power.name", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
-
+class EnforcementCaseListOut(ModelOut):
     class Meta:
         model = Case
         fields = ["id", "number", "title", "power", "power_name", "node", "node_name", "status", "status_label",
@@ -138,20 +137,11 @@ def case_payload(case: Case, user) -> dict:
 
 # ---- input ----------------------------------------------------------------------------------------------------
 
-class EnforcementCaseIn(serializers.Serializer):
-    subject = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    power = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    node = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    title = text()
-    party_kind = text()
-    party_name = text()
-    party_id_number = text()
-    party_phone = text()
-    party_address = text()
-    facts = text()
-    officers = ids()
-    involves_public_interest = serializers.BooleanField(required=False, default=False)
-    is_complex = serializers.BooleanField(required=False, default=False)
+EnforcementCaseIn = shape("EnforcementCaseIn", subject=opt_id(), power=opt_id(), node=opt_id(),
+                          **each("title party_kind party_name party_id_number party_phone party_address facts", text()),
+                          officers=ids(),
+                          involves_public_interest=serializers.BooleanField(required=False, default=False),
+                          is_complex=serializers.BooleanField(required=False, default=False))
 
 
 TRANSITION_TEXT = ("occurred_at", "place", "content", "documents", "proposed_fine", "result", "fine_amount",
@@ -174,13 +164,8 @@ class EnforcementTransitionIn(serializers.Serializer):
         return fields
 
 
-class EnforcementStepIn(serializers.Serializer):
-    kind = text()
-    content = text()
-    occurred_at = text()
-    place = text()
-    documents = text()
-    officers = ids()
+EnforcementStepIn = shape("EnforcementStepIn", **each("kind content occurred_at place documents", text()),
+                          officers=ids())
 
 
 class EnforcementCorrectionIn(serializers.Serializer):
@@ -211,23 +196,13 @@ class EnforcementEvaluationIn(serializers.Serializer):
     findings = text()
 
 
-class EnforcementOfficerIn(serializers.Serializer):
-    subject = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    certificate_number = text()
-    issuing_authority = text()
-    valid_from = text()
-    valid_until = text()
-    status = text()
+EnforcementOfficerIn = shape("EnforcementOfficerIn", subject=opt_id(), user=opt_id(),
+                             **each("certificate_number issuing_authority valid_from valid_until status", text()))
 
 
-class EnforcementPowerIn(serializers.Serializer):
-    subject = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=100)
-    code = text()
-    name = text()
-    power_type = text()
-    legal_basis = text()
-    discretion = text()
+EnforcementPowerIn = shape("EnforcementPowerIn",
+                           subject=serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=100),
+                           **each("code name power_type legal_basis discretion", text()))
 
 
 def _clean(data: dict) -> dict:
@@ -258,6 +233,7 @@ class EnforcementAction(RecordAction):
 
 # ---- cases ------------------------------------------------------------------------------------------------------
 
+@routes("cases/", "api_enforcement_cases")
 class Cases(EnforcementList):
     perms = {"GET": VIEW, "POST": HANDLE}
     access = case_policy
@@ -278,6 +254,7 @@ class Cases(EnforcementList):
         return Response(case_payload(case, request.user), status=201)
 
 
+@routes("cases/<int:pk>/", "api_enforcement_case")
 class CaseDetail(Endpoint):
     perms = {"GET": VIEW}
     access = case_policy
@@ -287,6 +264,7 @@ class CaseDetail(Endpoint):
         return Response(case_payload(self.get_object(pk), request.user))
 
 
+@routes("cases/<int:pk>/transition/", "api_enforcement_case_transition")
 class CaseTransition(EnforcementAction):
     perms = {"POST": VIEW}
     access = case_policy
@@ -301,6 +279,7 @@ class CaseTransition(EnforcementAction):
         return case_payload(case, self.request.user)
 
 
+@routes("cases/<int:pk>/steps/", "api_enforcement_case_steps")
 class CaseSteps(EnforcementAction):
     perms = {"POST": HANDLE}
     access = case_policy
@@ -316,6 +295,7 @@ class CaseSteps(EnforcementAction):
         return {"id": step.pk, "kind": step.kind, "av_required": step.av_required}
 
 
+@routes("steps/<int:pk>/", "api_enforcement_step")
 class StepDetail(Endpoint):
     perms = {"GET": VIEW, "PUT": HANDLE, "PATCH": HANDLE, "DELETE": HANDLE}
     access = step_policy
@@ -343,6 +323,7 @@ class StepDetail(Endpoint):
         self._immutable(request, pk)
 
 
+@routes("steps/<int:pk>/correct/", "api_enforcement_step_correct")
 class StepCorrect(EnforcementAction):
     perms = {"POST": HANDLE}
     access = step_policy
@@ -361,6 +342,7 @@ class TooLarge(DomainError):
     status_code = 413
 
 
+@routes("steps/<int:pk>/evidence/", "api_enforcement_step_evidence")
 class StepEvidence(Endpoint):
     """The core middleware installs the evidence size limit for /api/enforcement/ before anything reads the body."""
 
@@ -381,6 +363,7 @@ class StepEvidence(Endpoint):
                          "size": stored.size, "content_type": stored.content_type}, status=201)
 
 
+@routes("cases/<int:pk>/review/", "api_enforcement_case_review")
 class CaseReview(EnforcementAction):
     perms = {"POST": "enforcement.review"}
     access = case_policy
@@ -395,6 +378,7 @@ class CaseReview(EnforcementAction):
         return {"id": review.pk, "opinion": review.opinion, "case_status": review.case.status}
 
 
+@routes("cases/<int:pk>/publish/", "api_enforcement_case_publish")
 class CasePublish(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = case_policy
@@ -410,6 +394,7 @@ class CasePublish(EnforcementAction):
                 "published_on": pub.published_on, "on_time": pub.on_time, "scrubbed": pub.scrubbed}
 
 
+@routes("cases/<int:pk>/evaluate/", "api_enforcement_case_evaluate")
 class CaseEvaluate(EnforcementAction):
     perms = {"POST": "enforcement.supervise"}
     access = case_policy
@@ -425,12 +410,14 @@ class CaseEvaluate(EnforcementAction):
 
 # ---- publicity --------------------------------------------------------------------------------------------------
 
+@routes("publications/", "api_enforcement_publications")
 class Publications(EnforcementList):
     perms = {"GET": VIEW}
     access = publication_policy
     selector, out, summary = selectors.publication_list, EnforcementPublicationOut, "执法决定公示列表（管辖范围内）"
 
 
+@routes("publications/<int:pk>/revoked/", "api_enforcement_publication_revoked")
 class PublicationRevoked(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = publication_policy
@@ -445,6 +432,7 @@ class PublicationRevoked(EnforcementAction):
         return EnforcementPublicationOut(pub).data
 
 
+@routes("publications/<int:pk>/withdraw/", "api_enforcement_publication_withdraw")
 class PublicationWithdraw(EnforcementAction):
     perms = {"POST": "enforcement.publish"}
     access = publication_policy
@@ -461,6 +449,7 @@ class PublicationWithdraw(EnforcementAction):
 
 # ---- officers, powers -------------------------------------------------------------------------------------------
 
+@routes("officers/", "api_enforcement_officers")
 class Officers(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
     access = officer_policy
@@ -475,6 +464,7 @@ class Officers(EnforcementList):
             valid_until=d.get("valid_until") or None, status=d.get("status") or Officer.Status.ACTIVE)
 
 
+@routes("powers/", "api_enforcement_powers")
 class Powers(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
     access = power_policy
@@ -491,10 +481,7 @@ SUBJECT_TEXT = ("legal_status", "address", "office_phone", "procedures", "remedi
                 "reconsideration_body", "litigation_court")
 
 
-class EnforcementSubjectOut(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
-
+class EnforcementSubjectOut(ModelOut):
     class Meta:
         model = Subject
         fields = ["id", "node", "node_name", "unit", "unit_name", *SUBJECT_TEXT]
@@ -510,6 +497,7 @@ class EnforcementSubjectIn(serializers.Serializer):
         return fields
 
 
+@routes("subjects/", "api_enforcement_subjects")
 class Subjects(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
     selector, out = selectors.subjects_by_node, EnforcementSubjectOut
@@ -525,11 +513,8 @@ class Subjects(EnforcementList):
         return Response(EnforcementSubjectOut(subject).data, status=200 if existed else 201)
 
 
-class EnforcementReviewerIn(serializers.Serializer):
-    user = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    reviewing_since = text()
-    qualification_number = text()
-    qualified_on = text()
+EnforcementReviewerIn = shape("EnforcementReviewerIn", user=opt_id(),
+                              **each("reviewing_since qualification_number qualified_on", text()))
 
 
 class EnforcementReviewerOut(serializers.Serializer):
@@ -541,6 +526,7 @@ class EnforcementReviewerOut(serializers.Serializer):
     qualified_on = serializers.DateField()
 
 
+@routes("reviewers/", "api_enforcement_reviewers")
 class Reviewers(EnforcementList):
     perms = {"GET": VIEW, "POST": MANAGE}
     access = reviewer_policy
@@ -556,22 +542,4 @@ class Reviewers(EnforcementList):
                                           qualified_on=d.get("qualified_on") or None)
 
 
-urlpatterns = [
-    path("cases/", Cases.as_view(), name="api_enforcement_cases"),
-    path("cases/<int:pk>/", CaseDetail.as_view(), name="api_enforcement_case"),
-    path("cases/<int:pk>/transition/", CaseTransition.as_view(), name="api_enforcement_case_transition"),
-    path("cases/<int:pk>/steps/", CaseSteps.as_view(), name="api_enforcement_case_steps"),
-    path("cases/<int:pk>/review/", CaseReview.as_view(), name="api_enforcement_case_review"),
-    path("cases/<int:pk>/publish/", CasePublish.as_view(), name="api_enforcement_case_publish"),
-    path("cases/<int:pk>/evaluate/", CaseEvaluate.as_view(), name="api_enforcement_case_evaluate"),
-    path("steps/<int:pk>/", StepDetail.as_view(), name="api_enforcement_step"),
-    path("steps/<int:pk>/correct/", StepCorrect.as_view(), name="api_enforcement_step_correct"),
-    path("steps/<int:pk>/evidence/", StepEvidence.as_view(), name="api_enforcement_step_evidence"),
-    path("publications/", Publications.as_view(), name="api_enforcement_publications"),
-    path("publications/<int:pk>/revoked/", PublicationRevoked.as_view(), name="api_enforcement_publication_revoked"),
-    path("publications/<int:pk>/withdraw/", PublicationWithdraw.as_view(), name="api_enforcement_publication_withdraw"),
-    path("officers/", Officers.as_view(), name="api_enforcement_officers"),
-    path("powers/", Powers.as_view(), name="api_enforcement_powers"),
-    path("reviewers/", Reviewers.as_view(), name="api_enforcement_reviewers"),
-    path("subjects/", Subjects.as_view(), name="api_enforcement_subjects"),
-]
+urlpatterns = routes.urlpatterns

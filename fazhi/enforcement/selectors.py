@@ -9,6 +9,7 @@ from fazhi.core import clock, orgkinds, personal, policy
 from fazhi.core.errors import DomainError
 from fazhi.core.models import StoredFile, User
 from fazhi.core.search import search_q
+from fazhi.core.selectors import within_dates
 from fazhi.core.validators import clean_date
 
 from .models import (
@@ -137,9 +138,7 @@ def _holds_above_tenant(user, perm: str) -> bool:
 
 def power_list(*, user, filters=None):
     f = filters or {}
-    qs = power_policy.instances_for(user)
-    if f.get("power_type"):
-        qs = qs.filter(power_type=f["power_type"])
+    qs = _equal(power_policy.instances_for(user), f, power_type="power_type")
     if f.get("q"):
         qs = qs.filter(Q(name__icontains=f["q"]) | Q(code__icontains=f["q"]))
     if f.get("active") != "all":
@@ -220,25 +219,19 @@ def _in_node(qs, user, f, field="node"):
 
 def _in_period(qs, f, field):
     """``?start=&end=`` (dates, inclusive) on ``field``; a bad date filters nothing."""
-    start, end = _date(f.get("start")), _date(f.get("end"))
-    if start:
-        qs = qs.filter(**{f"{field}__gte": start})
-    if end:
-        qs = qs.filter(**{f"{field}__lte": end})
-    return qs
+    return within_dates(qs, field, _date(f.get("start")), _date(f.get("end")))
+
+
+def _equal(qs, f, **fields):
+    """``?<param>=<value>`` for each ``param=field`` given: rows whose field equals it (an empty value: no filter)."""
+    return qs.filter(**{field: f[param] for param, field in fields.items() if f.get(param)})
 
 
 def case_list(*, user, filters=None):
     f = filters or {}
-    qs = case_policy.instances_for(user)
-    if f.get("status"):
-        qs = qs.filter(status=f["status"])
+    qs = _equal(case_policy.instances_for(user), f, status="status", power_type="power__power_type", result="result")
     if f.get("power"):
         qs = qs.filter(power_id=f["power"]) if str(f["power"]).isdigit() else qs.none()
-    if f.get("power_type"):
-        qs = qs.filter(power__power_type=f["power_type"])
-    if f.get("result"):
-        qs = qs.filter(result=f["result"])
     if f.get("major") == "1":
         qs = qs.filter(is_major=True)
     qs = _in_node(qs, user, f)

@@ -1,5 +1,6 @@
 """JSON API /api/governance/: thin Endpoint classes over the same selectors and services as the workbench."""
-from django.urls import path
+import datetime
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,7 +13,10 @@ from fazhi.core.endpoints import (
     RecordAction,
     RecordDetail,
     RecordFileEndpoint,
+    Routes,
     TransitionEndpoint,
+    each,
+    shape,
 )
 from fazhi.core.endpoints import text_field as _text
 from fazhi.core.errors import DomainError
@@ -20,108 +24,77 @@ from fazhi.core.errors import DomainError
 from . import documents, models, policies, selectors, services
 from . import workflow as wf
 
+routes = Routes()
+
 VIEW = "governance.view"
 
 
-class ItemIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
-    category = _text()
-    title = _text()
-    body = _text()
-    formed_on = _text(allow_null=True)
+def _opt_int():
+    return serializers.IntegerField(required=False, allow_null=True)
 
 
-class ItemEditIn(serializers.Serializer):
-    category = _text()
-    title = _text()
-    body = _text()
-    formed_on = _text(allow_null=True)
-    version = serializers.JSONField(required=False, allow_null=True)
+def _json():
+    """An optional JSON value (a number or a string alike): the service checks it."""
+    return serializers.JSONField(required=False, allow_null=True)
+
+
+ItemIn = shape("ItemIn", node=_opt_int(), **each("category title body", _text()), formed_on=_text(allow_null=True))
+
+
+ItemEditIn = shape("ItemEditIn", **each("category title body", _text()), formed_on=_text(allow_null=True),
+                   version=_json())
 
 
 class PublishIn(serializers.Serializer):
     late_reason = _text()
-    version = serializers.JSONField(required=False, allow_null=True)
+    version = _json()
 
 
-class PreviewSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.CharField()
-    title = serializers.CharField()
-    category_name = serializers.CharField()
-    publisher_name = serializers.CharField()
-    formed_on = serializers.DateField()
-    published_on = serializers.DateField(allow_null=True)
-    body = serializers.CharField(help_text="公众看到的正文（身份证号、电话号码已遮蔽）")
-    attachments = serializers.ListField(child=serializers.CharField())
-    scrubbed = serializers.BooleanField(help_text="正文含身份证号或电话号码，已遮蔽")
-    due_date = serializers.DateField(allow_null=True)
-    late = serializers.BooleanField(help_text="今天发布是否已超过20个工作日的公开期限")
-    version = serializers.IntegerField()
+PreviewSerializer = shape(
+    "PreviewSerializer", id=int, status=str, title=str, category_name=str, publisher_name=str, formed_on=datetime.date,
+    published_on=serializers.DateField(allow_null=True),
+    body=serializers.CharField(help_text="公众看到的正文（身份证号、电话号码已遮蔽）"),
+    attachments=serializers.ListField(child=serializers.CharField()),
+    scrubbed=serializers.BooleanField(help_text="正文含身份证号或电话号码，已遮蔽"),
+    due_date=serializers.DateField(allow_null=True),
+    late=serializers.BooleanField(help_text="今天发布是否已超过20个工作日的公开期限"), version=int)
 
 
 class StatisticsIn(serializers.Serializer):
     organisation_kind = _text(allow_null=True)
     table_reason = _text(allow_null=True)
     fee_amount = _text(allow_null=True)
-    version = serializers.JSONField(required=False, allow_null=True)
+    version = _json()
 
 
-class RemedyIn(serializers.Serializer):
-    kind = _text()
-    filed_on = _text(allow_null=True)
-    body = _text()
-    result = _text()
-    decided_on = _text(allow_null=True)
-    note = _text()
+RemedyIn = shape("RemedyIn", kind=_text(), filed_on=_text(allow_null=True), body=_text(), result=_text(),
+                 decided_on=_text(allow_null=True), note=_text())
 
 
 class RemedyUpdateIn(serializers.Serializer):
     result = _text()
     decided_on = _text(allow_null=True)
     note = _text(allow_null=True)
-    version = serializers.JSONField(required=False, allow_null=True)
+    version = _json()
 
 
-class AnnualReportIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
-    year = serializers.JSONField(required=False, allow_null=True)
-    overview = _text()
-    problems = _text()
-    other_matters = _text()
+AnnualReportIn = shape("AnnualReportIn", node=_opt_int(), year=_json(),
+                       **each("overview problems other_matters", _text()))
 
 
-class AnnualReportEditIn(serializers.Serializer):
-    overview = _text()
-    problems = _text()
-    other_matters = _text()
-    version = serializers.JSONField(required=False, allow_null=True)
+AnnualReportEditIn = shape("AnnualReportEditIn", **each("overview problems other_matters", _text()), version=_json())
 
 
 class ReasonIn(serializers.Serializer):
     reason = _text()
-    version = serializers.JSONField(required=False, allow_null=True)
+    version = _json()
 
 
-class RequestIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
-    channel = _text()
-    applicant_type = _text()
-    organisation_kind = _text()
-    applicant_name = _text()
-    phone = _text()
-    email = _text()
-    address = _text()
-    content = _text()
-    purpose = _text()
-    received_on = _text(allow_null=True)
+REQUEST_TEXTS = "channel applicant_type organisation_kind applicant_name phone email address content purpose"
+RequestIn = shape("RequestIn", node=_opt_int(), **each(REQUEST_TEXTS, _text()), received_on=_text(allow_null=True))
 
 
-class DocumentIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
-    title = _text()
-    body = _text()
-    drafting_unit = _text()
+DocumentIn = shape("DocumentIn", node=_opt_int(), **each("title body drafting_unit", _text()))
 
 
 class ModerateIn(serializers.Serializer):
@@ -129,38 +102,24 @@ class ModerateIn(serializers.Serializer):
     reply = _text()
 
 
-class DecisionIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
-    year = serializers.IntegerField(required=False, allow_null=True)
-    title = _text()
-    description = _text()
-    sponsor_unit = _text()
-    hearing_required = serializers.BooleanField(required=False)
+DecisionIn = shape("DecisionIn", node=_opt_int(), year=_opt_int(), **each("title description sponsor_unit", _text()),
+                   hearing_required=serializers.BooleanField(required=False))
 
 
 class DaysIn(serializers.Serializer):
-    days = serializers.IntegerField(required=False, allow_null=True)
-    version = serializers.JSONField(required=False, allow_null=True)
+    days = _opt_int()
+    version = _json()
 
 
-class StepIn(serializers.Serializer):
-    action = _text()
-    evidence = _text()
-    done_on = _text(allow_null=True)
-    reason = _text()
+StepIn = shape("StepIn", action=_text(), evidence=_text(), done_on=_text(allow_null=True), reason=_text())
 
 
-class HearingIn(serializers.Serializer):
-    notice_on = _text(allow_null=True)
-    notice_text = _text()
-    held_on = _text(allow_null=True)
-    place = _text()
-    participants = _text()
-    record = _text()
+HearingIn = shape("HearingIn", notice_on=_text(allow_null=True), notice_text=_text(), held_on=_text(allow_null=True),
+                  **each("place participants record", _text()))
 
 
 class MeetingIn(serializers.Serializer):
-    node = serializers.IntegerField(required=False, allow_null=True)
+    node = _opt_int()
     title = _text()
     held_on = _text(allow_null=True)
     place = _text()
@@ -177,9 +136,9 @@ class MeetingIn(serializers.Serializer):
 
 
 class AttendeeIn(serializers.Serializer):
-    user = serializers.IntegerField(required=False, allow_null=True)
+    user = _opt_int()
     name = _text()
-    village = serializers.IntegerField(required=False, allow_null=True)
+    village = _opt_int()
     role_label = _text()
 
 
@@ -194,7 +153,7 @@ class OutcomeIn(serializers.Serializer):
 
 class MinutesIn(serializers.Serializer):
     minutes = _text()
-    version = serializers.JSONField(required=False, allow_null=True)
+    version = _json()
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -362,6 +321,7 @@ class ListCreate(ListCreateEndpoint):
     node_for = selectors.tenant_for_new_record
 
 
+@routes("items/", "api_governance_items")
 class Items(ListCreate):
     selector, row, summary = selectors.item_list, ItemSerializer, "主动公开信息列表"
     create_in, create_perm, out = ItemIn, "governance.disclosure", ItemSerializer
@@ -373,6 +333,7 @@ class Items(ListCreate):
                                         attachments=self.request.FILES.getlist("attachments"))
 
 
+@routes("items/<int:pk>/", "api_governance_item")
 class ItemDetail(RecordDetail):
     perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
     access, out, summary = policies.item_policy, ItemSerializer, "主动公开信息详情"
@@ -388,6 +349,7 @@ class ItemDetail(RecordDetail):
         return Response(ItemSerializer(item).data)
 
 
+@routes("items/<int:pk>/preview/", "api_governance_item_preview")
 class ItemPreview(Endpoint):
     perms = {"GET": VIEW}
     access = policies.item_policy
@@ -405,6 +367,7 @@ class ItemPreview(Endpoint):
             "version": item.version}).data)
 
 
+@routes("items/<int:pk>/publish/", "api_governance_item_publish")
 class ItemPublish(RecordAction):
     access, action, input, out = policies.item_policy, "disclosure", PublishIn, ItemSerializer
     summary = "确认发布（逾期公开须填写 late_reason）"
@@ -414,6 +377,7 @@ class ItemPublish(RecordAction):
                                            late_reason=d.get("late_reason", ""))
 
 
+@routes("items/<int:pk>/withdraw/", "api_governance_item_withdraw")
 class ItemWithdraw(RecordAction):
     access, action, input, out = policies.item_policy, "disclosure", ReasonIn, ItemSerializer
     summary = "撤回主动公开信息（记录理由，不删除）"
@@ -425,6 +389,7 @@ class ItemWithdraw(RecordAction):
 
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
 
+@routes("requests/", "api_governance_requests")
 class Requests(ListCreate):
     selector, row, summary = selectors.request_list, RequestSerializer, "依申请公开列表"
     create_in, create_perm, out = RequestIn, "governance.requests", RequestSerializer
@@ -434,15 +399,18 @@ class Requests(ListCreate):
         return super().create_at(node, {**d, "channel": d.get("channel") or "counter"})
 
 
+@routes("requests/<int:pk>/", "api_governance_request")
 class RequestDetail(RecordDetail):
     access, out, summary = policies.request_policy, RequestSerializer, "依申请公开详情"
 
 
+@routes("requests/<int:pk>/transition/", "api_governance_request_transition")
 class RequestTransition(TransitionEndpoint):
     access, summary = policies.request_policy, "依申请公开办理操作"
     workflow, service, id_kw, out = wf.REQUEST, services.request_transition, "request_id", RequestSerializer
 
 
+@routes("requests/<int:pk>/letter/", "api_governance_request_letter")
 class RequestLetter(RecordFileEndpoint):
     access, summary, content_type = policies.request_policy, "答复书（.docx）", ui.DOCX
 
@@ -452,6 +420,7 @@ class RequestLetter(RecordFileEndpoint):
         return documents.reply_letter(req), f"答复书-{req.tracking_code}.docx", ui.DOCX
 
 
+@routes("requests/<int:pk>/statistics/", "api_governance_request_statistics")
 class RequestStatistics(RecordAction):
     access, action, input, out = policies.request_policy, "requests", StatisticsIn, RequestSerializer
     summary = ("登记年报统计信息：organisation_kind（法人或其他组织类别）、table_reason（办理结果统计口径，含不予公开等具体"
@@ -463,6 +432,7 @@ class RequestStatistics(RecordAction):
                                                   table_reason=d.get("table_reason"), fee_amount=d.get("fee_amount"))
 
 
+@routes("requests/<int:pk>/remedies/", "api_governance_request_remedies")
 class RequestRemedies(RecordAction):
     access, action, input, out, status = policies.request_policy, "requests", RemedyIn, RemedySerializer, 201
     summary = ("登记行政复议、行政诉讼：kind = reconsideration / lawsuit_direct / lawsuit_after，"
@@ -472,6 +442,7 @@ class RequestRemedies(RecordAction):
         return services.remedy_create(actor=self.request.user, request_id=req.pk, **d)
 
 
+@routes("requests/<int:pk>/remedies/<int:remedy_id>/", "api_governance_request_remedy")
 class RequestRemedy(RecordAction):
     access, action, input, out, method = policies.request_policy, "requests", RemedyUpdateIn, RemedySerializer, "patch"
     summary = "修改行政复议、行政诉讼的结果"
@@ -485,6 +456,7 @@ class RequestRemedy(RecordAction):
 
 # ---- 政府信息公开工作年度报告 -------------------------------------------------------------------------------------
 
+@routes("annual-reports/", "api_governance_annual_reports")
 class AnnualReports(ListCreate):
     selector, row = selectors.annual_report_list, AnnualReportSerializer
     summary = "政府信息公开工作年度报告列表"
@@ -492,6 +464,7 @@ class AnnualReports(ListCreate):
     create_service, create_summary = services.annual_report_create, "起草政府信息公开工作年度报告（表格由台账记录生成）"
 
 
+@routes("annual-reports/<int:pk>/", "api_governance_annual_report")
 class AnnualReportDetail(RecordDetail):
     perms = {"GET": VIEW, "PATCH": "governance.disclosure"}
     access, out = policies.report_policy, AnnualReportDetailSerializer
@@ -505,6 +478,7 @@ class AnnualReportDetail(RecordDetail):
         return Response(AnnualReportDetailSerializer(report, context={"user": request.user}).data)
 
 
+@routes("annual-reports/<int:pk>/transition/", "api_governance_annual_report_transition")
 class AnnualReportTransition(TransitionEndpoint):
     access, summary = policies.report_policy, "年度报告流程"
     workflow, service = wf.ANNUAL_REPORT, services.annual_report_transition
@@ -514,6 +488,7 @@ class AnnualReportTransition(TransitionEndpoint):
         return {}
 
 
+@routes("annual-reports/<int:pk>/report.docx", "api_governance_annual_report_docx")
 class AnnualReportDocx(RecordFileEndpoint):
     access, summary, content_type = policies.report_policy, "年度报告（.docx，GB/T 9704 版式）", ui.DOCX
 
@@ -523,6 +498,7 @@ class AnnualReportDocx(RecordFileEndpoint):
 
 # ---- 规范性文件 -----------------------------------------------------------------------------------------------------
 
+@routes("documents/", "api_governance_documents")
 class Documents(ListCreate):
     selector, row, summary = selectors.document_list, DocumentSerializer, "行政规范性文件列表"
     create_in, create_perm, out = DocumentIn, "governance.documents", DocumentSerializer
@@ -532,6 +508,7 @@ class Documents(ListCreate):
         return super().create_at(node, {"title": "", "body": "", **d})
 
 
+@routes("documents/<int:pk>/", "api_governance_document")
 class DocumentDetail(Endpoint):
     perms = {"GET": VIEW}
     access = policies.document_policy
@@ -544,15 +521,18 @@ class DocumentDetail(Endpoint):
         return Response(data)
 
 
+@routes("documents/<int:pk>/transition/", "api_governance_document_transition")
 class DocumentTransition(TransitionEndpoint):
     access, summary = policies.document_policy, "规范性文件流程操作"
     workflow, service, id_kw, out = wf.DOCUMENT, services.document_transition, "document_id", DocumentSerializer
 
 
+@routes("comments/", "api_governance_comments")
 class Comments(ListCreate):
     selector, row, summary = selectors.comment_list, CommentSerializer, "公众意见列表（审核）"
 
 
+@routes("comments/<int:pk>/moderate/", "api_governance_comment_moderate")
 class CommentModerate(RecordAction):
     access, action, input, out = policies.comment_policy, "moderate", ModerateIn, CommentSerializer
     summary = "审核公众意见：status = approved / rejected，reply 答复"
@@ -564,16 +544,19 @@ class CommentModerate(RecordAction):
 
 # ---- 重大决策 -----------------------------------------------------------------------------------------------------
 
+@routes("decisions/", "api_governance_decisions")
 class Decisions(ListCreate):
     selector, row, summary = selectors.decision_list, DecisionListSerializer, "重大行政决策目录"
     create_in, create_perm, out = DecisionIn, "governance.decisions", DecisionSerializer
     create_service, create_summary = services.decision_create, "列入重大行政决策目录"
 
 
+@routes("decisions/<int:pk>/", "api_governance_decision")
 class DecisionDetail(RecordDetail):
     access, out, summary = policies.decision_policy, DecisionSerializer, "重大行政决策详情（含程序环节）"
 
 
+@routes("decisions/<int:pk>/transition/", "api_governance_decision_transition")
 class DecisionTransition(TransitionEndpoint):
     access, summary = policies.decision_policy, "决策流程操作"
     workflow, service, id_kw, out = wf.DECISION, services.decision_transition, "decision_id", DecisionSerializer
@@ -582,6 +565,7 @@ class DecisionTransition(TransitionEndpoint):
         return {}
 
 
+@routes("decisions/<int:pk>/comment-period/", "api_governance_decision_comment")
 class DecisionCommentOpen(RecordAction):
     access, action, input, out = policies.decision_policy, "decisions", DaysIn, DecisionSerializer
     summary = "公开征求意见（days，默认30日）"
@@ -591,6 +575,7 @@ class DecisionCommentOpen(RecordAction):
                                               version=d.get("version"))
 
 
+@routes("decisions/<int:pk>/steps/<str:kind>/", "api_governance_decision_step")
 class DecisionStepRecord(RecordAction):
     access, action, input, out = policies.decision_policy, "decisions", StepIn, DecisionSerializer
     summary = "记录程序环节：action = record（evidence, done_on, files）/ waive（reason）"
@@ -609,6 +594,7 @@ class DecisionStepRecord(RecordAction):
         return decision
 
 
+@routes("decisions/<int:pk>/hearings/", "api_governance_decision_hearing")
 class DecisionHearing(RecordAction):
     access, action, input, out, status = policies.decision_policy, "decisions", HearingIn, HearingSerializer, 201
     summary = "登记听证会"
@@ -617,6 +603,7 @@ class DecisionHearing(RecordAction):
         return services.hearing_create(actor=self.request.user, decision_id=decision.pk, **d)
 
 
+@routes("decisions/<int:pk>/bundle/", "api_governance_decision_bundle")
 class DecisionBundle(RecordFileEndpoint):
     access, content_type = policies.decision_policy, "application/zip"
     summary = "决策档案（.zip：.docx 摘要 + 各环节附件）"
@@ -627,6 +614,7 @@ class DecisionBundle(RecordFileEndpoint):
 
 # ---- 会议 ---------------------------------------------------------------------------------------------------------
 
+@routes("meetings/", "api_governance_meetings")
 class Meetings(ListCreate):
     selector, row, summary = selectors.meeting_list, MeetingListSerializer, "党工委会议列表"
     create_in, create_perm, out = MeetingIn, "governance.meetings", MeetingSerializer
@@ -637,6 +625,7 @@ class Meetings(ListCreate):
                                        held_on=d.get("held_on"), place=d.get("place", ""), agenda=d.get("agenda") or [])
 
 
+@routes("meetings/<int:pk>/", "api_governance_meeting")
 class MeetingDetail(RecordDetail):
     access, out, summary = policies.meeting_policy, MeetingSerializer, "党工委会议详情"
 
@@ -645,6 +634,7 @@ class MeetingAction(RecordAction):
     access, action = policies.meeting_policy, "meetings"
 
 
+@routes("meetings/<int:pk>/attendees/", "api_governance_meeting_attendee")
 class MeetingAttendeeAdd(MeetingAction):
     input, out, status = AttendeeIn, AttendeeSerializer, 201
     summary = "登记参会人员：user（党工委成员）或 name + village（列席）"
@@ -654,6 +644,7 @@ class MeetingAttendeeAdd(MeetingAction):
                                              **selectors.attendee_input(meeting, d))
 
 
+@routes("meetings/<int:pk>/items/", "api_governance_meeting_item")
 class MeetingItemAdd(MeetingAction):
     input, out, status, summary = TitleIn, AgendaSerializer, 201, "增加议题"
 
@@ -661,6 +652,7 @@ class MeetingItemAdd(MeetingAction):
         return services.meeting_add_item(actor=self.request.user, meeting_id=meeting.pk, title=d.get("title", ""))
 
 
+@routes("meetings/<int:pk>/items/<int:item_id>/decide/", "api_governance_agenda_decide")
 class AgendaDecide(MeetingAction):
     input, out, summary = OutcomeIn, AgendaSerializer, "记录议题的集体决定：outcome = approved / rejected / deferred"
     census_kwargs = {"item_id": 1}
@@ -671,6 +663,7 @@ class AgendaDecide(MeetingAction):
                                            decision_text=d.get("decision_text", ""))
 
 
+@routes("meetings/<int:pk>/minutes/", "api_governance_meeting_minutes")
 class MeetingMinutes(MeetingAction):
     input, out, summary = MinutesIn, MeetingSerializer, "录入会议纪要"
 
@@ -679,40 +672,4 @@ class MeetingMinutes(MeetingAction):
                                                minutes=d.get("minutes", ""), version=d.get("version"))
 
 
-urlpatterns = [
-    path("items/", Items.as_view(), name="api_governance_items"),
-    path("items/<int:pk>/", ItemDetail.as_view(), name="api_governance_item"),
-    path("items/<int:pk>/preview/", ItemPreview.as_view(), name="api_governance_item_preview"),
-    path("items/<int:pk>/publish/", ItemPublish.as_view(), name="api_governance_item_publish"),
-    path("items/<int:pk>/withdraw/", ItemWithdraw.as_view(), name="api_governance_item_withdraw"),
-    path("requests/", Requests.as_view(), name="api_governance_requests"),
-    path("requests/<int:pk>/", RequestDetail.as_view(), name="api_governance_request"),
-    path("requests/<int:pk>/transition/", RequestTransition.as_view(), name="api_governance_request_transition"),
-    path("requests/<int:pk>/letter/", RequestLetter.as_view(), name="api_governance_request_letter"),
-    path("requests/<int:pk>/statistics/", RequestStatistics.as_view(), name="api_governance_request_statistics"),
-    path("requests/<int:pk>/remedies/", RequestRemedies.as_view(), name="api_governance_request_remedies"),
-    path("requests/<int:pk>/remedies/<int:remedy_id>/", RequestRemedy.as_view(), name="api_governance_request_remedy"),
-    path("annual-reports/", AnnualReports.as_view(), name="api_governance_annual_reports"),
-    path("annual-reports/<int:pk>/", AnnualReportDetail.as_view(), name="api_governance_annual_report"),
-    path("annual-reports/<int:pk>/transition/", AnnualReportTransition.as_view(),
-         name="api_governance_annual_report_transition"),
-    path("annual-reports/<int:pk>/report.docx", AnnualReportDocx.as_view(), name="api_governance_annual_report_docx"),
-    path("documents/", Documents.as_view(), name="api_governance_documents"),
-    path("documents/<int:pk>/", DocumentDetail.as_view(), name="api_governance_document"),
-    path("documents/<int:pk>/transition/", DocumentTransition.as_view(), name="api_governance_document_transition"),
-    path("comments/", Comments.as_view(), name="api_governance_comments"),
-    path("comments/<int:pk>/moderate/", CommentModerate.as_view(), name="api_governance_comment_moderate"),
-    path("decisions/", Decisions.as_view(), name="api_governance_decisions"),
-    path("decisions/<int:pk>/", DecisionDetail.as_view(), name="api_governance_decision"),
-    path("decisions/<int:pk>/transition/", DecisionTransition.as_view(), name="api_governance_decision_transition"),
-    path("decisions/<int:pk>/comment-period/", DecisionCommentOpen.as_view(), name="api_governance_decision_comment"),
-    path("decisions/<int:pk>/steps/<str:kind>/", DecisionStepRecord.as_view(), name="api_governance_decision_step"),
-    path("decisions/<int:pk>/hearings/", DecisionHearing.as_view(), name="api_governance_decision_hearing"),
-    path("decisions/<int:pk>/bundle/", DecisionBundle.as_view(), name="api_governance_decision_bundle"),
-    path("meetings/", Meetings.as_view(), name="api_governance_meetings"),
-    path("meetings/<int:pk>/", MeetingDetail.as_view(), name="api_governance_meeting"),
-    path("meetings/<int:pk>/attendees/", MeetingAttendeeAdd.as_view(), name="api_governance_meeting_attendee"),
-    path("meetings/<int:pk>/items/", MeetingItemAdd.as_view(), name="api_governance_meeting_item"),
-    path("meetings/<int:pk>/items/<int:item_id>/decide/", AgendaDecide.as_view(), name="api_governance_agenda_decide"),
-    path("meetings/<int:pk>/minutes/", MeetingMinutes.as_view(), name="api_governance_meeting_minutes"),
-]
+urlpatterns = routes.urlpatterns

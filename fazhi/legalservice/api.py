@@ -1,8 +1,9 @@
 """JSON API of the legal-services module, on the core endpoint layer: permission per method, objects through the
 module's access policies (missing or outside scope → 404, visible but not allowed → 403), input serializers (400),
 the same services and selectors as the workbench. Domain errors are answered once, by the core exception handler."""
+import datetime
+
 from django.conf import settings
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 
 from fazhi.core import files, ratelimit, validators
 from fazhi.core.api_personal import MaskPersonalNumbers
-from fazhi.core.endpoints import Endpoint, PublicEndpoint, RecordDetail, RecordEdit, RecordList
+from fazhi.core.endpoints import Endpoint, ModelOut, PublicEndpoint, RecordDetail, RecordEdit, RecordList, Routes, shape
 from fazhi.core.errors import DomainError
 
 from . import selectors, services
@@ -20,6 +21,8 @@ from .permissions import MANAGE, RECORD_OFFICE_HOUR, RECORD_SERVICE, VIEW
 from .policies import advisor_policy, consultation_policy, office_hour_policy, record_policy
 from .views_public import ASK_LIMIT, BOOK_LIMIT, LOOKUP_LIMIT
 from .workflow import consultation_workflow, office_hour_workflow
+
+routes = Routes()
 
 
 def _node(user, pk, perm, field="node"):
@@ -30,9 +33,7 @@ def _node(user, pk, perm, field="node"):
 
 # ---- serializers (output) ----------------------------------------------------------------------------------------
 
-class AdvisorSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
+class AdvisorSerializer(ModelOut):
     village_ids = serializers.SerializerMethodField()
 
     class Meta:
@@ -45,10 +46,7 @@ class AdvisorSerializer(serializers.ModelSerializer):
         return [v.pk for v in obj.villages.all()]
 
 
-class OfficeHourSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
-    advisor_name = serializers.CharField(source="advisor.name", read_only=True)
+class OfficeHourSerializer(ModelOut):
     booked = serializers.IntegerField(read_only=True, default=None)
 
     class Meta:
@@ -63,19 +61,14 @@ class BookingSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
         fields = ["id", "office_hour", "node", "name", "phone", "topic", "status", "created_at"]
 
 
-class ConsultationSerializer(MaskPersonalNumbers, serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-
+class ConsultationSerializer(MaskPersonalNumbers, ModelOut):
     class Meta:
         model = Consultation
         fields = ["id", "node", "advisor", "asker_name", "phone", "is_anonymous", "title", "question", "status", "status_label",
                   "asked_at", "due_date", "answer", "answered_at", "is_published", "public_question", "public_answer", "version"]
 
 
-class ServiceRecordSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    node_name = serializers.CharField(source="node.name", read_only=True)
-
+class ServiceRecordSerializer(ModelOut):
     class Meta:
         model = ServiceRecord
         fields = ["id", "node", "node_name", "advisor", "kind", "kind_label", "date", "title", "people_served", "hours", "notes",
@@ -127,9 +120,7 @@ class StationSerializer(serializers.ModelSerializer):
         fields = ["id", "node", "name", "address", "opening_hours", "opened_on", "is_active"]
 
 
-class DemonstrationVillageSerializer(serializers.ModelSerializer):
-    level_label = serializers.CharField(source="get_level_display", read_only=True)
-
+class DemonstrationVillageSerializer(ModelOut):
     class Meta:
         model = DemonstrationVillage
         fields = ["id", "node", "level", "level_label", "year", "title"]
@@ -152,14 +143,9 @@ class LegalAdvisorIn(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class LegalOfficeHourIn(serializers.Serializer):
-    node = serializers.IntegerField()
-    advisor = serializers.IntegerField()
-    date = serializers.DateField()
-    start_time = serializers.TimeField()
-    end_time = serializers.TimeField()
-    place = serializers.CharField(max_length=100)
-    capacity = serializers.IntegerField(required=False, default=6)
+LegalOfficeHourIn = shape("LegalOfficeHourIn", node=int, advisor=int, date=datetime.date, start_time=datetime.time,
+                          end_time=datetime.time, place=serializers.CharField(max_length=100),
+                          capacity=serializers.IntegerField(required=False, default=6))
 
 
 class LegalRuleIn(LegalOfficeHourIn):
@@ -247,6 +233,7 @@ def _advisor_args(user, data):
             "appointed_on": data.get("appointed_on")}
 
 
+@routes("advisors/", "api_legalservice_advisors")
 class Advisors(_Collection):
     perms = {"GET": VIEW, "POST": MANAGE}
     selector, service, arguments = selectors.advisor_list, services.advisor_create, _advisor_args
@@ -255,6 +242,7 @@ class Advisors(_Collection):
     summary, create_summary = "法律顾问名册", "登记法律顾问"
 
 
+@routes("advisors/<int:pk>/", "api_legalservice_advisor")
 class AdvisorDetail(_Record):
     perms = {"GET": VIEW, "PUT": VIEW}
     access, operation = advisor_policy, "legal_advisor"
@@ -276,6 +264,7 @@ def _advisor(user, pk):
     return advisor
 
 
+@routes("office-hours/", "api_legalservice_office_hours")
 class OfficeHours(_Collection):
     perms = {"GET": VIEW, "POST": RECORD_OFFICE_HOUR}
     selector, service = selectors.office_hour_list, services.office_hour_create
@@ -289,6 +278,7 @@ class OfficeHours(_Collection):
                 **{k: data[k] for k in ("date", "start_time", "end_time", "place", "capacity")}}
 
 
+@routes("office-hours/rules/", "api_legalservice_office_hour_rules")
 class OfficeHourRules(Endpoint):
     perms = {"POST": MANAGE}
 
@@ -302,6 +292,7 @@ class OfficeHourRules(Endpoint):
         return Response({"id": rule.pk, "rule": str(rule), "generated": rule.slots.count()}, status=201)
 
 
+@routes("office-hours/<int:pk>/", "api_legalservice_office_hour")
 class OfficeHourDetail(RecordDetail):
     access = office_hour_policy
     out = OfficeHourDetailSerializer
@@ -329,6 +320,7 @@ class _Transition(Endpoint):
         raise NotImplementedError
 
 
+@routes("office-hours/<int:pk>/transition/", "api_legalservice_office_hour_transition")
 class OfficeHourTransition(_Transition):
     access = office_hour_policy
     out = OfficeHourSerializer
@@ -340,6 +332,7 @@ class OfficeHourTransition(_Transition):
                                                people_received=data["people_received"], note=data["note"])
 
 
+@routes("bookings/", "api_legalservice_bookings")
 class Bookings(RecordList):
     perms = {"GET": VIEW}
     selector = selectors.booking_list
@@ -347,6 +340,7 @@ class Bookings(RecordList):
     summary = "坐班预约（?upcoming=1 今后有效的，?mine=1 我的坐班）"
 
 
+@routes("consultations/", "api_legalservice_consultations")
 class Consultations(RecordList):
     perms = {"GET": VIEW}
     selector = selectors.consultation_list
@@ -354,12 +348,14 @@ class Consultations(RecordList):
     summary = "在线咨询列表"
 
 
+@routes("consultations/<int:pk>/", "api_legalservice_consultation")
 class ConsultationDetail(RecordDetail):
     access = consultation_policy
     out = ConsultationDetailSerializer
     summary = "在线咨询详情"
 
 
+@routes("consultations/<int:pk>/transition/", "api_legalservice_consultation_transition")
 class ConsultationTransition(_Transition):
     access = consultation_policy
     out = ConsultationSerializer
@@ -385,6 +381,7 @@ def _record_args(user, data):
             **{k: data[k] for k in ("kind", "date", "title", "people_served", "hours", "notes")}}
 
 
+@routes("services/", "api_legalservice_services")
 class ServiceRecords(_Collection):
     perms = {"GET": VIEW, "POST": RECORD_SERVICE}
     selector, service, arguments = selectors.service_record_list, services.service_record_create, _record_args
@@ -393,6 +390,7 @@ class ServiceRecords(_Collection):
     summary, create_summary = "法律服务记录", "登记法律服务"
 
 
+@routes("services/<int:pk>/", "api_legalservice_service")
 class ServiceRecordDetail(_Record):
     perms = {"GET": VIEW, "PUT": VIEW}
     access, operation, edit_action = record_policy, "legal_service", "record"
@@ -401,6 +399,7 @@ class ServiceRecordDetail(_Record):
     summary, edit_summary = "法律服务记录", "修改法律服务记录（需带 version）"
 
 
+@routes("services/<int:pk>/photos/", "api_legalservice_service_photo")
 class ServiceRecordPhoto(Endpoint):
     perms = {"POST": VIEW}
     access = record_policy
@@ -431,6 +430,7 @@ def _on_node(user, data):
     return data | {"node": _node(user, data["node"], MANAGE)}
 
 
+@routes("stations/", "api_legalservice_stations")
 class Stations(_Collection):
     perms = {"GET": VIEW, "POST": MANAGE}
     selector, service, arguments = selectors.station_list, services.station_create, _on_node
@@ -439,6 +439,7 @@ class Stations(_Collection):
     summary, create_summary = "公共法律服务站", "登记公共法律服务站"
 
 
+@routes("demonstration-villages/", "api_legalservice_demonstration_villages")
 class DemonstrationVillages(Stations):
     service = services.demonstration_village_create
     row = out = DemonstrationVillageSerializer
@@ -450,6 +451,7 @@ class DemonstrationVillages(Stations):
         return selectors.demonstration_village_list(user=user, filters=filters).order_by("-year", "id")
 
 
+@routes("coverage/", "api_legalservice_coverage")
 class Coverage(Endpoint):
     perms = {"GET": VIEW}
 
@@ -486,6 +488,7 @@ class _Public(PublicEndpoint):
     authentication_classes = []  # residents: no session, no CSRF
 
 
+@routes("public/bookings/", "api_legalservice_public_book")
 class PublicBook(_Public):
     rate_limit = ("legal_book", *BOOK_LIMIT)
 
@@ -498,6 +501,7 @@ class PublicBook(_Public):
         return Response({"ok": True, "date": slot.date, "start_time": slot.start_time, "place": slot.place}, status=201)
 
 
+@routes("public/consultations/", "api_legalservice_public_ask")
 class PublicAsk(_Public):
     rate_limit = ("legal_ask", *ASK_LIMIT)
 
@@ -511,6 +515,7 @@ class PublicAsk(_Public):
         return Response({"code": c.code, "due_date": c.due_date}, status=201)
 
 
+@routes("public/answer/", "api_legalservice_public_answer")
 class PublicAnswer(_Public):
     @extend_schema(summary="公众：凭查询码和手机号查看答复（限制猜测次数）", request=LegalPublicLookupIn,
                    responses=OpenApiTypes.OBJECT)
@@ -528,25 +533,4 @@ class PublicAnswer(_Public):
                          "answered_at": c.answered_at})
 
 
-urlpatterns = [
-    path("public/bookings/", PublicBook.as_view(), name="api_legalservice_public_book"),
-    path("public/consultations/", PublicAsk.as_view(), name="api_legalservice_public_ask"),
-    path("public/answer/", PublicAnswer.as_view(), name="api_legalservice_public_answer"),
-    path("advisors/", Advisors.as_view(), name="api_legalservice_advisors"),
-    path("advisors/<int:pk>/", AdvisorDetail.as_view(), name="api_legalservice_advisor"),
-    path("coverage/", Coverage.as_view(), name="api_legalservice_coverage"),
-    path("office-hours/", OfficeHours.as_view(), name="api_legalservice_office_hours"),
-    path("office-hours/rules/", OfficeHourRules.as_view(), name="api_legalservice_office_hour_rules"),
-    path("office-hours/<int:pk>/", OfficeHourDetail.as_view(), name="api_legalservice_office_hour"),
-    path("office-hours/<int:pk>/transition/", OfficeHourTransition.as_view(), name="api_legalservice_office_hour_transition"),
-    path("bookings/", Bookings.as_view(), name="api_legalservice_bookings"),
-    path("consultations/", Consultations.as_view(), name="api_legalservice_consultations"),
-    path("consultations/<int:pk>/", ConsultationDetail.as_view(), name="api_legalservice_consultation"),
-    path("consultations/<int:pk>/transition/", ConsultationTransition.as_view(),
-         name="api_legalservice_consultation_transition"),
-    path("services/", ServiceRecords.as_view(), name="api_legalservice_services"),
-    path("services/<int:pk>/", ServiceRecordDetail.as_view(), name="api_legalservice_service"),
-    path("services/<int:pk>/photos/", ServiceRecordPhoto.as_view(), name="api_legalservice_service_photo"),
-    path("stations/", Stations.as_view(), name="api_legalservice_stations"),
-    path("demonstration-villages/", DemonstrationVillages.as_view(), name="api_legalservice_demonstration_villages"),
-]
+urlpatterns = routes.urlpatterns

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from fazhi.core import access, clock, orgkinds, personal, policy
 from fazhi.core.models import OrgNode
+from fazhi.core.selectors import within_dates
 from fazhi.core.ui import parse_date
 
 from .models import (
@@ -72,10 +73,7 @@ def _dates(qs, filters, field):
     year = (filters or {}).get("year")
     if year and str(year).isdigit():
         qs = qs.filter(**{f"{field}__year": int(year)})
-    if start:
-        qs = qs.filter(**{f"{field}__gte": start})
-    if end:
-        qs = qs.filter(**{f"{field}__lte": end})
+    qs = within_dates(qs, field, start, end)
     return qs
 
 

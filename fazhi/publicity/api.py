@@ -3,18 +3,20 @@ per HTTP method and the access policy that looks its record up; input serializer
 JSON and wrong types are a Chinese 400 before any service runs); the same scoped selectors and services as the
 workbench. Errors come back as {"detail": Chinese message, "errors": {field: message}} with 400/403/404/409.
 """
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import files, policy
-from fazhi.core.endpoints import Endpoint, RecordDetail, RecordEdit, RecordList
+from fazhi.core.endpoints import Endpoint, ModelOut, RecordDetail, RecordEdit, RecordList, Routes
 from fazhi.core.errors import DomainError, NotFound
 
 from . import policies, selectors, services
+from .models import Campaign, Event, Leader, LeaderTraining, Site, StaffTraining, StudySession
 from .workflow import EVENT_WORKFLOW
+
+routes = Routes()
 
 VIEW = "publicity.view"
 MANAGE = "publicity.manage"
@@ -23,110 +25,70 @@ INT_ERRORS = {"invalid": "应为整数。", "max_string_length": "数字过长�
 
 # ---- output shapes ---------------------------------------------------------------------------------------------
 
-class EventSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    date = serializers.DateField()
-    place = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
-    node_name = serializers.CharField(source="node.name")
-    organiser = serializers.CharField()
-    target = serializers.CharField()
-    target_label = serializers.CharField(source="get_target_display")
-    key_date = serializers.IntegerField(source="key_date_id", allow_null=True)
+class EventSerializer(ModelOut):
+    organiser = serializers.CharField()  # the unit's name, or the text typed in (a property)
     key_date_name = serializers.CharField(source="key_date.name", default="")
-    campaign = serializers.IntegerField(source="campaign_id", allow_null=True)
-    status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
-    materials = serializers.IntegerField()
-    slogans = serializers.IntegerField()
-    online_reach = serializers.IntegerField()
     people_reached = serializers.IntegerField(source="reached")
-    record_due = serializers.DateField(allow_null=True)
-    version = serializers.IntegerField()
+
+    class Meta:
+        model = Event
+        fields = ["id", "title", "date", "place", "node", "node_name", "organiser", "target", "target_label", "key_date",
+                  "key_date_name", "campaign", "status", "status_label", "materials", "slogans", "online_reach",
+                  "people_reached", "record_due", "version"]
 
 
-class CampaignSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
-    key_date = serializers.IntegerField(source="key_date_id", allow_null=True)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
-    theme = serializers.CharField()
+class CampaignSerializer(ModelOut):
+    class Meta:
+        model = Campaign
+        fields = ["id", "name", "node", "key_date", "start_date", "end_date", "theme"]
 
 
-class SiteSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
-    node_name = serializers.CharField(source="node.name")
-    kind = serializers.CharField()
-    theme = serializers.CharField()
-    address = serializers.CharField()
+class SiteSerializer(ModelOut):
     investment = serializers.CharField()
-    established_on = serializers.DateField()
-    population_served = serializers.IntegerField()
-    description = serializers.CharField()
-    version = serializers.IntegerField()
+
+    class Meta:
+        model = Site
+        fields = ["id", "name", "node", "node_name", "kind", "theme", "address", "investment", "established_on",
+                  "population_served", "description", "version"]
 
 
-class LeaderSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    node = serializers.IntegerField(source="node_id")
-    node_name = serializers.CharField(source="node.name")
-    gender = serializers.CharField()
-    position = serializers.CharField()
-    phone = serializers.CharField()
-    registered_on = serializers.DateField()
-    is_active = serializers.BooleanField()
-    removed_on = serializers.DateField(allow_null=True)
+class LeaderSerializer(ModelOut):
+    class Meta:
+        model = Leader
+        fields = ["id", "name", "kind", "kind_label", "node", "node_name", "gender", "position", "phone", "registered_on",
+                  "is_active", "removed_on"]
 
 
-class LeaderTrainingSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    date = serializers.DateField()
-    topic = serializers.CharField()
-    mode = serializers.CharField()
-    trainer = serializers.CharField()
+class LeaderTrainingSerializer(ModelOut):
     hours = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
-    node_name = serializers.CharField(source="node.name")
     attendee_count = serializers.IntegerField(default=None)
 
-
-class StudySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    date = serializers.DateField()
-    topic = serializers.CharField()
-    speaker = serializers.CharField()
-    place = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
-    attendee_names = serializers.CharField()
+    class Meta:
+        model = LeaderTraining
+        fields = ["id", "date", "topic", "mode", "trainer", "hours", "node", "node_name", "attendee_count"]
 
 
-class StaffTrainingSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    date = serializers.DateField()
-    title = serializers.CharField()
-    organiser = serializers.CharField()
-    node = serializers.IntegerField(source="node_id")
+class StudySerializer(ModelOut):
+    class Meta:
+        model = StudySession
+        fields = ["id", "kind", "kind_label", "date", "topic", "speaker", "place", "node", "attendee_names"]
+
+
+class StaffTrainingSerializer(ModelOut):
+    class Meta:
+        model = StaffTraining
+        fields = ["id", "kind", "kind_label", "date", "title", "organiser", "node"]
 
 
 class EventDetailOut(EventSerializer):
     """One event as its page shows it: reach per group, content, photos and the actions the user may take."""
 
     reach = serializers.SerializerMethodField()
-    content = serializers.CharField()
     photos = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "reach", "content", "photos", "actions"]
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_reach(self, event):
@@ -144,6 +106,9 @@ class EventDetailOut(EventSerializer):
 class LeaderDetailOut(LeaderSerializer):
     trainings = serializers.SerializerMethodField()
 
+    class Meta(LeaderSerializer.Meta):
+        fields = [*LeaderSerializer.Meta.fields, "trainings"]
+
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_trainings(self, leader):
         return [{"id": t.pk, "date": t.date, "topic": t.topic} for t in leader.trainings.order_by("-date")]
@@ -153,6 +118,9 @@ class LeaderTrainingDetailOut(LeaderTrainingSerializer):
     attendee_count = None
     attendees = serializers.SerializerMethodField()
 
+    class Meta(LeaderTrainingSerializer.Meta):
+        fields = [*(f for f in LeaderTrainingSerializer.Meta.fields if f != "attendee_count"), "attendees"]
+
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_attendees(self, t):
         return [{"id": a.pk, "name": a.name, "node_name": a.node.name} for a in t.attendees.select_related("node")]
@@ -160,7 +128,9 @@ class LeaderTrainingDetailOut(LeaderTrainingSerializer):
 
 class StudyDetailOut(StudySerializer):
     attendees = serializers.SerializerMethodField()
-    summary = serializers.CharField()
+
+    class Meta(StudySerializer.Meta):
+        fields = [*StudySerializer.Meta.fields, "attendees", "summary"]
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_attendees(self, s):
@@ -169,6 +139,9 @@ class StudyDetailOut(StudySerializer):
 
 class StaffTrainingDetailOut(StaffTrainingSerializer):
     attendance = serializers.SerializerMethodField()
+
+    class Meta(StaffTrainingSerializer.Meta):
+        fields = [*StaffTrainingSerializer.Meta.fields, "attendance"]
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_attendance(self, t):
@@ -328,6 +301,7 @@ class EventScope:
         return super().get_object(pk, action, queryset=selectors.events_with_reach(self.request.user), **lookup)
 
 
+@routes("events/", "api_publicity_events")
 class EventsEndpoint(EventScope, RecordList):
     create_action = "record"
     selector, row, create_in, out = selectors.event_list, EventSerializer, EventIn, EventDetailOut
@@ -342,6 +316,7 @@ class EventsEndpoint(EventScope, RecordList):
         return self.get_object(event.pk)
 
 
+@routes("events/<int:pk>/", "api_publicity_event")
 class EventEndpoint(EventScope, RecordEdit):
     out, summary, edit_input, edit_action = EventDetailOut, "普法宣传活动详情", EventUpdateIn, "record"
     edit_summary = "修改普法宣传活动（需带 version，他人已修改时返回409）"
@@ -352,6 +327,7 @@ class EventEndpoint(EventScope, RecordEdit):
                               **_event_kwargs(self.request.user, event.node, data))
 
 
+@routes("events/<int:pk>/transition/", "api_publicity_event_transition")
 class EventTransitionEndpoint(EventScope, Endpoint):
     perms = {"POST": RECORD}
 
@@ -366,6 +342,7 @@ class EventTransitionEndpoint(EventScope, Endpoint):
         return Response(EventDetailOut(self.get_object(pk), context={"user": request.user}).data)
 
 
+@routes("events/<int:pk>/photos/", "api_publicity_event_photo")
 class EventPhotoEndpoint(EventScope, Endpoint):
     perms = {"POST": RECORD}
 
@@ -380,6 +357,7 @@ class EventPhotoEndpoint(EventScope, Endpoint):
         return Response({"name": stored.original_name, "url": f"/files/{stored.uuid}/"}, status=201)
 
 
+@routes("calendar/", "api_publicity_calendar")
 class CalendarEndpoint(Endpoint):
     perms = {"GET": VIEW}
 
@@ -397,6 +375,7 @@ class CalendarEndpoint(Endpoint):
                          "missing_lunar": [{"key_date": kd.name, "year": y} for kd, y in data["missing_lunar"]]})
 
 
+@routes("reference/", "api_publicity_reference")
 class ReferenceEndpoint(Endpoint):
     @extend_schema(summary="宣传节点与宣传对象群体（数据字典）", responses=OpenApiTypes.OBJECT)
     def get(self, request):
@@ -407,6 +386,7 @@ class ReferenceEndpoint(Endpoint):
         })
 
 
+@routes("campaigns/", "api_publicity_campaigns")
 class CampaignsEndpoint(RecordList):
     perms = {"GET": VIEW, "POST": MANAGE}
     selector, row, create_in, out = selectors.campaign_list, CampaignSerializer, CampaignIn, CampaignSerializer
@@ -438,12 +418,14 @@ class NodeRecords(RecordList):
 
 # ---- sites ----------------------------------------------------------------------------------------------------
 
+@routes("sites/", "api_publicity_sites")
 class SitesEndpoint(NodeRecords):
     access = policies.site_policy
     selector, row, create_in, out, service = selectors.site_list, SiteSerializer, SiteIn, SiteSerializer, services.site_create
     summary, create_summary = "普法阵地：列表", "登记普法阵地"
 
 
+@routes("sites/<int:pk>/", "api_publicity_site")
 class SiteEndpoint(RecordEdit):
     access = policies.site_policy
     out, summary, edit_input, edit_summary = SiteSerializer, "普法阵地详情", SiteUpdateIn, "修改普法阵地（需带 version）"
@@ -454,12 +436,14 @@ class SiteEndpoint(RecordEdit):
 
 # ---- 法治带头人/法律明白人 and their trainings -------------------------------------------------------------------
 
+@routes("leaders/", "api_publicity_leaders")
 class LeadersEndpoint(NodeRecords):
     access = policies.leader_policy
     selector, row, create_in, out, service = selectors.leader_list, LeaderSerializer, LeaderIn, LeaderSerializer, services.leader_create
     summary, create_summary = "法治带头人、法律明白人名册：列表", "登记法治带头人、法律明白人"
 
 
+@routes("leaders/<int:pk>/", "api_publicity_leader")
 class LeaderEndpoint(RecordEdit):
     access = policies.leader_policy
     out, summary = LeaderDetailOut, "法治带头人、法律明白人详情（含培训记录）"
@@ -470,6 +454,7 @@ class LeaderEndpoint(RecordEdit):
         services.leader_update(actor=self.request.user, leader=leader, **(current | data))
 
 
+@routes("leader-trainings/", "api_publicity_leader_trainings")
 class LeaderTrainingsEndpoint(NodeRecords):
     access = policies.leader_training_policy
     selector, row, create_in, out = selectors.leader_training_list, LeaderTrainingSerializer, LeaderTrainingIn, LeaderTrainingDetailOut
@@ -479,6 +464,7 @@ class LeaderTrainingsEndpoint(NodeRecords):
     create_summary = "登记法治带头人、法律明白人培训（attendees 为名册人员编号列表）"
 
 
+@routes("leader-trainings/<int:pk>/", "api_publicity_leader_training")
 class LeaderTrainingEndpoint(RecordDetail):
     access = policies.leader_training_policy
     out, summary = LeaderTrainingDetailOut, "法治带头人、法律明白人培训详情"
@@ -486,6 +472,7 @@ class LeaderTrainingEndpoint(RecordDetail):
 
 # ---- study sessions and staff training ---------------------------------------------------------------------------
 
+@routes("study-sessions/", "api_publicity_study_sessions")
 class StudySessionsEndpoint(NodeRecords):
     access = policies.study_policy
     selector, row, create_in, out = selectors.study_session_list, StudySerializer, StudyIn, StudyDetailOut
@@ -494,11 +481,13 @@ class StudySessionsEndpoint(NodeRecords):
     summary, create_summary = "领导干部学法、专题研讨、专题党课：列表", "登记学法记录（attendees 为用户编号列表）"
 
 
+@routes("study-sessions/<int:pk>/", "api_publicity_study_session")
 class StudySessionEndpoint(RecordDetail):
     access = policies.study_policy
     out, summary = StudyDetailOut, "学法记录详情"
 
 
+@routes("staff-trainings/", "api_publicity_staff_trainings")
 class StaffTrainingsEndpoint(RecordList):
     access = policies.staff_training_policy
     selector, row, create_in, out = selectors.staff_training_list, StaffTrainingSerializer, StaffTrainingIn, StaffTrainingDetailOut
@@ -516,27 +505,10 @@ class StaffTrainingsEndpoint(RecordList):
         return services.staff_training_create(actor=user, node=node, attendance=rows, **data)
 
 
+@routes("staff-trainings/<int:pk>/", "api_publicity_staff_training")
 class StaffTrainingEndpoint(RecordDetail):
     access = policies.staff_training_policy
     out, summary = StaffTrainingDetailOut, "工作人员法律培训/考试详情"
 
 
-urlpatterns = [
-    path("events/", EventsEndpoint.as_view(), name="api_publicity_events"),
-    path("events/<int:pk>/", EventEndpoint.as_view(), name="api_publicity_event"),
-    path("events/<int:pk>/transition/", EventTransitionEndpoint.as_view(), name="api_publicity_event_transition"),
-    path("events/<int:pk>/photos/", EventPhotoEndpoint.as_view(), name="api_publicity_event_photo"),
-    path("calendar/", CalendarEndpoint.as_view(), name="api_publicity_calendar"),
-    path("reference/", ReferenceEndpoint.as_view(), name="api_publicity_reference"),
-    path("campaigns/", CampaignsEndpoint.as_view(), name="api_publicity_campaigns"),
-    path("sites/", SitesEndpoint.as_view(), name="api_publicity_sites"),
-    path("sites/<int:pk>/", SiteEndpoint.as_view(), name="api_publicity_site"),
-    path("leaders/", LeadersEndpoint.as_view(), name="api_publicity_leaders"),
-    path("leaders/<int:pk>/", LeaderEndpoint.as_view(), name="api_publicity_leader"),
-    path("leader-trainings/", LeaderTrainingsEndpoint.as_view(), name="api_publicity_leader_trainings"),
-    path("leader-trainings/<int:pk>/", LeaderTrainingEndpoint.as_view(), name="api_publicity_leader_training"),
-    path("study-sessions/", StudySessionsEndpoint.as_view(), name="api_publicity_study_sessions"),
-    path("study-sessions/<int:pk>/", StudySessionEndpoint.as_view(), name="api_publicity_study_session"),
-    path("staff-trainings/", StaffTrainingsEndpoint.as_view(), name="api_publicity_staff_trainings"),
-    path("staff-trainings/<int:pk>/", StaffTrainingEndpoint.as_view(), name="api_publicity_staff_training"),
-]
+urlpatterns = routes.urlpatterns

@@ -10,6 +10,7 @@ from django.http import Http404
 from fazhi.core import clock, orgkinds, policy
 from fazhi.core.errors import NotFound
 from fazhi.core.models import OrgNode, Unit, User
+from fazhi.core.selectors import get_or_not_found, within_dates
 
 from .models import (
     AudienceGroup,
@@ -55,10 +56,7 @@ def _period(qs, filters, field="date"):
     if year.isdigit() and 2000 <= int(year) <= 2100:
         qs = qs.filter(**{f"{field}__year": int(year)})
     start, end = parse_date(filters.get("start")), parse_date(filters.get("end"))
-    if start:
-        qs = qs.filter(**{f"{field}__gte": start})
-    if end:
-        qs = qs.filter(**{f"{field}__lte": end})
+    qs = within_dates(qs, field, start, end)
     node = filters.get("node")
     if node and str(node).isdigit():
         inside = OrgNode.objects.filter(pk=int(node)).values_list("path", flat=True).first()
@@ -197,10 +195,7 @@ def key_dates_all():
 
 def key_date_get(pk) -> KeyDate:
     """One key publicity date (not scoped: shared by the whole installation); NotFound when missing."""
-    found = KeyDate.objects.filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
-        raise NotFound()
-    return found
+    return get_or_not_found(KeyDate.objects.all(), pk)
 
 
 def audience_groups():

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import datetime
 
-from django.urls import path, reverse
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from fazhi.core import figures, jobs, ui
-from fazhi.core.endpoints import Endpoint
+from fazhi.core.endpoints import Endpoint, ModelOut, Routes, shape
 from fazhi.core.errors import DomainError
 from fazhi.core.models import Job
 
 from . import dashboard, documents, render, selectors, services
 from .models import ReportTemplate
 from .policies import report_policy
+
+routes = Routes()
 
 
 def _period(request) -> tuple[datetime.date, datetime.date]:
@@ -40,6 +42,7 @@ def _json_value(value):
     return value
 
 
+@routes("figures/", "api_reports_figures")
 class FigureValues(Endpoint):
     perms = {"GET": "reports.dashboard"}
 
@@ -69,6 +72,7 @@ class FigureValues(Endpoint):
                          "values": values})
 
 
+@routes("dashboard/", "api_reports_dashboard")
 class DashboardData(Endpoint):
     perms = {"GET": "reports.dashboard"}
 
@@ -79,10 +83,7 @@ class DashboardData(Endpoint):
         return Response(dashboard.dashboard_data(node, start, end))
 
 
-class ReportSerializer(serializers.ModelSerializer):
-    node_name = serializers.CharField(source="node.name", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-
+class ReportSerializer(ModelOut):
     class Meta:
         model = ReportTemplate
         fields = ["id", "node", "node_name", "year", "title", "status", "status_label", "version", "reported_on",
@@ -94,6 +95,7 @@ class ReportCreateIn(serializers.Serializer):
     year = serializers.IntegerField()
 
 
+@routes("reports/", "api_reports_list")
 class ReportList(Endpoint):
     perms = {"GET": "reports.view", "POST": "reports.edit"}
     access = report_policy
@@ -110,6 +112,7 @@ class ReportList(Endpoint):
         return Response(ReportSerializer(report).data, status=201)
 
 
+@routes("reports/<int:pk>/", "api_reports_detail")
 class ReportDetail(Endpoint):
     perms = {"GET": "reports.view"}
     access = report_policy
@@ -135,6 +138,7 @@ class ReportSectionIn(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
 
 
+@routes("reports/<int:pk>/sections/<int:section_pk>/", "api_reports_section")
 class SectionUpdate(Endpoint):
     perms = {"PATCH": "reports.edit", "PUT": "reports.edit"}
     access = report_policy
@@ -161,6 +165,7 @@ class ReportTransitionIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+@routes("reports/<int:pk>/transition/", "api_reports_transition")
 class ReportTransition(Endpoint):
     perms = {"POST": ("reports.edit", "reports.finalise", "reports.publish")}
     access = report_policy
@@ -175,6 +180,7 @@ class ReportTransition(Endpoint):
         return Response(ReportSerializer(report).data)
 
 
+@routes("reports/<int:pk>/export/<str:fmt>/", "api_reports_export")
 class ReportExport(Endpoint):
     perms = {"GET": "reports.view"}
     access = report_policy
@@ -192,16 +198,8 @@ class ReportJobIn(serializers.Serializer):
     year = serializers.IntegerField()
 
 
-class ReportJobSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
-    percent = serializers.IntegerField()
-    done = serializers.IntegerField()
-    total = serializers.IntegerField()
-    message = serializers.CharField()
-    notice = serializers.CharField()
-    download = serializers.CharField()
+ReportJobSerializer = shape("ReportJobSerializer", id=int, kind=str, status=str, percent=int, done=int, total=int,
+                            message=str, notice=str, download=str)
 
 
 def _job(job: Job) -> dict:
@@ -211,6 +209,7 @@ def _job(job: Job) -> dict:
             "download": reverse("reports:job_download", args=[job.pk]) if job.status == Job.Status.DONE else ""}
 
 
+@routes("reports/jobs/", "api_reports_job_start")
 class JobStart(Endpoint):
     perms = {"POST": ("reports.edit", "reports.dashboard")}
 
@@ -223,6 +222,7 @@ class JobStart(Endpoint):
         return Response(_job(job), status=202)
 
 
+@routes("reports/jobs/<int:pk>/", "api_reports_job")
 class JobDetail(Endpoint):
     access = jobs.job_policy
 
@@ -231,14 +231,4 @@ class JobDetail(Endpoint):
         return Response(_job(self.get_object(pk)))
 
 
-urlpatterns = [
-    path("figures/", FigureValues.as_view(), name="api_reports_figures"),
-    path("dashboard/", DashboardData.as_view(), name="api_reports_dashboard"),
-    path("reports/", ReportList.as_view(), name="api_reports_list"),
-    path("reports/<int:pk>/", ReportDetail.as_view(), name="api_reports_detail"),
-    path("reports/<int:pk>/sections/<int:section_pk>/", SectionUpdate.as_view(), name="api_reports_section"),
-    path("reports/<int:pk>/transition/", ReportTransition.as_view(), name="api_reports_transition"),
-    path("reports/<int:pk>/export/<str:fmt>/", ReportExport.as_view(), name="api_reports_export"),
-    path("reports/jobs/", JobStart.as_view(), name="api_reports_job_start"),
-    path("reports/jobs/<int:pk>/", JobDetail.as_view(), name="api_reports_job"),
-]
+urlpatterns = routes.urlpatterns

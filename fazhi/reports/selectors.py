@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from fazhi.core import jobs, orgkinds, policy
 from fazhi.core.errors import NotFound
 from fazhi.core.models import Job, OrgNode
+from fazhi.core.selectors import get_or_not_found
 
 from .models import PlanItem, ReportSection, ReportTarget, ReportTemplate, ReportVersion
 from .policies import plan_policy, report_policy, section_policy
@@ -98,10 +99,7 @@ def targets() -> QuerySet[ReportTarget]:
 
 
 def target_get(pk) -> ReportTarget:
-    target = ReportTarget.objects.filter(pk=pk).first() if str(pk).isdigit() else None
-    if target is None:
-        raise NotFound()
-    return target
+    return get_or_not_found(ReportTarget.objects.all(), pk)
 
 
 def jobs_for_user(*, user) -> QuerySet[Job]:

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from fazhi.core import audit, clock, figures, orgkinds, ui
 from fazhi.core.errors import DomainError
-from fazhi.core.pages import ActionPage, FormPage, ListPage, Page
+from fazhi.core.pages import ActionPage, FormPage, ListPage, Page, SelectorList
 
 from . import dashboard, documents, selectors, services
 from . import render as rr
@@ -23,16 +23,13 @@ from .policies import plan_policy, report_policy, section_policy
 from .workflow import report_workflow
 
 
-class ReportList(ListPage):
+class ReportList(SelectorList):
     menu = "法治政府建设年度报告"
-    perms = {"GET": "reports.view"}
     access = report_policy
     template_name = "reports/list.html"
+    selector = selectors.report_list
 
-    def get_queryset(self):
-        return selectors.report_list(user=self.request.user, filters=self.request.GET)
-
-    def extra_context(self):
+    def more_context(self):
         user = self.request.user
         nodes = list(selectors.editable_report_hosts(user))
         job_nodes = [n for n in nodes if n.level == orgkinds.DISTRICT]
@@ -245,7 +242,6 @@ class ReportExport(Page):
 
 class PlanList(ListPage):
     menu = "年度计划事项"
-    perms = {"GET": "reports.view"}
     access = plan_policy
     template_name = "reports/plan_list.html"
 

@@ -33,26 +33,28 @@ def _rel(path):
     return str(path.relative_to(ROOT.parent))
 
 
-def test_views_api_and_forms_never_touch_model_managers():
-    offenders = []
-    for app in DOMAIN + ["core", "portal"]:
-        for path in _sources(app, names=("views", "api", "forms")):
+def _lines_matching(pattern, app_names, *, names=None, skip=lambda path: False):
+    """Every source line of the apps ``pattern`` finds, as "path:line: text" (files ``skip`` accepts left out)."""
+    found = []
+    for app in app_names:
+        for path in _sources(app, names=names):
+            if skip(path):
+                continue
             for n, line in enumerate(path.read_text().splitlines(), 1):
-                if re.search(r"\b[A-Z]\w*\.(objects|_default_manager)\b", line):
-                    offenders.append(f"{_rel(path)}:{n}: {line.strip()}")
+                if re.search(pattern, line):
+                    found.append(f"{_rel(path)}:{n}: {line.strip()}")
+    return found
+
+
+def test_views_api_and_forms_never_touch_model_managers():
+    offenders = _lines_matching(r"\b[A-Z]\w*\.(objects|_default_manager)\b", DOMAIN + ["core", "portal"],
+                                names=("views", "api", "forms"))
     assert not offenders, "Model managers used outside selectors/services:\n" + "\n".join(offenders)
 
 
 def test_no_service_assigns_a_state_field_outside_the_runner():
-    offenders = []
-    for app in DOMAIN:
-        for path in _sources(app):
-            if path.stem in ("workflow",):
-                continue
-            for n, line in enumerate(path.read_text().splitlines(), 1):
-                if re.search(r"\.status\s*=(?!=)", line) or re.search(r"\bstatus\s*=\s*\w+\.Status\.\w+.*\.update\(", line) \
-                        or re.search(r"\.update\([^)]*\bstatus\s*=", line):
-                    offenders.append(f"{_rel(path)}:{n}: {line.strip()}")
+    assigns = r"\.status\s*=(?!=)|\bstatus\s*=\s*\w+\.Status\.\w+.*\.update\(|\.update\([^)]*\bstatus\s*="
+    offenders = _lines_matching(assigns, DOMAIN, skip=lambda path: path.stem == "workflow")
     assert not offenders, "state set outside Workflow.run:\n" + "\n".join(offenders)
 
 
@@ -105,12 +107,7 @@ def test_apps_read_other_apps_rows_only_through_their_selectors_or_policy():
 
 
 def test_core_imports_no_domain_app():
-    offenders = []
-    for path in _sources("core"):
-        for n, line in enumerate(path.read_text().splitlines(), 1):
-            m = re.search(r"(?:from|import)\s+fazhi\.(\w+)", line)
-            if m and m.group(1) in DOMAIN:
-                offenders.append(f"{_rel(path)}:{n}: {line.strip()}")
+    offenders = _lines_matching(rf"(?:from|import)\s+fazhi\.(?:{'|'.join(DOMAIN)})\b", ["core"])
     assert not offenders, "core imports a domain app:\n" + "\n".join(offenders)
 
 
@@ -118,12 +115,7 @@ def test_code_never_compares_org_kind_strings():
     pattern = re.compile(r"""(\.kind\s*(==|!=|in|not in)\s*[\("'\[]?\s*["'](district|subdistrict|village|grid)["'])"""
                          r"""|(OrgNode\.Kind\.(DISTRICT|SUBDISTRICT|VILLAGE|GRID))"""
                          r"""|(kind(__in)?\s*=\s*[\[\(]?\s*["'](district|subdistrict|village|grid)["'])""")
-    offenders = []
-    for app in DOMAIN + ["core", "portal"]:
-        for path in _sources(app):
-            if path.name in ("orgkinds.py",) or (app == "core" and path.name == "models.py"):
-                continue
-            for n, line in enumerate(path.read_text().splitlines(), 1):
-                if pattern.search(line):
-                    offenders.append(f"{_rel(path)}:{n}: {line.strip()}")
+    core_models = ROOT / "core" / "models.py"
+    offenders = _lines_matching(pattern, DOMAIN + ["core", "portal"],
+                                skip=lambda path: path.name == "orgkinds.py" or path == core_models)
     assert not offenders, "org kinds compared as strings (ask node.level / node.is_tenant):\n" + "\n".join(offenders)

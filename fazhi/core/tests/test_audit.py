@@ -6,6 +6,7 @@ from django.db import connection, transaction
 
 from fazhi.core import audit, audit_guard, services
 from fazhi.core.models import AuditChainHead, AuditEvent
+from fazhi.core.tests.helpers import committed_subdistrict, postgres_only
 
 
 def run_verify():
@@ -92,11 +93,8 @@ def test_admin_cannot_change_or_delete_events(users, tree, client_for):
     assert b'name="_save"' not in page.content
 
 
-@pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgres_only
 def test_database_refuses_update_and_delete_on_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL 专项：SQLite 运行时跳过，PostgreSQL 运行时执行")
     with transaction.atomic():
         node = services.org_node_create(actor="测试", parent=None, name="区", check_scope=False)
     event = AuditEvent.objects.get(object_id=str(node.pk), object_type="core.orgnode")
@@ -110,14 +108,9 @@ def test_database_refuses_update_and_delete_on_postgres():
             cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
 
 
-@pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgres_only
 def test_parallel_writers_leave_a_chain_that_verifies():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL 专项：SQLite 运行时跳过，PostgreSQL 运行时执行")
-    with transaction.atomic():
-        district = services.org_node_create(actor="测试", parent=None, name="并发区", check_scope=False)
-        sub = services.org_node_create(actor="测试", parent=district, name="并发街道", check_scope=False)
+    sub = committed_subdistrict("并发区", "并发街道")
     errors = []
 
     def writer(n):

@@ -14,6 +14,7 @@ from django.test import override_settings
 
 from fazhi.core import audit, audit_guard, files, services
 from fazhi.core.models import AuditChainHead, AuditEvent, OrgNode
+from fazhi.core.tests.helpers import committed_subdistrict, postgres_only
 from fazhi.core.tests.test_views import PNG, _store
 
 KEY = base64.b64encode(b"k" * 32).decode()
@@ -150,14 +151,9 @@ def test_a_tampered_file_is_refused_with_a_chinese_409_and_an_alert(users, tree,
     assert alert.changes["sha256"] == stored.sha256 and alert.changes["actual_sha256"] != stored.sha256
 
 
-@pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgres_only
 def test_a_writer_does_not_wait_behind_a_long_transaction_holding_audit_events():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL 专项：SQLite 运行时跳过，PostgreSQL 运行时执行")
-    with transaction.atomic():
-        district = services.org_node_create(actor="测试", parent=None, name="长事务区", check_scope=False)
-        sub = services.org_node_create(actor="测试", parent=district, name="长事务街道", check_scope=False)
+    sub = committed_subdistrict("长事务区", "长事务街道")
     long_has_written, release, waits, errors = threading.Event(), threading.Event(), [], []
 
     def long_import():
@@ -204,11 +200,8 @@ def test_a_writer_does_not_wait_behind_a_long_transaction_holding_audit_events()
     assert code == 0, out
 
 
-@pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgres_only
 def test_postgres_refuses_truncate_and_rewinding_a_chain_head_outside_test_databases():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL 专项：SQLite 运行时跳过，PostgreSQL 运行时执行")
     from django.db import DatabaseError
 
     with transaction.atomic():

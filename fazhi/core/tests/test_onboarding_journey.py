@@ -8,27 +8,20 @@ import pytest
 from django.urls import reverse
 
 from fazhi.core import clock
-from fazhi.core import services as core_services
 from fazhi.core.models import AuditEvent, User
-from fazhi.core.roles import Role
+from fazhi.core.tests.helpers import STRONG, checklist, first_district_admin
 from fazhi.enforcement.models import Subject
 
 pytestmark = pytest.mark.django_db
-STRONG = "Xinjie-2024-ok"
 
 
 def _items(api, sub):
-    r = api.get(f"/api/core/nodes/{sub}/onboarding/")
-    assert r.status_code == 200
-    return {i["label"]: i for i in r.json()["items"] if i["module"] == "行政执法"}
+    return checklist(api, sub, "行政执法")
 
 
 def test_an_empty_database_and_a_district_administrator_become_a_working_subdistrict_through_the_api(api_for):
     """Issue 14: only the API; then the subdistrict takes a dispute, an enforcement case and a disclosure request."""
-    district = core_services.org_node_create(actor="测试", parent=None, name="临淄区", check_scope=False)
-    admin = core_services.user_create(actor="测试", username="qu_admin", full_name="区管理员", password=STRONG,
-                                      memberships=[(district, Role.ADMIN)])
-    api = api_for(admin)
+    district, admin, api = first_district_admin(api_for, "临淄区")
     with clock.frozen(clock.at_local(datetime.date(2024, 3, 1), 10)):
         sub = api.post("/api/core/nodes/", {"parent": district.pk, "name": "新街道", "short_name": "新街"},
                        format="json").json()["id"]

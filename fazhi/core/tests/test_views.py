@@ -37,21 +37,17 @@ def test_home_shows_navigation_by_module(users, client_for):
     assert "审计日志" not in grid_text
 
 
-def test_org_tree_page_query_count_is_bounded(users, tree, client_for, django_assert_max_num_queries):
+def test_org_tree_page_query_count_is_bounded(users, tree, get_within):
     from fazhi.core import services as s
 
     for i in range(30):
         s.org_node_create(actor="测试", parent=tree.liu, name=f"加测网格{i}", check_scope=False)
-    c = client_for(users.admin)
-    with django_assert_max_num_queries(12):
-        response = c.get("/work/core/org/")
+    response = get_within(users.admin, "/work/core/org/", 12)
     assert response.status_code == 200 and "加测网格29" in response.content.decode()
 
 
-def test_audit_log_page_is_paginated_and_bounded(users, client_for, django_assert_max_num_queries):
-    c = client_for(users.admin)
-    with django_assert_max_num_queries(12):
-        response = c.get("/work/core/audit/")
+def test_audit_log_page_is_paginated_and_bounded(users, client_for, get_within):
+    response = get_within(users.admin, "/work/core/audit/", 12)
     assert response.status_code == 200
     assert "审计日志" in response.content.decode()
     assert client_for(users.grid).get("/work/core/audit/").status_code == 403

@@ -1,15 +1,7 @@
 """Census makers: one object of each model the module's routes look up, inside 稷下街道 (see core test_census)."""
 import datetime
 
-from fazhi.governance.models import (
-    DisclosureItem,
-    DisclosureReport,
-    DisclosureRequest,
-    MajorDecision,
-    Meeting,
-    NormativeDocument,
-    PublicComment,
-)
+from fazhi.governance import models
 
 from . import factories as f
 
@@ -36,17 +28,17 @@ def _annual_report(tree, users):
     from fazhi.core import clock
     from fazhi.governance import services
 
-    existing = DisclosureReport.objects.filter(node=tree.sub, year=2023).first()  # one report per 街道 and year
+    existing = models.DisclosureReport.objects.filter(node=tree.sub, year=2023).first()  # one report per 街道 and year
     with clock.frozen(datetime.date(2024, 1, 5)):
         return existing or services.annual_report_create(actor=users.disclosure, node=tree.sub, year=2023)
 
 
 MAKERS = {
-    DisclosureReport: _annual_report,
-    DisclosureItem: lambda tree, users: f.item(users, tree, title="稷下街道普查公告"),
-    DisclosureRequest: lambda tree, users: f.request(tree, content="申请公开稷下某地块征收补偿方案"),
-    NormativeDocument: lambda tree, users: f.document_reviewed(users, tree),
-    PublicComment: _comment,
-    MajorDecision: _decision,
-    Meeting: lambda tree, users: f.meeting(users, tree),
+    models.DisclosureReport: _annual_report,
+    models.DisclosureItem: lambda tree, users: f.item(users, tree, title="稷下街道普查公告"),
+    models.DisclosureRequest: lambda tree, users: f.request(tree, content="申请公开稷下某地块征收补偿方案"),
+    models.NormativeDocument: lambda tree, users: f.document_reviewed(users, tree),
+    models.PublicComment: _comment,
+    models.MajorDecision: _decision,
+    models.Meeting: lambda tree, users: f.meeting(users, tree),
 }

@@ -2,25 +2,18 @@
 proactive-disclosure catalogue before it can work; the items are computed from records and link to their pages."""
 import pytest
 
-from fazhi.core import services as core_services
-from fazhi.core.roles import Role
+from fazhi.core.tests.helpers import STRONG, checklist, first_district_admin
 from fazhi.governance.models import DisclosureCategory
 
 pytestmark = pytest.mark.django_db
-STRONG = "Xinjie-2024-ok"
 
 
 def _items(api, node):
-    r = api.get(f"/api/core/nodes/{node}/onboarding/")
-    assert r.status_code == 200
-    return {i["label"]: i for i in r.json()["items"] if i["module"] == "政务公开与依法决策"}
+    return checklist(api, node, "政务公开与依法决策")
 
 
 def test_a_new_subdistrict_needs_a_disclosure_officer_and_a_catalogue(api_for):
-    district = core_services.org_node_create(actor="测试", parent=None, name="某区", check_scope=False)
-    admin = core_services.user_create(actor="测试", username="qu_admin", full_name="区管理员", password=STRONG,
-                                      memberships=[(district, Role.ADMIN)])
-    api = api_for(admin)
+    district, _admin, api = first_district_admin(api_for, "某区")
     sub = api.post("/api/core/nodes/", {"parent": district.pk, "name": "新街道", "short_name": "新街"},
                    format="json").json()["id"]
     items = _items(api, sub)

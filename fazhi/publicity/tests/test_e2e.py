@@ -5,9 +5,9 @@ import pytest
 from conftest import browser_login
 from fazhi.core import clock
 
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 def test_staff_records_event_with_reach_and_sees_it(browser_page, users, tree):
     page = browser_page
     browser_login(page, "judicial")

@@ -236,78 +236,79 @@ def build(*, label, sizes, repeat):
         have = model.objects.count()
         return max(0, sizes[key] - have)
 
-    Dispute = _model("disputes", "Dispute")
-    if Dispute is not None:
+    def fill(app, model_name, key, rows_of):
+        """``model_name``'s rows up to ``sizes[key]``, ``rows_of(Model)`` giving row ``i``'s fields; a model that
+        changed shape: the section is skipped and the note says why. The model (None when the app has none)."""
+        Model = _model(app, model_name)
+        if Model is None:
+            return None
         try:
-            n = need("disputes", Dispute)
-            rows = []
-            for i in range(n):
-                v = villages[i % len(villages)]
-                t = TITLES[i % len(TITLES)]
-                received = _rand_date(rng)
-                resolved = received + datetime.timedelta(days=rng.randrange(40)) if i % 3 else None
-                rows.append(filler.build(Dispute, dict(
-                    node=v, village=v, grid=grids.get(v.pk), tracking_code=f"B{label}{i:09d}"[:16],
-                    status="closed" if resolved else rng.choice(["accepted", "in_mediation", "assigned"]),
-                    level=rng.choice(["grid", "village", "subdistrict"]), channel=rng.choice(["online", "walk_in", "patrol"]),
-                    title=t, description="双方当事人就" + t + "发生争议", contact_phone="13800000000", received_on=received,
-                    accepted_on=received, resolved_on=resolved, closed_on=resolved,
-                    due_date=received + datetime.timedelta(days=30), search_text=texts[t], created_by=user,
-                    created_at=_aware(received, rng), updated_at=now), i))
-            _bulk(Dispute, rows)
-        except Exception as exc:  # noqa: BLE001 - a model that changed shape: skip the section, say why
-            notes["disputes"] = f"生成失败：{exc}"[:200]
-    Case = _model("enforcement", "Case")
-    if Case is not None:
-        try:
-            n = need("cases", Case)
-            publication_due = _publication_due_fn(Case)
-            rows = []
-            for i in range(n):
-                t = TITLES[i % len(TITLES)]
-                filed = _rand_date(rng)
-                decided = filed + datetime.timedelta(days=rng.randrange(60)) if i % 2 else None
-                extra = {"publication_due": publication_due(decided)} if publication_due and decided else {}
-                rows.append(filler.build(Case, dict(
-                    node=villages[i % len(villages)], number=f"基准执法〔{filed.year}〕{i}号", title=t,
-                    party_kind="organisation", party_name=f"基准公司{i}", facts="违法事实", status="closed" if decided else "filed",
-                    created_at=_aware(filed, rng), created_by=user, filed_on=filed, decided_on=decided,
-                    closed_on=decided, search_text=texts[t], **extra), i))
-            _bulk(Case, rows)
+            n = need(key, Model)
+            row = rows_of(Model)
+            _bulk(Model, [filler.build(Model, row(i), i) for i in range(n)])
         except Exception as exc:  # noqa: BLE001
-            notes["enforcement"] = f"生成失败：{exc}"[:200]
-    ServiceRecord = _model("legalservice", "ServiceRecord")
-    if ServiceRecord is not None:
-        try:
-            n = need("services", ServiceRecord)
-            kinds = [c[0] for c in ServiceRecord._meta.get_field("kind").choices]
-            rows = []
-            for i in range(n):
-                day = _rand_date(rng)
-                rows.append(filler.build(ServiceRecord, dict(
-                    node=villages[i % len(villages)], kind=kinds[i % len(kinds)], date=day, title=TITLES[i % len(TITLES)],
-                    people_served=rng.randrange(1, 60), created_by=user, created_at=_aware(day, rng)), i))
-            _bulk(ServiceRecord, rows)
-        except Exception as exc:  # noqa: BLE001
-            notes["legalservice"] = f"生成失败：{exc}"[:200]
-    DisclosureItem = _model("governance", "DisclosureItem")
-    if DisclosureItem is not None:
-        try:
-            n = need("disclosure", DisclosureItem)
-            subs = list(OrgNode.objects.filter(kind="subdistrict", parent=district))
-            rows = []
-            for i in range(n):
-                t = TITLES[i % len(TITLES)]
-                formed = _rand_date(rng)
-                published = formed + datetime.timedelta(days=rng.randrange(30))
-                rows.append(filler.build(DisclosureItem, dict(
-                    node=subs[i % len(subs)], title=f"关于{t}的公告", body="公告正文", formed_on=formed, publisher=user,
-                    published_at=_aware(published, rng), published_on=published,
-                    due_date=formed + datetime.timedelta(days=28), is_timely=published <= formed + datetime.timedelta(days=28),
-                    search_text=texts[t]), i))
-            _bulk(DisclosureItem, rows)
-        except Exception as exc:  # noqa: BLE001
-            notes["governance"] = f"生成失败：{exc}"[:200]
+            notes[app] = f"生成失败：{exc}"[:200]
+        return Model
+
+    def dispute_rows(Dispute):
+        def row(i):
+            v = villages[i % len(villages)]
+            t = TITLES[i % len(TITLES)]
+            received = _rand_date(rng)
+            resolved = received + datetime.timedelta(days=rng.randrange(40)) if i % 3 else None
+            return dict(
+                node=v, village=v, grid=grids.get(v.pk), tracking_code=f"B{label}{i:09d}"[:16],
+                status="closed" if resolved else rng.choice(["accepted", "in_mediation", "assigned"]),
+                level=rng.choice(["grid", "village", "subdistrict"]), channel=rng.choice(["online", "walk_in", "patrol"]),
+                title=t, description="双方当事人就" + t + "发生争议", contact_phone="13800000000", received_on=received,
+                accepted_on=received, resolved_on=resolved, closed_on=resolved,
+                due_date=received + datetime.timedelta(days=30), search_text=texts[t], created_by=user,
+                created_at=_aware(received, rng), updated_at=now)
+        return row
+
+    def case_rows(Case):
+        publication_due = _publication_due_fn(Case)
+
+        def row(i):
+            t = TITLES[i % len(TITLES)]
+            filed = _rand_date(rng)
+            decided = filed + datetime.timedelta(days=rng.randrange(60)) if i % 2 else None
+            extra = {"publication_due": publication_due(decided)} if publication_due and decided else {}
+            return dict(
+                node=villages[i % len(villages)], number=f"基准执法〔{filed.year}〕{i}号", title=t,
+                party_kind="organisation", party_name=f"基准公司{i}", facts="违法事实", status="closed" if decided else "filed",
+                created_at=_aware(filed, rng), created_by=user, filed_on=filed, decided_on=decided,
+                closed_on=decided, search_text=texts[t], **extra)
+        return row
+
+    def service_rows(ServiceRecord):
+        kinds = [c[0] for c in ServiceRecord._meta.get_field("kind").choices]
+
+        def row(i):
+            day = _rand_date(rng)
+            return dict(
+                node=villages[i % len(villages)], kind=kinds[i % len(kinds)], date=day, title=TITLES[i % len(TITLES)],
+                people_served=rng.randrange(1, 60), created_by=user, created_at=_aware(day, rng))
+        return row
+
+    def disclosure_rows(DisclosureItem):
+        subs = list(OrgNode.objects.filter(kind="subdistrict", parent=district))
+
+        def row(i):
+            t = TITLES[i % len(TITLES)]
+            formed = _rand_date(rng)
+            published = formed + datetime.timedelta(days=rng.randrange(30))
+            return dict(
+                node=subs[i % len(subs)], title=f"关于{t}的公告", body="公告正文", formed_on=formed, publisher=user,
+                published_at=_aware(published, rng), published_on=published,
+                due_date=formed + datetime.timedelta(days=28), is_timely=published <= formed + datetime.timedelta(days=28),
+                search_text=texts[t])
+        return row
+
+    Dispute = fill("disputes", "Dispute", "disputes", dispute_rows)
+    Case = fill("enforcement", "Case", "cases", case_rows)
+    ServiceRecord = fill("legalservice", "ServiceRecord", "services", service_rows)
+    DisclosureItem = fill("governance", "DisclosureItem", "disclosure", disclosure_rows)
 
     # 1M audit events with a valid hash chain per subdistrict (so verify_audit has real work to do).
     existing = AuditEvent.objects.count()

@@ -5,9 +5,9 @@ from conftest import browser_login
 from fazhi.reports import render, services
 from fazhi.reports.models import ReportTemplate
 
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 def test_draft_edit_review_finalise_export_in_browser(browser_page, users, tree):
     page = browser_page
     browser_login(page, "office")
@@ -43,8 +43,6 @@ def test_draft_edit_review_finalise_export_in_browser(browser_page, users, tree)
     assert report.status == "final"
 
 
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_dashboard_and_drill_down_in_browser(browser_page, users, tree):
     page = browser_page
     browser_login(page, "leader")
