@@ -1,11 +1,26 @@
-"""Excel ledgers: disclosure items (import creates items through disclosure_publish), requests, normative documents,
-meetings (export)."""
+"""Excel ledgers (台账) of government affairs. Export reads the scoped selectors; import calls the same services as the
+workbench.
+
+Round trip: a ledger that imports carries the record's 编号. A row whose 编号 names a record the importer can see is
+that record — unchanged it is skipped, an edited cell goes through the module's service (validated, audited); a row
+without one (or naming a record the importer cannot see) is a new record. Choices are written and read as their
+Chinese labels.
+
+History: a disclosure item of 2022 comes in as published on its own 发布日期 (and withdrawn on its 撤回日期), judged
+on time or late by its own dates (a late one carries its 逾期公开理由); its audit says "导入历史" with the business
+date. Dates in order, not in the future, the state reachable — otherwise the row is refused, every reason at once.
+"""
+from django.utils import timezone
+
 from fazhi.core import ledger, policy
 from fazhi.core.errors import DomainError
 from fazhi.core.ledger import Column
 
 from . import selectors, services
 from .models import DisclosureItem, DisclosureRequest, NormativeDocument
+
+RECORD_NUMBER = "系统编号：已登记的记录按编号对应（未改动的行跳过，改动的行更新）；新记录留空"
+ID = Column("id", "编号", kind="int", min_value=1, width=8, help=RECORD_NUMBER)
 
 
 class Ledger(ledger.Ledger):
@@ -18,31 +33,122 @@ class Ledger(ledger.Ledger):
         return type(self).selector(user=user, filters=params)
 
 
+def _refuse(field, message):
+    raise DomainError(message, field_errors={field: message})
+
+
+def _publisher_node(actor, name, perm):
+    """The body publishing the row's information: the 街道 (or the district) of this name in the importer's scope; an
+    empty cell means the importer's own 街道 when there is exactly one."""
+    name = (name or "").strip()
+    nodes = policy.scoped_nodes(actor, perm)
+    if not name:
+        tenants = list(policy.scoped_nodes(actor, perm, tenants=True)[:2])
+        if len(tenants) != 1:
+            _refuse("node", "您管辖多个街道：请在“公开主体”列填写发布信息的街道。")
+        return tenants[0]
+    matches = [n for n in nodes.filter(name=name)[:3] if n.is_tenant or n.is_district]
+    if not matches:
+        _refuse("node", f"公开主体“{name}”不存在或不在您的管辖范围内（应为街道或区的名称）。")
+    if len(matches) > 1:
+        _refuse("node", f"公开主体“{name}”有重名，请联系管理员。")
+    return matches[0]
+
+
+def _withdrawn_on(item):
+    return timezone.localdate(item.withdrawn_at) if item.withdrawn_at else None
+
+
+IS = DisclosureItem.Status
+CONTENT = ("category", "title", "body", "formed_on")
+
+
 @ledger.register
 class DisclosureLedger(Ledger):
     key, selector = "governance_disclosure", selectors.item_list
     title = "主动公开信息台账"
     import_perm = "governance.disclosure"
-    columns = [
-        Column("category__name", "目录类别", required=True, max_length=60),
-        Column("title", "标题", required=True, max_length=200, width=40),
-        Column("body", "正文", max_length=200000, width=40),
-        Column("formed_on", "形成（变更）日期", kind="date", required=True),
-        Column("published_on", "发布日期", kind="date", export_only=True),
-        Column("due_date", "应公开期限", kind="date", export_only=True),
-        Column("is_timely", "按时公开", kind="bool", export_only=True),
-        Column("status", "状态", kind="choice", choices=dict(DisclosureItem.Status.choices), export_only=True),
-        Column("withdraw_reason", "撤回理由", export_only=True),
-    ]
+    key_column = "id"
+
+    @property
+    def columns(self):
+        return [
+            ID,
+            Column("node", "公开主体", max_length=100, width=14, export=lambda o: o.node.name,
+                   help="发布信息的街道；留空为导入人所在街道"),
+            Column("category", "目录类别", kind="choice", required=True, width=16,
+                   choices={c.code: c.name for c in selectors.all_categories()}, export=lambda o: o.category.code),
+            Column("title", "标题", required=True, max_length=200, width=40),
+            Column("body", "正文", max_length=200000, width=40),
+            Column("formed_on", "形成（变更）日期", kind="date", required=True),
+            Column("status", "状态", kind="choice", choices=dict(IS.choices),
+                   help="可留空：填了发布日期为“已公开”，否则为“待确认发布”"),
+            Column("published_on", "发布日期", kind="date", help="历史信息填写实际发布日期；待确认发布的留空"),
+            Column("due_date", "应公开期限", kind="date", export_only=True),
+            Column("is_timely", "按时公开", kind="bool", export_only=True),
+            Column("late_reason", "逾期公开理由", max_length=2000, width=30,
+                   help="超过自形成之日起20个工作日发布的，须填写（《政府信息公开条例》第二十六条）"),
+            Column("withdrawn_on", "撤回日期", kind="date", export=_withdrawn_on),
+            Column("withdraw_reason", "撤回理由", max_length=1000, width=30),
+        ]
+
+    def queryset(self, user, params):
+        return selectors.item_list(user=user, filters=params).select_related("node", "category")
 
     def import_row(self, values, *, actor, row_number):
-        by_name = {c.name: c.code for c in selectors.categories()}
-        code = by_name.get(values.get("category__name"))
-        if code is None:
-            raise DomainError("目录类别不存在", field_errors={"category__name": "应为：" + "、".join(by_name)})
-        node = policy.user_home_node(actor)
-        services.disclosure_save(actor=actor, node=node, category_code=code, title=values.get("title"),
-                                 body=values.get("body") or "", formed_on=values.get("formed_on"))
+        node = _publisher_node(actor, values.get("node"), self.import_perm)
+        return services.disclosure_import(
+            actor=actor, node=node, category_code=values["category"], title=values["title"],
+            body=values.get("body") or "", formed_on=values["formed_on"], status=values.get("status") or "",
+            published_on=values.get("published_on"), late_reason=values.get("late_reason") or "",
+            withdrawn_on=values.get("withdrawn_on"), withdraw_reason=values.get("withdraw_reason") or "",
+            source=f"{self.title}第{row_number}行")
+
+    def update_row(self, record, values, *, actor):
+        """A draft's content is corrected (``disclosure_update``) and a draft published (today, or on its own past
+        发布日期); a published item may be withdrawn. Anything else a published or withdrawn item cannot change."""
+        if "node" in values:
+            _refuse("node", "公开主体不能通过台账修改。")
+        status = values.get("status") or record.status
+        row = {c.key: c.parse(c.export_value(record))[0] for c in self.import_columns()} | values
+        if record.status == IS.DRAFT:
+            if any(k in values for k in CONTENT):
+                record = services.disclosure_update(
+                    actor=actor, item_id=record.pk, version=record.version, category_code=row["category"],
+                    title=row["title"], body=row["body"] or "", formed_on=row["formed_on"])
+            if status == IS.DRAFT:
+                self._only(values, CONTENT + ("status",), "待确认发布的信息尚未发布")
+                return
+            errors = services.disclosure_history_errors(
+                formed_on=record.formed_on, status=status, published_on=row["published_on"],
+                late_reason=row["late_reason"] or "", withdrawn_on=row["withdrawn_on"],
+                withdraw_reason=row["withdraw_reason"] or "")
+            if errors:
+                raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+            record = services.disclosure_publish_on(actor=actor, item=record, published_on=row["published_on"],
+                                                    late_reason=row["late_reason"] or "")
+            if status == IS.WITHDRAWN:
+                services.disclosure_withdraw_on(actor=actor, item=record, reason=row["withdraw_reason"],
+                                                withdrawn_on=row["withdrawn_on"])
+            return
+        if record.status == IS.PUBLISHED and status == IS.WITHDRAWN:
+            self._only(values, ("status", "withdrawn_on", "withdraw_reason"), "撤回时只填写状态、撤回日期和撤回理由")
+            if not row["withdrawn_on"]:
+                _refuse("withdrawn_on", "撤回须填写撤回日期。")
+            services.disclosure_withdraw_on(actor=actor, item=record, reason=row["withdraw_reason"] or "",
+                                            withdrawn_on=row["withdrawn_on"])
+            return
+        if status != record.status:
+            _refuse("status", f"“{IS(record.status).label}”的信息不能通过台账改为“{IS(status).label}”。")
+        label = "已发布的信息不能修改；如有错误，请撤回后重新发布" if record.status == IS.PUBLISHED else "已撤回的信息不能修改"
+        self._only(values, (), label)
+
+    def _only(self, values, allowed, what):
+        headers = {c.key: c.header for c in self.columns}
+        refused = [k for k in values if k not in allowed]
+        if refused:
+            message = f"不能通过台账修改{'、'.join(headers[k] for k in refused)}：{what}。"
+            raise DomainError(message, field_errors={k: message for k in refused})
 
 
 @ledger.register

@@ -221,6 +221,134 @@ def disclosure_attach(*, actor, item_id, uploads):
                   is_public=item.status == DisclosureItem.Status.PUBLISHED)
 
 
+# ---- 主动公开：台账导入（历史记录） -------------------------------------------------------------------------------
+# A ledger row of proactive disclosure is a draft (no 发布日期) or a record of its own past: published on the sheet's
+# 发布日期 (and withdrawn on its 撤回日期). Its timeliness is judged by its own dates (formed → published), never by
+# the day of the import; the audit says "导入历史" with the business date, by whom and when (the event's own time).
+
+ItemStatus = DisclosureItem.Status
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    """The moment recorded for an event of a past ``day`` (noon, local time): its date is the business date."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+
+
+def disclosure_history_errors(*, formed_on, status, published_on, late_reason="", withdrawn_on=None,
+                              withdraw_reason="") -> dict:
+    """{field: Chinese message} for a ledger row whose dates and state do not hold together (all of them): dates in
+    order and not in the future, the state reachable (a withdrawn item was published first), a late publication with
+    its reason (《政府信息公开条例》第二十六条). Reads only."""
+    today, errors = clock.today(), {}
+    if formed_on and formed_on > today:
+        errors["formed_on"] = "信息形成日期不能晚于今天。"
+    for key, day, label in (("published_on", published_on, "发布日期"), ("withdrawn_on", withdrawn_on, "撤回日期")):
+        if day and day > today:
+            errors[key] = f"{label}不能晚于今天（{today:%Y-%m-%d}）。"
+    if status == ItemStatus.DRAFT:
+        for key, value, label in (("published_on", published_on, "发布日期"), ("withdrawn_on", withdrawn_on, "撤回日期"),
+                                  ("withdraw_reason", withdraw_reason, "撤回理由"), ("late_reason", late_reason, "逾期公开理由")):
+            if value:
+                errors.setdefault(key, f"状态为“待确认发布”的信息尚未发布，不应填写{label}；已发布的请将状态改为“已公开”。")
+        return errors
+    if not published_on:
+        errors.setdefault("published_on", f"状态为“{ItemStatus(status).label}”的信息须填写发布日期。")
+    elif formed_on and published_on < formed_on:
+        errors.setdefault("published_on", "发布日期不能早于信息形成（变更）日期。")
+    if status == ItemStatus.WITHDRAWN:
+        if not withdrawn_on:
+            errors.setdefault("withdrawn_on", "已撤回的信息须填写撤回日期。")
+        elif published_on and withdrawn_on < published_on:
+            errors.setdefault("withdrawn_on", "撤回日期不能早于发布日期。")
+        if not (withdraw_reason or "").strip():
+            errors.setdefault("withdraw_reason", "已撤回的信息须填写撤回理由。")
+    else:
+        for key, value, label in (("withdrawn_on", withdrawn_on, "撤回日期"), ("withdraw_reason", withdraw_reason, "撤回理由")):
+            if value:
+                errors.setdefault(key, f"状态为“已公开”的信息不应填写{label}；已撤回的请将状态改为“已撤回”。")
+    if formed_on and published_on and "published_on" not in errors and not (late_reason or "").strip():
+        due = disclosure_deadline(formed_on).due
+        if due is not None and published_on > due:
+            errors["late_reason"] = (f"该信息应于{due:%Y年%m月%d日}前公开，{published_on:%Y年%m月%d日}发布已逾期："
+                                     "请填写逾期公开理由（《政府信息公开条例》第二十六条）。")
+    return errors
+
+
+def _history_publish_handler(published_on: datetime.date, late_reason: str):
+    """Publication on the record's own date (the ledger's 发布日期), judged against its own due date."""
+    def publish(item, *, actor, **_):
+        item.published_at, item.published_on = _at(published_on), published_on
+        item.publisher = actor if getattr(actor, "pk", None) else None
+        _apply_timeliness(item)
+        item.late_reason = clean_text(late_reason, field="late_reason", label="逾期公开理由", max_length=2000,
+                                      required=False) if item.is_timely is False else ""
+        files.files_of(item).update(is_public=True)
+    return publish
+
+
+def disclosure_publish_on(*, actor, item: DisclosureItem, published_on=None, late_reason: str = "") -> DisclosureItem:
+    """Publish a draft: today (``disclosure_confirm``) or, for a ledger row of the past, on its own 发布日期 —
+    audited as imported history with that business date."""
+    if published_on is None or published_on >= clock.today():
+        return disclosure_confirm(actor=actor, item_id=item.pk, version=item.version, late_reason=late_reason)
+    errors = disclosure_history_errors(formed_on=item.formed_on, status=ItemStatus.PUBLISHED, published_on=published_on,
+                                       late_reason=late_reason)
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    return wf.ITEM.run(item, actor=actor, name="publish", version=item.version, at=published_on, imported=True,
+                       handler=_history_publish_handler(published_on, late_reason))
+
+
+def disclosure_withdraw_on(*, actor, item: DisclosureItem, reason: str, withdrawn_on=None) -> DisclosureItem:
+    """Withdraw a published item: today (``disclosure_withdraw``) or, for a ledger row of the past, on its own
+    撤回日期 (imported history)."""
+    if withdrawn_on is None or withdrawn_on >= clock.today():
+        return disclosure_withdraw(actor=actor, item_id=item.pk, reason=reason, version=item.version)
+    errors = {}
+    if item.published_on and withdrawn_on < item.published_on:
+        errors["withdrawn_on"] = f"撤回日期不能早于发布日期（{item.published_on:%Y-%m-%d}）。"
+    if not (reason or "").strip():
+        errors["withdraw_reason"] = "撤回须填写撤回理由。"
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    reason = clean_text(reason, field="withdraw_reason", label="撤回理由", max_length=1000)
+
+    def withdraw(obj, **_):
+        obj.withdrawn_at = _at(withdrawn_on)
+        obj.withdraw_reason = reason
+
+    item = wf.ITEM.run(item, actor=actor, name="withdraw", version=item.version, reason=reason, handler=withdraw,
+                       at=withdrawn_on, imported=True)
+    files.files_of(item).update(is_public=False)
+    return item
+
+
+@transaction.atomic
+def disclosure_import(*, actor, node, category_code: str, title: str, body: str = "", formed_on, status: str = "",
+                      published_on=None, late_reason: str = "", withdrawn_on=None, withdraw_reason: str = "",
+                      source: str = "") -> DisclosureItem:
+    """One row of the proactive-disclosure ledger: a draft, or an item of the past published (and withdrawn) on its
+    own dates. Everything wrong with the row is refused at once (field by field)."""
+    status = status or (ItemStatus.PUBLISHED if published_on else ItemStatus.DRAFT)
+    errors = disclosure_history_errors(formed_on=formed_on, status=status, published_on=published_on,
+                                       late_reason=late_reason, withdrawn_on=withdrawn_on,
+                                       withdraw_reason=withdraw_reason)
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    item = disclosure_save(actor=actor, node=node, category_code=category_code, title=title, body=body,
+                           formed_on=formed_on)
+    history = published_on is not None and published_on < clock.today()
+    audit.record(actor=actor, action="import", obj=item,
+                 action_label=f"{'导入历史' if history else '导入'}：{source or '主动公开信息台账'}",
+                 changes={"imported_history": history, "business_date": audit.normalize(published_on or formed_on)})
+    if status == ItemStatus.DRAFT:
+        return item
+    item = disclosure_publish_on(actor=actor, item=item, published_on=published_on, late_reason=late_reason)
+    if status == ItemStatus.WITHDRAWN:
+        item = disclosure_withdraw_on(actor=actor, item=item, reason=withdraw_reason, withdrawn_on=withdrawn_on)
+    return item
+
+
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
 
 def _tracking_code():
