@@ -1,0 +1,226 @@
+"""Governance ledgers: the round trip (export → re-import = nothing to do; one edited cell = one audited update), a
+year of paper history imported with its own dates (right figures for that year, nothing late or overdue that was not),
+and bad sheets refused in Chinese with nothing written."""
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from fazhi.core import clock, figures, ledger
+from fazhi.core.models import AuditEvent
+from fazhi.governance import selectors
+from fazhi.governance.models import DisclosureItem
+from fazhi.reports.render import FigureContext as ReportContext
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+ITEMS = "governance_disclosure"
+Y2022 = (datetime.date(2022, 1, 1), datetime.date(2022, 12, 31))
+
+
+def _sheet(data):
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    return wb, ws, [c.value for c in ws[1]]
+
+
+def _save(wb):
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _export(key, user):
+    item = ledger.get(key)
+    return ledger.export_xlsx(item, item.queryset(user, {}))
+
+
+def _items(users, tree):
+    published = f.item(users, tree, title="稷下街道2023年春季防汛通知")
+    late = f.item(users, tree, day=datetime.date(2023, 5, 4), formed=datetime.date(2023, 3, 1), title="迟发的通知",
+                  late_reason="材料核对延误")
+    draft = f.draft(users, tree, title="待发布的办事指南", category="public_services")
+    return published, late, draft
+
+
+# ---- round trip -------------------------------------------------------------------------------------------------
+
+def test_exported_items_reimport_as_nothing_to_do_with_chinese_labels(users, tree):
+    _items(users, tree)
+    data = _export(ITEMS, users.disclosure)
+    _, ws, headers = _sheet(data)
+    assert headers[0] == "编号"
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert {r[headers.index("状态")] for r in rows} == {"已公开", "待确认发布"}
+    assert {r[headers.index("目录类别")] for r in rows} == {"工作动态", "公共服务"}
+    assert {r[headers.index("按时公开")] for r in rows} == {"是", "否", None}
+    assert "work_news" not in str(rows) and "published" not in str(rows)
+    before = (DisclosureItem.objects.count(), AuditEvent.objects.count())
+    result = ledger.run_import(ledger.get(ITEMS), data, actor=users.disclosure, dry_run=False)
+    assert result.ok and result.nothing_to_do and result.skipped == 3 and result.imported == 0
+    assert {r.action for r in result.rows} == {"跳过"}
+    assert (DisclosureItem.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_one_edited_cell_is_one_audited_update(users, tree, client_for):
+    _, _, draft = _items(users, tree)
+    wb, ws, headers = _sheet(_export(ITEMS, users.disclosure))
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == draft.pk)
+    row[headers.index("标题")].value = "待发布的办事指南（修订）"
+    data = _save(wb)
+    dry = ledger.run_import(ledger.get(ITEMS), data, actor=users.disclosure, dry_run=True)
+    assert dry.ok and (dry.created, dry.updated, dry.skipped) == (0, 1, 2)
+    changed = next(r for r in dry.rows if r.action == "更新")
+    assert changed.record == str(draft.pk) and changed.changes == [("标题", "待发布的办事指南", "待发布的办事指南（修订）")]
+    page = client_for(users.disclosure).post(f"/work/ledgers/{ITEMS}/import/", {"file": io.BytesIO(data)})
+    assert "标题：待发布的办事指南 → 待发布的办事指南（修订）" in page.content.decode()
+    count = DisclosureItem.objects.count()
+    result = ledger.run_import(ledger.get(ITEMS), data, actor=users.disclosure, dry_run=False)
+    assert result.ok and result.updated == 1 and DisclosureItem.objects.count() == count
+    draft.refresh_from_db()
+    assert draft.title == "待发布的办事指南（修订）" and draft.status == "draft"
+    event = AuditEvent.objects.filter(object_id=str(draft.pk), action="update").latest("id")
+    assert event.actor == users.disclosure and "待发布的办事指南（修订）" in str(event.changes)
+    assert ledger.run_import(ledger.get(ITEMS), data, actor=users.disclosure, dry_run=True).nothing_to_do
+
+
+def test_a_published_item_is_withdrawn_through_the_ledger_but_never_edited(users, tree):
+    published, late, _ = _items(users, tree)
+    wb, ws, headers = _sheet(_export(ITEMS, users.disclosure))
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    rows[late.pk][headers.index("标题")].value = "改过的标题"
+    result = ledger.run_import(ledger.get(ITEMS), _save(wb), actor=users.disclosure, dry_run=False)
+    assert not result.ok and result.imported == 0
+    assert any(e.column == "标题" and "撤回后重新发布" in e.message for e in result.errors)
+    wb, ws, headers = _sheet(_export(ITEMS, users.disclosure))
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == published.pk)
+    row[headers.index("状态")].value = "已撤回"
+    row[headers.index("撤回日期")].value = "2023-03-10"
+    row[headers.index("撤回理由")].value = "内容有误"
+    with clock.frozen(datetime.date(2023, 6, 1)):
+        result = ledger.run_import(ledger.get(ITEMS), _save(wb), actor=users.disclosure, dry_run=False)
+    assert result.ok and result.updated == 1, [str(e) for e in result.errors]
+    published.refresh_from_db()
+    assert published.status == "withdrawn" and timezone.localdate(published.withdrawn_at) == datetime.date(2023, 3, 10)
+    event = AuditEvent.objects.filter(object_id=str(published.pk), action="import").latest("id")
+    assert event.action_label == "导入历史：撤回公开" and event.changes["business_date"] == "2023-03-10"
+
+
+# ---- history ----------------------------------------------------------------------------------------------------
+
+def _history(rows, *, extra_headers=()):
+    headers = ["编号", "目录类别", "标题", "正文", "形成（变更）日期", "状态", "发布日期", "逾期公开理由", "撤回日期",
+               "撤回理由", *extra_headers]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for n, row in enumerate(rows):
+        base = {"目录类别": "工作动态", "标题": f"2022年第{n}号通知", "正文": "纸质台账", "形成（变更）日期": "2022-03-01"}
+        base.update(row)
+        ws.append([base.get(h) for h in headers])
+    return _save(wb)
+
+
+YEAR_2022 = [
+    {"发布日期": "2022-03-10"},  # within 20 working days of 03-01
+    {"目录类别": "财政预决算", "形成（变更）日期": "2022-06-01", "发布日期": "2022-06-15"},
+    {"形成（变更）日期": "2022-05-05", "发布日期": "2022-07-01", "逾期公开理由": "疫情防控期间延期"},  # late, says why
+    {"状态": "已撤回", "形成（变更）日期": "2022-09-01", "发布日期": "2022-09-05", "撤回日期": "2022-10-08",
+     "撤回理由": "信息已更新"},
+]
+
+
+def test_a_2022_ledger_keeps_its_own_dates_and_gives_the_2022_figures(users, tree):
+    result = ledger.run_import(ledger.get(ITEMS), _history(YEAR_2022), actor=users.disclosure, dry_run=False)
+    assert result.ok and result.created == 4, [str(e) for e in result.errors]
+    first = DisclosureItem.objects.get(title="2022年第0号通知")
+    assert (first.status, first.published_on, first.is_timely) == ("published", datetime.date(2022, 3, 10), True)
+    assert first.published_on != clock.today() and timezone.localdate(first.published_at) == first.published_on
+    late = DisclosureItem.objects.get(title="2022年第2号通知")
+    assert late.is_timely is False and late.late_reason == "疫情防控期间延期"
+    assert DisclosureItem.objects.filter(is_timely=False).count() == 1  # only the row whose own dates say so
+
+    def value(key, period=Y2022):
+        return figures.compute(key, tree.sub, *period)
+
+    assert value("governance.disclosure_published") == 4
+    assert value("governance.disclosure_by_category") == {"财政预决算": 1, "工作动态": 3}
+    assert value("governance.disclosure_timeliness") == 0.75
+    months = value("governance.disclosure_by_month")
+    assert (months["2022年3月"], months["2022年6月"], months["2022年7月"], months["2022年9月"]) == (1, 1, 1, 1)
+    this_year = (clock.today().replace(month=1, day=1), clock.today())
+    assert value("governance.disclosure_published", this_year) == 0
+    report = ReportContext(node=tree.sub, year=2022)
+    assert report.has_data() and report.value("governance.disclosure_published") == 4
+    assert not ReportContext(node=tree.sub, year=2021).has_data()
+    # nothing waits or is overdue: no draft to confirm, nothing in the to-dos
+    from fazhi.governance.todos import todos
+
+    assert selectors.item_list(user=users.disclosure, filters={"status": "draft"}).count() == 0
+    assert not [t for t in todos(users.disclosure) if "主动公开" in t.label]
+    # the audit: imported history, by whom, business date; the event's own time is the import's
+    events = AuditEvent.objects.filter(object_id=str(first.pk), action="import")
+    assert {e.action_label for e in events} == {f"导入历史：{ledger.get(ITEMS).title}第2行", "导入历史：确认发布"}
+    assert all(e.actor == users.disclosure and timezone.localdate(e.at) == clock.today() for e in events)
+    assert {e.changes.get("business_date") for e in events} == {"2022-03-10"}
+    withdrawn = DisclosureItem.objects.get(title="2022年第3号通知")
+    assert withdrawn.status == "withdrawn" and timezone.localdate(withdrawn.withdrawn_at) == datetime.date(2022, 10, 8)
+    # re-importing the ledger exported now changes nothing
+    again = ledger.run_import(ledger.get(ITEMS), _export(ITEMS, users.disclosure), actor=users.disclosure, dry_run=True)
+    assert again.ok and again.nothing_to_do
+
+
+def test_history_rows_are_validated_all_errors_at_once_nothing_written(users, tree):
+    future = (clock.today() + datetime.timedelta(days=5)).isoformat()
+    rows = [
+        {"形成（变更）日期": "2022-05-05", "发布日期": "2022-07-01"},  # late without a reason
+        {"形成（变更）日期": "2022-05-05", "发布日期": "2022-05-01"},  # published before it was formed
+        {"发布日期": future},  # in the future
+        {"状态": "已撤回", "发布日期": "2022-03-10"},  # withdrawn: no date, no reason
+        {"状态": "待确认发布", "发布日期": "2022-03-10"},  # a draft cannot have been published
+        {"状态": "已公开"},  # published: when?
+        {"状态": "已撤回", "发布日期": "2022-03-10", "撤回日期": "2022-03-05", "撤回理由": "有误"},  # withdrawn before published
+    ]
+    before = (DisclosureItem.objects.count(), AuditEvent.objects.count())
+    result = ledger.run_import(ledger.get(ITEMS), _history(rows), actor=users.disclosure, dry_run=False)
+    assert not result.ok and result.imported == 0
+    assert {e.row for e in result.errors} == {2, 3, 4, 5, 6, 7, 8}
+    text = " ".join(str(e) for e in result.errors)
+    for phrase in ("请填写逾期公开理由", "发布日期不能早于信息形成（变更）日期", "发布日期不能晚于今天", "须填写撤回日期",
+                   "须填写撤回理由", "尚未发布，不应填写发布日期", "须填写发布日期", "撤回日期不能早于发布日期"):
+        assert phrase in text, phrase
+    assert all(r.action == "错误" for r in result.rows)
+    assert (DisclosureItem.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_bad_cells_and_bad_files_refused_in_chinese(users, tree, api_for):
+    rows = [{"目录类别": "不存在的类别"}, {"形成（变更）日期": "去年春天"}, {"状态": "published_maybe"},
+            {"编号": "abc"}, {"标题": ""}]
+    result = ledger.run_import(ledger.get(ITEMS), _history(rows), actor=users.disclosure, dry_run=True)
+    assert not result.ok and {e.row for e in result.errors} == {2, 3, 4, 5, 6}
+    by_column = {e.column: e.message for e in result.errors}
+    assert "工作动态" in by_column["目录类别"] and "日期格式" in by_column["形成（变更）日期"]
+    assert "待确认发布" in by_column["状态"] and "整数" in by_column["编号"] and "必填" in by_column["标题"]
+    api = api_for(users.disclosure)
+    for name, content, phrase in (("t.csv", "目录类别,标题\n工作动态,x\n".encode(), "不是有效的 Excel 文件"),
+                                  ("t.xlsx", b"", "文件为空"),
+                                  ("t.xlsx", _history([{}], extra_headers=("乱写的列",)), "无法识别的列")):
+        r = api.post(f"/api/core/ledgers/{ITEMS}/import/?dry_run=0", {"file": SimpleUploadedFile(name, content)},
+                     format="multipart")
+        assert r.status_code == 400 and phrase in str(r.json()), (name, r.content[:300])
+    assert DisclosureItem.objects.count() == 0
+
+
+def test_a_district_administrator_names_the_subdistrict(users, tree):
+    result = ledger.run_import(ledger.get(ITEMS), _history([{"发布日期": "2022-03-10"}]), actor=users.admin,
+                               dry_run=True)
+    assert not result.ok and "请在“公开主体”列填写" in str(result.errors[0])
+    data = _history([{"发布日期": "2022-03-10", "公开主体": "稷下街道"}], extra_headers=("公开主体",))
+    result = ledger.run_import(ledger.get(ITEMS), data, actor=users.admin, dry_run=False)
+    assert result.ok and DisclosureItem.objects.get().node == tree.sub
+    other = _history([{"发布日期": "2022-03-10", "公开主体": "敬仲街道"}], extra_headers=("公开主体",))
+    assert not ledger.run_import(ledger.get(ITEMS), other, actor=users.disclosure, dry_run=True).ok
