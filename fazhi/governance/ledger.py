@@ -12,12 +12,12 @@ date. Dates in order, not in the future, the state reachable — otherwise the r
 """
 from django.utils import timezone
 
-from fazhi.core import ledger, policy
+from fazhi.core import audit, ledger, policy
 from fazhi.core.errors import DomainError
 from fazhi.core.ledger import Column
 
 from . import selectors, services
-from .models import DisclosureItem, DisclosureRequest, NormativeDocument
+from .models import DisclosureItem, DisclosureRequest, MajorDecision, NormativeDocument
 
 RECORD_NUMBER = "系统编号：已登记的记录按编号对应（未改动的行跳过，改动的行更新）；新记录留空"
 ID = Column("id", "编号", kind="int", min_value=1, width=8, help=RECORD_NUMBER)
@@ -53,6 +53,12 @@ def _publisher_node(actor, name, perm):
     if len(matches) > 1:
         _refuse("node", f"公开主体“{name}”有重名，请联系管理员。")
     return matches[0]
+
+
+def _imported(actor, obj, source):
+    """The audit says the record came from the ledger: which row, by whom, when (the event's own time)."""
+    audit.record(actor=actor, action="import", obj=obj, action_label=f"导入：{source}",
+                 changes={"imported_history": False})
 
 
 def _withdrawn_on(item):
@@ -170,24 +176,104 @@ class RequestLedger(Ledger):
     ]
 
 
+DS = NormativeDocument.Status
+
+
 @ledger.register
 class DocumentLedger(Ledger):
+    """New rows are drafts (起草中) through ``document_create``; a draft's name, content and drafting unit are corrected
+    through ``document_update``. Every later stage is a step of the document's procedure (its own page)."""
+
     key, selector = "governance_documents", selectors.document_list
     title = "行政规范性文件台账"
+    import_perm = "governance.documents"
+    key_column = "id"
     columns = [
-        Column("doc_number", "文号"),
-        Column("title", "文件名称", width=40),
-        Column("drafting_unit", "起草单位"),
-        Column("status", "阶段", kind="choice", choices=dict(NormativeDocument.Status.choices)),
-        Column("comment_start", "征求意见开始", kind="date"),
-        Column("comment_end", "征求意见截止", kind="date"),
-        Column("reviewed_on", "合法性审核日期", kind="date"),
-        Column("decided_on", "集体审议日期", kind="date"),
-        Column("published_on", "公布日期", kind="date"),
-        Column("filed_on", "报备日期", kind="date"),
-        Column("filing_receipt", "备案回执号"),
-        Column("valid_until", "有效期至", kind="date"),
+        ID,
+        Column("node", "制定机关", max_length=100, width=14, export=lambda o: o.node.name, help="留空为导入人所在街道"),
+        Column("doc_number", "文号", export_only=True),
+        Column("title", "文件名称", required=True, max_length=200, width=40),
+        Column("body", "文件内容", required=True, max_length=100000, width=40),
+        Column("drafting_unit", "起草单位", max_length=100),
+        Column("status", "阶段", kind="choice", choices=dict(DS.choices), help="新登记的文件为“起草中”，可留空"),
+        Column("created_on", "起草登记日期", kind="date", export_only=True),
+        Column("comment_start", "征求意见开始", kind="date", export_only=True),
+        Column("comment_end", "征求意见截止", kind="date", export_only=True),
+        Column("reviewed_on", "合法性审核日期", kind="date", export_only=True),
+        Column("decided_on", "集体审议日期", kind="date", export_only=True),
+        Column("published_on", "公布日期", kind="date", export_only=True),
+        Column("filed_on", "报备日期", kind="date", export_only=True),
+        Column("filing_receipt", "备案回执号", export_only=True),
+        Column("valid_until", "有效期至", kind="date", export_only=True),
     ]
+
+    def queryset(self, user, params):
+        return selectors.document_list(user=user, filters=params).select_related("node")
+
+    def import_row(self, values, *, actor, row_number):
+        if values.get("status") not in (None, "", DS.DRAFTING):
+            _refuse("status", f"新文件应为“起草中”：“{DS(values['status']).label}”的文件须按程序在文件页面逐步办理"
+                              "（征求意见、合法性审核、集体审议、登记编号、公布、报备）。")
+        node = _publisher_node(actor, values.get("node"), self.import_perm)
+        doc = services.document_create(actor=actor, node=node, title=values["title"], body=values["body"],
+                                       drafting_unit=values.get("drafting_unit") or "")
+        _imported(actor, doc, f"{self.title}第{row_number}行")
+        return doc
+
+    def update_row(self, record, values, *, actor):
+        refused = {k: "不能通过台账修改" for k in values if k in ("node", "status")}
+        if refused:
+            message = "制定机关和阶段不能通过台账修改：阶段请在文件页面按程序办理。"
+            raise DomainError(message, field_errors={k: message for k in refused})
+        if record.status != DS.DRAFTING:
+            _refuse(next(iter(values)), f"“{DS(record.status).label}”的文件内容不能修改：只有起草中的文件可以修改。")
+        row = {"title": record.title, "body": record.body, "drafting_unit": record.drafting_unit} | values
+        services.document_update(actor=actor, document_id=record.pk, version=record.version, title=row["title"],
+                                 body=row["body"], drafting_unit=row["drafting_unit"] or "")
+
+
+MS = MajorDecision.Status
+
+
+@ledger.register
+class DecisionLedger(Ledger):
+    """The yearly catalogue of major administrative decisions (重大行政决策目录). New rows are catalogue entries
+    (``decision_create``); an entry is corrected through ``decision_update`` until its procedure starts."""
+
+    key, selector = "governance_decisions", selectors.decision_list
+    title = "重大行政决策目录台账"
+    import_perm = "governance.decisions"
+    key_column = "id"
+    columns = [
+        ID,
+        Column("node", "决策机关", max_length=100, width=14, export=lambda o: o.node.name, help="留空为导入人所在街道"),
+        Column("year", "目录年度", kind="int", required=True, min_value=2000, max_value=2100, width=10),
+        Column("title", "决策事项", required=True, max_length=200, width=36),
+        Column("description", "事项说明", max_length=10000, width=36),
+        Column("sponsor_unit", "承办单位", max_length=100),
+        Column("status", "状态", kind="choice", choices=dict(MS.choices), export_only=True),
+        Column("decided_on", "决策日期", kind="date", export_only=True),
+    ]
+
+    def queryset(self, user, params):
+        return selectors.decision_list(user=user, filters=params).select_related("node").order_by("-year", "id")
+
+    def import_row(self, values, *, actor, row_number):
+        node = _publisher_node(actor, values.get("node"), self.import_perm)
+        decision = services.decision_create(actor=actor, node=node, year=values["year"], title=values["title"],
+                                            description=values.get("description") or "",
+                                            sponsor_unit=values.get("sponsor_unit") or "")
+        _imported(actor, decision, f"{self.title}第{row_number}行")
+        return decision
+
+    def update_row(self, record, values, *, actor):
+        if "node" in values:
+            _refuse("node", "决策机关不能通过台账修改。")
+        row = {"year": record.year, "title": record.title, "description": record.description,
+               "sponsor_unit": record.sponsor_unit} | values
+        services.decision_update(actor=actor, decision_id=record.pk, version=record.version, year=row["year"],
+                                 title=row["title"], description=row["description"] or "",
+                                 sponsor_unit=row["sponsor_unit"] or "")
 
 
 @ledger.register

@@ -860,6 +860,30 @@ def decision_create(*, actor, node, year=None, title="", description="", sponsor
     return decision
 
 
+
+@transaction.atomic
+def decision_update(*, actor, decision_id: int, version: Any = None, year=None, title="", description="",
+                    sponsor_unit="") -> MajorDecision:
+    """Correct a catalogue entry (年度, 事项, 说明, 承办单位) before its procedure starts; later the record is the
+    procedure's own."""
+    decision = workflow_lock(MajorDecision, _get(MajorDecision, decision_id).pk, _version(version))
+    _require(actor, "governance.decisions", decision.node)
+    if decision.status != MajorDecision.Status.CATALOGUED:
+        raise DomainError("决策程序已启动，目录事项不能再修改。")
+    fields = ["year", "title", "description", "sponsor_unit"]
+    before = audit.snapshot(decision, fields)
+    decision.year = clean_int(year, field="year", label="目录年度", min_value=2000, max_value=2100)
+    decision.title = clean_text(title, field="title", label="决策事项", max_length=200)
+    decision.description = clean_text(description, field="description", label="事项说明", max_length=10000,
+                                      required=False)
+    decision.sponsor_unit = clean_text(sponsor_unit, field="sponsor_unit", label="承办单位", max_length=100,
+                                       required=False)
+    decision.version += 1
+    decision.save()
+    audit.record(actor=actor, action="update", obj=decision, is_public=True,
+                 changes=audit.diff(before, audit.snapshot(decision, fields)))
+    return decision
+
 def _step(decision: MajorDecision, kind: str) -> DecisionStep:
     step = decision.steps.filter(kind=kind).first() if isinstance(kind, str) else None
     if step is None:
