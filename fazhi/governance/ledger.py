@@ -179,51 +179,58 @@ class RequestLedger(Ledger):
 DS = NormativeDocument.Status
 
 
+HISTORY_DATES = "历史文件按其阶段填写已办理环节的日期"
+
+
 @ledger.register
 class DocumentLedger(Ledger):
-    """New rows are drafts (起草中) through ``document_create``; a draft's name, content and drafting unit are corrected
-    through ``document_update``. Every later stage is a step of the document's procedure (its own page)."""
+    """New rows: a draft (起草中) through ``document_create``, or a document of the past at its stage with its own dates
+    (``document_import``: the procedure replayed on the sheet's dates, audited as imported history). A draft's name,
+    content and drafting unit are corrected through ``document_update``; every later step is taken on the document's
+    page."""
 
     key, selector = "governance_documents", selectors.document_list
     title = "行政规范性文件台账"
     import_perm = "governance.documents"
     key_column = "id"
+    editable = ("title", "body", "drafting_unit")
     columns = [
         ID,
         Column("node", "制定机关", max_length=100, width=14, export=lambda o: o.node.name, help="留空为导入人所在街道"),
-        Column("doc_number", "文号", export_only=True),
+        Column("doc_number", "文号", max_length=40, help="已登记编号的文件填写，如“稷下发〔2022〕3号”"),
         Column("title", "文件名称", required=True, max_length=200, width=40),
         Column("body", "文件内容", required=True, max_length=100000, width=40),
         Column("drafting_unit", "起草单位", max_length=100),
-        Column("status", "阶段", kind="choice", choices=dict(DS.choices), help="新登记的文件为“起草中”，可留空"),
-        Column("created_on", "起草登记日期", kind="date", export_only=True),
-        Column("comment_start", "征求意见开始", kind="date", export_only=True),
-        Column("comment_end", "征求意见截止", kind="date", export_only=True),
-        Column("reviewed_on", "合法性审核日期", kind="date", export_only=True),
-        Column("decided_on", "集体审议日期", kind="date", export_only=True),
-        Column("published_on", "公布日期", kind="date", export_only=True),
-        Column("filed_on", "报备日期", kind="date", export_only=True),
-        Column("filing_receipt", "备案回执号", export_only=True),
-        Column("valid_until", "有效期至", kind="date", export_only=True),
+        Column("status", "阶段", kind="choice", choices=dict(DS.choices), help="留空为“起草中”；历史文件填写其所处阶段"),
+        Column("created_on", "起草登记日期", kind="date", help="留空为今天"),
+        Column("comment_start", "征求意见开始", kind="date", help=HISTORY_DATES),
+        Column("comment_end", "征求意见截止", kind="date"),
+        Column("reviewed_on", "合法性审核日期", kind="date"),
+        Column("decided_on", "集体审议日期", kind="date"),
+        Column("published_on", "公布日期", kind="date"),
+        Column("filed_on", "报备日期", kind="date"),
+        Column("filing_body", "备案机关", max_length=100),
+        Column("filing_receipt", "备案回执号", max_length=100),
+        Column("valid_until", "有效期至", kind="date", help="留空按有效期规则自登记之日起计算"),
+        Column("repealed_on", "废止日期", kind="date"),
     ]
 
     def queryset(self, user, params):
         return selectors.document_list(user=user, filters=params).select_related("node")
 
     def import_row(self, values, *, actor, row_number):
-        if values.get("status") not in (None, "", DS.DRAFTING):
-            _refuse("status", f"新文件应为“起草中”：“{DS(values['status']).label}”的文件须按程序在文件页面逐步办理"
-                              "（征求意见、合法性审核、集体审议、登记编号、公布、报备）。")
         node = _publisher_node(actor, values.get("node"), self.import_perm)
-        doc = services.document_create(actor=actor, node=node, title=values["title"], body=values["body"],
-                                       drafting_unit=values.get("drafting_unit") or "")
-        _imported(actor, doc, f"{self.title}第{row_number}行")
-        return doc
+        history = {k: v for k, v in values.items() if k not in ("id", "node", "title", "body", "drafting_unit", "status")}
+        return services.document_import(actor=actor, node=node, title=values["title"], body=values["body"],
+                                        drafting_unit=values.get("drafting_unit") or "", status=values.get("status") or "",
+                                        values=history, source=f"{self.title}第{row_number}行")
 
     def update_row(self, record, values, *, actor):
-        refused = {k: "不能通过台账修改" for k in values if k in ("node", "status")}
+        headers = {c.key: c.header for c in self.columns}
+        refused = [k for k in values if k not in self.editable]
         if refused:
-            message = "制定机关和阶段不能通过台账修改：阶段请在文件页面按程序办理。"
+            message = (f"不能通过台账修改{'、'.join(headers[k] for k in refused)}：制定机关不能变更，"
+                       "阶段及其日期、文号请在文件页面按程序办理。")
             raise DomainError(message, field_errors={k: message for k in refused})
         if record.status != DS.DRAFTING:
             _refuse(next(iter(values)), f"“{DS(record.status).label}”的文件内容不能修改：只有起草中的文件可以修改。")

@@ -825,6 +825,137 @@ def document_transition(*, actor, document_id: int, name: str, version: Any = No
     return doc
 
 
+
+# ---- 规范性文件：台账导入（历史记录） -------------------------------------------------------------------------------
+# A document of the paper ledger comes in at its stage with its own dates: its procedure is replayed through the
+# table (``imported=True, at=date``) — each step on the sheet's date, audited as "导入历史" — never stamped with today.
+
+DocStatus = NormativeDocument.Status
+#: (transition, the date column it happens on) from 起草中 to each stage, in order.
+DOC_HISTORY = [("open_comment", "comment_start"), ("close_comment", "comment_end"), ("submit_review", "comment_end"),
+               ("approve_review", "reviewed_on"), ("decide", "decided_on"), ("register", "decided_on"),
+               ("publish", "published_on"), ("file", "filed_on")]
+DOC_DATE_LABELS = {"created_on": "起草登记日期", "comment_start": "征求意见开始", "comment_end": "征求意见截止",
+                   "reviewed_on": "合法性审核日期", "decided_on": "集体审议日期", "published_on": "公布日期",
+                   "filed_on": "报备日期", "repealed_on": "废止日期"}
+_DOC_STAGE_STEPS = {DocStatus.DRAFTING: 0, DocStatus.COMMENTING: 1, DocStatus.COMMENT_CLOSED: 2, DocStatus.IN_REVIEW: 3,
+                    DocStatus.REVIEWED: 4, DocStatus.DECIDED: 5, DocStatus.REGISTERED: 6, DocStatus.PUBLISHED: 7,
+                    DocStatus.FILED: 8}
+_DOC_NUMBER = re.compile(r"〔(\d{4})〕(\d{1,5})号$")
+
+
+def document_history_plan(*, actor, node, status: str, values: dict) -> list[tuple[str, datetime.date]]:
+    """The steps (transition, date) that bring a new document to ``status`` with the row's own dates; refuses, all at
+    once and field by field, what does not hold together: a date the stage needs and lacks, a date of a later stage,
+    dates out of order or in the future, a 文号 already used, a step the importer may not record. Reads only."""
+    today, errors = clock.today(), {}
+    repealed = status == DocStatus.REPEALED
+    steps = DOC_HISTORY[:8 if repealed else _DOC_STAGE_STEPS[status]]
+    if repealed and not values.get("filed_on"):
+        steps = steps[:7]
+    needed = {"created_on"} | {column for _, column in steps} | ({"repealed_on"} if repealed else set())
+    label = DocStatus(status).label
+    for key, text in DOC_DATE_LABELS.items():
+        day = values.get(key)
+        if day and day > today:
+            errors[key] = f"{text}不能晚于今天（{today:%Y-%m-%d}）。"
+        elif key in needed and not day and (key != "created_on" or steps or repealed):  # a draft: today
+            errors[key] = f"阶段为“{label}”的文件须填写{text}。"
+        elif day and key not in needed and not (key == "comment_end" and "comment_start" in needed):
+            errors[key] = f"阶段为“{label}”的文件不应填写{text}。"
+    registered = any(name == "register" for name, _ in steps)
+    if registered and not values.get("doc_number"):
+        errors["doc_number"] = f"阶段为“{label}”的文件须填写文号。"
+    elif values.get("doc_number") and not registered:
+        errors["doc_number"] = f"阶段为“{label}”的文件尚未登记编号，不应填写文号。"
+    elif registered:
+        match = _DOC_NUMBER.search(values["doc_number"])
+        if match and NormativeDocument.objects.filter(node=node, number_year=int(match[1]),
+                                                      number_seq=int(match[2])).exists():
+            errors["doc_number"] = f"文号“{values['doc_number']}”已被使用，同一年度文号不得重复。"
+    if any(name == "file" for name, _ in steps):
+        for key, text in (("filing_body", "备案机关"), ("filing_receipt", "备案回执号")):
+            if not (values.get(key) or "").strip():
+                errors[key] = f"已报备的文件须填写{text}。"
+    previous = None
+    for key in ("created_on", "comment_start", "comment_end", "reviewed_on", "decided_on", "published_on", "filed_on"):
+        if not values.get(key) or key in errors:
+            continue
+        if previous and values[key] < values[previous]:
+            errors[key] = f"{DOC_DATE_LABELS[key]}不能早于{DOC_DATE_LABELS[previous]}。"
+        previous = key
+    if repealed and values.get("repealed_on") and values.get("published_on") and "repealed_on" not in errors \
+            and values["repealed_on"] < values["published_on"]:
+        errors["repealed_on"] = "废止日期不能早于公布日期。"
+    names = [name for name, _ in steps] + (["repeal"] if repealed else [])
+    if any(not policy.has_perm(actor, perm, node) for perm in {wf.DOCUMENT.get(n).perm for n in names}):
+        errors.setdefault("status", f"导入阶段为“{label}”的历史文件，须具有该阶段各环节的办理权限（合法性审核、集体审议），"
+                                    "请由街道管理员导入。")
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    return [(name, values[column]) for name, column in steps] + ([("repeal", values["repealed_on"])] if repealed else [])
+
+
+def _history_document_handler(name: str, day: datetime.date, values: dict):
+    def handle(doc, **_):
+        if name == "open_comment":
+            doc.comment_start = day
+            doc.comment_end = values.get("comment_end") or workdays.add_working_days(
+                day, workdays.rule(RULE_NORMATIVE_COMMENT).amount)
+            doc.comment_days = workdays.working_days_between(day, doc.comment_end)
+        elif name == "approve_review":
+            doc.review_opinion, doc.reviewed_on = "（导入历史台账：合法性审核通过）", day
+        elif name == "decide":
+            doc.decided_on = day
+        elif name == "register":
+            match = _DOC_NUMBER.search(values["doc_number"])
+            doc.number_year, doc.number_seq = (int(match[1]), int(match[2])) if match else (None, None)
+            doc.doc_number, doc.registered_on = values["doc_number"], day
+            doc.valid_until = values.get("valid_until") or workdays.add_months(
+                day, workdays.rule(RULE_NORMATIVE_VALIDITY).amount)
+            doc.review_due = workdays.add_months(doc.valid_until, -6)
+        elif name == "publish":  # its proactive-disclosure item comes in through the disclosure ledger
+            doc.published_on = day
+        elif name == "file":
+            doc.filed_on = day
+            doc.filing_body = clean_text(values.get("filing_body"), field="filing_body", label="备案机关", max_length=100)
+            doc.filing_receipt = clean_text(values.get("filing_receipt"), field="filing_receipt", label="备案回执号",
+                                            max_length=100)
+        elif name == "repeal":
+            doc.repealed_on = day
+    return handle
+
+
+@transaction.atomic
+def document_import(*, actor, node, title: str, body: str, drafting_unit: str = "", status: str = "",
+                    values: dict | None = None, source: str = "") -> NormativeDocument:
+    """One row of the normative-document ledger: a draft, or a document of the past brought to its stage with its
+    own dates (``document_history_plan``; the audit says "导入历史" with each step's business date)."""
+    values = dict(values or {})
+    status = status or DocStatus.DRAFTING
+    _require(actor, "governance.documents", node)
+    _tenant(node)
+    steps = document_history_plan(actor=actor, node=node, status=status, values=values)
+    created_on = values.get("created_on") or clock.today()
+    doc = NormativeDocument.objects.create(
+        node=node, title=clean_text(title, field="title", label="文件名称", max_length=200),
+        body=clean_text(body, field="body", label="文件内容", max_length=100000),
+        drafting_unit=clean_text(drafting_unit, field="drafting_unit", label="起草单位", max_length=100, required=False),
+        created_on=created_on)
+    history = created_on < clock.today()
+    audit.record(actor=actor, action="import", obj=doc,
+                 action_label=f"{'导入历史' if history else '导入'}：{source or '行政规范性文件台账'}",
+                 changes={"imported_history": history, "status": status, "business_date": audit.normalize(created_on)})
+    for name, day in steps:
+        try:
+            with transaction.atomic():
+                doc = wf.DOCUMENT.run(doc, actor=actor, name=name, version=doc.version, at=day, imported=True,
+                                      reason="导入历史台账" if wf.DOCUMENT.get(name).requires_reason else "",
+                                      handler=_history_document_handler(name, day, values))
+        except IntegrityError:
+            raise DomainError("文号已被使用，同一年度文号不得重复。", field_errors={"doc_number": "已被使用。"}) from None
+    return doc
+
 def _register_number(doc: NormativeDocument, *, number_seq, today: datetime.date) -> None:
     """统一登记、统一编号: one number per year and tenant, never reused."""
     year = today.year

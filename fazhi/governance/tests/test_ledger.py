@@ -285,7 +285,8 @@ def test_new_documents_and_catalogue_entries_are_created_and_audited(users, tree
     wb.active.append([None, "稷下街道网格化管理办法", "第一条 ……", "综治办", None])
     wb.active.append([None, "已公布的旧文件", "第一条 ……", "", "已公布"])
     result = ledger.run_import(ledger.get("governance_documents"), _save(wb), actor=users.office, dry_run=True)
-    assert not result.ok and result.errors[0].row == 3 and "须按程序在文件页面逐步办理" in result.errors[0].message
+    assert not result.ok and {e.row for e in result.errors} == {3}
+    assert "阶段为“已公布”的文件须填写起草登记日期" in " ".join(e.message for e in result.errors)
     wb.active.delete_rows(3)
     result = ledger.run_import(ledger.get("governance_documents"), _save(wb), actor=users.office, dry_run=False)
     assert result.ok and result.created == 1
@@ -300,3 +301,83 @@ def test_new_documents_and_catalogue_entries_are_created_and_audited(users, tree
     result = ledger.run_import(ledger.get("governance_decisions"), _save(wb), actor=users.office, dry_run=False)
     assert not result.ok and {e.row for e in result.errors} == {3, 4} and MajorDecision.objects.count() == 0
     assert {e.message for e in result.errors} == {"应为整数", "不能小于2000"}
+
+
+def _documents_sheet(rows):
+    headers = [c.header for c in ledger.get("governance_documents").import_columns()]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for n, row in enumerate(rows):
+        base = {"文件名称": f"2022年第{n}号规范性文件", "文件内容": "第一条 ……", "起草登记日期": "2022-01-10"}
+        base.update(row)
+        ws.append([base.get(h) for h in headers])
+    return _save(wb)
+
+
+PUBLISHED_2022 = {"阶段": "已公布", "征求意见开始": "2022-02-07", "征求意见截止": "2022-02-16",
+                  "合法性审核日期": "2022-03-01", "集体审议日期": "2022-03-10", "文号": "稷下发〔2022〕1号",
+                  "公布日期": "2022-03-15"}
+
+
+def test_a_2022_year_of_normative_documents_keeps_its_stages_and_dates(users, tree):
+    from fazhi.governance.models import NormativeDocument
+
+    rows = [dict(PUBLISHED_2022),
+            dict(PUBLISHED_2022, **{"阶段": "已备案", "文号": "稷下发〔2022〕2号", "报备日期": "2022-04-01",
+                                    "备案机关": "临淄区司法局", "备案回执号": "临司备〔2022〕8号"}),
+            dict(PUBLISHED_2022, **{"阶段": "已废止/失效", "文号": "稷下发〔2022〕3号", "废止日期": "2022-12-01"}),
+            {"阶段": "合法性审核中", "征求意见开始": "2022-11-01", "征求意见截止": "2022-11-10"}]
+    result = ledger.run_import(ledger.get("governance_documents"), _documents_sheet(rows), actor=users.sub_admin,
+                               dry_run=False)
+    assert result.ok and result.created == 4, [str(e) for e in result.errors]
+    filed = NormativeDocument.objects.get(doc_number="稷下发〔2022〕2号")
+    assert (filed.status, filed.created_on, filed.reviewed_on, filed.published_on, filed.filed_on) == (
+        "filed", datetime.date(2022, 1, 10), datetime.date(2022, 3, 1), datetime.date(2022, 3, 15),
+        datetime.date(2022, 4, 1))
+    assert (filed.number_year, filed.number_seq, filed.filing_receipt) == (2022, 2, "临司备〔2022〕8号")
+    assert filed.valid_until == datetime.date(2027, 3, 10)  # five years from its registration, not from today
+
+    def value(key, period=Y2022):
+        return figures.compute(key, tree.sub, *period)
+
+    assert value("governance.normative_docs_published") == 3
+    assert value("governance.normative_docs_filed") == 1
+    assert value("governance.normative_docs_reviewed") == 3
+    assert value("governance.normative_docs_by_stage") == {"合法性审核中": 1, "已公布": 1, "已备案": 1, "已废止/失效": 1}
+    this_year = (clock.today().replace(month=1, day=1), clock.today())
+    assert value("governance.normative_docs_published", this_year) == 0
+    assert ReportContext(node=tree.sub, year=2022).has_data()
+    events = AuditEvent.objects.filter(object_id=str(filed.pk), action="import").order_by("id")
+    assert [e.action_label for e in events][1:] == ["导入历史：" + label for label in (
+        "公开征求意见", "结束征求意见", "提交合法性审核", "审核通过", "集体审议通过", "登记编号", "公布", "报备")]
+    assert events.last().changes["business_date"] == "2022-04-01"
+    assert all(e.actor == users.sub_admin and timezone.localdate(e.at) == clock.today() for e in events)
+    again = ledger.run_import(ledger.get("governance_documents"), _export("governance_documents", users.sub_admin),
+                              actor=users.sub_admin, dry_run=True)
+    assert again.ok and again.nothing_to_do
+
+
+def test_normative_document_history_is_validated_nothing_written(users, tree):
+    from fazhi.governance.models import NormativeDocument
+
+    future = (clock.today() + datetime.timedelta(days=3)).isoformat()
+    rows = [dict(PUBLISHED_2022, **{"文号": None}),  # registered without a number
+            dict(PUBLISHED_2022, **{"文号": "稷下发〔2022〕5号", "合法性审核日期": "2022-01-05"}),  # reviewed before comment
+            dict(PUBLISHED_2022, **{"文号": "稷下发〔2022〕6号", "公布日期": future}),
+            dict(PUBLISHED_2022, **{"文号": "稷下发〔2022〕7号", "阶段": "已备案"}),  # filed: when, where?
+            {"阶段": "起草中", "公布日期": "2022-03-15"},  # a draft was never published
+            dict(PUBLISHED_2022, **{"阶段": "哪个阶段"})]
+    before = (NormativeDocument.objects.count(), AuditEvent.objects.count())
+    result = ledger.run_import(ledger.get("governance_documents"), _documents_sheet(rows), actor=users.sub_admin,
+                               dry_run=False)
+    assert not result.ok and {e.row for e in result.errors} == {2, 3, 4, 5, 6, 7}
+    text = " ".join(str(e) for e in result.errors)
+    for phrase in ("须填写文号", "合法性审核日期不能早于征求意见截止", "公布日期不能晚于今天", "须填写报备日期",
+                   "须填写备案机关", "不应填写公布日期", "应为以下之一"):
+        assert phrase in text, phrase
+    assert (NormativeDocument.objects.count(), AuditEvent.objects.count()) == before
+    # a documents clerk cannot record a legal review or a collective decision, even of the past
+    result = ledger.run_import(ledger.get("governance_documents"), _documents_sheet([PUBLISHED_2022]),
+                               actor=users.office, dry_run=True)
+    assert not result.ok and "请由街道管理员导入" in str(result.errors[0])
