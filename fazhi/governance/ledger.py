@@ -157,23 +157,73 @@ class DisclosureLedger(Ledger):
             raise DomainError(message, field_errors={k: message for k in refused})
 
 
+RQ = DisclosureRequest
+STATISTICS = ("organisation_kind", "table_reason")
+
+
 @ledger.register
 class RequestLedger(Ledger):
+    """Rows match on 查询码. A new row is a request received on its own date (窗口登记) and, if answered, its reply on
+    its own 答复日期 (``request_import``: imported history). An existing request's annual-report statistics (组织类别,
+    年报统计口径) are corrected through ``request_record_statistics``; every other step is taken on its page."""
+
     key, selector = "governance_requests", selectors.request_list
     title = "依申请公开台账"
+    import_perm = "governance.requests"
+    key_column = "tracking_code"
     columns = [
-        Column("tracking_code", "查询码"),
-        Column("applicant_type", "申请人类型", kind="choice", choices=dict(DisclosureRequest.ApplicantType.choices)),
-        Column("applicant_name", "申请人"),
-        Column("content", "申请内容", width=40),
-        Column("received_on", "收到日期", kind="date"),
-        Column("waiting_days", "补正等待天数", kind="int"),
-        Column("extended", "已延期", kind="bool"),
-        Column("due_date", "答复期限", kind="date"),
-        Column("status", "状态", kind="choice", choices=dict(DisclosureRequest.Status.choices)),
-        Column("reply_type", "答复类型", kind="choice", choices=dict(DisclosureRequest.Reply.choices)),
+        Column("tracking_code", "查询码", max_length=20, help="已登记的申请按查询码对应；新申请留空，由系统生成"),
+        Column("node", "受理机关", max_length=100, width=14, export=lambda o: o.node.name, help="留空为导入人所在街道"),
+        Column("applicant_type", "申请人类型", kind="choice", required=True, choices=dict(RQ.ApplicantType.choices)),
+        Column("organisation_kind", "法人或其他组织类别", kind="choice", choices=dict(RQ.OrganisationKind.choices)),
+        Column("applicant_name", "申请人", required=True, max_length=100),
+        Column("phone", "联系电话", max_length=20, personal="phone"),
+        Column("channel", "申请渠道", kind="choice", choices={"online": "网上申请", "counter": "窗口登记"},
+               export_only=True),
+        Column("content", "申请内容", required=True, max_length=3000, width=40),
+        Column("received_on", "收到日期", kind="date", required=True),
+        Column("waiting_days", "补正等待天数", kind="int", export_only=True),
+        Column("extended", "已延期", kind="bool", export_only=True),
+        Column("due_date", "答复期限", kind="date", export_only=True),
+        Column("status", "状态", kind="choice", choices=dict(RQ.Status.choices),
+               help="新申请：“办理中”或“已答复”（可留空：填了答复日期为已答复）"),
+        Column("reply_type", "答复类型", kind="choice", choices=dict(RQ.Reply.choices)),
+        Column("table_reason", "年报统计口径", kind="choice", choices=dict(RQ.TableReason.choices), width=24),
+        Column("reply_text", "答复内容", max_length=10000, width=40),
+        Column("reply_reason", "理由及依据", max_length=5000, width=30),
+        Column("referred_body", "告知的负责机关", max_length=100),
         Column("answered_on", "答复日期", kind="date"),
+        Column("reply_number", "答复书文号", export_only=True),
     ]
+
+    def queryset(self, user, params):
+        return selectors.request_list(user=user, filters=params).select_related("node")
+
+    def import_row(self, values, *, actor, row_number):
+        if values.get("tracking_code"):
+            _refuse("tracking_code", f"查询码“{values['tracking_code']}”不存在或不在您的管辖范围内；新申请请留空查询码。")
+        node = _publisher_node(actor, values.get("node"), self.import_perm)
+        return services.request_import(
+            actor=actor, node=node, applicant_name=values["applicant_name"], phone=values.get("phone") or "",
+            content=values["content"], received_on=values["received_on"], applicant_type=values["applicant_type"],
+            organisation_kind=values.get("organisation_kind") or "", status=values.get("status") or "",
+            answered_on=values.get("answered_on"), reply_type=values.get("reply_type") or "",
+            table_reason=values.get("table_reason") or "", reply_text=values.get("reply_text") or "",
+            reply_reason=values.get("reply_reason") or "", referred_body=values.get("referred_body") or "",
+            source=f"{self.title}第{row_number}行")
+
+    def update_row(self, record, values, *, actor):
+        headers = {c.key: c.header for c in self.columns}
+        refused = [k for k in values if k not in STATISTICS]
+        if refused:
+            message = (f"不能通过台账修改{'、'.join(headers[k] for k in refused)}：已登记的申请只能通过台账更正"
+                       "年报统计信息（组织类别、年报统计口径），其他环节请在申请页面办理。")
+            raise DomainError(message, field_errors={k: message for k in refused})
+        if "table_reason" in values and not values["table_reason"]:
+            _refuse("table_reason", "年报统计口径不能清空，请选择该答复对应的统计口径。")
+        services.request_record_statistics(
+            actor=actor, request_id=record.pk, version=record.version, table_reason=values.get("table_reason"),
+            organisation_kind=(values["organisation_kind"] or "") if "organisation_kind" in values else None)
 
 
 DS = NormativeDocument.Status

@@ -535,6 +535,69 @@ def request_transition(*, actor, request_id: int, name: str, version: Any = None
     return req
 
 
+
+# ---- 依申请公开：台账导入（历史记录） -------------------------------------------------------------------------------
+# A request of the paper ledger comes in as received on its own date and, if answered, answered on its own 答复日期
+# (the reply numbered in that year, judged on time or late against its own due date), audited as "导入历史".
+
+ReqStatus = DisclosureRequest.Status
+
+
+def request_history_errors(*, received_on, status, answered_on=None, reply_type="", reply_text="") -> dict:
+    """{field: message} for a ledger row whose state and dates do not hold together (all of them). Reads only."""
+    today, errors = clock.today(), {}
+    if received_on and received_on > today:
+        errors["received_on"] = f"收到日期不能晚于今天（{today:%Y-%m-%d}）。"
+    if status not in (ReqStatus.REGISTERED, ReqStatus.ANSWERED):
+        errors["status"] = ("台账只能导入“办理中”或“已答复”的申请：补正、征求第三方意见、延期等环节请在申请页面办理。")
+        return errors
+    if status == ReqStatus.REGISTERED:
+        for key, value, label in (("answered_on", answered_on, "答复日期"), ("reply_type", reply_type, "答复类型"),
+                                  ("reply_text", reply_text, "答复内容")):
+            if value:
+                errors[key] = f"状态为“办理中”的申请不应填写{label}；已答复的请将状态改为“已答复”。"
+        return errors
+    for key, value, label in (("answered_on", answered_on, "答复日期"), ("reply_type", reply_type, "答复类型"),
+                              ("reply_text", reply_text, "答复内容")):
+        if not value:
+            errors[key] = f"已答复的申请须填写{label}。"
+    if answered_on and answered_on > today:
+        errors["answered_on"] = f"答复日期不能晚于今天（{today:%Y-%m-%d}）。"
+    elif answered_on and received_on and answered_on < received_on:
+        errors["answered_on"] = "答复日期不能早于收到日期。"
+    return errors
+
+
+@transaction.atomic
+def request_import(*, actor, node, applicant_name: str, phone: str, content: str, received_on,
+                   applicant_type: str = "person", organisation_kind: str = "", status: str = "",
+                   answered_on=None, reply_type: str = "", table_reason: str = "", reply_text: str = "",
+                   reply_reason: str = "", referred_body: str = "", source: str = "") -> DisclosureRequest:
+    """One row of the disclosure-request ledger: a request received on its own date (窗口登记) and, when the row says
+    it was answered, its reply on its own 答复日期 through the table's "answer" (imported history)."""
+    status = status or (ReqStatus.ANSWERED if answered_on else ReqStatus.REGISTERED)
+    errors = request_history_errors(received_on=received_on, status=status, answered_on=answered_on,
+                                    reply_type=reply_type, reply_text=reply_text)
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    req = request_submit(actor=actor, node=node, applicant_name=applicant_name, phone=phone, content=content,
+                         applicant_type=applicant_type or "person", organisation_kind=organisation_kind or "",
+                         channel="counter", received_on=received_on)
+    history = received_on < clock.today()
+    audit.record(actor=actor, action="import", obj=req,
+                 action_label=f"{'导入历史' if history else '导入'}：{source or '依申请公开台账'}",
+                 changes={"imported_history": history, "business_date": audit.normalize(received_on)})
+    if status != ReqStatus.ANSWERED:
+        return req
+
+    def handle(r, **_):
+        _answer(r, reply_type=reply_type, reply_text=reply_text, reply_reason=reply_reason,
+                referred_body=referred_body, today=answered_on, table_reason=table_reason)
+        _set_due(r)
+
+    return wf.REQUEST.run(req, actor=actor, name="answer", version=req.version, at=answered_on,
+                          imported=answered_on < clock.today(), handler=handle)
+
 def _table_reason(reply_type: str, value) -> str:
     """The annual report's outcome row of a reply: the one chosen (it must fit the reply form), else the only one
     that fits, else blank (recorded later; an unrecorded row stops the annual report from being finalised)."""

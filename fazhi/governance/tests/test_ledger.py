@@ -381,3 +381,101 @@ def test_normative_document_history_is_validated_nothing_written(users, tree):
     result = ledger.run_import(ledger.get("governance_documents"), _documents_sheet([PUBLISHED_2022]),
                                actor=users.office, dry_run=True)
     assert not result.ok and "请由街道管理员导入" in str(result.errors[0])
+
+
+# ---- disclosure requests ------------------------------------------------------------------------------------------
+
+REQUESTS = "governance_requests"
+
+
+def _requests_sheet(rows):
+    headers = [c.header for c in ledger.get(REQUESTS).import_columns()]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for n, row in enumerate(rows):
+        base = {"申请人类型": "公民", "申请人": f"申请人{n}", "联系电话": f"1390533{n:04d}",
+                "申请内容": f"申请公开2022年第{n}项低保资金发放情况", "收到日期": "2022-03-01"}
+        base.update(row)
+        ws.append([base.get(h) for h in headers])
+    return _save(wb)
+
+
+ANSWERED = {"状态": "已答复", "答复日期": "2022-03-15", "答复类型": "予以公开", "答复内容": "经审查，予以公开，见附件。"}
+REQUESTS_2022 = [
+    dict(ANSWERED),
+    dict(ANSWERED, **{"申请人类型": "法人或其他组织", "法人或其他组织类别": "商业企业", "收到日期": "2022-06-01",
+                      "答复日期": "2022-06-10", "答复类型": "本机关不掌握相关政府信息（信息不存在）",
+                      "年报统计口径": "无法提供：本机关不掌握相关政府信息",
+                      "理由及依据": "经检索，本机关未制作或获取该信息（《政府信息公开条例》第三十六条第（四）项）。"}),
+    {"收到日期": "2022-12-20"},  # never answered: carried forward — and, by its own dates, overdue
+]
+
+
+def test_a_2022_request_ledger_gives_the_2022_figures_and_annual_report_table(users, tree):
+    from fazhi.governance import annual
+    from fazhi.governance.models import DisclosureRequest
+
+    result = ledger.run_import(ledger.get(REQUESTS), _requests_sheet(REQUESTS_2022), actor=users.disclosure,
+                               dry_run=False)
+    assert result.ok and result.created == 3, [str(e) for e in result.errors]
+    first = DisclosureRequest.objects.get(applicant_name="申请人0")
+    assert (first.status, first.received_on, first.answered_on) == ("answered", datetime.date(2022, 3, 1),
+                                                                   datetime.date(2022, 3, 15))
+    assert first.reply_number.endswith("〔2022〕1号") and first.answered_on <= first.due_date
+
+    def value(key):
+        return figures.compute(key, tree.sub, *Y2022)
+
+    assert value("governance.requests_received") == 3
+    assert value("governance.requests_answered") == 2
+    assert value("governance.requests_on_time_rate") == 1.0
+    assert value("governance.requests_by_reply") == {"予以公开": 1, "本机关不掌握相关政府信息（信息不存在）": 1}
+    rows = {row.get("key"): row for row in annual.compute(tree.sub, 2022)["requests"]["rows"]}
+    assert [rows[k]["cells"][-1]["n"] for k in ("new", "handled", "forward")] == [3, 2, 1]
+    assert rows["unable_not_held"]["cells"][1]["n"] == 1  # 商业企业 column
+    # the answered ones are on time; only the one still unanswered is overdue, as its own dates say
+    overdue = selectors.request_list(user=users.disclosure, filters={"due": "overdue"})
+    assert list(overdue.values_list("applicant_name", flat=True)) == ["申请人2"]
+    events = AuditEvent.objects.filter(object_id=str(first.pk), action="import")
+    assert {e.action_label for e in events} == {f"导入历史：{ledger.get(REQUESTS).title}第2行", "导入历史：答复"}
+    assert {e.changes.get("business_date") for e in events} == {"2022-03-01", "2022-03-15"}
+    # round trip: nothing to do; one corrected statistic is one audited update
+    data = _export(REQUESTS, users.disclosure)
+    assert ledger.run_import(ledger.get(REQUESTS), data, actor=users.disclosure, dry_run=True).nothing_to_do
+    wb, ws, headers = _sheet(data)
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == first.tracking_code)
+    assert row[headers.index("年报统计口径")].value == "予以公开" and row[headers.index("状态")].value == "已答复"
+    row[headers.index("申请人类型")].value = "法人或其他组织"
+    row[headers.index("申请内容")].value = "改写的内容"
+    refused = ledger.run_import(ledger.get(REQUESTS), _save(wb), actor=users.disclosure, dry_run=True)
+    assert not refused.ok and "只能通过台账更正年报统计信息" in refused.errors[0].message
+    wb, ws, headers = _sheet(data)
+    second = DisclosureRequest.objects.get(applicant_name="申请人1")
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == second.tracking_code)
+    row[headers.index("法人或其他组织类别")].value = "科研机构"
+    result = ledger.run_import(ledger.get(REQUESTS), _save(wb), actor=users.disclosure, dry_run=False)
+    assert result.ok and (result.updated, result.skipped) == (1, 2)
+    second.refresh_from_db()
+    assert second.organisation_kind == "research"
+    assert AuditEvent.objects.filter(object_id=str(second.pk), action="update", actor=users.disclosure).exists()
+
+
+def test_request_history_is_validated_nothing_written(users, tree):
+    from fazhi.governance.models import DisclosureRequest
+
+    future = (clock.today() + datetime.timedelta(days=2)).isoformat()
+    rows = [dict(ANSWERED, **{"答复日期": "2022-02-01"}),  # answered before it was received
+            dict(ANSWERED, **{"答复日期": future}),
+            {"状态": "已答复"},  # answered: when, how?
+            {"状态": "待补正"},  # an intermediate step is taken on the request's page
+            {"收到日期": future, "联系电话": "12345"},
+            {"查询码": "GK00000000"}]
+    before = (DisclosureRequest.objects.count(), AuditEvent.objects.count())
+    result = ledger.run_import(ledger.get(REQUESTS), _requests_sheet(rows), actor=users.disclosure, dry_run=False)
+    assert not result.ok and {e.row for e in result.errors} == {2, 3, 4, 5, 6, 7}
+    text = " ".join(str(e) for e in result.errors)
+    for phrase in ("答复日期不能早于收到日期", "答复日期不能晚于今天", "已答复的申请须填写答复类型", "只能导入“办理中”或“已答复”",
+                   "收到日期不能晚于今天", "新申请请留空查询码"):
+        assert phrase in text, phrase
+    assert (DisclosureRequest.objects.count(), AuditEvent.objects.count()) == before
