@@ -479,3 +479,14 @@ def test_request_history_is_validated_nothing_written(users, tree):
                    "收到日期不能晚于今天", "新申请请留空查询码"):
         assert phrase in text, phrase
     assert (DisclosureRequest.objects.count(), AuditEvent.objects.count()) == before
+
+
+@pytest.mark.parametrize("page, key, user", [("items", ITEMS, "disclosure"), ("requests", REQUESTS, "disclosure"),
+                                             ("documents", "governance_documents", "office"),
+                                             ("decisions", "governance_decisions", "office")])
+def test_list_pages_lead_to_the_ledger_import_for_those_who_may(users, tree, client_for, page, key, user):
+    url = f"/work/ledgers/{key}/import/"
+    text = client_for(getattr(users, user)).get(f"/work/governance/{page}/").content.decode()
+    assert url in text and f"/api/core/ledgers/{key}/export/" in text
+    assert client_for(getattr(users, user)).get(url).status_code == 200
+    assert url not in client_for(users.leader).get(f"/work/governance/{page}/").content.decode()
