@@ -123,7 +123,7 @@ class DisclosureLedger(Ledger):
                     actor=actor, item_id=record.pk, version=record.version, category_code=row["category"],
                     title=row["title"], body=row["body"] or "", formed_on=row["formed_on"])
             if status == IS.DRAFT:
-                self._only(values, CONTENT + ("status",), "待确认发布的信息尚未发布")
+                self._only(values, CONTENT + ("status",), "待确认发布的信息尚未发布（已发布的请将状态改为“已公开”并填写发布日期）")
                 return
             errors = services.disclosure_history_errors(
                 formed_on=record.formed_on, status=status, published_on=row["published_on"],
