@@ -490,3 +490,23 @@ def test_list_pages_lead_to_the_ledger_import_for_those_who_may(users, tree, cli
     assert url in text and f"/api/core/ledgers/{key}/export/" in text
     assert client_for(getattr(users, user)).get(url).status_code == 200
     assert url not in client_for(users.leader).get(f"/work/governance/{page}/").content.decode()
+
+
+def test_a_draft_published_on_paper_is_recorded_on_its_own_date(users, tree):
+    draft = f.draft(users, tree, day=datetime.date(2023, 3, 1), title="纸质公开栏已张贴的通知")
+    wb, ws, headers = _sheet(_export(ITEMS, users.disclosure))
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == draft.pk)
+    row[headers.index("发布日期")].value = "2023-03-06"
+    refused = ledger.run_import(ledger.get(ITEMS), _save(wb), actor=users.disclosure, dry_run=True)
+    assert not refused.ok and "请将状态改为“已公开”" in refused.errors[0].message
+    row[headers.index("状态")].value = "已公开"
+    with clock.frozen(datetime.date(2023, 9, 1)):
+        dry = ledger.run_import(ledger.get(ITEMS), _save(wb), actor=users.disclosure, dry_run=True)
+        assert dry.ok and dry.updated == 1
+        assert set(dry.rows[0].changes) == {("状态", "待确认发布", "已公开"), ("发布日期", "（空）", "2023-03-06")}
+        result = ledger.run_import(ledger.get(ITEMS), _save(wb), actor=users.disclosure, dry_run=False)
+    assert result.ok, [str(e) for e in result.errors]
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_on, draft.is_timely) == ("published", datetime.date(2023, 3, 6), True)
+    event = AuditEvent.objects.filter(object_id=str(draft.pk), action="import").get()
+    assert event.action_label == "导入历史：确认发布" and event.changes["business_date"] == "2023-03-06"
