@@ -91,6 +91,11 @@ def categories():
     return DisclosureCategory.objects.filter(is_active=True)
 
 
+def all_categories():
+    """Every catalogue category, retired ones too (a ledger names the category of old items)."""
+    return DisclosureCategory.objects.all()
+
+
 def _filter_items(qs, filters, user=None):
     filters = filters or {}
     if filters.get("category"):

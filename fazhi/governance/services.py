@@ -221,6 +221,134 @@ def disclosure_attach(*, actor, item_id, uploads):
                   is_public=item.status == DisclosureItem.Status.PUBLISHED)
 
 
+# ---- 主动公开：台账导入（历史记录） -------------------------------------------------------------------------------
+# A ledger row of proactive disclosure is a draft (no 发布日期) or a record of its own past: published on the sheet's
+# 发布日期 (and withdrawn on its 撤回日期). Its timeliness is judged by its own dates (formed → published), never by
+# the day of the import; the audit says "导入历史" with the business date, by whom and when (the event's own time).
+
+ItemStatus = DisclosureItem.Status
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    """The moment recorded for an event of a past ``day`` (noon, local time): its date is the business date."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+
+
+def disclosure_history_errors(*, formed_on, status, published_on, late_reason="", withdrawn_on=None,
+                              withdraw_reason="") -> dict:
+    """{field: Chinese message} for a ledger row whose dates and state do not hold together (all of them): dates in
+    order and not in the future, the state reachable (a withdrawn item was published first), a late publication with
+    its reason (《政府信息公开条例》第二十六条). Reads only."""
+    today, errors = clock.today(), {}
+    if formed_on and formed_on > today:
+        errors["formed_on"] = "信息形成日期不能晚于今天。"
+    for key, day, label in (("published_on", published_on, "发布日期"), ("withdrawn_on", withdrawn_on, "撤回日期")):
+        if day and day > today:
+            errors[key] = f"{label}不能晚于今天（{today:%Y-%m-%d}）。"
+    if status == ItemStatus.DRAFT:
+        for key, value, label in (("published_on", published_on, "发布日期"), ("withdrawn_on", withdrawn_on, "撤回日期"),
+                                  ("withdraw_reason", withdraw_reason, "撤回理由"), ("late_reason", late_reason, "逾期公开理由")):
+            if value:
+                errors.setdefault(key, f"状态为“待确认发布”的信息尚未发布，不应填写{label}；已发布的请将状态改为“已公开”。")
+        return errors
+    if not published_on:
+        errors.setdefault("published_on", f"状态为“{ItemStatus(status).label}”的信息须填写发布日期。")
+    elif formed_on and published_on < formed_on:
+        errors.setdefault("published_on", "发布日期不能早于信息形成（变更）日期。")
+    if status == ItemStatus.WITHDRAWN:
+        if not withdrawn_on:
+            errors.setdefault("withdrawn_on", "已撤回的信息须填写撤回日期。")
+        elif published_on and withdrawn_on < published_on:
+            errors.setdefault("withdrawn_on", "撤回日期不能早于发布日期。")
+        if not (withdraw_reason or "").strip():
+            errors.setdefault("withdraw_reason", "已撤回的信息须填写撤回理由。")
+    else:
+        for key, value, label in (("withdrawn_on", withdrawn_on, "撤回日期"), ("withdraw_reason", withdraw_reason, "撤回理由")):
+            if value:
+                errors.setdefault(key, f"状态为“已公开”的信息不应填写{label}；已撤回的请将状态改为“已撤回”。")
+    if formed_on and published_on and "published_on" not in errors and not (late_reason or "").strip():
+        due = disclosure_deadline(formed_on).due
+        if due is not None and published_on > due:
+            errors["late_reason"] = (f"该信息应于{due:%Y年%m月%d日}前公开，{published_on:%Y年%m月%d日}发布已逾期："
+                                     "请填写逾期公开理由（《政府信息公开条例》第二十六条）。")
+    return errors
+
+
+def _history_publish_handler(published_on: datetime.date, late_reason: str):
+    """Publication on the record's own date (the ledger's 发布日期), judged against its own due date."""
+    def publish(item, *, actor, **_):
+        item.published_at, item.published_on = _at(published_on), published_on
+        item.publisher = actor if getattr(actor, "pk", None) else None
+        _apply_timeliness(item)
+        item.late_reason = clean_text(late_reason, field="late_reason", label="逾期公开理由", max_length=2000,
+                                      required=False) if item.is_timely is False else ""
+        files.files_of(item).update(is_public=True)
+    return publish
+
+
+def disclosure_publish_on(*, actor, item: DisclosureItem, published_on=None, late_reason: str = "") -> DisclosureItem:
+    """Publish a draft: today (``disclosure_confirm``) or, for a ledger row of the past, on its own 发布日期 —
+    audited as imported history with that business date."""
+    if published_on is None or published_on >= clock.today():
+        return disclosure_confirm(actor=actor, item_id=item.pk, version=item.version, late_reason=late_reason)
+    errors = disclosure_history_errors(formed_on=item.formed_on, status=ItemStatus.PUBLISHED, published_on=published_on,
+                                       late_reason=late_reason)
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    return wf.ITEM.run(item, actor=actor, name="publish", version=item.version, at=published_on, imported=True,
+                       handler=_history_publish_handler(published_on, late_reason))
+
+
+def disclosure_withdraw_on(*, actor, item: DisclosureItem, reason: str, withdrawn_on=None) -> DisclosureItem:
+    """Withdraw a published item: today (``disclosure_withdraw``) or, for a ledger row of the past, on its own
+    撤回日期 (imported history)."""
+    if withdrawn_on is None or withdrawn_on >= clock.today():
+        return disclosure_withdraw(actor=actor, item_id=item.pk, reason=reason, version=item.version)
+    errors = {}
+    if item.published_on and withdrawn_on < item.published_on:
+        errors["withdrawn_on"] = f"撤回日期不能早于发布日期（{item.published_on:%Y-%m-%d}）。"
+    if not (reason or "").strip():
+        errors["withdraw_reason"] = "撤回须填写撤回理由。"
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    reason = clean_text(reason, field="withdraw_reason", label="撤回理由", max_length=1000)
+
+    def withdraw(obj, **_):
+        obj.withdrawn_at = _at(withdrawn_on)
+        obj.withdraw_reason = reason
+
+    item = wf.ITEM.run(item, actor=actor, name="withdraw", version=item.version, reason=reason, handler=withdraw,
+                       at=withdrawn_on, imported=True)
+    files.files_of(item).update(is_public=False)
+    return item
+
+
+@transaction.atomic
+def disclosure_import(*, actor, node, category_code: str, title: str, body: str = "", formed_on, status: str = "",
+                      published_on=None, late_reason: str = "", withdrawn_on=None, withdraw_reason: str = "",
+                      source: str = "") -> DisclosureItem:
+    """One row of the proactive-disclosure ledger: a draft, or an item of the past published (and withdrawn) on its
+    own dates. Everything wrong with the row is refused at once (field by field)."""
+    status = status or (ItemStatus.PUBLISHED if published_on else ItemStatus.DRAFT)
+    errors = disclosure_history_errors(formed_on=formed_on, status=status, published_on=published_on,
+                                       late_reason=late_reason, withdrawn_on=withdrawn_on,
+                                       withdraw_reason=withdraw_reason)
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    item = disclosure_save(actor=actor, node=node, category_code=category_code, title=title, body=body,
+                           formed_on=formed_on)
+    history = published_on is not None and published_on < clock.today()
+    audit.record(actor=actor, action="import", obj=item,
+                 action_label=f"{'导入历史' if history else '导入'}：{source or '主动公开信息台账'}",
+                 changes={"imported_history": history, "business_date": audit.normalize(published_on or formed_on)})
+    if status == ItemStatus.DRAFT:
+        return item
+    item = disclosure_publish_on(actor=actor, item=item, published_on=published_on, late_reason=late_reason)
+    if status == ItemStatus.WITHDRAWN:
+        item = disclosure_withdraw_on(actor=actor, item=item, reason=withdraw_reason, withdrawn_on=withdrawn_on)
+    return item
+
+
 # ---- 依申请公开 ---------------------------------------------------------------------------------------------------
 
 def _tracking_code():
@@ -406,6 +534,69 @@ def request_transition(*, actor, request_id: int, name: str, version: Any = None
         _store(attachments, owner=req, node=req.node, actor=actor, purpose="reply")
     return req
 
+
+
+# ---- 依申请公开：台账导入（历史记录） -------------------------------------------------------------------------------
+# A request of the paper ledger comes in as received on its own date and, if answered, answered on its own 答复日期
+# (the reply numbered in that year, judged on time or late against its own due date), audited as "导入历史".
+
+ReqStatus = DisclosureRequest.Status
+
+
+def request_history_errors(*, received_on, status, answered_on=None, reply_type="", reply_text="") -> dict:
+    """{field: message} for a ledger row whose state and dates do not hold together (all of them). Reads only."""
+    today, errors = clock.today(), {}
+    if received_on and received_on > today:
+        errors["received_on"] = f"收到日期不能晚于今天（{today:%Y-%m-%d}）。"
+    if status not in (ReqStatus.REGISTERED, ReqStatus.ANSWERED):
+        errors["status"] = ("台账只能导入“办理中”或“已答复”的申请：补正、征求第三方意见、延期等环节请在申请页面办理。")
+        return errors
+    if status == ReqStatus.REGISTERED:
+        for key, value, label in (("answered_on", answered_on, "答复日期"), ("reply_type", reply_type, "答复类型"),
+                                  ("reply_text", reply_text, "答复内容")):
+            if value:
+                errors[key] = f"状态为“办理中”的申请不应填写{label}；已答复的请将状态改为“已答复”。"
+        return errors
+    for key, value, label in (("answered_on", answered_on, "答复日期"), ("reply_type", reply_type, "答复类型"),
+                              ("reply_text", reply_text, "答复内容")):
+        if not value:
+            errors[key] = f"已答复的申请须填写{label}。"
+    if answered_on and answered_on > today:
+        errors["answered_on"] = f"答复日期不能晚于今天（{today:%Y-%m-%d}）。"
+    elif answered_on and received_on and answered_on < received_on:
+        errors["answered_on"] = "答复日期不能早于收到日期。"
+    return errors
+
+
+@transaction.atomic
+def request_import(*, actor, node, applicant_name: str, phone: str, content: str, received_on,
+                   applicant_type: str = "person", organisation_kind: str = "", status: str = "",
+                   answered_on=None, reply_type: str = "", table_reason: str = "", reply_text: str = "",
+                   reply_reason: str = "", referred_body: str = "", source: str = "") -> DisclosureRequest:
+    """One row of the disclosure-request ledger: a request received on its own date (窗口登记) and, when the row says
+    it was answered, its reply on its own 答复日期 through the table's "answer" (imported history)."""
+    status = status or (ReqStatus.ANSWERED if answered_on else ReqStatus.REGISTERED)
+    errors = request_history_errors(received_on=received_on, status=status, answered_on=answered_on,
+                                    reply_type=reply_type, reply_text=reply_text)
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    req = request_submit(actor=actor, node=node, applicant_name=applicant_name, phone=phone, content=content,
+                         applicant_type=applicant_type or "person", organisation_kind=organisation_kind or "",
+                         channel="counter", received_on=received_on)
+    history = received_on < clock.today()
+    audit.record(actor=actor, action="import", obj=req,
+                 action_label=f"{'导入历史' if history else '导入'}：{source or '依申请公开台账'}",
+                 changes={"imported_history": history, "business_date": audit.normalize(received_on)})
+    if status != ReqStatus.ANSWERED:
+        return req
+
+    def handle(r, **_):
+        _answer(r, reply_type=reply_type, reply_text=reply_text, reply_reason=reply_reason,
+                referred_body=referred_body, today=answered_on, table_reason=table_reason)
+        _set_due(r)
+
+    return wf.REQUEST.run(req, actor=actor, name="answer", version=req.version, at=answered_on,
+                          imported=answered_on < clock.today(), handler=handle)
 
 def _table_reason(reply_type: str, value) -> str:
     """The annual report's outcome row of a reply: the one chosen (it must fit the reply form), else the only one
@@ -697,6 +888,137 @@ def document_transition(*, actor, document_id: int, name: str, version: Any = No
     return doc
 
 
+
+# ---- 规范性文件：台账导入（历史记录） -------------------------------------------------------------------------------
+# A document of the paper ledger comes in at its stage with its own dates: its procedure is replayed through the
+# table (``imported=True, at=date``) — each step on the sheet's date, audited as "导入历史" — never stamped with today.
+
+DocStatus = NormativeDocument.Status
+#: (transition, the date column it happens on) from 起草中 to each stage, in order.
+DOC_HISTORY = [("open_comment", "comment_start"), ("close_comment", "comment_end"), ("submit_review", "comment_end"),
+               ("approve_review", "reviewed_on"), ("decide", "decided_on"), ("register", "decided_on"),
+               ("publish", "published_on"), ("file", "filed_on")]
+DOC_DATE_LABELS = {"created_on": "起草登记日期", "comment_start": "征求意见开始", "comment_end": "征求意见截止",
+                   "reviewed_on": "合法性审核日期", "decided_on": "集体审议日期", "published_on": "公布日期",
+                   "filed_on": "报备日期", "repealed_on": "废止日期"}
+_DOC_STAGE_STEPS = {DocStatus.DRAFTING: 0, DocStatus.COMMENTING: 1, DocStatus.COMMENT_CLOSED: 2, DocStatus.IN_REVIEW: 3,
+                    DocStatus.REVIEWED: 4, DocStatus.DECIDED: 5, DocStatus.REGISTERED: 6, DocStatus.PUBLISHED: 7,
+                    DocStatus.FILED: 8}
+_DOC_NUMBER = re.compile(r"〔(\d{4})〕(\d{1,5})号$")
+
+
+def document_history_plan(*, actor, node, status: str, values: dict) -> list[tuple[str, datetime.date]]:
+    """The steps (transition, date) that bring a new document to ``status`` with the row's own dates; refuses, all at
+    once and field by field, what does not hold together: a date the stage needs and lacks, a date of a later stage,
+    dates out of order or in the future, a 文号 already used, a step the importer may not record. Reads only."""
+    today, errors = clock.today(), {}
+    repealed = status == DocStatus.REPEALED
+    steps = DOC_HISTORY[:8 if repealed else _DOC_STAGE_STEPS[status]]
+    if repealed and not values.get("filed_on"):
+        steps = steps[:7]
+    needed = {"created_on"} | {column for _, column in steps} | ({"repealed_on"} if repealed else set())
+    label = DocStatus(status).label
+    for key, text in DOC_DATE_LABELS.items():
+        day = values.get(key)
+        if day and day > today:
+            errors[key] = f"{text}不能晚于今天（{today:%Y-%m-%d}）。"
+        elif key in needed and not day and (key != "created_on" or steps or repealed):  # a draft: today
+            errors[key] = f"阶段为“{label}”的文件须填写{text}。"
+        elif day and key not in needed and not (key == "comment_end" and "comment_start" in needed):
+            errors[key] = f"阶段为“{label}”的文件不应填写{text}。"
+    registered = any(name == "register" for name, _ in steps)
+    if registered and not values.get("doc_number"):
+        errors["doc_number"] = f"阶段为“{label}”的文件须填写文号。"
+    elif values.get("doc_number") and not registered:
+        errors["doc_number"] = f"阶段为“{label}”的文件尚未登记编号，不应填写文号。"
+    elif registered:
+        match = _DOC_NUMBER.search(values["doc_number"])
+        if match and NormativeDocument.objects.filter(node=node, number_year=int(match[1]),
+                                                      number_seq=int(match[2])).exists():
+            errors["doc_number"] = f"文号“{values['doc_number']}”已被使用，同一年度文号不得重复。"
+    if any(name == "file" for name, _ in steps):
+        for key, text in (("filing_body", "备案机关"), ("filing_receipt", "备案回执号")):
+            if not (values.get(key) or "").strip():
+                errors[key] = f"已报备的文件须填写{text}。"
+    previous = None
+    for key in ("created_on", "comment_start", "comment_end", "reviewed_on", "decided_on", "published_on", "filed_on"):
+        if not values.get(key) or key in errors:
+            continue
+        if previous and values[key] < values[previous]:
+            errors[key] = f"{DOC_DATE_LABELS[key]}不能早于{DOC_DATE_LABELS[previous]}。"
+        previous = key
+    if repealed and values.get("repealed_on") and values.get("published_on") and "repealed_on" not in errors \
+            and values["repealed_on"] < values["published_on"]:
+        errors["repealed_on"] = "废止日期不能早于公布日期。"
+    names = [name for name, _ in steps] + (["repeal"] if repealed else [])
+    if any(not policy.has_perm(actor, perm, node) for perm in {wf.DOCUMENT.get(n).perm for n in names}):
+        errors.setdefault("status", f"导入阶段为“{label}”的历史文件，须具有该阶段各环节的办理权限（合法性审核、集体审议），"
+                                    "请由街道管理员导入。")
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    return [(name, values[column]) for name, column in steps] + ([("repeal", values["repealed_on"])] if repealed else [])
+
+
+def _history_document_handler(name: str, day: datetime.date, values: dict):
+    def handle(doc, **_):
+        if name == "open_comment":
+            doc.comment_start = day
+            doc.comment_end = values.get("comment_end") or workdays.add_working_days(
+                day, workdays.rule(RULE_NORMATIVE_COMMENT).amount)
+            doc.comment_days = workdays.working_days_between(day, doc.comment_end)
+        elif name == "approve_review":
+            doc.review_opinion, doc.reviewed_on = "（导入历史台账：合法性审核通过）", day
+        elif name == "decide":
+            doc.decided_on = day
+        elif name == "register":
+            match = _DOC_NUMBER.search(values["doc_number"])
+            doc.number_year, doc.number_seq = (int(match[1]), int(match[2])) if match else (None, None)
+            doc.doc_number, doc.registered_on = values["doc_number"], day
+            doc.valid_until = values.get("valid_until") or workdays.add_months(
+                day, workdays.rule(RULE_NORMATIVE_VALIDITY).amount)
+            doc.review_due = workdays.add_months(doc.valid_until, -6)
+        elif name == "publish":  # its proactive-disclosure item comes in through the disclosure ledger
+            doc.published_on = day
+        elif name == "file":
+            doc.filed_on = day
+            doc.filing_body = clean_text(values.get("filing_body"), field="filing_body", label="备案机关", max_length=100)
+            doc.filing_receipt = clean_text(values.get("filing_receipt"), field="filing_receipt", label="备案回执号",
+                                            max_length=100)
+        elif name == "repeal":
+            doc.repealed_on = day
+    return handle
+
+
+@transaction.atomic
+def document_import(*, actor, node, title: str, body: str, drafting_unit: str = "", status: str = "",
+                    values: dict | None = None, source: str = "") -> NormativeDocument:
+    """One row of the normative-document ledger: a draft, or a document of the past brought to its stage with its
+    own dates (``document_history_plan``; the audit says "导入历史" with each step's business date)."""
+    values = dict(values or {})
+    status = status or DocStatus.DRAFTING
+    _require(actor, "governance.documents", node)
+    _tenant(node)
+    steps = document_history_plan(actor=actor, node=node, status=status, values=values)
+    created_on = values.get("created_on") or clock.today()
+    doc = NormativeDocument.objects.create(
+        node=node, title=clean_text(title, field="title", label="文件名称", max_length=200),
+        body=clean_text(body, field="body", label="文件内容", max_length=100000),
+        drafting_unit=clean_text(drafting_unit, field="drafting_unit", label="起草单位", max_length=100, required=False),
+        created_on=created_on)
+    history = created_on < clock.today()
+    audit.record(actor=actor, action="import", obj=doc,
+                 action_label=f"{'导入历史' if history else '导入'}：{source or '行政规范性文件台账'}",
+                 changes={"imported_history": history, "status": status, "business_date": audit.normalize(created_on)})
+    for name, day in steps:
+        try:
+            with transaction.atomic():
+                doc = wf.DOCUMENT.run(doc, actor=actor, name=name, version=doc.version, at=day, imported=True,
+                                      reason="导入历史台账" if wf.DOCUMENT.get(name).requires_reason else "",
+                                      handler=_history_document_handler(name, day, values))
+        except IntegrityError:
+            raise DomainError("文号已被使用，同一年度文号不得重复。", field_errors={"doc_number": "已被使用。"}) from None
+    return doc
+
 def _register_number(doc: NormativeDocument, *, number_seq, today: datetime.date) -> None:
     """统一登记、统一编号: one number per year and tenant, never reused."""
     year = today.year
@@ -731,6 +1053,30 @@ def decision_create(*, actor, node, year=None, title="", description="", sponsor
                  changes={"year": year, "hearing_required": bool(hearing_required)})
     return decision
 
+
+
+@transaction.atomic
+def decision_update(*, actor, decision_id: int, version: Any = None, year=None, title="", description="",
+                    sponsor_unit="") -> MajorDecision:
+    """Correct a catalogue entry (年度, 事项, 说明, 承办单位) before its procedure starts; later the record is the
+    procedure's own."""
+    decision = workflow_lock(MajorDecision, _get(MajorDecision, decision_id).pk, _version(version))
+    _require(actor, "governance.decisions", decision.node)
+    if decision.status != MajorDecision.Status.CATALOGUED:
+        raise DomainError("决策程序已启动，目录事项不能再修改。")
+    fields = ["year", "title", "description", "sponsor_unit"]
+    before = audit.snapshot(decision, fields)
+    decision.year = clean_int(year, field="year", label="目录年度", min_value=2000, max_value=2100)
+    decision.title = clean_text(title, field="title", label="决策事项", max_length=200)
+    decision.description = clean_text(description, field="description", label="事项说明", max_length=10000,
+                                      required=False)
+    decision.sponsor_unit = clean_text(sponsor_unit, field="sponsor_unit", label="承办单位", max_length=100,
+                                       required=False)
+    decision.version += 1
+    decision.save()
+    audit.record(actor=actor, action="update", obj=decision, is_public=True,
+                 changes=audit.diff(before, audit.snapshot(decision, fields)))
+    return decision
 
 def _step(decision: MajorDecision, kind: str) -> DecisionStep:
     step = decision.steps.filter(kind=kind).first() if isinstance(kind, str) else None
