@@ -266,3 +266,44 @@ def test_district_admin_must_choose_the_subdistrict_for_cases(enf, users, tree, 
     r = api_for(users.officer).post(reverse("api_core_ledger_import", args=[KEY]) if False else "/api/core/ledgers/"
                                     f"{KEY}/import/", {"file": io.BytesIO(_sheet([OPEN_2022]))}, format="multipart")
     assert r.status_code in (400, 403)
+
+
+def test_a_review_made_on_paper_is_entered_late_with_its_own_date(enf, users, make_case, api_for, client_for):
+    """法制审核 entered late (API and form): its date is given — not in the future, not before the case's own dates —
+    and what follows is judged from it (the decision may not predate it: 第五十八条第一款)."""
+    from fazhi.core import clock
+
+    with clock.frozen(clock.at_local(datetime.date(2023, 5, 8), 10)):
+        case = advance(make_case(title="倾倒建筑垃圾"), users, enf, to="notified", fine="20000")
+        case = services.case_transition(actor=users.officer, case=case, name="record_statement", statement_waived=True)
+        case = services.case_transition(actor=users.officer, case=case, name="submit_review")
+    assert case.is_major and case.status == "reviewing"
+    api = api_for(users.reviewer)
+    url = reverse("api_enforcement_case_review", args=[case.pk])
+    body = {"opinion": "approve", "checklist": {k: True for k in ("subject", "qualification", "procedure", "facts", "basis",
+                                                                 "powers", "documents", "criminal")}}
+    for bad, message in [("2023-06-02", "审核日期不能晚于今天"), ("2023-05-05", "不能早于本案的立案日期（2023-05-08）"),
+                         ("5月15日", "审核日期格式应为")]:
+        r = api.post(url, body | {"reviewed_on": bad}, format="json")
+        assert r.status_code == 400 and message in r.json()["detail"], (bad, r.json())
+    assert not LegalReview.objects.exists()
+    r = api.post(url, body | {"reviewed_on": "2023-05-15"}, format="json")
+    assert r.status_code == 201 or r.status_code == 200, r.json()
+    review = LegalReview.objects.get()
+    assert review.reviewed_at == clock.at_local(datetime.date(2023, 5, 15), 9)
+    assert case.steps.get(kind="legal_review").occurred_at.date() == datetime.date(2023, 5, 15)
+    event = AuditEvent.objects.filter(object_id=str(case.pk), action="transition").latest("id")
+    assert event.changes.get("entered_late") and event.changes.get("business_date") == "2023-05-15"
+    assert figures.compute("enforcement.legal_reviews", case.node.tenant(), datetime.date(2023, 5, 1),
+                           datetime.date(2023, 5, 31)) == 1
+    case = services.case_transition(actor=users.enforcement_head, case=Case.objects.get(pk=case.pk),
+                                    name="collective_decide", attendees="主任、副主任", content="同意。",
+                                    occurred_at="2023-05-16")
+    with pytest.raises(Exception) as refused:
+        services.case_transition(actor=users.enforcement_head, case=case, name="decide", occurred_at="2023-05-12",
+                                 result="penalty", fine_amount="20000", decision_text="罚款20000元。",
+                                 discretion_applied="一般")
+    assert "决定日期不能早于法制审核同意的日期（2023-05-15）" in str(refused.value)
+    # the form has the field, with the same refusals
+    page = client_for(users.reviewer).get(reverse("enforcement:review", args=[case.pk]))
+    assert 'name="reviewed_on"' in page.content.decode()
