@@ -440,7 +440,8 @@ class CaseLedger(EnforcementLedger):
     def update_row(self, record, values, *, actor):
         """Carry a case further (a later 状态 with the new steps' dates, a 公示日期), through the same replay; what is
         recorded already is refused (case steps are add-only: a correction is made on the case page)."""
-        _keep_subject(actor, record, values)
+        if not _keep_subject(actor, record, values):
+            return  # only 所属街道 written another way (its short name): nothing to change
         current = self.current(record)
         headers = {c.key: c.header for c in self.columns}
         errors = {}
