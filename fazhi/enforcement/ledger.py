@@ -385,8 +385,8 @@ class CaseLedger(EnforcementLedger):
             return None
         qs = self.queryset(user, {})
         pk = _unfiled_pk(value)
-        if pk is not None:
-            return qs.filter(pk=pk, number="").first()
+        if pk is not None:  # still names the case once it is filed (and numbered) through an edited row
+            return qs.filter(pk=pk).first()
         if (values or {}).get(self.scope_column):
             try:
                 subject = selectors.subject_for(user=user, subject=values[self.scope_column], action="view")

@@ -307,3 +307,28 @@ def test_a_review_made_on_paper_is_entered_late_with_its_own_date(enf, users, ma
     # the form has the field, with the same refusals
     page = client_for(users.reviewer).get(reverse("enforcement:review", args=[case.pk]))
     assert 'name="reviewed_on"' in page.content.decode()
+
+
+def test_a_new_case_from_the_sheet_then_filed_through_the_sheet(enf, users):
+    row = {k: v for k, v in BASE.items()} | {"案件事实": "当事人在院外搭建彩钢棚。"}
+    result = _import(users.enforcement_head, [row])
+    assert result.ok, _errors(result)
+    case = Case.objects.get()
+    assert case.status == "draft" and case.number == ""
+    event = AuditEvent.objects.filter(object_id=str(case.pk), action="import").get()
+    assert event.action_label.startswith("导入：") and not event.changes["imported_history"]
+    refused = _import(users.enforcement_head, [row | {"案件事实": None, "当事人": "赵六"}])
+    assert not refused.ok and any(e.column == "案件事实" for e in refused.errors)
+    item, wb, ws, headers = _export(users.enforcement_head)
+    cells = next(ws.iter_rows(min_row=2))
+    assert cells[0].value == f"（未立案）系统编号{case.pk}"
+    cells[headers.index("状态")].value = "调查取证"
+    cells[headers.index("立案日期")].value = "2023-05-30"
+    data = _bytes(wb)
+    result = ledger.run_import(item, data, actor=users.enforcement_head, dry_run=False)
+    assert result.ok and result.updated == 1, _errors(result)
+    case.refresh_from_db()
+    assert case.status == "investigating" and case.filed_on == datetime.date(2023, 5, 30) and case.number
+    # the old sheet still names it by its system number: nothing to do, no second case
+    assert ledger.run_import(item, data, actor=users.enforcement_head, dry_run=True).nothing_to_do
+    assert Case.objects.count() == 1
