@@ -383,7 +383,7 @@ class CaseLedger(EnforcementLedger):
         """By 案号 within the row's 所属街道 (a name or short name), or by the system number of a case not filed yet."""
         if value in (None, ""):
             return None
-        qs = self.queryset(user, {})
+        qs = super().queryset(user, {})  # one row: no prefetching for the export
         pk = _unfiled_pk(value)
         if pk is not None:  # still names the case once it is filed (and numbered) through an edited row
             return qs.filter(pk=pk).first()
