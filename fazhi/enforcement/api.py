@@ -177,6 +177,7 @@ class EnforcementReviewIn(serializers.Serializer):
     opinion = text()
     checklist = serializers.DictField(child=serializers.BooleanField(), required=False)
     reasons = text()
+    reviewed_on = text()  # a review made earlier on paper and entered late: its date; empty = today
     version = serializers.IntegerField(required=False, allow_null=True)
 
 
@@ -367,15 +368,17 @@ class StepEvidence(Endpoint):
 class CaseReview(EnforcementAction):
     perms = {"POST": "enforcement.review"}
     access = case_policy
-    input, summary = EnforcementReviewIn, "法制审核意见（opinion=approve/reject，checklist 为审核要点）"
+    input, summary = EnforcementReviewIn, ("法制审核意见（opinion=approve/reject，checklist 为审核要点；reviewed_on 补录以往"
+                                           "书面审核的日期，不得晚于今天、不得早于本案立案、告知、提请审核日期）")
 
     def act(self, case, d):
         return services.legal_review_record(actor=self.request.user, case=case, opinion=d.get("opinion") or "",
                                             checklist=d.get("checklist") or {}, reasons=d.get("reasons") or "",
-                                            version=d.get("version"))
+                                            version=d.get("version"), reviewed_on=d.get("reviewed_on") or None)
 
     def answer(self, review):
-        return {"id": review.pk, "opinion": review.opinion, "case_status": review.case.status}
+        return {"id": review.pk, "opinion": review.opinion, "case_status": review.case.status,
+                "reviewed_at": review.reviewed_at}
 
 
 @routes("cases/<int:pk>/publish/", "api_enforcement_case_publish")

@@ -11,6 +11,7 @@ from fazhi.core.figures import figure, within
 from fazhi.core.models import StoredFile
 
 from .models import Case, CaseStep, Evaluation, LegalReview, Officer, PowerType, Publication, Result
+from .selectors import expired_before_entry
 
 CASES = "enforcement:case_list"
 REVIEWS = "enforcement:review_records"
@@ -98,11 +99,14 @@ def publication_timeliness(node, start, end):
     # A published decision counts by its first publication's on_time (fixed when it was published); an unpublished
     # one only once its stored deadline (Case.publication_due, computed with the working-day calendar when the
     # decision was made and recomputed on calendar changes) has passed before min(today, end). One query.
+    # A decision entered after its publication limit had run out (history from a paper ledger) and not published
+    # through the platform is not known to be late: it is not counted (selectors.expired_before_entry).
     cutoff = min(clock.today(), end)
     pubs = Publication.objects.filter(case=OuterRef("pk"))
     first_on_time = Subquery(pubs.order_by("published_on", "-id").values("on_time")[:1])
     row = _cases(node).filter(decided_on__range=(start, end)).aggregate(
-        counted=Count("pk", filter=Q(Exists(pubs)) | Q(publication_due__lt=cutoff)),
+        counted=Count("pk", filter=Q(Exists(pubs)) | (Q(publication_due__lt=cutoff)
+                                                      & ~expired_before_entry("publication_due"))),
         timely=Count("pk", filter=Q(Exact(first_on_time, True))),
     )
     return row["timely"] / row["counted"] if row["counted"] else None

@@ -143,6 +143,9 @@ class CorrectionForm(_Chinese):
 class ReviewForm(_Chinese):
     opinion = forms.ChoiceField(label="审核意见", choices=LegalReview.Opinion.choices, widget=forms.RadioSelect)
     reasons = forms.CharField(label="意见说明（退回时必填）", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+    reviewed_on = forms.DateField(label="审核日期", widget=DATE, required=False,
+                                  help_text="今天审核的不填；补录以往已作出的书面审核意见时填写其日期（不得晚于今天，"
+                                            "不得早于本案立案、告知和提请法制审核的日期）")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from fazhi.core import workdays
 from fazhi.core.errors import DomainError
 
-from .models import CaseStatus
+from .models import CaseStatus, LegalReview
 
 DECISION = "enforcement.decision"
 SERVICE = "enforcement.service"
@@ -69,6 +71,11 @@ def decide_problem(case, on: datetime.date, *, check_review: bool = True) -> str
     """Why a decision on ``on`` is unlawful now, or None (``check_review``: the legal-review gate too)."""
     if check_review and case.is_major and case.status != CaseStatus.REVIEWED:
         return "本案属于重大执法决定，须经法制审核人员审核同意后方可作出决定（行政处罚法第五十八条第一款）。"
+    if case.is_major and case.pk:
+        approved = case.reviews.filter(opinion=LegalReview.Opinion.APPROVE).order_by("-reviewed_at").first()
+        if approved and on < timezone.localdate(approved.reviewed_at):
+            return (f"决定日期不能早于法制审核同意的日期（{timezone.localdate(approved.reviewed_at):%Y-%m-%d}）："
+                    "未经法制审核或者审核未通过的，不得作出决定（行政处罚法第五十八条第一款）。")
     if case.statement_on and not case.statement_review and not case.statement_waived:
         return "当事人提出了陈述、申辩，须先记录对其事实、理由和证据的复核意见（行政处罚法第四十五条）。"
     if not case.statement_waived and not case.statement_on:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from fazhi.core import clock, orgkinds, personal, policy
 from fazhi.core.errors import DomainError
@@ -205,6 +206,13 @@ def officers_expiring(*, user, days=60):
                                           valid_until__lte=today + datetime.timedelta(days=days))
 
 
+def expired_before_entry(field: str) -> Q:
+    """A time limit (``field``: a due date of the case) that had already run out before the case was entered in the
+    platform — history brought in from a paper ledger with its own dates. The platform could never have warned of it,
+    so it raises no alarm (overdue lists, to-dos, reminders); a limit still running at entry is watched as usual."""
+    return Q(**{f"{field}__lt": TruncDate("created_at")})
+
+
 # ``?period=`` of the case list: which date ``start``/``end`` bound (a figure's records link names its own date)
 PERIODS = {"filed": "filed_on", "decided": "decided_on", "closed": "closed_on"}
 
@@ -239,11 +247,11 @@ def case_list(*, user, filters=None):
     today = clock.today()
     due = f.get("due")
     if due == "overdue":
-        qs = qs.filter(status__in=OPEN_STATUSES, decision_due__lt=today)
+        qs = qs.filter(status__in=OPEN_STATUSES, decision_due__lt=today).exclude(expired_before_entry("decision_due"))
     elif due == "soon":
         qs = qs.filter(status__in=OPEN_STATUSES, decision_due__gte=today, decision_due__lte=today + datetime.timedelta(days=7))
     elif due == "service":
-        qs = qs.filter(status=CaseStatus.DECIDED)
+        qs = qs.filter(status=CaseStatus.DECIDED).exclude(expired_before_entry("service_due"))
     number = personal.search_numbers(Case, ("party_id_number", "party_phone"), f.get("q"))
     if number is not None:  # an ID or phone number: found by its keyed hash (the numbers are encrypted)
         qs = qs.filter(number)
@@ -313,9 +321,11 @@ def publication_get_for_user(*, user, pk, action: str = "view") -> Publication:
 
 
 def unpublished_decisions(*, user):
-    """Decided cases not yet published (with the publication deadline computed by the view)."""
+    """Decided cases not yet published (with the publication deadline computed by the view); not those whose
+    publication limit had run out before they were entered (history: ``expired_before_entry``)."""
     return case_list(user=user).filter(status__in=[CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.EXECUTED, CaseStatus.CLOSED]) \
-        .exclude(publications__status=Publication.Status.PUBLISHED).exclude(publications__status=Publication.Status.WITHDRAWN)
+        .exclude(publications__status=Publication.Status.PUBLISHED).exclude(publications__status=Publication.Status.WITHDRAWN) \
+        .exclude(expired_before_entry("publication_due"))
 
 
 def evaluation_list(*, user, filters=None):

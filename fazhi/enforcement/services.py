@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from fazhi.core import audit, clock, files, masking, orgkinds, policy, workdays
 from fazhi.core.errors import DomainError
@@ -47,7 +48,15 @@ from .models import (
     Subject,
 )
 from .policies import VIEW, case_policy
-from .workflow import EVIDENCE_STATES, case_workflow, officer_workflow, publication_workflow, review_workflow
+from .workflow import (
+    EVIDENCE_STATES,
+    case_workflow,
+    not_case_officer,
+    officer_workflow,
+    publication_workflow,
+    review_history_workflow,
+    review_workflow,
+)
 
 EVIDENCE_KINDS = ("image", "pdf", "audio", "video")
 
@@ -281,8 +290,11 @@ def _party(party_kind, party_name, party_id_number, party_phone, party_address):
 
 @transaction.atomic
 def case_create(*, actor, subject, power, node, title, party_kind, party_name, facts, officers, party_id_number="",
-                party_phone="", party_address="", involves_public_interest=False, is_complex=False):
-    """Register a case awaiting filing approval (待立案审批), with its two handling officers."""
+                party_phone="", party_address="", involves_public_interest=False, is_complex=False, on=None):
+    """Register a case awaiting filing approval (待立案审批), with its two handling officers.
+
+    ``on`` is the day the officers took the case up when it is entered later (history from a ledger: its filing
+    date): their certificates are judged on that day (行政处罚法第四十二条), not today. Empty: today."""
     if node is None or not node.path.startswith(subject.node.path):
         raise DomainError("案件发生地应在执法主体所在街道范围内。", field_errors={"node": "发生地不在本街道。"})
     _require(actor, "enforcement.handle", node)
@@ -293,7 +305,8 @@ def case_create(*, actor, subject, power, node, title, party_kind, party_name, f
         facts=clean_text(facts, field="facts", label="案件事实", max_length=10000),
         involves_public_interest=bool(involves_public_interest), is_complex=bool(is_complex),
     ) | _party(party_kind, party_name, party_id_number, party_phone, party_address)
-    handlers = _officers_for(subject, officers, clock.today(), minimum=2)
+    on = clean_date(on, field="filed_on", label="立案日期", required=False, not_future=True) or clock.today()
+    handlers = _officers_for(subject, officers, on, minimum=2)
     case = Case.objects.create(node=node, subject=subject, power=power, created_at=clock.now(), created_by=actor, **values)
     case.officers.set(handlers)
     case.search_text = search_text(case.title, case.party_name, case.facts, power.name)
@@ -328,11 +341,14 @@ def _refresh_major(case, *, fine=None):
 
 
 def open_clocks(case: Case, today: datetime.date | None = None) -> list[tuple[workdays.Deadline, str]]:
-    """The case's running time limits, each a Deadline that explains itself, with its status today."""
+    """The case's running time limits, each a Deadline that explains itself, with its status today — not a limit that
+    had run out before the case was entered in the platform (history from a ledger: no alarm, see
+    ``selectors.expired_before_entry``)."""
     today = today or clock.today()
+    entered = timezone.localdate(case.created_at)
     out = []
     for deadline, done_on in _clocks(case):
-        if deadline is not None and done_on is None:
+        if deadline is not None and done_on is None and not (deadline.due and deadline.due < entered):
             out.append((deadline, deadline.status(today)))
     return out
 
@@ -395,8 +411,10 @@ def _step_values(case, kind, *, occurred_at, place, content, documents, officers
 
 
 @transaction.atomic
-def step_record(*, actor, case, kind, content, occurred_at=None, place="", documents="", officers=()):
-    """Record an investigation step (现场检查、询问调查、调查取证) on a case being investigated."""
+def step_record(*, actor, case, kind, content, occurred_at=None, place="", documents="", officers=(),
+                imported: bool = False):
+    """Record an investigation step (现场检查、询问调查、调查取证) on a case being investigated. ``imported``: history
+    from a ledger (audited as such, with its business date)."""
     if kind not in EVIDENCE_STEP_KINDS:
         raise DomainError("此处只能记录现场检查、询问调查或调查取证；其他环节请使用对应的办理操作。", field_errors={"kind": "环节类型不正确。"})
     case = lock(Case, case.pk)
@@ -406,8 +424,11 @@ def step_record(*, actor, case, kind, content, occurred_at=None, place="", docum
     values = _step_values(case, kind, occurred_at=occurred_at, place=place, content=content, documents=documents,
                           officers=officers, default_content="")
     step = _step(case, actor=actor, kind=kind, **values)
-    audit.record(actor=actor, action="step", obj=case, changes={"step": step.pk, "kind": kind, "place": values["place"],
-                 "officers": [o.name for o in values["officers"]]}, action_label=f"记录{step.get_kind_display()}")
+    changes = {"step": step.pk, "kind": kind, "place": values["place"], "officers": [o.name for o in values["officers"]]}
+    if imported:
+        changes |= {"imported_history": True, "business_date": audit.normalize(values["occurred_at"].date())}
+    audit.record(actor=actor, action="import" if imported else "step", obj=case, changes=changes,
+                 action_label=("导入历史：" if imported else "") + f"记录{step.get_kind_display()}")
     return step
 
 
@@ -527,12 +548,24 @@ def _number(case: Case, kind: str, year: int, same: Q) -> str:
     return f"{prefix}{kind}〔{year}〕{seq}号"
 
 
-def _on_approve_filing(case, *, on, actor, **_):
+def _given_number(case: Case, value, *, field: str, label: str, taken: Q) -> str:
+    """A number a case already carries on paper (history from a ledger): kept as it is, unique in its subject."""
+    number = clean_text(value, field=field, label=label, max_length=60)
+    if Case.objects.filter(taken, subject=case.subject).exclude(pk=case.pk).exists():
+        rules.refuse(f"{label}“{number}”已被本执法主体的其他案件使用。", field)
+    return number
+
+
+def _on_approve_filing(case, *, on, actor, data, **_):
     case.filed_on = on
     case.filing_approved_by = actor
     letter = {PowerType.PENALTY: "罚", PowerType.INSPECTION: "检", PowerType.COMPULSORY: "强"}[case.power.power_type]
-    case.number = _number(case, f"综执{letter}立", on.year,
-                          Q(filed_on__year=on.year, power__power_type=case.power.power_type))
+    if data.get("number"):  # history: the number the paper file carries
+        case.number = _given_number(case, data["number"], field="number", label="案号",
+                                    taken=Q(number=str(data["number"]).strip()))
+    else:
+        case.number = _number(case, f"综执{letter}立", on.year,
+                              Q(filed_on__year=on.year, power__power_type=case.power.power_type))
     d = decision_deadline(case)
     case.decision_due = d.due if d else None
     return {"number": case.number, "filed_on": case.filed_on, "decision_due": case.decision_due}
@@ -628,7 +661,12 @@ def _on_decide(case, *, on, actor, data, **_):
     case.decided_by = actor
     penalty = case.result == Result.PENALTY
     same = (Q(result=Result.PENALTY) if penalty else ~Q(result=Result.PENALTY)) & Q(decided_on__year=on.year)
-    case.decision_number = _number(case, "综执罚决" if penalty else "综执决", on.year, same)
+    if data.get("decision_number"):  # history: the number the decision document carries
+        case.decision_number = _given_number(case, data["decision_number"], field="decision_number",
+                                             label="决定书文号",
+                                             taken=Q(decision_number=str(data["decision_number"]).strip()))
+    else:
+        case.decision_number = _number(case, "综执罚决" if penalty else "综执决", on.year, same)
     case.service_due = workdays.compute_deadline(rules.SERVICE, case.decided_on).due
     case.publication_due = _publication_due(case)
     return dict(decision) | {"decision_number": case.decision_number, "service_due": case.service_due,
@@ -680,10 +718,17 @@ def _staff_of(subject: Subject, user_id, *, field: str, label: str):
 
 
 @transaction.atomic
-def case_transition(*, actor, case: Case, name: str, version=None, reason: str = "", **data: Any) -> Case:
+def case_transition(*, actor, case: Case, name: str, version=None, reason: str = "", imported: bool = False,
+                    **data: Any) -> Case:
     """Move a case one step along the workflow (``case_workflow.run``), recording the step. Refuses out-of-order or
-    wrong-person steps with the table's reason."""
+    wrong-person steps with the table's reason.
+
+    ``imported``: history from a ledger, the step taken on its own ``occurred_at`` (required): judged on that date
+    like any back-dated step, audited as "导入历史" with its business date, nobody notified."""
     case_workflow.get(name)
+    at = None
+    if imported:
+        at = _datetime(data.get("occurred_at"), field="occurred_at", label="环节日期", not_future=True).date()
     if name == "decide":
         # The decided fine may itself make the case major (e.g. a large fine) — know that before the gate; the
         # transaction rolls it back if the gate refuses.
@@ -697,11 +742,12 @@ def case_transition(*, actor, case: Case, name: str, version=None, reason: str =
     def handler(obj, *, actor, reason, data, transition):
         step, on = _record_step(obj, actor=actor, name=name, reason=reason, data=data)
         changes = on_state(obj, on=on, actor=actor, data=data, reason=reason) if on_state else {}
-        if name == "submit_review":
+        if name == "submit_review" and not imported:
             _notify_reviewers(obj, actor=actor)
         return (changes or {}) | {"step": step.pk}
 
-    return case_workflow.run(case, actor=actor, name=name, version=version, reason=reason, data=data, handler=handler)
+    return case_workflow.run(case, actor=actor, name=name, version=version, reason=reason, data=data, handler=handler,
+                             at=at, imported=imported)
 
 
 def _notify_reviewers(case: Case, *, actor) -> None:
@@ -728,26 +774,67 @@ def _check_review(opinion: str, checklist: dict | None) -> dict:
     return checklist
 
 
+def _review_moment(case: Case, reviewed_on) -> datetime.datetime:
+    """When a review was made: now, or — for a review made on paper and entered later — 09:00 of ``reviewed_on``,
+    which may not be in the future nor before the case's own dates (filing, notice, hearing, submission for review)."""
+    on = clean_date(reviewed_on, field="reviewed_on", label="审核日期", required=False, not_future=True)
+    if on is None or on == clock.today():
+        return clock.now()
+    submitted = case.steps.filter(kind=StepKind.REVIEW_SUBMIT).order_by("-occurred_at").first()
+    earlier = [(case.filed_on, "立案日期"), (case.notified_on, "告知日期"),
+               (case.hearing_at.date() if case.hearing_held and case.hearing_at else None, "听证日期"),
+               (timezone.localdate(submitted.occurred_at) if submitted else None, "提请法制审核日期")]
+    for day, label in earlier:
+        if day and on < day:
+            rules.refuse(f"审核日期不能早于本案的{label}（{day:%Y-%m-%d}）。", "reviewed_on")
+    return clock.at_local(on, 9)
+
+
 @transaction.atomic
 def legal_review_record(*, actor, case: Case, opinion: str, checklist: dict | None, reasons: str = "",
-                        version=None) -> LegalReview:
+                        version=None, reviewed_on=None, reviewer=None, imported: bool = False) -> LegalReview:
     """A legal reviewer's opinion on a major case, against the review checklist. Approve → may be decided;
-    reject → back to investigation with the reasons."""
+    reject → back to investigation with the reasons.
+
+    ``reviewed_on``: a review made earlier on paper and entered late — its own date (not in the future, not before
+    the case's dates); the review, its step and everything computed after it take that date, and the audit says so.
+    ``imported`` (history from a ledger): the office that imports records the approval of the named ``reviewer``
+    (registered and qualified, not an investigator of the case) through ``review_history_workflow``."""
     checklist = _check_review(opinion, checklist)
-    name = "approve_review" if opinion == LegalReview.Opinion.APPROVE else "reject_review"
     made = {}
+    if imported:
+        if reviewer is None:
+            rules.refuse("请填写法制审核人员。", "reviewer")
+        if opinion != LegalReview.Opinion.APPROVE:
+            rules.refuse("台账只登记审核同意的历史法制审核；退回补正请在案件页面办理。", "opinion")
+        workflow, name = review_history_workflow, "import_review"
+    else:
+        reviewer = actor
+        workflow = review_workflow
+        name = "approve_review" if opinion == LegalReview.Opinion.APPROVE else "reject_review"
 
     def handler(obj, *, actor, reason, data, transition):
-        rules.refuse(rules.reviewer_problem(ReviewerQualification.objects.filter(user=actor).first(), actor))
+        # 第五十八条第二款: a registered reviewer, qualified since the 2021 law (the named one, for history)
+        problem = rules.reviewer_problem(ReviewerQualification.objects.filter(user=reviewer).first(), reviewer)
+        rules.refuse(problem, "reviewer" if imported else None)
+        if imported:  # what the review table's permission and guard check for a reviewer acting themselves
+            if not policy.has_perm(reviewer, "enforcement.review", obj.node):
+                rules.refuse(f"{reviewer.display_name}不是本案所在街道的法制审核人员。", "reviewer")
+            rules.refuse(not_case_officer(obj, reviewer), "reviewer")
+        at = _review_moment(obj, reviewed_on)
         text = clean_text(reasons, field="reasons", label="意见说明", max_length=5000,
                           required=opinion == LegalReview.Opinion.REJECT)
-        made["review"] = LegalReview.objects.create(case=obj, node=obj.node, reviewer=actor, checklist=checklist,
-                                                    opinion=opinion, reasons=text, reviewed_at=clock.now())
-        _step(obj, actor=actor, kind=StepKind.LEGAL_REVIEW,
+        made["review"] = LegalReview.objects.create(case=obj, node=obj.node, reviewer=reviewer, checklist=checklist,
+                                                    opinion=opinion, reasons=text, reviewed_at=at)
+        _step(obj, actor=actor, kind=StepKind.LEGAL_REVIEW, occurred_at=at,
               content=f"{made['review'].get_opinion_display()}。{text}".strip())
-        return {"opinion": opinion, "checklist": checklist}
+        late = timezone.localdate(at) != clock.today()
+        return {"opinion": opinion, "checklist": checklist, "reviewer": reviewer.username} | (
+            {"reviewed_on": timezone.localdate(at), "entered_late": True} if late and not imported else {})
 
-    review_workflow.run(case, actor=actor, name=name, version=version, reason=reasons, handler=handler)
+    at = clean_date(reviewed_on, field="reviewed_on", label="审核日期", required=False, not_future=True)
+    workflow.run(case, actor=actor, name=name, version=version, reason=reasons, handler=handler,
+                 at=at if at and at != clock.today() else None, imported=imported)
     return made["review"]
 
 

@@ -287,7 +287,8 @@ class Review(FormPage):
     def perform(self, form):
         return services.legal_review_record(actor=self.request.user, case=self.case(),
                                             opinion=form.cleaned_data["opinion"], checklist=form.checklist(),
-                                            reasons=form.cleaned_data["reasons"], version=form.cleaned_data.get("version"))
+                                            reasons=form.cleaned_data["reasons"], version=form.cleaned_data.get("version"),
+                                            reviewed_on=form.cleaned_data.get("reviewed_on"))
 
     def get_success_message(self, review):
         return f"法制审核意见已记录：{review.get_opinion_display()}。"

@@ -48,7 +48,7 @@ def _hearing_to_hold(case, user):
     return None
 
 
-def _not_case_officer(case, user):
+def not_case_officer(case, user):
     if case.officers.filter(user=user).exists() or case.steps.filter(officers__user=user).exists():
         return "法制审核人员不能审核自己承办的案件。"
     return None
@@ -125,9 +125,16 @@ case_workflow = Workflow([
 
 # Reviewing is done through services.legal_review_record, which checks these two.
 review_workflow = Workflow([
-    Transition("approve_review", "审核同意", (S.REVIEWING,), S.REVIEWED, "enforcement.review", guard=_not_case_officer),
-    Transition("reject_review", "退回补正", (S.REVIEWING,), S.INVESTIGATING, "enforcement.review", guard=_not_case_officer,
+    Transition("approve_review", "审核同意", (S.REVIEWING,), S.REVIEWED, "enforcement.review", guard=not_case_officer),
+    Transition("reject_review", "退回补正", (S.REVIEWING,), S.INVESTIGATING, "enforcement.review", guard=not_case_officer,
                requires_reason=True, style="danger"),
+], state_labels=dict(CaseStatus.choices), view_perm="enforcement.view")
+
+# History from a ledger: a review approved on paper, recorded by the office that imports the ledger (enforcement.manage)
+# for the reviewer the sheet names; services.legal_review_record checks that reviewer as the table above checks a
+# reviewer acting themselves (permission, qualification, not an investigator). Not offered as a button.
+review_history_workflow = Workflow([
+    Transition("import_review", "登记历史法制审核（审核同意）", (S.REVIEWING,), S.REVIEWED, "enforcement.manage"),
 ], state_labels=dict(CaseStatus.choices), view_perm="enforcement.view")
 
 OS = Officer.Status
