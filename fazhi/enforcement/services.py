@@ -386,10 +386,15 @@ def decision_deadline(case):
     return workdays.compute_deadline(rules.DECISION, case.filed_on, extra=case.decision_extension_days)
 
 
-def _step(case, *, actor, kind, content, occurred_at=None, place="", documents="", officers=(), corrects=None):
+def _step(case, *, actor, kind, content, occurred_at=None, place="", documents="", officers=(), corrects=None,
+          imported: bool = False):
+    """One step of the case. A step brought in from a paper ledger (``imported``) does not count among the steps that
+    must carry an audio-video record: the platform cannot know what the unit filmed then, so the coverage figure
+    (执法全过程记录) judges only steps recorded here."""
     step = CaseStep.objects.create(
         case=case, node=case.node, kind=kind, occurred_at=occurred_at or clock.now(), place=place, content=content,
-        documents=documents, av_required=STEP_RULES[kind][1], corrects=corrects, recorded_by=actor, recorded_at=clock.now())
+        documents=documents, av_required=STEP_RULES[kind][1] and not imported, corrects=corrects, recorded_by=actor,
+        recorded_at=clock.now())
     if officers:
         step.officers.set(officers)
     return step
@@ -423,7 +428,7 @@ def step_record(*, actor, case, kind, content, occurred_at=None, place="", docum
         raise DomainError(f"案件当前状态为“{case.get_status_display()}”，不能记录{StepKind(kind).label}。请在立案后、告知前调查取证。")
     values = _step_values(case, kind, occurred_at=occurred_at, place=place, content=content, documents=documents,
                           officers=officers, default_content="")
-    step = _step(case, actor=actor, kind=kind, **values)
+    step = _step(case, actor=actor, kind=kind, imported=imported, **values)
     changes = {"step": step.pk, "kind": kind, "place": values["place"], "officers": [o.name for o in values["officers"]]}
     if imported:
         changes |= {"imported_history": True, "business_date": audit.normalize(values["occurred_at"].date())}
@@ -534,12 +539,13 @@ def _statement_content(data: dict) -> str:
     return "\n".join(parts)
 
 
-def _record_step(case: Case, *, actor, name: str, reason: str, data: dict) -> tuple[CaseStep, datetime.date]:
+def _record_step(case: Case, *, actor, name: str, reason: str, data: dict,
+                 imported: bool = False) -> tuple[CaseStep, datetime.date]:
     kind = STEP_OF[name]
     values = _step_values(case, kind, occurred_at=data.get("occurred_at"), place=data.get("place", ""),
                           content=data.get("content") or _default_content(name, reason, data),
                           documents=data.get("documents", ""), officers=data.get("officers") or ())
-    return _step(case, actor=actor, kind=kind, **values), values["occurred_at"].date()
+    return _step(case, actor=actor, kind=kind, imported=imported, **values), values["occurred_at"].date()
 
 
 def _number(case: Case, kind: str, year: int, same: Q) -> str:
@@ -740,7 +746,7 @@ def case_transition(*, actor, case: Case, name: str, version=None, reason: str =
     on_state = CASE_HANDLERS.get(name)
 
     def handler(obj, *, actor, reason, data, transition):
-        step, on = _record_step(obj, actor=actor, name=name, reason=reason, data=data)
+        step, on = _record_step(obj, actor=actor, name=name, reason=reason, data=data, imported=imported)
         changes = on_state(obj, on=on, actor=actor, data=data, reason=reason) if on_state else {}
         if name == "submit_review" and not imported:
             _notify_reviewers(obj, actor=actor)

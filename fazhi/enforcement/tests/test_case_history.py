@@ -177,6 +177,9 @@ def test_a_2022_year_comes_in_with_its_dates_states_audit_figures_and_no_alarms(
     assert figures.compute("enforcement.legal_reviews", sub, *YEAR) == 1
     assert figures.compute("enforcement.publication_timeliness", sub, *YEAR) == 1.0  # the unpublished one: unknown
     assert figures.compute("enforcement.cases_filed", sub, datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)) == 0
+    # steps from paper carry no audio-video duty the platform could judge: no coverage figure made up for 2022
+    assert figures.compute("enforcement.av_required_steps", sub, *YEAR) == 0
+    assert figures.compute("enforcement.av_coverage", sub, *YEAR) is None
     client = client_for(users.admin)
     for key, expected in [("enforcement.cases_filed", {c.number for c in Case.objects.all()}),
                           ("enforcement.cases_closed", {"稷综执罚立〔2022〕3号", "稷综执检立〔2022〕1号"}),
