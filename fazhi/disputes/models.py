@@ -5,27 +5,22 @@ Rules of the workflow live in ``workflow.py``; every write is in ``services.py``
 from django.conf import settings
 from django.db import models
 
+from fazhi.core.fields import node_fk
+from fazhi.core.modelbases import Catalogue, Versioned
 from fazhi.core.models import OrgNode, Unit
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
 
-class DisputeKind(models.Model):
+class DisputeKind(Catalogue):
     """A kind of dispute (婚姻家庭, 邻里 ...). Data, so a site can add kinds and its own time limit per kind."""
 
-    code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=50, unique=True)
     deadline_rule_code = models.CharField("办结期限规则", max_length=80, default="disputes.conclude",
                                           help_text="期限规则代码，默认“disputes.conclude”（一个月）")
-    sort_order = models.PositiveIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
 
-    class Meta:
+    class Meta(Catalogue.Meta):
         verbose_name = "纠纷类型"
         verbose_name_plural = "纠纷类型"
-        ordering = ["sort_order", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class Mediator(models.Model):
@@ -36,7 +31,7 @@ class Mediator(models.Model):
         ADMINISTRATIVE = "administrative", "行政调解员"
         JUDICIAL = "judicial", "特邀调解员（司法）"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="系统账号", null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="mediator_profiles")
     name = models.CharField("姓名", max_length=50)
@@ -62,7 +57,7 @@ class Mediator(models.Model):
 class MediationRoom(models.Model):
     """A branded room of the mediation supermarket (群众诉求超市), e.g. 老赵劳动调解室."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     name = models.CharField("名称", max_length=50)
     host_name = models.CharField("负责人", max_length=50)
     host = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="负责人账号", null=True, blank=True,
@@ -106,7 +101,7 @@ class RiskWord(models.Model):
         return self.word
 
 
-class Dispute(models.Model):
+class Dispute(Versioned):
     class Status(models.TextChoices):
         REGISTERED = "registered", "已登记"
         ACCEPTED = "accepted", "已受理"
@@ -151,7 +146,7 @@ class Dispute(models.Model):
         CONFIRMED = "confirmed", "裁定有效"
         REJECTED = "rejected", "裁定驳回"
 
-    node = models.ForeignKey(OrgNode, verbose_name="当前办理单位", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("当前办理单位")
     village = models.ForeignKey(OrgNode, verbose_name="发生地（村/社区）", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     grid = models.ForeignKey(OrgNode, verbose_name="发生地（网格）", null=True, blank=True,
@@ -202,7 +197,6 @@ class Dispute(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("登记时间")
     updated_at = models.DateTimeField("更新时间")
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "矛盾纠纷"

@@ -7,14 +7,16 @@ services.py; every read through selectors.py.
 from django.conf import settings
 from django.db import models
 
-from fazhi.core.models import OrgNode, StoredFile, Unit
+from fazhi.core.fields import node_fk
+from fazhi.core.modelbases import Versioned
+from fazhi.core.models import StoredFile, Unit
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
 
 class Subject(models.Model):
     """执法主体: the body that holds the powers (the subdistrict's comprehensive enforcement office)."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     unit = models.OneToOneField(Unit, verbose_name="机构", on_delete=models.PROTECT, related_name="enforcement_subject")
     legal_status = models.CharField("主体资格", max_length=200, help_text="如“依法受委托/依法赋权的乡镇（街道）综合行政执法机构”")
     address = models.CharField("办公地址", max_length=200, blank=True)
@@ -42,10 +44,10 @@ class PowerType(models.TextChoices):
     COMPULSORY = "compulsory", "行政强制"
 
 
-class Power(models.Model):
+class Power(Versioned):
     """权责清单 item."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     subject = models.ForeignKey(Subject, verbose_name="执法主体", on_delete=models.PROTECT, related_name="powers")
     code = models.CharField("事项编码", max_length=40)
     name = models.CharField("事项名称", max_length=200)
@@ -53,7 +55,6 @@ class Power(models.Model):
     legal_basis = models.TextField("法律依据")
     discretion = models.TextField("裁量基准", blank=True, help_text="每行一档，如“轻微：责令改正，不予处罚”")
     is_active = models.BooleanField("有效", default=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "权责清单事项"
@@ -69,7 +70,7 @@ class Power(models.Model):
         return [line.strip() for line in self.discretion.splitlines() if line.strip()]
 
 
-class Officer(models.Model):
+class Officer(Versioned):
     """执法人员 with a certificate (执法证)."""
 
     class Status(models.TextChoices):
@@ -77,7 +78,7 @@ class Officer(models.Model):
         SUSPENDED = "suspended", "暂扣"
         REVOKED = "revoked", "注销"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     subject = models.ForeignKey(Subject, verbose_name="执法主体", on_delete=models.PROTECT, related_name="officers")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.PROTECT, related_name="enforcement_officer")
     name = models.CharField("姓名", max_length=50)
@@ -86,7 +87,6 @@ class Officer(models.Model):
     valid_from = models.DateField("有效期起", null=True, blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True, db_index=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "执法人员"
@@ -188,12 +188,12 @@ class Result(models.TextChoices):
     REVOKED = "revoked", "撤销案件"
 
 
-class Case(models.Model):
+class Case(Versioned):
     class PartyKind(models.TextChoices):
         PERSON = "person", "自然人"
         ORGANISATION = "organisation", "法人或其他组织"
 
-    node = models.ForeignKey(OrgNode, verbose_name="发生地", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("发生地")
     subject = models.ForeignKey(Subject, verbose_name="执法主体", on_delete=models.PROTECT, related_name="cases")
     power = models.ForeignKey(Power, verbose_name="执法事项", on_delete=models.PROTECT, related_name="cases")
     number = models.CharField("案号", max_length=60, blank=True, db_index=True)
@@ -255,7 +255,6 @@ class Case(models.Model):
     closed_on = models.DateField("结案日期", null=True, blank=True, db_index=True)
     officers = models.ManyToManyField(Officer, verbose_name="承办人员", related_name="cases", blank=True)
     search_text = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "执法案件"
@@ -275,7 +274,7 @@ class CaseStep(models.Model):
     """One recorded step of a case. Add-only: never updated or deleted."""
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="steps")
-    node = models.ForeignKey(OrgNode, verbose_name="所属", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属")
     kind = models.CharField("环节", max_length=30, choices=StepKind.choices, db_index=True)
     occurred_at = models.DateTimeField("时间", db_index=True)
     place = models.CharField("地点", max_length=200, blank=True)
@@ -307,7 +306,7 @@ class CustodyEvent(models.Model):
 
     stored_file = models.ForeignKey(StoredFile, verbose_name="文件", on_delete=models.PROTECT, related_name="+")
     step = models.ForeignKey(CaseStep, verbose_name="环节", on_delete=models.PROTECT, related_name="custody")
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
     action = models.CharField("动作", max_length=20, choices=Action.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间")
@@ -367,7 +366,7 @@ class LegalReview(models.Model):
         REJECT = "reject", "退回补正"
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="reviews")
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+")
     checklist = models.JSONField("审核要点", default=dict)
     opinion = models.CharField("审核意见", max_length=20, choices=Opinion.choices)
@@ -383,7 +382,7 @@ class LegalReview(models.Model):
 class ReviewerQualification(models.Model):
     """从事行政处罚决定法制审核的人员 and their 法律职业资格 (行政处罚法第五十八条第二款)."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.PROTECT,
                                 related_name="enforcement_reviewer")
     reviewing_since = models.DateField("开始从事法制审核日期")
@@ -401,7 +400,7 @@ class ReviewerQualification(models.Model):
         return f"{self.user.display_name}（法制审核人员）"
 
 
-class Publication(models.Model):
+class Publication(Versioned):
     """执法决定公示 (after-the-fact publicity). Text is masked when published; withdrawal is recorded, never deleted."""
 
     class Kind(models.TextChoices):
@@ -413,7 +412,7 @@ class Publication(models.Model):
         WITHDRAWN = "withdrawn", "已撤回"
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="publications")
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     title = models.CharField("标题", max_length=200)
     party_display = models.CharField("当事人（公示）", max_length=100)
@@ -428,7 +427,6 @@ class Publication(models.Model):
     withdraw_due = models.DateField("应撤回期限", null=True, blank=True)
     withdrawn_on = models.DateField("撤回日期", null=True, blank=True)
     withdraw_reason = models.TextField("撤回理由", blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "执法决定公示"
@@ -451,7 +449,7 @@ class Evaluation(models.Model):
     """案卷评查 of a closed case by a supervisor. Add-only."""
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="evaluations")
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
     evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评查人", on_delete=models.PROTECT, related_name="+")
     scores = models.JSONField("评分", default=dict)
     total = models.PositiveIntegerField("总分")
@@ -467,7 +465,7 @@ class Evaluation(models.Model):
 class Accountability(models.Model):
     """行政执法责任追究 record linked to an officer."""
 
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
     officer = models.ForeignKey(Officer, verbose_name="执法人员", on_delete=models.PROTECT, related_name="accountabilities")
     case = models.ForeignKey(Case, verbose_name="关联案件", null=True, blank=True, on_delete=models.PROTECT, related_name="accountabilities")
     measure = models.CharField("处理方式", max_length=100)

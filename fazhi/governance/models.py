@@ -3,35 +3,30 @@ administrative decisions and Party Working Committee meetings. Rules live in wor
 from django.conf import settings
 from django.db import models
 
+from fazhi.core.fields import node_fk
+from fazhi.core.modelbases import Catalogue, Versioned
 from fazhi.core.models import OrgNode
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
 
-class DisclosureCategory(models.Model):
+class DisclosureCategory(Catalogue):
     """The proactive-disclosure catalogue (主动公开目录). Data: seeded by a data migration, editable in admin."""
 
-    code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=60)
     description = models.CharField("说明", max_length=200, blank=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
 
-    class Meta:
+    class Meta(Catalogue.Meta):
         verbose_name = "公开目录类别"
         verbose_name_plural = "公开目录类别"
-        ordering = ["sort_order", "id"]
-
-    def __str__(self):
-        return self.name
 
 
-class DisclosureItem(models.Model):
+class DisclosureItem(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "待确认发布"
         PUBLISHED = "published", "已公开"
         WITHDRAWN = "withdrawn", "已撤回"
 
-    node = models.ForeignKey(OrgNode, verbose_name="公开主体", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("公开主体")
     category = models.ForeignKey(DisclosureCategory, verbose_name="目录类别", on_delete=models.PROTECT, related_name="items")
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文", blank=True)
@@ -47,7 +42,6 @@ class DisclosureItem(models.Model):
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdraw_reason = models.TextField("撤回理由", blank=True)
     search_text = models.TextField(blank=True, editable=False)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "主动公开信息"
@@ -60,7 +54,7 @@ class DisclosureItem(models.Model):
         return self.title
 
 
-class DisclosureRequest(models.Model):
+class DisclosureRequest(Versioned):
     class Status(models.TextChoices):
         REGISTERED = "registered", "办理中"
         CORRECTING = "correcting", "待补正"
@@ -118,7 +112,7 @@ class DisclosureRequest(models.Model):
         NO_FEE = "other_no_fee", "其他处理：申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
         OTHER = "other", "其他处理：其他"
 
-    node = models.ForeignKey(OrgNode, verbose_name="受理机关", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("受理机关")
     tracking_code = models.CharField("查询码", max_length=20, unique=True)
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices, default=ApplicantType.PERSON)
     organisation_kind = models.CharField("法人或其他组织类别", max_length=20, choices=OrganisationKind.choices, blank=True)
@@ -160,7 +154,6 @@ class DisclosureRequest(models.Model):
     fee_amount = models.DecimalField("收取信息处理费（元）", max_digits=10, decimal_places=2, default=0)
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField("登记时间")
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "依申请公开"
@@ -174,19 +167,18 @@ class DisclosureRequest(models.Model):
         return f"{self.tracking_code}（{self.content[:20]}）"
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     class Status(models.TextChoices):
         PLANNED = "planned", "待召开"
         HELD = "held", "已召开"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     title = models.CharField("会议名称", max_length=120)
     held_on = models.DateField("会议日期", db_index=True)
     place = models.CharField("地点", max_length=100, blank=True)
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="主持人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     minutes = models.TextField("会议纪要", blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "党工委会议"
@@ -238,7 +230,7 @@ class AgendaItem(models.Model):
         return f"{self.meeting.title} 议题{self.seq}：{self.title}"
 
 
-class NormativeDocument(models.Model):
+class NormativeDocument(Versioned):
     class Status(models.TextChoices):
         DRAFTING = "drafting", "起草中"
         COMMENTING = "commenting", "征求意见中"
@@ -251,7 +243,7 @@ class NormativeDocument(models.Model):
         FILED = "filed", "已备案"
         REPEALED = "repealed", "已废止/失效"
 
-    node = models.ForeignKey(OrgNode, verbose_name="制定机关", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("制定机关")
     title = models.CharField("文件名称", max_length=200)
     body = models.TextField("文件内容（草案）")
     drafting_unit = models.CharField("起草单位", max_length=100, blank=True)
@@ -277,7 +269,6 @@ class NormativeDocument(models.Model):
     valid_until = models.DateField("有效期至", null=True, blank=True, db_index=True)
     review_due = models.DateField("评估清理提醒日", null=True, blank=True, db_index=True)
     repealed_on = models.DateField("废止日期", null=True, blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "行政规范性文件"
@@ -293,7 +284,7 @@ class NormativeDocument(models.Model):
         return f"{self.doc_number} {self.title}".strip()
 
 
-class MajorDecision(models.Model):
+class MajorDecision(Versioned):
     class Status(models.TextChoices):
         CATALOGUED = "catalogued", "列入目录"
         IN_PROCEDURE = "in_procedure", "履行程序中"
@@ -302,7 +293,7 @@ class MajorDecision(models.Model):
         IMPLEMENTING = "implementing", "执行中"
         EVALUATED = "evaluated", "已评估"
 
-    node = models.ForeignKey(OrgNode, verbose_name="决策机关", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("决策机关")
     year = models.PositiveIntegerField("目录年度", db_index=True)
     title = models.CharField("决策事项", max_length=200)
     description = models.TextField("事项说明", blank=True)
@@ -313,7 +304,6 @@ class MajorDecision(models.Model):
     agenda_item = models.ForeignKey(AgendaItem, verbose_name="审议议题", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
     decided_on = models.DateField("决策日期", null=True, blank=True)
     decision_text = models.TextField("决策内容", blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "重大行政决策"
@@ -396,7 +386,7 @@ class PublicComment(models.Model):
         APPROVED = "approved", "已采纳展示"
         REJECTED = "rejected", "不予展示"
 
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
     document = models.ForeignKey(NormativeDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
     decision = models.ForeignKey(MajorDecision, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
     author_name = models.CharField("署名", max_length=50, blank=True)
@@ -423,7 +413,7 @@ class PublicComment(models.Model):
         return self.document or self.decision
 
 
-class DisclosureRemedy(models.Model):
+class DisclosureRemedy(Versioned):
     """An administrative reconsideration or lawsuit over a disclosure reply, and its result (table 四 of the annual
     report). One row per request and kind."""
 
@@ -446,7 +436,6 @@ class DisclosureRemedy(models.Model):
     result = models.CharField("结果", max_length=20, choices=Result.choices, default=Result.PENDING)
     decided_on = models.DateField("审结日期", null=True, blank=True)
     note = models.TextField("说明", blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "政府信息公开行政复议、行政诉讼"
@@ -462,7 +451,7 @@ class DisclosureRemedy(models.Model):
         return self.request.node
 
 
-class DisclosureReport(models.Model):
+class DisclosureReport(Versioned):
     """政府信息公开工作年度报告 (《政府信息公开条例》第四十九条、第五十条), tables from records in the national format."""
 
     class Status(models.TextChoices):
@@ -471,7 +460,7 @@ class DisclosureReport(models.Model):
         FINAL = "final", "已定稿"
         PUBLISHED = "published", "已公开"
 
-    node = models.ForeignKey(OrgNode, verbose_name="报告机关", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("报告机关")
     year = models.PositiveIntegerField("年度")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     overview = models.TextField("一、总体情况", blank=True)
@@ -486,7 +475,6 @@ class DisclosureReport(models.Model):
     disclosure_item = models.ForeignKey(DisclosureItem, verbose_name="公开信息", null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间")
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "政府信息公开工作年度报告"

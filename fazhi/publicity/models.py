@@ -8,7 +8,9 @@ import datetime
 from django.conf import settings
 from django.db import models
 
-from fazhi.core.models import OrgNode, Unit
+from fazhi.core.fields import node_fk
+from fazhi.core.modelbases import Versioned
+from fazhi.core.models import Unit
 
 
 class Target(models.TextChoices):
@@ -102,7 +104,7 @@ class AudienceGroup(models.Model):
 class Campaign(models.Model):
     """A named campaign (专项宣传活动), e.g. 2023年禁毒宣传月, usually attached to a key date."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     name = models.CharField("名称", max_length=100)
     key_date = models.ForeignKey(KeyDate, verbose_name="宣传节点", null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns")
     start_date = models.DateField("开始日期")
@@ -121,7 +123,7 @@ class Campaign(models.Model):
         return self.name
 
 
-class Event(models.Model):
+class Event(Versioned):
     """One publicity event (普法宣传活动). Planned events get their results recorded after they are held."""
 
     class Status(models.TextChoices):
@@ -129,7 +131,7 @@ class Event(models.Model):
         HELD = "held", "已开展"
         CANCELLED = "cancelled", "已取消"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     title = models.CharField("活动名称", max_length=100)
     date = models.DateField("活动日期")
     place = models.CharField("地点", max_length=100)
@@ -145,7 +147,6 @@ class Event(models.Model):
     online_reach = models.PositiveIntegerField("线上覆盖（人次）", default=0)
     record_due = models.DateField("情况登记期限", null=True, blank=True, db_index=True)
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间")
 
@@ -181,10 +182,10 @@ class EventReach(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "group"], name="publicity_reach_unique")]
 
 
-class Site(models.Model):
+class Site(Versioned):
     """A publicity site (普法阵地): theme park, rule-of-law square, corridor, culture wall ..."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     name = models.CharField("阵地名称", max_length=100)
     kind = models.CharField("类型", max_length=40, help_text="如：主题公园、法治文化广场、法治长廊、宣传栏")
     theme = models.CharField("主题", max_length=100, blank=True)
@@ -193,7 +194,6 @@ class Site(models.Model):
     established_on = models.DateField("建成日期")
     population_served = models.PositiveIntegerField("辐射人口（人）", default=0)
     description = models.TextField("简介", blank=True)
-    version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
@@ -213,7 +213,7 @@ class Leader(models.Model):
         LEADER = "leader", "法治带头人"
         LITERATE = "literate", "法律明白人"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属村（社区）", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属村（社区）")
     name = models.CharField("姓名", max_length=30)
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     gender = models.CharField("性别", max_length=2, blank=True, choices=[("男", "男"), ("女", "女")])
@@ -243,7 +243,7 @@ class LeaderTraining(models.Model):
         ONLINE = "online", "线上"
         BOTH = "both", "线上线下结合"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     date = models.DateField("培训日期")
     topic = models.CharField("培训主题", max_length=100)
     mode = models.CharField("方式", max_length=10, choices=Mode.choices, default=Mode.OFFLINE)
@@ -270,7 +270,7 @@ class StudySession(models.Model):
         SEMINAR = "seminar", "专题研讨"
         PARTY_LECTURE = "party_lecture", "专题党课"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     date = models.DateField("日期")
     topic = models.CharField("主题", max_length=100)
@@ -303,7 +303,7 @@ class StaffTraining(models.Model):
         TRAINING = "training", "法律培训"
         EXAM = "exam", "资格证书考试"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.TRAINING)
     date = models.DateField("日期")
     title = models.CharField("名称", max_length=100)

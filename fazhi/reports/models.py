@@ -9,21 +9,21 @@ reopened draft never changes what is exported or published.
 from django.conf import settings
 from django.db import models
 
-from fazhi.core.models import OrgNode
+from fazhi.core.fields import node_fk
+from fazhi.core.modelbases import Versioned
 
 
-class ReportTemplate(models.Model):
+class ReportTemplate(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "起草中"
         REVIEW = "review", "待审核"
         FINAL = "final", "已定稿"
         PUBLISHED = "published", "已公开"
 
-    node = models.ForeignKey(OrgNode, verbose_name="组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("组织")
     year = models.PositiveIntegerField("报告年度")
     title = models.CharField("标题", max_length=200)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    version = models.PositiveIntegerField(default=0)
     reported_on = models.DateField("报送上级日期", null=True, blank=True)
     published_on = models.DateField("公开日期", null=True, blank=True)
     disclosure_ref = models.CharField("公开记录编号", max_length=64, blank=True)
@@ -44,7 +44,7 @@ class ReportTemplate(models.Model):
         return self.status in (self.Status.FINAL, self.Status.PUBLISHED)
 
 
-class ReportSection(models.Model):
+class ReportSection(Versioned):
     """One sub-section (（一）（二）…) of one part (一 to 五) — or the preamble (part 0)."""
 
     PART_TITLES = {
@@ -63,7 +63,6 @@ class ReportSection(models.Model):
     heading = models.CharField("小标题", max_length=200, blank=True)
     body = models.TextField("正文", blank=True, help_text="可插入指标，如 {{disputes.resolved}}、{{disputes.resolved|change}}、{{legalservice.residents_served|approx}}")
     target = models.ForeignKey("ReportTarget", verbose_name="来源目标", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField("修改时间", null=True, blank=True)
 
     class Meta:
@@ -120,7 +119,7 @@ class ReportTarget(models.Model):
         return self.label
 
 
-class PlanItem(models.Model):
+class PlanItem(Versioned):
     """A task of next year's plan (section 四), tracked during that year."""
 
     class Status(models.TextChoices):
@@ -129,7 +128,7 @@ class PlanItem(models.Model):
         DONE = "done", "已完成"
         DROPPED = "dropped", "已取消"
 
-    node = models.ForeignKey(OrgNode, verbose_name="组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("组织")
     year = models.PositiveIntegerField("计划年度", db_index=True)
     heading = models.CharField("所属方面", max_length=100, help_text="如“深入推进依法行政”")
     title = models.CharField("任务", max_length=300)
@@ -138,7 +137,6 @@ class PlanItem(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True)
     done_on = models.DateField("完成日期", null=True, blank=True)
     note = models.TextField("落实情况", blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "计划事项"

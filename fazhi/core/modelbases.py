@@ -1,0 +1,27 @@
+"""Abstract model bases for field groups that domain models share (they add no table of their own)."""
+from django.db import models
+
+
+class Versioned(models.Model):
+    """A record edited through forms and the API under optimistic locking: ``fazhi.core.workflow.lock`` refuses a
+    change made against an older ``version`` (409), and every service that saves the record bumps it."""
+
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Catalogue(models.Model):
+    """A row of a configurable list (目录, 类型 ...): a stable ``code``, a display ``name``, an order and a switch."""
+
+    code = models.CharField("代码", max_length=40, unique=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
