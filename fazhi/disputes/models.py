@@ -5,7 +5,7 @@ Rules of the workflow live in ``workflow.py``; every write is in ``services.py``
 from django.conf import settings
 from django.db import models
 
-from fazhi.core.fields import node_fk
+from fazhi.core.fields import node_fk, user_fk
 from fazhi.core.modelbases import Catalogue, Versioned
 from fazhi.core.models import OrgNode, Unit
 from fazhi.core.personal import BlindIndexField, EncryptedField
@@ -32,8 +32,7 @@ class Mediator(models.Model):
         JUDICIAL = "judicial", "特邀调解员（司法）"
 
     node = node_fk("所属组织")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="系统账号", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="mediator_profiles")
+    user = user_fk("系统账号", optional=True, on_delete=models.SET_NULL, related_name="mediator_profiles")
     name = models.CharField("姓名", max_length=50)
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.PEOPLE)
     organisation = models.CharField("工作单位/职务", max_length=100, blank=True)
@@ -60,8 +59,7 @@ class MediationRoom(models.Model):
     node = node_fk("所属街道")
     name = models.CharField("名称", max_length=50)
     host_name = models.CharField("负责人", max_length=50)
-    host = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="负责人账号", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="hosted_rooms")
+    host = user_fk("负责人账号", optional=True, on_delete=models.SET_NULL, related_name="hosted_rooms")
     specialities = models.ManyToManyField(DisputeKind, verbose_name="擅长领域", blank=True, related_name="rooms")
     opening_hours = models.CharField("开放时间", max_length=100, blank=True)
     location = models.CharField("地点", max_length=100, blank=True)
@@ -193,8 +191,7 @@ class Dispute(Versioned):
     # the submission fingerprint + the day it arrived: a unique constraint, so identical submissions sent at the same
     # moment create one case even when the database runs them in parallel (PostgreSQL)
     dedupe_key = models.CharField("防重复键", max_length=64, null=True, blank=True, unique=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = user_fk("登记人", optional=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField("登记时间")
     updated_at = models.DateTimeField("更新时间")
 
@@ -258,8 +255,7 @@ class MediationSession(models.Model):
     place = models.CharField("调解地点", max_length=100)
     participants = models.CharField("参加人员", max_length=300)
     record = models.TextField("调解记录")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = user_fk(optional=True, on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = "调解记录"
@@ -312,8 +308,7 @@ class FollowUp(models.Model):
     performed = models.BooleanField("协议是否履行")
     satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices)
     note = models.TextField("回访情况", blank=True)
-    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    visited_by = user_fk(optional=True, on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = "回访记录"
@@ -366,7 +361,7 @@ class Transfer(models.Model):
     to_label = models.CharField("新承办", max_length=100)
     to_body = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.TextField("理由")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = user_fk(optional=True, on_delete=models.SET_NULL)
     acknowledged = models.BooleanField("已接收", default=False, db_index=True)
 
     class Meta:
@@ -388,7 +383,7 @@ class DisputeLink(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.RELATED)
     reason = models.CharField("关联原因", max_length=200, blank=True)
     at = models.DateTimeField("时间")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = user_fk(optional=True, on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = "关联案件"
@@ -403,8 +398,7 @@ class TriageModel(models.Model):
 
     node = models.ForeignKey(OrgNode, verbose_name="街道", on_delete=models.CASCADE, related_name="+")
     trained_at = models.DateTimeField("训练时间")
-    trained_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    trained_by = user_fk(optional=True, on_delete=models.SET_NULL)
     cases = models.PositiveIntegerField("训练案件数", default=0)
     vocabulary = models.PositiveIntegerField("词表大小", default=0)
     seconds = models.FloatField("训练用时（秒）", default=0)

@@ -7,7 +7,7 @@ services.py; every read through selectors.py.
 from django.conf import settings
 from django.db import models
 
-from fazhi.core.fields import node_fk
+from fazhi.core.fields import node_fk, user_fk
 from fazhi.core.modelbases import Versioned
 from fazhi.core.models import StoredFile, Unit
 from fazhi.core.personal import BlindIndexField, EncryptedField
@@ -211,9 +211,9 @@ class Case(Versioned):
     is_complex = models.BooleanField("疑难复杂、涉及多个法律关系", default=False)
     status = models.CharField("状态", max_length=20, choices=CaseStatus.choices, default=CaseStatus.DRAFT, db_index=True)
     created_at = models.DateTimeField("登记时间")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk("登记人")
     filed_on = models.DateField("立案日期", null=True, blank=True, db_index=True)
-    filing_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="立案审批人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    filing_approved_by = user_fk("立案审批人", optional=True)
     decision_extension_days = models.PositiveIntegerField("延长（日）", default=0)
     decision_extension_basis = models.TextField(
         "延长依据", blank=True, help_text="行政处罚法第六十条本身不设延长；只有法律、法规、规章另有规定时才可延长，此处为经办人填写的该规定")
@@ -230,8 +230,7 @@ class Case(Versioned):
     hearing_notified_on = models.DateField("听证通知日期", null=True, blank=True)
     hearing_at = models.DateTimeField("听证时间", null=True, blank=True)
     hearing_place = models.CharField("听证地点", max_length=200, blank=True)
-    hearing_host = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="听证主持人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    hearing_host = user_fk("听证主持人", optional=True)
     hearing_held = models.BooleanField("已举行听证", default=False)
     hearing_record = models.TextField("听证笔录", blank=True)
     collective_on = models.DateField("集体讨论日期", null=True, blank=True)
@@ -246,7 +245,7 @@ class Case(Versioned):
     decision_basis = models.TextField("法律依据", blank=True)
     discretion_applied = models.TextField("裁量情况", blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True, db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = user_fk("决定人", optional=True)
     publication_due = models.DateField("应公示期限", null=True, blank=True, db_index=True,
                                        help_text="作出决定时按工作日计算（处罚决定7个工作日、其他决定20个工作日）；工作日历或期限规则变更时对尚未公示的决定重算。")
     service_due = models.DateField("送达期限", null=True, blank=True)
@@ -283,7 +282,7 @@ class CaseStep(models.Model):
     officers = models.ManyToManyField(Officer, verbose_name="执法人员", related_name="steps", blank=True)
     av_required = models.BooleanField("应音像记录", default=False, db_index=True)
     corrects = models.ForeignKey("self", verbose_name="更正的记录", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+")
+    recorded_by = user_fk("记录人")
     recorded_at = models.DateTimeField("记录时间")
 
     class Meta:
@@ -308,7 +307,7 @@ class CustodyEvent(models.Model):
     step = models.ForeignKey(CaseStep, verbose_name="环节", on_delete=models.PROTECT, related_name="custody")
     node = node_fk()
     action = models.CharField("动作", max_length=20, choices=Action.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = user_fk("人员", optional=True)
     at = models.DateTimeField("时间")
     note = models.CharField("说明", max_length=200, blank=True)
 
@@ -367,7 +366,7 @@ class LegalReview(models.Model):
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="reviews")
     node = node_fk()
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+")
+    reviewer = user_fk("审核人")
     checklist = models.JSONField("审核要点", default=dict)
     opinion = models.CharField("审核意见", max_length=20, choices=Opinion.choices)
     reasons = models.TextField("意见说明", blank=True)
@@ -388,7 +387,7 @@ class ReviewerQualification(models.Model):
     reviewing_since = models.DateField("开始从事法制审核日期")
     qualification_number = models.CharField("法律职业资格证书编号", max_length=60, blank=True)
     qualified_on = models.DateField("取得法律职业资格日期", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = user_fk()
     recorded_at = models.DateTimeField("登记时间")
 
     class Meta:
@@ -421,7 +420,7 @@ class Publication(Versioned):
     published_on = models.DateField("公示日期", db_index=True)
     due_date = models.DateField("应公示期限", null=True, blank=True)
     on_time = models.BooleanField("按期公示", default=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_by = user_fk()
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
     revoked_on = models.DateField("原决定被撤销/变更日期", null=True, blank=True)
     withdraw_due = models.DateField("应撤回期限", null=True, blank=True)
@@ -450,7 +449,7 @@ class Evaluation(models.Model):
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="evaluations")
     node = node_fk()
-    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评查人", on_delete=models.PROTECT, related_name="+")
+    evaluator = user_fk("评查人")
     scores = models.JSONField("评分", default=dict)
     total = models.PositiveIntegerField("总分")
     findings = models.TextField("评查意见")
@@ -471,7 +470,7 @@ class Accountability(models.Model):
     measure = models.CharField("处理方式", max_length=100)
     description = models.TextField("事实与理由")
     decided_on = models.DateField("处理日期")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = user_fk()
 
     class Meta:
         verbose_name = "责任追究"

@@ -1,9 +1,8 @@
 """Government affairs (政务公开与依法决策): proactive disclosure, disclosure requests, normative documents, major
 administrative decisions and Party Working Committee meetings. Rules live in workflow.py and services.py."""
-from django.conf import settings
 from django.db import models
 
-from fazhi.core.fields import node_fk
+from fazhi.core.fields import node_fk, user_fk
 from fazhi.core.modelbases import Catalogue, Versioned
 from fazhi.core.models import OrgNode
 from fazhi.core.personal import BlindIndexField, EncryptedField
@@ -31,7 +30,7 @@ class DisclosureItem(Versioned):
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文", blank=True)
     formed_on = models.DateField("信息形成（变更）日期")
-    publisher = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    publisher = user_fk("发布人", optional=True)
     publisher_name = models.CharField("发布机构", max_length=100, blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_on = models.DateField("发布日期", null=True, blank=True, db_index=True)
@@ -139,7 +138,7 @@ class DisclosureRequest(Versioned):
     paused_days = models.PositiveIntegerField("不计入答复期限的工作日", default=0)
     extended = models.BooleanField("已延期", default=False)
     extension_reason = models.TextField("延期理由", blank=True)
-    extension_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延期批准人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    extension_approved_by = user_fk("延期批准人", optional=True)
     due_date = models.DateField("答复期限", null=True, blank=True, db_index=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True)
     reply_type = models.CharField("答复类型", max_length=20, choices=Reply.choices, blank=True)
@@ -176,7 +175,7 @@ class Meeting(Versioned):
     title = models.CharField("会议名称", max_length=120)
     held_on = models.DateField("会议日期", db_index=True)
     place = models.CharField("地点", max_length=100, blank=True)
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="主持人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    chair = user_fk("主持人", optional=True)
     minutes = models.TextField("会议纪要", blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED)
 
@@ -192,7 +191,7 @@ class Meeting(Versioned):
 
 class MeetingAttendee(models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="attendees")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="党工委成员", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = user_fk("党工委成员", optional=True)
     name = models.CharField("姓名", max_length=50)
     is_voting = models.BooleanField("有表决权", default=True)
     village = models.ForeignKey(OrgNode, verbose_name="所在村（社区）", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -253,7 +252,7 @@ class NormativeDocument(Versioned):
     comment_end = models.DateField("征求意见截止", null=True, blank=True)
     comment_days = models.PositiveIntegerField("征求意见期（工作日）", null=True, blank=True)
     review_opinion = models.TextField("合法性审核意见", blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewer = user_fk("审核人", optional=True)
     reviewed_on = models.DateField("审核日期", null=True, blank=True)
     agenda_item = models.ForeignKey(AgendaItem, verbose_name="审议议题", null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
     decided_on = models.DateField("审议日期", null=True, blank=True)
@@ -340,7 +339,7 @@ class DecisionStep(models.Model):
     evidence = models.TextField("过程材料说明", blank=True)
     done_on = models.DateField("完成日期", null=True, blank=True)
     waived_reason = models.TextField("不适用理由", blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = user_fk("记录人", optional=True)
 
     class Meta:
         verbose_name = "决策程序环节"
@@ -394,7 +393,7 @@ class PublicComment(models.Model):
     body = models.TextField("意见内容")
     status = models.CharField("审核状态", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     reply = models.TextField("答复", blank=True)
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    moderated_by = user_fk(optional=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     ip = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField("提交时间")
@@ -469,8 +468,7 @@ class DisclosureReport(Versioned):
     tables = models.JSONField("定稿表格", null=True, blank=True)
     sha256 = models.CharField("定稿内容哈希（SHA-256）", max_length=64, blank=True)
     finalised_at = models.DateTimeField("定稿时间", null=True, blank=True)
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="定稿人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    finalised_by = user_fk("定稿人", optional=True)
     published_on = models.DateField("公开日期", null=True, blank=True)
     disclosure_item = models.ForeignKey(DisclosureItem, verbose_name="公开信息", null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="+")

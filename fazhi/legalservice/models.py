@@ -4,10 +4,9 @@ service records, public legal service stations, democratic rule-of-law demonstra
 Every record carries ``node`` (the lowest org node it belongs to) so the one scoping policy applies.
 Single-row invariants only; every rule that involves other rows lives in services.py / workflow.py.
 """
-from django.conf import settings
 from django.db import models
 
-from fazhi.core.fields import node_fk
+from fazhi.core.fields import node_fk, user_fk
 from fazhi.core.masking import mask_name
 from fazhi.core.modelbases import Versioned
 from fazhi.core.models import OrgNode, StoredFile
@@ -35,8 +34,7 @@ class Advisor(Versioned):
                                     help_text="顾问同意公开的办公电话，显示在村居公开页和上墙海报上")
     photo = models.ForeignKey(StoredFile, verbose_name="照片", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     villages = models.ManyToManyField(OrgNode, verbose_name="服务村（社区）", blank=True, related_name="legal_advisors")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="平台账号", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="legal_advisor_profiles")
+    user = user_fk("平台账号", optional=True, on_delete=models.SET_NULL, related_name="legal_advisor_profiles")
     how_to_ask = models.CharField("咨询方式说明", max_length=300, blank=True)
     appointed_on = models.DateField("聘任日期", null=True, blank=True)
     is_active = models.BooleanField("在岗", default=True, db_index=True)
@@ -154,8 +152,7 @@ class Consultation(Versioned):
     due_date = models.DateField("答复期限", null=True, blank=True, db_index=True)
     answer = models.TextField("答复", blank=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True, db_index=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    answered_by = user_fk("答复人", optional=True)
     is_published = models.BooleanField("已发布为案例", default=False, db_index=True)
     public_question = models.TextField("公开的问题（已脱敏）", blank=True)
     public_answer = models.TextField("公开的答复（已脱敏）", blank=True)
@@ -195,8 +192,7 @@ class ServiceRecord(Versioned):
     dispute = models.ForeignKey("disputes.Dispute", verbose_name="关联纠纷案件", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="legal_services",
                                 help_text="“参与调解”时关联矛盾纠纷案件（如有）")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk("登记人", optional=True)
     created_at = models.DateTimeField("登记时间")
 
     class Meta:

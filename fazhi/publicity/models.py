@@ -8,7 +8,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 
-from fazhi.core.fields import node_fk
+from fazhi.core.fields import node_fk, user_fk
 from fazhi.core.modelbases import Versioned
 from fazhi.core.models import Unit
 
@@ -110,7 +110,7 @@ class Campaign(models.Model):
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期")
     theme = models.CharField("主题", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk(null=True)
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
@@ -147,7 +147,7 @@ class Event(Versioned):
     online_reach = models.PositiveIntegerField("线上覆盖（人次）", default=0)
     record_due = models.DateField("情况登记期限", null=True, blank=True, db_index=True)
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk(null=True)
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
@@ -327,7 +327,7 @@ class StaffAttendance(models.Model):
         FAILED = "failed", "未通过"
 
     training = models.ForeignKey(StaffTraining, on_delete=models.CASCADE, related_name="attendance")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.PROTECT, related_name="+")
+    user = user_fk("人员")
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1, default=0)
     result = models.CharField("考试结果", max_length=10, choices=Result.choices, blank=True, default="")
     certificate_no = models.CharField("证书编号", max_length=50, blank=True)

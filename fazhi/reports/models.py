@@ -6,10 +6,9 @@ figure tokens (``{{disputes.resolved}}``). Finalising freezes the rendered text 
 SHA-256 goes into the audit log); exports always use the latest finalised version, so a colleague editing a
 reopened draft never changes what is exported or published.
 """
-from django.conf import settings
 from django.db import models
 
-from fazhi.core.fields import node_fk
+from fazhi.core.fields import node_fk, user_fk
 from fazhi.core.modelbases import Versioned
 
 
@@ -82,7 +81,7 @@ class ReportVersion(models.Model):
     blocks = models.JSONField("正文结构")
     markdown = models.TextField("正文")
     sha256 = models.CharField("SHA-256", max_length=64)
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    finalised_by = user_fk(null=True)
     finalised_at = models.DateTimeField("定稿时间")
 
     class Meta:
