@@ -12,12 +12,10 @@ class Versioned(models.Model):
         abstract = True
 
 
-class Catalogue(models.Model):
-    """A row of a configurable list (目录, 类型 ...): a stable ``code``, a display ``name``, an order and a switch."""
+class Ordered(models.Model):
+    """A row of a list that staff put in order by hand (``sort_order``) and that shows itself by its ``name``."""
 
-    code = models.CharField("代码", max_length=40, unique=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
 
     class Meta:
         abstract = True
@@ -25,3 +23,13 @@ class Catalogue(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Catalogue(Ordered):
+    """A row of a configurable list (目录, 类型 ...): a stable ``code``, a display ``name``, an order and a switch."""
+
+    code = models.CharField("代码", max_length=40, unique=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta(Ordered.Meta):
+        abstract = True

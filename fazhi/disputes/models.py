@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from fazhi.core.fields import node_fk, user_fk
-from fazhi.core.modelbases import Catalogue, Versioned
+from fazhi.core.modelbases import Catalogue, Ordered, Versioned
 from fazhi.core.models import OrgNode, Unit
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
@@ -23,7 +23,7 @@ class DisputeKind(Catalogue):
         verbose_name_plural = "纠纷类型"
 
 
-class Mediator(models.Model):
+class Mediator(Ordered):
     """A mediator on the roster (调解员名册); may sit on the administrative mediation committee (a core Unit)."""
 
     class Kind(models.TextChoices):
@@ -41,19 +41,14 @@ class Mediator(models.Model):
     committee = models.ForeignKey(Unit, verbose_name="所属调解委员会", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="mediators")
     committee_position = models.CharField("委员会职务", max_length=30, blank=True, help_text="如主任、副主任、委员")
-    sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("在册", default=True)
 
-    class Meta:
+    class Meta(Ordered.Meta):
         verbose_name = "调解员"
         verbose_name_plural = "调解员名册"
-        ordering = ["sort_order", "id"]
-
-    def __str__(self):
-        return self.name
 
 
-class MediationRoom(models.Model):
+class MediationRoom(Ordered):
     """A branded room of the mediation supermarket (群众诉求超市), e.g. 老赵劳动调解室."""
 
     node = node_fk("所属街道")
@@ -66,17 +61,12 @@ class MediationRoom(models.Model):
     introduction = models.TextField("简介", blank=True)
     photo = models.ForeignKey("core.StoredFile", verbose_name="照片", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
-    sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("开放", default=True)
 
-    class Meta:
+    class Meta(Ordered.Meta):
         verbose_name = "调解室"
         verbose_name_plural = "调解室"
-        ordering = ["sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["node", "name"], name="disputes_room_unique_name")]
-
-    def __str__(self):
-        return self.name
 
 
 class RiskWord(models.Model):
