@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from fazhi.core.fields import node_fk, user_fk
-from fazhi.core.modelbases import Versioned
+from fazhi.core.modelbases import LegalRule, Versioned
 from fazhi.core.models import StoredFile, Unit
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
@@ -318,7 +318,7 @@ class CustodyEvent(models.Model):
         indexes = [models.Index(fields=["stored_file", "at"])]
 
 
-class MajorCaseRule(models.Model):
+class MajorCaseRule(LegalRule):
     """When a case counts as major and needs legal review (行政处罚法第五十八条). Data, not code."""
 
     class Kind(models.TextChoices):
@@ -333,13 +333,10 @@ class MajorCaseRule(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     threshold = models.DecimalField("金额标准（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     power_type = models.CharField("权力类型", max_length=20, choices=PowerType.choices, blank=True)
-    legal_basis = models.TextField("依据")
-    is_active = models.BooleanField("启用", default=True)
 
-    class Meta:
+    class Meta(LegalRule.Meta):
         verbose_name = "重大执法决定情形"
         verbose_name_plural = "重大执法决定情形"
-        ordering = ["code"]
 
     def __str__(self):
         return self.name
