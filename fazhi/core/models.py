@@ -66,8 +66,7 @@ class OrgKind(models.Model):
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
-        verbose_name = "组织节点类型"
-        verbose_name_plural = "组织节点类型"
+        verbose_name = verbose_name_plural = "组织节点类型"
         ordering = ["level", "sort_order", "id"]
 
     def __str__(self):
@@ -108,8 +107,7 @@ class OrgNode(models.Model):
     objects = OrgNodeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "组织节点"
-        verbose_name_plural = "组织节点"
+        verbose_name = verbose_name_plural = "组织节点"
         ordering = ["path"]
         indexes = [models.Index(fields=["kind", "path"])]
         constraints = [models.UniqueConstraint(fields=["parent", "name"], name="orgnode_unique_name_per_parent")]
@@ -217,8 +215,7 @@ class Unit(models.Model):
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
-        verbose_name = "机构"
-        verbose_name_plural = "机构"
+        verbose_name = verbose_name_plural = "机构"
         ordering = ["node", "kind", "sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["node", "kind", "name"], name="unit_unique_name")]
 
@@ -231,8 +228,7 @@ class User(AbstractUser):
     phone = models.CharField("手机号", max_length=20, blank=True)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = verbose_name_plural = "用户"
 
     def __str__(self):
         return self.full_name or self.username
@@ -253,8 +249,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = "岗位角色"
-        verbose_name_plural = "岗位角色"
+        verbose_name = verbose_name_plural = "岗位角色"
         constraints = [models.UniqueConstraint(fields=["user", "node", "role"], name="membership_unique")]
         indexes = [models.Index(fields=["user", "is_active"]), models.Index(fields=["role", "node"])]
 
@@ -273,8 +268,7 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
-        verbose_name = "审计链头"
-        verbose_name_plural = "审计链头"
+        verbose_name = verbose_name_plural = "审计链头"
 
 
 class AuditEvent(models.Model):
@@ -300,8 +294,7 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        verbose_name = "审计事件"
-        verbose_name_plural = "审计事件"
+        verbose_name = verbose_name_plural = "审计事件"
         ordering = ["chain", "seq"]
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
         indexes = [models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
@@ -323,8 +316,7 @@ class CalendarYear(models.Model):
     defined_at = models.DateTimeField("定义时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = "自定义日历年份"
-        verbose_name_plural = "自定义日历年份"
+        verbose_name = verbose_name_plural = "自定义日历年份"
         ordering = ["year"]
 
 
@@ -336,8 +328,7 @@ class CalendarOverride(models.Model):
     name = models.CharField("名称", max_length=50, help_text="如“春节”“调休上班”")
 
     class Meta:
-        verbose_name = "节假日调整"
-        verbose_name_plural = "节假日调整"
+        verbose_name = verbose_name_plural = "节假日调整"
         ordering = ["date"]
 
     def __str__(self):
@@ -364,8 +355,7 @@ class DeadlineRule(models.Model):
     due_soon_days = models.PositiveIntegerField("临期提醒（天）", default=3)
 
     class Meta:
-        verbose_name = "期限规则"
-        verbose_name_plural = "期限规则"
+        verbose_name = verbose_name_plural = "期限规则"
         ordering = ["code"]
 
     def __str__(self):
@@ -397,8 +387,7 @@ class StoredFile(models.Model):
     is_public = models.BooleanField("可公开", default=False)
 
     class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = verbose_name_plural = "附件"
         indexes = [models.Index(fields=["owner_type", "owner_id"])]
 
     def __str__(self):
@@ -443,8 +432,7 @@ class Job(models.Model):
     task_id = models.CharField("任务队列编号", max_length=64, blank=True)
 
     class Meta:
-        verbose_name = "后台任务"
-        verbose_name_plural = "后台任务"
+        verbose_name = verbose_name_plural = "后台任务"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["created_by", "kind"])]
 
@@ -492,8 +480,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
+        verbose_name = verbose_name_plural = "通知"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["recipient", "-created_at"]),
                    models.Index(fields=["recipient", "topic"])]

@@ -41,8 +41,7 @@ class RetentionRule(LegalRule):
     action = models.CharField("到期处理", max_length=20, choices=Action.choices, default=Action.PSEUDONYMISE)
 
     class Meta(LegalRule.Meta):
-        verbose_name = "个人信息保存期限"
-        verbose_name_plural = "个人信息保存期限"
+        verbose_name = verbose_name_plural = "个人信息保存期限"
 
     def __str__(self):
         return f"{self.label}（{self.years}年）"

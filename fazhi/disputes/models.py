@@ -19,8 +19,7 @@ class DisputeKind(Catalogue):
                                           help_text="期限规则代码，默认“disputes.conclude”（一个月）")
 
     class Meta(Catalogue.Meta):
-        verbose_name = "纠纷类型"
-        verbose_name_plural = "纠纷类型"
+        verbose_name = verbose_name_plural = "纠纷类型"
 
 
 class Mediator(Ordered):
@@ -64,8 +63,7 @@ class MediationRoom(Ordered):
     is_active = models.BooleanField("开放", default=True)
 
     class Meta(Ordered.Meta):
-        verbose_name = "调解室"
-        verbose_name_plural = "调解室"
+        verbose_name = verbose_name_plural = "调解室"
         constraints = [models.UniqueConstraint(fields=["node", "name"], name="disputes_room_unique_name")]
 
 
@@ -186,8 +184,7 @@ class Dispute(Versioned):
     updated_at = models.DateTimeField("更新时间")
 
     class Meta:
-        verbose_name = "矛盾纠纷"
-        verbose_name_plural = "矛盾纠纷"
+        verbose_name = verbose_name_plural = "矛盾纠纷"
         ordering = ["-received_on", "-id"]
         indexes = [
             models.Index(fields=["status", "due_date"], name="disputes_status_due_idx"),
@@ -231,8 +228,7 @@ class Party(models.Model):
     address = models.CharField("住址", max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "当事人"
-        verbose_name_plural = "当事人"
+        verbose_name = verbose_name_plural = "当事人"
         ordering = ["role", "id"]
 
     def __str__(self):
@@ -248,8 +244,7 @@ class MediationSession(models.Model):
     recorded_by = user_fk(optional=True, on_delete=models.SET_NULL)
 
     class Meta:
-        verbose_name = "调解记录"
-        verbose_name_plural = "调解记录"
+        verbose_name = verbose_name_plural = "调解记录"
         ordering = ["held_on", "id"]
 
 
@@ -283,8 +278,7 @@ class Agreement(models.Model):
     judicial_court = models.CharField("受理法院", max_length=100, blank=True)
 
     class Meta:
-        verbose_name = "调解协议"
-        verbose_name_plural = "调解协议"
+        verbose_name = verbose_name_plural = "调解协议"
 
 
 class FollowUp(models.Model):
@@ -301,8 +295,7 @@ class FollowUp(models.Model):
     visited_by = user_fk(optional=True, on_delete=models.SET_NULL)
 
     class Meta:
-        verbose_name = "回访记录"
-        verbose_name_plural = "回访记录"
+        verbose_name = verbose_name_plural = "回访记录"
         ordering = ["visited_on", "id"]
 
 
@@ -317,8 +310,7 @@ class Notice(models.Model):
     next_steps = models.TextField("下一步", blank=True)
 
     class Meta:
-        verbose_name = "告知"
-        verbose_name_plural = "告知"
+        verbose_name = verbose_name_plural = "告知"
         ordering = ["at", "id"]
 
 
@@ -331,8 +323,7 @@ class StateSpan(models.Model):
     left_at = models.DateTimeField("离开时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "状态停留"
-        verbose_name_plural = "状态停留"
+        verbose_name = verbose_name_plural = "状态停留"
         ordering = ["entered_at", "id"]
         indexes = [models.Index(fields=["status", "entered_at"], name="disputes_span_idx")]
 
@@ -355,8 +346,7 @@ class Transfer(models.Model):
     acknowledged = models.BooleanField("已接收", default=False, db_index=True)
 
     class Meta:
-        verbose_name = "上报/移交"
-        verbose_name_plural = "上报/移交"
+        verbose_name = verbose_name_plural = "上报/移交"
         ordering = ["at", "id"]
 
 
@@ -376,8 +366,7 @@ class DisputeLink(models.Model):
     by = user_fk(optional=True, on_delete=models.SET_NULL)
 
     class Meta:
-        verbose_name = "关联案件"
-        verbose_name_plural = "关联案件"
+        verbose_name = verbose_name_plural = "关联案件"
         ordering = ["at", "id"]
         constraints = [models.UniqueConstraint(fields=["source", "target"], name="disputes_link_unique")]
 
@@ -396,8 +385,7 @@ class TriageModel(models.Model):
     data = models.BinaryField("模型数据")
 
     class Meta:
-        verbose_name = "分派建议模型"
-        verbose_name_plural = "分派建议模型"
+        verbose_name = verbose_name_plural = "分派建议模型"
         ordering = ["-trained_at", "-id"]
         indexes = [models.Index(fields=["node", "-trained_at"], name="disputes_triage_node_idx")]
 
@@ -433,5 +421,4 @@ class TriageSuggestion(models.Model):
     created_at = models.DateTimeField("建议时间")
 
     class Meta:
-        verbose_name = "分派建议"
-        verbose_name_plural = "分派建议"
+        verbose_name = verbose_name_plural = "分派建议"

@@ -31,8 +31,7 @@ class Subject(models.Model):
                                         help_text="决定书载明的提起行政诉讼的人民法院（行政处罚法第五十九条第五项）")
 
     class Meta:
-        verbose_name = "执法主体"
-        verbose_name_plural = "执法主体"
+        verbose_name = verbose_name_plural = "执法主体"
 
     def __str__(self):
         return self.unit.name
@@ -89,8 +88,7 @@ class Officer(Versioned):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
 
     class Meta:
-        verbose_name = "执法人员"
-        verbose_name_plural = "执法人员"
+        verbose_name = verbose_name_plural = "执法人员"
         ordering = ["name", "id"]
 
     def __str__(self):
@@ -256,8 +254,7 @@ class Case(Versioned):
     search_text = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = "执法案件"
-        verbose_name_plural = "执法案件"
+        verbose_name = verbose_name_plural = "执法案件"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["node", "status"]), models.Index(fields=["status", "decision_due"])]
 
@@ -286,8 +283,7 @@ class CaseStep(models.Model):
     recorded_at = models.DateTimeField("记录时间")
 
     class Meta:
-        verbose_name = "执法环节记录"
-        verbose_name_plural = "执法环节记录"
+        verbose_name = verbose_name_plural = "执法环节记录"
         ordering = ["occurred_at", "id"]
 
     def __str__(self):
@@ -312,8 +308,7 @@ class CustodyEvent(models.Model):
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "证据保管记录"
-        verbose_name_plural = "证据保管记录"
+        verbose_name = verbose_name_plural = "证据保管记录"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["stored_file", "at"])]
 
@@ -335,8 +330,7 @@ class MajorCaseRule(LegalRule):
     power_type = models.CharField("权力类型", max_length=20, choices=PowerType.choices, blank=True)
 
     class Meta(LegalRule.Meta):
-        verbose_name = "重大执法决定情形"
-        verbose_name_plural = "重大执法决定情形"
+        verbose_name = verbose_name_plural = "重大执法决定情形"
 
     def __str__(self):
         return self.name
@@ -370,8 +364,7 @@ class LegalReview(models.Model):
     reviewed_at = models.DateTimeField("审核时间", db_index=True)
 
     class Meta:
-        verbose_name = "法制审核"
-        verbose_name_plural = "法制审核"
+        verbose_name = verbose_name_plural = "法制审核"
         ordering = ["reviewed_at", "id"]
 
 
@@ -388,8 +381,7 @@ class ReviewerQualification(models.Model):
     recorded_at = models.DateTimeField("登记时间")
 
     class Meta:
-        verbose_name = "法制审核人员"
-        verbose_name_plural = "法制审核人员"
+        verbose_name = verbose_name_plural = "法制审核人员"
         ordering = ["reviewing_since", "id"]
 
     def __str__(self):
@@ -425,8 +417,7 @@ class Publication(Versioned):
     withdraw_reason = models.TextField("撤回理由", blank=True)
 
     class Meta:
-        verbose_name = "执法决定公示"
-        verbose_name_plural = "执法决定公示"
+        verbose_name = verbose_name_plural = "执法决定公示"
         ordering = ["-published_on", "-id"]
 
 
@@ -453,8 +444,7 @@ class Evaluation(models.Model):
     evaluated_on = models.DateField("评查日期", db_index=True)
 
     class Meta:
-        verbose_name = "案卷评查"
-        verbose_name_plural = "案卷评查"
+        verbose_name = verbose_name_plural = "案卷评查"
         ordering = ["-evaluated_on", "-id"]
 
 
@@ -470,6 +460,5 @@ class Accountability(models.Model):
     recorded_by = user_fk()
 
     class Meta:
-        verbose_name = "责任追究"
-        verbose_name_plural = "责任追究"
+        verbose_name = verbose_name_plural = "责任追究"
         ordering = ["-decided_on", "-id"]

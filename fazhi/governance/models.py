@@ -15,8 +15,7 @@ class DisclosureCategory(Catalogue):
     description = models.CharField("说明", max_length=200, blank=True)
 
     class Meta(Catalogue.Meta):
-        verbose_name = "公开目录类别"
-        verbose_name_plural = "公开目录类别"
+        verbose_name = verbose_name_plural = "公开目录类别"
 
 
 class DisclosureItem(Versioned):
@@ -43,8 +42,7 @@ class DisclosureItem(Versioned):
     search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
-        verbose_name = "主动公开信息"
-        verbose_name_plural = "主动公开信息"
+        verbose_name = verbose_name_plural = "主动公开信息"
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["node", "published_on"]), models.Index(fields=["category", "published_on"]),
                    models.Index(fields=["status", "published_on"])]
@@ -155,8 +153,7 @@ class DisclosureRequest(Versioned):
     created_at = models.DateTimeField("登记时间")
 
     class Meta:
-        verbose_name = "依申请公开"
-        verbose_name_plural = "依申请公开"
+        verbose_name = verbose_name_plural = "依申请公开"
         ordering = ["-received_on", "-id"]
         indexes = [models.Index(fields=["node", "received_on"]), models.Index(fields=["status", "due_date"])]
         constraints = [models.UniqueConstraint(fields=["node", "reply_year", "reply_seq"], name="gov_reply_number_unique",
@@ -180,8 +177,7 @@ class Meeting(Versioned):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED)
 
     class Meta:
-        verbose_name = "党工委会议"
-        verbose_name_plural = "党工委会议"
+        verbose_name = verbose_name_plural = "党工委会议"
         ordering = ["-held_on", "-id"]
         indexes = [models.Index(fields=["node", "held_on"])]
 
@@ -198,8 +194,7 @@ class MeetingAttendee(models.Model):
     role_label = models.CharField("身份", max_length=50, blank=True, help_text="如“村党支部书记”")
 
     class Meta:
-        verbose_name = "参会人员"
-        verbose_name_plural = "参会人员"
+        verbose_name = verbose_name_plural = "参会人员"
         ordering = ["-is_voting", "id"]
 
     def __str__(self):
@@ -220,8 +215,7 @@ class AgendaItem(models.Model):
     decision_text = models.TextField("决定内容", blank=True)
 
     class Meta:
-        verbose_name = "会议议题"
-        verbose_name_plural = "会议议题"
+        verbose_name = verbose_name_plural = "会议议题"
         ordering = ["meeting", "seq"]
         constraints = [models.UniqueConstraint(fields=["meeting", "seq"], name="gov_agenda_seq_unique")]
 
@@ -270,8 +264,7 @@ class NormativeDocument(Versioned):
     repealed_on = models.DateField("废止日期", null=True, blank=True)
 
     class Meta:
-        verbose_name = "行政规范性文件"
-        verbose_name_plural = "行政规范性文件"
+        verbose_name = verbose_name_plural = "行政规范性文件"
         ordering = ["-id"]
         indexes = [models.Index(fields=["node", "status"])]
         constraints = [
@@ -305,8 +298,7 @@ class MajorDecision(Versioned):
     decision_text = models.TextField("决策内容", blank=True)
 
     class Meta:
-        verbose_name = "重大行政决策"
-        verbose_name_plural = "重大行政决策"
+        verbose_name = verbose_name_plural = "重大行政决策"
         ordering = ["-year", "id"]
         indexes = [models.Index(fields=["node", "year"])]
 
@@ -342,8 +334,7 @@ class DecisionStep(models.Model):
     actor = user_fk("记录人", optional=True)
 
     class Meta:
-        verbose_name = "决策程序环节"
-        verbose_name_plural = "决策程序环节"
+        verbose_name = verbose_name_plural = "决策程序环节"
         ordering = ["decision", "seq"]
         constraints = [models.UniqueConstraint(fields=["decision", "kind"], name="gov_step_kind_unique")]
 
@@ -365,8 +356,7 @@ class Hearing(models.Model):
     record = models.TextField("听证笔录摘要")
 
     class Meta:
-        verbose_name = "听证"
-        verbose_name_plural = "听证"
+        verbose_name = verbose_name_plural = "听证"
         ordering = ["held_on", "id"]
 
     @property
@@ -399,8 +389,7 @@ class PublicComment(models.Model):
     created_at = models.DateTimeField("提交时间")
 
     class Meta:
-        verbose_name = "公众意见"
-        verbose_name_plural = "公众意见"
+        verbose_name = verbose_name_plural = "公众意见"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["node", "status"])]
 
@@ -437,8 +426,7 @@ class DisclosureRemedy(Versioned):
     note = models.TextField("说明", blank=True)
 
     class Meta:
-        verbose_name = "政府信息公开行政复议、行政诉讼"
-        verbose_name_plural = "政府信息公开行政复议、行政诉讼"
+        verbose_name = verbose_name_plural = "政府信息公开行政复议、行政诉讼"
         ordering = ["filed_on", "id"]
         constraints = [models.UniqueConstraint(fields=["request", "kind"], name="gov_remedy_kind_unique")]
 
@@ -475,8 +463,7 @@ class DisclosureReport(Versioned):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "政府信息公开工作年度报告"
-        verbose_name_plural = "政府信息公开工作年度报告"
+        verbose_name = verbose_name_plural = "政府信息公开工作年度报告"
         ordering = ["-year", "node__path"]
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="gov_disclosure_report_unique")]
 

@@ -41,8 +41,7 @@ class Advisor(Versioned):
     created_at = models.DateTimeField("登记时间")
 
     class Meta:
-        verbose_name = "法律顾问"
-        verbose_name_plural = "法律顾问"
+        verbose_name = verbose_name_plural = "法律顾问"
         ordering = ["kind", "name", "id"]
         indexes = [models.Index(fields=["node", "kind", "is_active"])]
 
@@ -65,8 +64,7 @@ class OfficeHourRule(models.Model):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "坐班规则"
-        verbose_name_plural = "坐班规则"
+        verbose_name = verbose_name_plural = "坐班规则"
         ordering = ["node__path", "id"]
 
     def __str__(self):
@@ -95,8 +93,7 @@ class OfficeHour(Versioned):
     people_received = models.PositiveIntegerField("接待人数", default=0)
 
     class Meta:
-        verbose_name = "坐班"
-        verbose_name_plural = "坐班"
+        verbose_name = verbose_name_plural = "坐班"
         ordering = ["date", "start_time", "id"]
         constraints = [models.UniqueConstraint(fields=["node", "advisor", "date", "start_time"], name="legal_officehour_unique")]
         indexes = [models.Index(fields=["node", "date"])]
@@ -122,8 +119,7 @@ class Booking(models.Model):
     created_at = models.DateTimeField("预约时间")
 
     class Meta:
-        verbose_name = "坐班预约"
-        verbose_name_plural = "坐班预约"
+        verbose_name = verbose_name_plural = "坐班预约"
         ordering = ["office_hour__date", "created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["office_hour", "phone_hash"], name="legal_booking_once_per_phone")]
 
@@ -159,8 +155,7 @@ class Consultation(Versioned):
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "在线咨询"
-        verbose_name_plural = "在线咨询"
+        verbose_name = verbose_name_plural = "在线咨询"
         ordering = ["-asked_at", "-id"]
         indexes = [models.Index(fields=["node", "status"])]
 
@@ -196,8 +191,7 @@ class ServiceRecord(Versioned):
     created_at = models.DateTimeField("登记时间")
 
     class Meta:
-        verbose_name = "法律服务记录"
-        verbose_name_plural = "法律服务记录"
+        verbose_name = verbose_name_plural = "法律服务记录"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["node", "date"]), models.Index(fields=["kind", "date"]),
                    # covers the list page's total of people served (SUM over the scope) without reading the rows
@@ -219,8 +213,7 @@ class Station(models.Model):
     created_at = models.DateTimeField("登记时间")
 
     class Meta:
-        verbose_name = "公共法律服务站"
-        verbose_name_plural = "公共法律服务站"
+        verbose_name = verbose_name_plural = "公共法律服务站"
         ordering = ["node__path"]
 
     def __str__(self):
@@ -243,8 +236,7 @@ class DemonstrationVillage(models.Model):
     created_at = models.DateTimeField("登记时间")
 
     class Meta:
-        verbose_name = "民主法治示范村"
-        verbose_name_plural = "民主法治示范村"
+        verbose_name = verbose_name_plural = "民主法治示范村"
         ordering = ["-year", "node__path"]
         constraints = [models.UniqueConstraint(fields=["node", "level"], name="legal_demo_village_once_per_level")]
 

@@ -49,8 +49,7 @@ class KeyDate(models.Model):
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
-        verbose_name = "宣传节点"
-        verbose_name_plural = "宣传节点"
+        verbose_name = verbose_name_plural = "宣传节点"
         ordering = ["sort_order", "month", "day", "id"]
 
     def __str__(self):
@@ -93,8 +92,7 @@ class AudienceGroup(models.Model):
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
-        verbose_name = "宣传对象群体"
-        verbose_name_plural = "宣传对象群体"
+        verbose_name = verbose_name_plural = "宣传对象群体"
         ordering = ["sort_order", "id"]
 
     def __str__(self):
@@ -114,8 +112,7 @@ class Campaign(models.Model):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "专项宣传活动"
-        verbose_name_plural = "专项宣传活动"
+        verbose_name = verbose_name_plural = "专项宣传活动"
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["node", "start_date"])]
 
@@ -151,8 +148,7 @@ class Event(Versioned):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "普法宣传活动"
-        verbose_name_plural = "普法宣传活动"
+        verbose_name = verbose_name_plural = "普法宣传活动"
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["node", "date"]),
@@ -177,8 +173,7 @@ class EventReach(models.Model):
     people = models.PositiveIntegerField("人次")
 
     class Meta:
-        verbose_name = "分群体受众"
-        verbose_name_plural = "分群体受众"
+        verbose_name = verbose_name_plural = "分群体受众"
         constraints = [models.UniqueConstraint(fields=["event", "group"], name="publicity_reach_unique")]
 
 
@@ -197,8 +192,7 @@ class Site(Versioned):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "普法阵地"
-        verbose_name_plural = "普法阵地"
+        verbose_name = verbose_name_plural = "普法阵地"
         ordering = ["-established_on", "-id"]
         indexes = [models.Index(fields=["node", "established_on"])]
 
@@ -225,8 +219,7 @@ class Leader(models.Model):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "法治带头人/法律明白人"
-        verbose_name_plural = "法治带头人/法律明白人"
+        verbose_name = verbose_name_plural = "法治带头人/法律明白人"
         ordering = ["node__path", "name", "id"]
         indexes = [models.Index(fields=["node", "kind"]), models.Index(fields=["registered_on"])]
         constraints = [models.UniqueConstraint(fields=["node", "name"], name="publicity_leader_unique_name")]
@@ -253,8 +246,7 @@ class LeaderTraining(models.Model):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "法治带头人/法律明白人培训"
-        verbose_name_plural = "法治带头人/法律明白人培训"
+        verbose_name = verbose_name_plural = "法治带头人/法律明白人培训"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["node", "date"])]
 
@@ -282,8 +274,7 @@ class StudySession(models.Model):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "领导干部学法"
-        verbose_name_plural = "领导干部学法"
+        verbose_name = verbose_name_plural = "领导干部学法"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["node", "kind", "date"])]
 
@@ -311,8 +302,7 @@ class StaffTraining(models.Model):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "工作人员法律培训/考试"
-        verbose_name_plural = "工作人员法律培训/考试"
+        verbose_name = verbose_name_plural = "工作人员法律培训/考试"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["node", "date"])]
 
@@ -333,7 +323,6 @@ class StaffAttendance(models.Model):
     certificate_no = models.CharField("证书编号", max_length=50, blank=True)
 
     class Meta:
-        verbose_name = "参训记录"
-        verbose_name_plural = "参训记录"
+        verbose_name = verbose_name_plural = "参训记录"
         constraints = [models.UniqueConstraint(fields=["training", "user"], name="publicity_staff_attendance_unique")]
         indexes = [models.Index(fields=["user", "training"])]

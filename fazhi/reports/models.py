@@ -30,8 +30,7 @@ class ReportTemplate(Versioned):
     updated_at = models.DateTimeField("修改时间")
 
     class Meta:
-        verbose_name = "年度报告"
-        verbose_name_plural = "年度报告"
+        verbose_name = verbose_name_plural = "年度报告"
         ordering = ["-year", "node__path"]
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="reports_one_report_per_node_year")]
 
@@ -65,8 +64,7 @@ class ReportSection(Versioned):
     updated_at = models.DateTimeField("修改时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "报告段落"
-        verbose_name_plural = "报告段落"
+        verbose_name = verbose_name_plural = "报告段落"
         ordering = ["report", "part", "order", "pk"]
 
     def __str__(self):
@@ -85,8 +83,7 @@ class ReportVersion(models.Model):
     finalised_at = models.DateTimeField("定稿时间")
 
     class Meta:
-        verbose_name = "定稿版本"
-        verbose_name_plural = "定稿版本"
+        verbose_name = verbose_name_plural = "定稿版本"
         ordering = ["report", "-number"]
         constraints = [models.UniqueConstraint(fields=["report", "number"], name="reports_version_unique")]
 
@@ -110,8 +107,7 @@ class ReportTarget(models.Model):
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
-        verbose_name = "报告目标"
-        verbose_name_plural = "报告目标"
+        verbose_name = verbose_name_plural = "报告目标"
         ordering = ["sort_order", "code"]
 
     def __str__(self):
@@ -138,8 +134,7 @@ class PlanItem(Versioned):
     note = models.TextField("落实情况", blank=True)
 
     class Meta:
-        verbose_name = "计划事项"
-        verbose_name_plural = "计划事项"
+        verbose_name = verbose_name_plural = "计划事项"
         ordering = ["year", "heading", "due_date", "pk"]
         indexes = [models.Index(fields=["node", "year"])]
 
