@@ -2,6 +2,20 @@
 from django.db import models
 
 
+class Named:
+    """Shows a record by its ``name``."""
+
+    def __str__(self):
+        return self.name
+
+
+class Titled:
+    """Shows a record by its ``title``."""
+
+    def __str__(self):
+        return self.title
+
+
 class Versioned(models.Model):
     """A record edited through forms and the API under optimistic locking: ``fazhi.core.workflow.lock`` refuses a
     change made against an older ``version`` (409), and every service that saves the record bumps it."""
@@ -12,7 +26,7 @@ class Versioned(models.Model):
         abstract = True
 
 
-class Ordered(models.Model):
+class Ordered(Named, models.Model):
     """A row of a list that staff put in order by hand (``sort_order``) and that shows itself by its ``name``."""
 
     sort_order = models.PositiveIntegerField("排序", default=0)
@@ -20,9 +34,6 @@ class Ordered(models.Model):
     class Meta:
         abstract = True
         ordering = ["sort_order", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class Catalogue(Ordered):

@@ -4,6 +4,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from .modelbases import Named, Titled
 from .roles import Role
 
 
@@ -78,7 +79,7 @@ def _from_kind(attr: str) -> property:
     return property(lambda node: getattr(node.kind_info, attr), doc=f"The node kind's ``{attr}``.")
 
 
-class OrgNode(models.Model):
+class OrgNode(Named, models.Model):
     """A node of the organisation tree: district → subdistrict (township) → village/community → grid.
 
     ``path`` is a materialized path ("0001.0003.0012.") so "everything inside this node" is one indexed prefix
@@ -111,9 +112,6 @@ class OrgNode(models.Model):
         ordering = ["path"]
         indexes = [models.Index(fields=["kind", "path"])]
         constraints = [models.UniqueConstraint(fields=["parent", "name"], name="orgnode_unique_name_per_parent")]
-
-    def __str__(self):
-        return self.name
 
     # ---- what the node's kind says (data in OrgKind, cached per process) ------------------------------------
     @property
@@ -198,7 +196,7 @@ class OrgNode(models.Model):
         return " / ".join(n.name for n in self.ancestors() if not n.is_district)
 
 
-class Unit(models.Model):
+class Unit(Named, models.Model):
     """A unit inside a subdistrict: an internal department or a body integrated in the one-stop centre."""
 
     class Kind(models.TextChoices):
@@ -218,9 +216,6 @@ class Unit(models.Model):
         verbose_name = verbose_name_plural = "机构"
         ordering = ["node", "kind", "sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["node", "kind", "name"], name="unit_unique_name")]
-
-    def __str__(self):
-        return self.name
 
 
 class User(AbstractUser):
@@ -452,7 +447,7 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class Notification(models.Model):
+class Notification(Titled, models.Model):
     """One message in a user's notification inbox (``fazhi.core.notifications``): work that reached them — a case
     assigned, a deadline approaching or passed, a transition waiting for them. Created only after the commit of the
     service that caused it, and only for a recipient who may see its object."""
@@ -484,9 +479,6 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["recipient", "-created_at"]),
                    models.Index(fields=["recipient", "topic"])]
-
-    def __str__(self):
-        return self.title
 
     @property
     def is_read(self):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from fazhi.core.fields import node_fk, user_fk
-from fazhi.core.modelbases import Catalogue, Ordered, Versioned
+from fazhi.core.modelbases import Catalogue, Named, Ordered, Versioned
 from fazhi.core.models import OrgNode, Unit
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
@@ -207,7 +207,7 @@ class Dispute(Versioned):
         return self.status in self.OPEN_STATUSES
 
 
-class Party(models.Model):
+class Party(Named, models.Model):
     class Role(models.TextChoices):
         APPLICANT = "applicant", "申请人"
         RESPONDENT = "respondent", "被申请人"
@@ -230,9 +230,6 @@ class Party(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "当事人"
         ordering = ["role", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class MediationSession(models.Model):

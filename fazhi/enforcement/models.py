@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from fazhi.core.fields import node_fk, user_fk
-from fazhi.core.modelbases import LegalRule, Versioned
+from fazhi.core.modelbases import LegalRule, Named, Versioned
 from fazhi.core.models import StoredFile, Unit
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
@@ -69,7 +69,7 @@ class Power(Versioned):
         return [line.strip() for line in self.discretion.splitlines() if line.strip()]
 
 
-class Officer(Versioned):
+class Officer(Named, Versioned):
     """执法人员 with a certificate (执法证)."""
 
     class Status(models.TextChoices):
@@ -90,9 +90,6 @@ class Officer(Versioned):
     class Meta:
         verbose_name = verbose_name_plural = "执法人员"
         ordering = ["name", "id"]
-
-    def __str__(self):
-        return self.name
 
     def certificate_problem(self, on):
         """None if the certificate is valid on ``on``, else why not (Chinese)."""

@@ -3,7 +3,7 @@ administrative decisions and Party Working Committee meetings. Rules live in wor
 from django.db import models
 
 from fazhi.core.fields import node_fk, user_fk
-from fazhi.core.modelbases import Catalogue, Versioned
+from fazhi.core.modelbases import Catalogue, Named, Titled, Versioned
 from fazhi.core.models import OrgNode
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
@@ -18,7 +18,7 @@ class DisclosureCategory(Catalogue):
         verbose_name = verbose_name_plural = "公开目录类别"
 
 
-class DisclosureItem(Versioned):
+class DisclosureItem(Titled, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "待确认发布"
         PUBLISHED = "published", "已公开"
@@ -46,9 +46,6 @@ class DisclosureItem(Versioned):
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["node", "published_on"]), models.Index(fields=["category", "published_on"]),
                    models.Index(fields=["status", "published_on"])]
-
-    def __str__(self):
-        return self.title
 
 
 class DisclosureRequest(Versioned):
@@ -163,7 +160,7 @@ class DisclosureRequest(Versioned):
         return f"{self.tracking_code}（{self.content[:20]}）"
 
 
-class Meeting(Versioned):
+class Meeting(Titled, Versioned):
     class Status(models.TextChoices):
         PLANNED = "planned", "待召开"
         HELD = "held", "已召开"
@@ -181,11 +178,8 @@ class Meeting(Versioned):
         ordering = ["-held_on", "-id"]
         indexes = [models.Index(fields=["node", "held_on"])]
 
-    def __str__(self):
-        return self.title
 
-
-class MeetingAttendee(models.Model):
+class MeetingAttendee(Named, models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="attendees")
     user = user_fk("党工委成员", optional=True)
     name = models.CharField("姓名", max_length=50)
@@ -196,9 +190,6 @@ class MeetingAttendee(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "参会人员"
         ordering = ["-is_voting", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class AgendaItem(models.Model):
@@ -276,7 +267,7 @@ class NormativeDocument(Versioned):
         return f"{self.doc_number} {self.title}".strip()
 
 
-class MajorDecision(Versioned):
+class MajorDecision(Titled, Versioned):
     class Status(models.TextChoices):
         CATALOGUED = "catalogued", "列入目录"
         IN_PROCEDURE = "in_procedure", "履行程序中"
@@ -301,9 +292,6 @@ class MajorDecision(Versioned):
         verbose_name = verbose_name_plural = "重大行政决策"
         ordering = ["-year", "id"]
         indexes = [models.Index(fields=["node", "year"])]
-
-    def __str__(self):
-        return self.title
 
 
 class DecisionStep(models.Model):

@@ -8,7 +8,7 @@ from django.db import models
 
 from fazhi.core.fields import node_fk, user_fk
 from fazhi.core.masking import mask_name
-from fazhi.core.modelbases import Versioned
+from fazhi.core.modelbases import Named, Versioned
 from fazhi.core.models import OrgNode, StoredFile
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
@@ -201,7 +201,7 @@ class ServiceRecord(Versioned):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}：{self.title}"
 
 
-class Station(models.Model):
+class Station(Named, models.Model):
     """公共法律服务站 of a village (one per village)."""
 
     node = models.OneToOneField(OrgNode, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="legal_station")
@@ -215,9 +215,6 @@ class Station(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "公共法律服务站"
         ordering = ["node__path"]
-
-    def __str__(self):
-        return self.name
 
 
 class DemonstrationVillage(models.Model):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from fazhi.core.fields import node_fk, user_fk
-from fazhi.core.modelbases import Versioned
+from fazhi.core.modelbases import Named, Versioned
 from fazhi.core.models import Unit
 
 
@@ -24,7 +24,7 @@ class Target(models.TextChoices):
     UNIT = "unit", "单位"
 
 
-class KeyDate(models.Model):
+class KeyDate(Named, models.Model):
     """A publicity node of the year (重要宣传节点): 3.15, 4.15, June anti-drug month, 12.4 ... Data, not code.
 
     Solar dates repeat every year (month/day); traditional festivals follow the lunar calendar, so their solar
@@ -52,9 +52,6 @@ class KeyDate(models.Model):
         verbose_name = verbose_name_plural = "宣传节点"
         ordering = ["sort_order", "month", "day", "id"]
 
-    def __str__(self):
-        return self.name
-
     def start_in(self, year):
         """The first day of this key date in ``year`` (None if a lunar date is not entered for that year)."""
         if self.calendar == self.Calendar.LUNAR:
@@ -81,7 +78,7 @@ class KeyDate(models.Model):
         return f"{self.month}月{self.day}日"
 
 
-class AudienceGroup(models.Model):
+class AudienceGroup(Named, models.Model):
     """An audience group (宣传对象): 老年人, 青少年, 外出务工人员/农民工 ... Data; ``code`` is stable."""
 
     MIGRANT_WORKERS = "migrant_workers"
@@ -95,11 +92,8 @@ class AudienceGroup(models.Model):
         verbose_name = verbose_name_plural = "宣传对象群体"
         ordering = ["sort_order", "id"]
 
-    def __str__(self):
-        return self.name
 
-
-class Campaign(models.Model):
+class Campaign(Named, models.Model):
     """A named campaign (专项宣传活动), e.g. 2023年禁毒宣传月, usually attached to a key date."""
 
     node = node_fk("所属组织")
@@ -115,9 +109,6 @@ class Campaign(models.Model):
         verbose_name = verbose_name_plural = "专项宣传活动"
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["node", "start_date"])]
-
-    def __str__(self):
-        return self.name
 
 
 class Event(Versioned):
@@ -177,7 +168,7 @@ class EventReach(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "group"], name="publicity_reach_unique")]
 
 
-class Site(Versioned):
+class Site(Named, Versioned):
     """A publicity site (普法阵地): theme park, rule-of-law square, corridor, culture wall ..."""
 
     node = node_fk("所属组织")
@@ -196,11 +187,8 @@ class Site(Versioned):
         ordering = ["-established_on", "-id"]
         indexes = [models.Index(fields=["node", "established_on"])]
 
-    def __str__(self):
-        return self.name
 
-
-class Leader(models.Model):
+class Leader(Named, models.Model):
     """A registered 法治带头人 or 法律明白人 of a village."""
 
     class Kind(models.TextChoices):
@@ -223,9 +211,6 @@ class Leader(models.Model):
         ordering = ["node__path", "name", "id"]
         indexes = [models.Index(fields=["node", "kind"]), models.Index(fields=["registered_on"])]
         constraints = [models.UniqueConstraint(fields=["node", "name"], name="publicity_leader_unique_name")]
-
-    def __str__(self):
-        return self.name
 
 
 class LeaderTraining(models.Model):

@@ -9,10 +9,10 @@ reopened draft never changes what is exported or published.
 from django.db import models
 
 from fazhi.core.fields import node_fk, user_fk
-from fazhi.core.modelbases import Versioned
+from fazhi.core.modelbases import Titled, Versioned
 
 
-class ReportTemplate(Versioned):
+class ReportTemplate(Titled, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "起草中"
         REVIEW = "review", "待审核"
@@ -33,9 +33,6 @@ class ReportTemplate(Versioned):
         verbose_name = verbose_name_plural = "年度报告"
         ordering = ["-year", "node__path"]
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="reports_one_report_per_node_year")]
-
-    def __str__(self):
-        return self.title
 
     @property
     def is_locked(self):
@@ -114,7 +111,7 @@ class ReportTarget(models.Model):
         return self.label
 
 
-class PlanItem(Versioned):
+class PlanItem(Titled, Versioned):
     """A task of next year's plan (section 四), tracked during that year."""
 
     class Status(models.TextChoices):
@@ -137,6 +134,3 @@ class PlanItem(Versioned):
         verbose_name = verbose_name_plural = "计划事项"
         ordering = ["year", "heading", "due_date", "pk"]
         indexes = [models.Index(fields=["node", "year"])]
-
-    def __str__(self):
-        return self.title
