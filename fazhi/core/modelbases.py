@@ -47,11 +47,10 @@ class Catalogue(Ordered):
 
 
 class LegalRule(models.Model):
-    """A rule kept as data, not code (a retention period, a ground for a major case ...): it applies while
-    ``is_active``, shows its ``legal_basis``, and is listed by its ``code``."""
+    """A rule kept as data, not code (a time limit, a retention period, a ground for a major case ...): it shows its
+    ``legal_basis`` and is listed by its ``code``."""
 
     legal_basis = models.TextField("依据")
-    is_active = models.BooleanField("启用", default=True)
 
     class Meta:
         abstract = True

@@ -4,7 +4,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .modelbases import Named, Titled
+from .modelbases import LegalRule, Named, Titled
 from .roles import Role
 
 
@@ -330,7 +330,7 @@ class CalendarOverride(models.Model):
         return f"{self.date} {self.name}（{'上班' if self.is_working_day else '放假'}）"
 
 
-class DeadlineRule(models.Model):
+class DeadlineRule(LegalRule):
     """A time limit set by law or local rule. Data, not code: sites change it, the legal basis is shown."""
 
     class Unit(models.TextChoices):
@@ -342,16 +342,14 @@ class DeadlineRule(models.Model):
     name = models.CharField("名称", max_length=100)
     amount = models.PositiveIntegerField("期限")
     unit = models.CharField("单位", max_length=20, choices=Unit.choices)
-    legal_basis = models.TextField("依据")
     rolls_over_rest_day = models.BooleanField(
         "期满日遇休假日顺延", default=False,
         help_text="期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期满日（如民事诉讼法第八十五条第三款）")
     rollover_basis = models.CharField("顺延依据", max_length=200, blank=True)
     due_soon_days = models.PositiveIntegerField("临期提醒（天）", default=3)
 
-    class Meta:
+    class Meta(LegalRule.Meta):
         verbose_name = verbose_name_plural = "期限规则"
-        ordering = ["code"]
 
     def __str__(self):
         return f"{self.name}：{self.amount}{self.get_unit_display()}"

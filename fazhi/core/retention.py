@@ -39,6 +39,7 @@ class RetentionRule(LegalRule):
     label = models.CharField("记录类型", max_length=100)
     years = models.PositiveSmallIntegerField("保存期限（年）", help_text="自办结之日起计算")
     action = models.CharField("到期处理", max_length=20, choices=Action.choices, default=Action.PSEUDONYMISE)
+    is_active = models.BooleanField("启用", default=True)
 
     class Meta(LegalRule.Meta):
         verbose_name = verbose_name_plural = "个人信息保存期限"

@@ -325,6 +325,7 @@ class MajorCaseRule(LegalRule):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     threshold = models.DecimalField("金额标准（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     power_type = models.CharField("权力类型", max_length=20, choices=PowerType.choices, blank=True)
+    is_active = models.BooleanField("启用", default=True)
 
     class Meta(LegalRule.Meta):
         verbose_name = verbose_name_plural = "重大执法决定情形"
