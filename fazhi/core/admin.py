@@ -68,6 +68,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 class RetentionRuleAdmin(admin.ModelAdmin):
     """Retention periods of personal data (fazhi/core/retention.py): installation-wide, changed here, audited."""
 
+    fields = ["code", "label", "years", "action", "legal_basis", "is_active"]
     list_display = ["label", "code", "years", "action", "is_active"]
     readonly_fields = ["code"]
 

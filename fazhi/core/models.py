@@ -4,6 +4,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from .modelbases import LegalRule, Named, Titled
 from .roles import Role
 
 
@@ -66,8 +67,7 @@ class OrgKind(models.Model):
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
-        verbose_name = "组织节点类型"
-        verbose_name_plural = "组织节点类型"
+        verbose_name = verbose_name_plural = "组织节点类型"
         ordering = ["level", "sort_order", "id"]
 
     def __str__(self):
@@ -79,7 +79,7 @@ def _from_kind(attr: str) -> property:
     return property(lambda node: getattr(node.kind_info, attr), doc=f"The node kind's ``{attr}``.")
 
 
-class OrgNode(models.Model):
+class OrgNode(Named, models.Model):
     """A node of the organisation tree: district → subdistrict (township) → village/community → grid.
 
     ``path`` is a materialized path ("0001.0003.0012.") so "everything inside this node" is one indexed prefix
@@ -108,14 +108,10 @@ class OrgNode(models.Model):
     objects = OrgNodeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "组织节点"
-        verbose_name_plural = "组织节点"
+        verbose_name = verbose_name_plural = "组织节点"
         ordering = ["path"]
         indexes = [models.Index(fields=["kind", "path"])]
         constraints = [models.UniqueConstraint(fields=["parent", "name"], name="orgnode_unique_name_per_parent")]
-
-    def __str__(self):
-        return self.name
 
     # ---- what the node's kind says (data in OrgKind, cached per process) ------------------------------------
     @property
@@ -200,7 +196,7 @@ class OrgNode(models.Model):
         return " / ".join(n.name for n in self.ancestors() if not n.is_district)
 
 
-class Unit(models.Model):
+class Unit(Named, models.Model):
     """A unit inside a subdistrict: an internal department or a body integrated in the one-stop centre."""
 
     class Kind(models.TextChoices):
@@ -217,13 +213,9 @@ class Unit(models.Model):
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
-        verbose_name = "机构"
-        verbose_name_plural = "机构"
+        verbose_name = verbose_name_plural = "机构"
         ordering = ["node", "kind", "sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["node", "kind", "name"], name="unit_unique_name")]
-
-    def __str__(self):
-        return self.name
 
 
 class User(AbstractUser):
@@ -231,8 +223,7 @@ class User(AbstractUser):
     phone = models.CharField("手机号", max_length=20, blank=True)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = verbose_name_plural = "用户"
 
     def __str__(self):
         return self.full_name or self.username
@@ -253,8 +244,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = "岗位角色"
-        verbose_name_plural = "岗位角色"
+        verbose_name = verbose_name_plural = "岗位角色"
         constraints = [models.UniqueConstraint(fields=["user", "node", "role"], name="membership_unique")]
         indexes = [models.Index(fields=["user", "is_active"]), models.Index(fields=["role", "node"])]
 
@@ -273,8 +263,7 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
-        verbose_name = "审计链头"
-        verbose_name_plural = "审计链头"
+        verbose_name = verbose_name_plural = "审计链头"
 
 
 class AuditEvent(models.Model):
@@ -300,8 +289,7 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        verbose_name = "审计事件"
-        verbose_name_plural = "审计事件"
+        verbose_name = verbose_name_plural = "审计事件"
         ordering = ["chain", "seq"]
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
         indexes = [models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
@@ -323,8 +311,7 @@ class CalendarYear(models.Model):
     defined_at = models.DateTimeField("定义时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = "自定义日历年份"
-        verbose_name_plural = "自定义日历年份"
+        verbose_name = verbose_name_plural = "自定义日历年份"
         ordering = ["year"]
 
 
@@ -336,15 +323,14 @@ class CalendarOverride(models.Model):
     name = models.CharField("名称", max_length=50, help_text="如“春节”“调休上班”")
 
     class Meta:
-        verbose_name = "节假日调整"
-        verbose_name_plural = "节假日调整"
+        verbose_name = verbose_name_plural = "节假日调整"
         ordering = ["date"]
 
     def __str__(self):
         return f"{self.date} {self.name}（{'上班' if self.is_working_day else '放假'}）"
 
 
-class DeadlineRule(models.Model):
+class DeadlineRule(LegalRule):
     """A time limit set by law or local rule. Data, not code: sites change it, the legal basis is shown."""
 
     class Unit(models.TextChoices):
@@ -356,17 +342,14 @@ class DeadlineRule(models.Model):
     name = models.CharField("名称", max_length=100)
     amount = models.PositiveIntegerField("期限")
     unit = models.CharField("单位", max_length=20, choices=Unit.choices)
-    legal_basis = models.TextField("依据")
     rolls_over_rest_day = models.BooleanField(
         "期满日遇休假日顺延", default=False,
         help_text="期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期满日（如民事诉讼法第八十五条第三款）")
     rollover_basis = models.CharField("顺延依据", max_length=200, blank=True)
     due_soon_days = models.PositiveIntegerField("临期提醒（天）", default=3)
 
-    class Meta:
-        verbose_name = "期限规则"
-        verbose_name_plural = "期限规则"
-        ordering = ["code"]
+    class Meta(LegalRule.Meta):
+        verbose_name = verbose_name_plural = "期限规则"
 
     def __str__(self):
         return f"{self.name}：{self.amount}{self.get_unit_display()}"
@@ -397,8 +380,7 @@ class StoredFile(models.Model):
     is_public = models.BooleanField("可公开", default=False)
 
     class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = verbose_name_plural = "附件"
         indexes = [models.Index(fields=["owner_type", "owner_id"])]
 
     def __str__(self):
@@ -443,8 +425,7 @@ class Job(models.Model):
     task_id = models.CharField("任务队列编号", max_length=64, blank=True)
 
     class Meta:
-        verbose_name = "后台任务"
-        verbose_name_plural = "后台任务"
+        verbose_name = verbose_name_plural = "后台任务"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["created_by", "kind"])]
 
@@ -464,7 +445,7 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class Notification(models.Model):
+class Notification(Titled, models.Model):
     """One message in a user's notification inbox (``fazhi.core.notifications``): work that reached them — a case
     assigned, a deadline approaching or passed, a transition waiting for them. Created only after the commit of the
     service that caused it, and only for a recipient who may see its object."""
@@ -492,14 +473,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
+        verbose_name = verbose_name_plural = "通知"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["recipient", "-created_at"]),
                    models.Index(fields=["recipient", "topic"])]
-
-    def __str__(self):
-        return self.title
 
     @property
     def is_read(self):

@@ -26,11 +26,12 @@ from typing import Any, Protocol
 from django.db import models, transaction
 
 from . import audit, clock
+from .modelbases import LegalRule
 
 ACTOR = "系统（个人信息保存期限）"
 
 
-class RetentionRule(models.Model):
+class RetentionRule(LegalRule):
     class Action(models.TextChoices):
         PSEUDONYMISE = "pseudonymise", "去标识化（删除证件号、电话、住址，姓名只留姓）"
 
@@ -38,13 +39,10 @@ class RetentionRule(models.Model):
     label = models.CharField("记录类型", max_length=100)
     years = models.PositiveSmallIntegerField("保存期限（年）", help_text="自办结之日起计算")
     action = models.CharField("到期处理", max_length=20, choices=Action.choices, default=Action.PSEUDONYMISE)
-    legal_basis = models.TextField("依据")
     is_active = models.BooleanField("启用", default=True)
 
-    class Meta:
-        verbose_name = "个人信息保存期限"
-        verbose_name_plural = "个人信息保存期限"
-        ordering = ["code"]
+    class Meta(LegalRule.Meta):
+        verbose_name = verbose_name_plural = "个人信息保存期限"
 
     def __str__(self):
         return f"{self.label}（{self.years}年）"

@@ -5,30 +5,24 @@ Rules of the workflow live in ``workflow.py``; every write is in ``services.py``
 from django.conf import settings
 from django.db import models
 
+from fazhi.core.fields import node_fk, user_fk
+from fazhi.core.modelbases import Catalogue, Named, Ordered, Versioned
 from fazhi.core.models import OrgNode, Unit
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
 
-class DisputeKind(models.Model):
+class DisputeKind(Catalogue):
     """A kind of dispute (婚姻家庭, 邻里 ...). Data, so a site can add kinds and its own time limit per kind."""
 
-    code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=50, unique=True)
     deadline_rule_code = models.CharField("办结期限规则", max_length=80, default="disputes.conclude",
                                           help_text="期限规则代码，默认“disputes.conclude”（一个月）")
-    sort_order = models.PositiveIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
 
-    class Meta:
-        verbose_name = "纠纷类型"
-        verbose_name_plural = "纠纷类型"
-        ordering = ["sort_order", "id"]
-
-    def __str__(self):
-        return self.name
+    class Meta(Catalogue.Meta):
+        verbose_name = verbose_name_plural = "纠纷类型"
 
 
-class Mediator(models.Model):
+class Mediator(Ordered):
     """A mediator on the roster (调解员名册); may sit on the administrative mediation committee (a core Unit)."""
 
     class Kind(models.TextChoices):
@@ -36,9 +30,8 @@ class Mediator(models.Model):
         ADMINISTRATIVE = "administrative", "行政调解员"
         JUDICIAL = "judicial", "特邀调解员（司法）"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="系统账号", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="mediator_profiles")
+    node = node_fk("所属组织")
+    user = user_fk("系统账号", optional=True, on_delete=models.SET_NULL, related_name="mediator_profiles")
     name = models.CharField("姓名", max_length=50)
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.PEOPLE)
     organisation = models.CharField("工作单位/职务", max_length=100, blank=True)
@@ -47,43 +40,31 @@ class Mediator(models.Model):
     committee = models.ForeignKey(Unit, verbose_name="所属调解委员会", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="mediators")
     committee_position = models.CharField("委员会职务", max_length=30, blank=True, help_text="如主任、副主任、委员")
-    sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("在册", default=True)
 
-    class Meta:
+    class Meta(Ordered.Meta):
         verbose_name = "调解员"
         verbose_name_plural = "调解员名册"
-        ordering = ["sort_order", "id"]
-
-    def __str__(self):
-        return self.name
 
 
-class MediationRoom(models.Model):
+class MediationRoom(Ordered):
     """A branded room of the mediation supermarket (群众诉求超市), e.g. 老赵劳动调解室."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     name = models.CharField("名称", max_length=50)
     host_name = models.CharField("负责人", max_length=50)
-    host = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="负责人账号", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="hosted_rooms")
+    host = user_fk("负责人账号", optional=True, on_delete=models.SET_NULL, related_name="hosted_rooms")
     specialities = models.ManyToManyField(DisputeKind, verbose_name="擅长领域", blank=True, related_name="rooms")
     opening_hours = models.CharField("开放时间", max_length=100, blank=True)
     location = models.CharField("地点", max_length=100, blank=True)
     introduction = models.TextField("简介", blank=True)
     photo = models.ForeignKey("core.StoredFile", verbose_name="照片", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
-    sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("开放", default=True)
 
-    class Meta:
-        verbose_name = "调解室"
-        verbose_name_plural = "调解室"
-        ordering = ["sort_order", "id"]
+    class Meta(Ordered.Meta):
+        verbose_name = verbose_name_plural = "调解室"
         constraints = [models.UniqueConstraint(fields=["node", "name"], name="disputes_room_unique_name")]
-
-    def __str__(self):
-        return self.name
 
 
 class RiskWord(models.Model):
@@ -106,7 +87,7 @@ class RiskWord(models.Model):
         return self.word
 
 
-class Dispute(models.Model):
+class Dispute(Versioned):
     class Status(models.TextChoices):
         REGISTERED = "registered", "已登记"
         ACCEPTED = "accepted", "已受理"
@@ -151,7 +132,7 @@ class Dispute(models.Model):
         CONFIRMED = "confirmed", "裁定有效"
         REJECTED = "rejected", "裁定驳回"
 
-    node = models.ForeignKey(OrgNode, verbose_name="当前办理单位", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("当前办理单位")
     village = models.ForeignKey(OrgNode, verbose_name="发生地（村/社区）", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     grid = models.ForeignKey(OrgNode, verbose_name="发生地（网格）", null=True, blank=True,
@@ -198,15 +179,12 @@ class Dispute(models.Model):
     # the submission fingerprint + the day it arrived: a unique constraint, so identical submissions sent at the same
     # moment create one case even when the database runs them in parallel (PostgreSQL)
     dedupe_key = models.CharField("防重复键", max_length=64, null=True, blank=True, unique=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = user_fk("登记人", optional=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField("登记时间")
     updated_at = models.DateTimeField("更新时间")
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "矛盾纠纷"
-        verbose_name_plural = "矛盾纠纷"
+        verbose_name = verbose_name_plural = "矛盾纠纷"
         ordering = ["-received_on", "-id"]
         indexes = [
             models.Index(fields=["status", "due_date"], name="disputes_status_due_idx"),
@@ -229,7 +207,7 @@ class Dispute(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
-class Party(models.Model):
+class Party(Named, models.Model):
     class Role(models.TextChoices):
         APPLICANT = "applicant", "申请人"
         RESPONDENT = "respondent", "被申请人"
@@ -250,12 +228,8 @@ class Party(models.Model):
     address = models.CharField("住址", max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "当事人"
-        verbose_name_plural = "当事人"
+        verbose_name = verbose_name_plural = "当事人"
         ordering = ["role", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class MediationSession(models.Model):
@@ -264,12 +238,10 @@ class MediationSession(models.Model):
     place = models.CharField("调解地点", max_length=100)
     participants = models.CharField("参加人员", max_length=300)
     record = models.TextField("调解记录")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = user_fk(optional=True, on_delete=models.SET_NULL)
 
     class Meta:
-        verbose_name = "调解记录"
-        verbose_name_plural = "调解记录"
+        verbose_name = verbose_name_plural = "调解记录"
         ordering = ["held_on", "id"]
 
 
@@ -303,8 +275,7 @@ class Agreement(models.Model):
     judicial_court = models.CharField("受理法院", max_length=100, blank=True)
 
     class Meta:
-        verbose_name = "调解协议"
-        verbose_name_plural = "调解协议"
+        verbose_name = verbose_name_plural = "调解协议"
 
 
 class FollowUp(models.Model):
@@ -318,12 +289,10 @@ class FollowUp(models.Model):
     performed = models.BooleanField("协议是否履行")
     satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices)
     note = models.TextField("回访情况", blank=True)
-    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    visited_by = user_fk(optional=True, on_delete=models.SET_NULL)
 
     class Meta:
-        verbose_name = "回访记录"
-        verbose_name_plural = "回访记录"
+        verbose_name = verbose_name_plural = "回访记录"
         ordering = ["visited_on", "id"]
 
 
@@ -338,8 +307,7 @@ class Notice(models.Model):
     next_steps = models.TextField("下一步", blank=True)
 
     class Meta:
-        verbose_name = "告知"
-        verbose_name_plural = "告知"
+        verbose_name = verbose_name_plural = "告知"
         ordering = ["at", "id"]
 
 
@@ -352,8 +320,7 @@ class StateSpan(models.Model):
     left_at = models.DateTimeField("离开时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "状态停留"
-        verbose_name_plural = "状态停留"
+        verbose_name = verbose_name_plural = "状态停留"
         ordering = ["entered_at", "id"]
         indexes = [models.Index(fields=["status", "entered_at"], name="disputes_span_idx")]
 
@@ -372,12 +339,11 @@ class Transfer(models.Model):
     to_label = models.CharField("新承办", max_length=100)
     to_body = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.TextField("理由")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = user_fk(optional=True, on_delete=models.SET_NULL)
     acknowledged = models.BooleanField("已接收", default=False, db_index=True)
 
     class Meta:
-        verbose_name = "上报/移交"
-        verbose_name_plural = "上报/移交"
+        verbose_name = verbose_name_plural = "上报/移交"
         ordering = ["at", "id"]
 
 
@@ -394,11 +360,10 @@ class DisputeLink(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.RELATED)
     reason = models.CharField("关联原因", max_length=200, blank=True)
     at = models.DateTimeField("时间")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = user_fk(optional=True, on_delete=models.SET_NULL)
 
     class Meta:
-        verbose_name = "关联案件"
-        verbose_name_plural = "关联案件"
+        verbose_name = verbose_name_plural = "关联案件"
         ordering = ["at", "id"]
         constraints = [models.UniqueConstraint(fields=["source", "target"], name="disputes_link_unique")]
 
@@ -409,8 +374,7 @@ class TriageModel(models.Model):
 
     node = models.ForeignKey(OrgNode, verbose_name="街道", on_delete=models.CASCADE, related_name="+")
     trained_at = models.DateTimeField("训练时间")
-    trained_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    trained_by = user_fk(optional=True, on_delete=models.SET_NULL)
     cases = models.PositiveIntegerField("训练案件数", default=0)
     vocabulary = models.PositiveIntegerField("词表大小", default=0)
     seconds = models.FloatField("训练用时（秒）", default=0)
@@ -418,8 +382,7 @@ class TriageModel(models.Model):
     data = models.BinaryField("模型数据")
 
     class Meta:
-        verbose_name = "分派建议模型"
-        verbose_name_plural = "分派建议模型"
+        verbose_name = verbose_name_plural = "分派建议模型"
         ordering = ["-trained_at", "-id"]
         indexes = [models.Index(fields=["node", "-trained_at"], name="disputes_triage_node_idx")]
 
@@ -455,5 +418,4 @@ class TriageSuggestion(models.Model):
     created_at = models.DateTimeField("建议时间")
 
     class Meta:
-        verbose_name = "分派建议"
-        verbose_name_plural = "分派建议"
+        verbose_name = verbose_name_plural = "分派建议"

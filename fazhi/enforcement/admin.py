@@ -12,6 +12,7 @@ FIELDS = ["code", "name", "kind", "threshold", "power_type", "legal_basis", "is_
 
 @admin.register(MajorCaseRule)
 class MajorCaseRuleAdmin(admin.ModelAdmin):
+    fields = FIELDS
     list_display = ["name", "kind", "threshold", "is_active"]
     list_editable = ["is_active"]
 

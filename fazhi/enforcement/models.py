@@ -7,14 +7,16 @@ services.py; every read through selectors.py.
 from django.conf import settings
 from django.db import models
 
-from fazhi.core.models import OrgNode, StoredFile, Unit
+from fazhi.core.fields import node_fk, user_fk
+from fazhi.core.modelbases import LegalRule, Named, Versioned
+from fazhi.core.models import StoredFile, Unit
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
 
 class Subject(models.Model):
     """执法主体: the body that holds the powers (the subdistrict's comprehensive enforcement office)."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     unit = models.OneToOneField(Unit, verbose_name="机构", on_delete=models.PROTECT, related_name="enforcement_subject")
     legal_status = models.CharField("主体资格", max_length=200, help_text="如“依法受委托/依法赋权的乡镇（街道）综合行政执法机构”")
     address = models.CharField("办公地址", max_length=200, blank=True)
@@ -29,8 +31,7 @@ class Subject(models.Model):
                                         help_text="决定书载明的提起行政诉讼的人民法院（行政处罚法第五十九条第五项）")
 
     class Meta:
-        verbose_name = "执法主体"
-        verbose_name_plural = "执法主体"
+        verbose_name = verbose_name_plural = "执法主体"
 
     def __str__(self):
         return self.unit.name
@@ -42,10 +43,10 @@ class PowerType(models.TextChoices):
     COMPULSORY = "compulsory", "行政强制"
 
 
-class Power(models.Model):
+class Power(Versioned):
     """权责清单 item."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     subject = models.ForeignKey(Subject, verbose_name="执法主体", on_delete=models.PROTECT, related_name="powers")
     code = models.CharField("事项编码", max_length=40)
     name = models.CharField("事项名称", max_length=200)
@@ -53,7 +54,6 @@ class Power(models.Model):
     legal_basis = models.TextField("法律依据")
     discretion = models.TextField("裁量基准", blank=True, help_text="每行一档，如“轻微：责令改正，不予处罚”")
     is_active = models.BooleanField("有效", default=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "权责清单事项"
@@ -69,7 +69,7 @@ class Power(models.Model):
         return [line.strip() for line in self.discretion.splitlines() if line.strip()]
 
 
-class Officer(models.Model):
+class Officer(Named, Versioned):
     """执法人员 with a certificate (执法证)."""
 
     class Status(models.TextChoices):
@@ -77,7 +77,7 @@ class Officer(models.Model):
         SUSPENDED = "suspended", "暂扣"
         REVOKED = "revoked", "注销"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     subject = models.ForeignKey(Subject, verbose_name="执法主体", on_delete=models.PROTECT, related_name="officers")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.PROTECT, related_name="enforcement_officer")
     name = models.CharField("姓名", max_length=50)
@@ -86,15 +86,10 @@ class Officer(models.Model):
     valid_from = models.DateField("有效期起", null=True, blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True, db_index=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "执法人员"
-        verbose_name_plural = "执法人员"
+        verbose_name = verbose_name_plural = "执法人员"
         ordering = ["name", "id"]
-
-    def __str__(self):
-        return self.name
 
     def certificate_problem(self, on):
         """None if the certificate is valid on ``on``, else why not (Chinese)."""
@@ -188,12 +183,12 @@ class Result(models.TextChoices):
     REVOKED = "revoked", "撤销案件"
 
 
-class Case(models.Model):
+class Case(Versioned):
     class PartyKind(models.TextChoices):
         PERSON = "person", "自然人"
         ORGANISATION = "organisation", "法人或其他组织"
 
-    node = models.ForeignKey(OrgNode, verbose_name="发生地", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("发生地")
     subject = models.ForeignKey(Subject, verbose_name="执法主体", on_delete=models.PROTECT, related_name="cases")
     power = models.ForeignKey(Power, verbose_name="执法事项", on_delete=models.PROTECT, related_name="cases")
     number = models.CharField("案号", max_length=60, blank=True, db_index=True)
@@ -211,9 +206,9 @@ class Case(models.Model):
     is_complex = models.BooleanField("疑难复杂、涉及多个法律关系", default=False)
     status = models.CharField("状态", max_length=20, choices=CaseStatus.choices, default=CaseStatus.DRAFT, db_index=True)
     created_at = models.DateTimeField("登记时间")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk("登记人")
     filed_on = models.DateField("立案日期", null=True, blank=True, db_index=True)
-    filing_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="立案审批人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    filing_approved_by = user_fk("立案审批人", optional=True)
     decision_extension_days = models.PositiveIntegerField("延长（日）", default=0)
     decision_extension_basis = models.TextField(
         "延长依据", blank=True, help_text="行政处罚法第六十条本身不设延长；只有法律、法规、规章另有规定时才可延长，此处为经办人填写的该规定")
@@ -230,8 +225,7 @@ class Case(models.Model):
     hearing_notified_on = models.DateField("听证通知日期", null=True, blank=True)
     hearing_at = models.DateTimeField("听证时间", null=True, blank=True)
     hearing_place = models.CharField("听证地点", max_length=200, blank=True)
-    hearing_host = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="听证主持人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    hearing_host = user_fk("听证主持人", optional=True)
     hearing_held = models.BooleanField("已举行听证", default=False)
     hearing_record = models.TextField("听证笔录", blank=True)
     collective_on = models.DateField("集体讨论日期", null=True, blank=True)
@@ -246,7 +240,7 @@ class Case(models.Model):
     decision_basis = models.TextField("法律依据", blank=True)
     discretion_applied = models.TextField("裁量情况", blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True, db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = user_fk("决定人", optional=True)
     publication_due = models.DateField("应公示期限", null=True, blank=True, db_index=True,
                                        help_text="作出决定时按工作日计算（处罚决定7个工作日、其他决定20个工作日）；工作日历或期限规则变更时对尚未公示的决定重算。")
     service_due = models.DateField("送达期限", null=True, blank=True)
@@ -255,11 +249,9 @@ class Case(models.Model):
     closed_on = models.DateField("结案日期", null=True, blank=True, db_index=True)
     officers = models.ManyToManyField(Officer, verbose_name="承办人员", related_name="cases", blank=True)
     search_text = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "执法案件"
-        verbose_name_plural = "执法案件"
+        verbose_name = verbose_name_plural = "执法案件"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["node", "status"]), models.Index(fields=["status", "decision_due"])]
 
@@ -275,7 +267,7 @@ class CaseStep(models.Model):
     """One recorded step of a case. Add-only: never updated or deleted."""
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="steps")
-    node = models.ForeignKey(OrgNode, verbose_name="所属", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属")
     kind = models.CharField("环节", max_length=30, choices=StepKind.choices, db_index=True)
     occurred_at = models.DateTimeField("时间", db_index=True)
     place = models.CharField("地点", max_length=200, blank=True)
@@ -284,12 +276,11 @@ class CaseStep(models.Model):
     officers = models.ManyToManyField(Officer, verbose_name="执法人员", related_name="steps", blank=True)
     av_required = models.BooleanField("应音像记录", default=False, db_index=True)
     corrects = models.ForeignKey("self", verbose_name="更正的记录", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+")
+    recorded_by = user_fk("记录人")
     recorded_at = models.DateTimeField("记录时间")
 
     class Meta:
-        verbose_name = "执法环节记录"
-        verbose_name_plural = "执法环节记录"
+        verbose_name = verbose_name_plural = "执法环节记录"
         ordering = ["occurred_at", "id"]
 
     def __str__(self):
@@ -307,20 +298,19 @@ class CustodyEvent(models.Model):
 
     stored_file = models.ForeignKey(StoredFile, verbose_name="文件", on_delete=models.PROTECT, related_name="+")
     step = models.ForeignKey(CaseStep, verbose_name="环节", on_delete=models.PROTECT, related_name="custody")
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
     action = models.CharField("动作", max_length=20, choices=Action.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = user_fk("人员", optional=True)
     at = models.DateTimeField("时间")
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "证据保管记录"
-        verbose_name_plural = "证据保管记录"
+        verbose_name = verbose_name_plural = "证据保管记录"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["stored_file", "at"])]
 
 
-class MajorCaseRule(models.Model):
+class MajorCaseRule(LegalRule):
     """When a case counts as major and needs legal review (行政处罚法第五十八条). Data, not code."""
 
     class Kind(models.TextChoices):
@@ -335,13 +325,10 @@ class MajorCaseRule(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     threshold = models.DecimalField("金额标准（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     power_type = models.CharField("权力类型", max_length=20, choices=PowerType.choices, blank=True)
-    legal_basis = models.TextField("依据")
     is_active = models.BooleanField("启用", default=True)
 
-    class Meta:
-        verbose_name = "重大执法决定情形"
-        verbose_name_plural = "重大执法决定情形"
-        ordering = ["code"]
+    class Meta(LegalRule.Meta):
+        verbose_name = verbose_name_plural = "重大执法决定情形"
 
     def __str__(self):
         return self.name
@@ -367,41 +354,39 @@ class LegalReview(models.Model):
         REJECT = "reject", "退回补正"
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="reviews")
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
+    reviewer = user_fk("审核人")
     checklist = models.JSONField("审核要点", default=dict)
     opinion = models.CharField("审核意见", max_length=20, choices=Opinion.choices)
     reasons = models.TextField("意见说明", blank=True)
     reviewed_at = models.DateTimeField("审核时间", db_index=True)
 
     class Meta:
-        verbose_name = "法制审核"
-        verbose_name_plural = "法制审核"
+        verbose_name = verbose_name_plural = "法制审核"
         ordering = ["reviewed_at", "id"]
 
 
 class ReviewerQualification(models.Model):
     """从事行政处罚决定法制审核的人员 and their 法律职业资格 (行政处罚法第五十八条第二款)."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.PROTECT,
                                 related_name="enforcement_reviewer")
     reviewing_since = models.DateField("开始从事法制审核日期")
     qualification_number = models.CharField("法律职业资格证书编号", max_length=60, blank=True)
     qualified_on = models.DateField("取得法律职业资格日期", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = user_fk()
     recorded_at = models.DateTimeField("登记时间")
 
     class Meta:
-        verbose_name = "法制审核人员"
-        verbose_name_plural = "法制审核人员"
+        verbose_name = verbose_name_plural = "法制审核人员"
         ordering = ["reviewing_since", "id"]
 
     def __str__(self):
         return f"{self.user.display_name}（法制审核人员）"
 
 
-class Publication(models.Model):
+class Publication(Versioned):
     """执法决定公示 (after-the-fact publicity). Text is masked when published; withdrawal is recorded, never deleted."""
 
     class Kind(models.TextChoices):
@@ -413,7 +398,7 @@ class Publication(models.Model):
         WITHDRAWN = "withdrawn", "已撤回"
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="publications")
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     title = models.CharField("标题", max_length=200)
     party_display = models.CharField("当事人（公示）", max_length=100)
@@ -422,17 +407,15 @@ class Publication(models.Model):
     published_on = models.DateField("公示日期", db_index=True)
     due_date = models.DateField("应公示期限", null=True, blank=True)
     on_time = models.BooleanField("按期公示", default=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_by = user_fk()
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
     revoked_on = models.DateField("原决定被撤销/变更日期", null=True, blank=True)
     withdraw_due = models.DateField("应撤回期限", null=True, blank=True)
     withdrawn_on = models.DateField("撤回日期", null=True, blank=True)
     withdraw_reason = models.TextField("撤回理由", blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "执法决定公示"
-        verbose_name_plural = "执法决定公示"
+        verbose_name = verbose_name_plural = "执法决定公示"
         ordering = ["-published_on", "-id"]
 
 
@@ -451,31 +434,29 @@ class Evaluation(models.Model):
     """案卷评查 of a closed case by a supervisor. Add-only."""
 
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="evaluations")
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
-    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评查人", on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
+    evaluator = user_fk("评查人")
     scores = models.JSONField("评分", default=dict)
     total = models.PositiveIntegerField("总分")
     findings = models.TextField("评查意见")
     evaluated_on = models.DateField("评查日期", db_index=True)
 
     class Meta:
-        verbose_name = "案卷评查"
-        verbose_name_plural = "案卷评查"
+        verbose_name = verbose_name_plural = "案卷评查"
         ordering = ["-evaluated_on", "-id"]
 
 
 class Accountability(models.Model):
     """行政执法责任追究 record linked to an officer."""
 
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
     officer = models.ForeignKey(Officer, verbose_name="执法人员", on_delete=models.PROTECT, related_name="accountabilities")
     case = models.ForeignKey(Case, verbose_name="关联案件", null=True, blank=True, on_delete=models.PROTECT, related_name="accountabilities")
     measure = models.CharField("处理方式", max_length=100)
     description = models.TextField("事实与理由")
     decided_on = models.DateField("处理日期")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = user_fk()
 
     class Meta:
-        verbose_name = "责任追究"
-        verbose_name_plural = "责任追究"
+        verbose_name = verbose_name_plural = "责任追究"
         ordering = ["-decided_on", "-id"]

@@ -6,6 +6,7 @@ from .models import DisclosureCategory
 
 @admin.register(DisclosureCategory)
 class DisclosureCategoryAdmin(admin.ModelAdmin):
+    fields = ["code", "name", "description", "sort_order", "is_active"]  # the form's order (code and switches come from Catalogue)
     list_display = ["name", "code", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     search_fields = ["name", "code"]

@@ -1,42 +1,35 @@
 """Government affairs (政务公开与依法决策): proactive disclosure, disclosure requests, normative documents, major
 administrative decisions and Party Working Committee meetings. Rules live in workflow.py and services.py."""
-from django.conf import settings
 from django.db import models
 
+from fazhi.core.fields import node_fk, user_fk
+from fazhi.core.modelbases import Catalogue, Named, Titled, Versioned
 from fazhi.core.models import OrgNode
 from fazhi.core.personal import BlindIndexField, EncryptedField
 
 
-class DisclosureCategory(models.Model):
+class DisclosureCategory(Catalogue):
     """The proactive-disclosure catalogue (主动公开目录). Data: seeded by a data migration, editable in admin."""
 
-    code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=60)
     description = models.CharField("说明", max_length=200, blank=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
 
-    class Meta:
-        verbose_name = "公开目录类别"
-        verbose_name_plural = "公开目录类别"
-        ordering = ["sort_order", "id"]
-
-    def __str__(self):
-        return self.name
+    class Meta(Catalogue.Meta):
+        verbose_name = verbose_name_plural = "公开目录类别"
 
 
-class DisclosureItem(models.Model):
+class DisclosureItem(Titled, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "待确认发布"
         PUBLISHED = "published", "已公开"
         WITHDRAWN = "withdrawn", "已撤回"
 
-    node = models.ForeignKey(OrgNode, verbose_name="公开主体", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("公开主体")
     category = models.ForeignKey(DisclosureCategory, verbose_name="目录类别", on_delete=models.PROTECT, related_name="items")
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文", blank=True)
     formed_on = models.DateField("信息形成（变更）日期")
-    publisher = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    publisher = user_fk("发布人", optional=True)
     publisher_name = models.CharField("发布机构", max_length=100, blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_on = models.DateField("发布日期", null=True, blank=True, db_index=True)
@@ -47,20 +40,15 @@ class DisclosureItem(models.Model):
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdraw_reason = models.TextField("撤回理由", blank=True)
     search_text = models.TextField(blank=True, editable=False)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "主动公开信息"
-        verbose_name_plural = "主动公开信息"
+        verbose_name = verbose_name_plural = "主动公开信息"
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["node", "published_on"]), models.Index(fields=["category", "published_on"]),
                    models.Index(fields=["status", "published_on"])]
 
-    def __str__(self):
-        return self.title
 
-
-class DisclosureRequest(models.Model):
+class DisclosureRequest(Versioned):
     class Status(models.TextChoices):
         REGISTERED = "registered", "办理中"
         CORRECTING = "correcting", "待补正"
@@ -118,7 +106,7 @@ class DisclosureRequest(models.Model):
         NO_FEE = "other_no_fee", "其他处理：申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
         OTHER = "other", "其他处理：其他"
 
-    node = models.ForeignKey(OrgNode, verbose_name="受理机关", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("受理机关")
     tracking_code = models.CharField("查询码", max_length=20, unique=True)
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices, default=ApplicantType.PERSON)
     organisation_kind = models.CharField("法人或其他组织类别", max_length=20, choices=OrganisationKind.choices, blank=True)
@@ -145,7 +133,7 @@ class DisclosureRequest(models.Model):
     paused_days = models.PositiveIntegerField("不计入答复期限的工作日", default=0)
     extended = models.BooleanField("已延期", default=False)
     extension_reason = models.TextField("延期理由", blank=True)
-    extension_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="延期批准人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    extension_approved_by = user_fk("延期批准人", optional=True)
     due_date = models.DateField("答复期限", null=True, blank=True, db_index=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True)
     reply_type = models.CharField("答复类型", max_length=20, choices=Reply.choices, blank=True)
@@ -160,11 +148,9 @@ class DisclosureRequest(models.Model):
     fee_amount = models.DecimalField("收取信息处理费（元）", max_digits=10, decimal_places=2, default=0)
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField("登记时间")
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "依申请公开"
-        verbose_name_plural = "依申请公开"
+        verbose_name = verbose_name_plural = "依申请公开"
         ordering = ["-received_on", "-id"]
         indexes = [models.Index(fields=["node", "received_on"]), models.Index(fields=["status", "due_date"])]
         constraints = [models.UniqueConstraint(fields=["node", "reply_year", "reply_seq"], name="gov_reply_number_unique",
@@ -174,45 +160,36 @@ class DisclosureRequest(models.Model):
         return f"{self.tracking_code}（{self.content[:20]}）"
 
 
-class Meeting(models.Model):
+class Meeting(Titled, Versioned):
     class Status(models.TextChoices):
         PLANNED = "planned", "待召开"
         HELD = "held", "已召开"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属街道", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属街道")
     title = models.CharField("会议名称", max_length=120)
     held_on = models.DateField("会议日期", db_index=True)
     place = models.CharField("地点", max_length=100, blank=True)
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="主持人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    chair = user_fk("主持人", optional=True)
     minutes = models.TextField("会议纪要", blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "党工委会议"
-        verbose_name_plural = "党工委会议"
+        verbose_name = verbose_name_plural = "党工委会议"
         ordering = ["-held_on", "-id"]
         indexes = [models.Index(fields=["node", "held_on"])]
 
-    def __str__(self):
-        return self.title
 
-
-class MeetingAttendee(models.Model):
+class MeetingAttendee(Named, models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="attendees")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="党工委成员", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = user_fk("党工委成员", optional=True)
     name = models.CharField("姓名", max_length=50)
     is_voting = models.BooleanField("有表决权", default=True)
     village = models.ForeignKey(OrgNode, verbose_name="所在村（社区）", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     role_label = models.CharField("身份", max_length=50, blank=True, help_text="如“村党支部书记”")
 
     class Meta:
-        verbose_name = "参会人员"
-        verbose_name_plural = "参会人员"
+        verbose_name = verbose_name_plural = "参会人员"
         ordering = ["-is_voting", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class AgendaItem(models.Model):
@@ -229,8 +206,7 @@ class AgendaItem(models.Model):
     decision_text = models.TextField("决定内容", blank=True)
 
     class Meta:
-        verbose_name = "会议议题"
-        verbose_name_plural = "会议议题"
+        verbose_name = verbose_name_plural = "会议议题"
         ordering = ["meeting", "seq"]
         constraints = [models.UniqueConstraint(fields=["meeting", "seq"], name="gov_agenda_seq_unique")]
 
@@ -238,7 +214,7 @@ class AgendaItem(models.Model):
         return f"{self.meeting.title} 议题{self.seq}：{self.title}"
 
 
-class NormativeDocument(models.Model):
+class NormativeDocument(Versioned):
     class Status(models.TextChoices):
         DRAFTING = "drafting", "起草中"
         COMMENTING = "commenting", "征求意见中"
@@ -251,7 +227,7 @@ class NormativeDocument(models.Model):
         FILED = "filed", "已备案"
         REPEALED = "repealed", "已废止/失效"
 
-    node = models.ForeignKey(OrgNode, verbose_name="制定机关", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("制定机关")
     title = models.CharField("文件名称", max_length=200)
     body = models.TextField("文件内容（草案）")
     drafting_unit = models.CharField("起草单位", max_length=100, blank=True)
@@ -261,7 +237,7 @@ class NormativeDocument(models.Model):
     comment_end = models.DateField("征求意见截止", null=True, blank=True)
     comment_days = models.PositiveIntegerField("征求意见期（工作日）", null=True, blank=True)
     review_opinion = models.TextField("合法性审核意见", blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewer = user_fk("审核人", optional=True)
     reviewed_on = models.DateField("审核日期", null=True, blank=True)
     agenda_item = models.ForeignKey(AgendaItem, verbose_name="审议议题", null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
     decided_on = models.DateField("审议日期", null=True, blank=True)
@@ -277,11 +253,9 @@ class NormativeDocument(models.Model):
     valid_until = models.DateField("有效期至", null=True, blank=True, db_index=True)
     review_due = models.DateField("评估清理提醒日", null=True, blank=True, db_index=True)
     repealed_on = models.DateField("废止日期", null=True, blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "行政规范性文件"
-        verbose_name_plural = "行政规范性文件"
+        verbose_name = verbose_name_plural = "行政规范性文件"
         ordering = ["-id"]
         indexes = [models.Index(fields=["node", "status"])]
         constraints = [
@@ -293,7 +267,7 @@ class NormativeDocument(models.Model):
         return f"{self.doc_number} {self.title}".strip()
 
 
-class MajorDecision(models.Model):
+class MajorDecision(Titled, Versioned):
     class Status(models.TextChoices):
         CATALOGUED = "catalogued", "列入目录"
         IN_PROCEDURE = "in_procedure", "履行程序中"
@@ -302,7 +276,7 @@ class MajorDecision(models.Model):
         IMPLEMENTING = "implementing", "执行中"
         EVALUATED = "evaluated", "已评估"
 
-    node = models.ForeignKey(OrgNode, verbose_name="决策机关", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("决策机关")
     year = models.PositiveIntegerField("目录年度", db_index=True)
     title = models.CharField("决策事项", max_length=200)
     description = models.TextField("事项说明", blank=True)
@@ -313,16 +287,11 @@ class MajorDecision(models.Model):
     agenda_item = models.ForeignKey(AgendaItem, verbose_name="审议议题", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
     decided_on = models.DateField("决策日期", null=True, blank=True)
     decision_text = models.TextField("决策内容", blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "重大行政决策"
-        verbose_name_plural = "重大行政决策"
+        verbose_name = verbose_name_plural = "重大行政决策"
         ordering = ["-year", "id"]
         indexes = [models.Index(fields=["node", "year"])]
-
-    def __str__(self):
-        return self.title
 
 
 class DecisionStep(models.Model):
@@ -350,11 +319,10 @@ class DecisionStep(models.Model):
     evidence = models.TextField("过程材料说明", blank=True)
     done_on = models.DateField("完成日期", null=True, blank=True)
     waived_reason = models.TextField("不适用理由", blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = user_fk("记录人", optional=True)
 
     class Meta:
-        verbose_name = "决策程序环节"
-        verbose_name_plural = "决策程序环节"
+        verbose_name = verbose_name_plural = "决策程序环节"
         ordering = ["decision", "seq"]
         constraints = [models.UniqueConstraint(fields=["decision", "kind"], name="gov_step_kind_unique")]
 
@@ -376,8 +344,7 @@ class Hearing(models.Model):
     record = models.TextField("听证笔录摘要")
 
     class Meta:
-        verbose_name = "听证"
-        verbose_name_plural = "听证"
+        verbose_name = verbose_name_plural = "听证"
         ordering = ["held_on", "id"]
 
     @property
@@ -396,7 +363,7 @@ class PublicComment(models.Model):
         APPROVED = "approved", "已采纳展示"
         REJECTED = "rejected", "不予展示"
 
-    node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
+    node = node_fk()
     document = models.ForeignKey(NormativeDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
     decision = models.ForeignKey(MajorDecision, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
     author_name = models.CharField("署名", max_length=50, blank=True)
@@ -404,14 +371,13 @@ class PublicComment(models.Model):
     body = models.TextField("意见内容")
     status = models.CharField("审核状态", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     reply = models.TextField("答复", blank=True)
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    moderated_by = user_fk(optional=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     ip = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField("提交时间")
 
     class Meta:
-        verbose_name = "公众意见"
-        verbose_name_plural = "公众意见"
+        verbose_name = verbose_name_plural = "公众意见"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["node", "status"])]
 
@@ -423,7 +389,7 @@ class PublicComment(models.Model):
         return self.document or self.decision
 
 
-class DisclosureRemedy(models.Model):
+class DisclosureRemedy(Versioned):
     """An administrative reconsideration or lawsuit over a disclosure reply, and its result (table 四 of the annual
     report). One row per request and kind."""
 
@@ -446,11 +412,9 @@ class DisclosureRemedy(models.Model):
     result = models.CharField("结果", max_length=20, choices=Result.choices, default=Result.PENDING)
     decided_on = models.DateField("审结日期", null=True, blank=True)
     note = models.TextField("说明", blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "政府信息公开行政复议、行政诉讼"
-        verbose_name_plural = "政府信息公开行政复议、行政诉讼"
+        verbose_name = verbose_name_plural = "政府信息公开行政复议、行政诉讼"
         ordering = ["filed_on", "id"]
         constraints = [models.UniqueConstraint(fields=["request", "kind"], name="gov_remedy_kind_unique")]
 
@@ -462,7 +426,7 @@ class DisclosureRemedy(models.Model):
         return self.request.node
 
 
-class DisclosureReport(models.Model):
+class DisclosureReport(Versioned):
     """政府信息公开工作年度报告 (《政府信息公开条例》第四十九条、第五十条), tables from records in the national format."""
 
     class Status(models.TextChoices):
@@ -471,7 +435,7 @@ class DisclosureReport(models.Model):
         FINAL = "final", "已定稿"
         PUBLISHED = "published", "已公开"
 
-    node = models.ForeignKey(OrgNode, verbose_name="报告机关", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("报告机关")
     year = models.PositiveIntegerField("年度")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     overview = models.TextField("一、总体情况", blank=True)
@@ -480,17 +444,14 @@ class DisclosureReport(models.Model):
     tables = models.JSONField("定稿表格", null=True, blank=True)
     sha256 = models.CharField("定稿内容哈希（SHA-256）", max_length=64, blank=True)
     finalised_at = models.DateTimeField("定稿时间", null=True, blank=True)
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="定稿人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    finalised_by = user_fk("定稿人", optional=True)
     published_on = models.DateField("公开日期", null=True, blank=True)
     disclosure_item = models.ForeignKey(DisclosureItem, verbose_name="公开信息", null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间")
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "政府信息公开工作年度报告"
-        verbose_name_plural = "政府信息公开工作年度报告"
+        verbose_name = verbose_name_plural = "政府信息公开工作年度报告"
         ordering = ["-year", "node__path"]
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="gov_disclosure_report_unique")]
 

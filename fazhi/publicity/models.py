@@ -8,7 +8,9 @@ import datetime
 from django.conf import settings
 from django.db import models
 
-from fazhi.core.models import OrgNode, Unit
+from fazhi.core.fields import node_fk, user_fk
+from fazhi.core.modelbases import Named, Versioned
+from fazhi.core.models import Unit
 
 
 class Target(models.TextChoices):
@@ -22,7 +24,7 @@ class Target(models.TextChoices):
     UNIT = "unit", "单位"
 
 
-class KeyDate(models.Model):
+class KeyDate(Named, models.Model):
     """A publicity node of the year (重要宣传节点): 3.15, 4.15, June anti-drug month, 12.4 ... Data, not code.
 
     Solar dates repeat every year (month/day); traditional festivals follow the lunar calendar, so their solar
@@ -47,12 +49,8 @@ class KeyDate(models.Model):
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
-        verbose_name = "宣传节点"
-        verbose_name_plural = "宣传节点"
+        verbose_name = verbose_name_plural = "宣传节点"
         ordering = ["sort_order", "month", "day", "id"]
-
-    def __str__(self):
-        return self.name
 
     def start_in(self, year):
         """The first day of this key date in ``year`` (None if a lunar date is not entered for that year)."""
@@ -80,7 +78,7 @@ class KeyDate(models.Model):
         return f"{self.month}月{self.day}日"
 
 
-class AudienceGroup(models.Model):
+class AudienceGroup(Named, models.Model):
     """An audience group (宣传对象): 老年人, 青少年, 外出务工人员/农民工 ... Data; ``code`` is stable."""
 
     MIGRANT_WORKERS = "migrant_workers"
@@ -91,37 +89,29 @@ class AudienceGroup(models.Model):
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
-        verbose_name = "宣传对象群体"
-        verbose_name_plural = "宣传对象群体"
+        verbose_name = verbose_name_plural = "宣传对象群体"
         ordering = ["sort_order", "id"]
 
-    def __str__(self):
-        return self.name
 
-
-class Campaign(models.Model):
+class Campaign(Named, models.Model):
     """A named campaign (专项宣传活动), e.g. 2023年禁毒宣传月, usually attached to a key date."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     name = models.CharField("名称", max_length=100)
     key_date = models.ForeignKey(KeyDate, verbose_name="宣传节点", null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns")
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期")
     theme = models.CharField("主题", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk(null=True)
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "专项宣传活动"
-        verbose_name_plural = "专项宣传活动"
+        verbose_name = verbose_name_plural = "专项宣传活动"
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["node", "start_date"])]
 
-    def __str__(self):
-        return self.name
 
-
-class Event(models.Model):
+class Event(Versioned):
     """One publicity event (普法宣传活动). Planned events get their results recorded after they are held."""
 
     class Status(models.TextChoices):
@@ -129,7 +119,7 @@ class Event(models.Model):
         HELD = "held", "已开展"
         CANCELLED = "cancelled", "已取消"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     title = models.CharField("活动名称", max_length=100)
     date = models.DateField("活动日期")
     place = models.CharField("地点", max_length=100)
@@ -145,13 +135,11 @@ class Event(models.Model):
     online_reach = models.PositiveIntegerField("线上覆盖（人次）", default=0)
     record_due = models.DateField("情况登记期限", null=True, blank=True, db_index=True)
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk(null=True)
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "普法宣传活动"
-        verbose_name_plural = "普法宣传活动"
+        verbose_name = verbose_name_plural = "普法宣传活动"
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["node", "date"]),
@@ -176,15 +164,14 @@ class EventReach(models.Model):
     people = models.PositiveIntegerField("人次")
 
     class Meta:
-        verbose_name = "分群体受众"
-        verbose_name_plural = "分群体受众"
+        verbose_name = verbose_name_plural = "分群体受众"
         constraints = [models.UniqueConstraint(fields=["event", "group"], name="publicity_reach_unique")]
 
 
-class Site(models.Model):
+class Site(Named, Versioned):
     """A publicity site (普法阵地): theme park, rule-of-law square, corridor, culture wall ..."""
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     name = models.CharField("阵地名称", max_length=100)
     kind = models.CharField("类型", max_length=40, help_text="如：主题公园、法治文化广场、法治长廊、宣传栏")
     theme = models.CharField("主题", max_length=100, blank=True)
@@ -193,27 +180,22 @@ class Site(models.Model):
     established_on = models.DateField("建成日期")
     population_served = models.PositiveIntegerField("辐射人口（人）", default=0)
     description = models.TextField("简介", blank=True)
-    version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "普法阵地"
-        verbose_name_plural = "普法阵地"
+        verbose_name = verbose_name_plural = "普法阵地"
         ordering = ["-established_on", "-id"]
         indexes = [models.Index(fields=["node", "established_on"])]
 
-    def __str__(self):
-        return self.name
 
-
-class Leader(models.Model):
+class Leader(Named, models.Model):
     """A registered 法治带头人 or 法律明白人 of a village."""
 
     class Kind(models.TextChoices):
         LEADER = "leader", "法治带头人"
         LITERATE = "literate", "法律明白人"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属村（社区）", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属村（社区）")
     name = models.CharField("姓名", max_length=30)
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     gender = models.CharField("性别", max_length=2, blank=True, choices=[("男", "男"), ("女", "女")])
@@ -225,14 +207,10 @@ class Leader(models.Model):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "法治带头人/法律明白人"
-        verbose_name_plural = "法治带头人/法律明白人"
+        verbose_name = verbose_name_plural = "法治带头人/法律明白人"
         ordering = ["node__path", "name", "id"]
         indexes = [models.Index(fields=["node", "kind"]), models.Index(fields=["registered_on"])]
         constraints = [models.UniqueConstraint(fields=["node", "name"], name="publicity_leader_unique_name")]
-
-    def __str__(self):
-        return self.name
 
 
 class LeaderTraining(models.Model):
@@ -243,7 +221,7 @@ class LeaderTraining(models.Model):
         ONLINE = "online", "线上"
         BOTH = "both", "线上线下结合"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     date = models.DateField("培训日期")
     topic = models.CharField("培训主题", max_length=100)
     mode = models.CharField("方式", max_length=10, choices=Mode.choices, default=Mode.OFFLINE)
@@ -253,8 +231,7 @@ class LeaderTraining(models.Model):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "法治带头人/法律明白人培训"
-        verbose_name_plural = "法治带头人/法律明白人培训"
+        verbose_name = verbose_name_plural = "法治带头人/法律明白人培训"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["node", "date"])]
 
@@ -270,7 +247,7 @@ class StudySession(models.Model):
         SEMINAR = "seminar", "专题研讨"
         PARTY_LECTURE = "party_lecture", "专题党课"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     date = models.DateField("日期")
     topic = models.CharField("主题", max_length=100)
@@ -282,8 +259,7 @@ class StudySession(models.Model):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "领导干部学法"
-        verbose_name_plural = "领导干部学法"
+        verbose_name = verbose_name_plural = "领导干部学法"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["node", "kind", "date"])]
 
@@ -303,7 +279,7 @@ class StaffTraining(models.Model):
         TRAINING = "training", "法律培训"
         EXAM = "exam", "资格证书考试"
 
-    node = models.ForeignKey(OrgNode, verbose_name="所属组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("所属组织")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.TRAINING)
     date = models.DateField("日期")
     title = models.CharField("名称", max_length=100)
@@ -311,8 +287,7 @@ class StaffTraining(models.Model):
     created_at = models.DateTimeField("创建时间")
 
     class Meta:
-        verbose_name = "工作人员法律培训/考试"
-        verbose_name_plural = "工作人员法律培训/考试"
+        verbose_name = verbose_name_plural = "工作人员法律培训/考试"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["node", "date"])]
 
@@ -327,13 +302,12 @@ class StaffAttendance(models.Model):
         FAILED = "failed", "未通过"
 
     training = models.ForeignKey(StaffTraining, on_delete=models.CASCADE, related_name="attendance")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.PROTECT, related_name="+")
+    user = user_fk("人员")
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1, default=0)
     result = models.CharField("考试结果", max_length=10, choices=Result.choices, blank=True, default="")
     certificate_no = models.CharField("证书编号", max_length=50, blank=True)
 
     class Meta:
-        verbose_name = "参训记录"
-        verbose_name_plural = "参训记录"
+        verbose_name = verbose_name_plural = "参训记录"
         constraints = [models.UniqueConstraint(fields=["training", "user"], name="publicity_staff_attendance_unique")]
         indexes = [models.Index(fields=["user", "training"])]

@@ -6,24 +6,23 @@ figure tokens (``{{disputes.resolved}}``). Finalising freezes the rendered text 
 SHA-256 goes into the audit log); exports always use the latest finalised version, so a colleague editing a
 reopened draft never changes what is exported or published.
 """
-from django.conf import settings
 from django.db import models
 
-from fazhi.core.models import OrgNode
+from fazhi.core.fields import node_fk, user_fk
+from fazhi.core.modelbases import Titled, Versioned
 
 
-class ReportTemplate(models.Model):
+class ReportTemplate(Titled, Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", "起草中"
         REVIEW = "review", "待审核"
         FINAL = "final", "已定稿"
         PUBLISHED = "published", "已公开"
 
-    node = models.ForeignKey(OrgNode, verbose_name="组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("组织")
     year = models.PositiveIntegerField("报告年度")
     title = models.CharField("标题", max_length=200)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    version = models.PositiveIntegerField(default=0)
     reported_on = models.DateField("报送上级日期", null=True, blank=True)
     published_on = models.DateField("公开日期", null=True, blank=True)
     disclosure_ref = models.CharField("公开记录编号", max_length=64, blank=True)
@@ -31,20 +30,16 @@ class ReportTemplate(models.Model):
     updated_at = models.DateTimeField("修改时间")
 
     class Meta:
-        verbose_name = "年度报告"
-        verbose_name_plural = "年度报告"
+        verbose_name = verbose_name_plural = "年度报告"
         ordering = ["-year", "node__path"]
         constraints = [models.UniqueConstraint(fields=["node", "year"], name="reports_one_report_per_node_year")]
-
-    def __str__(self):
-        return self.title
 
     @property
     def is_locked(self):
         return self.status in (self.Status.FINAL, self.Status.PUBLISHED)
 
 
-class ReportSection(models.Model):
+class ReportSection(Versioned):
     """One sub-section (（一）（二）…) of one part (一 to 五) — or the preamble (part 0)."""
 
     PART_TITLES = {
@@ -63,12 +58,10 @@ class ReportSection(models.Model):
     heading = models.CharField("小标题", max_length=200, blank=True)
     body = models.TextField("正文", blank=True, help_text="可插入指标，如 {{disputes.resolved}}、{{disputes.resolved|change}}、{{legalservice.residents_served|approx}}")
     target = models.ForeignKey("ReportTarget", verbose_name="来源目标", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField("修改时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "报告段落"
-        verbose_name_plural = "报告段落"
+        verbose_name = verbose_name_plural = "报告段落"
         ordering = ["report", "part", "order", "pk"]
 
     def __str__(self):
@@ -83,12 +76,11 @@ class ReportVersion(models.Model):
     blocks = models.JSONField("正文结构")
     markdown = models.TextField("正文")
     sha256 = models.CharField("SHA-256", max_length=64)
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    finalised_by = user_fk(null=True)
     finalised_at = models.DateTimeField("定稿时间")
 
     class Meta:
-        verbose_name = "定稿版本"
-        verbose_name_plural = "定稿版本"
+        verbose_name = verbose_name_plural = "定稿版本"
         ordering = ["report", "-number"]
         constraints = [models.UniqueConstraint(fields=["report", "number"], name="reports_version_unique")]
 
@@ -112,15 +104,14 @@ class ReportTarget(models.Model):
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
-        verbose_name = "报告目标"
-        verbose_name_plural = "报告目标"
+        verbose_name = verbose_name_plural = "报告目标"
         ordering = ["sort_order", "code"]
 
     def __str__(self):
         return self.label
 
 
-class PlanItem(models.Model):
+class PlanItem(Titled, Versioned):
     """A task of next year's plan (section 四), tracked during that year."""
 
     class Status(models.TextChoices):
@@ -129,7 +120,7 @@ class PlanItem(models.Model):
         DONE = "done", "已完成"
         DROPPED = "dropped", "已取消"
 
-    node = models.ForeignKey(OrgNode, verbose_name="组织", on_delete=models.PROTECT, related_name="+")
+    node = node_fk("组织")
     year = models.PositiveIntegerField("计划年度", db_index=True)
     heading = models.CharField("所属方面", max_length=100, help_text="如“深入推进依法行政”")
     title = models.CharField("任务", max_length=300)
@@ -138,13 +129,8 @@ class PlanItem(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True)
     done_on = models.DateField("完成日期", null=True, blank=True)
     note = models.TextField("落实情况", blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "计划事项"
-        verbose_name_plural = "计划事项"
+        verbose_name = verbose_name_plural = "计划事项"
         ordering = ["year", "heading", "due_date", "pk"]
         indexes = [models.Index(fields=["node", "year"])]
-
-    def __str__(self):
-        return self.title
