@@ -151,6 +151,19 @@ def clean_date(value, *, field, label, required=True, not_future=False, earliest
     return value
 
 
+def dates_in_order(values: dict, order, errors: dict, *, show_date: bool = False) -> None:
+    """Each filled date of ``order`` ((key, label) pairs, earliest first) is not before the filled one before it; a
+    date out of order gets its message in ``errors`` (keys already in ``errors`` are skipped)."""
+    previous = None
+    for key, label in order:
+        if not values.get(key) or key in errors:
+            continue
+        if previous and values[key] < values[previous[0]]:
+            when = f"（{values[previous[0]]:%Y-%m-%d}）" if show_date else ""
+            errors[key] = f"{label}不能早于{previous[1]}{when}。"
+        previous = (key, label)
+
+
 def clean_int(value, *, field, label, min_value=0, max_value=2_147_483_647, required=True) -> int | None:
     """A whole number from an int or its digits; refuses bools, floats with a fraction, lists and huge values."""
     if value in (None, ""):

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from fazhi.core import audit, clock, ledger, orgkinds, policy
 from fazhi.core.errors import DomainError
 from fazhi.core.roles import Role
-from fazhi.core.validators import id_number_error, phone_error
+from fazhi.core.validators import dates_in_order, id_number_error, phone_error
 
 from . import selectors, services
 from .models import Dispute, DisputeKind, MediationSession, Mediator
@@ -303,13 +303,7 @@ def _history(values):
             errors[key] = f"办理状态为“{S(status).label}”的纠纷不应填写{_NEEDS[key]}。"
     order = [("received_on", "登记日期"), ("accepted_on", "受理日期"), ("concluded_on", "调解终结日期"),
              ("closed_on", "结案日期")]
-    previous = None
-    for key, label in order:
-        if not v.get(key) or key in errors:
-            continue
-        if previous and v[key] < v[previous[0]]:
-            errors[key] = f"{label}不能早于{previous[1]}。"
-        previous = (key, label)
+    dates_in_order(v, order, errors)
     if errors:
         raise DomainError("；".join(errors.values()), field_errors=errors)
     return [(name, v[column]) for name, column in path]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fazhi.core import audit, clock, ledger, policy
 from fazhi.core.errors import DomainError
+from fazhi.core.validators import dates_in_order
 
 from . import selectors, services
 from .models import (
@@ -220,13 +221,7 @@ def _check(row, *, case, today, new=True):
                                            "请清空集体讨论日期。")
     if fine is not None and rank >= 5 and row.get("result") and row["result"] != Result.PENALTY:
         errors.setdefault("fine_amount", "处理结果不是“给予行政处罚”的案件不应填写罚款金额。")
-    previous = None
-    for key, name in ORDER:
-        if not row.get(key) or key in errors:
-            continue
-        if previous and row[key] < row[previous[0]]:
-            errors[key] = f"{name}不能早于{previous[1]}（{row[previous[0]]:%Y-%m-%d}）。"
-        previous = (key, name)
+    dates_in_order(row, ORDER, errors, show_date=True)
     if row.get("published_on") and row.get("decided_on") and row["published_on"] < row["decided_on"] \
             and "published_on" not in errors:
         errors["published_on"] = f"公示日期不能早于决定日期（{row['decided_on']:%Y-%m-%d}）。"

@@ -18,7 +18,15 @@ from fazhi.core import audit, clock, codes, files, orgkinds, policy, workdays
 from fazhi.core.errors import DomainError, NotAllowed, NotFound
 from fazhi.core.models import OrgNode
 from fazhi.core.search import search_text
-from fazhi.core.validators import clean_date, clean_decimal, clean_int, clean_node, clean_text, validate_phone
+from fazhi.core.validators import (
+    clean_date,
+    clean_decimal,
+    clean_int,
+    clean_node,
+    clean_text,
+    dates_in_order,
+    validate_phone,
+)
 from fazhi.core.workflow import lock as workflow_lock
 
 from . import annual
@@ -940,13 +948,8 @@ def document_history_plan(*, actor, node, status: str, values: dict) -> list[tup
         for key, text in (("filing_body", "备案机关"), ("filing_receipt", "备案回执号")):
             if not (values.get(key) or "").strip():
                 errors[key] = f"已报备的文件须填写{text}。"
-    previous = None
-    for key in ("created_on", "comment_start", "comment_end", "reviewed_on", "decided_on", "published_on", "filed_on"):
-        if not values.get(key) or key in errors:
-            continue
-        if previous and values[key] < values[previous]:
-            errors[key] = f"{DOC_DATE_LABELS[key]}不能早于{DOC_DATE_LABELS[previous]}。"
-        previous = key
+    dates_in_order(values, [(key, DOC_DATE_LABELS[key]) for key in (
+        "created_on", "comment_start", "comment_end", "reviewed_on", "decided_on", "published_on", "filed_on")], errors)
     if repealed and values.get("repealed_on") and values.get("published_on") and "repealed_on" not in errors \
             and values["repealed_on"] < values["published_on"]:
         errors["repealed_on"] = "废止日期不能早于公布日期。"

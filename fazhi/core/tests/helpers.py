@@ -39,3 +39,23 @@ def checklist(api, node, module: str) -> dict:
     r = api.get(f"/api/core/nodes/{node}/onboarding/")
     assert r.status_code == 200
     return {i["label"]: i for i in r.json()["items"] if i["module"] == module}
+
+
+def open_sheet(data: bytes):
+    """An exported .xlsx as (workbook, its first sheet, the header row's values)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    return wb, ws, [c.value for c in ws[1]]
+
+
+def sheet_bytes(wb) -> bytes:
+    """A workbook saved to bytes, as an upload."""
+    import io
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

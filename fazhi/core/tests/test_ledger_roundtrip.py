@@ -6,10 +6,10 @@ import io
 
 import pytest
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from fazhi.core import clock, figures, ledger
 from fazhi.core.models import AuditEvent
+from fazhi.core.tests.helpers import open_sheet, sheet_bytes
 from fazhi.disputes import selectors as dispute_selectors
 from fazhi.disputes.models import Dispute
 from fazhi.disputes.tests import factories as f
@@ -18,16 +18,6 @@ pytestmark = pytest.mark.django_db
 KEY = "disputes.mediation"
 
 
-def _sheet(data):
-    wb = load_workbook(io.BytesIO(data))
-    ws = wb.active
-    return wb, ws, [c.value for c in ws[1]]
-
-
-def _save(wb):
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _cases(users, tree):
@@ -42,7 +32,7 @@ def test_every_ledger_exports_labels_and_reimports_as_nothing_to_do(users, tree)
     checked = []
     for item in ledger.all_ledgers():
         data = ledger.export_xlsx(item, item.queryset(users.sub_admin, {}))
-        _, ws, headers = _sheet(data)
+        _, ws, headers = open_sheet(data)
         for column in item.export_columns():
             if column.kind != "choice":
                 continue
@@ -56,7 +46,7 @@ def test_every_ledger_exports_labels_and_reimports_as_nothing_to_do(users, tree)
             checked.append(item.key)
     assert KEY in checked
     data = ledger.export_xlsx(ledger.get(KEY), ledger.get(KEY).queryset(users.clerk, {}))
-    _, ws, headers = _sheet(data)
+    _, ws, headers = open_sheet(data)
     channels = {row[headers.index("来源渠道")] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert channels == {"群众网上提交", "窗口来访"} and "online" not in channels
     assert {row[headers.index("办理状态")] for row in ws.iter_rows(min_row=2, values_only=True)} == {"已登记", "调解成功"}
@@ -70,10 +60,10 @@ def test_every_ledger_exports_labels_and_reimports_as_nothing_to_do(users, tree)
 def test_one_edited_cell_is_one_audited_update_through_the_service(users, tree, client_for):
     _, walk_in, _ = _cases(users, tree)
     item = ledger.get(KEY)
-    wb, ws, headers = _sheet(ledger.export_xlsx(item, item.queryset(users.clerk, {})))
+    wb, ws, headers = open_sheet(ledger.export_xlsx(item, item.queryset(users.clerk, {})))
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == walk_in.tracking_code)
     row[headers.index("事由")].value = "借款纠纷（补正）"
-    data = _save(wb)
+    data = sheet_bytes(wb)
     dry = ledger.run_import(item, data, actor=users.clerk, dry_run=True)
     assert dry.ok and (dry.created, dry.updated, dry.skipped) == (0, 1, 2)
     changed = next(r for r in dry.rows if r.action == "更新")
@@ -96,13 +86,13 @@ def test_one_edited_cell_is_one_audited_update_through_the_service(users, tree, 
 def test_all_errors_of_the_sheet_in_one_pass_and_unsupported_edits_refused(users, tree):
     _, walk_in, agreed = _cases(users, tree)
     item = ledger.get(KEY)
-    wb, ws, headers = _sheet(ledger.export_xlsx(item, item.queryset(users.clerk, {})))
+    wb, ws, headers = open_sheet(ledger.export_xlsx(item, item.queryset(users.clerk, {})))
     rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
     rows[walk_in.tracking_code][headers.index("联系电话")].value = "13900000000"  # not changeable by the ledger
     rows[agreed.tracking_code][headers.index("登记日期")].value = "不是日期"
     ws.append([None, "2023-02-30", "窗口来访", None, "刘家村", None, "邻里", "新纠纷", "情况", None, "王五", None,
                None, "13912345678"])
-    result = ledger.run_import(item, _save(wb), actor=users.clerk, dry_run=True)
+    result = ledger.run_import(item, sheet_bytes(wb), actor=users.clerk, dry_run=True)
     assert not result.ok
     bad_rows = {e.row for e in result.errors}
     assert len(bad_rows) == 3, [str(e) for e in result.errors]
@@ -125,7 +115,7 @@ def _history_sheet(users, tree, rows):
                 "联系电话": f"1390000{n:04d}"}
         base.update(row)
         ws.append([base.get(h) for h in headers])
-    return _save(wb)
+    return sheet_bytes(wb)
 
 
 def test_a_2022_year_of_disputes_imports_with_its_own_states_and_dates(users, tree):

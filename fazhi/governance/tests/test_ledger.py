@@ -7,10 +7,11 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from fazhi.core import clock, figures, ledger
 from fazhi.core.models import AuditEvent
+from fazhi.core.tests.helpers import open_sheet, sheet_bytes
 from fazhi.governance import selectors
 from fazhi.governance.models import DisclosureItem
 from fazhi.reports.render import FigureContext as ReportContext
@@ -22,16 +23,6 @@ ITEMS = "governance_disclosure"
 Y2022 = (datetime.date(2022, 1, 1), datetime.date(2022, 12, 31))
 
 
-def _sheet(data):
-    wb = load_workbook(io.BytesIO(data))
-    ws = wb.active
-    return wb, ws, [c.value for c in ws[1]]
-
-
-def _save(wb):
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _export(key, user):
@@ -52,7 +43,7 @@ def _items(users, tree):
 def test_exported_items_reimport_as_nothing_to_do_with_chinese_labels(users, tree):
     _items(users, tree)
     data = _export(ITEMS, users.disclosure)
-    _, ws, headers = _sheet(data)
+    _, ws, headers = open_sheet(data)
     assert headers[0] == "编号"
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert {r[headers.index("状态")] for r in rows} == {"已公开", "待确认发布"}
@@ -68,10 +59,10 @@ def test_exported_items_reimport_as_nothing_to_do_with_chinese_labels(users, tre
 
 def test_one_edited_cell_is_one_audited_update(users, tree, client_for):
     _, _, draft = _items(users, tree)
-    wb, ws, headers = _sheet(_export(ITEMS, users.disclosure))
+    wb, ws, headers = open_sheet(_export(ITEMS, users.disclosure))
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == draft.pk)
     row[headers.index("标题")].value = "待发布的办事指南（修订）"
-    data = _save(wb)
+    data = sheet_bytes(wb)
     dry = ledger.run_import(ledger.get(ITEMS), data, actor=users.disclosure, dry_run=True)
     assert dry.ok and (dry.created, dry.updated, dry.skipped) == (0, 1, 2)
     changed = next(r for r in dry.rows if r.action == "更新")
@@ -90,19 +81,19 @@ def test_one_edited_cell_is_one_audited_update(users, tree, client_for):
 
 def test_a_published_item_is_withdrawn_through_the_ledger_but_never_edited(users, tree):
     published, late, _ = _items(users, tree)
-    wb, ws, headers = _sheet(_export(ITEMS, users.disclosure))
+    wb, ws, headers = open_sheet(_export(ITEMS, users.disclosure))
     rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
     rows[late.pk][headers.index("标题")].value = "改过的标题"
-    result = ledger.run_import(ledger.get(ITEMS), _save(wb), actor=users.disclosure, dry_run=False)
+    result = ledger.run_import(ledger.get(ITEMS), sheet_bytes(wb), actor=users.disclosure, dry_run=False)
     assert not result.ok and result.imported == 0
     assert any(e.column == "标题" and "撤回后重新发布" in e.message for e in result.errors)
-    wb, ws, headers = _sheet(_export(ITEMS, users.disclosure))
+    wb, ws, headers = open_sheet(_export(ITEMS, users.disclosure))
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == published.pk)
     row[headers.index("状态")].value = "已撤回"
     row[headers.index("撤回日期")].value = "2023-03-10"
     row[headers.index("撤回理由")].value = "内容有误"
     with clock.frozen(datetime.date(2023, 6, 1)):
-        result = ledger.run_import(ledger.get(ITEMS), _save(wb), actor=users.disclosure, dry_run=False)
+        result = ledger.run_import(ledger.get(ITEMS), sheet_bytes(wb), actor=users.disclosure, dry_run=False)
     assert result.ok and result.updated == 1, [str(e) for e in result.errors]
     published.refresh_from_db()
     assert published.status == "withdrawn" and timezone.localdate(published.withdrawn_at) == datetime.date(2023, 3, 10)
@@ -122,7 +113,7 @@ def _history(rows, *, extra_headers=()):
         base = {"目录类别": "工作动态", "标题": f"2022年第{n}号通知", "正文": "纸质台账", "形成（变更）日期": "2022-03-01"}
         base.update(row)
         ws.append([base.get(h) for h in headers])
-    return _save(wb)
+    return sheet_bytes(wb)
 
 
 YEAR_2022 = [
@@ -250,7 +241,7 @@ def test_documents_and_decisions_round_trip(users, tree, key, title_header):
     model, editable, fixed = ((NormativeDocument, draft, reviewed) if key == "governance_documents"
                               else (MajorDecision, catalogued, started))
     data = _export(key, users.office)
-    _, ws, headers = _sheet(data)
+    _, ws, headers = open_sheet(data)
     states = {r[headers.index("阶段" if model is NormativeDocument else "状态")] for r in ws.iter_rows(min_row=2, values_only=True)}
     assert states == ({"起草中", "审核通过"} if model is NormativeDocument else {"列入目录", "履行程序中"})
     before = (model.objects.count(), AuditEvent.objects.count())
@@ -258,20 +249,20 @@ def test_documents_and_decisions_round_trip(users, tree, key, title_header):
     assert result.ok and result.nothing_to_do and result.skipped == 2, [str(e) for e in result.errors]
     assert (model.objects.count(), AuditEvent.objects.count()) == before
     # one edited cell of an editable record: one update, through the service, audited
-    wb, ws, headers = _sheet(data)
+    wb, ws, headers = open_sheet(data)
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == editable.pk)
     row[headers.index(title_header)].value = editable.title + "（修订）"
-    result = ledger.run_import(ledger.get(key), _save(wb), actor=users.office, dry_run=False)
+    result = ledger.run_import(ledger.get(key), sheet_bytes(wb), actor=users.office, dry_run=False)
     assert result.ok and (result.created, result.updated, result.skipped) == (0, 1, 1), [str(e) for e in result.errors]
     editable.refresh_from_db()
     assert editable.title.endswith("（修订）") and model.objects.count() == before[0]
     event = AuditEvent.objects.filter(object_id=str(editable.pk), action="update").latest("id")
     assert event.actor == users.office and "（修订）" in str(event.changes)
     # the same edit on a record whose procedure is under way is refused, in Chinese, nothing written
-    wb, ws, headers = _sheet(_export(key, users.office))
+    wb, ws, headers = open_sheet(_export(key, users.office))
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == fixed.pk)
     row[headers.index(title_header)].value = "改名"
-    result = ledger.run_import(ledger.get(key), _save(wb), actor=users.office, dry_run=False)
+    result = ledger.run_import(ledger.get(key), sheet_bytes(wb), actor=users.office, dry_run=False)
     assert not result.ok and result.errors[0].row == row[0].row and "不能" in result.errors[0].message
     fixed.refresh_from_db()
     assert fixed.title != "改名"
@@ -284,11 +275,11 @@ def test_new_documents_and_catalogue_entries_are_created_and_audited(users, tree
     wb.active.append(["编号", "文件名称", "文件内容", "起草单位", "阶段"])
     wb.active.append([None, "稷下街道网格化管理办法", "第一条 ……", "综治办", None])
     wb.active.append([None, "已公布的旧文件", "第一条 ……", "", "已公布"])
-    result = ledger.run_import(ledger.get("governance_documents"), _save(wb), actor=users.office, dry_run=True)
+    result = ledger.run_import(ledger.get("governance_documents"), sheet_bytes(wb), actor=users.office, dry_run=True)
     assert not result.ok and {e.row for e in result.errors} == {3}
     assert "阶段为“已公布”的文件须填写起草登记日期" in " ".join(e.message for e in result.errors)
     wb.active.delete_rows(3)
-    result = ledger.run_import(ledger.get("governance_documents"), _save(wb), actor=users.office, dry_run=False)
+    result = ledger.run_import(ledger.get("governance_documents"), sheet_bytes(wb), actor=users.office, dry_run=False)
     assert result.ok and result.created == 1
     doc = NormativeDocument.objects.get()
     assert (doc.status, doc.node, doc.drafting_unit) == ("drafting", tree.sub, "综治办")
@@ -298,7 +289,7 @@ def test_new_documents_and_catalogue_entries_are_created_and_audited(users, tree
     wb.active.append([None, 2023, "中心广场改造", "城建办"])
     wb.active.append([None, "明年", "坏年度", ""])
     wb.active.append([None, 1999, "太早", ""])
-    result = ledger.run_import(ledger.get("governance_decisions"), _save(wb), actor=users.office, dry_run=False)
+    result = ledger.run_import(ledger.get("governance_decisions"), sheet_bytes(wb), actor=users.office, dry_run=False)
     assert not result.ok and {e.row for e in result.errors} == {3, 4} and MajorDecision.objects.count() == 0
     assert {e.message for e in result.errors} == {"应为整数", "不能小于2000"}
 
@@ -312,7 +303,7 @@ def _documents_sheet(rows):
         base = {"文件名称": f"2022年第{n}号规范性文件", "文件内容": "第一条 ……", "起草登记日期": "2022-01-10"}
         base.update(row)
         ws.append([base.get(h) for h in headers])
-    return _save(wb)
+    return sheet_bytes(wb)
 
 
 PUBLISHED_2022 = {"阶段": "已公布", "征求意见开始": "2022-02-07", "征求意见截止": "2022-02-16",
@@ -398,7 +389,7 @@ def _requests_sheet(rows):
                 "申请内容": f"申请公开2022年第{n}项低保资金发放情况", "收到日期": "2022-03-01"}
         base.update(row)
         ws.append([base.get(h) for h in headers])
-    return _save(wb)
+    return sheet_bytes(wb)
 
 
 ANSWERED = {"状态": "已答复", "答复日期": "2022-03-15", "答复类型": "予以公开", "答复内容": "经审查，予以公开，见附件。"}
@@ -443,18 +434,18 @@ def test_a_2022_request_ledger_gives_the_2022_figures_and_annual_report_table(us
     # round trip: nothing to do; one corrected statistic is one audited update
     data = _export(REQUESTS, users.disclosure)
     assert ledger.run_import(ledger.get(REQUESTS), data, actor=users.disclosure, dry_run=True).nothing_to_do
-    wb, ws, headers = _sheet(data)
+    wb, ws, headers = open_sheet(data)
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == first.tracking_code)
     assert row[headers.index("年报统计口径")].value == "予以公开" and row[headers.index("状态")].value == "已答复"
     row[headers.index("申请人类型")].value = "法人或其他组织"
     row[headers.index("申请内容")].value = "改写的内容"
-    refused = ledger.run_import(ledger.get(REQUESTS), _save(wb), actor=users.disclosure, dry_run=True)
+    refused = ledger.run_import(ledger.get(REQUESTS), sheet_bytes(wb), actor=users.disclosure, dry_run=True)
     assert not refused.ok and "只能通过台账更正年报统计信息" in refused.errors[0].message
-    wb, ws, headers = _sheet(data)
+    wb, ws, headers = open_sheet(data)
     second = DisclosureRequest.objects.get(applicant_name="申请人1")
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == second.tracking_code)
     row[headers.index("法人或其他组织类别")].value = "科研机构"
-    result = ledger.run_import(ledger.get(REQUESTS), _save(wb), actor=users.disclosure, dry_run=False)
+    result = ledger.run_import(ledger.get(REQUESTS), sheet_bytes(wb), actor=users.disclosure, dry_run=False)
     assert result.ok and (result.updated, result.skipped) == (1, 2)
     second.refresh_from_db()
     assert second.organisation_kind == "research"
@@ -494,17 +485,17 @@ def test_list_pages_lead_to_the_ledger_import_for_those_who_may(users, tree, cli
 
 def test_a_draft_published_on_paper_is_recorded_on_its_own_date(users, tree):
     draft = f.draft(users, tree, day=datetime.date(2023, 3, 1), title="纸质公开栏已张贴的通知")
-    wb, ws, headers = _sheet(_export(ITEMS, users.disclosure))
+    wb, ws, headers = open_sheet(_export(ITEMS, users.disclosure))
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == draft.pk)
     row[headers.index("发布日期")].value = "2023-03-06"
-    refused = ledger.run_import(ledger.get(ITEMS), _save(wb), actor=users.disclosure, dry_run=True)
+    refused = ledger.run_import(ledger.get(ITEMS), sheet_bytes(wb), actor=users.disclosure, dry_run=True)
     assert not refused.ok and "请将状态改为“已公开”" in refused.errors[0].message
     row[headers.index("状态")].value = "已公开"
     with clock.frozen(datetime.date(2023, 9, 1)):
-        dry = ledger.run_import(ledger.get(ITEMS), _save(wb), actor=users.disclosure, dry_run=True)
+        dry = ledger.run_import(ledger.get(ITEMS), sheet_bytes(wb), actor=users.disclosure, dry_run=True)
         assert dry.ok and dry.updated == 1
         assert set(dry.rows[0].changes) == {("状态", "待确认发布", "已公开"), ("发布日期", "（空）", "2023-03-06")}
-        result = ledger.run_import(ledger.get(ITEMS), _save(wb), actor=users.disclosure, dry_run=False)
+        result = ledger.run_import(ledger.get(ITEMS), sheet_bytes(wb), actor=users.disclosure, dry_run=False)
     assert result.ok, [str(e) for e in result.errors]
     draft.refresh_from_db()
     assert (draft.status, draft.published_on, draft.is_timely) == ("published", datetime.date(2023, 3, 6), True)
