@@ -156,6 +156,22 @@ class ReportRoomStep(_ReportStep):
 REPORT_STEPS = (ReportYouStep, ReportOtherStep, ReportMatterStep, ReportRoomStep)
 
 
+class ChildSelect(forms.Select):
+    """A select whose options belong to a parent chosen in another select (a grid to its village): each option
+    carries ``data-parent``; app.js shows only the chosen parent's options (``data-follows`` = the parent's id)."""
+
+    def __init__(self, *, parents: dict, follows: str, attrs=None):
+        super().__init__(attrs={**(attrs or {}), "data-follows": follows})
+        self.parents = parents
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        parent = self.parents.get(getattr(value, "value", value))
+        if parent is not None:
+            option["attrs"]["data-parent"] = str(parent)
+        return option
+
+
 class IntakeForm(forms.Form):
     """A clerk's walk-in registration, a grid worker's patrol report or a referral. The complaint text comes first:
     "识别并预填" reads it and fills the fields below."""
@@ -215,8 +231,13 @@ class IntakeForm(forms.Form):
         if not self.fields["village"].choices[1:]:
             grids = selectors.grids_for(user, "disputes.intake")
             self.fields["village"].choices = [("", "请选择")] + sorted({(g.parent_id, g.parent.name) for g in grids})
-        self.fields["grid"].choices = [("", "—")] + [(g.pk, f"{g.parent.name} {g.name}") for g in
-                                                     selectors.grids_for(user, "disputes.view")]
+        grids = list(selectors.grids_for(user, "disputes.view"))
+        groups: dict = {}
+        for g in grids:  # grouped by village (readable without JavaScript); app.js hides the other villages' grids
+            groups.setdefault(g.parent.name, []).append((g.pk, g.name))
+        self.fields["grid"].choices = [("", "—")] + list(groups.items())
+        self.fields["grid"].widget = ChildSelect(parents={g.pk: g.parent_id for g in grids}, follows="id_village")
+        self.fields["grid"].widget.choices = self.fields["grid"].choices
         self.fields["kind"].choices = [("", "请选择")] + [(k.pk, k.name) for k in selectors.kinds()]
         self.fields["requested_room"].choices = [("", "—")] + [(r.pk, r.name) for r in selectors.rooms_for(user)]
 

@@ -123,3 +123,33 @@ def test_a_resident_reports_in_steps_fixes_an_error_checks_the_answers_and_submi
     page.go_back()  # back on the check page after submitting: the draft is gone, nothing is filed twice
     page.goto(page.base_url + "/mediation/report/check/")
     assert "/mediation/submitted/" in page.url and Dispute.objects.count() == 1
+
+
+def test_a_grid_worker_reports_from_the_home_button_and_the_grid_list_follows_the_village(browser_page, tree, users):
+    from conftest import browser_login
+
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    browser_login(page, "grid")
+    button = page.get_by_role("link", name=re.compile("^上报矛盾纠纷"))
+    assert button.is_visible() and button.bounding_box()["height"] >= 44
+    page.screenshot(path=screenshot_path("grid-worker-home"), full_page=True)
+    button.click()
+    page.wait_for_url("**/work/disputes/new/**")
+    assert page.get_by_label("来源渠道").input_value() == "patrol"
+    assert page.get_by_label("网格").input_value() == str(tree.liu1.pk)
+
+    page.context.clear_cookies()
+    browser_login(page, "clerk")  # the clerk covers both villages: the grid list follows the chosen one
+    page.goto(page.base_url + "/work/disputes/new/")
+    village, grid = page.locator("#id_village"), page.locator("#id_grid")
+
+    def offered():
+        return grid.evaluate("s => [...s.options].filter(o => !o.hidden && !o.disabled && o.value).map(o => o.text)")
+
+    assert set(offered()) == {"刘家村第一网格", "刘家村第二网格", "大杨村第一网格"}  # nothing chosen yet: all
+    village.select_option(label="刘家村")
+    assert set(offered()) == {"刘家村第一网格", "刘家村第二网格"}
+    grid.select_option(label="刘家村第二网格")
+    village.select_option(label="大杨村")
+    assert offered() == ["大杨村第一网格"] and grid.input_value() == ""  # another village's grid is cleared
