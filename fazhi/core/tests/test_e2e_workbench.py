@@ -40,6 +40,18 @@ A11Y_CHECK = """() => {
 }"""
 
 
+# every control and link a thumb must hit; links inside running text (a sentence, a list) and the radios inside
+# their whole-row label (which is the target) excepted
+TAP_TARGETS = ("[...document.querySelectorAll('main a, main button, main select, main input:not([type=hidden]), "
+               "main textarea, main .choice, header.site a, header.site button')].filter(e => e.offsetHeight)"
+               ".filter(e => !e.closest('p:not(.back), li, label.choice') || e.matches('.btn, .back-link, .choice'))"
+               ".map(e => [e.textContent.trim().slice(0, 20) || e.name || e.id, e.getBoundingClientRect().height])")
+
+
+def small_targets(page, minimum):
+    return [(label, h) for label, h in page.evaluate(TAP_TARGETS) if h < minimum]
+
+
 def accessible(page):
     problems = page.evaluate(A11Y_CHECK)
     assert problems == [], f"{page.url}: {problems}"
@@ -207,6 +219,7 @@ def test_the_main_public_pages_pass_the_offline_accessibility_check(browser_page
         page.goto(page.base_url + href)
         problems = page.evaluate(A11Y_CHECK)
         width = page.evaluate("document.documentElement.scrollWidth")
-        if problems or width > 375:
-            failures.append((href, problems, width))
+        small = small_targets(page, 44)
+        if problems or width > 375 or small:
+            failures.append((href, problems, width, small))
     assert not failures, failures

@@ -5,31 +5,19 @@ import re
 
 import pytest
 
-from fazhi.core.tests.test_e2e_workbench import screenshot_path
+from fazhi.core.tests.test_e2e_workbench import screenshot_path, small_targets
 from fazhi.disputes.models import Dispute
 
 from . import factories as f
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PHONE = {"width": 375, "height": 812}
-# every control and link a thumb must hit; links inside running text (a sentence, a list) and the radios inside
-# their whole-row label (which is the target) excepted
-TAP_TARGETS = ("[...document.querySelectorAll('main a, main button, main select, main input:not([type=hidden]), "
-               "main textarea, main .choice, header.site a, header.site button')].filter(e => e.offsetHeight)"
-               ".filter(e => !e.closest('p:not(.back), li, label.choice') || e.matches('.btn, .back-link, .choice'))"
-               ".map(e => [e.textContent.trim().slice(0, 20) || e.name || e.id, e.getBoundingClientRect().height])")
-
-
-def small_targets(page, minimum):
-    return [(label, h) for label, h in page.evaluate(TAP_TARGETS) if h < minimum]
 
 
 def fill_report(page, *, name="张三", phone="13900001234", other="李四", village="稷下街道 刘家村", kind="劳动争议",
-                title="工地拖欠工资", description="我在工地干了三个月，包工头一直拖欠工资。", shots=""):
+                title="工地拖欠工资", description="我在工地干了三个月，包工头一直拖欠工资。"):
     """Answer the four steps (the first page must be open); stops on the check page."""
     def step(n):
-        if shots:
-            page.screenshot(path=screenshot_path(f"{shots}-step{n}"), full_page=True)
         page.get_by_role("button", name="继续").click()
 
     page.get_by_label("您的姓名").fill(name)
