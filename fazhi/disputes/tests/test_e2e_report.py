@@ -141,3 +141,23 @@ def test_a_grid_worker_reports_from_the_home_button_and_the_grid_list_follows_th
     grid.select_option(label="刘家村第二网格")
     village.select_option(label="大杨村")
     assert offered() == ["大杨村第一网格"] and grid.input_value() == ""  # another village's grid is cleared
+
+
+def test_the_report_works_without_javascript(browser_page, tree):
+    from django.core.cache import cache
+
+    cache.clear()
+    context = browser_page.context.browser.new_context(locale="zh-CN", viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(browser_page.base_url + "/mediation/")
+        assert not page.evaluate("document.documentElement.classList.contains('js')")  # app.js did not run
+        page.get_by_role("button", name="继续").click()
+        assert page.locator("[data-error-summary]").is_visible()  # rendered by the server, not by app.js
+        fill_report(page)
+        page.get_by_role("button", name="确认提交").click()
+        page.get_by_role("heading", name="已收到您的纠纷登记").wait_for()
+        assert Dispute.objects.count() == 1
+    finally:
+        context.close()
