@@ -1,7 +1,7 @@
 """Real-browser journeys of the shared layout: the error summary takes the focus and links to its fields (a public
 and a staff form), a case assigned to a room reaches the host's notifications, the workbench works at 375 px, and
 large-text mode gives 60 px tap targets. Each page also passes a small offline accessibility check (labels, names,
-language) — axe-core is not available offline here."""
+language); axe-core itself (vendored) runs in test_e2e_axe.py."""
 import pytest
 from django.urls import reverse
 
