@@ -19,6 +19,31 @@ def add_counted(items: list, count: int, **fields) -> None:
         items.append(Todo(count=count, **fields))
 
 
+@dataclass
+class Shortcut:
+    """A big button at the top of the workbench home for the one thing a role does most (a grid worker: 上报)."""
+
+    label: str
+    url: str
+    note: str = ""
+
+
+def shortcuts_for(user) -> list[Shortcut]:
+    """Shortcuts declared by the apps' ``todos.py`` as ``shortcuts(user) -> [Shortcut]`` (optional)."""
+    out = []
+    for _, module in _modules():
+        provider = getattr(module, "shortcuts", None)
+        if provider is not None:
+            out.extend(provider(user))
+    return out
+
+
+def _modules():
+    from .domain import providers
+
+    return providers("todos")
+
+
 def _providers():
     from .domain import providers
 

@@ -17,7 +17,7 @@ from .errors import DomainError
 from .forms import CalendarOverrideForm, CalendarYearForm, ChildNodeForm, DeadlineRuleForm, LoginForm
 from .models import Job, OrgNode, StoredFile, User
 from .pages import Page
-from .todos import todos_for
+from .todos import shortcuts_for, todos_for
 
 WEEKDAYS = "一二三四五六日"
 
@@ -37,7 +37,8 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request):
     memberships = selectors.own_memberships(request.user)
-    return render(request, "core/home.html", {"todos": todos_for(request.user), "memberships": memberships})
+    return render(request, "core/home.html", {"todos": todos_for(request.user), "memberships": memberships,
+                                              "shortcuts": shortcuts_for(request.user)})
 
 
 @login_required

@@ -4,6 +4,8 @@ import re
 from django import forms
 
 from fazhi.core import orgkinds
+from fazhi.core.personal import mask
+from fazhi.core.validators import id_number_error, normalize_id_number, normalize_phone, phone_error, text_error
 
 from . import selectors
 from .models import Dispute, FollowUp, Mediator, Party, RiskWord
@@ -15,30 +17,159 @@ def _village_choices(qs):
     return [("", "请选择")] + [(v.pk, v.name) for v in qs]
 
 
-class PublicSubmitForm(forms.Form):
-    """A resident's online submission (no account). Mobile-first, a few plain questions."""
+class _ReportStep(forms.Form):
+    """One short step of a resident's dispute report (GOV.UK "one thing per page"). Each step checks its fields
+    with the validators the service applies again on submit, so an error shows on the step where it was made."""
 
-    name = forms.CharField(label="您的姓名", max_length=50)
+    heading = ""  # the step's heading
+    slug = ""
+
+    def _text(self, name, label, max_length, required=True):
+        value = self.cleaned_data.get(name) or ""
+        error = text_error(value, label=label, max_length=max_length, required=required)
+        if error:
+            raise forms.ValidationError(error)
+        return value
+
+    def summary(self):
+        """(field name, label, shown value) rows for the check-answers page; personal numbers masked."""
+        rows = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if name in self.personal:
+                shown = mask(value, self.personal[name]) if value else ""
+            elif isinstance(field, forms.ChoiceField):
+                shown = dict((str(k), v) for k, v in field.choices).get(str(value if value is not None else ""), "")
+            else:
+                shown = value or ""
+            rows.append((name, _answer_label(field.label), shown or "未填写"))
+        return rows
+
+    personal: dict = {}
+
+
+def _answer_label(label):
+    return re.sub(r"（选填）$", "", str(label))
+
+
+class ReportYouStep(_ReportStep):
+    slug, heading = "you", "你的信息"
+    personal = {"phone": "phone", "id_number": "id"}
+
+    name = forms.CharField(label="您的姓名", max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     phone = forms.CharField(label="手机号码", max_length=20, help_text="用于查询进度和工作人员联系您，不会公开。",
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    id_number = forms.CharField(label="身份证号（选填）", max_length=18, required=False)
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "type": "tel"}))
+    id_number = forms.CharField(label="身份证号（选填）", max_length=18, required=False,
+                                help_text="18位，最后一位可能是X。加密保存，不会公开。")
+
+    def clean_name(self):
+        return self._text("name", "姓名", 50)
+
+    def clean_phone(self):
+        error = phone_error(self.cleaned_data.get("phone"))
+        if error:
+            raise forms.ValidationError(error)
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_id_number(self):
+        value = normalize_id_number(self.cleaned_data.get("id_number"))
+        if value and id_number_error(value):
+            raise forms.ValidationError(id_number_error(value))
+        return value
+
+
+class ReportOtherStep(_ReportStep):
+    slug, heading = "other", "对方信息"
+    personal = {"other_phone": "phone"}
+
+    other_name = forms.CharField(label="对方姓名或单位名称", max_length=100)
+    other_phone = forms.CharField(label="对方电话（选填）", max_length=20, required=False,
+                                  widget=forms.TextInput(attrs={"inputmode": "tel", "type": "tel"}),
+                                  help_text="知道就填，方便工作人员联系对方，不会公开。")
+
+    def clean_other_name(self):
+        return self._text("other_name", "对方姓名或单位名称", 100)
+
+    def clean_other_phone(self):
+        value = normalize_phone(self.cleaned_data.get("other_phone"))
+        if value and phone_error(value):
+            raise forms.ValidationError(phone_error(value))
+        return value
+
+
+class ReportMatterStep(_ReportStep):
+    slug, heading = "matter", "纠纷情况"
+
     village = forms.TypedChoiceField(label="纠纷发生在哪个村（社区）", coerce=int)
     kind = forms.TypedChoiceField(label="纠纷类型", coerce=int)
     title = forms.CharField(label="一句话说明事由", max_length=100, help_text="如：邻居排水沟堵塞引发争执")
     description = forms.CharField(label="事情经过", widget=forms.Textarea(attrs={"rows": 6, **MAXLEN}),
                                   help_text="请写明时间、地点、经过和您的诉求（5000字以内）。")
-    other_name = forms.CharField(label="对方姓名或单位名称", max_length=100)
-    other_phone = forms.CharField(label="对方电话（选填）", max_length=20, required=False)
     place = forms.CharField(label="具体地点（选填）", max_length=200, required=False)
-    room = forms.TypedChoiceField(label="想找的调解室（选填）", coerce=int, required=False, empty_value=None,
-                                  help_text="不选则由矛调中心为您安排。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         villages = selectors.villages_public()
         self.fields["village"].choices = [("", "请选择")] + [(v.pk, f"{v.parent.name} {v.name}") for v in villages]
         self.fields["kind"].choices = [("", "请选择")] + [(k.pk, k.name) for k in selectors.kinds()]
-        self.fields["room"].choices = [("", "由中心安排")] + [(r.pk, f"{r.name}（{r.host_name}）") for r in selectors.rooms_public()]
+
+    def clean_title(self):
+        return self._text("title", "事由", 100)
+
+    def clean_description(self):
+        from .services import DESCRIPTION_MAX
+
+        return self._text("description", "事情经过", DESCRIPTION_MAX)
+
+    def clean_place(self):
+        return self._text("place", "具体地点", 200, required=False)
+
+
+class RoomRadios(forms.RadioSelect):
+    """Radios whose error-summary link reaches the first radio (Django gives the group no id)."""
+
+    def id_for_label(self, id_, index="0"):
+        return super().id_for_label(id_, index)
+
+
+class ReportRoomStep(_ReportStep):
+    slug, heading = "room", "选择调解室"
+
+    room = forms.TypedChoiceField(label="想找的调解室", coerce=int, required=False, empty_value=None,
+                                  widget=RoomRadios, help_text="不选则由矛调中心为您安排。")
+
+    def __init__(self, *args, village=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        rooms = list(selectors.rooms_public())
+        if village is not None:  # only the rooms of the village's subdistrict may take the case (the service agrees)
+            rooms = [r for r in rooms if village.path.startswith(r.node.path)]
+        self.rooms = {r.pk: r for r in rooms}
+        self.fields["room"].choices = [("", "由矛调中心安排")] + [(r.pk, f"{r.name}（{r.host_name}）") for r in rooms]
+
+    def clean_room(self):
+        room = self.cleaned_data.get("room")
+        if room is not None and room not in self.rooms:
+            raise forms.ValidationError("这个调解室不在纠纷发生地所在街道，请另选或由中心安排。")
+        return room
+
+
+REPORT_STEPS = (ReportYouStep, ReportOtherStep, ReportMatterStep, ReportRoomStep)
+
+
+class ChildSelect(forms.Select):
+    """A select whose options belong to a parent chosen in another select (a grid to its village): each option
+    carries ``data-parent``; app.js shows only the chosen parent's options (``data-follows`` = the parent's id)."""
+
+    def __init__(self, *, parents: dict, follows: str, attrs=None):
+        super().__init__(attrs={**(attrs or {}), "data-follows": follows})
+        self.parents = parents
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        parent = self.parents.get(getattr(value, "value", value))
+        if parent is not None:
+            option["attrs"]["data-parent"] = str(parent)
+        return option
 
 
 class IntakeForm(forms.Form):
@@ -100,8 +231,13 @@ class IntakeForm(forms.Form):
         if not self.fields["village"].choices[1:]:
             grids = selectors.grids_for(user, "disputes.intake")
             self.fields["village"].choices = [("", "请选择")] + sorted({(g.parent_id, g.parent.name) for g in grids})
-        self.fields["grid"].choices = [("", "—")] + [(g.pk, f"{g.parent.name} {g.name}") for g in
-                                                     selectors.grids_for(user, "disputes.view")]
+        grids = list(selectors.grids_for(user, "disputes.view"))
+        groups: dict = {}
+        for g in grids:  # grouped by village (readable without JavaScript); app.js hides the other villages' grids
+            groups.setdefault(g.parent.name, []).append((g.pk, g.name))
+        self.fields["grid"].choices = [("", "—")] + list(groups.items())
+        self.fields["grid"].widget = ChildSelect(parents={g.pk: g.parent_id for g in grids}, follows="id_village")
+        self.fields["grid"].widget.choices = self.fields["grid"].choices
         self.fields["kind"].choices = [("", "请选择")] + [(k.pk, k.name) for k in selectors.kinds()]
         self.fields["requested_room"].choices = [("", "—")] + [(r["pk"], r["name"]) for r in selectors.room_choices(user)]
 

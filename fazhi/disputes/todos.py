@@ -3,7 +3,8 @@ confirmation windows, transfers to my body, and (for the leader) risk-flagged ca
 from django.urls import reverse
 
 from fazhi.core import policy
-from fazhi.core.todos import add_counted
+from fazhi.core.roles import Role
+from fazhi.core.todos import Shortcut, add_counted
 
 from . import selectors
 
@@ -33,3 +34,12 @@ def todos(user):
         add_counted(items, selectors.flagged_open(user).count(), label="风险预警纠纷（重复、暴力倾向、群体性）",
                     url=f"{base}?flagged=1&status=open", level="danger")
     return items
+
+
+def shortcuts(user):
+    """A grid worker's 上报 button: the patrol report form, their grid already chosen when they have one."""
+    if not policy.has_role(user, Role.GRID_WORKER) or not policy.has_perm(user, "disputes.intake"):
+        return []
+    grids = list(selectors.grids_for(user, "disputes.intake")[:2])
+    url = reverse("disputes:new") + (f"?village={grids[0].parent_id}&grid={grids[0].pk}" if len(grids) == 1 else "")
+    return [Shortcut(label="上报矛盾纠纷", url=url, note="网格排查发现的纠纷")]

@@ -4,7 +4,9 @@ from . import views_public as v
 
 app_name = "disputes_public"
 urlpatterns = [
-    path("", v.Submit.as_view(), name="submit"),
+    path("", v.ReportStep.as_view(), name="submit"),
+    path("report/check/", v.ReportCheck.as_view(), name="report_check"),
+    path("report/<slug:step>/", v.ReportStep.as_view(), name="report_step"),
     path("submitted/", v.Submitted.as_view(), name="submitted"),
     path("track/", v.Track.as_view(), name="track"),
     path("rooms/", v.Rooms.as_view(), name="rooms"),

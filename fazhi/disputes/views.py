@@ -127,7 +127,9 @@ class DisputeNew(FormPage):
 
     def get_form_kwargs(self):
         user = self.request.user
-        return {"user": user, "initial": {"channel": "patrol" if policy.has_role(user, "grid_worker") else "walk_in"}}
+        initial = {"channel": "patrol" if policy.has_role(user, "grid_worker") else "walk_in",
+                   **self.query_initial("village", "grid")}  # the workbench's 上报 button names the grid
+        return {"user": user, "initial": initial}
 
     def perform(self, form):
         c = form.cleaned_data

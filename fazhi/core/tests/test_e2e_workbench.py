@@ -1,7 +1,7 @@
 """Real-browser journeys of the shared layout: the error summary takes the focus and links to its fields (a public
 and a staff form), a case assigned to a room reaches the host's notifications, the workbench works at 375 px, and
 large-text mode gives 60 px tap targets. Each page also passes a small offline accessibility check (labels, names,
-language) — axe-core is not available offline here."""
+language); axe-core itself (vendored) runs in test_e2e_axe.py."""
 import pytest
 from django.urls import reverse
 
@@ -40,6 +40,18 @@ A11Y_CHECK = """() => {
 }"""
 
 
+# every control and link a thumb must hit; links inside running text (a sentence, a list) and the radios inside
+# their whole-row label (which is the target) excepted
+TAP_TARGETS = ("[...document.querySelectorAll('main a, main button, main select, main input:not([type=hidden]), "
+               "main textarea, main .choice, header.site a, header.site button')].filter(e => e.offsetHeight)"
+               ".filter(e => !e.closest('p:not(.back), li, label.choice') || e.matches('.btn, .back-link, .choice'))"
+               ".map(e => [e.textContent.trim().slice(0, 20) || e.name || e.id, e.getBoundingClientRect().height])")
+
+
+def small_targets(page, minimum):
+    return [(label, h) for label, h in page.evaluate(TAP_TARGETS) if h < minimum]
+
+
 def accessible(page):
     problems = page.evaluate(A11Y_CHECK)
     assert problems == [], f"{page.url}: {problems}"
@@ -58,7 +70,7 @@ def test_a_failed_public_form_focuses_the_error_summary_whose_links_reach_the_fi
     page.goto(page.base_url + reverse("disputes_public:submit"))
     accessible(page)
     page.get_by_label("您的姓名").fill("张三")
-    page.get_by_role("button", name="提交").click()
+    page.get_by_role("button", name="继续").click()  # the first step of the resident's report
     summary = page.locator("[data-error-summary]")
     summary.wait_for()
     assert _focused_is_summary(page)
@@ -137,21 +149,48 @@ def test_the_workbench_works_on_a_375px_phone(browser_page, tree, users):
     assert page.evaluate("t => getComputedStyle(t).overflowX", table.element_handle()) == "auto"
 
 
+LARGE_TARGETS = ("[...document.querySelectorAll('header.site a, nav a, .btn, button, select, input[type=text], "
+                 "input[type=tel], .back-link, .summary-list .change a, label.choice')].filter(e => e.offsetHeight)"
+                 ".map(e => [e.textContent.trim().slice(0, 20) || e.name, e.getBoundingClientRect().height])")
+
+
 def test_large_text_mode_gives_60px_tap_targets(browser_page, tree):
+    """The home page and every step of the resident's report, the check page and the confirmation."""
+    from django.core.cache import cache
+
+    cache.clear()
     page = browser_page
     page.set_viewport_size(PHONE)
     page.goto(page.base_url + "/")
     page.get_by_role("button", name="大字模式").click()
-    for url in ("/", reverse("disputes_public:submit")):
-        page.goto(page.base_url + url)
-        heights = page.evaluate(
-            "[...document.querySelectorAll('header.site a, nav a, .btn, button, select, input[type=text], "
-            "input[type=tel]')].filter(e => e.offsetHeight).map(e => [e.textContent.trim() || e.name, "
-            "e.getBoundingClientRect().height])")
+    answers = [{"您的姓名": "张三", "手机号码": "13900001234"}, {"对方姓名或单位名称": "李四"},
+               {"纠纷发生在哪个村（社区）": "稷下街道 刘家村", "纠纷类型": "邻里", "一句话说明事由": "漏水",
+                "事情经过": "楼上漏水"}, {}]
+    visited = []
+
+    def measure(name):
+        heights = page.evaluate(LARGE_TARGETS)
         small = [(label, h) for label, h in heights if h < 60]
-        assert heights and not small, f"{url}: tap targets under 60 px: {small}"
+        assert heights and not small, f"{page.url}: tap targets under 60 px: {small}"
         accessible(page)
-    page.screenshot(path=screenshot_path("public-large-text"), full_page=True)
+        visited.append(page.url)
+        page.screenshot(path=screenshot_path(f"large-text-{name}"), full_page=True)
+
+    page.goto(page.base_url + "/")
+    measure("home")
+    page.goto(page.base_url + reverse("disputes_public:submit"))
+    for number, fields in enumerate(answers, start=1):
+        measure(f"report-step{number}")
+        for label, value in fields.items():
+            box = page.get_by_label(label)
+            box.select_option(label=value) if box.evaluate("e => e.tagName") == "SELECT" else box.fill(value)
+        page.get_by_role("button", name="继续").click()
+    page.get_by_role("heading", name="核对信息", exact=True).wait_for()
+    measure("report-check")
+    page.get_by_role("button", name="确认提交").click()
+    page.locator("[data-code]").wait_for()
+    measure("report-submitted")
+    assert len(set(visited)) == 7, visited
 
 
 def screenshot_path(name):
@@ -180,6 +219,7 @@ def test_the_main_public_pages_pass_the_offline_accessibility_check(browser_page
         page.goto(page.base_url + href)
         problems = page.evaluate(A11Y_CHECK)
         width = page.evaluate("document.documentElement.scrollWidth")
-        if problems or width > 375:
-            failures.append((href, problems, width))
+        small = small_targets(page, 44)
+        if problems or width > 375 or small:
+            failures.append((href, problems, width, small))
     assert not failures, failures

@@ -8,6 +8,7 @@ from conftest import browser_login
 from fazhi.disputes.models import Dispute
 
 from . import factories as f
+from .test_e2e_report import fill_report
 
 
 @pytest.mark.e2e
@@ -22,14 +23,8 @@ def test_resident_submits_clerk_mediates_follow_up_closes(browser_page, tree, us
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(page.base_url + "/mediation/rooms/")
     page.get_by_role("link", name="点单，请老赵劳动调解室调解").click()
-    page.get_by_label("您的姓名").fill("张三")
-    page.get_by_label("手机号码").fill("13900001234")
-    page.get_by_label("纠纷发生在哪个村（社区）").select_option(label="稷下街道 刘家村")
-    page.get_by_label("纠纷类型").select_option(label="劳动争议")
-    page.get_by_label("一句话说明事由").fill("工地拖欠工资")
-    page.get_by_label("事情经过").fill("我在工地干了三个月，包工头一直拖欠工资。")
-    page.get_by_label("对方姓名或单位名称").fill("李四")
-    page.get_by_role("button", name="提交").click()
+    fill_report(page)
+    page.get_by_role("button", name="确认提交").click()
     code = page.locator("[data-code]").inner_text().strip()
     d = Dispute.objects.get(tracking_code=code)
     assert d.requested_room == room and d.channel == "online"

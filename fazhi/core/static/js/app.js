@@ -97,3 +97,31 @@ document.addEventListener("click", function (e) {
     if (nav) { nav.classList.toggle("open", open); }
   });
 })();
+
+// A select that follows another (a grid follows its village: <select data-follows="id_village">, options with
+// data-parent): only the chosen parent's options are offered; a choice of another parent is cleared. Without
+// JavaScript every option stays, grouped by parent.
+(function () {
+  function follow(child) {
+    var parent = document.getElementById(child.getAttribute("data-follows"));
+    if (!parent) { return; }
+    var value = parent.value;
+    child.querySelectorAll("option[data-parent]").forEach(function (o) {
+      var other = !!value && o.getAttribute("data-parent") !== value;
+      o.hidden = other;
+      o.disabled = other;
+      if (other && o.selected) { child.value = ""; }
+    });
+    child.querySelectorAll("optgroup").forEach(function (g) {
+      g.hidden = !g.querySelector("option:not([hidden])");
+    });
+  }
+  function all() { document.querySelectorAll("select[data-follows]").forEach(follow); }
+  document.addEventListener("DOMContentLoaded", all);
+  document.addEventListener("htmx:afterSwap", all);
+  document.addEventListener("change", function (e) {
+    var id = e.target && e.target.id;
+    if (!id) { return; }
+    document.querySelectorAll("select[data-follows='" + id + "']").forEach(follow);
+  });
+})();
