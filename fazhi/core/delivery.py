@@ -371,10 +371,10 @@ def attempt(message_id: int) -> OutboundMessage | None:
     return message
 
 
-def deliver_due(*, now: datetime.datetime | None = None) -> dict:
+def deliver_due() -> dict:
     """One pass of ``manage.py deliver_messages``: every message still pending (its queue lost it, or a sender died)
     or due for a retry is tried once. Returns counts by outcome."""
-    now = now or clock.now()
+    now = clock.now()
     due = OutboundMessage.objects.filter(status__in=[S.PENDING, S.RETRY]).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).order_by("created_at", "pk")
     counts = {"sent": 0, "failed": 0, "retry": 0}
