@@ -29,6 +29,8 @@ rest and shown masked. Tests never reach the network: the real transport refuses
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import json
 import logging
@@ -130,6 +132,10 @@ class OutboxSms(Backend):
 
 class OutboxWechat(OutboxSms):
     channel = C.WECHAT
+
+
+class OutboxEmail(OutboxSms):
+    channel = C.EMAIL
 
 
 Transport = Callable[..., tuple[int, dict]]
@@ -263,8 +269,30 @@ def sign_name() -> str:
     return (getattr(settings, "FAZHI_SMS", {}) or {}).get("SIGN_NAME") or "法治政府建设工作平台"
 
 
+OUTBOX_BACKENDS = {C.EMAIL: "fazhi.core.delivery.OutboxEmail", C.SMS: "fazhi.core.delivery.OutboxSms",
+                   C.WECHAT: "fazhi.core.delivery.OutboxWechat"}
+_outbox_only: contextvars.ContextVar[bool] = contextvars.ContextVar("fazhi_delivery_outbox_only", default=False)
+
+
+@contextlib.contextmanager
+def outbox_only():
+    """Within the block every channel uses its outbox backend: the demo loader's residents (made-up numbers that may
+    belong to real people) are never texted, whatever the deployment configured."""
+    token = _outbox_only.set(True)
+    try:
+        yield
+    finally:
+        _outbox_only.reset(token)
+
+
+def configured_path(channel: str) -> str:
+    if _outbox_only.get():
+        return OUTBOX_BACKENDS[channel]
+    return getattr(settings, SETTING_OF[channel], "") or DEFAULT_BACKENDS[channel]
+
+
 def backend_for(channel: str) -> Backend:
-    path = getattr(settings, SETTING_OF[channel], "") or DEFAULT_BACKENDS[channel]
+    path = configured_path(channel)
     backend = import_string(path)()
     if backend.channel != channel:
         raise DeliveryError(f"{path} 不是“{C(channel).label}”渠道的发送方式。", permanent=True)
@@ -303,7 +331,7 @@ def send(*, channel: str, to: str, body: str, kind: str, subject: str = "", temp
     if node is None and obj is not None:
         node = getattr(obj, "node", None)
     message = OutboundMessage.objects.create(
-        channel=channel, backend=getattr(settings, SETTING_OF[channel], "") or DEFAULT_BACKENDS[channel],
+        channel=channel, backend=configured_path(channel),
         kind=kind[:60], recipient=to[:254], recipient_masked=mask_address(channel, to), subject=subject[:200],
         body=body, template=template[:100], params=params or {}, link=link[:500], node=node,
         target_type=_label(obj) if obj is not None else "", target_id=str(obj.pk) if obj is not None else "",

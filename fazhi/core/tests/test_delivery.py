@@ -180,3 +180,15 @@ def test_the_message_log_shows_administrators_their_own_messages_masked(
     failed_only = client_for(users.sub_admin).get(reverse("core:messages") + "?status=failed").content.decode()
     assert f'data-message="{mine.pk}"' not in failed_only
     assert client_for(users.clerk).get(reverse("core:messages")).status_code == 403
+
+
+def test_the_demo_loader_never_texts_anyone_whatever_is_configured(
+        tree, settings, monkeypatch, django_capture_on_commit_callbacks):
+    settings.FAZHI_SMS_BACKEND = "fazhi.core.delivery.HttpSms"
+    settings.FAZHI_SMS = {"ENDPOINT": "https://sms.example.cn/send"}
+    fake = FakeTransport((200, {"code": "OK"}))
+    monkeypatch.setattr(delivery.HttpSms, "transport", staticmethod(fake))
+    with delivery.outbox_only():
+        m = _sms(django_capture_on_commit_callbacks)
+    assert m.status == S.OUTBOX and m.backend == "fazhi.core.delivery.OutboxSms" and fake.calls == []
+    assert _sms(django_capture_on_commit_callbacks).status == S.SENT and len(fake.calls) == 1
