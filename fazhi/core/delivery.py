@@ -419,6 +419,29 @@ def deliver_due() -> dict:
     return counts
 
 
+def resend_failed(*, actor) -> int:
+    """An administrator's "重新发送失败的消息" (after fixing the configuration): the failed messages they may see are
+    tried once more, after the commit; audited per organisation. Returns how many."""
+    from . import audit
+
+    rows = list(outbox_policy.instances_for(actor).filter(status=S.FAILED).order_by("pk")[:500])
+    if not rows:
+        return 0
+    with transaction.atomic():
+        ids = [m.pk for m in rows]
+        OutboundMessage.objects.filter(pk__in=ids, status=S.FAILED).update(status=S.RETRY, next_attempt_at=None)
+        by_node: dict = {}
+        for m in rows:
+            by_node.setdefault(m.node, []).append(m.pk)
+        for node, pks in by_node.items():
+            audit.record(actor=actor, action="update", action_label="重新发送失败的消息", node=node,
+                         object_type=OutboundMessage._meta.label_lower, object_id=pks[0],
+                         object_repr=f"发送失败的外发消息{len(pks)}条", changes={"messages": pks})
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: dispatch(pk))
+    return len(rows)
+
+
 # ---- reading ------------------------------------------------------------------------------------------------------
 
 def messages_for(user, *, filters=None):

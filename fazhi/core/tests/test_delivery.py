@@ -192,3 +192,23 @@ def test_the_demo_loader_never_texts_anyone_whatever_is_configured(
         m = _sms(django_capture_on_commit_callbacks)
     assert m.status == S.OUTBOX and m.backend == "fazhi.core.delivery.OutboxSms" and fake.calls == []
     assert _sms(django_capture_on_commit_callbacks).status == S.SENT and len(fake.calls) == 1
+
+
+def test_an_administrator_resends_the_failed_messages_after_fixing_the_configuration(
+        tree, users, settings, monkeypatch, client_for, django_capture_on_commit_callbacks):
+    settings.FAZHI_SMS_BACKEND = "fazhi.core.delivery.HttpSms"
+    settings.FAZHI_SMS = {}
+    failed = _sms(django_capture_on_commit_callbacks, node=tree.sub)
+    assert failed.status == S.FAILED
+    page = client_for(users.sub_admin).get(reverse("core:messages")).content.decode()
+    assert "重新发送失败的消息（1条）" in page and "未配置短信网关地址" in page
+    settings.FAZHI_SMS = {"ENDPOINT": "https://sms.example.cn/send"}
+    monkeypatch.setattr(delivery.HttpSms, "transport", staticmethod(FakeTransport((200, {"code": 0, "id": "r1"}))))
+    assert client_for(users.other_admin).post(reverse("core:messages_resend")).status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == S.FAILED  # another subdistrict's administrator resends nothing of ours
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(users.sub_admin).post(reverse("core:messages_resend"))
+    failed.refresh_from_db()
+    assert failed.status == S.SENT and failed.attempts == 2 and failed.provider_id == "r1"
+    assert client_for(users.clerk).post(reverse("core:messages_resend")).status_code == 403
