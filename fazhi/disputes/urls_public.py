@@ -7,7 +7,7 @@ urlpatterns = [
     path("", v.Submit.as_view(), name="submit"),
     path("submitted/", v.Submitted.as_view(), name="submitted"),
     path("track/", v.Track.as_view(), name="track"),
-    path("track/link/<str:token>/", v.TrackLink.as_view(), name="track_link"),
+    path("t/<str:token>/", v.TrackLink.as_view(), name="track_link"),
     path("rooms/", v.Rooms.as_view(), name="rooms"),
     path("rooms/<int:pk>/", v.Room.as_view(), name="room"),
 ]

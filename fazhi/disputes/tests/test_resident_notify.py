@@ -33,8 +33,9 @@ def test_accepting_a_case_texts_the_applicant_in_chinese_with_a_link_to_the_case
     _move(users.clerk, d, "accept", django_capture_on_commit_callbacks)
     [sms] = _sms_of(d)
     assert sms.channel == "sms" and sms.recipient == "13955501234" and sms.status == OutboundMessage.Status.OUTBOX
-    assert sms.body.startswith(f"您登记的纠纷（查询码{d.tracking_code}）已受理")
-    assert "查看办理进度：https://fazhi.jixia.gov.cn/mediation/track/link/" in sms.body and "30天内有效" in sms.body
+    assert sms.body.startswith(f"您的纠纷（查询码{d.tracking_code}）已受理")
+    assert "办理进度：https://fazhi.jixia.gov.cn/mediation/t/" in sms.body and "30天内有效" in sms.body
+    assert len(sms.body) <= 134  # two SMS segments (67 characters each) with a short public address
     assert sms.link in sms.body and sms.params["status"].startswith("已受理") and sms.node == d.node
     assert resident.case_for_token(sms.link.rstrip("/").rsplit("/", 1)[-1]) == d
 
@@ -118,6 +119,6 @@ def test_a_tampered_link_is_refused_with_a_clear_message_never_an_error(tree, us
 
 def test_a_link_signed_for_another_purpose_opens_nothing(tree, users, client):
     d = f.dispute(users.clerk, tree)
-    other = signing.TimestampSigner(salt="fazhi.something-else").sign(d.tracking_code)
+    other = resident._ShortSigner(salt="fazhi.something-else").sign(d.tracking_code)
     page = client.get(reverse("disputes_public:track_link", args=[other]))
     assert page.status_code == 400 and d.title not in page.content.decode()
