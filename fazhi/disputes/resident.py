@@ -86,8 +86,9 @@ def case_for_token(token: str) -> Dispute:
         raise LinkProblem(f"该查询链接已超过{link_days()}天有效期，请输入查询码和手机号码查询。") from None
     except signing.BadSignature:
         raise LinkProblem("链接不完整或已被修改，请输入查询码和手机号码查询。") from None
-    dispute = (Dispute.objects.filter(tracking_code=code).select_related("kind", "village", "room")
-               .prefetch_related("parties").first())
+    from .selectors import dispute_for_link
+
+    dispute = dispute_for_link(code)
     if dispute is None:
         raise LinkProblem("没有找到该链接对应的纠纷，请输入查询码和手机号码查询。")
     return dispute
