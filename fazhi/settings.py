@@ -196,6 +196,26 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fazhi@localhost")
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
+# SMTP in production (EMAIL_HOST... above); in development (DEBUG) mail is written to var/outbox/mail instead.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = str(VAR_DIR / "outbox" / "mail")
+
+# Messages that leave the platform (fazhi.core.delivery): one backend per channel. The defaults store SMS and WeChat
+# messages in the outbox table (消息发送记录) without sending them; a deployment names its adapters here, e.g.
+# FAZHI_SMS_BACKEND=fazhi.core.delivery.HttpSms with FAZHI_SMS_ENDPOINT/_TOKEN/_TEMPLATE/_SIGN_NAME, or
+# FAZHI_WECHAT_BACKEND=fazhi.core.delivery.WechatTemplate with FAZHI_WECHAT_APP_ID/_APP_SECRET/_TEMPLATE.
+FAZHI_EMAIL_BACKEND = os.environ.get("FAZHI_EMAIL_BACKEND", "fazhi.core.delivery.EmailBackend")
+FAZHI_SMS_BACKEND = os.environ.get("FAZHI_SMS_BACKEND", "fazhi.core.delivery.OutboxSms")
+FAZHI_WECHAT_BACKEND = os.environ.get("FAZHI_WECHAT_BACKEND", "fazhi.core.delivery.OutboxWechat")
+FAZHI_SMS = {key: os.environ.get(f"FAZHI_SMS_{key}", "")
+             for key in ("ENDPOINT", "TOKEN", "TEMPLATE", "SIGN_NAME", "TIMEOUT") if os.environ.get(f"FAZHI_SMS_{key}")}
+FAZHI_WECHAT = {key: os.environ.get(f"FAZHI_WECHAT_{key}", "")
+                for key in ("APP_ID", "APP_SECRET", "TEMPLATE", "API") if os.environ.get(f"FAZHI_WECHAT_{key}")}
+# How long the link in a resident's "your case moved" SMS opens the case without its tracking code (days).
+FAZHI_TRACK_LINK_DAYS = int(os.environ.get("FAZHI_TRACK_LINK_DAYS", 30))
 
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}

@@ -13,11 +13,12 @@ class CoreConfig(AppConfig):
         ("工作日历", "core:calendar", "core.manage_calendar"),
         ("期限规则", "core:deadline_rules", "core.manage_calendar"),
         ("审计日志", "core:audit_log", "core.view_audit"),
+        ("消息发送记录", "core:messages", "core.manage_org"),
         ("台账导入导出", "core:ledgers", "core.view"),
     ]
 
     def ready(self):
-        from . import accounts, checks, org_ledger, orgkinds, policies, signals  # noqa: F401
+        from . import accounts, checks, delivery, org_ledger, orgkinds, policies, signals  # noqa: F401
 
         orgkinds._connect()
         from .domain import discover

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from .modelbases import LegalRule, Named, Titled
+from .personal import EncryptedField
 from .roles import Role
 
 
@@ -484,3 +485,54 @@ class Notification(Titled, models.Model):
 # Retention periods of personal data live with their runner (fazhi/core/retention.py).
 from . import audit_guard  # noqa: E402,F401  (registers the SQLite audit guard function on every connection)
 from .retention import RetentionRule  # noqa: E402,F401
+
+
+class OutboundMessage(models.Model):
+    """One message sent beyond the platform (``fazhi.core.delivery``): an email, an SMS, a WeChat template message.
+    Every message is written here before its channel's backend is tried, with each attempt's outcome, so an
+    administrator sees what left (消息发送记录) and what failed and why. The recipient's address is encrypted;
+    pages show ``recipient_masked``."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "电子邮件"
+        SMS = "sms", "短信"
+        WECHAT = "wechat", "微信模板消息"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        OUTBOX = "outbox", "已存入发件箱（开发环境，未实际发出）"
+        RETRY = "retry", "发送失败，等待重试"
+        FAILED = "failed", "发送失败"
+
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    backend = models.CharField("发送方式", max_length=200)  # the adapter's dotted path
+    kind = models.CharField("类型", max_length=60)  # "disputes.case_moved", "notification"...
+    recipient = EncryptedField("接收方", kind="phone", plain_max_length=254)
+    recipient_masked = models.CharField("接收方（脱敏）", max_length=100)
+    subject = models.CharField("标题", max_length=200, blank=True)
+    body = models.TextField("内容")
+    template = models.CharField("模板编号", max_length=100, blank=True)
+    params = models.JSONField("模板参数", default=dict, blank=True)
+    link = models.CharField("链接", max_length=500, blank=True)
+    node = models.ForeignKey(OrgNode, verbose_name="组织", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    target_type = models.CharField("对象类型", max_length=100, blank=True)
+    target_id = models.CharField("对象编号", max_length=64, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    last_error = models.CharField("失败原因", max_length=500, blank=True)
+    provider_id = models.CharField("服务商回执编号", max_length=100, blank=True)
+    created_at = models.DateTimeField("创建时间")
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    next_attempt_at = models.DateTimeField("下次重试时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "外发消息"
+        verbose_name_plural = "外发消息"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["node", "-created_at"]),
+                   models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.recipient_masked}"

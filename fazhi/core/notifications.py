@@ -293,19 +293,21 @@ class OutboxChannel(Channel):
 
 
 class EmailChannel(Channel):
-    """Email through Django's mail backend (``EMAIL_BACKEND``: SMTP in production), to users with an address."""
+    """Email to users with an address, through ``fazhi.core.delivery`` (recorded in 消息发送记录; Django's mail
+    backend: SMTP in production)."""
 
     name = "email"
 
     def send(self, notification: Notification) -> None:
-        from django.core.mail import send_mail
+        from . import delivery
 
         address = notification.recipient.email
         if not address:
             return
         link = absolute(notification.url)
         text = "\n\n".join(p for p in (notification.body, link) if p)
-        send_mail(f"【法治政府建设工作平台】{notification.title}", text, None, [address])
+        delivery.send(channel="email", to=address, subject=notification.title, body=text, kind=notification.kind,
+                      link=link, node=notification.node)
 
 
 def absolute(url: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin, views_notifications, views_personal
+from . import views, views_admin, views_delivery, views_notifications, views_personal
 
 app_name = "core"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path("ledgers/<str:key>/export/", views.ledger_export, name="ledger_export"),
     path("ledgers/<str:key>/template/", views.ledger_template, name="ledger_template"),
     path("ledgers/<str:key>/import/", views.ledger_import, name="ledger_import"),
+    path("core/messages/", views_delivery.Messages.as_view(), name="messages"),
+    path("core/messages/resend/", views_delivery.ResendFailed.as_view(), name="messages_resend"),
     path("notifications/", views_notifications.Inbox.as_view(), name="notifications"),
     path("notifications/read-all/", views_notifications.MarkAllRead.as_view(), name="notifications_read_all"),
     path("notifications/<int:pk>/open/", views_notifications.Open.as_view(), name="notification_open"),

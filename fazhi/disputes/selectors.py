@@ -165,6 +165,12 @@ def dispute_track(*, code, phone):
             .first())
 
 
+def dispute_for_link(code: str):
+    """The case a resident's signed link names (the signature was checked by ``resident.case_for_token``)."""
+    return (Dispute.objects.filter(tracking_code=code).select_related("kind", "village", "room")
+            .prefetch_related("parties").first())
+
+
 # ---- rooms, roster, committee ------------------------------------------------------------------------------------
 
 def rooms_public(subdistrict=None):

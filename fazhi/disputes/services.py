@@ -17,6 +17,7 @@ from fazhi.core.roles import Role
 from fazhi.core.validators import clean_date, clean_decimal, clean_int, clean_text, id_number_error, phone_error
 from fazhi.core.workflow import lock
 
+from . import resident
 from .models import (
     Agreement,
     Dispute,
@@ -573,8 +574,11 @@ def dispute_transition(*, actor: User, dispute: Dispute, name: str, version: Any
     if name in ("escalate", "escalate_assigned"):
         # one button, two table rows: the state stays before assignment, goes back to "accepted" after it
         name = "escalate_assigned" if dispute.status in (S.ASSIGNED, S.IN_MEDIATION) else "escalate"
-    return dispute_workflow.run(dispute, actor=actor, name=name, version=version, reason=reason, data=data,
-                                handler=_HANDLERS.get(name))
+    with transaction.atomic():
+        d = dispute_workflow.run(dispute, actor=actor, name=name, version=version, reason=reason, data=data,
+                                 handler=_HANDLERS.get(name))
+        resident.case_moved(d, name)  # the applicant's SMS with a link to the case, sent after the commit
+    return d
 
 
 def _accept(d, *, actor, reason, data, transition):

@@ -13,7 +13,7 @@ from fazhi.core.errors import DomainError
 from fazhi.core.masking import mask_name
 from fazhi.core.pages import Page
 
-from . import selectors, services
+from . import resident, selectors, services
 from .forms import REPORT_STEPS, ReportMatterStep, ReportRoomStep, TrackForm
 from .policies import room_policy
 
@@ -265,10 +265,31 @@ class Track(PublicPage):
             ratelimit.allow_request(request, "disputes-track-miss", limit=TRACK_MISS_LIMIT, window=TRACK_WINDOW)
             form.add_error(None, "没有找到与查询码和手机号相符的纠纷，请核对后再试。")
             return self.render({"form": form}, status=404)
-        return self.render({"form": form, "d": dispute, "notices": dispute.notices.all(),
-                            "events": selectors.public_events(dispute),
-                            "applicant": mask_name(next((p.name for p in dispute.parties.all()
-                                                         if p.role == "applicant"), ""))})
+        return self.render({"form": form, **case_context(dispute)})
+
+
+def case_context(dispute):
+    """What the tracking page shows of a case: its progress, never a personal number."""
+    return {"d": dispute, "notices": dispute.notices.all(), "events": selectors.public_events(dispute),
+            "applicant": mask_name(next((p.name for p in dispute.parties.all() if p.role == "applicant"), ""))}
+
+
+class TrackLink(Track):
+    """The link in a resident's SMS: opens that case's tracking page without its code; an expired or altered link
+    says so and offers the code form."""
+
+    public_menu = None
+
+    def get(self, request, token):
+        try:
+            dispute = resident.case_for_token(token)
+        except resident.LinkProblem as problem:
+            form = TrackForm()
+            return self.render({"form": form, "link_problem": problem.message}, status=400)
+        return self.render({"form": TrackForm(), "by_link": True, **case_context(dispute)})
+
+    def post(self, request, token):
+        return redirect("disputes_public:track")
 
 
 class Rooms(PublicPage):

@@ -6,6 +6,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from fazhi.core import delivery
 from fazhi.core.models import OrgNode
 from fazhi.demo import org
 
@@ -34,7 +35,8 @@ class Command(BaseCommand):
                         raise
                     continue
                 t0 = time.monotonic()
-                module.load(ctx)
+                with delivery.outbox_only():  # demo residents are never texted, whatever the deployment configured
+                    module.load(ctx)
                 if not quiet:
                     self.stdout.write(f"  已载入 {name}（{time.monotonic() - t0:.1f} 秒）")
             self.stdout.write(f"演示数据载入完成，用时 {time.monotonic() - started:.1f} 秒。")
