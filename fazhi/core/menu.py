@@ -12,6 +12,7 @@ An app whose pages are plain functions (core) lists them in its config as ``nav 
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -35,10 +36,16 @@ class Entry:
         return may_any is None or may_any(user, "GET")
 
     def url(self) -> str:
-        try:
-            return reverse(self.url_name)
-        except NoReverseMatch:
-            return ""
+        return _address(self.url_name)
+
+
+@functools.lru_cache(maxsize=512)
+def _address(url_name: str) -> str:
+    """A menu entry's address, worked out once per process (the URL patterns do not change while it runs)."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return ""
 
 
 def entries(app_config, *, public: bool = False) -> list[Entry]:

@@ -17,6 +17,7 @@ from .errors import NotAllowed, NotFound
 from .roles import INSTALLATION_PERMS, perms_for_role
 
 _CACHE_ATTR = "_fazhi_memberships"
+_SCOPE_ATTR = "_fazhi_scope_paths"
 
 
 def memberships(user):
@@ -38,8 +39,9 @@ def memberships(user):
 
 def forget(user):
     """Drop the cached memberships (after they change)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _SCOPE_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def roles(user):
@@ -53,7 +55,12 @@ def has_role(user, role, node=None):
 def scope_paths(user, perm):
     """The minimal list of node paths under which the user holds ``perm``.
 
-    Installation-wide permissions (``roles.INSTALLATION_PERMS``) count only memberships on a top-level node."""
+    Installation-wide permissions (``roles.INSTALLATION_PERMS``) count only memberships on a top-level node. Worked
+    out once per permission for the memberships cached on the user object (a page asks dozens of times)."""
+    rows = memberships(user)
+    cache = getattr(user, _SCOPE_ATTR, None) if rows else None
+    if cache is not None and cache[0] is rows and perm in cache[1]:
+        return list(cache[1][perm])
     top_only = perm in INSTALLATION_PERMS
     paths = sorted({p for p, role, _, _ in memberships(user)
                     if perm in perms_for_role(role) and (not top_only or p.count(".") == 1)})
@@ -61,6 +68,11 @@ def scope_paths(user, perm):
     for path in paths:
         if not any(path.startswith(kept) for kept in minimal):
             minimal.append(path)
+    if rows:
+        if cache is None or cache[0] is not rows:
+            cache = (rows, {})
+            setattr(user, _SCOPE_ATTR, cache)
+        cache[1][perm] = tuple(minimal)
     return minimal
 
 
