@@ -181,10 +181,37 @@ def record(*, actor, action, obj=None, node=None, changes=None, reason="", actio
 
     The event is inserted pending and sealed into the chain right after the transaction commits (see the module
     docstring): no lock is taken here, so a long transaction never makes other writers wait."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must be called inside the service's transaction")
+    event = _pending_event(actor=actor, action=action, obj=obj, node=node, changes=changes, reason=reason,
+                           action_label=action_label, is_public=is_public, object_type=object_type,
+                           object_id=object_id, object_repr=object_repr, ip=ip)
+    event.save(force_insert=True)
+    _seal_on_commit(event.chain)
+    return event
+
+
+def record_many(entries):
+    """Append many events in one go (a bulk INSERT): ``entries`` is a list of ``record``'s keyword arguments, in the
+    order the events happened. Each event is exactly the one ``record`` would write (pending, sealed after the
+    commit in id order, with its record's snapshot), so a bulk import audits every record as the service does."""
     from .models import AuditEvent
 
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.record must be called inside the service's transaction")
+        raise RuntimeError("audit.record_many must be called inside the service's transaction")
+    events = [_pending_event(**entry) for entry in entries]
+    if not events:
+        return []
+    AuditEvent.objects.bulk_create(events)
+    for chain in dict.fromkeys(e.chain for e in events):
+        _seal_on_commit(chain)
+    return events
+
+
+def _pending_event(*, actor, action, obj=None, node=None, changes=None, reason="", action_label="", is_public=False,
+                   object_type=None, object_id=None, object_repr=None, ip=None):
+    from .models import AuditEvent
+
     state = None
     if obj is not None:
         own_type = object_type_of(obj)
@@ -199,7 +226,7 @@ def record(*, actor, action, obj=None, node=None, changes=None, reason="", actio
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     actor_label = (getattr(actor, "display_name", None) or str(actor))[:100] if actor_id else (
         actor if isinstance(actor, str) else "系统")
-    event = AuditEvent.objects.create(
+    return AuditEvent(
         chain=chain,
         seq=None,
         at=clock.now(),
@@ -219,8 +246,6 @@ def record(*, actor, action, obj=None, node=None, changes=None, reason="", actio
         prev_hash="",
         hash="",
     )
-    _seal_on_commit(chain)
-    return event
 
 
 def _seal_on_commit(chain):

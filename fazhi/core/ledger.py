@@ -535,11 +535,13 @@ def run_import(ledger, data, *, actor, dry_run=True, progress=None, on_batch=Non
     if errors and not rows:
         return result
     if getattr(ledger, "check_row", None) is not None:
-        plan = _validate(ledger, rows, result, actor=actor, headers=headers, progress=None if not dry_run else progress)
+        plan, context = _validate(ledger, rows, result, actor=actor, headers=headers,
+                                  progress=None if not dry_run else progress)
         if result.errors or dry_run:
             result.imported = 0
         else:
-            _write(ledger, plan, result, actor=actor, headers=headers, progress=progress, on_batch=on_batch)
+            _write(ledger, plan, result, actor=actor, headers=headers, progress=progress, on_batch=on_batch,
+                   context=context)
         result.ok = not result.errors
         return result
     _import_in_one_transaction(ledger, rows, result, actor=actor, headers=headers, dry_run=dry_run, progress=progress)
@@ -654,7 +656,11 @@ def _import_in_one_transaction(ledger, rows, result, *, actor, headers, dry_run,
 #   ``prepare(actor, rows)`` -> a context: every lookup table the rows need, one query per table (not per row);
 #   ``check_row(values, *, actor, row_number, context)``: refuse a new row (DomainError keyed by column) exactly as
 #       ``import_row`` would, without writing;
-#   ``check_update(record, changes, *, actor, context)`` (optional): the same for an update.
+#   ``check_update(record, changes, *, actor, context)`` (optional): the same for an update;
+#   ``import_batch(items, *, actor, context)`` (optional): create the records of many new rows at once —
+#       ``items`` is [(row number, values)], the result the created records in row order — with the same checks,
+#       stored values and audit events as ``import_row`` row by row but a fixed number of queries per batch; a row
+#       it refuses raises ``RowFailed(row number, DomainError)``. Batches are then sized by time (see ``_write``).
 
 FIND_CHUNK = 500
 # A job's batch holds the write lock for at most BATCH_SECONDS (SQLite: one writer at a time, and every waiting
@@ -665,6 +671,11 @@ FIND_CHUNK = 500
 BATCH_SECONDS = 0.4
 BATCH_SECONDS_SQLITE = 0.25
 BATCH_ROWS = 50
+# A ledger with ``import_batch`` writes a batch's new rows in one call, so a batch is sized by time alone: the first
+# has BULK_FIRST_ROWS rows, each next one as many as the last batch's pace fits in the batch's seconds (at most
+# BULK_MAX_ROWS; their events are sealed after the commit in SEAL_BATCH-event transactions).
+BULK_FIRST_ROWS = 50
+BULK_MAX_ROWS = 400
 PAUSE_SQLITE = 0.2
 PAUSE_OTHER = 0.0
 
@@ -725,7 +736,7 @@ def _validate(ledger, rows, result, *, actor, headers, progress=None):
     if progress:
         progress(len(rows), len(rows))
     _finish(result)
-    return plan
+    return plan, context
 
 
 def _pause():
@@ -734,7 +745,7 @@ def _pause():
     return PAUSE_SQLITE if connection.vendor == "sqlite" else PAUSE_OTHER
 
 
-def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None):
+def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None, context=None):
     """Write the validated plan. In a job (``on_batch`` given): in batches of about ``BATCH_SECONDS`` each (its own
     transaction), pausing between them so that other users' writes never wait long behind an import; in a request
     (at most ``background_rows()`` rows): in one transaction. All or nothing at the level of the import:
@@ -750,6 +761,8 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
 
     batch_seconds = (BATCH_SECONDS_SQLITE if connection.vendor == "sqlite" else BATCH_SECONDS) \
         if on_batch is not None else float("inf")  # in a request (few rows): one short transaction
+    bulk = getattr(ledger, "import_batch", None)
+    bulk_rows = BULK_FIRST_ROWS if on_batch is not None else total
     if progress:
         progress(0, total)
     position = 0
@@ -760,12 +773,22 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
             with transaction.atomic():
                 while position < total:
                     item = plan[position]
-                    try:  # no savepoint per row: a failing row rolls its whole batch back anyway
-                        _write_row(ledger, item, batch, actor=actor)
-                    except DomainError as exc:
-                        raise _RowFailed(item.number, exc) from exc
-                    position += 1
-                    if time.monotonic() - started >= batch_seconds or (
+                    if bulk is not None and item.record is None:  # a run of new rows: one call
+                        end = position
+                        while end < total and plan[end].record is None and end - state["done"] < bulk_rows:
+                            end += 1
+                        _write_new_rows(ledger, plan[position:end], batch, actor=actor, context=context)
+                        position = end
+                    else:
+                        try:  # no savepoint per row: a failing row rolls its whole batch back anyway
+                            _write_row(ledger, item, batch, actor=actor)
+                        except DomainError as exc:
+                            raise _RowFailed(item.number, exc) from exc
+                        position += 1
+                    if bulk is not None and on_batch is not None:
+                        if position - state["done"] >= bulk_rows or time.monotonic() - started >= batch_seconds:
+                            break
+                    elif time.monotonic() - started >= batch_seconds or (
                             on_batch is not None and position - state["done"] >= BATCH_ROWS):
                         break
                 if position >= total and result.created + result.updated:
@@ -774,6 +797,9 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
                            "updated": state["updated"] + batch["updated"]}
                 if on_batch is not None:
                     on_batch(written)
+            if bulk is not None and on_batch is not None:  # the next batch: as many rows as fit in its seconds
+                pace = (position - state["done"]) / max(time.monotonic() - started, 1e-3)
+                bulk_rows = max(10, min(BULK_MAX_ROWS, int(pace * batch_seconds)))
             state = written
         except _RowFailed as failed:
             undo(state, actor=actor, reason=f"第{failed.number}行导入失败，撤销本次导入已写入的 {state['done']} 行")
@@ -791,17 +817,36 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
         time.sleep(_pause())
 
 
-class _RowFailed(Exception):
+class RowFailed(Exception):
+    """Row ``number`` of the sheet was refused while writing (``exc``: the DomainError naming its columns)."""
+
     def __init__(self, number, exc):
         super().__init__(str(exc))
         self.number, self.exc = number, exc
 
 
+_RowFailed = RowFailed
+
+
+def _created(state, created):
+    # a service that answers a repeated submission with the record it already had (``duplicate``) created nothing:
+    # undoing the import must not delete that record
+    if created is not None and getattr(created, "pk", None) is not None and not getattr(created, "duplicate", False):
+        state["created"].append([created._meta.label_lower, created.pk])
+
+
+def _write_new_rows(ledger, items, state, *, actor, context):
+    try:
+        created = ledger.import_batch([(item.number, item.values) for item in items], actor=actor, context=context)
+    except DomainError as exc:  # not attributed to a row by the ledger: the run's first row
+        raise RowFailed(items[0].number, exc) from exc
+    for record in created:
+        _created(state, record)
+
+
 def _write_row(ledger, item, state, *, actor):
     if item.record is None:
-        created = ledger.import_row(item.values, actor=actor, row_number=item.number)
-        if created is not None and getattr(created, "pk", None) is not None:
-            state["created"].append([created._meta.label_lower, created.pk])
+        _created(state, ledger.import_row(item.values, actor=actor, row_number=item.number))
         return
     old = {}
     for column in ledger.import_columns():
