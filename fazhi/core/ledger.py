@@ -675,6 +675,7 @@ BATCH_ROWS = 50
 # has BULK_FIRST_ROWS rows, each next one as many as the last batch's pace fits in the batch's seconds (at most
 # BULK_MAX_ROWS; their events are sealed after the commit in SEAL_BATCH-event transactions).
 BULK_FIRST_ROWS = 50
+BULK_MIN_ROWS = 10
 BULK_MAX_ROWS = 400
 PAUSE_SQLITE = 0.2
 PAUSE_OTHER = 0.0
@@ -762,7 +763,7 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
     batch_seconds = (BATCH_SECONDS_SQLITE if connection.vendor == "sqlite" else BATCH_SECONDS) \
         if on_batch is not None else float("inf")  # in a request (few rows): one short transaction
     bulk = getattr(ledger, "import_batch", None)
-    bulk_rows = BULK_FIRST_ROWS if on_batch is not None else total
+    bulk_rows = min(BULK_FIRST_ROWS, BULK_MAX_ROWS) if on_batch is not None else total
     if progress:
         progress(0, total)
     position = 0
@@ -799,7 +800,7 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
                     on_batch(written)
             if bulk is not None and on_batch is not None:  # the next batch: as many rows as fit in its seconds
                 pace = (position - state["done"]) / max(time.monotonic() - started, 1e-3)
-                bulk_rows = max(10, min(BULK_MAX_ROWS, int(pace * batch_seconds)))
+                bulk_rows = min(BULK_MAX_ROWS, max(BULK_MIN_ROWS, int(pace * batch_seconds)))
             state = written
         except _RowFailed as failed:
             undo(state, actor=actor, reason=f"第{failed.number}行导入失败，撤销本次导入已写入的 {state['done']} 行")
