@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from fazhi.core import audit, clock, codes, personal, policy, workdays
 from fazhi.core.errors import DomainError, NotFound, TransitionNotAllowed
@@ -85,8 +85,8 @@ class Risk:
     the open cases against the same respondents are read once (before the batch is written); the batch's own
     earlier rows are added as they are registered, exactly as the row-by-row service would find them."""
 
-    def __init__(self, rows):
-        self.words = services.active_risk_words()
+    def __init__(self, rows, words=None):
+        self.words = services.active_risk_words() if words is None else words
         subs = {r.c.village.parent_id for r in rows}
         ids = {p["id_number"] for r in rows for p in r.c.parties if p["id_number"]}
         phones = {p["phone"] for r in rows for p in r.c.parties if p["phone"]}
@@ -221,12 +221,16 @@ class Row:
         self.then = then
 
 
-def register_many(*, actor, rows):
+def register_many(*, actor, rows, cache=None):
     """Register ``rows`` (``Row``) as ``dispute_create`` registers each, in one batch; returns the saved cases in
     row order, or None when a row repeats a submission already registered (then nothing is written: the caller
-    uses the service row by row, which answers such a row with the earlier case). Inside a transaction."""
+    uses the service row by row, which answers such a row with the earlier case). Inside a transaction.
+
+    ``cache`` (a dict) keeps the lookup tables that do not change while an import runs — the working-day calendar
+    and deadline rules, the triage model and its names, the risk words — from one batch to the next."""
     if not rows:
         return []
+    cache = {} if cache is None else cache
     now = clock.now()
     keys = [services._submission_key(channel=r.channel, village=r.c.village, kind=r.c.kind,
                                      contact_phone=r.c.contact_phone, description=r.c.description,
@@ -234,9 +238,11 @@ def register_many(*, actor, rows):
     if len(set(keys)) < len(keys) or Dispute.objects.filter(
             submission_key__in=set(keys), created_at__gte=now - datetime.timedelta(days=1)).exists():
         return None
-    deadlines, risk = Deadlines(), Risk(rows)
+    if "deadlines" not in cache:
+        cache.update(deadlines=Deadlines(), triage={}, risk_words=services.active_risk_words())
+    deadlines, risk = cache["deadlines"], Risk(rows, cache["risk_words"])
     cases = []
-    with triage.memo():
+    with triage.memo(cache["triage"]):
         for r, key, code in zip(rows, keys, tracking_codes(len(rows))):
             d = services.new_dispute(r.c, actor=actor, channel=r.channel, referral_source=r.referral_source,
                                      mediation_type=r.mediation_type, received_on=r.received_on, now=now, key=key,
@@ -264,17 +270,34 @@ def register_many(*, actor, rows):
             Dispute.objects.bulk_create([c.dispute for c in cases])
     except IntegrityError:
         return None
-    Party.objects.bulk_create([Party(dispute=c.dispute, **p) for c in cases for p in c.parties])
-    StateSpan.objects.bulk_create([s for c in cases for s in c.spans])
-    Notice.objects.bulk_create([c.notice for c in cases])
-    TriageSuggestion.objects.bulk_create([c.suggestion for c in cases])
-    MediationSession.objects.bulk_create([s for c in cases for s in c.sessions])
+    for c in cases:  # the children were made before their case had an id
+        for child in (*c.spans, c.notice, c.suggestion, *c.sessions):
+            child.dispute_id = c.dispute.pk
+    _insert(Party, [Party(dispute=c.dispute, **p) for c in cases for p in c.parties])
+    _insert(StateSpan, [s for c in cases for s in c.spans])
+    _insert(Notice, [c.notice for c in cases])
+    _insert(TriageSuggestion, [c.suggestion for c in cases])
+    _insert(MediationSession, [s for c in cases for s in c.sessions])
     through = Dispute.mediators.through
-    links = [through(dispute_id=c.dispute.pk, mediator_id=m.pk) for c in cases for m in c.mediators or ()]
-    if links:
-        through.objects.bulk_create(links)
+    _insert(through, [through(dispute_id=c.dispute.pk, mediator_id=m.pk) for c in cases for m in c.mediators or ()])
     audit.record_many([e for c in cases for e in c.events])
     return [c.dispute for c in cases]
+
+
+def _insert(model, objs):
+    """INSERT ``objs`` (rows whose ids nobody reads back) with one prepared statement run for all (``executemany``);
+    each value prepared by its field as ``save`` prepares it (``pre_save``: the blind indexes; the encryption of
+    personal numbers; dates and JSON for the database)."""
+    if not objs:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    q = connection.ops.quote_name
+    sql = (f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def may_cache(actor):

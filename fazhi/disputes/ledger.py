@@ -136,7 +136,7 @@ class MediationLedger(ledger.Ledger):
                 rooms.setdefault(room.name, room)
         own_profile = Mediator.objects.filter(user=actor, kind=Mediator.Kind.PEOPLE, is_active=True).exists()
         return SimpleNamespace(villages=villages, grids=grids, kinds=kinds, mediators=mediators, rooms=rooms,
-                               own_profile=own_profile, perms={})
+                               own_profile=own_profile, perms={}, bulk={})
 
     def check_row(self, values, *, actor, row_number, context):
         """What ``import_row`` would refuse, found by reading only (``dispute_create``'s checks and the history's
@@ -185,7 +185,7 @@ class MediationLedger(ledger.Ledger):
             except DomainError as exc:
                 raise ledger.RowFailed(number, _in_columns(exc)) from exc
         try:
-            created = bulk.register_many(actor=actor, rows=rows)
+            created = bulk.register_many(actor=actor, rows=rows, cache=context.bulk)
         except DomainError as exc:  # a history step refused in memory (the row is on the exception)
             number = getattr(exc, "row_number", items[0][0])
             raise ledger.RowFailed(number, _in_columns(exc)) from exc

@@ -54,10 +54,11 @@ _memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("triage_memo
 
 
 @contextlib.contextmanager
-def memo():
+def memo(store=None):
     """Within the block, the lookups a suggestion makes (the tenant's model, kind names, rooms and bodies) are read
-    once and remembered: a bulk import suggests for hundreds of cases with a handful of queries. Same answers."""
-    token = _memo.set({})
+    once and remembered (in ``store``, a dict that may outlive the block: one import's batches share it): a bulk
+    import suggests for thousands of cases with a handful of queries. Same answers."""
+    token = _memo.set({} if store is None else store)
     try:
         yield
     finally:
