@@ -152,13 +152,13 @@ def record_intake(*, dispute: Dispute, actor, parties) -> TriageSuggestion:
     return t
 
 
-def intake_suggestion(*, dispute: Dispute, actor, parties, now=None):
+def intake_suggestion(*, dispute: Dispute, actor, parties, now=None, text_tokens=None):
     """The unsaved suggestion row of a new case and the audit event (``audit.record``'s arguments) when the clerk
     followed or changed a confident suggestion (None otherwise). Shared by ``record_intake`` and the bulk import."""
     tenant = dispute.village.tenant()
     words = triage.intake_words(title=dispute.title, description=dispute.description, place=dispute.place,
                                 channel=dispute.channel, village=dispute.village, grid=dispute.grid,
-                                amount=dispute.amount, parties=parties)
+                                amount=dispute.amount, parties=parties, text_tokens=text_tokens)
     s = triage.suggest(tenant=tenant, words=words, amount=dispute.amount,
                        applicants=sum(1 for p in parties if p.get("role") == "applicant") or 1)
     room, body = s.routing_objects() if s.routing else (None, None)

@@ -253,10 +253,11 @@ def _refresh_risk(dispute, *, actor):
 _JIEBA_WORDS = set()
 
 
-def risk_words_in(text, words=None):
+def risk_words_in(text, words=None, segmented=None):
     """{category: [words]} of the active risk words found in ``text`` (jieba segmentation, words added to its
     dictionary so "同归于尽" stays one word). ``words`` ({word: category}, ``active_risk_words()``) saves the query
-    when many texts are checked at once."""
+    when many texts are checked at once; ``segmented(words)``, if given, returns the set of ``text``'s segments once
+    the risk words are in the dictionary (or None to segment here)."""
     from fazhi.core.search import _get_jieba
 
     jieba = _get_jieba()
@@ -266,7 +267,9 @@ def risk_words_in(text, words=None):
     for w in words.keys() - _JIEBA_WORDS:
         jieba.add_word(w, freq=20000)
         _JIEBA_WORDS.add(w)
-    tokens = set(jieba.cut_for_search(text or ""))
+    tokens = segmented(words) if segmented is not None else None
+    if tokens is None:
+        tokens = set(jieba.cut_for_search(text or ""))
     found = {}
     for w, category in words.items():
         if w in tokens:

@@ -158,9 +158,11 @@ def _stored_words(search_text, tracking_code, channel, village_id, amount, grid_
 
 
 def intake_words(*, title="", description="", place="", channel="", village=None, grid=None, amount=None,
-                 parties=()) -> list[str]:
+                 parties=(), text_tokens=None) -> list[str]:
+    """``text_tokens``: ``tokens(f"{title} {description} {place}")`` when the caller has them already."""
     village_id = getattr(village, "pk", village)
-    return tokens(f"{title} {description} {place}") + meta_words(
+    text = tokens(f"{title} {description} {place}") if text_tokens is None else text_tokens
+    return text + meta_words(
         channel=channel, village=village_id, amount=amount,
         applicants=sum(1 for p in parties if p.get("role", "applicant") == "applicant") or 1,
         org_respondent=any(p.get("role") == "respondent" and p.get("kind") == "organisation" for p in parties),
