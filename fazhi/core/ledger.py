@@ -657,10 +657,11 @@ def _import_in_one_transaction(ledger, rows, result, *, actor, headers, dry_run,
 #   ``check_row(values, *, actor, row_number, context)``: refuse a new row (DomainError keyed by column) exactly as
 #       ``import_row`` would, without writing;
 #   ``check_update(record, changes, *, actor, context)`` (optional): the same for an update;
-#   ``import_batch(items, *, actor, context)`` (optional): create the records of many new rows at once —
-#       ``items`` is [(row number, values)], the result the created records in row order — with the same checks,
-#       stored values and audit events as ``import_row`` row by row but a fixed number of queries per batch; a row
-#       it refuses raises ``RowFailed(row number, DomainError)``. Batches are then sized by time (see ``_write``).
+#   ``prepare_batch(items, *, actor, context)`` (optional): the records of many new rows at once — ``items`` is
+#       [(row number, values)] — with the same checks, stored values and audit events as ``import_row`` row by row
+#       but a fixed number of queries per batch. It does the work reading only and returns ``write()``, which
+#       writes the batch inside the import's transaction and returns the created records in row order; a row
+#       either refuses raises ``RowFailed(row number, DomainError)``. See ``_write_prepared``.
 
 FIND_CHUNK = 500
 # A job's batch holds the write lock for at most BATCH_SECONDS (SQLite: one writer at a time, and every waiting
@@ -671,9 +672,9 @@ FIND_CHUNK = 500
 BATCH_SECONDS = 0.4
 BATCH_SECONDS_SQLITE = 0.25
 BATCH_ROWS = 50
-# A ledger with ``import_batch`` writes a batch's new rows in one call, so a batch is sized by time alone: the first
-# has BULK_FIRST_ROWS rows, each next one as many as the last batch's pace fits in the batch's seconds (at most
-# BULK_MAX_ROWS; their events are sealed after the commit in SEAL_BATCH-event transactions).
+# A ledger with ``prepare_batch`` holds the lock only to write a prepared batch: a batch is sized so that its writing
+# and sealing take about BATCH_SECONDS (SQLite: BATCH_SECONDS_SQLITE): BULK_FIRST_ROWS rows first, then as many as
+# the last batch's pace fits (BULK_MIN_ROWS to BULK_MAX_ROWS; the events are sealed in SEAL_BATCH-event steps).
 BULK_FIRST_ROWS = 50
 BULK_MIN_ROWS = 10
 BULK_MAX_ROWS = 400
@@ -756,14 +757,15 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
     a job can persist it atomically with the batch and undo it if its worker dies mid-import."""
     import time
 
+    if getattr(ledger, "prepare_batch", None) is not None:
+        return _write_prepared(ledger, plan, result, actor=actor, headers=headers, progress=progress,
+                               on_batch=on_batch, context=context)
     state = {"done": 0, "created": [], "updated": []}  # what is committed
     total = len(plan)
     from django.db import connection
 
     batch_seconds = (BATCH_SECONDS_SQLITE if connection.vendor == "sqlite" else BATCH_SECONDS) \
         if on_batch is not None else float("inf")  # in a request (few rows): one short transaction
-    bulk = getattr(ledger, "import_batch", None)
-    bulk_rows = min(BULK_FIRST_ROWS, BULK_MAX_ROWS) if on_batch is not None else total
     if progress:
         progress(0, total)
     position = 0
@@ -774,22 +776,12 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
             with transaction.atomic():
                 while position < total:
                     item = plan[position]
-                    if bulk is not None and item.record is None:  # a run of new rows: one call
-                        end = position
-                        while end < total and plan[end].record is None and end - state["done"] < bulk_rows:
-                            end += 1
-                        _write_new_rows(ledger, plan[position:end], batch, actor=actor, context=context)
-                        position = end
-                    else:
-                        try:  # no savepoint per row: a failing row rolls its whole batch back anyway
-                            _write_row(ledger, item, batch, actor=actor)
-                        except DomainError as exc:
-                            raise _RowFailed(item.number, exc) from exc
-                        position += 1
-                    if bulk is not None and on_batch is not None:
-                        if position - state["done"] >= bulk_rows or time.monotonic() - started >= batch_seconds:
-                            break
-                    elif time.monotonic() - started >= batch_seconds or (
+                    try:  # no savepoint per row: a failing row rolls its whole batch back anyway
+                        _write_row(ledger, item, batch, actor=actor)
+                    except DomainError as exc:
+                        raise _RowFailed(item.number, exc) from exc
+                    position += 1
+                    if time.monotonic() - started >= batch_seconds or (
                             on_batch is not None and position - state["done"] >= BATCH_ROWS):
                         break
                 if position >= total and result.created + result.updated:
@@ -798,9 +790,6 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
                            "updated": state["updated"] + batch["updated"]}
                 if on_batch is not None:
                     on_batch(written)
-            if bulk is not None and on_batch is not None:  # the next batch: as many rows as fit in its seconds
-                pace = (position - state["done"]) / max(time.monotonic() - started, 1e-3)
-                bulk_rows = min(BULK_MAX_ROWS, max(BULK_MIN_ROWS, int(pace * batch_seconds)))
             state = written
         except _RowFailed as failed:
             undo(state, actor=actor, reason=f"第{failed.number}行导入失败，撤销本次导入已写入的 {state['done']} 行")
@@ -816,6 +805,78 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
         if position >= total:
             return
         time.sleep(_pause())
+
+
+def _write_prepared(ledger, plan, result, *, actor, headers, progress=None, on_batch=None, context=None):
+    """``_write`` for a ledger with ``prepare_batch``: each batch of new rows is prepared first — all its CPU work,
+    reading only, outside any transaction (so on SQLite without the write lock: other users' writes go through
+    meanwhile) — then written in a short transaction of its own (``write()``, plus the batch's updates row by row).
+    The lock is held for the INSERTs and the audit seal only; a batch is sized so that they take about
+    ``BATCH_SECONDS`` (SQLite: ``BATCH_SECONDS_SQLITE``). Between two batches at least ``_pause()`` passes on SQLite
+    (the preparation of the next batch usually is that pause). All or nothing as in ``_write``."""
+    import time
+
+    from django.db import connection
+
+    state = {"done": 0, "created": [], "updated": []}  # what is committed
+    total = len(plan)
+    budget = (BATCH_SECONDS_SQLITE if connection.vendor == "sqlite" else BATCH_SECONDS) if on_batch is not None \
+        else float("inf")
+    rows = min(BULK_FIRST_ROWS, BULK_MAX_ROWS) if on_batch is not None else total
+    if progress:
+        progress(0, total)
+    position, committed_at = 0, None
+    while position < total:
+        end = position + 1
+        new = plan[position].record is None
+        while end < total and end - position < rows and (plan[end].record is None) == new:
+            end += 1
+        items = plan[position:end]
+        batch = {"created": [], "updated": []}
+        try:
+            write = None
+            if new:
+                try:
+                    write = ledger.prepare_batch([(i.number, i.values) for i in items], actor=actor, context=context)
+                except DomainError as exc:  # not attributed to a row by the ledger: the batch's first row
+                    raise RowFailed(items[0].number, exc) from exc
+            if committed_at is not None and on_batch is not None:
+                time.sleep(max(0.0, _pause() - (time.monotonic() - committed_at)))
+            started = time.monotonic()
+            with transaction.atomic():
+                if write is not None:
+                    for record in write():
+                        _created(batch, record)
+                else:
+                    for item in items:
+                        try:
+                            _write_row(ledger, item, batch, actor=actor)
+                        except DomainError as exc:
+                            raise RowFailed(item.number, exc) from exc
+                if end >= total and result.created + result.updated:
+                    _audit_import(ledger, result, actor)
+                written = {"done": end, "created": state["created"] + batch["created"],
+                           "updated": state["updated"] + batch["updated"]}
+                if on_batch is not None:
+                    on_batch(written)
+            # the transaction has committed and its events are sealed (on commit): the lock was held this long
+            committed_at = time.monotonic()
+            if on_batch is not None and new:
+                per_row = max(committed_at - started, 1e-3) / len(items)
+                rows = min(BULK_MAX_ROWS, max(BULK_MIN_ROWS, int(budget / per_row)))
+            state = written
+        except RowFailed as failed:
+            undo(state, actor=actor, reason=f"第{failed.number}行导入失败，撤销本次导入已写入的 {state['done']} 行")
+            result.errors.extend(_errors_of(failed.exc, failed.number, headers))
+            result.imported = 0
+            _finish(result)
+            return
+        except BaseException:
+            undo(state, actor=actor, reason=f"导入出错，撤销本次导入已写入的 {state['done']} 行")
+            raise
+        position = end
+        if progress:
+            progress(position, total)
 
 
 class RowFailed(Exception):
@@ -834,15 +895,6 @@ def _created(state, created):
     # undoing the import must not delete that record
     if created is not None and getattr(created, "pk", None) is not None and not getattr(created, "duplicate", False):
         state["created"].append([created._meta.label_lower, created.pk])
-
-
-def _write_new_rows(ledger, items, state, *, actor, context):
-    try:
-        created = ledger.import_batch([(item.number, item.values) for item in items], actor=actor, context=context)
-    except DomainError as exc:  # not attributed to a row by the ledger: the run's first row
-        raise RowFailed(items[0].number, exc) from exc
-    for record in created:
-        _created(state, record)
 
 
 def _write_row(ledger, item, state, *, actor):

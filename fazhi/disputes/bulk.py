@@ -93,14 +93,19 @@ class Risk:
         phones = {p["phone"] for r in rows for p in r.c.parties if p["phone"]}
         self.known = []  # (id hash, phone hash, received_on, subdistrict, tracking code) of earlier cases' parties
         if ids or phones:
+            # by each blind index alone (its own index: the dates and places are compared below, so the query
+            # does not turn into a scan of the cases as the table grows)
             since = min(r.received_on for r in rows) - datetime.timedelta(days=365)
             until = max(r.received_on for r in rows)
-            match = personal.match_any("id_number", ids) | personal.match_any("phone", phones)
-            self.known = list(
-                Party.objects.filter(match, dispute__received_on__gte=since, dispute__received_on__lte=until,
-                                     dispute__village__parent_id__in=subs).order_by("pk")
-                .values_list("id_number_hash", "phone_hash", "dispute__received_on", "dispute__village__parent_id",
-                             "dispute__tracking_code"))
+            found = {}
+            for path, values in (("id_number", ids), ("phone", phones)):
+                if values:
+                    for row in Party.objects.filter(personal.match_any(path, values)).values_list(
+                            "pk", "id_number_hash", "phone_hash", "dispute__received_on", "dispute__village__parent_id",
+                            "dispute__tracking_code"):
+                        found[row[0]] = row[1:]
+            self.known = [found[pk] for pk in sorted(found)
+                          if since <= found[pk][2] <= until and found[pk][3] in subs]
         names = {p["name"] for r in rows for p in r.c.parties if p["role"] == Party.Role.RESPONDENT}
         self.respondents = {}  # (name, subdistrict) -> {dispute: open?}
         if names:
@@ -273,8 +278,17 @@ class Row:
 
 def register_many(*, actor, rows, cache=None):
     """Register ``rows`` (``Row``) as ``dispute_create`` registers each, in one batch; returns the saved cases in
-    row order, or None when a row repeats a submission already registered (then nothing is written: the caller
-    uses the service row by row, which answers such a row with the earlier case). Inside a transaction.
+    row order, or None when a row repeats a submission already registered or a concurrent registration took one
+    of its numbers (then nothing is written: the caller uses the service row by row, which answers such a row with
+    the earlier case). Inside a transaction."""
+    cases = prepare_many(actor=actor, rows=rows, cache=cache)
+    return None if cases is None else write_many(cases)
+
+
+def prepare_many(*, actor, rows, cache=None):
+    """The cases of ``rows`` made ready to write, reading only (no transaction needed, so on SQLite no write lock
+    while the CPU work of a batch is done): every check, value, flag, suggestion, history step and audit event.
+    None when a row repeats a submission already registered (see ``register_many``). ``write_many`` writes them.
 
     ``cache`` (a dict) keeps the lookup tables that do not change while an import runs — the working-day calendar
     and deadline rules, the triage model and its names, the risk words — from one batch to the next."""
@@ -318,10 +332,21 @@ def register_many(*, actor, rows, cache=None):
                 r.then(case)
             risk.registered(case)
             cases.append(case)
+    return cases
+
+
+def write_many(cases):
+    """Write the cases ``prepare_many`` made (inside the batch's transaction): one INSERT run per table and the
+    audit events appended in one go. None, with nothing written, when a concurrent registration took one of the
+    cases' numbers or submission keys meanwhile (a unique constraint)."""
+    if not cases:
+        return []
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin registered meanwhile fails the batch alone
             Dispute.objects.bulk_create([c.dispute for c in cases])
     except IntegrityError:
+        for c in cases:
+            c.dispute.pk = c.dispute.id = None
         return None
     for c in cases:  # the children were made before their case had an id
         for child in (*c.spans, c.notice, c.suggestion, *c.sessions):

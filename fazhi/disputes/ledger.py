@@ -169,12 +169,14 @@ class MediationLedger(ledger.Ledger):
                 if name == "agree" and not _signed_by_people_mediator(mediators, actor, node, context):
                     raise DomainError(_needs_signer_message())
 
-    def import_batch(self, items, *, actor, context):
+    def prepare_batch(self, items, *, actor, context):
         """``import_row`` for a batch of new rows [(row number, values)] with a fixed number of queries
         (``fazhi.disputes.bulk``): the same checks through the same service helpers, the same stored values and
-        audit events, the history replayed through the workflow table in memory. Returns the created cases in row
-        order. A row it refuses raises ``ledger.RowFailed``; a batch that repeats a submission registered today
-        goes through ``import_row`` row by row (the service answers such a row with the earlier case)."""
+        audit events, the history replayed through the workflow table in memory. The work is done here, reading
+        only; the returned ``write()`` writes the batch (in the import's transaction) and returns the created cases
+        in row order. A row it refuses raises ``ledger.RowFailed``. A batch that repeats a submission registered
+        today (or loses a number to a concurrent registration) goes through ``import_row`` row by row: the service
+        answers such a row with the earlier case."""
         if context is None:
             context = self.prepare(actor, items)
         may = bulk.may_cache(actor)
@@ -185,19 +187,24 @@ class MediationLedger(ledger.Ledger):
             except DomainError as exc:
                 raise ledger.RowFailed(number, _in_columns(exc)) from exc
         try:
-            created = bulk.register_many(actor=actor, rows=rows, cache=context.bulk)
+            cases = bulk.prepare_many(actor=actor, rows=rows, cache=context.bulk)
         except DomainError as exc:  # a history step refused in memory (the row is on the exception)
             number = getattr(exc, "row_number", items[0][0])
             raise ledger.RowFailed(number, _in_columns(exc)) from exc
-        if created is not None:
-            return created
-        out = []
-        for number, values in items:
-            try:
-                out.append(self.import_row(values, actor=actor, row_number=number))
-            except DomainError as exc:
-                raise ledger.RowFailed(number, exc) from exc
-        return out
+
+        def write():
+            created = bulk.write_many(cases) if cases is not None else None
+            if created is not None:
+                return created
+            out = []
+            for number, values in items:
+                try:
+                    out.append(self.import_row(values, actor=actor, row_number=number))
+                except DomainError as exc:
+                    raise ledger.RowFailed(number, exc) from exc
+            return out
+
+        return write
 
     def _bulk_row(self, values, *, actor, row_number, context, may):
         steps = _history(values)

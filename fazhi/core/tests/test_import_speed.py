@@ -79,14 +79,14 @@ def test_a_row_failing_while_writing_undoes_the_committed_batches(users, tree, m
     monkeypatch.setattr(ledger, "BULK_MAX_ROWS", 1)
     monkeypatch.setattr(ledger, "PAUSE_SQLITE", 0)
     item = ledger.get(MEDIATION)
-    original = type(item).import_batch
+    original = type(item).prepare_batch
 
     def flaky(self, items, *, actor, context):
         if any(number == 6 for number, _ in items):
             raise ledger.RowFailed(6, DomainError("网格已撤销。", field_errors={"grid": "网格已撤销。"}))
         return original(self, items, actor=actor, context=context)
 
-    monkeypatch.setattr(type(item), "import_batch", flaky)
+    monkeypatch.setattr(type(item), "prepare_batch", flaky)
     batches = []
     before = Dispute.objects.count()
     result = ledger.run_import(item, make_sheet(users.clerk, 8), actor=users.clerk, dry_run=False,

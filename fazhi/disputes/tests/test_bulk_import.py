@@ -146,7 +146,7 @@ def test_a_bulk_imported_batch_stores_what_the_services_store(users, tree, monke
     data = _sheet(users, rows)
     item = ledger.get(KEY)
     with monkeypatch.context() as m, pytest.raises(_Rollback):
-        m.setattr(type(item), "import_batch", None)  # row by row through dispute_create and the workflow runner
+        m.setattr(type(item), "prepare_batch", None)  # row by row through dispute_create and the workflow runner
         with transaction.atomic():
             by_service = _import(item, data, users.clerk)
             through_services = _snapshot(titles)
@@ -154,8 +154,8 @@ def test_a_bulk_imported_batch_stores_what_the_services_store(users, tree, monke
     assert not Dispute.objects.filter(title__in=titles).exists()
 
     calls = []
-    original = type(item).import_batch
-    monkeypatch.setattr(type(item), "import_batch",
+    original = type(item).prepare_batch
+    monkeypatch.setattr(type(item), "prepare_batch",
                         lambda self, items, **kw: calls.append(len(items)) or original(self, items, **kw))
     in_bulk = _import(item, data, users.clerk)
     assert calls and sum(calls) == len(rows), "the rows went through the bulk path"
