@@ -227,3 +227,35 @@ def test_the_queries_of_an_import_batch_do_not_grow_with_its_rows(users, tree):
     # more statements for four times the rows, never one per row (row by row it was ~50 queries a row)
     assert large - small <= 8, (small, large)
     assert large <= 80, large
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_is_prepared_without_a_transaction_and_written_in_a_short_one(users, tree, monkeypatch):
+    """The CPU work of a batch holds no lock (SQLite: other users' writes go through meanwhile); each batch commits
+    on its own, its events sealed into a verifying chain right after."""
+    Mediator.objects.create(node=tree.sub, name="人民调解员甲", kind=Mediator.Kind.PEOPLE)
+    monkeypatch.setattr(ledger, "BULK_FIRST_ROWS", 10)
+    monkeypatch.setattr(ledger, "BULK_MAX_ROWS", 10)
+    monkeypatch.setattr(ledger, "PAUSE_SQLITE", 0)
+    item = ledger.get(KEY)
+    original = type(item).prepare_batch
+    seen = []
+
+    def prepare_batch(self, items, **kw):
+        seen.append((len(items), connection.in_atomic_block))
+        write = original(self, items, **kw)
+
+        def write_in_transaction():
+            assert connection.in_atomic_block
+            return write()
+
+        return write_in_transaction
+
+    monkeypatch.setattr(type(item), "prepare_batch", prepare_batch)
+    committed = []
+    result = ledger.run_import(item, make_sheet(users.clerk, 30, prefix="分批"), actor=users.clerk, dry_run=False,
+                               on_batch=lambda state: committed.append(state["done"]))
+    assert result.ok and result.imported == 30, [str(e) for e in result.errors[:3]]
+    assert seen == [(10, False)] * 3 and committed == [10, 20, 30]
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists(), "each batch's events sealed after its commit"
+    assert audit.verify()[1] is None and not audit.verify_records()[1]
