@@ -64,6 +64,14 @@ class Column:
             value = str(value)
         return value
 
+    def _by_label(self):
+        """{Chinese label: stored value} of the choices (made once per column and choices; parsed on every cell)."""
+        cached = self.__dict__.get("_labels")
+        if cached is None or cached[0] is not self.choices:
+            cached = (self.choices, {label: key for key, label in (self.choices or {}).items()})
+            self.__dict__["_labels"] = cached
+        return cached[1]
+
     def parse(self, raw):
         """Return (value, error message or None)."""
         if isinstance(raw, str):
@@ -116,7 +124,7 @@ class Column:
                     return None, "应填“是”或“否”"
             elif self.kind == "choice":
                 text = str(raw).strip()
-                by_label = {label: key for key, label in (self.choices or {}).items()}
+                by_label = self._by_label()
                 if text in by_label:
                     value = by_label[text]
                 elif text in (self.choices or {}):

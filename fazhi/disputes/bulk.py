@@ -24,9 +24,8 @@ import secrets
 from django.db import IntegrityError, connection, transaction
 
 from fazhi.core import audit, clock, codes, personal, policy, workdays
-from fazhi.core.errors import DomainError, NotFound, TransitionNotAllowed
+from fazhi.core.errors import DomainError
 from fazhi.core.search import _PUNCT
-from fazhi.core.validators import clean_text
 
 from . import assist, services, triage
 from .models import Dispute, MediationSession, Notice, Party, StateSpan, TriageSuggestion
@@ -223,46 +222,18 @@ class Case:
         self.events.append({"obj": self.dispute, **event})
 
     def run(self, name, *, actor, may, guard=None, at=None, imported=False, reason="", handler=None):
-        """``dispute_workflow.run`` on the unsaved case: the table's checks (state, permission through
-        ``may(perm, node)``, reason; ``guard(case)`` stands for the transition's guard), the target, ``handler(case)``
-        for side fields, the time-in-state span, the version and one audit event with before/after."""
-        wf, d = dispute_workflow, self.dispute
-        t = wf.get(name)
-        if wf.view_perm and not may(wf.view_perm, d.node) and not may(t.perm, d.node):
-            raise NotFound()
-        if d.status not in t.sources:
-            raise TransitionNotAllowed(f"当前状态为“{wf.state_label(d.status)}”，不能执行“{t.label}”。")
-        if not may(t.perm, d.node):
-            raise TransitionNotAllowed(f"您没有权限执行“{t.label}”。")
-        problem = guard(self) if guard else None
-        if problem:
-            raise TransitionNotAllowed(problem)
-        if t.requires_reason and not (reason or "").strip():
-            raise TransitionNotAllowed(f"“{t.label}”需要填写理由。", field_errors={"reason": "请填写理由。"})
-        reason = clean_text(reason, field="reason", label="理由", max_length=2000, required=False)
-        before = audit.snapshot(d, wf.audit_fields)
-        old = d.status
-        target = old if t.target is None else t.target
-        d.status = target
-        extra = handler(self) if handler else None
-        if d.status != target:
-            raise RuntimeError(f"handler of {name!r} changed the state; the table's target decides it")
-        if target != old:  # services.enter_state
+        """``dispute_workflow.run`` on the unsaved case (``Workflow.run_unsaved``: the table's checks with
+        ``may(perm, node)`` and ``guard(case)``, the target, ``handler(case)`` for side fields, the version, one
+        audit event with before/after), with the time-in-state spans of ``services.enter_state`` kept here."""
+        def enter(d, old, new):
             for span in self.spans:
                 if span.left_at is None:
                     span.left_at = self.now
-            self.spans.append(StateSpan(dispute=d, status=target, entered_at=self.now))
-        d.version += 1
-        d.updated_at = clock.now()
-        changes = audit.diff(before, audit.snapshot(d, wf.audit_fields))
-        changes.update(extra or {})
-        if imported:
-            changes["imported_history"] = True
-        if at is not None:
-            changes["business_date"] = audit.normalize(at)
-        self.record(actor=actor, action="import" if imported else "transition",
-                    action_label=("导入历史：" if imported else "") + t.label, changes=changes, reason=reason,
-                    is_public=t.is_public and not imported)
+            self.spans.append(StateSpan(dispute=d, status=new, entered_at=self.now))
+
+        self.record(**dispute_workflow.run_unsaved(
+            self.dispute, actor=actor, name=name, may=may, guard=guard and (lambda d: guard(self)), reason=reason,
+            handler=handler and (lambda d: handler(self)), at=at, imported=imported, on_enter=enter))
 
 
 class Row:
