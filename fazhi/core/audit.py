@@ -207,7 +207,7 @@ def record_many(entries):
 
 
 def _insert_pending(events):
-    """INSERT the pending ``events`` in their order (one prepared statement run for all: ``executemany``), each
+    """INSERT the pending ``events`` in their order, in one go (``insert_rows``), each
     column's value prepared by its model field as ``save`` prepares it. The events' ids are not read back."""
     from django.db import connection
 
@@ -215,12 +215,28 @@ def _insert_pending(events):
 
     meta = AuditEvent._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    q = connection.ops.quote_name
-    sql = (f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
     params = [tuple(f.get_db_prep_save(getattr(ev, f.attname), connection) for f in fields) for ev in events]
+    insert_rows(meta.db_table, [f.column for f in fields], params)
+
+
+def insert_rows(table, columns, rows):
+    """INSERT ``rows`` (tuples of prepared values) into ``table``: SQLite runs one prepared statement for every row
+    (``executemany``, in-process); PostgreSQL gets multi-row VALUES in chunks (one round trip each, not one a row)."""
+    from django.db import connection
+
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    head = f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) VALUES "
+    one = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor != "postgresql":
+            cursor.executemany(head + one, rows)
+            return
+        size = max(1, 30000 // len(columns))
+        for k in range(0, len(rows), size):
+            part = rows[k:k + size]
+            cursor.execute(head + ", ".join([one] * len(part)), [x for row in part for x in row])
 
 
 def _pending_event(*, actor, action, obj=None, node=None, changes=None, reason="", action_label="", is_public=False,
@@ -377,7 +393,19 @@ def _write_seals(events):
     sql = f"UPDATE {q(meta.db_table)} SET {columns} WHERE {q(meta.pk.column)} = %s"
     params = [(ev.seq, ev.prev_hash, ev.hash, state.get_db_prep_save(ev.state, connection), ev.pk) for ev in events]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor != "postgresql":
+            cursor.executemany(sql, params)
+            return
+        # PostgreSQL: one statement per chunk (a round trip per event costs more than the update)
+        col = {name: q(meta.get_field(name).column) for name in ("seq", "prev_hash", "hash", "state")}
+        pk = q(meta.pk.column)
+        for k in range(0, len(params), 2000):
+            part = params[k:k + 2000]
+            cursor.execute(
+                f"UPDATE {q(meta.db_table)} AS e SET {col['seq']} = v.seq::bigint, {col['prev_hash']} = v.prev_hash, "
+                f"{col['hash']} = v.hash, {col['state']} = v.state::jsonb "
+                f"FROM (VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(part))}) AS v(seq, prev_hash, hash, state, id) "
+                f"WHERE e.{pk} = v.id::bigint", [x for row in part for x in row])
 
 
 def _finalises_report(ev):

@@ -334,19 +334,14 @@ def write_many(cases):
 
 
 def _insert(model, objs):
-    """INSERT ``objs`` (rows whose ids nobody reads back) with one prepared statement run for all (``executemany``);
-    each value prepared by its field as ``save`` prepares it (``pre_save``: the blind indexes; the encryption of
+    """INSERT ``objs`` (rows whose ids nobody reads back) in one go (``audit.insert_rows``); each value prepared by its field as ``save`` prepares it (``pre_save``: the blind indexes; the encryption of
     personal numbers; dates and JSON for the database)."""
     if not objs:
         return
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    q = connection.ops.quote_name
-    sql = (f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
     rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    audit.insert_rows(meta.db_table, [f.column for f in fields], rows)
 
 
 def may_cache(actor):
