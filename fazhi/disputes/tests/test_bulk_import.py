@@ -229,7 +229,7 @@ def test_the_queries_of_an_import_batch_do_not_grow_with_its_rows(users, tree):
     assert large <= 80, large
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_batch_is_prepared_without_a_transaction_and_written_in_a_short_one(users, tree, monkeypatch):
     """The CPU work of a batch holds no lock (SQLite: other users' writes go through meanwhile); each batch commits
     on its own, its events sealed into a verifying chain right after."""
