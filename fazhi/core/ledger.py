@@ -683,6 +683,9 @@ BATCH_ROWS = 50
 # A ledger with ``prepare_batch`` holds the lock only to write a prepared batch: a batch is sized so that its writing
 # and sealing take about BATCH_SECONDS (SQLite: BATCH_SECONDS_SQLITE): BULK_FIRST_ROWS rows first, then as many as
 # the last batch's pace fits (BULK_MIN_ROWS to BULK_MAX_ROWS; the events are sealed in SEAL_BATCH-event steps).
+# SQLite: every waiting writer needs the lock twice (its transaction, then its seal) and its busy handler sleeps up to
+# 100 ms between tries, so a prepared batch holds the lock (INSERTs + seal) for about BULK_LOCK_SECONDS_SQLITE only.
+BULK_LOCK_SECONDS_SQLITE = 0.15
 BULK_FIRST_ROWS = 50
 BULK_MIN_ROWS = 10
 BULK_MAX_ROWS = 400
@@ -820,7 +823,7 @@ def _write_prepared(ledger, plan, result, *, actor, headers, progress=None, on_b
     reading only, outside any transaction (so on SQLite without the write lock: other users' writes go through
     meanwhile) — then written in a short transaction of its own (``write()``, plus the batch's updates row by row).
     The lock is held for the INSERTs and the audit seal only; a batch is sized so that they take about
-    ``BATCH_SECONDS`` (SQLite: ``BATCH_SECONDS_SQLITE``). Between two batches at least ``_pause()`` passes on SQLite
+    ``BATCH_SECONDS`` (SQLite: ``BULK_LOCK_SECONDS_SQLITE``). Between two batches at least ``_pause()`` passes on SQLite
     (the preparation of the next batch usually is that pause). All or nothing as in ``_write``."""
     import time
 
@@ -828,7 +831,7 @@ def _write_prepared(ledger, plan, result, *, actor, headers, progress=None, on_b
 
     state = {"done": 0, "created": [], "updated": []}  # what is committed
     total = len(plan)
-    budget = (BATCH_SECONDS_SQLITE if connection.vendor == "sqlite" else BATCH_SECONDS) if on_batch is not None \
+    budget = (BULK_LOCK_SECONDS_SQLITE if connection.vendor == "sqlite" else BATCH_SECONDS) if on_batch is not None \
         else float("inf")
     rows = min(BULK_FIRST_ROWS, BULK_MAX_ROWS) if on_batch is not None else total
     if progress:
