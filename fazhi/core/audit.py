@@ -181,10 +181,68 @@ def record(*, actor, action, obj=None, node=None, changes=None, reason="", actio
 
     The event is inserted pending and sealed into the chain right after the transaction commits (see the module
     docstring): no lock is taken here, so a long transaction never makes other writers wait."""
-    from .models import AuditEvent
-
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the service's transaction")
+    event = _pending_event(actor=actor, action=action, obj=obj, node=node, changes=changes, reason=reason,
+                           action_label=action_label, is_public=is_public, object_type=object_type,
+                           object_id=object_id, object_repr=object_repr, ip=ip)
+    event.save(force_insert=True)
+    _seal_on_commit(event.chain)
+    return event
+
+
+def record_many(entries):
+    """Append many events in one go (a bulk INSERT): ``entries`` is a list of ``record``'s keyword arguments, in the
+    order the events happened. Each event is exactly the one ``record`` would write (pending, sealed after the
+    commit in id order, with its record's snapshot), so a bulk import audits every record as the service does."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must be called inside the service's transaction")
+    events = [_pending_event(**entry) for entry in entries]
+    if not events:
+        return []
+    _insert_pending(events)
+    for chain in dict.fromkeys(e.chain for e in events):
+        _seal_on_commit(chain)
+    return events
+
+
+def _insert_pending(events):
+    """INSERT the pending ``events`` in their order, in one go (``insert_rows``), each
+    column's value prepared by its model field as ``save`` prepares it. The events' ids are not read back."""
+    from django.db import connection
+
+    from .models import AuditEvent
+
+    meta = AuditEvent._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    params = [tuple(f.get_db_prep_save(getattr(ev, f.attname), connection) for f in fields) for ev in events]
+    insert_rows(meta.db_table, [f.column for f in fields], params)
+
+
+def insert_rows(table, columns, rows):
+    """INSERT ``rows`` (tuples of prepared values) into ``table``: SQLite runs one prepared statement for every row
+    (``executemany``, in-process); PostgreSQL gets multi-row VALUES in chunks (one round trip each, not one a row)."""
+    from django.db import connection
+
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    head = f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) VALUES "
+    one = f"({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(head + one, rows)
+            return
+        size = max(1, 30000 // len(columns))
+        for k in range(0, len(rows), size):
+            part = rows[k:k + size]
+            cursor.execute(head + ", ".join([one] * len(part)), [x for row in part for x in row])
+
+
+def _pending_event(*, actor, action, obj=None, node=None, changes=None, reason="", action_label="", is_public=False,
+                   object_type=None, object_id=None, object_repr=None, ip=None):
+    from .models import AuditEvent
+
     state = None
     if obj is not None:
         own_type = object_type_of(obj)
@@ -199,7 +257,7 @@ def record(*, actor, action, obj=None, node=None, changes=None, reason="", actio
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     actor_label = (getattr(actor, "display_name", None) or str(actor))[:100] if actor_id else (
         actor if isinstance(actor, str) else "系统")
-    event = AuditEvent.objects.create(
+    return AuditEvent(
         chain=chain,
         seq=None,
         at=clock.now(),
@@ -219,8 +277,6 @@ def record(*, actor, action, obj=None, node=None, changes=None, reason="", actio
         prev_hash="",
         hash="",
     )
-    _seal_on_commit(chain)
-    return event
 
 
 def _seal_on_commit(chain):
@@ -308,7 +364,7 @@ def seal(chain, batch=SEAL_BATCH):
                 ev.hash = prev = compute_hash(**{f: getattr(ev, f) for f in HASH_FIELDS})
                 if _finalises_report(ev):
                     anchor_reasons.append(f"报告定稿：{ev.object_repr}")
-            AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash", "state"], batch_size=batch)
+            _write_seals(pending)
             head.last_seq, head.last_hash = seq, prev
             head.save(update_fields=["last_seq", "last_hash"])
             sealed += len(pending)
@@ -320,6 +376,36 @@ def seal(chain, batch=SEAL_BATCH):
         except Exception:  # noqa: BLE001 - the scheduled anchor will still sign the head
             log.exception("报告定稿后锚定审计链失败")
     return sealed
+
+
+def _write_seals(events):
+    """Store the seal of ``events`` (seq, prev_hash, hash, state): one prepared UPDATE by id run for every event
+    (``executemany``) — what ``bulk_update`` writes, without building a CASE expression per event and column
+    (which cost more than the hashing when an import seals thousands of events)."""
+    from django.db import connection
+
+    from .models import AuditEvent
+
+    meta = AuditEvent._meta
+    state = meta.get_field("state")
+    q = connection.ops.quote_name
+    columns = ", ".join(f"{q(meta.get_field(name).column)} = %s" for name in ("seq", "prev_hash", "hash", "state"))
+    sql = f"UPDATE {q(meta.db_table)} SET {columns} WHERE {q(meta.pk.column)} = %s"
+    params = [(ev.seq, ev.prev_hash, ev.hash, state.get_db_prep_save(ev.state, connection), ev.pk) for ev in events]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(sql, params)
+            return
+        # PostgreSQL: one statement per chunk (a round trip per event costs more than the update)
+        col = {name: q(meta.get_field(name).column) for name in ("seq", "prev_hash", "hash", "state")}
+        pk = q(meta.pk.column)
+        for k in range(0, len(params), 2000):
+            part = params[k:k + 2000]
+            cursor.execute(
+                f"UPDATE {q(meta.db_table)} AS e SET {col['seq']} = v.seq::bigint, {col['prev_hash']} = v.prev_hash, "
+                f"{col['hash']} = v.hash, {col['state']} = v.state::jsonb "
+                f"FROM (VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(part))}) AS v(seq, prev_hash, hash, state, id) "
+                f"WHERE e.{pk} = v.id::bigint", [x for row in part for x in row])
 
 
 def _finalises_report(ev):

@@ -64,6 +64,14 @@ class Column:
             value = str(value)
         return value
 
+    def _by_label(self):
+        """{Chinese label: stored value} of the choices (made once per column and choices; parsed on every cell)."""
+        cached = self.__dict__.get("_labels")
+        if cached is None or cached[0] is not self.choices:
+            cached = (self.choices, {label: key for key, label in (self.choices or {}).items()})
+            self.__dict__["_labels"] = cached
+        return cached[1]
+
     def parse(self, raw):
         """Return (value, error message or None)."""
         if isinstance(raw, str):
@@ -116,7 +124,7 @@ class Column:
                     return None, "应填“是”或“否”"
             elif self.kind == "choice":
                 text = str(raw).strip()
-                by_label = {label: key for key, label in (self.choices or {}).items()}
+                by_label = self._by_label()
                 if text in by_label:
                     value = by_label[text]
                 elif text in (self.choices or {}):
@@ -535,11 +543,13 @@ def run_import(ledger, data, *, actor, dry_run=True, progress=None, on_batch=Non
     if errors and not rows:
         return result
     if getattr(ledger, "check_row", None) is not None:
-        plan = _validate(ledger, rows, result, actor=actor, headers=headers, progress=None if not dry_run else progress)
+        plan, context = _validate(ledger, rows, result, actor=actor, headers=headers,
+                                  progress=None if not dry_run else progress)
         if result.errors or dry_run:
             result.imported = 0
         else:
-            _write(ledger, plan, result, actor=actor, headers=headers, progress=progress, on_batch=on_batch)
+            _write(ledger, plan, result, actor=actor, headers=headers, progress=progress, on_batch=on_batch,
+                   context=context)
         result.ok = not result.errors
         return result
     _import_in_one_transaction(ledger, rows, result, actor=actor, headers=headers, dry_run=dry_run, progress=progress)
@@ -654,7 +664,12 @@ def _import_in_one_transaction(ledger, rows, result, *, actor, headers, dry_run,
 #   ``prepare(actor, rows)`` -> a context: every lookup table the rows need, one query per table (not per row);
 #   ``check_row(values, *, actor, row_number, context)``: refuse a new row (DomainError keyed by column) exactly as
 #       ``import_row`` would, without writing;
-#   ``check_update(record, changes, *, actor, context)`` (optional): the same for an update.
+#   ``check_update(record, changes, *, actor, context)`` (optional): the same for an update;
+#   ``prepare_batch(items, *, actor, context)`` (optional): the records of many new rows at once — ``items`` is
+#       [(row number, values)] — with the same checks, stored values and audit events as ``import_row`` row by row
+#       but a fixed number of queries per batch. It does the work reading only and returns ``write()``, which
+#       writes the batch inside the import's transaction and returns the created records in row order; a row
+#       either refuses raises ``RowFailed(row number, DomainError)``. See ``_write_prepared``.
 
 FIND_CHUNK = 500
 # A job's batch holds the write lock for at most BATCH_SECONDS (SQLite: one writer at a time, and every waiting
@@ -665,6 +680,15 @@ FIND_CHUNK = 500
 BATCH_SECONDS = 0.4
 BATCH_SECONDS_SQLITE = 0.25
 BATCH_ROWS = 50
+# A ledger with ``prepare_batch`` holds the lock only to write a prepared batch: a batch is sized so that its writing
+# and sealing take about BATCH_SECONDS (SQLite: BATCH_SECONDS_SQLITE): BULK_FIRST_ROWS rows first, then as many as
+# the last batch's pace fits (BULK_MIN_ROWS to BULK_MAX_ROWS; the events are sealed in SEAL_BATCH-event steps).
+# SQLite: every waiting writer needs the lock twice (its transaction, then its seal) and its busy handler sleeps up to
+# 100 ms between tries, so a prepared batch holds the lock (INSERTs + seal) for about BULK_LOCK_SECONDS_SQLITE only.
+BULK_LOCK_SECONDS_SQLITE = 0.15
+BULK_FIRST_ROWS = 50
+BULK_MIN_ROWS = 10
+BULK_MAX_ROWS = 400
 PAUSE_SQLITE = 0.2
 PAUSE_OTHER = 0.0
 
@@ -725,7 +749,7 @@ def _validate(ledger, rows, result, *, actor, headers, progress=None):
     if progress:
         progress(len(rows), len(rows))
     _finish(result)
-    return plan
+    return plan, context
 
 
 def _pause():
@@ -734,7 +758,7 @@ def _pause():
     return PAUSE_SQLITE if connection.vendor == "sqlite" else PAUSE_OTHER
 
 
-def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None):
+def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None, context=None):
     """Write the validated plan. In a job (``on_batch`` given): in batches of about ``BATCH_SECONDS`` each (its own
     transaction), pausing between them so that other users' writes never wait long behind an import; in a request
     (at most ``background_rows()`` rows): in one transaction. All or nothing at the level of the import:
@@ -744,6 +768,9 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
     a job can persist it atomically with the batch and undo it if its worker dies mid-import."""
     import time
 
+    if getattr(ledger, "prepare_batch", None) is not None:
+        return _write_prepared(ledger, plan, result, actor=actor, headers=headers, progress=progress,
+                               on_batch=on_batch, context=context)
     state = {"done": 0, "created": [], "updated": []}  # what is committed
     total = len(plan)
     from django.db import connection
@@ -791,17 +818,99 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
         time.sleep(_pause())
 
 
-class _RowFailed(Exception):
+def _write_prepared(ledger, plan, result, *, actor, headers, progress=None, on_batch=None, context=None):
+    """``_write`` for a ledger with ``prepare_batch``: each batch of new rows is prepared first — all its CPU work,
+    reading only, outside any transaction (so on SQLite without the write lock: other users' writes go through
+    meanwhile) — then written in a short transaction of its own (``write()``, plus the batch's updates row by row).
+    The lock is held for the INSERTs and the audit seal only; a batch is sized so that they take about
+    ``BATCH_SECONDS`` (SQLite: ``BULK_LOCK_SECONDS_SQLITE``). Between two batches at least ``_pause()`` passes on SQLite
+    (the preparation of the next batch usually is that pause). All or nothing as in ``_write``."""
+    import time
+
+    from django.db import connection
+
+    state = {"done": 0, "created": [], "updated": []}  # what is committed
+    total = len(plan)
+    budget = (BULK_LOCK_SECONDS_SQLITE if connection.vendor == "sqlite" else BATCH_SECONDS) if on_batch is not None \
+        else float("inf")
+    rows = min(BULK_FIRST_ROWS, BULK_MAX_ROWS) if on_batch is not None else total
+    if progress:
+        progress(0, total)
+    position, committed_at = 0, None
+    while position < total:
+        end = position + 1
+        new = plan[position].record is None
+        while end < total and end - position < rows and (plan[end].record is None) == new:
+            end += 1
+        items = plan[position:end]
+        batch = {"created": [], "updated": []}
+        try:
+            write = None
+            if new:
+                try:
+                    write = ledger.prepare_batch([(i.number, i.values) for i in items], actor=actor, context=context)
+                except DomainError as exc:  # not attributed to a row by the ledger: the batch's first row
+                    raise RowFailed(items[0].number, exc) from exc
+            if committed_at is not None and on_batch is not None:
+                time.sleep(max(0.0, _pause() - (time.monotonic() - committed_at)))
+            started = time.monotonic()
+            with transaction.atomic():
+                if write is not None:
+                    for record in write():
+                        _created(batch, record)
+                else:
+                    for item in items:
+                        try:
+                            _write_row(ledger, item, batch, actor=actor)
+                        except DomainError as exc:
+                            raise RowFailed(item.number, exc) from exc
+                if end >= total and result.created + result.updated:
+                    _audit_import(ledger, result, actor)
+                written = {"done": end, "created": state["created"] + batch["created"],
+                           "updated": state["updated"] + batch["updated"]}
+                if on_batch is not None:
+                    on_batch(written)
+            # the transaction has committed and its events are sealed (on commit): the lock was held this long
+            committed_at = time.monotonic()
+            if on_batch is not None and new:
+                per_row = max(committed_at - started, 1e-3) / len(items)
+                rows = min(BULK_MAX_ROWS, max(BULK_MIN_ROWS, int(budget / per_row)))
+            state = written
+        except RowFailed as failed:
+            undo(state, actor=actor, reason=f"第{failed.number}行导入失败，撤销本次导入已写入的 {state['done']} 行")
+            result.errors.extend(_errors_of(failed.exc, failed.number, headers))
+            result.imported = 0
+            _finish(result)
+            return
+        except BaseException:
+            undo(state, actor=actor, reason=f"导入出错，撤销本次导入已写入的 {state['done']} 行")
+            raise
+        position = end
+        if progress:
+            progress(position, total)
+
+
+class RowFailed(Exception):
+    """Row ``number`` of the sheet was refused while writing (``exc``: the DomainError naming its columns)."""
+
     def __init__(self, number, exc):
         super().__init__(str(exc))
         self.number, self.exc = number, exc
 
 
+_RowFailed = RowFailed
+
+
+def _created(state, created):
+    # a service that answers a repeated submission with the record it already had (``duplicate``) created nothing:
+    # undoing the import must not delete that record
+    if created is not None and getattr(created, "pk", None) is not None and not getattr(created, "duplicate", False):
+        state["created"].append([created._meta.label_lower, created.pk])
+
+
 def _write_row(ledger, item, state, *, actor):
     if item.record is None:
-        created = ledger.import_row(item.values, actor=actor, row_number=item.number)
-        if created is not None and getattr(created, "pk", None) is not None:
-            state["created"].append([created._meta.label_lower, created.pk])
+        _created(state, ledger.import_row(item.values, actor=actor, row_number=item.number))
         return
     old = {}
     for column in ledger.import_columns():

@@ -145,29 +145,38 @@ def _outcome(field_suggestion, chosen: str) -> str:
 
 def record_intake(*, dispute: Dispute, actor, parties) -> TriageSuggestion:
     """Store what the system suggested for the new case and whether the clerk's kind and level follow it."""
+    t, event = intake_suggestion(dispute=dispute, actor=actor, parties=parties)
+    t.save(force_insert=True)
+    if event is not None:
+        audit.record(**event)
+    return t
+
+
+def intake_suggestion(*, dispute: Dispute, actor, parties, now=None, text_tokens=None):
+    """The unsaved suggestion row of a new case and the audit event (``audit.record``'s arguments) when the clerk
+    followed or changed a confident suggestion (None otherwise). Shared by ``record_intake`` and the bulk import."""
     tenant = dispute.village.tenant()
     words = triage.intake_words(title=dispute.title, description=dispute.description, place=dispute.place,
                                 channel=dispute.channel, village=dispute.village, grid=dispute.grid,
-                                amount=dispute.amount, parties=parties)
+                                amount=dispute.amount, parties=parties, text_tokens=text_tokens)
     s = triage.suggest(tenant=tenant, words=words, amount=dispute.amount,
                        applicants=sum(1 for p in parties if p.get("role") == "applicant") or 1)
     room, body = s.routing_objects() if s.routing else (None, None)
     kind = s.kind_obj
-    t = TriageSuggestion.objects.create(
+    t = TriageSuggestion(
         dispute=dispute, model=s.model, method=s.method, threshold=s.threshold, kind=kind,
         kind_confidence=s.kind.confidence if s.kind else 0, level=s.level.value if s.level else "",
         level_confidence=s.level.confidence if s.level else 0, room=room, centre_body=body,
         routing_confidence=s.routing.confidence if s.routing else 0, neighbours=s.neighbours[:3],
         kind_outcome=_outcome(s.kind, dispute.kind.code), level_outcome=_outcome(s.level, dispute.level),
-        created_at=clock.now())
+        created_at=now or clock.now())
     if actor is None or t.kind_outcome == Outcome.MANUAL:
-        return t  # a resident chose the kind, or nothing was suggested with confidence: the row is the record
+        return t, None  # a resident chose the kind, or nothing was suggested with confidence: the row is the record
     label = "采纳分派建议" if t.kind_outcome == Outcome.ACCEPTED else "修改分派建议"
-    audit.record(actor=actor, action="update", action_label=label, obj=dispute, changes={
+    return t, dict(actor=actor, action="update", action_label=label, obj=dispute, changes={
         "suggested_kind": s.kind.label if s.kind else "", "kind_confidence": round(t.kind_confidence, 2),
         "chosen_kind": dispute.kind.name, "suggested_level": s.level.label if s.level else "",
         "chosen_level": dispute.get_level_display(), "method": s.method})
-    return t
 
 
 def record_assignment(dispute: Dispute, *, actor) -> None:

@@ -180,10 +180,11 @@ def case_deadline(dispute: Dispute) -> workdays.Deadline:
     return _deadline(dispute)
 
 
-def _set_due(dispute):
-    d = _deadline(dispute)
+def _set_due(dispute, deadline=None):
+    d = deadline or _deadline(dispute)
     dispute.due_date = d.due
     dispute.deadline_unknown = d.due is None
+    return d
 
 
 def _decider(actor, dispute):
@@ -253,24 +254,32 @@ def _refresh_risk(dispute, *, actor):
 _JIEBA_WORDS = set()
 
 
-def risk_words_in(text):
+def risk_words_in(text, words=None, segmented=None):
     """{category: [words]} of the active risk words found in ``text`` (jieba segmentation, words added to its
-    dictionary so "同归于尽" stays one word)."""
+    dictionary so "同归于尽" stays one word). ``words`` ({word: category}, ``active_risk_words()``) saves the query
+    when many texts are checked at once; ``segmented(words)``, if given, returns the set of ``text``'s segments once
+    the risk words are in the dictionary (or None to segment here)."""
     from fazhi.core.search import _get_jieba
 
     jieba = _get_jieba()
-    words = dict(RiskWord.objects.filter(is_active=True).values_list("word", "category"))
+    words = active_risk_words() if words is None else words
     if not words:
         return {}
     for w in words.keys() - _JIEBA_WORDS:
         jieba.add_word(w, freq=20000)
         _JIEBA_WORDS.add(w)
-    tokens = set(jieba.cut_for_search(text or ""))
+    tokens = segmented(words) if segmented is not None else None
+    if tokens is None:
+        tokens = set(jieba.cut_for_search(text or ""))
     found = {}
     for w, category in words.items():
         if w in tokens:
             found.setdefault(category, []).append(w)
     return found
+
+
+def active_risk_words():
+    return dict(RiskWord.objects.filter(is_active=True).values_list("word", "category"))
 
 
 def _submission_key(*, channel, village, kind, contact_phone, description, parties):
@@ -279,17 +288,13 @@ def _submission_key(*, channel, village, kind, contact_phone, description, parti
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-# ---- intake ------------------------------------------------------------------------------------------------------
+def clean_intake(*, actor, channel, village, kind, title, description, parties, contact_phone, grid=None, level=None,
+                 place="", amount=None, requested_room=None, referral_source="", referral_note="",
+                 mediation_type=Dispute.MediationType.PEOPLE, occurred_on=None):
+    """Every check and clean-up of a registration (``dispute_create``'s, and a bulk import's: the same refusals and
+    the same stored values), reading only. Returns the cleaned fields, the handling ``node`` and the parties."""
+    from types import SimpleNamespace
 
-@transaction.atomic
-def dispute_create(*, actor, channel, village, kind, title, description, parties, contact_phone, grid=None, level=None,
-                   place="", amount=None, requested_room=None, referral_source="", referral_note="", received_on=None,
-                   mediation_type=Dispute.MediationType.PEOPLE, occurred_on=None):
-    """Register a dispute from any channel. ``actor`` None = a resident on the public site (channel "online").
-
-    Submitting the same form twice (same channel, village, kind, phone, text and parties within a day) returns
-    the first case instead of creating a second one; the returned object has ``duplicate = True``.
-    """
     is_public = actor is None
     if channel not in Dispute.Channel.values:
         raise DomainError("来源渠道不正确。", field_errors={"channel": "来源渠道不正确。"})
@@ -330,6 +335,28 @@ def dispute_create(*, actor, channel, village, kind, title, description, parties
     if not is_public:
         policy.require(actor, "disputes.intake", node, view_perm="disputes.view",
                        message="您没有在该村（网格）登记纠纷的权限。")
+    return SimpleNamespace(is_public=is_public, village=village, grid=grid, kind=kind, level=level, node=node, room=room,
+                           parties=parties, title=title, description=description, place=place,
+                           contact_phone=contact_phone, amount=amount, referral_note=referral_note,
+                           occurred_on=occurred_on)
+
+
+# ---- intake ------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def dispute_create(*, actor, channel, village, kind, title, description, parties, contact_phone, grid=None, level=None,
+                   place="", amount=None, requested_room=None, referral_source="", referral_note="", received_on=None,
+                   mediation_type=Dispute.MediationType.PEOPLE, occurred_on=None):
+    """Register a dispute from any channel. ``actor`` None = a resident on the public site (channel "online").
+
+    Submitting the same form twice (same channel, village, kind, phone, text and parties within a day) returns
+    the first case instead of creating a second one; the returned object has ``duplicate = True``.
+    """
+    c = clean_intake(actor=actor, channel=channel, village=village, kind=kind, title=title, description=description,
+                     parties=parties, contact_phone=contact_phone, grid=grid, level=level, place=place, amount=amount,
+                     requested_room=requested_room, referral_source=referral_source, referral_note=referral_note,
+                     mediation_type=mediation_type, occurred_on=occurred_on)
+    village, kind, description, contact_phone, parties = c.village, c.kind, c.description, c.contact_phone, c.parties
     now = clock.now()
     key = _submission_key(channel=channel, village=village, kind=kind, contact_phone=contact_phone,
                           description=description, parties=parties)
@@ -337,40 +364,62 @@ def dispute_create(*, actor, channel, village, kind, title, description, parties
     if existing is not None:
         existing.duplicate = True
         return existing
-    dedupe_key = hashlib.sha256(f"{key}|{clock.today().isoformat()}".encode()).hexdigest()
-    dispute = Dispute(
-        node=node, village=village, grid=grid, tracking_code=_new_tracking_code(), status=S.REGISTERED, level=level,
-        kind=kind, channel=channel, referral_source=referral_source or "", referral_note=referral_note,
-        mediation_type=mediation_type, title=title, description=description, place=place, amount=amount,
-        requested_room=room, contact_phone=contact_phone, received_on=received_on or clock.today(),
-        occurred_on=occurred_on,
-        submission_key=key, dedupe_key=dedupe_key, created_by=None if is_public else actor, created_at=now,
-        updated_at=now)
-    _set_due(dispute)
+    dispute = new_dispute(c, actor=actor, channel=channel, referral_source=referral_source,
+                          mediation_type=mediation_type, received_on=received_on, now=now, key=key,
+                          tracking_code=_new_tracking_code())
+    deadline = _set_due(dispute)
     dispute.search_text = _search_text(dispute, parties)
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin's insert fails alone, then we answer with it
             dispute.save()
     except IntegrityError:
-        existing = Dispute.objects.filter(dedupe_key=dedupe_key).first()
+        existing = Dispute.objects.filter(dedupe_key=dispute.dedupe_key).first()
         if existing is None:
             raise
         existing.duplicate = True
         return existing
     Party.objects.bulk_create([Party(dispute=dispute, **p) for p in parties])
     StateSpan.objects.create(dispute=dispute, status=S.REGISTERED, entered_at=now)
-    label = {"online": "群众网上提交", "walk_in": "窗口登记", "patrol": "网格排查上报", "referral": "部门移送登记"}[channel]
-    audit.record(actor=RESIDENT if is_public else actor, action="create", action_label=label, obj=dispute,
-                 changes={"channel": channel, "kind": kind.name, "level": level, "room": room.name if room else ""},
-                 is_public=True)
-    _notice(dispute, title="已登记", decided_by=_handler_name(dispute),
-            next_steps=f"我们已收到您的纠纷登记，将在受理后安排调解。{_deadline(dispute).explain()}")
+    audit.record(**created_event(dispute, c, actor=actor))
+    registered_notice(dispute, deadline, now=now).save(force_insert=True)
     _refresh_risk(dispute, actor=actor or RESIDENT)
     from .assist import record_intake
 
     record_intake(dispute=dispute, actor=actor, parties=parties)
     dispute.duplicate = False
     return dispute
+
+
+# The pieces of a registration that ``dispute_create`` and the bulk import (``fazhi.disputes.bulk``) share, so a case
+# registered either way is stored and audited alike.
+
+INTAKE_LABELS = {"online": "群众网上提交", "walk_in": "窗口登记", "patrol": "网格排查上报", "referral": "部门移送登记"}
+
+
+def new_dispute(c, *, actor, channel, referral_source, mediation_type, received_on, now, key, tracking_code):
+    """The unsaved case of a cleaned registration ``c`` (``clean_intake``)."""
+    dedupe_key = hashlib.sha256(f"{key}|{clock.today().isoformat()}".encode()).hexdigest()
+    return Dispute(
+        node=c.node, village=c.village, grid=c.grid, tracking_code=tracking_code, status=S.REGISTERED, level=c.level,
+        kind=c.kind, channel=channel, referral_source=referral_source or "", referral_note=c.referral_note,
+        mediation_type=mediation_type, title=c.title, description=c.description, place=c.place, amount=c.amount,
+        requested_room=c.room, contact_phone=c.contact_phone, received_on=received_on or clock.today(),
+        occurred_on=c.occurred_on,
+        submission_key=key, dedupe_key=dedupe_key, created_by=None if c.is_public else actor, created_at=now,
+        updated_at=now)
+
+
+def created_event(dispute, c, *, actor):
+    """``audit.record``'s arguments for the registration of ``dispute``."""
+    return dict(actor=RESIDENT if c.is_public else actor, action="create", action_label=INTAKE_LABELS[dispute.channel],
+                obj=dispute, changes={"channel": dispute.channel, "kind": c.kind.name, "level": c.level,
+                                      "room": c.room.name if c.room else ""}, is_public=True)
+
+
+def registered_notice(dispute, deadline, *, now):
+    """The unsaved "已登记" notice the resident reads (with the case's time limit explained)."""
+    return Notice(dispute=dispute, at=now, title="已登记", decided_by=_handler_name(dispute),
+                  next_steps=f"我们已收到您的纠纷登记，将在受理后安排调解。{deadline.explain()}")
 
 
 @transaction.atomic

@@ -9,6 +9,8 @@ with a mask of the user's nodes, and the final rows come from ``dispute_policy.i
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
 import time
 from dataclasses import dataclass, field
@@ -48,6 +50,30 @@ def threshold() -> float:
     return float(getattr(settings, "DISPUTES_TRIAGE_THRESHOLD", 0.6))
 
 
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("triage_memo", default=None)
+
+
+@contextlib.contextmanager
+def memo(store=None):
+    """Within the block, the lookups a suggestion makes (the tenant's model, kind names, rooms and bodies) are read
+    once and remembered (in ``store``, a dict that may outlive the block: one import's batches share it): a bulk
+    import suggests for thousands of cases with a handful of queries. Same answers."""
+    token = _memo.set({} if store is None else store)
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _remembered(key, compute):
+    cache = _memo.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 @dataclass
 class FieldSuggestion:
     value: str  # kind code / level / "room:<id>|body:<id>"
@@ -76,7 +102,10 @@ class Suggestion:
 
     @property
     def kind_obj(self):
-        return DisputeKind.objects.filter(code=self.kind.value).first() if self.kind else None
+        if not self.kind:
+            return None
+        code = self.kind.value
+        return _remembered(("kind", code), lambda: DisputeKind.objects.filter(code=code).first())
 
     def routing_objects(self):
         return routing_objects(self.routing.value if self.routing else "")
@@ -84,6 +113,10 @@ class Suggestion:
 
 def routing_objects(value: str):
     """(room, centre body) of a routing value "room:<id>|body:<id>"."""
+    return _remembered(("routing", value), lambda: _routing_objects(value))
+
+
+def _routing_objects(value: str):
     room = body = None
     for part in (value or "").split("|"):
         key, _, pk = part.partition(":")
@@ -125,9 +158,11 @@ def _stored_words(search_text, tracking_code, channel, village_id, amount, grid_
 
 
 def intake_words(*, title="", description="", place="", channel="", village=None, grid=None, amount=None,
-                 parties=()) -> list[str]:
+                 parties=(), text_tokens=None) -> list[str]:
+    """``text_tokens``: ``tokens(f"{title} {description} {place}")`` when the caller has them already."""
     village_id = getattr(village, "pk", village)
-    return tokens(f"{title} {description} {place}") + meta_words(
+    text = tokens(f"{title} {description} {place}") if text_tokens is None else text_tokens
+    return text + meta_words(
         channel=channel, village=village_id, amount=amount,
         applicants=sum(1 for p in parties if p.get("role", "applicant") == "applicant") or 1,
         org_respondent=any(p.get("role") == "respondent" and p.get("kind") == "organisation" for p in parties),
@@ -195,6 +230,15 @@ _lock = threading.Lock()
 
 def current(tenant: OrgNode) -> tuple[TriageModel | None, Engine | None]:
     """The tenant's newest model and its engine (loaded once per process, until a newer one is trained)."""
+    return _remembered(("current", tenant.pk), lambda: _current(tenant))
+
+
+def _kind_name(code):
+    return _remembered(("kind_name", code),
+                       lambda: DisputeKind.objects.filter(code=code).values_list("name", flat=True).first())
+
+
+def _current(tenant: OrgNode) -> tuple[TriageModel | None, Engine | None]:
     m = (TriageModel.objects.filter(node=tenant).order_by("-trained_at", "-id")
          .only("pk", "node_id", "trained_at", "cases", "metrics", "vocabulary", "seconds").first())
     if m is None:
@@ -213,7 +257,7 @@ def current(tenant: OrgNode) -> tuple[TriageModel | None, Engine | None]:
 def _field(f: str, g: Guess) -> FieldSuggestion:
     def label(v):
         if f == "kind":
-            return DisputeKind.objects.filter(code=v).values_list("name", flat=True).first() or v
+            return _kind_name(v) or v
         if f == "level":
             return LEVEL_LABELS.get(v, v)
         return _routing_label(v)
@@ -241,15 +285,18 @@ def rules(*, tenant: OrgNode, words, amount=None, applicants=1) -> Suggestion:
         best, code = hits[0]
         second = hits[1][0] if len(hits) > 1 else 0
         conf = 0.65 if best >= 2 and second == 0 else 0.45 if best > second else 0.3
-        name = DisputeKind.objects.filter(code=code).values_list("name", flat=True).first() or code
+        name = _kind_name(code) or code
         kind = FieldSuggestion(code, name, conf, [(code, name, conf)])
     big = (float(amount or 0) >= 100000) or applicants >= 5 or "#hard" in words
     level = "subdistrict" if big else "grid" if "#ch:patrol" in words else "village"
     level_s = FieldSuggestion(level, LEVEL_LABELS[level], 0.5, [(level, LEVEL_LABELS[level], 0.5)])
     routing = None
     if kind is not None and level == "subdistrict":
-        room = MediationRoom.objects.filter(node=tenant, is_active=True, specialities__code=kind.value).first()
-        body = Unit.objects.filter(node=tenant, kind=Unit.Kind.CENTRE_BODY, is_active=True, name="司法所").first()
+        code = kind.value
+        room = _remembered(("room", tenant.pk, code), lambda: MediationRoom.objects.filter(
+            node=tenant, is_active=True, specialities__code=code).first())
+        body = _remembered(("body", tenant.pk), lambda: Unit.objects.filter(
+            node=tenant, kind=Unit.Kind.CENTRE_BODY, is_active=True, name="司法所").first())
         value = routing_value(room.pk if room else None, body.pk if body else None)
         routing = FieldSuggestion(value, _routing_label(value), 0.4, [(value, _routing_label(value), 0.4)])
     return Suggestion("rules", kind, level_s, routing, [], None, threshold())

@@ -76,16 +76,17 @@ def test_a_row_failing_while_writing_undoes_the_committed_batches(users, tree, m
     """Someone changes the data between the check and the write (here: row 5 fails in the service): the batches
     already committed are undone — deleted, each deletion audited — and the result names the row."""
     monkeypatch.setattr(ledger, "BATCH_ROWS", 1)  # every row its own batch
+    monkeypatch.setattr(ledger, "BULK_MAX_ROWS", 1)
     monkeypatch.setattr(ledger, "PAUSE_SQLITE", 0)
     item = ledger.get(MEDIATION)
-    original = type(item).import_row
+    original = type(item).prepare_batch
 
-    def flaky(self, values, *, actor, row_number):
-        if row_number == 6:
-            raise DomainError("网格已撤销。", field_errors={"grid": "网格已撤销。"})
-        return original(self, values, actor=actor, row_number=row_number)
+    def flaky(self, items, *, actor, context):
+        if any(number == 6 for number, _ in items):
+            raise ledger.RowFailed(6, DomainError("网格已撤销。", field_errors={"grid": "网格已撤销。"}))
+        return original(self, items, actor=actor, context=context)
 
-    monkeypatch.setattr(type(item), "import_row", flaky)
+    monkeypatch.setattr(type(item), "prepare_batch", flaky)
     batches = []
     before = Dispute.objects.count()
     result = ledger.run_import(item, make_sheet(users.clerk, 8), actor=users.clerk, dry_run=False,
@@ -101,6 +102,7 @@ def test_a_row_failing_while_writing_undoes_the_committed_batches(users, tree, m
 def test_a_worker_killed_mid_import_has_its_batches_undone_when_a_worker_starts(users, tree, monkeypatch):
     """What the job had committed is on its row (written with each batch); recovery undoes it, then fails it."""
     monkeypatch.setattr(ledger, "BATCH_ROWS", 1)
+    monkeypatch.setattr(ledger, "BULK_MAX_ROWS", 1)
     monkeypatch.setattr(ledger, "PAUSE_SQLITE", 0)
     before = Dispute.objects.count()
     job = Job.objects.create(kind=ledger.IMPORT_JOB, node=tree.sub, params={"ledger": MEDIATION},

@@ -617,7 +617,8 @@ def table(results, targets):
 # ---- imports at spreadsheet speed (on a throw-away copy of the 1k dataset) -----------------------------------------
 
 IMPORT_DRY_ROWS = 5000
-IMPORT_WRITE_ROWS = 500  # written in batches as a background job writes them; the 5,000-row time is extrapolated
+IMPORT_WRITE_ROWS = 5000  # written in batches as a background job writes them (issue 16: under 10 s)
+IMPORT_WAIT_ROWS = 1000  # imported again while IMPORT_WRITERS clerks write: how long they wait
 IMPORT_WRITERS = 8
 
 
@@ -638,8 +639,9 @@ def _bench_clerk():
 
 
 def imports(*, label, sizes, repeat):
-    """Dry run of a 5,000-row people's-mediation sheet (made through the ledger's template), the batched import of
-    500 rows, and how long ``IMPORT_WRITERS`` clerks writing meanwhile wait at most."""
+    """Dry run and batched import (as a background job writes it) of a 5,000-row people's-mediation sheet (made
+    through the ledger's template), then how long ``IMPORT_WRITERS`` clerks writing meanwhile wait at most while
+    another ``IMPORT_WAIT_ROWS`` rows are imported."""
     import threading
 
     from django.db import connections
@@ -661,6 +663,18 @@ def imports(*, label, sizes, repeat):
                  "note": note[:160]})
 
     data = make_sheet(clerk, IMPORT_WRITE_ROWS, prefix=f"基准导入{int(time.time()) % 100000}")
+    batches = []
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    result = ledger.run_import(item, data, actor=clerk, dry_run=False, on_batch=lambda s: batches.append(1))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    pending = audit.pending_chains()
+    note = (f"{IMPORT_WRITE_ROWS / wall:.0f} 行/秒，{len(batches)} 批，CPU {cpu:.1f}s"
+            + ("；审计事件已全部入链" if not pending else f"；尚有待入链事件：{pending}")
+            if result.ok else f"导入失败：{'；'.join(str(e) for e in result.errors[:2])}")
+    rows.append({"name": f"台账导入（{IMPORT_WRITE_ROWS} 行，分批写入）", "kind": "import", "p50": wall, "p95": wall,
+                 "note": note})
+
+    data = make_sheet(clerk, IMPORT_WAIT_ROWS, prefix=f"基准并发{int(time.time()) % 100000}")
     village = OrgNode.objects.filter(name="基准街道01第01村").first()
     waits, done, errors = [], threading.Event(), []
 
@@ -682,24 +696,18 @@ def imports(*, label, sizes, repeat):
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(IMPORT_WRITERS)]
     for t in threads:
         t.start()
-    batches = []
-    t0 = time.perf_counter()
     try:
-        result = ledger.run_import(item, data, actor=clerk, dry_run=False, on_batch=lambda s: batches.append(1))
+        result = ledger.run_import(item, data, actor=clerk, dry_run=False, on_batch=lambda s: None)
     finally:
         done.set()
         for t in threads:
             t.join(60)
-    wall = time.perf_counter() - t0
-    per_row = wall / max(1, IMPORT_WRITE_ROWS)
-    note = (f"{IMPORT_WRITE_ROWS / wall:.0f} 行/秒，{len(batches)} 批；按此推算 5000 行约 {per_row * 5000:.0f} 秒"
-            if result.ok else f"导入失败：{'；'.join(str(e) for e in result.errors[:2])}")
-    rows.append({"name": f"台账导入（{IMPORT_WRITE_ROWS} 行，分批写入）", "kind": "import", "p50": wall, "p95": wall,
-                 "note": note})
+    if not result.ok:
+        errors.append(f"导入失败：{'；'.join(str(e) for e in result.errors[:2])}")
     waits.sort()
     if waits:
         p95 = waits[min(len(waits) - 1, int(0.95 * len(waits)))]
-        rows.append({"name": f"导入期间写入等待（{IMPORT_WRITERS} 个并发写入）", "kind": "wait",
+        rows.append({"name": f"导入期间写入等待（{IMPORT_WRITERS} 个并发写入，导入 {IMPORT_WAIT_ROWS} 行）", "kind": "wait",
                      "p50": statistics.median(waits), "p95": waits[-1],
                      "note": f"{len(waits)} 次写入，p95 {p95 * 1000:.0f}ms，最长 {waits[-1] * 1000:.0f}ms"
                              + (f"；出错 {len(errors)} 次：{errors[0][:60]}" if errors else "")})

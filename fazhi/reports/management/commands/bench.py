@@ -12,9 +12,11 @@ Sections whose app has no models (yet) are skipped and the table says so. Datase
 
 Databases: ``--db both`` (the default, or ``BENCH_DB=sqlite|postgres|both``) runs everything on SQLite and again on
 PostgreSQL (``BENCH_PG_URL``, default postgres://postgres@127.0.0.1:5432/; skipped with a printed reason when it
-cannot be reached) and prints one table per database. At 1k the bench also imports: a 5,000-row dry run and a
-batched 500-row import of the people's-mediation ledger with 8 clerks writing meanwhile, on a throw-away copy of
-the dataset (var/bench-import.sqlite3, or the database fazhi_bench_import made from fazhi_bench_1k as a template).
+cannot be reached) and prints one table per database. At 1k the bench also imports the people's-mediation ledger:
+the dry run and the batched import (as a background job writes it) of 5,000 rows, then a 1,000-row import with 8
+clerks writing meanwhile (how long they wait), on a throw-away copy of the dataset (var/bench-import.sqlite3, or the
+database fazhi_bench_import made from fazhi_bench_1k as a template). ``--scale 1k --db sqlite`` (or postgres)
+measures one database at 1k only.
 """
 import json
 import os
