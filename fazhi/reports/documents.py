@@ -74,6 +74,7 @@ def _page(doc):
 def docx_bytes(blocks):
     doc = Document()
     _page(doc)
+    docx_layout.page_set_up(doc)  # "— 1 —" page numbers, line-breaking rules
     _style(doc, "Normal", BODY_FONT, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _style(doc, "Title", TITLE_FONT, TITLE_PT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _style(doc, "Heading 1", H1_FONT, BODY_PT)
@@ -81,7 +82,7 @@ def docx_bytes(blocks):
     _drop_border(doc.styles["Title"])
     for b in blocks:
         if b["kind"] == "title":
-            doc.add_paragraph(b["text"], style="Title")
+            doc.add_paragraph(b["text"], style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
             doc.add_paragraph("", style="Normal")
         elif b["kind"] == "h1":
             doc.add_paragraph(b["text"], style="Heading 1")
