@@ -221,14 +221,15 @@ def _publish(report, actor, *, late_reason: str = ""):
     """Publish on the portal through governance; a publication after its 20 working days carries the reason."""
     from fazhi.governance.services import disclosure_publish
 
-    from .documents import docx_bytes, pdf_bytes
+    from .documents import docx_bytes, pdf_available, pdf_bytes
 
     version = ReportVersion.objects.filter(report=report).order_by("-number").first()
+    attachments = [(f"{report.title}.docx", docx_bytes(version.blocks))]
+    if pdf_available():  # a server without LibreOffice or an embeddable Chinese font publishes the .docx alone
+        attachments.append((f"{report.title}.pdf", pdf_bytes(version.blocks)))
     item = disclosure_publish(actor=actor, node=report.node, category_code="annual_report", title=report.title,
                               body=render.plain_text(version.blocks), formed_on=timezone.localdate(version.finalised_at),
-                              late_reason=late_reason,
-                              attachments=((f"{report.title}.docx", docx_bytes(version.blocks)),
-                                           (f"{report.title}.pdf", pdf_bytes(version.blocks))))
+                              late_reason=late_reason, attachments=tuple(attachments))
     report.published_on = clock.today()
     report.disclosure_ref = str(getattr(item, "pk", "") or "")
     return {"published_on": report.published_on, "disclosure": report.disclosure_ref, "sha256": version.sha256}

@@ -238,7 +238,12 @@ class ReportExport(Page):
     census_kwargs = {"fmt": "docx"}
 
     def get(self, request, pk, fmt):
-        return documents.export_response(self.get_object(pk), fmt, draft=request.GET.get("draft") == "1")
+        report = self.get_object(pk)
+        try:
+            return documents.export_response(report, fmt, draft=request.GET.get("draft") == "1")
+        except DomainError as exc:  # no PDF on this server: say why, on the report page
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("reports:detail", args=[report.pk]))
 
 
 # ---- plan items ----------------------------------------------------------------------------------------------

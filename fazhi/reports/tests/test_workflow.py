@@ -1,9 +1,7 @@
 import datetime
 import hashlib
-import io
 
 import pytest
-from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
