@@ -164,3 +164,14 @@ def party_lectures(node, start, end):
 def staff_training_hours(node, start, end):
     trainings = within(StaffTraining.objects.filter(kind=StaffTraining.Kind.TRAINING, date__range=(start, end)), node)
     return _whole(StaffAttendance.objects.filter(training__in=trainings.values("pk")).aggregate(n=Sum("hours"))["n"])
+
+
+@figure("publicity.study_topics", "领导班子学法、专题研讨、专题党课的主题", kind="text", records="publicity:study")
+def study_topics(node, start, end):
+    """The sessions' topics in date order (at most eight, then 等): what the leaders studied, for section 二 of the
+    annual report (the first responsible person's duties)."""
+    topics = list(within(StudySession.objects.filter(date__range=(start, end)), node).order_by("date", "id")
+                  .values_list("topic", flat=True).distinct())
+    unique = list(dict.fromkeys(topics))
+    shown = "、".join(f"“{t}”" for t in unique[:8])
+    return shown + ("等" if len(unique) > 8 else "")
