@@ -89,3 +89,26 @@ def test_a_failed_job_says_why_on_its_page_and_in_the_job_list(users, tree, clie
     assert "失败原因：" in listing and "待检查的文件已失效" in listing and "检查待导入的网格" in listing
     assert "待检查的文件已失效" not in client_for(users.other_admin).get("/work/jobs/").content.decode()
     assert OrgNode.objects.filter(name__startswith="刘家村第2").count() == 0
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_in_the_browser_a_large_upload_shows_the_check_progress_then_its_result(browser_page, users, tree, settings,
+                                                                                tmp_path):
+    from conftest import browser_login
+
+    settings.FAZHI = {**settings.FAZHI, "LEDGER_BACKGROUND_CHECK_ROWS": 3, "LEDGER_BACKGROUND_ROWS": 100}
+    path = tmp_path / "grids.xlsx"
+    path.write_bytes(sheet([(f"刘家村第{i}号网格", "刘家村", "") for i in range(30, 36)]).getvalue())
+    page = browser_page
+    browser_login(page, "sub_admin")
+    page.goto(page.base_url + URL)
+    page.set_input_files("#id_file", str(path))
+    page.get_by_role("button", name="上传并预检").click()
+    page.wait_for_url("**/work/jobs/*/")
+    assert page.locator("progress").first.get_attribute("value") == "100"
+    assert "已完成" in page.locator("[data-job-status]").inner_text()
+    page.get_by_role("link", name="查看检查结果").click()
+    assert "预检通过" in page.content()
+    page.get_by_role("button", name="确认导入（新增 6 行，更新 0 行）").click()
+    assert "已导入 6 行" in page.locator("main").inner_text()
