@@ -82,8 +82,13 @@ def people_reached(node, start, end):
     return _reach(node, start, end).aggregate(n=Sum("people"))["n"] or 0
 
 
+def _group_param(node, start, end, name):
+    pk = AudienceGroup.objects.filter(name=name, is_active=True).values_list("pk", flat=True).first()
+    return {"group": pk} if pk else {}
+
+
 @figure("publicity.reach_by_audience", "受教育人次（按群体）", unit="人次", kind="breakdown", records="publicity:events",
-        records_params=_params())
+        records_params=_params(), item_params=_group_param)
 def reach_by_audience(node, start, end):
     totals = dict(_reach(node, start, end).values_list("group").annotate(n=Sum("people")).values_list("group", "n"))
     return {g.name: totals.get(g.pk, 0) for g in AudienceGroup.objects.filter(is_active=True)}
