@@ -184,7 +184,13 @@ FAZHI = {
     "EVIDENCE_MAX_BYTES": int(os.environ.get("FAZHI_EVIDENCE_MAX_BYTES", 4 * 1024 * 1024 * 1024)),
     "LEDGER_MAX_BYTES": int(os.environ.get("FAZHI_LEDGER_MAX_BYTES", 10 * 1024 * 1024)),
     "LEDGER_MAX_ROWS": int(os.environ.get("FAZHI_LEDGER_MAX_ROWS", 50000)),
+    # a ledger preview (dry run) of more rows than this runs as a background job with a progress bar
+    "LEDGER_BACKGROUND_CHECK_ROWS": int(os.environ.get("FAZHI_LEDGER_BACKGROUND_CHECK_ROWS", 200)),
     "PUBLIC_BASE_URL": os.environ.get("FAZHI_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+    # PDFs (fazhi.core.docx_layout): LibreOffice converts the .docx when installed ("" turns it off); otherwise the
+    # PDF embeds a TrueType Chinese font — this path, or the first installed Debian one (fonts-arphic-uming, fonts-wqy-*)
+    "SOFFICE": os.environ.get("FAZHI_SOFFICE"),
+    "PDF_FONT": os.environ.get("FAZHI_PDF_FONT", ""),
 }
 
 # Notifications beyond the workbench inbox (fazhi.core.notifications): dotted paths of channel classes, comma-separated,

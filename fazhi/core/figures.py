@@ -27,7 +27,8 @@ class Figure:
     description: str = ""
     records: str = ""  # URL name of the list page showing the records behind the figure
     records_params: object = None  # fn(node, start, end) -> dict of query parameters for that list
-    kind: str = "count"  # count, amount, rate (0..1), breakdown (dict)
+    kind: str = "count"  # count, amount, rate (0..1), breakdown (dict), text
+    item_params: object = None  # fn(node, start, end, item) -> query parameters narrowing the list to one breakdown item
 
     def value(self, node, start, end):
         return self.compute(node, start, end)
@@ -44,6 +45,15 @@ class Figure:
             params.update(self.records_params(node, start, end))
         return f"{base}?{urlencode(params)}"
 
+    def item_url(self, node, start, end, item):
+        """The records behind one item of a breakdown (a pie slice, a bar): the figure's link narrowed by
+        ``item_params``; "" when the figure cannot narrow to that item (its whole link is the honest fallback)."""
+        base = self.records_url(node, start, end)
+        if not base or self.item_params is None:
+            return ""
+        extra = self.item_params(node, start, end, item)
+        return f"{base}&{urlencode(extra)}" if extra else ""
+
     def format(self, value):
         if value is None:
             return "—"
@@ -56,12 +66,12 @@ class Figure:
         return f"{value:,}{self.unit}" if isinstance(value, int) and value >= 10000 else f"{value}{self.unit}"
 
 
-def figure(key, label, *, unit="", description="", records="", records_params=None, kind="count"):
+def figure(key, label, *, unit="", description="", records="", records_params=None, kind="count", item_params=None):
     def decorator(fn):
         if key in _registry and _registry[key].compute is not fn:
             raise RuntimeError(f"figure {key} declared twice")
         _registry[key] = Figure(key=key, label=label, unit=unit, compute=fn, description=description,
-                                records=records, records_params=records_params, kind=kind)
+                                records=records, records_params=records_params, kind=kind, item_params=item_params)
         return fn
 
     return decorator

@@ -65,6 +65,7 @@ class JobKind:
     describe: Callable[[Job], str] | None = None  # the job's title; default "<label>（<node>）"
     interrupted: str = "任务未完成，请重新发起。"  # what a job whose worker died tells its reader
     undo: Callable[[Job], None] | None = None  # undoes what a job whose worker died had committed (before failing it)
+    result_link: Callable[[Job], tuple[str, str]] | None = None  # (url, label) of the page showing a done job's result
 
 
 @dataclass
@@ -88,8 +89,9 @@ _registry: dict[str, JobKind] = {}
 
 def register(key: str, fn: Callable[[Job], Done], *, label: str, view_perm: str | None = None,
              back: Callable[[Job], tuple[str, str]] | None = None, describe: Callable[[Job], str] | None = None,
-             interrupted: str | None = None, undo: Callable[[Job], None] | None = None) -> JobKind:
-    kind = JobKind(key, label, fn, view_perm, back, describe, interrupted or JobKind.interrupted, undo)
+             interrupted: str | None = None, undo: Callable[[Job], None] | None = None,
+             result_link: Callable[[Job], tuple[str, str]] | None = None) -> JobKind:
+    kind = JobKind(key, label, fn, view_perm, back, describe, interrupted or JobKind.interrupted, undo, result_link)
     _registry[key] = kind
     return kind
 
@@ -380,6 +382,14 @@ def worker_status() -> dict:
 
 def worker_alive() -> bool:
     return worker_status()["status"] == "ok"
+
+
+def result_link(job: Job) -> tuple[str, str] | None:
+    """(url, label) of the page that shows a finished job's result (a ledger check's rows), when its kind has one."""
+    kind = get(job.kind)
+    if job.status != S.DONE or kind is None or kind.result_link is None:
+        return None
+    return kind.result_link(job)
 
 
 def notice(job: Job) -> str:

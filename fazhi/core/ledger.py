@@ -975,6 +975,15 @@ def background_rows():
     return int(settings.FAZHI.get("LEDGER_BACKGROUND_ROWS", SYNC_ROWS))
 
 
+CHECK_SYNC_ROWS = 200  # default: larger sheets are checked (the dry run) as a background job with progress
+
+
+def background_check_rows():
+    """Sheets with more rows than this are checked (the dry run, 10–20 s for hundreds of rows of some ledgers) as a
+    background job with a progress bar, not inside the upload request (``FAZHI["LEDGER_BACKGROUND_CHECK_ROWS"]``)."""
+    return int(settings.FAZHI.get("LEDGER_BACKGROUND_CHECK_ROWS", CHECK_SYNC_ROWS))
+
+
 def import_or_queue(item, data, *, actor):
     """The API's import: a sheet up to ``background_rows()`` rows imports now; a larger one is checked now (the
     dry run: reading only) and, if clean, queued as a job. Returns (result, job or None)."""
@@ -1031,6 +1040,58 @@ def _import_job(job):
                      done=result.total, total=result.total)
 
 
+CHECK_JOB = "core.ledger_check"
+
+
+def start_check_job(*, actor, ledger, token, total, node):
+    """Queue the dry run of the upload stored under ``token`` (the file stays for the import that may follow)."""
+    from . import jobs
+
+    return jobs.start(actor=actor, kind=CHECK_JOB, node=node, params={"ledger": ledger.key, "token": token},
+                      total=total, audit_changes={"rows": total})
+
+
+def _plain(value):
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+
+
+def result_to_json(result: ImportResult) -> dict:
+    """What a check job keeps for the page that shows it (``result_from_json``)."""
+    return {**result.as_dict(), "preview": [{h: _plain(v) for h, v in row.items()} for row in result.preview]}
+
+
+def result_from_json(data: dict) -> ImportResult:
+    return ImportResult(
+        ok=data["ok"], total=data["total"], imported=data.get("imported", 0), dry_run=data.get("dry_run", True),
+        errors=[RowError(e["row"], e["column"], e["message"]) for e in data.get("errors", [])],
+        preview=data.get("preview", []), created=data.get("created", 0), updated=data.get("updated", 0),
+        skipped=data.get("skipped", 0),
+        rows=[RowOutcome(r["row"], r["action"], r.get("record", ""),
+                         [(c["column"], c["old"], c["new"]) for c in r.get("changes", [])]) for r in data.get("rows", [])])
+
+
+def _check_job(job):
+    from . import jobs
+    from .models import Job
+
+    item = get(job.params.get("ledger", ""))
+    path = import_dir() / str(job.params.get("token", "")).replace("/", "")
+    data = path.read_bytes() if job.params.get("token") and path.exists() else b""
+    if item is None:
+        raise jobs.Failed("台账不存在。")
+    if not data:
+        raise jobs.Failed("待检查的文件已失效，请重新上传。")
+    jobs.progress(job, message="正在逐行检查…")
+    result = run_import(item, data, actor=job.created_by, dry_run=True,
+                        progress=lambda done, total: jobs.progress_cached(job, done, total))
+    Job.objects.filter(pk=job.pk).update(params={**job.params, "check": result_to_json(result)})
+    if not result.ok:
+        path.unlink(missing_ok=True)  # nothing will be imported from it
+        return jobs.Done(f"检查完成：发现 {len(result.errors)} 处问题，整表不能导入。请打开检查结果查看并修改后重新上传。",
+                         done=result.total, total=result.total)
+    return jobs.Done(f"检查完成：{result.summary}请打开检查结果确认导入。", done=result.total, total=result.total)
+
+
 def _undo_import(job):
     """A worker died in the middle of a batched import: undo the batches it had committed."""
     state = (job.params or {}).get("written")
@@ -1057,6 +1118,19 @@ def _register_import_job():
 
     jobs.register(IMPORT_JOB, _import_job, label="台账导入", describe=_describe_import, back=back,
                   interrupted="整表未导入任何数据（导入要么全部成功，要么不导入），请重新上传文件。", undo=_undo_import)
+
+    def checked(job):
+        from django.urls import reverse
+
+        return (reverse("core:ledger_import", args=[job.params.get("ledger", "")]) + f"?check={job.pk}",
+                "查看检查结果")
+
+    def describe_check(job):
+        item = get(job.params.get("ledger", ""))
+        return f"检查待导入的{item.title if item else '台账'}（{job.node}）"
+
+    jobs.register(CHECK_JOB, _check_job, label="台账导入预检", describe=describe_check, back=back,
+                  interrupted="预检未完成，没有导入任何数据，请重新上传文件。", result_link=checked)
 
 
 _register_import_job()

@@ -42,6 +42,7 @@ urlpatterns = [
     path("notifications/read-all/", views_notifications.MarkAllRead.as_view(), name="notifications_read_all"),
     path("notifications/<int:pk>/open/", views_notifications.Open.as_view(), name="notification_open"),
     path("notifications/<int:pk>/read/", views_notifications.MarkRead.as_view(), name="notification_read"),
+    path("jobs/", views.JobList.as_view(), name="job_list"),
     path("jobs/<int:pk>/", views.JobDetail.as_view(), name="job_detail"),
     path("jobs/<int:pk>/progress/", views.JobProgress.as_view(), name="job_progress"),
     path("jobs/<int:pk>/download/", views.JobDownload.as_view(), name="job_download"),

@@ -273,6 +273,9 @@ def ledger_import(request, key):
                 result = ledger.ImportResult(ok=False, errors=[ledger.RowError(None, "", "请选择要导入的 Excel 文件。")])
             else:
                 data = upload.read(settings.FAZHI["LEDGER_MAX_BYTES"] + 1)
+                queued = _check_in_background(request, item, data)
+                if queued is not None:  # hundreds of rows: the check runs as a job with a progress bar
+                    return redirect("core:job_detail", pk=queued.pk)
                 result = ledger.run_import(item, data, actor=request.user, dry_run=True)
                 if result.ok:
                     token = secrets.token_urlsafe(16)
@@ -289,7 +292,57 @@ def ledger_import(request, key):
         context.update(result=result, headers=headers,
                        preview_rows=[[row.get(h) for h in headers] for row in result.preview])
         return render(request, "core/ledger_import.html", context, status=200 if result.ok else 400)
+    if request.GET.get("check"):
+        return _checked(request, item, context)
     return render(request, "core/ledger_import.html", context)
+
+
+def _stash(request, key, token, total):
+    stash = request.session.get("ledger_imports", {})
+    stash[token] = key
+    request.session["ledger_imports"] = stash
+    counts = request.session.get("ledger_import_rows", {})
+    counts[token] = total
+    request.session["ledger_import_rows"] = counts
+
+
+def _check_in_background(request, item, data):
+    """A sheet of more than ``ledger.background_check_rows()`` rows: stored, and checked by a job (None otherwise)."""
+    node = policy.user_home_node(request.user)
+    if node is None or len(data) > settings.FAZHI["LEDGER_MAX_BYTES"]:
+        return None
+    rows, errors = ledger.read_rows(item, data)
+    if errors or len(rows) <= ledger.background_check_rows():
+        return None
+    token = secrets.token_urlsafe(16)
+    (_import_dir() / token).write_bytes(data)
+    _stash(request, item.key, token, len(rows))
+    return ledger.start_check_job(actor=request.user, ledger=item, token=token, total=len(rows), node=node)
+
+
+def _checked(request, item, context):
+    """The result of a background check (``?check=<job>``), shown as the synchronous check shows it."""
+    pk = request.GET.get("check", "")
+    try:
+        job = jobs.job_policy.get_for_user(request.user, "view", int(pk)) if pk.isdigit() and len(pk) < 12 else None
+    except DomainError:  # missing, or someone else's
+        job = None
+    if job is None or job.kind != ledger.CHECK_JOB or job.params.get("ledger") != item.key:
+        raise Http404("检查任务不存在。")
+    if job.status != Job.Status.DONE or "check" not in job.params:
+        return redirect("core:job_detail", pk=job.pk)
+    result = ledger.result_from_json(job.params["check"])
+    token = job.params.get("token", "")
+    if result.ok and request.session.get("ledger_imports", {}).get(token) == item.key:
+        context["token"] = token
+        context["background"] = result.total > ledger.background_rows()
+    elif result.ok:
+        messages.error(request, "导入会话已失效，请重新上传文件。")
+        return redirect("core:ledger_import", key=item.key)
+    headers = [c.header for c in item.import_columns()]
+    context.update(result=result, headers=headers, checked_by_job=job,
+                   preview_rows=[[row.get(h) for h in headers] for row in result.preview])
+    return render(request, "core/ledger_import.html", context, status=200 if result.ok else 400)
 
 
 # ---- background jobs (fazhi.core.jobs) ------------------------------------------------------------------------
@@ -305,7 +358,19 @@ class JobPage(Page):
     def job_context(self, job):
         kind = jobs.get(job.kind)
         back = kind.back(job) if kind is not None and kind.back is not None else (reverse("core:home"), "工作台")
-        return {"job": job, "notice": jobs.notice(job), "back_url": back[0], "back_label": back[1]}
+        return {"job": job, "notice": jobs.notice(job), "back_url": back[0], "back_label": back[1],
+                "result_link": jobs.result_link(job)}
+
+
+class JobList(JobPage):
+    """Every background job the user may see, newest first: its progress, and why a failed one failed."""
+
+    template_name = "core/job_list.html"
+
+    def get(self, request):
+        page = ui.paginate(request, jobs.visible(request.user).order_by("-created_at", "-pk"))
+        page["page_obj"].object_list = [jobs.live(job) for job in page["page_obj"].object_list]
+        return self.render(page)
 
 
 class JobDetail(JobPage):

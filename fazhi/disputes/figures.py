@@ -59,15 +59,27 @@ def resolution_rate(node, start, end):
     return round(ok / (ok + failed), 4) if ok + failed else None
 
 
+def _kind_param(node, start, end, name):
+    from .models import DisputeKind
+
+    pk = DisputeKind.objects.filter(name=name).values_list("pk", flat=True).first()
+    return {"kind": pk} if pk else {}
+
+
+def _level_param(node, start, end, label):
+    code = next((code for code, text in Dispute.Level.choices if text == label), None)
+    return {"level": code} if code else {}
+
+
 @figure("disputes.by_kind", "化解纠纷（按类型）", unit="起", kind="breakdown", records=LIST,
-        records_params=lambda n, s, e: {"date": "resolved"})
+        records_params=lambda n, s, e: {"date": "resolved"}, item_params=_kind_param)
 def by_kind(node, start, end):
     rows = _resolved(node, start, end).order_by().values("kind__name", "kind__sort_order").annotate(n=Count("id"))
     return {r["kind__name"]: r["n"] for r in sorted(rows, key=lambda r: (r["kind__sort_order"], r["kind__name"]))}
 
 
 @figure("disputes.by_level", "化解纠纷（按层级）", unit="起", kind="breakdown", records=LIST,
-        records_params=lambda n, s, e: {"date": "resolved"})
+        records_params=lambda n, s, e: {"date": "resolved"}, item_params=_level_param)
 def by_level(node, start, end):
     labels = dict(Dispute.Level.choices)
     counts = _breakdown(_resolved(node, start, end), "level", labels)

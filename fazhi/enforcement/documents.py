@@ -8,12 +8,11 @@ document number right-aligned, body text in 仿宋 16pt-ish, signature block and
 Time limits are read from DeadlineRule rows (rules.py), never written here as numbers."""
 import io
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
-from fazhi.core import files, workdays
+from fazhi.core import docx_layout, files, workdays
 from fazhi.core.errors import DomainError
 
 from . import rules
@@ -82,10 +81,7 @@ def _para(doc, text="", *, align=None, name="仿宋", size=16, bold=False, inden
 
 
 def _doc(case, title, number=""):
-    doc = Document()
-    for s in doc.sections:
-        s.page_height, s.page_width = Cm(29.7), Cm(21.0)
-        s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6)
+    doc = docx_layout.new_document("仿宋")  # GB/T 9704 page, margins and "— 1 —" page numbers
     _para(doc, case.subject.node.name + case.subject.unit.name, align=WD_ALIGN_PARAGRAPH.CENTER, name="宋体", size=22, bold=True)
     _para(doc, title, align=WD_ALIGN_PARAGRAPH.CENTER, name="黑体", size=22, bold=True)
     if number:

@@ -164,3 +164,34 @@ def meeting_items_decided(node, start, end):
 @figure("governance.meetings_with_guests", "邀请村党支部书记列席的党工委会议", unit="次", records="governance:meetings")
 def meetings_with_guests(node, start, end):
     return _meetings(node, start, end).filter(Q(attendees__is_voting=False, attendees__village__isnull=False)).distinct().count()
+
+
+#: words in an agenda item's title that make it a discussion of rule-of-law work (学法, 法治建设, 依法行政,
+#: 合法性审查, 普法 …) — the meetings section 二 of the annual report (the first responsible person's duties) summarises
+RULE_OF_LAW_WORDS = ("法治", "依法", "法制", "普法", "学法", "法律", "合法性", "宪法", "执法")
+
+
+def rule_of_law_agenda_q() -> Q:
+    q = Q()
+    for word in RULE_OF_LAW_WORDS:
+        q |= Q(title__contains=word)
+    return q
+
+
+def _rule_of_law_items(node, start, end):
+    return AgendaItem.objects.filter(meeting__in=_meetings(node, start, end)).filter(rule_of_law_agenda_q())
+
+
+@figure("governance.rule_of_law_meetings", "专题研究法治建设的党工委会议", unit="次", records="governance:meetings",
+        records_params=lambda node, start, end: {"rule_of_law": "1"})
+def rule_of_law_meetings(node, start, end):
+    return _meetings(node, start, end).filter(id__in=_rule_of_law_items(node, start, end).values("meeting_id")).count()
+
+
+@figure("governance.rule_of_law_topics", "党工委会议研究的法治建设议题", kind="text", records="governance:meetings",
+        records_params=lambda node, start, end: {"rule_of_law": "1"})
+def rule_of_law_topics(node, start, end):
+    """The agenda items' titles in date order (at most eight, then 等), e.g. “研究2023年法治政府建设工作要点”、…"""
+    titles = list(_rule_of_law_items(node, start, end).order_by("meeting__held_on", "seq").values_list("title", flat=True))
+    shown = "、".join(f"“{t}”" for t in titles[:8])
+    return shown + ("等" if len(titles) > 8 else "")

@@ -330,6 +330,10 @@ def decision_get_for_user(user, pk, action: str = "view") -> MajorDecision:
 def meeting_list(*, user, filters=None):
     filters = filters or {}
     qs = _within(meeting_policy.instances_for(user), user, filters, date_field="held_on")
+    if str(filters.get("rule_of_law") or "") == "1":  # meetings that discussed rule-of-law work (report section 二)
+        from .figures import rule_of_law_agenda_q
+
+        qs = qs.filter(id__in=AgendaItem.objects.filter(rule_of_law_agenda_q()).values("meeting_id"))
     return qs.order_by("-held_on", "-id").annotate(item_count=Count("items", distinct=True),
                        guest_count=Count("attendees", filter=Q(attendees__is_voting=False), distinct=True))
 

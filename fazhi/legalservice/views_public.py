@@ -90,7 +90,17 @@ class Poster(_Public):
     def get(self, request, pk):
         context = _village_context(_village_or_404(pk))
         context["qr"] = qr_svg(context["page_url"])
+        context["local_address"] = is_local_address(context["page_url"])
         return self.render(context)
+
+
+def is_local_address(url: str) -> bool:
+    """True while the configured public address (FAZHI_PUBLIC_BASE_URL) is still this machine's own: a QR code with
+    it cannot be opened from a resident's phone."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "0.0.0.0", "::1", "") or host.startswith("127.") or host.endswith(".localhost")
 
 
 class Qr(_Public):

@@ -82,8 +82,13 @@ def people_reached(node, start, end):
     return _reach(node, start, end).aggregate(n=Sum("people"))["n"] or 0
 
 
+def _group_param(node, start, end, name):
+    pk = AudienceGroup.objects.filter(name=name, is_active=True).values_list("pk", flat=True).first()
+    return {"group": pk} if pk else {}
+
+
 @figure("publicity.reach_by_audience", "受教育人次（按群体）", unit="人次", kind="breakdown", records="publicity:events",
-        records_params=_params())
+        records_params=_params(), item_params=_group_param)
 def reach_by_audience(node, start, end):
     totals = dict(_reach(node, start, end).values_list("group").annotate(n=Sum("people")).values_list("group", "n"))
     return {g.name: totals.get(g.pk, 0) for g in AudienceGroup.objects.filter(is_active=True)}
@@ -164,3 +169,14 @@ def party_lectures(node, start, end):
 def staff_training_hours(node, start, end):
     trainings = within(StaffTraining.objects.filter(kind=StaffTraining.Kind.TRAINING, date__range=(start, end)), node)
     return _whole(StaffAttendance.objects.filter(training__in=trainings.values("pk")).aggregate(n=Sum("hours"))["n"])
+
+
+@figure("publicity.study_topics", "领导班子学法、专题研讨、专题党课的主题", kind="text", records="publicity:study")
+def study_topics(node, start, end):
+    """The sessions' topics in date order (at most eight, then 等): what the leaders studied, for section 二 of the
+    annual report (the first responsible person's duties)."""
+    topics = list(within(StudySession.objects.filter(date__range=(start, end)), node).order_by("date", "id")
+                  .values_list("topic", flat=True).distinct())
+    unique = list(dict.fromkeys(topics))
+    shown = "、".join(f"“{t}”" for t in unique[:8])
+    return shown + ("等" if len(unique) > 8 else "")

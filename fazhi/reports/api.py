@@ -123,7 +123,8 @@ class ReportDetail(Endpoint):
         blocks, ctx = render.build_blocks(report)
         return Response({
             **ReportSerializer(report).data,
-            "sections": [{"id": s.id, "part": s.part, "heading": s.heading, "body": s.body, "version": s.version}
+            "sections": [{"id": s.id, "part": s.part, "heading": s.heading, "body": s.body, "cause": s.cause,
+                          "version": s.version}
                          for s in report.sections.all()],
             "rendered": blocks, "markdown": render.to_markdown(blocks), "has_data": ctx.has_data(),
             "token_errors": services.report_token_errors(report),
@@ -135,6 +136,8 @@ class ReportDetail(Endpoint):
 class ReportSectionIn(serializers.Serializer):
     heading = serializers.CharField(allow_blank=True, required=False, default="", max_length=200)
     body = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000, trim_whitespace=False)
+    cause = serializers.CharField(allow_blank=True, required=False, default=None, allow_null=True, max_length=2000,
+                                  help_text="第三部分（不足）的原因；省略则不变")
     version = serializers.IntegerField(min_value=0)
 
 
@@ -150,8 +153,8 @@ class SectionUpdate(Endpoint):
         section = selectors.section_get_for_user(user=request.user, pk=section_pk, report=report)
         data = self.validated(ReportSectionIn)
         section = services.section_update(actor=request.user, section=section, expected_version=data["version"],
-                                          heading=data["heading"], body=data["body"])
-        return Response({"id": section.id, "heading": section.heading, "body": section.body,
+                                          heading=data["heading"], body=data["body"], cause=data["cause"])
+        return Response({"id": section.id, "heading": section.heading, "body": section.body, "cause": section.cause,
                          "version": section.version})
 
     @extend_schema(summary="修改段落（同 PATCH）", request=ReportSectionIn, responses={200: dict})

@@ -30,8 +30,20 @@ def _safe(fig, node, start, end):
 
 
 def _series(fig, value, node, start, end):
-    return {"key": fig.key, "label": fig.label, "unit": fig.unit, "kind": fig.kind, "value": value,
-            "records_url": fig.records_url(node, start, end)}
+    out = {"key": fig.key, "label": fig.label, "unit": fig.unit, "kind": fig.kind, "value": value,
+           "records_url": fig.records_url(node, start, end)}
+    if isinstance(value, dict) and fig.item_params is not None:  # a pie slice / bar opens exactly its records
+        out["item_urls"] = {item: fig.item_url(node, start, end, item) for item in value}
+    return out
+
+
+def _own_level(fig, node, start, end, child_values):
+    """What ``node`` counts beyond its children's sum (records kept on the node itself); None when not a count."""
+    total = _safe(fig, node, start, end)
+    if not isinstance(total, (int, float)) or fig.kind not in ("count",):
+        return None
+    rest = total - sum(v for v in child_values if isinstance(v, (int, float)))
+    return rest if rest > 0 else None
 
 
 def dashboard_data(node, start, end):
@@ -45,8 +57,16 @@ def dashboard_data(node, start, end):
         chart = {"id": chart_id, "title": title, "type": kind, "missing": missing, "series": []}
         if kind == "children":
             chart["categories"] = [{"id": c.pk, "name": c.name} for c in children]
+            rows = []
             for fig in present:
                 values = [_safe(fig, c, start, end) for c in children]
+                rows.append((fig, values, _own_level(fig, node, start, end, values)))
+            if any(own for _fig, _values, own in rows):
+                # records kept on this node itself (a village's legal services are recorded on the village, not on
+                # its grids): a first bar for them, so drilling into a village keeps the village's own figures
+                chart["categories"].insert(0, {"id": node.pk, "name": f"{node.name}（本级）", "own": True})
+                rows = [(fig, [own or 0] + values, own) for fig, values, own in rows]
+            for fig, values, _own in rows:
                 chart["series"].append(_series(fig, values, node, start, end))
         else:
             for fig in present:

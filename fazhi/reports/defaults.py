@@ -42,6 +42,8 @@ SECTIONS = [
     (2, "强化组织领导，从严落实工作责任",
      "充分发挥{party}在推进法治建设中的领导核心作用，将建设法治政府摆在工作全局的重要位置，把学习习近平法治思想纳入{party}理论学习中心组学习计划，强化党员干部法治思维。"
      "{year}年共开展领导班子学法{{publicity.study_sessions}}次，专题研讨{{publicity.seminars}}次，专题党课{{publicity.party_lectures}}次。"
+     "学习内容包括{{publicity.study_topics|opt}}。"
+     "全年召开{party}会议专题研究法治建设{{governance.rule_of_law_meetings}}次，研究了{{governance.rule_of_law_topics|opt}}议题。"
      "定期开展法治政府建设工作研讨会，及时研究解决法治建设相关重点难点，做到法治建设与{level}重点工作协同推进、相融相促。"),
     (2, "规范职责体系，全力推进依法行政",
      "一是全面推进{level}政务信息公开制度。着力抓好政务公开栏建设，严格落实规范性文件统一公布制度。{year}年，{level}通过政府网站主动公开政府信息{{governance.disclosure_published}}条，"

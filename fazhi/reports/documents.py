@@ -1,4 +1,4 @@
-"""The report as an official document: .docx in the GB/T 9704-2012 layout, and PDF (reportlab, built-in CID font).
+"""The report as an official document: .docx in the GB/T 9704-2012 layout, and PDF (LibreOffice from the .docx, or\nreportlab with an embedded TrueType Chinese font).
 
 GB/T 9704: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title 2号 方正小标宋简体 (22 pt); body
 3号 仿宋_GB2312 (16 pt); level-1 headings 黑体 "一、"; level-2 headings 楷体_GB2312 "（一）"; 22 lines of 28
@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from fazhi.core import docx_layout
+from fazhi.core.errors import DomainError
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -74,6 +75,7 @@ def _page(doc):
 def docx_bytes(blocks):
     doc = Document()
     _page(doc)
+    docx_layout.page_set_up(doc)  # "— 1 —" page numbers, line-breaking rules
     _style(doc, "Normal", BODY_FONT, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _style(doc, "Title", TITLE_FONT, TITLE_PT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _style(doc, "Heading 1", H1_FONT, BODY_PT)
@@ -81,7 +83,7 @@ def docx_bytes(blocks):
     _drop_border(doc.styles["Title"])
     for b in blocks:
         if b["kind"] == "title":
-            doc.add_paragraph(b["text"], style="Title")
+            doc.add_paragraph(b["text"], style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
             doc.add_paragraph("", style="Normal")
         elif b["kind"] == "h1":
             doc.add_paragraph(b["text"], style="Heading 1")
@@ -108,22 +110,60 @@ def _drop_border(style):
         ppr.remove(border)
 
 
+#: 避头: punctuation a line never starts with (GB/T 15834 and the usual Chinese line-breaking rules); reportlab's own
+#: list (Japanese) lacks "，；：！？" and the closing quotes, so a PDF line could start with "，"
+NO_LINE_START = "，。、；：！？）》」』】〕〉”’…—·%‰℃,.;:!?)]}"
+PDF_FONT = "FazhiCJK"
+PDF_UNAVAILABLE = ("服务器未安装 LibreOffice，也未安装可嵌入的中文字体（如 Debian 软件包 fonts-arphic-uming），"
+                   "暂不能生成 PDF，请导出 Word 版。")
+
+
+def pdf_available() -> bool:
+    return bool(docx_layout.soffice() or docx_layout.cjk_font())
+
+
 def pdf_bytes(blocks):
+    """The report as PDF: LibreOffice's conversion of the .docx when installed; otherwise reportlab with a TrueType
+    Chinese font embedded (subset) — never a PDF that names a font the reader must have (STSong, Helvetica).
+    Page numbers "— n —" as on the .docx (odd pages right, even pages left); no line starts with "，"."""
+    converted = docx_layout.pdf_from_docx(docx_bytes(blocks))
+    if converted:
+        return converted
+    font = docx_layout.cjk_font()
+    if font is None:
+        raise DomainError(PDF_UNAVAILABLE, code="pdf_unavailable")
+    return _reportlab_pdf(blocks, font)
+
+
+def _register_font(path: str, index: int) -> None:
+    from reportlab.lib import textsplit
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import paragraph
+
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(PDF_FONT, path, subfontIndex=index))
+        for bold in (0, 1):
+            for italic in (0, 1):
+                addMapping(PDF_FONT, bold, italic, PDF_FONT)  # one face: headings are set apart by size and place
+    for module in (paragraph, textsplit):  # both CJK line splitters (marked-up and plain paragraphs)
+        missing = "".join(c for c in NO_LINE_START if c not in module.ALL_CANNOT_START)
+        if missing:  # hung at the end of the line instead of starting the next one
+            module.ALL_CANNOT_START += missing
+
+
+def _reportlab_pdf(blocks, font):
     from xml.sax.saxutils import escape
 
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    try:
-        pdfmetrics.getFont("STSong-Light")
-    except KeyError:
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=BODY_PT, leading=LINE_PT, firstLineIndent=BODY_PT * 2,
+    _register_font(*font)
+    body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=BODY_PT, leading=LINE_PT, firstLineIndent=BODY_PT * 2,
                           alignment=TA_JUSTIFY, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=TITLE_PT, leading=TITLE_PT * 1.6, alignment=TA_CENTER,
                            firstLineIndent=0, spaceAfter=LINE_PT)
@@ -132,15 +172,33 @@ def pdf_bytes(blocks):
         if b["kind"] == "title":
             story.append(Paragraph(escape(b["text"]), title))
         elif b["kind"] == "h2":
-            story.append(Paragraph(f"<b>{escape(b['label'] + b['heading'])}</b>{escape(b['text'])}", body))
-        elif b["kind"] == "h1":
-            story.append(Paragraph(f"<b>{escape(b['text'])}</b>", body))
+            story.append(Paragraph(f"{escape(b['label'] + b['heading'])}{escape(b['text'])}", body))
         else:
             story.append(Paragraph(escape(b["text"]), body))
     story.append(Spacer(1, 1))
+
+    def page_number(canvas, doc):
+        """GB/T 9704 7.5: "— n —", 4号, 7 mm below the text block; odd pages right, even pages left, one character in."""
+        n = canvas.getPageNumber()
+        text = f"— {n} —"
+        canvas.saveState()
+        canvas.setFont(PDF_FONT, docx_layout.PAGE_NUMBER_PT)
+        y = 35 * mm - 7 * mm - docx_layout.PAGE_NUMBER_PT
+        if n % 2:
+            canvas.drawRightString(A4[0] - 26 * mm - docx_layout.PAGE_NUMBER_PT, y, text)
+        else:
+            canvas.drawString(28 * mm + docx_layout.PAGE_NUMBER_PT, y, text)
+        canvas.restoreState()
+
+    def canvas(*args, **kwargs):  # the canvas's own start-up font is ours too: no unembedded Helvetica in the file
+        from reportlab.pdfgen.canvas import Canvas
+
+        return Canvas(*args, **{**kwargs, "initialFontName": PDF_FONT, "initialFontSize": BODY_PT})
+
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4, topMargin=37 * mm, bottomMargin=35 * mm, leftMargin=28 * mm,
-                      rightMargin=26 * mm, title=blocks[0]["text"] if blocks else "").build(story)
+                      rightMargin=26 * mm, title=blocks[0]["text"] if blocks else "").build(
+        story, onFirstPage=page_number, onLaterPages=page_number, canvasmaker=canvas)
     return buf.getvalue()
 
 

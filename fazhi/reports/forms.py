@@ -16,6 +16,8 @@ class SectionForm(forms.Form):
     heading = forms.CharField(label="小标题", max_length=200, required=False)
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 10}), required=False,
                            help_text="插入指标：{{指标代码}}；与上年比较：{{指标代码|change}}；约数：{{指标代码|approx}}")
+    cause = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                            help_text="这项不足是什么原因造成的（如设备未配备、人员不足、工作方法欠缺）；提交审核前必须填写。")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -25,6 +27,8 @@ class SectionAddForm(forms.Form):
                                                          (5, "五、其他需要报告的情况")])
     heading = forms.CharField(label="小标题", max_length=200)
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    cause = forms.CharField(label="原因（第三部分“不足”必填）", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                            help_text="只用于第三部分：说明这项不足的原因。")
 
 
 class PlanItemForm(forms.Form):

@@ -57,6 +57,8 @@ class ReportSection(Versioned):
     order = models.PositiveIntegerField("顺序", default=0)
     heading = models.CharField("小标题", max_length=200, blank=True)
     body = models.TextField("正文", blank=True, help_text="可插入指标，如 {{disputes.resolved}}、{{disputes.resolved|change}}、{{legalservice.residents_served|approx}}")
+    cause = models.TextField("原因", blank=True, default="",
+                             help_text="第三部分（存在的不足和原因）每一项不足的原因；提交审核前必须填写")
     target = models.ForeignKey("ReportTarget", verbose_name="来源目标", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField("修改时间", null=True, blank=True)
 

@@ -193,6 +193,17 @@ def _empty(value) -> bool:
                                                                                        else value))
 
 
+def with_cause(text, cause):
+    """A shortcoming's text followed by its cause: "…不足。原因：…。" (the law asks for "存在的不足和原因")."""
+    text = (text or "").rstrip()
+    if text and text[-1] not in "。；！？":
+        text += "。"
+    cause = cause.strip()
+    if cause.startswith(("原因", "主要原因", "究其原因")):
+        return text + cause + ("" if cause[-1] in "。；！？" else "。")
+    return text + "原因：" + cause + ("" if cause[-1] in "。；！？" else "。")
+
+
 def report_title(report):
     return report.title or f"{report.node.name}{report.year}年法治政府建设年度报告"
 
@@ -221,6 +232,8 @@ def build_blocks(report, ctx=None, *, markup=None):
             body_blocks.append({"kind": "h1", "text": f"{cn_ordinal(part)}、{title}", "part": part})
         for i, s in enumerate(part_sections, 1):
             text = render_text(s.body, ctx, markup=markup)
+            if part == 3 and (s.cause or "").strip():
+                text = with_cause(text, render_text(s.cause, ctx, markup=markup))
             if part == 0:
                 body_blocks.append({"kind": "para", "text": text, "section": s.pk})
             else:

@@ -17,7 +17,7 @@ from . import defaults, render
 from .models import PlanItem, ReportSection, ReportTarget, ReportTemplate, ReportVersion
 from .workflow import plan_workflow, report_workflow
 
-SECTION_FIELDS = ["heading", "body", "part", "order"]
+SECTION_FIELDS = ["heading", "body", "cause", "part", "order"]
 
 
 def _require(actor, perm: str, node: OrgNode) -> None:
@@ -32,7 +32,7 @@ def _check_year(year) -> int:
 def report_token_errors(report: ReportTemplate) -> list[str]:
     problems = []
     for s in report.sections.all():
-        for p in render.token_errors(s.heading) + render.token_errors(s.body):
+        for p in render.token_errors(s.heading) + render.token_errors(s.body) + render.token_errors(s.cause):
             problems.append(f"{s.heading or '导语'}：{p}")
     return problems
 
@@ -71,6 +71,20 @@ def report_create(*, actor, node: OrgNode, year, title: str = "") -> ReportTempl
     return report
 
 
+def missing_causes(report: ReportTemplate) -> list[str]:
+    """The shortcomings (section 三) without a cause: the law asks for "存在的不足和原因" (督察规定 第二十四条)."""
+    return [s.heading or "（未命名）" for s in report.sections.all() if s.part == 3 and not (s.cause or "").strip()]
+
+
+def _clean_cause(cause) -> str:
+    cause = clean_text(cause or "", field="cause", label="原因", max_length=2000, required=False)
+    problems = render.token_errors(cause)
+    if problems:
+        raise DomainError("原因中有无法识别的指标，未保存：" + "；".join(problems), field_errors={"cause": "；".join(problems)},
+                          code="unknown_token")
+    return cause
+
+
 def _editable(report: ReportTemplate) -> None:
     if report.status != ReportTemplate.Status.DRAFT:
         raise DomainError(f"报告当前为“{report.get_status_display()}”，不能修改；请先“重新打开修改”或“退回修改”。",
@@ -96,14 +110,17 @@ def _touch(report):
 
 
 @transaction.atomic
-def section_update(*, actor, section: ReportSection, heading: str, body: str, expected_version) -> ReportSection:
+def section_update(*, actor, section: ReportSection, heading: str, body: str, expected_version,
+                   cause: str | None = None) -> ReportSection:
+    """Save a section's text; ``cause`` (a shortcoming's 原因, section 三) is left as it is when not given."""
     _require(actor, "reports.edit", section.report.node)
     section = lock(ReportSection, section.pk, expected_version)
     report = ReportTemplate.objects.select_for_update().get(pk=section.report_id)
     _editable(report)
     heading, body = _clean_section(heading, body)
+    cause = section.cause if cause is None else _clean_cause(cause)
     before = audit.snapshot(section, SECTION_FIELDS)
-    section.heading, section.body = heading, body
+    section.heading, section.body, section.cause = heading, body, cause
     section.version += 1
     section.updated_at = clock.now()
     section.save()
@@ -116,7 +133,7 @@ def section_update(*, actor, section: ReportSection, heading: str, body: str, ex
 
 @transaction.atomic
 def section_add(*, actor, report: ReportTemplate, part, heading: str, body: str,
-                target: ReportTarget | None = None) -> ReportSection:
+                target: ReportTarget | None = None, cause: str = "") -> ReportSection:
     _require(actor, "reports.edit", report.node)
     report = ReportTemplate.objects.select_for_update().get(pk=report.pk)
     _editable(report)
@@ -125,11 +142,13 @@ def section_add(*, actor, report: ReportTemplate, part, heading: str, body: str,
     if part not in (1, 2, 3, 4, 5):
         raise DomainError("请选择段落所属的部分（一至五）。", field_errors={"part": "请选择部分。"})
     heading, body = _clean_section(heading, body)
+    cause = _clean_cause(cause) if part == 3 else ""
     if not heading:
         raise DomainError("请填写小标题。", field_errors={"heading": "请填写小标题。"})
     last = report.sections.filter(part=part).order_by("-order").first()
     section = ReportSection.objects.create(report=report, part=part, order=(last.order + 1) if last else 1,
-                                           heading=heading, body=body, target=target, updated_at=clock.now())
+                                           heading=heading, body=body, cause=cause, target=target,
+                                           updated_at=clock.now())
     _touch(report)
     audit.record(actor=actor, action="update", obj=report, node=report.node, action_label="新增段落",
                  changes={"section": section.pk, "part": part, "heading": heading,
@@ -177,11 +196,13 @@ def shortcoming_suggestions(report: ReportTemplate) -> list[dict]:
 
 
 @transaction.atomic
-def shortcoming_keep(*, actor, report: ReportTemplate, target: ReportTarget, heading: str, text: str) -> ReportSection:
-    """Keep a suggestion (as suggested or edited) as a sub-section of section 三."""
+def shortcoming_keep(*, actor, report: ReportTemplate, target: ReportTarget, heading: str, text: str,
+                     cause: str = "") -> ReportSection:
+    """Keep a suggestion (as suggested or edited) as a sub-section of section 三, with its cause (原因)."""
     if report.sections.filter(part=3, target=target).exists():
         raise DomainError("该不足已加入报告第三部分。", code="exists")
-    return section_add(actor=actor, report=report, part=3, heading=heading or target.heading, body=text, target=target)
+    return section_add(actor=actor, report=report, part=3, heading=heading or target.heading, body=text, target=target,
+                       cause=cause)
 
 
 def report_transition(*, actor, report: ReportTemplate, name: str, expected_version=None,
@@ -221,14 +242,15 @@ def _publish(report, actor, *, late_reason: str = ""):
     """Publish on the portal through governance; a publication after its 20 working days carries the reason."""
     from fazhi.governance.services import disclosure_publish
 
-    from .documents import docx_bytes, pdf_bytes
+    from .documents import docx_bytes, pdf_available, pdf_bytes
 
     version = ReportVersion.objects.filter(report=report).order_by("-number").first()
+    attachments = [(f"{report.title}.docx", docx_bytes(version.blocks))]
+    if pdf_available():  # a server without LibreOffice or an embeddable Chinese font publishes the .docx alone
+        attachments.append((f"{report.title}.pdf", pdf_bytes(version.blocks)))
     item = disclosure_publish(actor=actor, node=report.node, category_code="annual_report", title=report.title,
                               body=render.plain_text(version.blocks), formed_on=timezone.localdate(version.finalised_at),
-                              late_reason=late_reason,
-                              attachments=((f"{report.title}.docx", docx_bytes(version.blocks)),
-                                           (f"{report.title}.pdf", pdf_bytes(version.blocks))))
+                              late_reason=late_reason, attachments=tuple(attachments))
     report.published_on = clock.today()
     report.disclosure_ref = str(getattr(item, "pk", "") or "")
     return {"published_on": report.published_on, "disclosure": report.disclosure_ref, "sha256": version.sha256}

@@ -77,9 +77,13 @@ def _editor_context(request, report):
         items = []
         for i, s in enumerate([x for x in sections if x.part == part], 1):
             errors = rr.token_errors(s.heading) + rr.token_errors(s.body)
+            errors += rr.token_errors(s.cause) if part == 3 else []
             items.append({"section": s, "label": f"（{rr.cn_ordinal(i)}）" if part else "",
                           "heading_html": mark_safe(rr.render_text(escape(s.heading), ctx, markup=markup)),
                           "body_html": mark_safe(rr.render_text(escape(s.body), ctx, markup=markup)),
+                          "cause_html": mark_safe(rr.render_text(escape(s.cause), ctx, markup=markup))
+                          if part == 3 and s.cause.strip() else "",
+                          "needs_cause": part == 3 and not s.cause.strip(),
                           "errors": errors})
         title = ReportSection.PART_TITLES[part].format(next_year=report.year + 1)
         parts.append({"part": part, "title": f"{rr.cn_ordinal(part)}、{title}" if part else "导语", "items": items})
@@ -92,6 +96,7 @@ def _editor_context(request, report):
     return {
         "report": report, "parts": parts, "figure_rows": fig_rows, "has_data": ctx.has_data(),
         "token_errors": services.report_token_errors(report),
+        "missing_causes": services.missing_causes(report),
         "actions": report_workflow.available(report, request.user),
         "can_edit": draft and report_policy.may(request.user, "edit", report),
         "suggestions": services.shortcoming_suggestions(report) if draft else [],
@@ -133,10 +138,14 @@ class SectionEdit(FormPage):
         return self._section
 
     def get_form(self):
-        if self.request.method == "POST":
-            return SectionForm(self.request.POST)
         s = self.section
-        return SectionForm(initial={"heading": s.heading, "body": s.body, "version": s.version})
+        if self.request.method == "POST":
+            form = SectionForm(self.request.POST)
+        else:
+            form = SectionForm(initial={"heading": s.heading, "body": s.body, "cause": s.cause, "version": s.version})
+        if s.part != 3:  # only a shortcoming (section 三) has a cause
+            del form.fields["cause"]
+        return form
 
     def extra_context(self):
         return {"section": self.section, "report": self.section.report}
@@ -144,6 +153,7 @@ class SectionEdit(FormPage):
     def perform(self, form):
         return services.section_update(actor=self.request.user, section=self.section,
                                        heading=form.cleaned_data["heading"], body=form.cleaned_data["body"],
+                                       cause=form.cleaned_data.get("cause"),
                                        expected_version=form.cleaned_data["version"])
 
     def success_url(self, section):
@@ -187,7 +197,8 @@ class SectionAdd(ReportAction):
         if not form.is_valid():
             raise DomainError("请选择所属部分并填写小标题。")
         services.section_add(actor=self.request.user, report=report, part=form.cleaned_data["part"],
-                             heading=form.cleaned_data["heading"], body=form.cleaned_data["body"])
+                             heading=form.cleaned_data["heading"], body=form.cleaned_data["body"],
+                             cause=form.cleaned_data["cause"])
 
 
 class SectionDelete(ActionPage):
@@ -214,7 +225,8 @@ class ShortcomingKeep(ReportAction):
         report = self.report()
         services.shortcoming_keep(actor=self.request.user, report=report,
                                   target=selectors.target_get(self.kwargs["target_pk"]),
-                                  heading=self.request.POST.get("heading", ""), text=self.request.POST.get("text", ""))
+                                  heading=self.request.POST.get("heading", ""), text=self.request.POST.get("text", ""),
+                                  cause=self.request.POST.get("cause", ""))
 
 
 class ReportTransitionPage(ReportAction):
@@ -235,7 +247,12 @@ class ReportExport(Page):
     census_kwargs = {"fmt": "docx"}
 
     def get(self, request, pk, fmt):
-        return documents.export_response(self.get_object(pk), fmt, draft=request.GET.get("draft") == "1")
+        report = self.get_object(pk)
+        try:
+            return documents.export_response(report, fmt, draft=request.GET.get("draft") == "1")
+        except DomainError as exc:  # no PDF on this server: say why, on the report page
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("reports:detail", args=[report.pk]))
 
 
 # ---- plan items ----------------------------------------------------------------------------------------------

@@ -13,11 +13,16 @@ P = PlanItem.Status
 
 
 def _no_token_errors(report, user):
-    from .services import report_token_errors
+    """Unknown figures, or a shortcoming (section 三) without its cause, keep the report from review and finalising."""
+    from .services import missing_causes, report_token_errors
 
     problems = report_token_errors(report)
     if problems:
         return "报告中有无法识别的指标，请先修改：" + "；".join(problems[:3])
+    missing = missing_causes(report)
+    if missing:
+        return ("第三部分“存在的不足和原因”中，以下不足尚未填写原因（督察规定第二十四条）："
+                + "、".join(f"“{h}”" for h in missing[:5]))
     return None
 
 

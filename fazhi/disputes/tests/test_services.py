@@ -199,6 +199,11 @@ def test_agreement_docx_official_layout(users, tree):
     assert "三十日内共同向人民法院申请司法确认" in text
     for make in (documents.application_docx, documents.record_docx):
         assert Document(io.BytesIO(make(d))).paragraphs[0].text.startswith("人民调解")
+    from fazhi.core.tests.docx_checks import assert_official_layout
+
+    for make, title in ((documents.agreement_docx, "人民调解协议书"), (documents.application_docx, "人民调解"),
+                        (documents.record_docx, "人民调解")):
+        assert_official_layout(make(d), title)  # "— 1 —" page numbers and a centred title
 
 
 def test_village_mediator_handles_a_village_case_end_to_end(users, tree):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from docx import Document
 
 from fazhi.core import clock
+from fazhi.core.tests.docx_checks import assert_official_layout
 from fazhi.core.todos import todos_for
 from fazhi.enforcement import services
 from fazhi.enforcement.models import Case, CaseStatus
@@ -80,6 +81,7 @@ def test_documents_are_docx(enf, users, client_for, make_case):
         doc = Document(io.BytesIO(r.content))
         text = "\n".join(p.text for p in doc.paragraphs) + "".join(cell.text for t in doc.tables for row in t.rows for cell in row.cells)
         assert title in text and "综合行政执法办公室" in text
+        assert_official_layout(r.content, title)  # "— 1 —" page numbers and a centred title
     assert c.get(reverse("enforcement:document", args=[case.pk, "nope"])).status_code == 404
     draft = make_case()
     r = c.get(reverse("enforcement:document", args=[draft.pk, "decision"]), follow=True)

@@ -10,6 +10,7 @@ from docx import Document
 
 from fazhi.core import clock, workdays
 from fazhi.core.errors import DomainError
+from fazhi.core.tests.docx_checks import assert_official_layout
 from fazhi.governance import annual, services
 from fazhi.governance.models import DisclosureItem, DisclosureReport, DisclosureRequest
 
@@ -193,6 +194,7 @@ def test_lifecycle_through_the_api_and_the_portal(year_2023, tree, users, api_fo
     assert annual.digest(report, report.tables) == report.sha256
     docx = disclosure.get(f"{API}/annual-reports/{pk}/report.docx")
     doc = Document(io.BytesIO(docx.content))
+    assert_official_layout(docx.content, str(report))  # "— 1 —" page numbers and a centred title
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "一、总体情况" in text and "五、存在的主要问题及改进情况" in text and report.sha256 in text
     assert len(doc.tables) == 8 and "予以公开" in doc.tables[5].rows[6].cells[0].text

@@ -156,6 +156,9 @@ def test_decision_lifecycle_and_bundle(api_for, users, tree):
     archive = zipfile.ZipFile(io.BytesIO(r.content))
     names = archive.namelist()
     assert "决策档案.docx" in names and any(n.endswith("专家论证意见.pdf") for n in names)
+    from fazhi.core.tests.docx_checks import assert_official_layout
+
+    assert_official_layout(archive.read("决策档案.docx"), "重大行政决策档案")
 
 
 def test_meeting_lifecycle(api_for, users, tree):

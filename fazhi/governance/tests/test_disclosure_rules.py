@@ -70,7 +70,11 @@ def test_waiting_for_correction_is_not_overdue(users, tree):
 
 
 def _letter(req):
-    return "\n".join(p.text for p in Document(io.BytesIO(documents.reply_letter(req))).paragraphs)
+    from fazhi.core.tests.docx_checks import assert_official_layout
+
+    content = documents.reply_letter(req)
+    assert_official_layout(content, "政府信息公开申请答复书")  # "— 1 —" page numbers and a centred title
+    return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
 
 
 @pytest.mark.parametrize("reply_type, first, basis", [

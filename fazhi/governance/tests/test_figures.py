@@ -85,4 +85,5 @@ def test_all_keys_registered():
         "governance.requests_by_reply", "governance.requests_on_time_rate", "governance.normative_docs_by_stage",
         "governance.normative_docs_reviewed", "governance.normative_docs_published", "governance.normative_docs_filed",
         "governance.decisions", "governance.decision_procedure_completeness", "governance.meetings",
-        "governance.meeting_items_decided", "governance.meetings_with_guests"}
+        "governance.meeting_items_decided", "governance.meetings_with_guests", "governance.rule_of_law_meetings",
+        "governance.rule_of_law_topics"}

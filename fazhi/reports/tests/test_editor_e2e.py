@@ -42,3 +42,28 @@ def test_the_figure_picker_inserts_a_figure_and_the_preview_shows_its_value(brow
     page.wait_for_url(f"**{reverse('reports:detail', args=[report.pk])}**")
     section.refresh_from_db()
     assert section.body.endswith("全年化解纠纷{{disputes.resolved}}起。")
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_editor_asks_each_shortcoming_for_its_cause_and_section_two_shows_the_records(browser_page, users, tree,
+                                                                                           report):
+    from fazhi.governance.tests import factories as gf
+    from fazhi.reports.models import ReportSection
+
+    gf.meeting(users, tree, day=datetime.date(2023, 4, 6), agenda=("研究法治政府建设工作要点",))
+    shortcoming = ReportSection.objects.create(report=report, part=3, order=1, heading="普法宣传工作有待加强",
+                                               body="外出务工人员仅占普法受众的5%。")
+    page = browser_page
+    browser_login(page, "office")
+    page.goto(page.base_url + reverse("reports:detail", args=[report.pk]))
+    assert "研究了“研究法治政府建设工作要点”议题" in page.locator("#report").inner_text()  # section 二 from the records
+    block = page.locator(f"#s{shortcoming.pk}")
+    assert block.get_by_text("未填写原因").is_visible()
+    block.get_by_role("link", name="编辑此段").click()
+    page.get_by_label("原因").fill("农村青壮年多外出务工，宣传缺少有效方法")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(f"**{reverse('reports:detail', args=[report.pk])}**")
+    text = page.locator(f"#s{shortcoming.pk}").inner_text()
+    assert "原因：农村青壮年多外出务工，宣传缺少有效方法" in text and "未填写原因" not in text
+    page.screenshot(path=screenshot_path("report-shortcoming-cause"), full_page=True)

@@ -1,9 +1,7 @@
 import datetime
 import hashlib
-import io
 
 import pytest
-from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -113,7 +111,9 @@ def test_unknown_token_refused_and_named(users, report):
 
 def test_docx_layout_four_sections_in_order(users, report):
     content, _, _ = documents.export(report, "docx", draft=True)
-    doc = Document(io.BytesIO(content))
+    from fazhi.core.tests.docx_checks import assert_official_layout
+
+    doc = assert_official_layout(content, report.title)  # "— 1 —" page numbers and a centred title
     sec = doc.sections[0]
     assert abs(sec.page_width - Mm(210)) < Mm(1) and abs(sec.page_height - Mm(297)) < Mm(1)
     assert [round(x / 36000) for x in (sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin)] == [37, 35, 28, 26]

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from fazhi.core import clock
+from fazhi.core.errors import DomainError
 from fazhi.core.models import OrgNode
 from fazhi.reports import documents, render
 from fazhi.reports.models import ReportTemplate
@@ -65,7 +66,10 @@ class Command(BaseCommand):
         elif format == "docx":
             content = documents.docx_bytes(blocks)
         else:
-            content = documents.pdf_bytes(blocks)
+            try:
+                content = documents.pdf_bytes(blocks)
+            except DomainError as exc:
+                raise CommandError(exc.message) from exc
         if output is None and format == "md":
             sys.stdout.write(content.decode("utf-8"))
         else:

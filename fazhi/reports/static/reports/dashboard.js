@@ -1,6 +1,7 @@
 // The leader's dashboard: charts from /reports/dashboard/data (served with the page; no inline script, for the CSP).
-// Every chart element opens its records: a line point the records of its month, a pie slice or a bar the records
-// behind its figure for the period, a village's bar drills into that village. Under each chart a data table gives
+// Every chart element opens its records: a line point the records of its month, a pie slice or a bar the records of
+// exactly its item (item_urls), a village's bar drills into that village, the "（本级）" bar opens the records kept on
+// the node itself. Under each chart a data table gives
 // the same links to keyboards and screen readers. For a whole year the previous year is fetched too: stat cards
 // show the change on the year before, line charts draw last year dashed.
 document.addEventListener("DOMContentLoaded", function () {
@@ -52,13 +53,16 @@ document.addEventListener("DOMContentLoaded", function () {
     (data && data.charts || []).forEach(c => c.series.forEach(s => { out[c.id + ":" + s.key] = s.value; }));
     return out;
   }
+  // a pie slice or a bar: the records of exactly that item when the figure can narrow to it
+  function itemUrl(s, item) { return (s.item_urls || {})[item] || s.records_url; }
   function fmt(s, v) { return s.kind === "rate" ? pct(v) : (v == null ? "—" : v + (s.unit || "")); }
 
   // The data behind a chart as a table with the same links as its elements.
   function dataTable(c) {
     let rows = [];
     if (c.type === "children") {
-      rows = c.categories.map((cat, i) => [`<a href="?node=${cat.id}" data-drill="${cat.id}">${esc(cat.name)}</a>`]
+      rows = c.categories.map((cat, i) => [cat.own ? `<a href="${esc(c.series[0].records_url)}">${esc(cat.name)}</a>`
+        : `<a href="?node=${cat.id}" data-drill="${cat.id}">${esc(cat.name)}</a>`]
         .concat(c.series.map(s => esc(fmt(s, (s.value || [])[i])))));
       return table(["村（社区）"].concat(c.series.map(s => s.label)), rows);
     }
@@ -67,7 +71,7 @@ document.addEventListener("DOMContentLoaded", function () {
       return table(["指标", "数值"], rows);
     }
     c.series.forEach(s => Object.entries(s.value || {}).forEach(([k, v]) => {
-      const url = c.type === "line" ? monthUrl(s.records_url, k) : s.records_url;
+      const url = c.type === "line" ? monthUrl(s.records_url, k) : itemUrl(s, k);
       rows.push([`<a href="${esc(url)}">${esc(k)}</a>`].concat(c.series.length > 1 ? [esc(s.label)] : []).concat([esc(fmt(s, v))]));
     }));
     return table(["项目"].concat(c.series.length > 1 ? ["指标"] : []).concat(["数值"]), rows);
@@ -117,7 +121,10 @@ document.addEventListener("DOMContentLoaded", function () {
           xAxis: {type: "category", data: c.categories.map(x => x.name), axisLabel: axisLabel(c.categories.length)},
           yAxis: {type: "value", minInterval: 1}, series: c.series.map(s => ({name: s.label, type: "bar", data: s.value,
             label: {show: c.categories.length <= 8, position: "top"}}))};
-        chart.on("click", p => drill(c.categories[p.dataIndex].id));
+        chart.on("click", function (p) {
+          const cat = c.categories[p.dataIndex];
+          if (cat.own) { go((c.series[p.seriesIndex] || c.series[0]).records_url); } else { drill(cat.id); }
+        });
       } else {
         const dict = c.series[0].value || {};
         if (c.type === "pie") {
@@ -125,7 +132,7 @@ document.addEventListener("DOMContentLoaded", function () {
             series: [{type: "pie", radius: narrow() ? ["25%", "55%"] : ["30%", "62%"], avoidLabelOverlap: true,
               label: {formatter: "{b}\n{c}（{d}%）", fontSize: 12}, labelLine: {length: 8, length2: 6},
               data: Object.entries(dict).map(([k, v]) => ({name: k, value: v}))}]};
-          chart.on("click", () => go(c.series[0].records_url));
+          chart.on("click", p => go(itemUrl(c.series[0], p.name)));
         } else if (c.type === "line") {
           const labels = Object.keys(Object.assign({}, ...c.series.map(s => s.value || {})));
           const month = (l) => { const m = /(\d{1,2})月$/.exec(l); return m ? +m[1] : null; };
@@ -153,9 +160,10 @@ document.addEventListener("DOMContentLoaded", function () {
           option = {tooltip: {}, grid: {left: 8, right: 10, top: 20, bottom: 8, containLabel: true},
             xAxis: {type: "category", data: keys, axisLabel: axisLabel(keys.length)},
             yAxis: {type: "value", minInterval: 1}, series: [{type: "bar", data: Object.values(dict), label: {show: true, position: "top"}}]};
-          chart.on("click", () => go(c.series[0].records_url));
+          chart.on("click", p => go(itemUrl(c.series[0], keys[p.dataIndex])));
         }
       }
+      chart.on("finished", () => { el.dataset.drawn = "1"; });  // animation over: elements are where they stay
       chart.setOption(option);
       el.style.cursor = "pointer";
       window.addEventListener("resize", () => chart.resize());
