@@ -8,8 +8,8 @@ editable cell of one row is changed: exactly one 更新 (the rest 跳过), the r
 the import's own summary event). A ledger that does not import must be on ``EXPORT_ONLY`` with its reason."""
 import datetime
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from openpyxl import load_workbook

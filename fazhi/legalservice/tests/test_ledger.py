@@ -195,3 +195,52 @@ def test_a_past_record_is_judged_by_its_day_the_advisor_was_appointed_by_then(tr
     result = ledger.run_import(item, _bytes(wb), actor=users.judicial, dry_run=True)
     assert not result.ok and [(e.row, e.column) for e in result.errors] == [(2, "日期")]
     assert "早于该法律顾问的聘任日期（2023-06-01）" in result.errors[0].message
+
+
+def _office_hour_sheet(rows):
+    from openpyxl import Workbook
+
+    item = ledger.get("legalservice.office_hours")
+    headers = [c.header for c in item.import_columns()]
+    wb = Workbook()
+    wb.active.append(headers)
+    for row in rows:
+        wb.active.append([row.get(h) for h in headers])
+    return _bytes(wb)
+
+
+def test_a_year_of_office_hours_comes_in_with_its_own_dates_and_outcomes(tree, users, legal):
+    """The paper sign-in book of 2022: held, missed and cancelled sessions on their own dates — the 2022 figures,
+    nothing waiting to be recorded, audited as imported history; a past session without its outcome, or a future
+    one already "held", is refused with every reason in one pass."""
+    item = ledger.get("legalservice.office_hours")
+    base = {"时间": "09:00–11:30", "村（社区）": "刘家村", "顾问执业证号": legal.liu.licence_number, "地点": "刘家村服务站"}
+    rows = [dict(base, **{"日期": f"2022-{m:02d}-05", "状态": "已坐班", "接待人数": 3}) for m in range(1, 11)]
+    rows += [dict(base, **{"日期": "2022-11-02", "状态": "未坐班", "说明": "顾问出庭"}),
+             dict(base, **{"日期": "2022-12-07", "状态": "已取消", "说明": "疫情防控"})]
+    result = ledger.run_import(item, _office_hour_sheet(rows), actor=users.judicial, dry_run=False)
+    assert result.ok and result.created == 12, [str(e) for e in result.errors]
+    y2022 = (datetime.date(2022, 1, 1), datetime.date(2022, 12, 31))
+    assert figures.compute("legalservice.office_hours_planned", tree.sub, *y2022) == 12
+    assert figures.compute("legalservice.office_hours_held", tree.sub, *y2022) == 10
+    from fazhi.legalservice.models import OfficeHour
+
+    assert not OfficeHour.objects.filter(status=OfficeHour.Status.PLANNED).exists()
+    march = OfficeHour.objects.get(date=datetime.date(2022, 3, 5))
+    assert march.people_received == 3 and march.start_time == datetime.time(9, 0)
+    event = AuditEvent.objects.get(object_type="legalservice.officehour", object_id=str(march.pk), action="import")
+    assert event.actor == users.judicial and event.action_label == "导入历史：定期坐班台账第4行"
+    assert event.changes["business_date"] == "2022-03-05"
+    assert ledger.run_import(item, ledger.export_xlsx(item, item.queryset(users.judicial, {})),
+                             actor=users.judicial, dry_run=True).nothing_to_do
+    future = (clock.today() + datetime.timedelta(days=30)).isoformat()
+    bad = [dict(base, **{"日期": "2022-01-12"}),  # past, no outcome
+           dict(base, **{"日期": future, "状态": "已坐班", "接待人数": 2}),
+           dict(base, **{"日期": "2022-02-09", "状态": "未坐班"}),  # no reason
+           dict(base, **{"日期": "2022-02-16", "时间": "上午", "状态": "已坐班"})]
+    count = OfficeHour.objects.count()
+    result = ledger.run_import(item, _office_hour_sheet(bad), actor=users.judicial, dry_run=False)
+    assert not result.ok and {e.row for e in result.errors} == {2, 3, 4, 5}, [str(e) for e in result.errors]
+    messages = " ".join(str(e) for e in result.errors)
+    assert "请填写坐班情况" in messages and "尚未到来" in messages and "写明原因" in messages and "09:00–11:30" in messages
+    assert OfficeHour.objects.count() == count
