@@ -27,9 +27,11 @@ EXPORT_ONLY = {
         "在线法律咨询是群众本人通过公众网站提交的问题（本人的提问、为此提供的联系方式、是否同意公开为案例），"
         "答复期限自提交时起算，工作人员不能据纸质材料如实重建；当面或电话咨询按“法律咨询”类服务记录"
         "导入法律服务台账（legalservice.services，带原日期）。"),
-    "enforcement.cases": (
-        "待办（issue 14）：执法案件台账的导入（按案号对应、历史案件按原日期）正由另一分支实现；"
-        "实现后从本清单删除，本普查即按可导入台账检查其往返。"),
+}
+# Ledgers whose import is being added on another branch (issue 14): export-only here until it lands; from then on the
+# census checks their round trip like any other (their sample already names the cell to edit). Remove once merged.
+PENDING = {
+    "enforcement.cases": "执法案件台账的导入（按案号对应、历史案件按原日期重放）由 enf-history 分支加入。",
 }
 
 
@@ -85,15 +87,35 @@ def _enforcement_powers(users, tree):
 
 
 def _enforcement_case(users, tree):
+    """A case decided through the workflow (filed, inspected on video, notified, statement waived, decided): its
+    公示日期 is what the ledger may still add."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from fazhi.core.validators import make_id_number
-    from fazhi.enforcement import services
+    from fazhi.enforcement import services as s
 
     subject = _subject(users, tree)
-    officers = _officers(users, subject)
-    services.case_create(actor=users.officer, subject=subject, power=_power(users, subject), node=tree.liu,
+    o1, o2 = _officers(users, subject)
+    officers = [o1.pk, o2.pk]
+    s.officer_create(actor=users.enforcement_head, subject=subject, user=users.enforcement_head,
+                     certificate_number="37030003", issuing_authority="淄博市人民政府", valid_from=D(2021, 1, 1),
+                     valid_until=D(2025, 12, 31))
+    case = s.case_create(actor=users.officer, subject=subject, power=_power(users, subject), node=tree.liu,
                          title="违法搭建彩钢棚", party_kind="person", party_name="张三丰",
-                         party_id_number=make_id_number("37030519800101123"), facts="当事人未经批准搭建彩钢棚约20平方米。",
-                         officers=[o.pk for o in officers])
+                         party_id_number=make_id_number("37030519800101123"),
+                         facts="当事人未经批准在自家院外搭建彩钢棚约20平方米。", officers=officers)
+    case = s.case_transition(actor=users.enforcement_head, case=case, name="approve_filing")
+    step = s.step_record(actor=users.officer, case=case, kind="inspection", content="现场检查，彩钢棚约20平方米。",
+                         place="刘家村", officers=officers)
+    video = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    s.evidence_upload(actor=users.officer, step=step,
+                      upload=SimpleUploadedFile("scene.mp4", video, content_type="video/mp4"))
+    case = s.case_transition(actor=users.officer, case=case, name="notify", place="执法办", officers=officers,
+                             content="告知拟作出的处罚及陈述申辩权。", proposed_fine="500")
+    case = s.case_transition(actor=users.officer, case=case, name="record_statement", statement_waived=True)
+    s.case_transition(actor=users.enforcement_head, case=case, name="decide", result="penalty", fine_amount="500",
+                      decision_text="责令限期拆除，并处罚款500元。", decision_basis="《城乡规划法》第六十五条",
+                      discretion_applied="一般情节")
 
 
 def _advisor(users, tree):
@@ -213,7 +235,7 @@ def _meeting(users, tree):
 SAMPLES = {
     "core.grids": Sample(_grids, "网格编码", "JX-LJ-01"),
     "disputes.mediation": Sample(_dispute, "事由", "借款纠纷（补正）"),
-    "enforcement.cases": Sample(_enforcement_case),
+    "enforcement.cases": Sample(_enforcement_case, "公示日期", "2023-06-30"),
     "enforcement.officers": Sample(_enforcement_officers, "有效期至", "2027-12-31"),
     "enforcement.powers": Sample(_enforcement_powers, "事项名称", "对违法搭建建筑物的处罚"),
     "legalservice.advisors": Sample(_advisor, "律师事务所", "山东稷下第二律师事务所"),
@@ -272,10 +294,12 @@ def test_every_registered_ledger_has_a_sample_builder():
 
 def test_export_only_ledgers_are_exactly_the_reasoned_allow_list():
     export_only = {key for key, item in _registry().items() if not item.import_perm}
-    assert export_only == set(EXPORT_ONLY), (
-        f"不能导入的台账 {sorted(export_only - set(EXPORT_ONLY))} 未在 EXPORT_ONLY 中说明理由；"
-        f"{sorted(set(EXPORT_ONLY) - export_only)} 已可导入，请从 EXPORT_ONLY 删除")
-    assert all(len(reason) > 20 for reason in EXPORT_ONLY.values())
+    unexplained = sorted(export_only - set(EXPORT_ONLY) - set(PENDING))
+    assert not unexplained, f"不能导入的台账 {unexplained} 未在 EXPORT_ONLY 中说明理由"
+    importing = sorted(set(EXPORT_ONLY) - export_only)
+    assert not importing, f"{importing} 已可导入，请从 EXPORT_ONLY 删除"
+    assert not set(EXPORT_ONLY) & set(PENDING)
+    assert all(len(reason) > 20 for reason in (*EXPORT_ONLY.values(), *PENDING.values()))
 
 
 def _census_keys():
@@ -290,7 +314,7 @@ def test_ledger_round_trip_census(key, users, tree):
     with clock.frozen(clock.at_local(TODAY, 10)):
         sample.build(users, tree)
         if not item.import_perm:
-            assert key in EXPORT_ONLY
+            assert key in EXPORT_ONLY or key in PENDING
             viewer = next(u for u in (users.sub_admin, users.judicial, users.office, users.officer)
                           if item.can_export(u) and item.queryset(u, {}).exists())
             _, ws, headers = _sheet(ledger.export_xlsx(item, item.queryset(viewer, {})))
@@ -329,12 +353,18 @@ def _round_trip(item, sample, users, tree):
     assert AuditEvent.objects.count() == events
     done = ledger.run_import(item, edited, actor=user, dry_run=False)
     assert done.ok and (done.created, done.updated, done.imported) == (0, 1, 1), (item.key, [str(e) for e in done.errors])
-    new = AuditEvent.objects.filter(pk__gt=AuditEvent.objects.order_by("pk")[events - 1].pk if events else 0)
+    new = list(AuditEvent.objects.filter(pk__gt=AuditEvent.objects.order_by("pk")[events - 1].pk if events else 0)
+               .order_by("pk"))
     summary = [e for e in new if e.object_type == "core.ledger"]
-    on_record = [e for e in new if e.object_type != "core.ledger"]
     assert len(summary) == 1 and summary[0].actor == user and "更新 1 行" in summary[0].action_label
-    assert len(on_record) == 1, (item.key, [(e.object_type, e.action, e.action_label) for e in on_record])
-    assert on_record[0].actor == user
+    # exactly one audit event on a record that existed before (the edited row's record, or the record it belongs to:
+    # a staff-training attendance row is audited on its training); any other only on a record the update created
+    # (an enforcement case's Publication)
+    last = new[0].pk
+    existing = [e for e in new if e.object_type != "core.ledger" and AuditEvent.objects.filter(
+        pk__lt=last, object_type=e.object_type, object_id=e.object_id).exists()]
+    assert len(existing) == 1, (item.key, [(e.object_type, e.action, e.action_label) for e in new])
+    assert {e.actor for e in new} == {user}
     assert item.queryset(user, {}).count() == rows
     again = ledger.run_import(item, ledger.export_xlsx(item, item.queryset(user, {})), actor=user, dry_run=True)
     assert again.nothing_to_do, (item.key, again.summary)
