@@ -517,13 +517,26 @@ def test_a_draft_published_on_paper_is_recorded_on_its_own_date(users, tree):
 MEETINGS = "governance_meetings"
 
 
+def _bytes_of(wb):  # local helpers: these tests read and write sheets on their own
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _opened(data):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    return wb, wb.active, [c.value for c in wb.active[1]]
+
+
 def _meeting_sheet(rows):
     headers = ["会议名称", "会议日期", "地点", "党工委成员（有表决权）", "列席村（社区）书记", "议题及集体决定", "会议纪要"]
     wb = Workbook()
     wb.active.append(headers)
     for row in rows:
         wb.active.append([row.get(h) for h in headers])
-    return _save(wb)
+    return _bytes_of(wb)
 
 
 def test_a_2022_minute_book_imports_on_its_own_dates_with_the_decisions_the_report_counts(users, tree):
@@ -574,13 +587,13 @@ def test_a_meeting_row_that_cannot_be_true_is_refused_with_every_reason(users, t
 
 def test_a_meeting_edit_goes_through_the_services_and_decisions_stay_on_the_page(users, tree):
     meeting = f.meeting(users, tree)
-    wb, ws, headers = _sheet(_export(MEETINGS, users.office))
+    wb, ws, headers = _opened(_export(MEETINGS, users.office))
     ws.cell(row=2, column=headers.index("会议纪要") + 1).value = "会议审议通过了文件。"
-    result = ledger.run_import(ledger.get(MEETINGS), _save(wb), actor=users.office, dry_run=False)
+    result = ledger.run_import(ledger.get(MEETINGS), _bytes_of(wb), actor=users.office, dry_run=False)
     assert result.ok and result.updated == 1, [str(e) for e in result.errors]
     meeting.refresh_from_db()
     assert meeting.minutes == "会议审议通过了文件。" and meeting.status == "held"
-    wb, ws, headers = _sheet(_export(MEETINGS, users.office))
+    wb, ws, headers = _opened(_export(MEETINGS, users.office))
     ws.cell(row=2, column=headers.index("议题及集体决定") + 1).value = "1. 审议文件【未通过】"
-    result = ledger.run_import(ledger.get(MEETINGS), _save(wb), actor=users.office, dry_run=True)
+    result = ledger.run_import(ledger.get(MEETINGS), _bytes_of(wb), actor=users.office, dry_run=True)
     assert not result.ok and "会议页面" in result.errors[0].message
