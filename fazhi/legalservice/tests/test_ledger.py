@@ -244,3 +244,26 @@ def test_a_year_of_office_hours_comes_in_with_its_own_dates_and_outcomes(tree, u
     messages = " ".join(str(e) for e in result.errors)
     assert "请填写坐班情况" in messages and "尚未到来" in messages and "写明原因" in messages and "09:00–11:30" in messages
     assert OfficeHour.objects.count() == count
+
+
+def test_a_planned_session_is_recorded_held_through_the_ledger_by_the_workflow(tree, users, legal):
+    from fazhi.legalservice.models import OfficeHour
+
+    item = ledger.get("legalservice.office_hours")
+    with clock.frozen(clock.at_local(datetime.date(2023, 6, 30), 10)):
+        slot = f.slot(users.judicial, tree.liu, legal.liu, date=datetime.date(2023, 7, 5))
+    with clock.frozen(clock.at_local(datetime.date(2023, 7, 6), 10)):
+        wb, ws, headers = _sheet(item, users.judicial)
+        row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == slot.pk)
+        row[headers.index("状态")].value = "已坐班"
+        row[headers.index("接待人数")].value = 4
+        row[headers.index("日期")].value = "2023-07-06"
+        refused = ledger.run_import(item, _bytes(wb), actor=users.judicial, dry_run=True)
+        assert not refused.ok and any(e.column == "日期" and "坐班页面" in e.message for e in refused.errors)
+        row[headers.index("日期")].value = datetime.date(2023, 7, 5)
+        result = ledger.run_import(item, _bytes(wb), actor=users.judicial, dry_run=False)
+    assert result.ok and result.updated == 1, [str(e) for e in result.errors]
+    slot.refresh_from_db()
+    assert slot.status == OfficeHour.Status.HELD and slot.people_received == 4
+    event = AuditEvent.objects.filter(object_type="legalservice.officehour", object_id=str(slot.pk)).latest("id")
+    assert event.actor == users.judicial and "登记已坐班" in event.action_label
