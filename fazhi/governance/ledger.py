@@ -10,6 +10,8 @@ History: a disclosure item of 2022 comes in as published on its own 发布日期
 on time or late by its own dates (a late one carries its 逾期公开理由); its audit says "导入历史" with the business
 date. Dates in order, not in the future, the state reachable — otherwise the row is refused, every reason at once.
 """
+import re
+
 from django.utils import timezone
 
 from fazhi.core import audit, ledger, policy
@@ -17,7 +19,7 @@ from fazhi.core.errors import DomainError
 from fazhi.core.ledger import Column
 
 from . import selectors, services
-from .models import DisclosureItem, DisclosureRequest, MajorDecision, NormativeDocument
+from .models import AgendaItem, DisclosureItem, DisclosureRequest, MajorDecision, Meeting, NormativeDocument
 
 RECORD_NUMBER = "系统编号：已登记的记录按编号对应（未改动的行跳过，改动的行更新）；新记录留空"
 ID = Column("id", "编号", kind="int", min_value=1, width=8, help=RECORD_NUMBER)
@@ -333,16 +335,107 @@ class DecisionLedger(Ledger):
                                  sponsor_unit=row["sponsor_unit"] or "")
 
 
+AO = AgendaItem.Outcome
+OUTCOME_BY_LABEL = {label: value for value, label in AO.choices}
+AGENDA_LINE = re.compile(r"^(?:\d+[.、．]\s*)?(.+?)\s*(?:【(.+?)】)?$")
+GUEST = re.compile(r"^(.+?)\s*[（(](.+?)[)）]$")
+
+
+def _names(text):
+    return [n.strip() for n in re.split(r"[、，,；;\n]", text or "") if n.strip()]
+
+
+def _members(meeting):
+    return "、".join(a.name for a in meeting.attendees.all() if a.is_voting)
+
+
+def _guests(meeting):
+    return "、".join(f"{a.name}（{a.village.name if a.village else ''}）" for a in meeting.attendees.all()
+                    if not a.is_voting)
+
+
+def _agenda(meeting):
+    return "\n".join(f"{i.seq}. {i.title}【{AO(i.outcome).label}】" for i in meeting.items.all())
+
+
+def _parse_guests(text):
+    guests = []
+    for part in _names(text):
+        match = GUEST.match(part)
+        if not match:
+            _refuse("guests", f"列席人员“{part}”应写成“姓名（村名）”，多人用“、”分隔。")
+        guests.append((match.group(1).strip(), match.group(2).strip()))
+    return guests
+
+
+def _parse_agenda(text):
+    items = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        title, label = AGENDA_LINE.match(line.strip()).groups()
+        if label and label not in OUTCOME_BY_LABEL:
+            _refuse("agenda", f"议题“{title}”的集体决定“{label}”应为：{'、'.join(OUTCOME_BY_LABEL)}。")
+        items.append((title, OUTCOME_BY_LABEL.get(label, AO.PENDING)))
+    return items
+
+
 @ledger.register
 class MeetingLedger(Ledger):
+    """The minute book of the 党工委 (党工委会议台账). A new row is a meeting of the paper minute book on its own 会议日期
+    (``meeting_import``: held if past, its voting members, its village guests and its agenda with the collective
+    decisions — what the annual report counts — audited as imported history). An existing meeting's name and place
+    are corrected through ``meeting_update`` and its minutes through ``meeting_record_minutes``; attendees and agenda
+    decisions are recorded on the meeting's page."""
+
     key, selector = "governance_meetings", selectors.meeting_list
     title = "党工委会议台账"
+    import_perm = "governance.meetings"
+    key_column = "id"
+    editable = ("title", "place", "minutes")
     columns = [
-        Column("title", "会议名称", width=30),
-        Column("held_on", "会议日期", kind="date"),
-        Column("place", "地点"),
-        Column("chair", "主持人", export=lambda m: str(m.chair or "")),
-        Column("item_count", "议题数", kind="int"),
-        Column("guest_count", "列席村（社区）书记人数", kind="int"),
-        Column("minutes", "会议纪要", width=40),
+        ID,
+        Column("node", "所属街道", max_length=100, width=14, export=lambda o: o.node.name, help="留空为导入人所在街道"),
+        Column("title", "会议名称", required=True, max_length=120, width=30),
+        Column("held_on", "会议日期", kind="date", required=True),
+        Column("place", "地点", max_length=100),
+        Column("chair", "主持人", export=lambda m: str(m.chair or ""), export_only=True),
+        Column("members", "党工委成员（有表决权）", max_length=2000, width=30, export=_members,
+               help="姓名，多人用“、”分隔；有集体决定的会议必填"),
+        Column("guests", "列席村（社区）书记", max_length=2000, width=30, export=_guests,
+               help="写成“姓名（村名）”，多人用“、”分隔"),
+        Column("agenda", "议题及集体决定", max_length=20000, width=40, export=_agenda,
+               help="每行一个议题，集体决定写在【】内：【审议通过】【未通过】【暂缓审议】；未决的写【待议】或不写"),
+        Column("item_count", "议题数", kind="int", export_only=True),
+        Column("guest_count", "列席村（社区）书记人数", kind="int", export_only=True),
+        Column("status", "状态", kind="choice", choices=dict(Meeting.Status.choices), export_only=True),
+        Column("minutes", "会议纪要", max_length=50000, width=40),
     ]
+
+    def queryset(self, user, params):
+        return selectors.meeting_list(user=user, filters=params).select_related("node", "chair").prefetch_related(
+            "attendees__village", "items")
+
+    def import_row(self, values, *, actor, row_number):
+        node = _publisher_node(actor, values.get("node"), self.import_perm)
+        return services.meeting_import(
+            actor=actor, node=node, title=values["title"], held_on=values["held_on"], place=values.get("place") or "",
+            members=_names(values.get("members")), guests=_parse_guests(values.get("guests")),
+            agenda=_parse_agenda(values.get("agenda")), minutes=values.get("minutes") or "",
+            source=f"{self.title}第{row_number}行")
+
+    def update_row(self, record, values, *, actor):
+        headers = {c.key: c.header for c in self.columns}
+        refused = [k for k in values if k not in self.editable]
+        if refused:
+            message = (f"不能通过台账修改{'、'.join(headers[k] for k in refused)}：参会人员、议题及集体决定请在会议页面"
+                       "登记；会议日期和所属街道不能修改。")
+            raise DomainError(message, field_errors={k: message for k in refused})
+        if "title" in values or "place" in values:
+            record = services.meeting_update(actor=actor, meeting_id=record.pk, version=record.version,
+                                             title=values.get("title", record.title),
+                                             place=values.get("place", record.place) or "")
+        if "minutes" in values:
+            if not values["minutes"]:
+                _refuse("minutes", "会议纪要不能清空。")
+            services.meeting_record_minutes(actor=actor, meeting_id=record.pk, minutes=values["minutes"])

@@ -1293,6 +1293,91 @@ def agenda_item_decide(*, actor, item_id, outcome, decision_text=""):
     return item
 
 
+@transaction.atomic
+def meeting_import(*, actor, node, title, held_on, place="", members=(), guests=(), agenda=(), minutes="",
+                   source="") -> Meeting:
+    """One row of the meetings ledger (a meeting of the paper minute book): held on its own date, with its voting
+    members by name (members without an account), its village guests ``[(name, village name)]``, its agenda
+    ``[(title, outcome)]`` with the collective decisions taken, and its minutes. A past meeting comes in held (the
+    annual report counts it in its own year); decisions and minutes need a meeting that has taken place and voting
+    members. Every problem of the row is refused at once; the audit says "导入历史" with the business date."""
+    _require(actor, "governance.meetings", node)
+    if not node.is_tenant:
+        raise DomainError("党工委会议应登记在街道。", field_errors={"node": "应为街道。"})
+    errors = {}
+
+    def check(field, fn):
+        try:
+            return fn()
+        except DomainError as exc:
+            errors.update(exc.field_errors or {field: exc.message})
+
+    title = check("title", lambda: clean_text(title, field="title", label="会议名称", max_length=120))
+    held_on = check("held_on", lambda: clean_date(held_on, field="held_on", label="会议日期"))
+    place = check("place", lambda: clean_text(place, field="place", label="地点", max_length=100, required=False))
+    minutes = check("minutes", lambda: clean_text(minutes, field="minutes", label="会议纪要", max_length=50000,
+                                                  required=False))
+    members = [check("members", lambda m=m: clean_text(m, field="members", label="党工委成员姓名", max_length=50))
+               for m in members]
+    resolved_guests = []
+    for name, village_name in guests:
+        name = check("guests", lambda n=name: clean_text(n, field="guests", label="列席人员姓名", max_length=50))
+        village = check("guests", lambda v=village_name: clean_node(actor, v, perm="governance.meetings",
+                                                                    field="guests", label="村（社区）",
+                                                                    level=orgkinds.VILLAGE))
+        if village is not None and not village.is_within(node):
+            errors["guests"] = f"“{village.name}”不是本街道的村（社区）。"
+        resolved_guests.append((name, village))
+    items = []
+    for item_title, outcome in agenda:
+        item_title = check("agenda", lambda t=item_title: clean_text(t, field="agenda", label="议题", max_length=200))
+        if outcome not in AgendaItem.Outcome.values:
+            errors["agenda"] = "集体决定应为：" + "、".join(AgendaItem.Outcome.labels) + "。"
+        items.append((item_title, outcome or AgendaItem.Outcome.PENDING))
+    held = held_on is not None and held_on <= clock.today()
+    decided = any(o != AgendaItem.Outcome.PENDING for _, o in items)
+    if held_on is not None and not held and (minutes or decided):
+        errors["held_on"] = "会议日期在今天之后：尚未召开的会议不能有会议纪要或集体决定。"
+    if decided and not members:
+        errors["members"] = "有集体决定的会议须填写有表决权的党工委成员。"
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    meeting = Meeting.objects.create(node=node, title=title, held_on=held_on, place=place or "", minutes=minutes or "",
+                                     status=Meeting.Status.HELD if held else Meeting.Status.PLANNED)
+    for name in members:
+        MeetingAttendee.objects.create(meeting=meeting, name=name, is_voting=True, role_label="党工委成员")
+    for name, village in resolved_guests:
+        MeetingAttendee.objects.create(meeting=meeting, name=name, is_voting=False, village=village,
+                                       role_label="村党支部书记")
+    for seq, (item_title, outcome) in enumerate(items, start=1):
+        AgendaItem.objects.create(meeting=meeting, seq=seq, title=item_title, outcome=outcome)
+    history = held
+    audit.record(actor=actor, action="import", obj=meeting,
+                 action_label=f"{'导入历史' if history else '导入'}：{source or '党工委会议台账'}",
+                 changes={"imported_history": history, "business_date": audit.normalize(held_on),
+                          "members": members, "guests": [n for n, _ in resolved_guests],
+                          "agenda": [f"{t}（{AgendaItem.Outcome(o).label}）" for t, o in items]})
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor, meeting_id: int, version: Any = None, title=None, place=None) -> Meeting:
+    """Correct a meeting's name or place (audited)."""
+    meeting = workflow_lock(Meeting, _get(Meeting, meeting_id).pk, _version(version))
+    _require(actor, "governance.meetings", meeting.node)
+    fields = ["title", "place"]
+    before = audit.snapshot(meeting, fields)
+    if title is not None:
+        meeting.title = clean_text(title, field="title", label="会议名称", max_length=120)
+    if place is not None:
+        meeting.place = clean_text(place, field="place", label="地点", max_length=100, required=False)
+    meeting.version += 1
+    meeting.save()
+    audit.record(actor=actor, action="update", obj=meeting, action_label="修改会议信息",
+                 changes=audit.diff(before, audit.snapshot(meeting, fields)))
+    return meeting
+
+
 def meeting_record_minutes(*, actor, meeting_id: int, minutes: str, version: Any = None) -> Meeting:
     def handle(meeting, **_):
         if meeting.held_on > clock.today():

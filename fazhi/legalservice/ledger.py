@@ -9,6 +9,9 @@ user's scope, advisors by licence number, so a ledger exported from one subdistr
 with villages of the same names (the round trip the tests check). Service records keep their own dates, so a year of
 paper history comes in as that year's work.
 """
+import datetime
+import re
+
 from fazhi.core import ledger, orgkinds, validators
 from fazhi.core.errors import DomainError
 
@@ -244,7 +247,11 @@ class DemonstrationVillageLedger(_Updatable):
 
 @ledger.register
 class ConsultationLedger(_Ledger):
-    """Export only: consultations arrive from residents through the public site."""
+    """Export only, on purpose: an online consultation is the resident's own submission through the public site — their
+    question in their words, their contact details given for this purpose, their consent to publication as a case —
+    and its answer deadline runs from that submission. Staff cannot truthfully re-create one from paper. A question
+    asked in person or by phone is a service record of kind 法律咨询 in the 法律服务台账 (``ServiceRecordLedger``),
+    which imports history with its own dates; that is where paper consultations go."""
 
     key = "legalservice.consultations"
     title = "在线法律咨询台账"
@@ -265,26 +272,81 @@ class ConsultationLedger(_Ledger):
         return selectors.consultation_list(user=user, filters=params)
 
 
+TIME_RANGE = re.compile(r"^\s*(\d{1,2})[:：](\d{2})\s*[–—\-~～至]+\s*(\d{1,2})[:：](\d{2})\s*$")
+OS = OfficeHour.Status
+TRANSITION = {OS.HELD: "hold", OS.MISSED: "miss", OS.CANCELLED: "cancel"}
+
+
+def _time_range(text):
+    match = TIME_RANGE.match(text or "")
+    try:
+        if match:
+            h1, m1, h2, m2 = (int(g) for g in match.groups())
+            return datetime.time(h1, m1), datetime.time(h2, m2)
+    except ValueError:
+        pass
+    raise DomainError("时间应写成“09:00–11:30”。", field_errors={"time": "时间应写成“09:00–11:30”。"})
+
+
 @ledger.register
 class OfficeHourLedger(_Ledger):
-    """Export only: office hours come from the monthly rules and are recorded as held / missed / cancelled."""
+    """Office hours of the advisors in the villages (定期坐班台账). Sessions are usually generated from the monthly
+    rules; a new row is a session of the paper sign-in book on its own date with its outcome (``office_hour_import``:
+    a past one 已坐班 / 未坐班 / 已取消, audited as imported history). Rows match on 记录编号: a planned session's
+    outcome is recorded through ``office_hour_transition``; the place, the people received and the note are corrected
+    through ``office_hour_correct``. Date, time, village and advisor are changed on the page (bookings hang on them)."""
 
     key = "legalservice.office_hours"
     title = "定期坐班台账"
+    import_perm = "legalservice.import"
+    key_column = "id"
+    editable = ("status", "place", "people_received", "note")
     columns = [
-        C("date", "日期", kind="date"),
-        C("time", "时间", export=lambda s: f"{s.start_time:%H:%M}–{s.end_time:%H:%M}"),
-        C("node__name", "村（社区）"),
-        C("advisor__name", "顾问"),
-        C("place", "地点", width=24),
-        C("status", "状态", kind="choice", choices=dict(OfficeHour.Status.choices)),
-        C("booked", "预约人数", kind="int"),
-        C("people_received", "接待人数", kind="int"),
-        C("note", "说明", width=30),
+        C("id", "记录编号", kind="int", min_value=1, width=10, help=RECORD_NUMBER),
+        C("date", "日期", kind="date", required=True),
+        C("time", "时间", required=True, max_length=20, export=lambda s: f"{s.start_time:%H:%M}–{s.end_time:%H:%M}",
+          help="如“09:00–11:30”"),
+        C("node__name", "村（社区）", required=True),
+        C("advisor__name", "顾问", help="导出时填写；导入时以执业证号为准", export_only=True),
+        C("advisor_licence", "顾问执业证号", required=True, width=22, export=lambda s: s.advisor.licence_number),
+        C("place", "地点", required=True, max_length=100, width=24),
+        C("status", "状态", kind="choice", choices=dict(OS.choices),
+          help="过去的坐班填写“已坐班”“未坐班”或“已取消”；以后的留空（计划坐班）"),
+        C("booked", "预约人数", kind="int", export_only=True),
+        C("people_received", "接待人数", kind="int", min_value=0, max_value=services.MAX_PEOPLE_PER_RECORD),
+        C("note", "说明", max_length=500, width=30, help="未坐班、已取消的写明原因"),
     ]
 
     def queryset(self, user, params):
-        return selectors.office_hour_list(user=user, filters=params)
+        return selectors.office_hour_list(user=user, filters=params).select_related("advisor", "node")
 
+    def import_row(self, values, *, actor, row_number):
+        start, end = _time_range(values["time"])
+        node = _find_node(actor, values["node__name"], "legalservice.record_office_hour", "node__name")
+        return services.office_hour_import(
+            actor=actor, node=node, advisor=_find_advisor(actor, values["advisor_licence"]), date=values["date"],
+            start_time=start, end_time=end, place=values["place"], status=values.get("status") or "",
+            people_received=values.get("people_received"), note=values.get("note") or "",
+            source=f"{self.title}第{row_number}行")
 
-
+    def update_row(self, record, values, *, actor):
+        headers = {c.key: c.header for c in self.columns}
+        refused = [k for k in values if k not in self.editable]
+        if refused:
+            message = (f"不能通过台账修改{'、'.join(headers[k] for k in refused)}：日期、时间、村和顾问请在坐班页面"
+                       "调整（已有预约的须通知预约人）。")
+            raise DomainError(message, field_errors={k: message for k in refused})
+        status = values.get("status") or record.status
+        if status != record.status:
+            if record.status != OS.PLANNED or status not in TRANSITION:
+                message = f"“{OS(record.status).label}”的坐班不能改为“{OS(status).label}”。"
+                raise DomainError(message, field_errors={"status": message})
+            record = services.office_hour_transition(
+                actor=actor, office_hour=record, name=TRANSITION[status], version=record.version,
+                reason=values.get("note", record.note) or "", people_received=values.get("people_received"),
+                note=values.get("note", "") or "")
+            return
+        services.office_hour_correct(
+            actor=actor, office_hour=record, version=record.version, place=values.get("place"),
+            people_received=(values["people_received"] or 0) if "people_received" in values else None,
+            note=(values["note"] or "") if "note" in values else None)

@@ -501,3 +501,90 @@ def test_a_draft_published_on_paper_is_recorded_on_its_own_date(users, tree):
     assert (draft.status, draft.published_on, draft.is_timely) == ("published", datetime.date(2023, 3, 6), True)
     event = AuditEvent.objects.filter(object_id=str(draft.pk), action="import").get()
     assert event.action_label == "导入历史：确认发布" and event.changes["business_date"] == "2023-03-06"
+
+
+# ---- 党工委会议台账 ----------------------------------------------------------------------------------------------
+
+MEETINGS = "governance_meetings"
+
+
+def _bytes_of(wb):  # local helpers: these tests read and write sheets on their own
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _opened(data):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    return wb, wb.active, [c.value for c in wb.active[1]]
+
+
+def _meeting_sheet(rows):
+    headers = ["会议名称", "会议日期", "地点", "党工委成员（有表决权）", "列席村（社区）书记", "议题及集体决定", "会议纪要"]
+    wb = Workbook()
+    wb.active.append(headers)
+    for row in rows:
+        wb.active.append([row.get(h) for h in headers])
+    return _bytes_of(wb)
+
+
+def test_a_2022_minute_book_imports_on_its_own_dates_with_the_decisions_the_report_counts(users, tree):
+    from fazhi.governance.models import Meeting
+
+    rows = [
+        {"会议名称": "2022年第1次党工委会议", "会议日期": "2022-02-10", "地点": "三楼会议室", "党工委成员（有表决权）": "王书记、李主任",
+         "列席村（社区）书记": "刘书记（刘家村）、杨书记（大杨村）",
+         "议题及集体决定": "1. 审议2022年法治政府建设工作要点【审议通过】\n2. 研究老旧小区改造方案【暂缓审议】",
+         "会议纪要": "会议审议通过了法治政府建设工作要点。"},
+        {"会议名称": "2022年第2次党工委会议", "会议日期": "2022-06-15", "党工委成员（有表决权）": "王书记",
+         "议题及集体决定": "审议临时救助办法【审议通过】\n听取信访工作汇报"},
+    ]
+    item = ledger.get(MEETINGS)
+    result = ledger.run_import(item, _meeting_sheet(rows), actor=users.office, dry_run=False)
+    assert result.ok and result.created == 2, [str(e) for e in result.errors]
+    assert figures.compute("governance.meetings", tree.sub, *Y2022) == 2
+    assert figures.compute("governance.meeting_items_decided", tree.sub, *Y2022) == 3
+    assert figures.compute("governance.meetings_with_guests", tree.sub, *Y2022) == 1
+    first = Meeting.objects.get(title="2022年第1次党工委会议")
+    assert first.held_on == datetime.date(2022, 2, 10) and first.status == "held"
+    assert [(i.title, i.outcome) for i in first.items.all()] == [("审议2022年法治政府建设工作要点", "approved"),
+                                                                 ("研究老旧小区改造方案", "deferred")]
+    event = AuditEvent.objects.get(object_type="governance.meeting", object_id=str(first.pk), action="import")
+    assert event.actor == users.office and event.action_label == "导入历史：党工委会议台账第2行"
+    assert event.changes["business_date"] == "2022-02-10"
+    exported = _export(MEETINGS, users.office)
+    assert ledger.run_import(item, exported, actor=users.office, dry_run=True).nothing_to_do
+
+
+def test_a_meeting_row_that_cannot_be_true_is_refused_with_every_reason(users, tree):
+    future = (clock.today() + datetime.timedelta(days=20)).isoformat()
+    rows = [
+        {"会议名称": "未来的会议", "会议日期": future, "党工委成员（有表决权）": "王书记", "议题及集体决定": "某议题【审议通过】"},
+        {"会议名称": "无表决成员", "会议日期": "2022-03-01", "议题及集体决定": "某议题【审议通过】"},
+        {"会议名称": "外街道书记", "会议日期": "2022-03-02", "列席村（社区）书记": "齐书记（东齐村）"},
+        {"会议名称": "格式不对", "会议日期": "2022-03-03", "列席村（社区）书记": "齐书记",
+         "议题及集体决定": "某议题【同意】"},
+    ]
+    from fazhi.governance.models import Meeting
+
+    result = ledger.run_import(ledger.get(MEETINGS), _meeting_sheet(rows), actor=users.office, dry_run=True)
+    assert not result.ok and {e.row for e in result.errors} == {2, 3, 4, 5}, [str(e) for e in result.errors]
+    messages = " ".join(str(e) for e in result.errors)
+    assert "尚未召开" in messages and "有表决权" in messages and "姓名（村名）" in messages
+    assert not Meeting.objects.exists()
+
+
+def test_a_meeting_edit_goes_through_the_services_and_decisions_stay_on_the_page(users, tree):
+    meeting = f.meeting(users, tree)
+    wb, ws, headers = _opened(_export(MEETINGS, users.office))
+    ws.cell(row=2, column=headers.index("会议纪要") + 1).value = "会议审议通过了文件。"
+    result = ledger.run_import(ledger.get(MEETINGS), _bytes_of(wb), actor=users.office, dry_run=False)
+    assert result.ok and result.updated == 1, [str(e) for e in result.errors]
+    meeting.refresh_from_db()
+    assert meeting.minutes == "会议审议通过了文件。" and meeting.status == "held"
+    wb, ws, headers = _opened(_export(MEETINGS, users.office))
+    ws.cell(row=2, column=headers.index("议题及集体决定") + 1).value = "1. 审议文件【未通过】"
+    result = ledger.run_import(ledger.get(MEETINGS), _bytes_of(wb), actor=users.office, dry_run=True)
+    assert not result.ok and "会议页面" in result.errors[0].message

@@ -4,7 +4,7 @@ import datetime
 from django.db import IntegrityError, transaction
 
 from fazhi.core import audit, clock, personal, policy, workdays
-from fazhi.core.errors import DomainError, NotFound
+from fazhi.core.errors import Conflict, DomainError, NotFound
 from fazhi.core.masking import mask_name
 from fazhi.core.validators import clean_int, clean_text, validate_phone
 
@@ -97,6 +97,91 @@ def office_hour_create(*, actor, node, advisor, date, start_time, end_time, plac
         raise DomainError("该顾问在这一天的同一时间已有坐班安排。", field_errors={"date": "已有相同时间的坐班。"})
     audit.record(actor=actor, action="create", obj=slot, action_label="安排坐班",
                  changes={"date": date, "advisor": advisor.name, "place": slot.place})
+    return slot
+
+
+S = OfficeHour.Status
+
+
+@transaction.atomic
+def office_hour_import(*, actor, node, advisor, date, start_time, end_time, place, status="", people_received=None,
+                       note="", source="") -> OfficeHour:
+    """One row of the office-hours ledger (a session of the paper sign-in book): on its own date, with its outcome —
+    已坐班 (with the people received), 未坐班 or 已取消 (with the reason in 说明) — so a past session never waits to be
+    recorded. A past session must have its outcome; a future one can only be planned (计划坐班). The advisor may have
+    left since (the record names who sat). Every problem at once; the audit says "导入历史" with the business date."""
+    _village(node)
+    policy.require(actor, "legalservice.record_office_hour", node, view_perm="legalservice.view")
+    errors = {}
+    if advisor is None or not policy.has_perm(actor, "legalservice.view", advisor.node):
+        errors["advisor"] = "所选法律顾问不在您的管辖范围内。"
+    status = status or S.PLANNED
+    today = clock.today()
+    if date is None:
+        errors["date"] = "请填写日期。"
+    elif status == S.PLANNED and date < today:
+        errors["status"] = "已过坐班日期：请填写坐班情况（已坐班、未坐班或已取消）。"
+    elif status in (S.HELD, S.MISSED) and date > today:
+        errors["status"] = f"坐班日期为{date:%Y年%m月%d日}，尚未到来，只能是“计划坐班”或“已取消”。"
+    received = 0
+    if people_received not in (None, "", 0) and status != S.HELD:
+        errors["people_received"] = "只有“已坐班”的记录填写接待人数。"
+    elif status == S.HELD:
+        try:
+            received = clean_int(people_received or 0, field="people_received", label="接待人数", min_value=0,
+                                 max_value=MAX_PEOPLE_PER_RECORD)
+        except DomainError as exc:
+            errors.update(exc.field_errors)
+    note = (note or "").strip()
+    if status in (S.MISSED, S.CANCELLED) and not note:
+        errors["note"] = "未坐班或已取消的，请在“说明”中写明原因。"
+    try:
+        values = _slot_values(start_time=start_time, end_time=end_time, place=place, capacity=6)
+    except DomainError as exc:
+        errors.update(exc.field_errors)
+    try:
+        note = clean_text(note, field="note", label="说明", max_length=500, required=False)
+    except DomainError as exc:
+        errors.update(exc.field_errors)
+    if errors:
+        raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+    try:
+        with transaction.atomic():
+            slot = OfficeHour.objects.create(node=node, advisor=advisor, date=date, status=status, note=note,
+                                             people_received=received, **values)
+    except IntegrityError:
+        raise DomainError("该顾问在这一天的同一时间已有坐班记录。", field_errors={"date": "已有相同时间的坐班。"})
+    history = status != S.PLANNED
+    audit.record(actor=actor, action="import", obj=slot,
+                 action_label=f"{'导入历史' if history else '导入'}：{source or '定期坐班台账'}",
+                 changes={"imported_history": history, "business_date": audit.normalize(date),
+                          "status": status, "advisor": advisor.name, "people_received": received})
+    return slot
+
+
+@transaction.atomic
+def office_hour_correct(*, actor, office_hour: OfficeHour, version=None, place=None, people_received=None,
+                        note=None) -> OfficeHour:
+    """Correct a session's place, its people received (a held session) or its note (audited)."""
+    slot = OfficeHour.objects.select_for_update().get(pk=office_hour.pk)
+    if version is not None and int(version) != slot.version:
+        raise Conflict()
+    policy.require(actor, "legalservice.record_office_hour", slot.node, view_perm="legalservice.view")
+    fields = ["place", "people_received", "note"]
+    before = audit.snapshot(slot, fields)
+    if place is not None:
+        slot.place = clean_text(place, field="place", label="地点", max_length=100)
+    if people_received is not None:
+        if slot.status != S.HELD and people_received:
+            raise DomainError("只有“已坐班”的记录填写接待人数。", field_errors={"people_received": "尚未坐班。"})
+        slot.people_received = clean_int(people_received, field="people_received", label="接待人数", min_value=0,
+                                         max_value=MAX_PEOPLE_PER_RECORD)
+    if note is not None:
+        slot.note = clean_text(note, field="note", label="说明", max_length=500, required=False)
+    slot.version += 1
+    slot.save()
+    audit.record(actor=actor, action="update", obj=slot, action_label="更正坐班记录",
+                 changes=audit.diff(before, audit.snapshot(slot, fields)))
     return slot
 
 

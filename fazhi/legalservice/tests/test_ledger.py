@@ -195,3 +195,75 @@ def test_a_past_record_is_judged_by_its_day_the_advisor_was_appointed_by_then(tr
     result = ledger.run_import(item, _bytes(wb), actor=users.judicial, dry_run=True)
     assert not result.ok and [(e.row, e.column) for e in result.errors] == [(2, "日期")]
     assert "早于该法律顾问的聘任日期（2023-06-01）" in result.errors[0].message
+
+
+def _office_hour_sheet(rows):
+    from openpyxl import Workbook
+
+    item = ledger.get("legalservice.office_hours")
+    headers = [c.header for c in item.import_columns()]
+    wb = Workbook()
+    wb.active.append(headers)
+    for row in rows:
+        wb.active.append([row.get(h) for h in headers])
+    return _bytes(wb)
+
+
+def test_a_year_of_office_hours_comes_in_with_its_own_dates_and_outcomes(tree, users, legal):
+    """The paper sign-in book of 2022: held, missed and cancelled sessions on their own dates — the 2022 figures,
+    nothing waiting to be recorded, audited as imported history; a past session without its outcome, or a future
+    one already "held", is refused with every reason in one pass."""
+    item = ledger.get("legalservice.office_hours")
+    base = {"时间": "09:00–11:30", "村（社区）": "刘家村", "顾问执业证号": legal.liu.licence_number, "地点": "刘家村服务站"}
+    rows = [dict(base, **{"日期": f"2022-{m:02d}-05", "状态": "已坐班", "接待人数": 3}) for m in range(1, 11)]
+    rows += [dict(base, **{"日期": "2022-11-02", "状态": "未坐班", "说明": "顾问出庭"}),
+             dict(base, **{"日期": "2022-12-07", "状态": "已取消", "说明": "疫情防控"})]
+    result = ledger.run_import(item, _office_hour_sheet(rows), actor=users.judicial, dry_run=False)
+    assert result.ok and result.created == 12, [str(e) for e in result.errors]
+    y2022 = (datetime.date(2022, 1, 1), datetime.date(2022, 12, 31))
+    assert figures.compute("legalservice.office_hours_planned", tree.sub, *y2022) == 12
+    assert figures.compute("legalservice.office_hours_held", tree.sub, *y2022) == 10
+    from fazhi.legalservice.models import OfficeHour
+
+    assert not OfficeHour.objects.filter(status=OfficeHour.Status.PLANNED).exists()
+    march = OfficeHour.objects.get(date=datetime.date(2022, 3, 5))
+    assert march.people_received == 3 and march.start_time == datetime.time(9, 0)
+    event = AuditEvent.objects.get(object_type="legalservice.officehour", object_id=str(march.pk), action="import")
+    assert event.actor == users.judicial and event.action_label == "导入历史：定期坐班台账第4行"
+    assert event.changes["business_date"] == "2022-03-05"
+    assert ledger.run_import(item, ledger.export_xlsx(item, item.queryset(users.judicial, {})),
+                             actor=users.judicial, dry_run=True).nothing_to_do
+    future = (clock.today() + datetime.timedelta(days=30)).isoformat()
+    bad = [dict(base, **{"日期": "2022-01-12"}),  # past, no outcome
+           dict(base, **{"日期": future, "状态": "已坐班", "接待人数": 2}),
+           dict(base, **{"日期": "2022-02-09", "状态": "未坐班"}),  # no reason
+           dict(base, **{"日期": "2022-02-16", "时间": "上午", "状态": "已坐班"})]
+    count = OfficeHour.objects.count()
+    result = ledger.run_import(item, _office_hour_sheet(bad), actor=users.judicial, dry_run=False)
+    assert not result.ok and {e.row for e in result.errors} == {2, 3, 4, 5}, [str(e) for e in result.errors]
+    messages = " ".join(str(e) for e in result.errors)
+    assert "请填写坐班情况" in messages and "尚未到来" in messages and "写明原因" in messages and "09:00–11:30" in messages
+    assert OfficeHour.objects.count() == count
+
+
+def test_a_planned_session_is_recorded_held_through_the_ledger_by_the_workflow(tree, users, legal):
+    from fazhi.legalservice.models import OfficeHour
+
+    item = ledger.get("legalservice.office_hours")
+    with clock.frozen(clock.at_local(datetime.date(2023, 6, 30), 10)):
+        slot = f.slot(users.judicial, tree.liu, legal.liu, date=datetime.date(2023, 7, 5))
+    with clock.frozen(clock.at_local(datetime.date(2023, 7, 6), 10)):
+        wb, ws, headers = _sheet(item, users.judicial)
+        row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == slot.pk)
+        row[headers.index("状态")].value = "已坐班"
+        row[headers.index("接待人数")].value = 4
+        row[headers.index("日期")].value = "2023-07-06"
+        refused = ledger.run_import(item, _bytes(wb), actor=users.judicial, dry_run=True)
+        assert not refused.ok and any(e.column == "日期" and "坐班页面" in e.message for e in refused.errors)
+        row[headers.index("日期")].value = datetime.date(2023, 7, 5)
+        result = ledger.run_import(item, _bytes(wb), actor=users.judicial, dry_run=False)
+    assert result.ok and result.updated == 1, [str(e) for e in result.errors]
+    slot.refresh_from_db()
+    assert slot.status == OfficeHour.Status.HELD and slot.people_received == 4
+    event = AuditEvent.objects.filter(object_type="legalservice.officehour", object_id=str(slot.pk)).latest("id")
+    assert event.actor == users.judicial and "登记已坐班" in event.action_label
