@@ -24,6 +24,7 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 
 run: demo
+	@sh scripts/ensure_fonts.sh
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bash scripts/serve.sh
 
