@@ -294,7 +294,8 @@ def ledger_import(request, key):
         return Response(result.as_dict(), status=200 if result.ok else 400)
     body = {**result.as_dict(), "dry_run": False, "job": {"id": job.pk, "status": job.status,
                                                           "url": reverse("core:job_detail", args=[job.pk])}}
-    body["summary"] = f"共 {result.total} 行，已检查无误，已转入后台导入（任务 {job.pk}），完成后在任务页面查看结果。"
+    checked = "已检查无误，" if getattr(result, "checked", True) else "将在后台逐行检查并导入（有任何错误则整表不导入），"
+    body["summary"] = f"共 {result.total} 行，{checked}已转入后台导入（任务 {job.pk}），完成后在任务页面查看结果。"
     return Response(body, status=202)
 
 

@@ -312,7 +312,7 @@ def _check_in_background(request, item, data):
     if node is None or len(data) > settings.FAZHI["LEDGER_MAX_BYTES"]:
         return None
     rows, errors = ledger.read_rows(item, data)
-    if errors or len(rows) <= ledger.background_check_rows():
+    if errors or len(rows) <= ledger.background_check_rows(item):
         return None
     token = secrets.token_urlsafe(16)
     (_import_dir() / token).write_bytes(data)

@@ -263,3 +263,27 @@ def test_healthz_reports_the_workers_last_heartbeat(client, db):
     finally:
         cache.delete(jobs.WORKER_KEY)
     assert worker["status"] == "ok" and worker["last_heartbeat"] and worker["age_seconds"] < 5
+
+
+def test_a_ledger_without_a_read_only_check_goes_to_the_background_sooner(users, tree, api_for, client_for, monkeypatch,
+                                                                         django_capture_on_commit_callbacks):
+    """Its dry run is the import rolled back (a tenth of a second or more a row): above 25 rows neither the page nor
+    the API runs it inside the request — the page checks in a job, the API queues the all-or-nothing import."""
+    grids_ledger, disputes_ledger = ledger.get("core.grids"), ledger.get("disputes.mediation")
+    assert getattr(grids_ledger, "check_row", None) is None and disputes_ledger.check_row is not None
+    assert ledger.background_check_rows(grids_ledger) == 25 and ledger.background_check_rows(disputes_ledger) == 200
+    rows = [(f"刘家村第{i}号网格", "刘家村", f"GX{i}") for i in range(100, 130)]  # 30 rows
+    page = client_for(users.sub_admin).post("/work/ledgers/core.grids/import/", {"file": sheet(rows)})
+    assert page.status_code == 302 and "/work/jobs/" in page["Location"]  # the check itself is a job
+    assert Job.objects.filter(kind=ledger.CHECK_JOB).count() == 1
+    real = ledger.run_import
+    monkeypatch.setattr(ledger, "run_import", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran in request"))
+                        if not k.get("progress") and not k.get("on_batch") else real(*a, **k))
+    before = grids()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api_for(users.sub_admin).post("/api/core/ledgers/core.grids/import/?dry_run=0", {"file": sheet(rows)},
+                                          format="multipart")
+    assert r.status_code == 202, r.content.decode()
+    assert "后台逐行检查并导入" in r.json()["summary"]
+    job = Job.objects.get(pk=r.json()["job"]["id"])
+    assert job.status == "done" and grids() == before | {name for name, _, _ in rows}

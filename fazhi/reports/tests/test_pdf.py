@@ -1,8 +1,8 @@
 """The report's PDF (issue 17 item 6): made from the .docx by LibreOffice when installed, otherwise with an embedded
 TrueType Chinese font — never a file that names fonts the reader's computer must supply (STSong, Helvetica); no
 line starts with "，"; a server with neither says so in Chinese instead of failing."""
-import re
 import os
+import re
 import shutil
 import subprocess
 
