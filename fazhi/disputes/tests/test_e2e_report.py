@@ -126,6 +126,19 @@ def test_a_grid_worker_reports_from_the_home_button_and_the_grid_list_follows_th
     page.wait_for_url("**/work/disputes/new/**")
     assert page.get_by_label("来源渠道").input_value() == "patrol"
     assert page.get_by_label("网格").input_value() == str(tree.liu1.pk)
+    # the journey's end: the grid worker files what they found on patrol and sees it in their own list
+    page.locator("#id_kind").select_option(index=1)
+    page.locator("#id_title").fill("巡查发现排水沟堵塞纠纷")
+    page.get_by_label("纠纷简要情况").fill("网格员巡查发现两户因排水沟堵塞发生争执，现场劝阻后登记上报。")
+    page.get_by_label("联系电话（用于群众查询进度）").fill("13905331288")
+    page.locator("#id_applicant_name").fill("王秀英")
+    page.get_by_role("button", name="登记", exact=True).click()
+    page.get_by_text("已登记，查询码").wait_for()
+    reported = Dispute.objects.get(title="巡查发现排水沟堵塞纠纷")
+    assert reported.channel == "patrol" and reported.grid_id == tree.liu1.pk
+    page.screenshot(path=screenshot_path("grid-worker-reported"), full_page=True)
+    page.goto(page.base_url + "/work/disputes/")
+    assert page.get_by_role("link", name="巡查发现排水沟堵塞纠纷").is_visible()
 
     page.context.clear_cookies()
     browser_login(page, "clerk")  # the clerk covers both villages: the grid list follows the chosen one
