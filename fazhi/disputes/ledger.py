@@ -144,12 +144,7 @@ class MediationLedger(ledger.Ledger):
         """What ``import_row`` would refuse, found by reading only (``dispute_create``'s checks and the history's
         transitions: permissions and the agreement's people's mediator)."""
         steps = _history(values)
-        village = _pick(context.villages.get((values["village"] or "").strip(), []), values["village"],
-                        orgkinds.VILLAGE, "village")
-        grid = None
-        if values.get("grid"):
-            grid = _pick(context.grids.get((village.pk, values["grid"].strip()), []), values["grid"],
-                         orgkinds.GRID, "grid")
+        village, grid = _place(values, context)
         try:
             _check_create(values, village, grid, actor=actor, context=context)
         except DomainError as exc:
@@ -210,12 +205,7 @@ class MediationLedger(ledger.Ledger):
 
     def _bulk_row(self, values, *, actor, row_number, context, may):
         steps = _history(values)
-        village = _pick(context.villages.get((values["village"] or "").strip(), []), values["village"],
-                        orgkinds.VILLAGE, "village")
-        grid = None
-        if values.get("grid"):
-            grid = _pick(context.grids.get((village.pk, values["grid"].strip()), []), values["grid"],
-                         orgkinds.GRID, "grid")
+        village, grid = _place(values, context)
         parties = [dict(role="applicant", name=values["applicant"], id_number=values.get("applicant_id_number") or "",
                         phone=values["contact_phone"])]
         if values.get("respondent"):
@@ -348,6 +338,17 @@ _PATHS = {
                ("session", "concluded_on"), ("fail", "concluded_on")],
 }
 _NEEDS = {"accepted_on": "受理日期", "concluded_on": "调解终结日期", "resolved_on": "化解日期", "closed_on": "结案日期"}
+
+
+def _place(values, context):
+    """The row's village and grid (or None) from the lookup tables read once for the sheet."""
+    village = _pick(context.villages.get((values["village"] or "").strip(), []), values["village"],
+                    orgkinds.VILLAGE, "village")
+    grid = None
+    if values.get("grid"):
+        grid = _pick(context.grids.get((village.pk, values["grid"].strip()), []), values["grid"],
+                     orgkinds.GRID, "grid")
+    return village, grid
 
 
 def _history(values):

@@ -8,7 +8,7 @@ from conftest import browser_login
 from fazhi.disputes.models import Dispute
 
 from . import factories as f
-from .test_e2e_report import fill_report
+from .test_e2e_report import case_action, fill_report
 
 
 @pytest.mark.e2e
@@ -41,12 +41,7 @@ def test_resident_submits_clerk_mediates_follow_up_closes(browser_page, tree, us
     page.get_by_role("link", name=code).click()
 
     def act(label, fill=None):
-        page.locator("summary", has_text=label).first.click()
-        form = page.locator("form[data-action]", has=page.get_by_role("button", name=f"确认{label}"))
-        if fill:
-            fill(form)
-        form.get_by_role("button", name=f"确认{label}").click()
-        page.get_by_text(f"已完成：{label}").wait_for()
+        case_action(page, label, fill)
 
     act("受理")
     def assign(form):

@@ -174,3 +174,13 @@ def test_the_report_works_without_javascript(browser_page, tree):
         assert Dispute.objects.count() == 1
     finally:
         context.close()
+
+
+def case_action(page, label, fill=None):
+    """On a case page: open the action ``label``, fill its form (``fill(form)``), confirm, wait for "已完成"."""
+    page.locator("summary", has_text=label).first.click()
+    form = page.locator("form[data-action]", has=page.get_by_role("button", name=f"确认{label}"))
+    if fill:
+        fill(form)
+    form.get_by_role("button", name=f"确认{label}").click()
+    page.get_by_text(f"已完成：{label}").wait_for()

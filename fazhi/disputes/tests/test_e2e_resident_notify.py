@@ -9,6 +9,7 @@ from fazhi.core.tests.test_e2e_workbench import screenshot_path
 
 from .. import resident
 from . import factories as f
+from .test_e2e_report import case_action
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,12 +23,7 @@ def test_a_residents_sms_link_opens_the_case_after_the_clerk_moves_it(browser_pa
     page.goto(page.base_url + f"/work/disputes/{d.pk}/")
 
     def act(label, fill=None):
-        page.locator("summary", has_text=label).first.click()
-        form = page.locator("form[data-action]", has=page.get_by_role("button", name=f"确认{label}"))
-        if fill:
-            fill(form)
-        form.get_by_role("button", name=f"确认{label}").click()
-        page.get_by_text(f"已完成：{label}").wait_for()
+        case_action(page, label, fill)
 
     act("受理")
     act("分派", lambda form: form.get_by_label("调解室").select_option(str(room.pk)))
