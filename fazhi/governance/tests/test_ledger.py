@@ -466,7 +466,7 @@ def test_request_history_is_validated_nothing_written(users, tree):
     result = ledger.run_import(ledger.get(REQUESTS), _requests_sheet(rows), actor=users.disclosure, dry_run=False)
     assert not result.ok and {e.row for e in result.errors} == {2, 3, 4, 5, 6, 7}
     text = " ".join(str(e) for e in result.errors)
-    for phrase in ("答复日期不能早于收到日期", "答复日期不能晚于今天", "已答复的申请须填写答复类型", "只能导入“办理中”或“已答复”",
+    for phrase in ("答复日期不能早于收到日期", "答复日期不能晚于今天", "已答复的申请须填写答复类型", "台账只能导入“办理中”",
                    "收到日期不能晚于今天", "新申请请留空查询码"):
         assert phrase in text, phrase
     assert (DisclosureRequest.objects.count(), AuditEvent.objects.count()) == before
