@@ -165,10 +165,11 @@ STATISTICS = ("organisation_kind", "table_reason")
 
 @ledger.register
 class RequestLedger(Ledger):
-    """Rows match on 查询码. A new row is a request received on its own date (窗口登记), its correction, third-party
-    consultation and approved extension on their own dates and, if answered, its reply on its own 答复日期
-    (``request_import``: imported history, on time or late by those dates). An existing request's annual-report statistics (组织类别,
-    年报统计口径) are corrected through ``request_record_statistics``; every other step is taken on its page."""
+    """Rows match on 查询码. A new row is a request received on its own date (窗口登记), its correction (or 逾期未补正),
+    third-party consultation and approved extension on their own dates and, if answered, its reply on its own 答复日期
+    (``request_import``: imported history, on time or late by those dates). 延期批准日期 is read on import only (the
+    record keeps 已延期 and 延期理由). An existing request's annual-report statistics (组织类别, 年报统计口径) are
+    corrected through ``request_record_statistics``; every other step is taken on its page."""
 
     key, selector = "governance_requests", selectors.request_list
     title = "依申请公开台账"
