@@ -165,9 +165,11 @@ STATISTICS = ("organisation_kind", "table_reason")
 
 @ledger.register
 class RequestLedger(Ledger):
-    """Rows match on 查询码. A new row is a request received on its own date (窗口登记) and, if answered, its reply on
-    its own 答复日期 (``request_import``: imported history). An existing request's annual-report statistics (组织类别,
-    年报统计口径) are corrected through ``request_record_statistics``; every other step is taken on its page."""
+    """Rows match on 查询码. A new row is a request received on its own date (窗口登记), its correction (or 逾期未补正),
+    third-party consultation and approved extension on their own dates and, if answered, its reply on its own 答复日期
+    (``request_import``: imported history, on time or late by those dates). 延期批准日期 is read on import only (the
+    record keeps 已延期 and 延期理由). An existing request's annual-report statistics (组织类别, 年报统计口径) are
+    corrected through ``request_record_statistics``; every other step is taken on its page."""
 
     key, selector = "governance_requests", selectors.request_list
     title = "依申请公开台账"
@@ -184,17 +186,28 @@ class RequestLedger(Ledger):
                export_only=True),
         Column("content", "申请内容", required=True, max_length=3000, width=40),
         Column("received_on", "收到日期", kind="date", required=True),
+        Column("correction_requested_on", "补正通知日期", kind="date",
+               help="一次性告知补正的日期（《政府信息公开条例》第三十条）；未要求补正的留空"),
+        Column("corrected_on", "补正完成日期", kind="date",
+               help="收到补正申请的日期，答复期限自该日起算；逾期未补正的留空，状态填“视为放弃申请（逾期未补正）”"),
+        Column("consultation_party", "征求意见的第三方", max_length=200),
+        Column("consultation_started_on", "征求意见开始日期", kind="date", help="书面征求第三方意见之日（第三十二条）"),
+        Column("consultation_ended_on", "征求意见结束日期", kind="date",
+               help="收到第三方意见或期满之日；其间不计入答复期限（第三十三条第三款）"),
+        Column("extension_approved_on", "延期批准日期", kind="date", import_only=True,
+               help="负责人同意延长答复期限的日期，须在原答复期限内（第三十三条第二款）"),
+        Column("extension_reason", "延期理由", max_length=1000, width=24),
         Column("waiting_days", "补正等待天数", kind="int", export_only=True),
         Column("extended", "已延期", kind="bool", export_only=True),
         Column("due_date", "答复期限", kind="date", export_only=True),
         Column("status", "状态", kind="choice", choices=dict(RQ.Status.choices),
-               help="新申请：“办理中”或“已答复”（可留空：填了答复日期为已答复）"),
+               help="新申请：“办理中”“已答复”或“视为放弃申请（逾期未补正）”（可留空：填了答复日期为已答复）"),
         Column("reply_type", "答复类型", kind="choice", choices=dict(RQ.Reply.choices)),
         Column("table_reason", "年报统计口径", kind="choice", choices=dict(RQ.TableReason.choices), width=24),
         Column("reply_text", "答复内容", max_length=10000, width=40),
         Column("reply_reason", "理由及依据", max_length=5000, width=30),
         Column("referred_body", "告知的负责机关", max_length=100),
-        Column("answered_on", "答复日期", kind="date"),
+        Column("answered_on", "答复日期", kind="date", help="视为放弃申请的，填写不再处理的日期"),
         Column("reply_number", "答复书文号", export_only=True),
     ]
 
@@ -212,7 +225,9 @@ class RequestLedger(Ledger):
             answered_on=values.get("answered_on"), reply_type=values.get("reply_type") or "",
             table_reason=values.get("table_reason") or "", reply_text=values.get("reply_text") or "",
             reply_reason=values.get("reply_reason") or "", referred_body=values.get("referred_body") or "",
-            source=f"{self.title}第{row_number}行")
+            steps={k: values.get(k) for k in services.STEP_DATES},
+            consultation_party=values.get("consultation_party") or "",
+            extension_reason=values.get("extension_reason") or "", source=f"{self.title}第{row_number}行")
 
     def update_row(self, record, values, *, actor):
         headers = {c.key: c.header for c in self.columns}

@@ -493,9 +493,11 @@ def request_transition(*, actor, request_id: int, name: str, version: Any = None
                        corrected_on=None, correction_text: str = "", reply_type: str = "", reply_text: str = "",
                        reply_reason: str = "", referred_body: str = "", consultation_party: str = "",
                        consultation_opinion: str = "", ended_on=None, table_reason: str = "",
-                       attachments=()) -> DisclosureRequest:
+                       attachments=(), at=None) -> DisclosureRequest:
+    """Run a step of a request today — or, with ``at`` (a ledger's history), on that business day: the table's
+    guards and this handler judge it on ``at`` and the audit says "导入历史" with that date."""
     def handle(req, *, reason, **_):
-        today = clock.today()
+        today = wf.today()
         if name == "request_correction":
             req.correction_requested_on = today
             req.correction_note = clean_text(reason, field="reason", label="补正要求", max_length=2000)
@@ -531,13 +533,21 @@ def request_transition(*, actor, request_id: int, name: str, version: Any = None
         elif name == "approve_extension":
             req.extended = True
             req.extension_approved_by = actor
+        elif name == "record_extension":  # approved on paper (第三十三条第二款), brought in from the ledger
+            req.extension_reason = clean_text(reason, field="reason", label="延期理由", max_length=1000)
+            req.extended = True
         elif name == "answer":
             _answer(req, reply_type=reply_type, reply_text=reply_text, reply_reason=reply_reason,
                     referred_body=referred_body, today=today, table_reason=table_reason)
         _set_due(req)
 
-    req = wf.REQUEST.run(_get(DisclosureRequest, request_id), actor=actor, name=name, version=_version(version),
-                         reason=reason, handler=handle)
+    if at is None:
+        req = wf.REQUEST.run(_get(DisclosureRequest, request_id), actor=actor, name=name, version=_version(version),
+                             reason=reason, handler=handle)
+    else:
+        with wf.business_day(at):
+            req = wf.REQUEST.run(_get(DisclosureRequest, request_id), actor=actor, name=name,
+                                 version=_version(version), reason=reason, handler=handle, at=at, imported=True)
     if attachments:
         _store(attachments, owner=req, node=req.node, actor=actor, purpose="reply")
     return req
@@ -551,41 +561,150 @@ def request_transition(*, actor, request_id: int, name: str, version: Any = None
 ReqStatus = DisclosureRequest.Status
 
 
-def request_history_errors(*, received_on, status, answered_on=None, reply_type="", reply_text="") -> dict:
-    """{field: message} for a ledger row whose state and dates do not hold together (all of them). Reads only."""
+#: The steps a ledger row may carry, as {column: label}; replayed in this order on their own dates.
+STEP_DATES = {"correction_requested_on": "补正通知日期", "corrected_on": "补正完成日期",
+              "consultation_started_on": "征求意见开始日期", "consultation_ended_on": "征求意见结束日期",
+              "extension_approved_on": "延期批准日期"}
+IMPORTABLE = (ReqStatus.REGISTERED, ReqStatus.ANSWERED, ReqStatus.ABANDONED)
+
+
+def _original_due(received_on, steps: dict, before: datetime.date) -> datetime.date | None:
+    """The reply deadline, before any extension, of a request of the ledger as it stood on ``before``: from the
+    corrected application if corrected (第三十条), the third party's time not counted (第三十三条第三款) — computed by
+    the same ``request_deadline`` on the row's business dates."""
+    req = DisclosureRequest(received_on=received_on, clock_start=received_on, extended=False)
+    corrected, started, ended = (steps.get(k) for k in ("corrected_on", "consultation_started_on",
+                                                         "consultation_ended_on"))
+    if corrected and corrected <= before:
+        req.clock_start = corrected
+    if started and ended and ended <= before:
+        req.consultation_started_on, req.consultation_ended_on = started, ended
+        req.paused_days = min(workdays.working_days_between(started, ended), workdays.rule(RULE_THIRD_PARTY).amount)
+    return request_deadline(req).due
+
+
+def request_history_errors(*, received_on, status, answered_on=None, reply_type="", reply_text="",
+                           steps: dict | None = None, consultation_party="") -> dict:
+    """{field: message} for a ledger row whose state and dates do not hold together (all of them): every date not in
+    the future and in the order of the procedure (补正 → 征求第三方意见 → 延期 → 答复), each step's counterpart given,
+    an extension approved within the original deadline (第三十三条第二款), a request closed as abandoned only after
+    the correction period (第三十条). Deadlines are computed on the row's dates, never today's. Reads only."""
     today, errors = clock.today(), {}
+    steps = {k: v for k, v in (steps or {}).items() if v}
     if received_on and received_on > today:
         errors["received_on"] = f"收到日期不能晚于今天（{today:%Y-%m-%d}）。"
-    if status not in (ReqStatus.REGISTERED, ReqStatus.ANSWERED):
-        errors["status"] = ("台账只能导入“办理中”或“已答复”的申请：补正、征求第三方意见、延期等环节请在申请页面办理。")
+    for key, day in steps.items():
+        if day > today:
+            errors[key] = f"{STEP_DATES[key]}不能晚于今天（{today:%Y-%m-%d}）。"
+    if status not in IMPORTABLE:
+        errors["status"] = ("台账只能导入“办理中”“已答复”或“视为放弃申请（逾期未补正）”的申请：待补正、征求第三方意见中、"
+                            "延期待批的申请请在申请页面办理。")
         return errors
     if status == ReqStatus.REGISTERED:
         for key, value, label in (("answered_on", answered_on, "答复日期"), ("reply_type", reply_type, "答复类型"),
                                   ("reply_text", reply_text, "答复内容")):
             if value:
                 errors[key] = f"状态为“办理中”的申请不应填写{label}；已答复的请将状态改为“已答复”。"
-        return errors
-    for key, value, label in (("answered_on", answered_on, "答复日期"), ("reply_type", reply_type, "答复类型"),
-                              ("reply_text", reply_text, "答复内容")):
-        if not value:
-            errors[key] = f"已答复的申请须填写{label}。"
+    elif status == ReqStatus.ABANDONED:
+        if not answered_on:
+            errors["answered_on"] = "视为放弃申请的，须在“答复日期”填写不再处理的日期。"
+        if reply_type:
+            errors["reply_type"] = "视为放弃申请的申请没有答复类型，请留空。"
+    else:
+        for key, value, label in (("answered_on", answered_on, "答复日期"), ("reply_type", reply_type, "答复类型"),
+                                  ("reply_text", reply_text, "答复内容")):
+            if not value:
+                errors[key] = f"已答复的申请须填写{label}。"
     if answered_on and answered_on > today:
         errors["answered_on"] = f"答复日期不能晚于今天（{today:%Y-%m-%d}）。"
     elif answered_on and received_on and answered_on < received_on:
         errors["answered_on"] = "答复日期不能早于收到日期。"
+    if errors or not received_on:
+        return errors
+
+    def refuse(key, message):
+        errors.setdefault(key, message)
+
+    asked, corrected = steps.get("correction_requested_on"), steps.get("corrected_on")
+    started, ended = steps.get("consultation_started_on"), steps.get("consultation_ended_on")
+    extended = steps.get("extension_approved_on")
+    if asked and asked < received_on:
+        refuse("correction_requested_on", "补正通知日期不能早于收到日期。")
+    if corrected and not asked:
+        refuse("corrected_on", "填写了补正完成日期的，须填写补正通知日期。")
+    elif corrected and corrected < asked:
+        refuse("corrected_on", f"补正完成日期（{corrected:%Y-%m-%d}）不能早于补正通知日期（{asked:%Y-%m-%d}）。")
+    if status == ReqStatus.ABANDONED:
+        if not asked or corrected:
+            refuse("status", "视为放弃申请的，须填写补正通知日期，且不应填写补正完成日期（《政府信息公开条例》第三十条）。")
+        elif answered_on:
+            period = workdays.compute_deadline(RULE_CORRECTION_PERIOD, asked).due
+            if period and answered_on <= period:
+                refuse("answered_on", f"补正期限至{period:%Y年%m月%d日}，期满申请人仍未补正的，方可视为放弃申请"
+                                      "（《政府信息公开条例》第三十条）：不再处理的日期应晚于补正期限。")
+        if started or extended:
+            refuse("status", "视为放弃申请的申请不应有征求第三方意见或延期的日期。")
+    elif asked and not corrected:
+        refuse("corrected_on", "填写了补正通知日期的，须填写补正完成日期；申请人逾期未补正的，请将状态改为"
+                               "“视为放弃申请（逾期未补正）”。")
+    clock_start = corrected or received_on
+    if ended and not started:
+        refuse("consultation_started_on", "填写了征求意见结束日期的，须填写征求意见开始日期。")
+    if started:
+        if not ended:
+            refuse("consultation_ended_on", "征求第三方意见的，须填写征求意见结束日期（收到意见或期满之日）。")
+        if not (consultation_party or "").strip():
+            refuse("consultation_party", "征求第三方意见的，须填写征求意见的第三方。")
+        if started < clock_start:
+            refuse("consultation_started_on", "征求意见开始日期不能早于收到申请（补正后的申请）之日。")
+        if ended and ended < started:
+            refuse("consultation_ended_on", "征求意见结束日期不能早于征求意见开始日期。")
+    if extended:
+        if extended < clock_start:
+            refuse("extension_approved_on", "延期批准日期不能早于收到申请（补正后的申请）之日。")
+        elif started and ended and started <= extended < ended:
+            refuse("extension_approved_on", "延期批准日期不能在征求第三方意见期间。")
+        else:
+            due = _original_due(received_on, steps, extended)
+            if due and extended > due:
+                refuse("extension_approved_on", f"延期批准日期（{extended:%Y-%m-%d}）晚于原答复期限（{due:%Y年%m月%d日}）："
+                                                "延长答复期限应当在原期限内经负责人同意并告知申请人"
+                                                "（《政府信息公开条例》第三十三条第二款）。")
+    if answered_on and status == ReqStatus.ANSWERED:
+        last = max(steps.items(), key=lambda kv: kv[1], default=None)
+        if last and answered_on < last[1]:
+            refuse("answered_on", f"答复日期不能早于{STEP_DATES[last[0]]}（{last[1]:%Y-%m-%d}）。")
     return errors
+
+
+def _history_steps(steps: dict, *, status, answered_on) -> list[tuple[datetime.date, str]]:
+    """The row's steps as (business day, transition), in the order of the procedure on their own dates."""
+    order = {"correction_requested_on": "request_correction", "corrected_on": "submit_correction",
+             "consultation_started_on": "start_consultation", "consultation_ended_on": "end_consultation",
+             "extension_approved_on": "record_extension"}
+    plan = [(steps[k], i, name) for i, (k, name) in enumerate(order.items()) if steps.get(k)]
+    if status == ReqStatus.ABANDONED:
+        plan.append((answered_on, len(order), "close_uncorrected"))
+    return [(day, name) for day, _, name in sorted(plan)]
 
 
 @transaction.atomic
 def request_import(*, actor, node, applicant_name: str, phone: str, content: str, received_on,
                    applicant_type: str = "person", organisation_kind: str = "", status: str = "",
                    answered_on=None, reply_type: str = "", table_reason: str = "", reply_text: str = "",
-                   reply_reason: str = "", referred_body: str = "", source: str = "") -> DisclosureRequest:
-    """One row of the disclosure-request ledger: a request received on its own date (窗口登记) and, when the row says
-    it was answered, its reply on its own 答复日期 through the table's "answer" (imported history)."""
+                   reply_reason: str = "", referred_body: str = "", steps: dict | None = None,
+                   correction_note: str = "", consultation_party: str = "", consultation_opinion: str = "",
+                   extension_reason: str = "", source: str = "") -> DisclosureRequest:
+    """One row of the disclosure-request ledger: a request received on its own date (窗口登记), its correction (补正,
+    or 逾期未补正 → 视为放弃申请), third-party consultation and approved extension replayed through the request's
+    table on their own dates (``request_transition(at=)``), and, when the row says it was answered, its reply on its
+    own 答复日期 through the table's "answer" — all audited as imported history, judged on time or late against the
+    deadline those dates give."""
+    steps = {k: v for k, v in (steps or {}).items() if v}
     status = status or (ReqStatus.ANSWERED if answered_on else ReqStatus.REGISTERED)
     errors = request_history_errors(received_on=received_on, status=status, answered_on=answered_on,
-                                    reply_type=reply_type, reply_text=reply_text)
+                                    reply_type=reply_type, reply_text=reply_text, steps=steps,
+                                    consultation_party=consultation_party)
     if errors:
         raise DomainError("；".join(dict.fromkeys(errors.values())), field_errors=errors)
     req = request_submit(actor=actor, node=node, applicant_name=applicant_name, phone=phone, content=content,
@@ -595,6 +714,19 @@ def request_import(*, actor, node, applicant_name: str, phone: str, content: str
     audit.record(actor=actor, action="import", obj=req,
                  action_label=f"{'导入历史' if history else '导入'}：{source or '依申请公开台账'}",
                  changes={"imported_history": history, "business_date": audit.normalize(received_on)})
+    reasons = {"request_correction": (correction_note or "").strip() or "申请内容不明确，一次性告知补正（历史台账记载）。",
+               "close_uncorrected": (reply_reason or "").strip() or "申请人无正当理由逾期未补正。",
+               "start_consultation": "申请公开的信息可能损害第三方合法权益，书面征求第三方意见（历史台账记载）。",
+               "record_extension": (extension_reason or "").strip() or "经负责人同意延长答复期限（历史台账记载）。"}
+    for day, name in _history_steps(steps, status=status, answered_on=answered_on):
+        try:
+            req = request_transition(actor=actor, request_id=req.pk, name=name, version=req.version, at=day,
+                                     reason=reasons.get(name, ""), corrected_on=day if name == "submit_correction" else None,
+                                     consultation_party=consultation_party, consultation_opinion=consultation_opinion,
+                                     ended_on=day if name == "end_consultation" else None)
+        except DomainError as exc:
+            field = next((k for k, v in STEP_DATES.items() if steps.get(k) == day), "status")
+            raise DomainError(exc.message, field_errors={field: exc.message}) from exc
     if status != ReqStatus.ANSWERED:
         return req
 
@@ -605,6 +737,7 @@ def request_import(*, actor, node, applicant_name: str, phone: str, content: str
 
     return wf.REQUEST.run(req, actor=actor, name="answer", version=req.version, at=answered_on,
                           imported=answered_on < clock.today(), handler=handle)
+
 
 def _table_reason(reply_type: str, value) -> str:
     """The annual report's outcome row of a reply: the one chosen (it must fit the reply form), else the only one

@@ -1,4 +1,7 @@
 """The transition tables of the module — the one place that says what may happen, by whom, and when."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from fazhi.core import clock, policy
 from fazhi.core.workflow import Transition, Workflow
 
@@ -68,10 +71,35 @@ ITEM = ItemWorkflow([
 
 # ---- 依申请公开 -------------------------------------------------------------------------------------------------
 
+#: The business day of a step of history being replayed from a ledger (``business_day``): the guards and handlers
+#: judge the step on that day, never on the day of the import.
+_business_day = ContextVar("governance_business_day", default=None)
+
+
+def today():
+    """The day a step is judged on: its own business day when history is replayed, else today."""
+    return _business_day.get() or clock.today()
+
+
+@contextmanager
+def business_day(day):
+    token = _business_day.set(day)
+    try:
+        yield day
+    finally:
+        _business_day.reset(token)
+
+
+def _history_only(obj, user):
+    if _business_day.get() is None:
+        return "延期须经政府信息公开工作机构负责人批准：请使用“申请延期”。"
+    return _not_yet_extended(obj, user)
+
+
 def _not_yet_extended(obj, user):
     if obj.extended:
         return "该申请已延长过一次答复期限，依法不得再次延长。"
-    if obj.due_date and clock.today() > obj.due_date:
+    if obj.due_date and today() > obj.due_date:
         return (f"原答复期限已于{obj.due_date:%Y年%m月%d日}届满：延长答复期限应当在原期限内经负责人同意并告知申请人"
                 "（《政府信息公开条例》第三十三条第二款），期满后不能再延期。")
     return None
@@ -88,7 +116,7 @@ def _correction_period_over(obj, user):
     from .services import correction_period_due
 
     due = correction_period_due(obj)
-    if due is not None and clock.today() <= due:
+    if due is not None and today() <= due:
         return (f"补正期限至{due:%Y年%m月%d日}，期满申请人仍未补正的，方可视为放弃申请"
                 "（《政府信息公开条例》第三十条）。")
     return None
@@ -120,6 +148,8 @@ REQUEST = GovernanceWorkflow([
                "governance.approve_extension", guard=_not_yet_extended),
     Transition("reject_extension", "不批准延期", (R.Status.EXTENSION_PENDING,), R.Status.REGISTERED,
                "governance.approve_extension", requires_reason=True, style="secondary", fields=("reason",)),
+    Transition("record_extension", "登记已批准的延期（历史台账）", (R.Status.REGISTERED,), R.Status.REGISTERED,
+               "governance.requests", guard=_history_only, requires_reason=True, fields=("reason",)),
     Transition("answer", "答复", (R.Status.REGISTERED,), R.Status.ANSWERED, "governance.requests",
                fields=("reply_type", "table_reason", "reply_text", "reply_reason", "referred_body")),
 ], state_labels=dict(R.Status.choices),

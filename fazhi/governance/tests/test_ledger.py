@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
-from fazhi.core import clock, figures, ledger
+from fazhi.core import clock, figures, ledger, workdays
+from fazhi.core.errors import DomainError
 from fazhi.core.models import AuditEvent
 from fazhi.core.tests.helpers import open_sheet, sheet_bytes
 from fazhi.governance import selectors
@@ -466,10 +467,114 @@ def test_request_history_is_validated_nothing_written(users, tree):
     result = ledger.run_import(ledger.get(REQUESTS), _requests_sheet(rows), actor=users.disclosure, dry_run=False)
     assert not result.ok and {e.row for e in result.errors} == {2, 3, 4, 5, 6, 7}
     text = " ".join(str(e) for e in result.errors)
-    for phrase in ("答复日期不能早于收到日期", "答复日期不能晚于今天", "已答复的申请须填写答复类型", "只能导入“办理中”或“已答复”",
+    for phrase in ("答复日期不能早于收到日期", "答复日期不能晚于今天", "已答复的申请须填写答复类型", "台账只能导入“办理中”",
                    "收到日期不能晚于今天", "新申请请留空查询码"):
         assert phrase in text, phrase
     assert (DisclosureRequest.objects.count(), AuditEvent.objects.count()) == before
+
+
+# A 2022 request's correction, third-party consultation and approved extension come in on their own dates: the reply
+# deadline is the one those dates give (第三十条、第三十三条), so a reply late against the plain 20 working days but
+# within the corrected / extended deadline counts as on time in the 2022 figures.
+STEPS_2022 = [
+    dict(ANSWERED, **{"申请人": "补正者", "收到日期": "2022-03-01", "补正通知日期": "2022-03-03",
+                      "补正完成日期": "2022-03-10", "答复日期": "2022-04-01"}),
+    dict(ANSWERED, **{"申请人": "延期者", "收到日期": "2022-06-01", "延期批准日期": "2022-06-20",
+                      "延期理由": "涉及档案查找，需调阅多年资料", "答复日期": "2022-07-20"}),
+    dict(ANSWERED, **{"申请人": "征求者", "收到日期": "2022-08-01", "征求意见的第三方": "某商贸公司",
+                      "征求意见开始日期": "2022-08-05", "征求意见结束日期": "2022-08-15", "答复日期": "2022-09-02"}),
+    {"申请人": "放弃者", "收到日期": "2022-09-01", "补正通知日期": "2022-09-02", "状态": "视为放弃申请（逾期未补正）",
+     "答复日期": "2022-10-31", "理由及依据": "申请人逾期未补正，亦未说明理由。"},
+]
+
+
+def test_a_2022_request_with_correction_consultation_and_extension_keeps_its_dates_and_is_on_time(users, tree):
+    from fazhi.governance import annual
+    from fazhi.governance.models import DisclosureRequest
+
+    result = ledger.run_import(ledger.get(REQUESTS), _requests_sheet(STEPS_2022), actor=users.disclosure,
+                               dry_run=False)
+    assert result.ok and result.created == 4, [str(e) for e in result.errors]
+    got = {r.applicant_name: r for r in DisclosureRequest.objects.all()}
+    corrected, extended, consulted, abandoned = (got[n] for n in ("补正者", "延期者", "征求者", "放弃者"))
+    # the plain 20 working days from receipt would have made each of the three late
+    for req in (corrected, extended, consulted):
+        plain = workdays.compute_deadline("governance.request_reply", req.received_on).due
+        assert req.answered_on > plain, req.applicant_name
+        assert req.status == "answered" and req.answered_on <= req.due_date, (req.applicant_name, req.due_date)
+    assert (corrected.correction_requested_on, corrected.corrected_on, corrected.clock_start) == (
+        datetime.date(2022, 3, 3), datetime.date(2022, 3, 10), datetime.date(2022, 3, 10))
+    assert corrected.correction_late is False and corrected.waiting_days == 7
+    assert extended.extended and extended.extension_reason == "涉及档案查找，需调阅多年资料"
+    assert consulted.paused_days == 6 and consulted.consultation_party == "某商贸公司"
+    assert (abandoned.status, abandoned.answered_on, abandoned.table_reason) == (
+        "abandoned", datetime.date(2022, 10, 31), "other_no_correction")
+
+    def value(key):
+        return figures.compute(key, tree.sub, *Y2022)
+
+    assert value("governance.requests_on_time_rate") == 1.0
+    rows = {row.get("key"): row for row in annual.compute(tree.sub, 2022)["requests"]["rows"]}
+    assert [rows[k]["cells"][-1]["n"] for k in ("new", "handled", "forward")] == [4, 4, 0]
+    assert rows["disclosed"]["cells"][-1]["n"] == 3 and rows["other_no_correction"]["cells"][-1]["n"] == 1
+    assert not selectors.request_list(user=users.disclosure, filters={"due": "overdue"}).exists()
+    # each step audited as imported history on its own business date, by the importer, today
+    events = AuditEvent.objects.filter(object_id=str(extended.pk), action="import").order_by("id")
+    assert [(e.action_label, e.changes.get("business_date")) for e in events] == [
+        (f"导入历史：{ledger.get(REQUESTS).title}第3行", "2022-06-01"),
+        ("导入历史：登记已批准的延期（历史台账）", "2022-06-20"), ("导入历史：答复", "2022-07-20")]
+    assert all(e.actor == users.disclosure and timezone.localdate(e.at) == clock.today() for e in events)
+    steps = AuditEvent.objects.filter(object_id=str(corrected.pk), action="import").values_list("action_label", "changes")
+    assert [(label, c.get("business_date")) for label, c in steps if "补正" in label] == [
+        ("导入历史：一次性告知补正", "2022-03-03"), ("导入历史：补正完成", "2022-03-10")]
+    # the exported ledger re-imports as nothing to do
+    again = ledger.run_import(ledger.get(REQUESTS), _export(REQUESTS, users.disclosure), actor=users.disclosure,
+                              dry_run=True)
+    assert again.ok and again.nothing_to_do, [str(e) for e in again.errors]
+
+
+def test_request_steps_that_cannot_be_true_are_refused_in_chinese_nothing_written(users, tree):
+    from fazhi.governance.models import DisclosureRequest
+
+    future = (clock.today() + datetime.timedelta(days=3)).isoformat()
+    rows = [
+        # approved after the original deadline (20 working days from 06-01 end in June)
+        dict(ANSWERED, **{"收到日期": "2022-06-01", "延期批准日期": "2022-07-20", "答复日期": "2022-08-01"}),
+        # corrected before the notice
+        dict(ANSWERED, **{"补正通知日期": "2022-03-08", "补正完成日期": "2022-03-05", "答复日期": "2022-03-20"}),
+        # a correction notice in the future
+        {"补正通知日期": future, "补正完成日期": future},
+        # closed as abandoned before the correction period ended
+        {"补正通知日期": "2022-03-02", "状态": "视为放弃申请（逾期未补正）", "答复日期": "2022-03-04"},
+        # consultation ending before it started, no third party named
+        dict(ANSWERED, **{"征求意见开始日期": "2022-03-05", "征求意见结束日期": "2022-03-04", "答复日期": "2022-03-20"}),
+        # answered before the correction was received
+        dict(ANSWERED, **{"补正通知日期": "2022-03-02", "补正完成日期": "2022-03-20", "答复日期": "2022-03-15"}),
+    ]
+    before = (DisclosureRequest.objects.count(), AuditEvent.objects.count())
+    result = ledger.run_import(ledger.get(REQUESTS), _requests_sheet(rows), actor=users.disclosure, dry_run=False)
+    assert not result.ok and {e.row for e in result.errors} == {2, 3, 4, 5, 6, 7}
+    by_row = {}
+    for e in result.errors:
+        by_row.setdefault(e.row, []).append(str(e))
+    expected = {2: "晚于原答复期限", 3: "补正完成日期（2022-03-05）不能早于补正通知日期", 4: "补正通知日期不能晚于今天",
+                5: "方可视为放弃申请", 6: "征求意见结束日期不能早于征求意见开始日期", 7: "答复日期不能早于补正完成日期"}
+    for row, phrase in expected.items():
+        assert phrase in " ".join(by_row[row]), (row, by_row[row])
+    assert "第三十三条第二款" in " ".join(by_row[2]) and "须填写征求意见的第三方" in " ".join(by_row[6])
+    assert (DisclosureRequest.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_an_extension_is_recorded_from_history_only_never_approved_on_the_page(users, tree):
+    from fazhi.governance import services
+    from fazhi.governance import workflow as wf
+
+    req = services.request_submit(node=tree.sub, applicant_name="张三", phone="13905330001",
+                                  content="申请公开某项资金发放情况", actor=users.disclosure, channel="counter")
+    assert "record_extension" not in [t.name for t in wf.REQUEST.available(req, users.disclosure)]
+    with pytest.raises(DomainError, match="负责人批准"):
+        services.request_transition(actor=users.disclosure, request_id=req.pk, name="record_extension",
+                                    reason="历史")
 
 
 @pytest.mark.parametrize("page, key, user", [("items", ITEMS, "disclosure"), ("requests", REQUESTS, "disclosure"),
