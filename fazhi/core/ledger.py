@@ -790,7 +790,7 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
                     try:  # no savepoint per row: a failing row rolls its whole batch back anyway
                         _write_row(ledger, item, batch, actor=actor)
                     except DomainError as exc:
-                        raise _RowFailed(item.number, exc) from exc
+                        raise RowFailed(item.number, exc) from exc
                     position += 1
                     if time.monotonic() - started >= batch_seconds or (
                             on_batch is not None and position - state["done"] >= BATCH_ROWS):
@@ -802,11 +802,8 @@ def _write(ledger, plan, result, *, actor, headers, progress=None, on_batch=None
                 if on_batch is not None:
                     on_batch(written)
             state = written
-        except _RowFailed as failed:
-            undo(state, actor=actor, reason=f"第{failed.number}行导入失败，撤销本次导入已写入的 {state['done']} 行")
-            result.errors.extend(_errors_of(failed.exc, failed.number, headers))
-            result.imported = 0
-            _finish(result)
+        except RowFailed as failed:
+            _undo_failed_row(state, failed, result, actor=actor, headers=headers)
             return
         except BaseException:
             undo(state, actor=actor, reason=f"导入出错，撤销本次导入已写入的 {state['done']} 行")
@@ -877,10 +874,7 @@ def _write_prepared(ledger, plan, result, *, actor, headers, progress=None, on_b
                 rows = min(BULK_MAX_ROWS, max(BULK_MIN_ROWS, int(budget / per_row)))
             state = written
         except RowFailed as failed:
-            undo(state, actor=actor, reason=f"第{failed.number}行导入失败，撤销本次导入已写入的 {state['done']} 行")
-            result.errors.extend(_errors_of(failed.exc, failed.number, headers))
-            result.imported = 0
-            _finish(result)
+            _undo_failed_row(state, failed, result, actor=actor, headers=headers)
             return
         except BaseException:
             undo(state, actor=actor, reason=f"导入出错，撤销本次导入已写入的 {state['done']} 行")
@@ -888,6 +882,15 @@ def _write_prepared(ledger, plan, result, *, actor, headers, progress=None, on_b
         position = end
         if progress:
             progress(position, total)
+
+
+def _undo_failed_row(state, failed, result, *, actor, headers):
+    """A row refused while writing: what the import has committed so far is undone (the job's all or nothing) and
+    the row's errors are reported."""
+    undo(state, actor=actor, reason=f"第{failed.number}行导入失败，撤销本次导入已写入的 {state['done']} 行")
+    result.errors.extend(_errors_of(failed.exc, failed.number, headers))
+    result.imported = 0
+    _finish(result)
 
 
 class RowFailed(Exception):
@@ -898,7 +901,6 @@ class RowFailed(Exception):
         self.number, self.exc = number, exc
 
 
-_RowFailed = RowFailed
 
 
 def _created(state, created):
